@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for every environment variable, and the only reader of `process.env`.
+ * `.env.sample` documents each variable line by line; keep the two in step.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+        .transform(Number)
+        .pipe(z.number().int().min(0, 'must be from 0 to 65535').max(65535, 'must be from 0 to 65535')),
+    );
+
+const positiveNumber = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number')
+        .transform(Number),
+    );
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const optionalUrl = optionalString.pipe(z.string().url('must be a URL').optional());
+
+const idList = optionalString.transform((value) =>
+  value
+    ? value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean)
+    : [],
+);
+
+export const configSchema = z.object({
+  // --- HTTP server and Bot Framework ---
+  PORT: port(3978),
+  HOST: optionalString,
+  BOT_ID: optionalString,
+  BOT_PASSWORD: optionalString,
+  BOT_TENANT_ID: optionalString,
+  BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  TEAMS_APP_ID: optionalString.pipe(z.string().uuid('must be a GUID').optional()),
+  BOT_NAME: z.string().min(1).max(30).default('Dual-write Setup'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // --- Store ---
+  DATA_DIR: z.string().min(1).default('./data'),
+
+  // --- Who may do what ---
+  /** Entra object ids allowed to start setups; empty means everyone in the conversation. */
+  ADMINS: idList,
+  /** Entra object ids allowed to approve risky steps; empty means any admin. */
+  APPROVERS: idList,
+  FOUR_EYES: bool(true),
+  APPROVAL_TIMEOUT_MINUTES: positiveNumber(24 * 60),
+  APPROVAL_REMINDER_MINUTES: positiveNumber(60),
+
+  // --- Dynamics 365: emulator (default) or live ---
+  DYNAMICS_MODE: z.enum(['emulator', 'live']).default('emulator'),
+  /** Port of the embedded emulator; 0 picks a free one. */
+  EMULATOR_PORT: port(3979),
+  /** Multiplies every emulated duration (provisioning, latency, limits' windows). */
+  EMULATOR_TIME_SCALE: positiveNumber(0.01),
+
+  // --- Live mode: endpoints and credentials ---
+  LCS_API_URL: optionalUrl,
+  POWER_PLATFORM_API_URL: z.string().url('must be a URL').default('https://api.powerplatform.com'),
+  BAP_API_URL: z.string().url('must be a URL').default('https://api.bap.microsoft.com'),
+  DUALWRITE_GATEWAY_URL: optionalUrl,
+  /** The gateway is an internal API: only used when this is on. */
+  DUALWRITE_GATEWAY_ENABLED: bool(false),
+  AZURE_AUTH: z.enum(['client-secret', 'managed-identity', 'default']).default('default'),
+  AZURE_TENANT_ID: optionalString,
+  AZURE_CLIENT_ID: optionalString,
+  AZURE_CLIENT_SECRET: optionalString,
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Resolved listen address: loopback unless Bot Framework auth is on. */
+  listenHost: string;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Parses the environment; throws ConfigError with one line naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'configuration');
+    throw new ConfigError(`Invalid environment variable ${name}: ${issue.message} (got "${env[name] ?? ''}")`);
+  }
+  const config = parsed.data;
+  const authOn = Boolean(config.BOT_ID);
+  const listenHost = config.HOST ?? (authOn ? '0.0.0.0' : '127.0.0.1');
+  if (!authOn && !LOOPBACK.has(listenHost)) {
+    throw new ConfigError(
+      `Invalid environment variable HOST: without BOT_ID the bot accepts unsigned requests, so it only listens on loopback (127.0.0.1); set BOT_ID and BOT_PASSWORD to listen on ${listenHost}`,
+    );
+  }
+  if (authOn && config.BOT_TYPE !== 'UserAssignedMSI' && !config.BOT_PASSWORD) {
+    throw new ConfigError('Invalid environment variable BOT_PASSWORD: required when BOT_ID is set');
+  }
+  if (config.DYNAMICS_MODE === 'live' && config.AZURE_AUTH === 'client-secret') {
+    for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const) {
+      if (!config[name]) {
+        throw new ConfigError(`Invalid environment variable ${name}: required when AZURE_AUTH=client-secret`);
+      }
+    }
+  }
+  return { ...config, listenHost };
+}

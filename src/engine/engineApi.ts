@@ -1,0 +1,66 @@
+import type { Actor, AuditEntry, PlanPreview, Run, RunStatus, StepState } from './model';
+
+/**
+ * What the conversation layer may ask of the engine. Every command is idempotent and answers at once
+ * (it records the decision and wakes the executor; nothing slow runs inside it).
+ */
+export interface EngineApi {
+  /** Validates the raw input (zod) and returns the dry run; throws EngineError('invalid_input'). */
+  preview(rawInput: unknown): Promise<PlanPreview>;
+  /**
+   * Persists a new run and starts executing it. `requestKey` makes a repeated Start click return the
+   * same run instead of a second one. Fails with 'locked' when another active run holds the pair.
+   */
+  start(rawInput: unknown, requestedBy: Actor, requestKey: string): Promise<CommandResult>;
+  approve(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
+  reject(runId: string, stepId: string, actor: Actor, rev: number, reason: string): Promise<CommandResult>;
+  /** Manual step: the admin says it is done; the engine verifies it through the APIs. */
+  confirmManual(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
+  retry(runId: string, actor: Actor, rev?: number): Promise<CommandResult>;
+  skip(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
+  cancel(runId: string, actor: Actor, rev?: number): Promise<CommandResult>;
+  get(runId: string): Run | null;
+  list(filter?: { status?: RunStatus[]; limit?: number }): Run[];
+  audit(runId: string): AuditEntry[];
+  on<E extends keyof EngineEvents>(event: E, listener: (payload: EngineEvents[E]) => void): void;
+  /** Resumes unfinished runs (called once at start-up). */
+  resume(): Promise<void>;
+  /** Stops the executor; running steps stop at their next checkpoint. */
+  close(): Promise<void>;
+}
+
+export type CommandResult =
+  | { ok: true; run: Run; changed: boolean }
+  | { ok: false; code: CommandRefusal; message: string; run?: Run };
+
+export type CommandRefusal =
+  | 'not_found'
+  | 'stale'
+  | 'invalid_state'
+  | 'forbidden'
+  | 'four_eyes'
+  | 'locked'
+  | 'invalid_input';
+
+/** Events for the notifier; payloads are snapshots. */
+export interface EngineEvents {
+  'run.updated': { run: Run };
+  'step.started': { run: Run; step: StepState };
+  'approval.requested': { run: Run; step: StepState };
+  'approval.reminder': { run: Run; step: StepState };
+  'approval.expired': { run: Run; step: StepState };
+  'manual.requested': { run: Run; step: StepState };
+  'run.finished': { run: Run };
+}
+
+/** A typed error with a user-facing message (never a stack in a card). */
+export class EngineError extends Error {
+  constructor(
+    readonly code: CommandRefusal | 'internal',
+    message: string,
+    readonly details?: Array<{ path: string; message: string }>,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}

@@ -1,0 +1,129 @@
+import type { ScenarioId, SetupInput } from './scenarios/scenarioInput';
+import type { StepLocation } from './ports';
+
+/**
+ * The engine's vocabulary: plans, runs, steps, actors and the commands the conversation sends.
+ * Plain data, persisted as JSON by the RunStore.
+ */
+
+/** A person acting through the conversation (Entra object id when Teams gives one). */
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+export type StepKind =
+  | 'checkPrerequisites'
+  | 'provisionFinanceOps'
+  | 'provisionDataverse'
+  | 'installDualWriteSolutions'
+  | 'linkEnvironments'
+  | 'applySolution'
+  | 'enableEntityMaps'
+  | 'createCompany'
+  | 'addCompanyToConnection'
+  | 'bootstrapCompanyData'
+  | 'initialSync'
+  | 'verifySetup';
+
+/** How a step is carried out: by the engine, or by the admin and then verified by the engine. */
+export type StepMode = 'automatic' | 'manual';
+
+export interface PlannedStep {
+  /** Stable within a plan, e.g. "s03-link". Used in card action data. */
+  id: string;
+  kind: StepKind;
+  title: string;
+  where: StepLocation;
+  mode: StepMode;
+  needsApproval: boolean;
+  skippable: boolean;
+  /** The step's parameters (validated per kind by the step module). */
+  params: Record<string, unknown>;
+  /** For manual steps: what the admin does, and a deep link where there is one. */
+  instructions?: string;
+  link?: string;
+}
+
+export type Severity = 'warning' | 'blocking';
+
+export interface PreflightFinding {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** What the admin can do about it. */
+  advice: string;
+}
+
+/** What `preview` returns: the dry run shown on the confirmation card. */
+export interface PlanPreview {
+  scenario: ScenarioId;
+  input: SetupInput;
+  steps: PlannedStep[];
+  findings: PreflightFinding[];
+  /** False when any finding blocks. */
+  canStart: boolean;
+}
+
+export type StepStatus =
+  | 'pending'
+  | 'running'
+  | 'awaiting_approval'
+  | 'awaiting_manual'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled';
+
+export type RunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface ApprovalRequest {
+  requestedAt: string;
+  expiresAt: string;
+  /** What will change, for the approval card, e.g. rows per table for bootstrap. */
+  summary: Record<string, unknown>;
+  reminded?: boolean;
+  decision?: { approved: boolean; by: Actor; at: string; reason?: string };
+}
+
+export interface StepState extends PlannedStep {
+  status: StepStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: { code: string; message: string };
+  progress?: { done: number; total: number; unit: string };
+  approval?: ApprovalRequest;
+  /** Result of the last verification of a manual step, shown on its card. */
+  verification?: { ok: boolean; message: string; at: string };
+  /** What the step learnt (URLs, ids) for later steps and for the completion notice. */
+  output?: Record<string, unknown>;
+  /** Persisted progress of a long operation (operation ids) so a resume polls instead of redoing. */
+  checkpoint?: Record<string, unknown>;
+}
+
+export interface Run {
+  id: string;
+  scenario: ScenarioId;
+  input: SetupInput;
+  status: RunStatus;
+  /** Increases on every change; carried in card actions to detect stale clicks. */
+  rev: number;
+  requestedBy: Actor;
+  /** Key of the environment pair this run holds the lock for. */
+  lockKey: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  steps: StepState[];
+  cancelRequested?: { by: Actor; at: string };
+}
+
+export interface AuditEntry {
+  runId: string;
+  at: string;
+  actor: Actor | null;
+  action: string;
+  stepId?: string;
+  detail?: string;
+}

@@ -1,0 +1,195 @@
+/**
+ * The ports: what the engine needs from the world, declared by the engine and implemented by
+ * `src/platform/` (real Dynamics 365 or the embedded emulator, same code) and `src/store/`.
+ * The engine imports nothing else that touches the network or the disk.
+ *
+ * Conventions: company codes are upper case here (F&O returns `dataAreaId` in lower case; the
+ * platform layer normalises). Every method that creates something has a `find*` partner so a step can
+ * read the current state first and do only what is missing (idempotent after a crash).
+ */
+
+/** Where a step happens, as the seed says (new F&O begins in LCS, existing F&O in F&O itself). */
+export type StepLocation = 'Lifecycle Services' | 'Finance and Operations' | 'Power Platform' | 'Dataverse';
+
+export type DeploymentState = 'deploying' | 'deployed' | 'failed';
+
+/** A Finance and Operations environment as Lifecycle Services describes it. */
+export interface FinanceOpsEnvironment {
+  id: string;
+  name: string;
+  /** Base URL of the F&O host; OData lives under `${url}/data/`. */
+  url: string;
+  state: DeploymentState;
+  demoData: boolean;
+  /** e.g. "10.0.38"; dual-write needs 10.0.9 (platform update 33) or later. */
+  platformVersion: string;
+  tenantId: string;
+  failureReason?: string;
+}
+
+/** LCS-like provisioning of F&O environments (emulator; manual with verification in live mode). */
+export interface LifecyclePort {
+  findFinanceOps(name: string): Promise<FinanceOpsEnvironment | null>;
+  /** Starts a deployment; returns the environment in state `deploying`. */
+  deployFinanceOps(request: { name: string; demoData: boolean }): Promise<FinanceOpsEnvironment>;
+  getFinanceOps(id: string): Promise<FinanceOpsEnvironment>;
+}
+
+/** A Dataverse (model-driven app) environment as the Power Platform admin API describes it. */
+export interface DataverseEnvironment {
+  id: string;
+  name: string;
+  /** Org URL; the Web API lives under `${url}/api/data/v9.2/`. */
+  url: string;
+  state: 'provisioning' | 'ready' | 'failed';
+  tenantId: string;
+  failureReason?: string;
+}
+
+export interface ApplicationPackage {
+  uniqueName: string;
+  name: string;
+  state: 'installed' | 'not_installed' | 'installing' | 'install_failed';
+  version?: string;
+}
+
+export interface PackageOperation {
+  id: string;
+  status: 'running' | 'succeeded' | 'failed';
+  error?: string;
+}
+
+/** Power Platform admin: environments and application packages (documented public APIs). */
+export interface PowerPlatformPort {
+  findDataverse(name: string): Promise<DataverseEnvironment | null>;
+  /** Starts creating an environment; `crmPrime` installs the CRM prime solution with it. */
+  createDataverse(request: { name: string; crmPrime: boolean }): Promise<DataverseEnvironment>;
+  getDataverse(id: string): Promise<DataverseEnvironment>;
+  listPackages(environmentId: string): Promise<ApplicationPackage[]>;
+  installPackage(environmentId: string, uniqueName: string): Promise<PackageOperation>;
+  getPackageOperation(environmentId: string, operationId: string): Promise<PackageOperation>;
+}
+
+export interface Company {
+  /** cdm_companyid */
+  id: string;
+  /** cdm_companycode, upper case */
+  code: string;
+  name: string;
+}
+
+export interface BootstrapProgress {
+  done: number;
+  total: number;
+}
+
+/** The Dataverse Web API of one environment. */
+export interface DataversePort {
+  listSolutions(): Promise<Array<{ uniqueName: string; version: string }>>;
+  /** Application users (systemusers with an applicationid), for the prerequisite check. */
+  listApplicationUserIds(): Promise<string[]>;
+  findCompany(code: string): Promise<Company | null>;
+  /** Rows of a company-specific table (entity set name, e.g. `accounts`) that have no company. */
+  countRowsWithoutCompany(entitySet: string): Promise<number>;
+  /** Rows of a table stamped with the given company. */
+  countRowsOfCompany(entitySet: string, companyId: string): Promise<number>;
+  /**
+   * Bootstrap: stamps every company-less row of the table with the company (`$batch`, bounded
+   * concurrency, `If-Match: *`). Resumable by construction: it only ever selects rows that still
+   * have no company, so rows stamped before a crash are never sent again.
+   */
+  stampRowsWithCompany(
+    entitySet: string,
+    companyId: string,
+    options: { signal?: AbortSignal; onProgress?: (progress: BootstrapProgress) => void },
+  ): Promise<{ stamped: number }>;
+}
+
+export interface LegalEntity {
+  /** dataAreaId, upper case */
+  id: string;
+  name: string;
+}
+
+/** The F&O OData service of one environment. */
+export interface FinanceOpsPort {
+  listLegalEntities(): Promise<LegalEntity[]>;
+  createLegalEntity(entity: LegalEntity): Promise<void>;
+  /** Rows of an F&O entity set (e.g. `CustomersV3`) in one company (cross-company query). */
+  countRows(entitySet: string, companyCode: string): Promise<number>;
+}
+
+/** Map states as the dual-write UI names them. */
+export type MapState = 'NotRunning' | 'InitialSync' | 'Running' | 'Paused' | 'Stopped';
+
+export interface EntityMapStatus {
+  /** The map's name in the catalog, e.g. "Customers V3". */
+  name: string;
+  state: MapState;
+  /** The last error of an initial sync or run, e.g. "Couldn't resolve the guid for the field ...". */
+  lastError?: string;
+}
+
+export interface DualWriteConnection {
+  id: string;
+  financeOpsUrl: string;
+  dataverseUrl: string;
+  /** Upper-case company codes linked by this connection. */
+  legalEntities: string[];
+  /** True once Apply Solution has published the maps. */
+  solutionApplied: boolean;
+}
+
+export type Master = 'dataverse' | 'financeOps';
+
+/** The dual-write management gateway ([internal] API: behind a flag in live mode). */
+export interface DualWritePort {
+  findConnection(financeOpsUrl: string, dataverseUrl: string): Promise<DualWriteConnection | null>;
+  createConnection(request: {
+    financeOpsUrl: string;
+    dataverseUrl: string;
+    legalEntities: string[];
+  }): Promise<DualWriteConnection>;
+  addLegalEntities(connectionId: string, codes: string[]): Promise<DualWriteConnection>;
+  /** Apply Solution: publishes the maps of the installed orchestration packages. */
+  applySolution(connectionId: string): Promise<void>;
+  listMaps(connectionId: string): Promise<EntityMapStatus[]>;
+  /**
+   * Runs one map (live sync), optionally with initial sync for the given companies and master.
+   * Returns at once; poll `listMaps` until the map leaves `InitialSync`.
+   */
+  runMap(
+    connectionId: string,
+    mapName: string,
+    options: { initialSync: boolean; master?: Master; legalEntities?: string[] },
+  ): Promise<void>;
+}
+
+/**
+ * Everything the engine talks to. `capabilities` says what can be automated on this platform: in
+ * live mode a step without a public API (or with the gateway flag off) becomes a manual step whose
+ * result the engine verifies through the ports' read methods.
+ */
+export interface Platform {
+  lifecycle: LifecyclePort;
+  powerPlatform: PowerPlatformPort;
+  dualWrite: DualWritePort;
+  dataverse(url: string): DataversePort;
+  financeOps(url: string): FinanceOpsPort;
+  capabilities: PlatformCapabilities;
+}
+
+export interface PlatformCapabilities {
+  /** Deploy F&O through an API (emulator only: the real LCS API cannot deploy). */
+  deployFinanceOps: boolean;
+  /** Link, add companies, apply solution and run maps through the dual-write gateway. */
+  dualWriteGateway: boolean;
+  /** Create legal entities through F&O OData (writes are undocumented on real F&O). */
+  createLegalEntity: boolean;
+}
+
+/** Time, injectable so tests of expiry and backoff don't sleep. */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
