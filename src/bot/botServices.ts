@@ -1,0 +1,18 @@
+import type { EngineApi } from '../engine/engineApi';
+import type { ConversationStore } from '../store/conversationStore';
+import type { Logger } from '../log';
+import type { AccessPolicy } from './access';
+import type { Notifier } from './notifier';
+
+/** What the Teams layer's handlers use; built once by the composition root. */
+export interface BotServices {
+  engine: EngineApi;
+  conversations: ConversationStore;
+  notifier: Notifier;
+  policy: AccessPolicy;
+  logger: Logger;
+  /** "the embedded emulator" or "live Dynamics 365", for the welcome card. */
+  modeDescription: string;
+  /** How long the review waits for the plan preview before answering and updating later. */
+  previewWaitMs: number;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { scenarioIdSchema } from '../engine/scenarios/scenarioInput';
+
+/**
+ * The data every card action carries, validated before anything else looks at it. Teams merges the
+ * card's input values into the action data, so wizard schemas are passthrough; run actions carry
+ * `runId` and the run's `rev` so stale and repeated clicks are recognised.
+ */
+const MAX_FIELD = 4000;
+const text = z.string().max(MAX_FIELD);
+const runId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a run id');
+const stepId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'not a step id');
+const rev = z.coerce.number().int().nonnegative();
+
+export const ACTION_SCHEMAS = {
+  'setup.begin': z.object({}).passthrough(),
+  'help.show': z.object({}).passthrough(),
+  'setup.chooser': z.object({}).passthrough(),
+  'setup.recommend': z
+    .object({
+      financeOpsIsNew: z.enum(['yes', 'no'], { message: 'Answer whether Finance and Operations is new.' }),
+      financeOpsHasDemoData: z.enum(['yes', 'no', '']).optional(),
+      dataverseIsNew: z.enum(['yes', 'no'], { message: 'Answer whether Dataverse is new.' }),
+    })
+    .passthrough(),
+  'setup.scenario': z.object({ scenario: scenarioIdSchema }).passthrough(),
+  'setup.review': z.object({ scenario: scenarioIdSchema }).catchall(z.union([text, z.array(text).max(60)])),
+  'setup.edit': z.object({ input: text }).passthrough(),
+  'setup.start': z.object({ input: text, requestKey: z.string().uuid() }).passthrough(),
+  'setup.abandon': z.object({}).passthrough(),
+  'run.refresh': z.object({ runId }).passthrough(),
+  'run.cancel': z.object({ runId, rev: rev.optional() }).passthrough(),
+  'run.retry': z.object({ runId, rev: rev.optional() }).passthrough(),
+  'run.skip': z.object({ runId, stepId, rev }).passthrough(),
+  'run.approve': z.object({ runId, stepId, rev }).passthrough(),
+  'run.reject': z.object({ runId, stepId, rev, reason: z.string().max(500).optional() }).passthrough(),
+  'run.verify': z.object({ runId, stepId, rev }).passthrough(),
+} as const;
+
+export type Verb = keyof typeof ACTION_SCHEMAS;
+export type ActionData<V extends Verb> = z.infer<(typeof ACTION_SCHEMAS)[V]>;
+export const VERBS = Object.keys(ACTION_SCHEMAS) as Verb[];
+
+/** Largest action payload we read at all (JSON characters); larger ones are refused unread. */
+export const MAX_ACTION_BYTES = 16 * 1024;

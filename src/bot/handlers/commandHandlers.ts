@@ -1,0 +1,123 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Run } from '../../engine/model';
+import { actorOf, canStart } from '../access';
+import type { BotServices } from '../botServices';
+import { parseCommand } from '../commands';
+import { renderCard, type AdaptiveCard } from '../cards/renderCard';
+import { runCardData } from '../views/runView';
+import { messageCard } from '../views/messageView';
+import { RUN_STATUS, formatTime, shortId } from '../views/marks';
+import { SCENARIO_TEXT } from '../views/scenarioView';
+import { begin } from './wizardActions';
+
+/** Typed commands: help, setup, runs, status, cancel, retry, audit. Unknown text gets help. */
+export async function handleMessage(services: BotServices, context: TurnContext): Promise<void> {
+  const command = parseCommand(context.activity.text);
+  const reply = async (card: AdaptiveCard) => {
+    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  };
+  switch (command.name) {
+    case 'help':
+      return reply(helpCard());
+    case 'unknown':
+      return reply(helpCard(command.text ? `I did not understand "${command.text}".` : ''));
+    case 'setup':
+      return reply(begin(services, context));
+    case 'runs':
+      return reply(runsCard(services.engine.list({ limit: 10 })));
+    case 'status': {
+      const run = command.runId ? findRun(services, command.runId) : services.engine.list({ limit: 1 })[0];
+      if (!run)
+        return reply(
+          messageCard(
+            'No such run',
+            command.runId
+              ? `No run matches "${command.runId}".`
+              : 'No setup has run yet. Say "setup" to start one.',
+            'Attention',
+          ),
+        );
+      const response = await context.sendActivity(
+        MessageFactory.attachment(CardFactory.adaptiveCard(renderCard('run', runCardData(run)))),
+      );
+      // The latest status card also follows the run from now on.
+      if (response?.id)
+        services.conversations.bindMessage(
+          run.id,
+          'run',
+          `status:${response.id}`,
+          context.activity.conversation.id,
+          response.id,
+        );
+      return;
+    }
+    case 'cancel':
+    case 'retry': {
+      const run = findRun(services, command.runId);
+      if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
+      const actor = actorOf(context);
+      const refusal = canStart(services.policy, actor);
+      if (!refusal.allowed) return reply(messageCard('Not allowed', refusal.reason, 'Attention'));
+      const result =
+        command.name === 'cancel'
+          ? await services.engine.cancel(run.id, actor)
+          : await services.engine.retry(run.id, actor);
+      if (!result.ok)
+        return reply(
+          messageCard(`Could not ${command.name} run ${shortId(run.id)}`, result.message, 'Attention'),
+        );
+      services.notifier.runChanged(result.run);
+      return reply(
+        renderCard(
+          'run',
+          runCardData(
+            result.run,
+            command.name === 'cancel'
+              ? 'Cancellation requested: no further step starts.'
+              : 'Retrying the failed step.',
+          ),
+        ),
+      );
+    }
+    case 'audit': {
+      const run = findRun(services, command.runId);
+      if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
+      const entries = services.engine.audit(run.id).slice(-40);
+      return reply(
+        messageCard(
+          `Audit of run ${shortId(run.id)}`,
+          entries.length ? '' : 'Nothing recorded yet.',
+          'Default',
+          entries.map((entry) => ({
+            title: formatTime(entry.at),
+            value: `${entry.actor?.name ?? 'engine'}: ${entry.action}${entry.stepId ? ` (${entry.stepId})` : ''}${entry.detail ? ` · ${entry.detail}` : ''}`,
+          })),
+        ),
+      );
+    }
+  }
+}
+
+export function helpCard(notice = ''): AdaptiveCard {
+  return renderCard('help', { notice });
+}
+
+/** A run by full id or by a unique prefix (the short id cards show). */
+function findRun(services: BotServices, ref: string): Run | null {
+  const exact = services.engine.get(ref);
+  if (exact) return exact;
+  const matches = services.engine.list({ limit: 500 }).filter((run) => run.id.startsWith(ref.toLowerCase()));
+  return matches.length === 1 ? matches[0] : null;
+}
+
+function runsCard(runs: Run[]): AdaptiveCard {
+  return messageCard(
+    'Recent setups',
+    runs.length ? 'Say "status <run>" for a run card.' : 'No setup has run yet. Say "setup" to start one.',
+    'Default',
+    runs.map((run) => ({
+      title: shortId(run.id),
+      value: `${RUN_STATUS[run.status].text} · ${SCENARIO_TEXT[run.scenario].title} · ${run.requestedBy.name} · ${formatTime(run.createdAt)}`,
+    })),
+  );
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { TurnContext } from 'botbuilder';
+import { EngineError } from '../../engine/engineApi';
+import { recommendScenario } from '../../engine/scenarios/recommendScenario';
+import { setupInputSchema, type ScenarioId } from '../../engine/scenarios/scenarioInput';
+import type { PlanPreview } from '../../engine/model';
+import { actorOf, canStart } from '../access';
+import type { ActionData } from '../cardActions';
+import type { BotServices } from '../botServices';
+import { renderCard, type AdaptiveCard } from '../cards/renderCard';
+import { scenarioCardData } from '../views/scenarioView';
+import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView';
+import { confirmCardData } from '../views/confirmView';
+import { runCardData } from '../views/runView';
+import { messageCard } from '../views/messageView';
+
+/**
+ * The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
+ * card carries what the next step needs in its action data, validated again on every click.
+ */
+export function scenarioCard(notice = ''): AdaptiveCard {
+  return renderCard('scenario', scenarioCardData(undefined, notice));
+}
+
+export function begin(services: BotServices, context: TurnContext): AdaptiveCard {
+  const refusal = canStart(services.policy, actorOf(context));
+  if (!refusal.allowed) return messageCard('Not allowed', refusal.reason, 'Attention');
+  return scenarioCard();
+}
+
+export function chooser(): AdaptiveCard {
+  return renderCard('chooser', { notice: '' });
+}
+
+export function recommend(data: ActionData<'setup.recommend'>): AdaptiveCard {
+  const recommendation = recommendScenario({
+    financeOpsIsNew: data.financeOpsIsNew === 'yes',
+    financeOpsHasDemoData: data.financeOpsHasDemoData === 'yes',
+    dataverseIsNew: data.dataverseIsNew === 'yes',
+  });
+  return renderCard('scenario', scenarioCardData(recommendation));
+}
+
+export function chooseScenario(data: ActionData<'setup.scenario'>): AdaptiveCard {
+  return renderCard('details', detailsCardData(data.scenario));
+}
+
+export function edit(data: ActionData<'setup.edit'>): AdaptiveCard {
+  const input = parseInputJson(data.input);
+  const scenario = input?.scenario as ScenarioId | undefined;
+  if (!input || !scenario || !setupInputSchema.safeParse(input).success)
+    return scenarioCard('That plan could not be read; please start again.');
+  return renderCard('details', detailsCardData(scenario, input));
+}
+
+/** Validates the details; bad values re-render the card with the others kept and a message at the field. */
+export async function review(
+  services: BotServices,
+  context: TurnContext,
+  data: ActionData<'setup.review'>,
+): Promise<AdaptiveCard> {
+  const refusal = canStart(services.policy, actorOf(context));
+  if (!refusal.allowed) return messageCard('Not allowed', refusal.reason, 'Attention');
+  const raw = formToInput(data.scenario, data as Record<string, unknown>);
+  const parsed = setupInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    return renderCard(
+      'details',
+      detailsCardData(
+        data.scenario,
+        raw,
+        fieldErrors(parsed.error.issues),
+        'Some values need a second look.',
+      ),
+    );
+  }
+  const requestKey = randomUUID();
+  const pending = services.engine.preview(parsed.data).then(
+    (preview) => ({ preview }),
+    (error: unknown) => ({ error }),
+  );
+  const first = await Promise.race([pending, sleep(services.previewWaitMs).then(() => undefined)]);
+  if (first) return previewOutcomeCard(first, data.scenario, raw, requestKey);
+  // The preview needs Dynamics and is slow today: answer now, update the card when it is ready.
+  const replyToId = context.activity.replyToId;
+  const conversationId = context.activity.conversation.id;
+  void pending.then((outcome) => {
+    if (!replyToId) return;
+    services.notifier.updateCard(conversationId, replyToId, `preview:${replyToId}`, () =>
+      previewOutcomeCard(outcome, data.scenario, raw, requestKey),
+    );
+  });
+  return messageCard(
+    'Checking the plan…',
+    'I am reading your environments to build the plan; this card updates in a moment.',
+    'Accent',
+  );
+}
+
+function previewOutcomeCard(
+  outcome: { preview: PlanPreview } | { error: unknown },
+  scenario: ScenarioId,
+  raw: Record<string, unknown>,
+  requestKey: string,
+): AdaptiveCard {
+  if ('preview' in outcome) return renderCard('confirm', confirmCardData(outcome.preview, requestKey));
+  const error = outcome.error;
+  if (error instanceof EngineError && error.details?.length) {
+    const errors = fieldErrors(error.details.map((d) => ({ path: [d.path], message: d.message })));
+    return renderCard('details', detailsCardData(scenario, raw, errors, error.message));
+  }
+  const message =
+    error instanceof EngineError ? error.message : 'The plan could not be prepared. Try again in a moment.';
+  return renderCard('details', detailsCardData(scenario, raw, {}, message));
+}
+
+/** Start: the confirmation card becomes the run card, updated in place for everyone from now on. */
+export async function start(
+  services: BotServices,
+  context: TurnContext,
+  data: ActionData<'setup.start'>,
+): Promise<AdaptiveCard> {
+  const actor = actorOf(context);
+  const refusal = canStart(services.policy, actor);
+  if (!refusal.allowed) return messageCard('Not allowed', refusal.reason, 'Attention');
+  const input = parseInputJson(data.input);
+  if (!input) return scenarioCard('That plan could not be read; please start again.');
+  const result = await services.engine.start(input, actor, data.requestKey);
+  if (!result.ok) {
+    if (result.code === 'invalid_input') {
+      const scenario = input.scenario as ScenarioId;
+      return renderCard('details', detailsCardData(scenario, input, {}, result.message));
+    }
+    return messageCard('The setup did not start', result.message, 'Attention');
+  }
+  const conversationId = context.activity.conversation.id;
+  const replyToId = context.activity.replyToId;
+  if (replyToId && !services.conversations.conversationOf(result.run.id)) {
+    services.conversations.bindMessage(result.run.id, 'run', '', conversationId, replyToId);
+  }
+  services.notifier.runChanged(result.run);
+  return renderCard('run', runCardData(result.run));
+}
+
+export function abandon(): AdaptiveCard {
+  return messageCard('Setup cancelled', 'Nothing was changed. Say "setup" to start again.', 'Default');
+}
+
+function parseInputJson(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,209 @@
+import {
+  CardFactory,
+  MessageFactory,
+  type CloudAdapter,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
+import type { EngineApi } from '../engine/engineApi';
+import type { Run, StepState } from '../engine/model';
+import type { CardKind, ConversationStore } from '../store/conversationStore';
+import type { Logger } from '../log';
+import { renderCard, type AdaptiveCard } from './cards/renderCard';
+import { SendQueue, type SendQueueOptions } from './sendQueue';
+import { runCardData } from './views/runView';
+import { approvalCardData } from './views/approvalView';
+import { manualCardData } from './views/manualView';
+import { completionCardData } from './views/completionView';
+import { shortId } from './views/marks';
+
+/**
+ * Turns engine events into proactive Teams messages through the conversation references kept in the
+ * store: the run card updated in place, an approval card and a manual-step card posted once per
+ * step, a completion notice posted once per run. All sends go through the per-conversation queue.
+ */
+export interface NotifierOptions {
+  adapter: CloudAdapter;
+  botId: string;
+  engine: EngineApi;
+  conversations: ConversationStore;
+  logger?: Logger;
+  queue?: SendQueueOptions;
+}
+
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+
+export class Notifier {
+  readonly queue: SendQueue;
+  /** Proactive calls made, per conversation (for the benchmarks). */
+  readonly sendsByConversation = new Map<string, number>();
+
+  constructor(private readonly options: NotifierOptions) {
+    this.queue = new SendQueue({ logger: options.logger, ...options.queue });
+  }
+
+  /** Subscribes to the engine; call once before `engine.resume()`. */
+  attach(): void {
+    const { engine } = this.options;
+    engine.on('run.updated', ({ run }) => this.runChanged(run));
+    engine.on('approval.requested', ({ run, step }) =>
+      this.postOnce(run, 'approval', step.id, () => this.approvalCard(run, step)),
+    );
+    engine.on('manual.requested', ({ run, step }) =>
+      this.postOnce(run, 'manual', step.id, () => this.manualCard(run, step)),
+    );
+    engine.on('approval.reminder', ({ run, step }) =>
+      this.postText(
+        run,
+        `Reminder: the approval of "${step.title}" for run ${shortId(run.id)} expires at ${step.approval?.expiresAt ?? 'soon'}.`,
+      ),
+    );
+    engine.on('approval.expired', ({ run, step }) =>
+      this.postText(
+        run,
+        `The approval of "${step.title}" for run ${shortId(run.id)} expired without a decision; the step did not run.`,
+      ),
+    );
+    engine.on('run.finished', ({ run }) => {
+      this.runChanged(run);
+      this.postOnce(run, 'completion', '', () => this.completionActivity(run));
+    });
+  }
+
+  /** After a restart: deliver what a crash may have swallowed (cards, the completion notice). */
+  recover(): void {
+    for (const run of this.options.engine.list({ limit: 500 })) {
+      if (!this.options.conversations.conversationOf(run.id)) continue;
+      for (const step of run.steps) {
+        if (step.status === 'awaiting_approval')
+          this.postOnce(run, 'approval', step.id, () => this.approvalCard(run, step), true);
+        if (step.status === 'awaiting_manual')
+          this.postOnce(run, 'manual', step.id, () => this.manualCard(run, step), true);
+      }
+      this.runChanged(run);
+      if (FINISHED.has(run.status))
+        this.postOnce(run, 'completion', '', () => this.completionActivity(run), true);
+    }
+  }
+
+  /** Updates every message of the run that shows its state (coalesced per message). */
+  runChanged(run: Run): void {
+    for (const message of this.options.conversations.messagesOf(run.id)) {
+      if (!message.activityId || message.kind === 'completion') continue;
+      const step = run.steps.find((s) => s.id === message.stepId);
+      const card =
+        message.kind === 'run'
+          ? () => renderCard('run', runCardData(run))
+          : step && message.kind === 'approval'
+            ? () => this.approvalCard(run, step)
+            : step && message.kind === 'manual'
+              ? () => this.manualCard(run, step)
+              : undefined;
+      if (!card) continue;
+      this.updateCard(
+        message.conversationId,
+        message.activityId,
+        `${run.id}:${message.kind}:${message.stepId}`,
+        card,
+      );
+    }
+  }
+
+  /** Replaces a posted card for everyone (coalesced: a later update of the same key wins). */
+  updateCard(conversationId: string, activityId: string, key: string, build: () => AdaptiveCard): void {
+    this.queue.update(conversationId, key, () =>
+      this.continue(conversationId, async (context) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(build()));
+        activity.id = activityId;
+        await context.updateActivity(activity);
+      }),
+    );
+  }
+
+  private postOnce(
+    run: Run,
+    kind: CardKind,
+    stepId: string,
+    build: () => AdaptiveCard | Partial<import('botbuilder').Activity>,
+    recovering = false,
+  ): void {
+    const { conversations } = this.options;
+    const conversationId = conversations.conversationOf(run.id);
+    if (!conversationId) return;
+    const claimed = conversations.claimMessage(run.id, kind, stepId, conversationId);
+    if (!claimed) {
+      // Already posted, or (after a crash) claimed but never confirmed: resend only when recovering.
+      const existing = conversations.messagesOf(run.id).find((m) => m.kind === kind && m.stepId === stepId);
+      if (!recovering || !existing || existing.activityId) return;
+    }
+    this.queue.send(conversationId, () =>
+      this.continue(conversationId, async (context) => {
+        const built = build();
+        const activity =
+          'type' in built && built.type === 'AdaptiveCard'
+            ? MessageFactory.attachment(CardFactory.adaptiveCard(built))
+            : (built as Partial<import('botbuilder').Activity>);
+        const response = await context.sendActivity(activity);
+        if (response?.id) conversations.setActivityId(run.id, kind, stepId, response.id);
+      }),
+    );
+  }
+
+  private postText(run: Run, text: string): void {
+    const conversationId = this.options.conversations.conversationOf(run.id);
+    if (!conversationId) return;
+    this.queue.send(conversationId, () =>
+      this.continue(conversationId, async (context) => {
+        await context.sendActivity(MessageFactory.text(text));
+      }),
+    );
+  }
+
+  private approvalCard(run: Run, step: StepState): AdaptiveCard {
+    const current = this.options.engine.get(run.id) ?? run;
+    const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
+    return renderCard('approval', approvalCardData(current, currentStep));
+  }
+
+  private manualCard(run: Run, step: StepState): AdaptiveCard {
+    const current = this.options.engine.get(run.id) ?? run;
+    const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
+    return renderCard('manual', manualCardData(current, currentStep));
+  }
+
+  /** The notice: an @mention of the requester in the text, and the summary card. */
+  private completionActivity(run: Run): Partial<import('botbuilder').Activity> {
+    const current = this.options.engine.get(run.id) ?? run;
+    const data = completionCardData(current);
+    const mention = `<at>${current.requestedBy.name}</at>`;
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard('completion', data)));
+    activity.text = `${mention} ${String(data.headline)}`;
+    activity.entities = [
+      {
+        type: 'mention',
+        text: mention,
+        mentioned: { id: current.requestedBy.id, name: current.requestedBy.name },
+      },
+    ];
+    return activity;
+  }
+
+  private async continue(
+    conversationId: string,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    const reference = this.options.conversations.getReference(conversationId);
+    if (!reference) {
+      this.options.logger?.warn({ conversationId }, 'no conversation reference; message dropped');
+      return;
+    }
+    this.sendsByConversation.set(conversationId, (this.sendsByConversation.get(conversationId) ?? 0) + 1);
+    await this.options.adapter.continueConversationAsync(
+      this.options.botId,
+      reference as ConversationReference,
+      async (context) => {
+        await logic(context);
+      },
+    );
+  }
+}

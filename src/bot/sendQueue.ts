@@ -1,0 +1,198 @@
+import type { Logger } from '../log';
+
+/**
+ * One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
+ * content wins, and a message is updated at most once per `updateIntervalMs`), new messages keep
+ * their order, everything stays within the Teams limits per bot per conversation, and 429/412/502/504
+ * are retried with exponential backoff and jitter. Enqueueing never waits: the engine is never
+ * blocked by Teams.
+ */
+export interface RateWindow {
+  ms: number;
+  max: number;
+}
+
+/** Teams per bot per conversation (WIRE.md): 7/s, 8/2 s, 60/30 s, 1,800/h. */
+export const TEAMS_CONVERSATION_LIMITS: RateWindow[] = [
+  { ms: 1_000, max: 7 },
+  { ms: 2_000, max: 8 },
+  { ms: 30_000, max: 60 },
+  { ms: 3_600_000, max: 1_800 },
+];
+
+export interface SendQueueOptions {
+  limits?: RateWindow[];
+  updateIntervalMs?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  logger?: Logger;
+}
+
+type Job = () => Promise<void>;
+
+const RETRY_STATUS = new Set([429, 412, 502, 504, 503]);
+
+export function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: number; status?: number; response?: { status?: number } };
+  return e?.statusCode ?? e?.status ?? e?.response?.status;
+}
+
+class ConversationQueue {
+  private readonly sends: Job[] = [];
+  private readonly updates = new Map<string, Job>();
+  private readonly lastUpdate = new Map<string, number>();
+  private readonly sentAt: number[] = [];
+  private running = false;
+
+  constructor(
+    private readonly options: Required<Omit<SendQueueOptions, 'logger'>> & { logger?: Logger },
+    private readonly onIdle: () => void,
+  ) {}
+
+  send(job: Job): void {
+    this.sends.push(job);
+    this.kick();
+  }
+
+  update(key: string, job: Job): void {
+    this.updates.set(key, job);
+    this.kick();
+  }
+
+  get idle(): boolean {
+    return !this.running && this.sends.length === 0 && this.updates.size === 0;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+      if (this.sends.length > 0 || this.updates.size > 0) this.kick();
+      else this.onIdle();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const next = this.takeNext();
+      if (!next) return;
+      if ('waitMs' in next) {
+        await delay(next.waitMs);
+        continue;
+      }
+      await this.respectLimits();
+      await this.withRetry(next.job);
+    }
+  }
+
+  /** New messages first (they carry news); then the update whose interval has passed. */
+  private takeNext(): { job: Job } | { waitMs: number } | undefined {
+    const send = this.sends.shift();
+    if (send) return { job: send };
+    if (this.updates.size === 0) return undefined;
+    const now = Date.now();
+    let soonest = Infinity;
+    for (const [key, job] of this.updates) {
+      const due = (this.lastUpdate.get(key) ?? 0) + this.options.updateIntervalMs;
+      if (due <= now) {
+        this.updates.delete(key);
+        this.lastUpdate.set(key, now);
+        return { job };
+      }
+      soonest = Math.min(soonest, due - now);
+    }
+    return { waitMs: soonest };
+  }
+
+  private async respectLimits(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      let wait = 0;
+      for (const window of this.options.limits) {
+        const inWindow = this.sentAt.filter((t) => t > now - window.ms);
+        if (inWindow.length >= window.max) wait = Math.max(wait, inWindow[0] + window.ms - now + 1);
+      }
+      if (wait <= 0) break;
+      await delay(wait);
+    }
+    const now = Date.now();
+    this.sentAt.push(now);
+    const longest = Math.max(...this.options.limits.map((w) => w.ms));
+    while (this.sentAt.length > 0 && this.sentAt[0] <= now - longest) this.sentAt.shift();
+  }
+
+  private async withRetry(job: Job): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await job();
+        return;
+      } catch (error) {
+        const status = statusOf(error);
+        const retriable = status === undefined || RETRY_STATUS.has(status);
+        if (!retriable || attempt >= this.options.maxAttempts) {
+          this.options.logger?.warn(
+            { status, attempt, err: (error as Error).message },
+            'proactive send failed',
+          );
+          return;
+        }
+        const ceiling = this.options.baseDelayMs * 2 ** (attempt - 1);
+        await delay(ceiling / 2 + Math.random() * (ceiling / 2));
+        await this.respectLimits();
+      }
+    }
+  }
+}
+
+export class SendQueue {
+  private readonly queues = new Map<string, ConversationQueue>();
+  private readonly options: Required<Omit<SendQueueOptions, 'logger'>> & { logger?: Logger };
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(options: SendQueueOptions = {}) {
+    this.options = {
+      limits: options.limits ?? TEAMS_CONVERSATION_LIMITS,
+      updateIntervalMs: options.updateIntervalMs ?? 2_000,
+      maxAttempts: options.maxAttempts ?? 6,
+      baseDelayMs: options.baseDelayMs ?? 500,
+      logger: options.logger,
+    };
+  }
+
+  /** Queues a new message; never coalesced. */
+  send(conversationId: string, job: Job): void {
+    this.queueOf(conversationId).send(job);
+  }
+
+  /** Queues an update of one message; a later update of the same key replaces this one. */
+  update(conversationId: string, key: string, job: Job): void {
+    this.queueOf(conversationId).update(key, job);
+  }
+
+  /** Resolves when every queue is empty (tests and graceful shutdown). */
+  whenIdle(): Promise<void> {
+    if ([...this.queues.values()].every((q) => q.idle)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private queueOf(conversationId: string): ConversationQueue {
+    let queue = this.queues.get(conversationId);
+    if (!queue) {
+      queue = new ConversationQueue(this.options, () => this.checkIdle());
+      this.queues.set(conversationId, queue);
+    }
+    return queue;
+  }
+
+  private checkIdle(): void {
+    if (![...this.queues.values()].every((q) => q.idle)) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    waiters.forEach((resolve) => resolve());
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+}

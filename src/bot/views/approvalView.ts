@@ -1,0 +1,43 @@
+import type { Run, StepState } from '../../engine/model';
+import { formatNumber, formatTime, shortId } from './marks';
+
+/** The approval card: what will change, who asked, until when; decided, it shows who and when. */
+export function approvalCardData(run: Run, step: StepState, notice = ''): Record<string, unknown> {
+  const approval = step.approval;
+  const summary = (approval?.summary ?? {}) as Record<string, unknown>;
+  const rows = (summary.rowsPerTable ?? {}) as Record<string, number>;
+  const companyCode = String(summary.companyCode ?? (step.params.companyCode as string | undefined) ?? '');
+  const totalRows = Object.values(rows).reduce((sum, n) => sum + Number(n || 0), 0);
+  const decision = approval?.decision;
+  const expired = !decision && step.status !== 'awaiting_approval';
+  return {
+    notice,
+    runId: run.id,
+    stepId: step.id,
+    rev: run.rev,
+    stepTitle: step.title,
+    whatChanges: companyCode
+      ? `${formatNumber(totalRows)} existing Dataverse rows without a company will be stamped with company ${companyCode}.`
+      : step.title,
+    facts: [
+      { title: 'Company code', value: companyCode || '-' },
+      ...Object.entries(rows).map(([table, count]) => ({
+        title: table,
+        value: `${formatNumber(Number(count))} rows`,
+      })),
+      { title: 'Run', value: shortId(run.id) },
+      { title: 'Requested by', value: run.requestedBy.name },
+      { title: 'Requested', value: approval ? formatTime(approval.requestedAt) : '-' },
+      { title: 'Expires', value: approval ? formatTime(approval.expiresAt) : '-' },
+    ],
+    decided: Boolean(decision) || expired,
+    decisionStyle: decision?.approved ? 'good' : 'attention',
+    decisionText: decision
+      ? `${decision.approved ? 'Approved' : 'Rejected'} by ${decision.by.name} on ${formatTime(decision.at)}${
+          decision.reason ? `: ${decision.reason}` : ''
+        }`
+      : expired
+        ? `No longer waiting for a decision (step ${step.status.replace('_', ' ')}).`
+        : '',
+  };
+}

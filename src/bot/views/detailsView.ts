@@ -1,0 +1,239 @@
+import type { ZodIssue } from 'zod';
+import { ENTITY_MAP_CATALOG } from '../../engine/catalog/entityMapCatalog';
+import { DEMO_COMPANIES } from '../../engine/catalog/demoCompanies';
+import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
+import { SCENARIO_TEXT } from './scenarioView';
+
+/**
+ * The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
+ * validation message at the field it belongs to.
+ */
+type FieldId =
+  | 'financeOpsApp'
+  | 'financeOpsName'
+  | 'financeOpsUrl'
+  | 'dataverseName'
+  | 'dataverseUrl'
+  | 'companyCode'
+  | 'companyName'
+  | 'demoLegalEntities'
+  | 'legalEntities'
+  | 'bootstrapTables'
+  | 'initialSyncEntities'
+  | 'master';
+
+interface FieldSpec {
+  kind: 'text' | 'choice';
+  label: string;
+  placeholder?: string;
+  hint?: string;
+  /** Multi-select choice, or a comma-separated text list. */
+  list?: boolean;
+  choices?: Array<{ title: string; value: string }>;
+  defaultValue?: string;
+}
+
+const FIELDS: Record<FieldId, FieldSpec> = {
+  financeOpsApp: {
+    kind: 'choice',
+    label: 'Which app runs on the Finance and Operations side?',
+    choices: [
+      {
+        title: 'Finance, Supply Chain, Commerce or Human Resources inside Finance and Operations',
+        value: 'finance-and-operations',
+      },
+      { title: 'The standalone Dynamics 365 Human Resources app', value: 'human-resources-standalone' },
+    ],
+    defaultValue: 'finance-and-operations',
+  },
+  financeOpsName: {
+    kind: 'text',
+    label: 'Name for the new Finance and Operations environment',
+    placeholder: 'contoso-fo-uat',
+    hint: 'Deployed from Lifecycle Services.',
+  },
+  financeOpsUrl: {
+    kind: 'text',
+    label: 'URL of your Finance and Operations environment',
+    placeholder: 'https://contoso.operations.dynamics.com',
+  },
+  dataverseName: {
+    kind: 'text',
+    label: 'Name for the new Dataverse environment',
+    placeholder: 'contoso-sales',
+  },
+  dataverseUrl: {
+    kind: 'text',
+    label: 'URL of your existing Dataverse environment',
+    placeholder: 'https://contoso.crm.dynamics.com',
+  },
+  companyCode: {
+    kind: 'text',
+    label: 'Company code (the F&O legal entity id: 1 to 4 letters or digits)',
+    placeholder: 'CNTS',
+    hint: 'Your existing Dataverse rows are stamped with this company. The stamp cannot be changed afterwards.',
+  },
+  companyName: { kind: 'text', label: 'Company name', placeholder: 'Contoso Ltd' },
+  demoLegalEntities: {
+    kind: 'choice',
+    list: true,
+    label: 'Demo companies to add to the connection',
+    choices: DEMO_COMPANIES.map((c) => ({ title: `${c.code} · ${c.name}`, value: c.code })),
+    defaultValue: 'USMF',
+  },
+  legalEntities: {
+    kind: 'text',
+    list: true,
+    label: 'Legal entities to link (comma-separated codes)',
+    placeholder: 'USMF, DEMF',
+    hint: 'At most 40.',
+  },
+  bootstrapTables: {
+    kind: 'choice',
+    list: true,
+    label: 'Dataverse tables whose company-less rows get the company (bootstrap)',
+    choices: [
+      { title: 'Accounts (customers)', value: 'accounts' },
+      { title: 'Contacts', value: 'contacts' },
+      { title: 'Vendors', value: 'msdyn_vendors' },
+    ],
+    defaultValue: 'accounts,contacts',
+  },
+  initialSyncEntities: {
+    kind: 'choice',
+    list: true,
+    label: 'Entities to copy with initial sync',
+    choices: ENTITY_MAP_CATALOG.map((map) => ({
+      title: `${map.name} (${map.dataverseEntitySet})`,
+      value: map.name,
+    })),
+    hint: 'Their prerequisite maps are added for you; the plan shows them in order.',
+  },
+  master: {
+    kind: 'choice',
+    label: 'Which side wins when initial sync finds the same row on both',
+    choices: [
+      { title: 'Dataverse', value: 'dataverse' },
+      { title: 'Finance and Operations', value: 'financeOps' },
+    ],
+    defaultValue: 'dataverse',
+  },
+};
+
+const SCENARIO_FIELDS: Record<ScenarioId, FieldId[]> = {
+  'new-new': ['financeOpsApp', 'financeOpsName', 'dataverseName'],
+  'new-existing': [
+    'financeOpsApp',
+    'financeOpsName',
+    'dataverseUrl',
+    'companyCode',
+    'companyName',
+    'bootstrapTables',
+    'initialSyncEntities',
+    'master',
+  ],
+  'new-demo-new': [
+    'financeOpsApp',
+    'financeOpsName',
+    'dataverseName',
+    'demoLegalEntities',
+    'initialSyncEntities',
+  ],
+  'new-demo-existing': [
+    'financeOpsApp',
+    'financeOpsName',
+    'dataverseUrl',
+    'demoLegalEntities',
+    'companyCode',
+    'companyName',
+    'bootstrapTables',
+    'initialSyncEntities',
+    'master',
+  ],
+  'existing-existing': [
+    'financeOpsApp',
+    'financeOpsUrl',
+    'dataverseUrl',
+    'dataverseName',
+    'legalEntities',
+    'companyCode',
+    'bootstrapTables',
+    'initialSyncEntities',
+    'master',
+  ],
+};
+
+const EXISTING_EXISTING_HINTS: Partial<Record<FieldId, string>> = {
+  dataverseUrl:
+    'Give the URL of an existing Dataverse environment, or leave it empty and name a new one below.',
+  companyCode:
+    'Leave empty when Dataverse has no data to bootstrap. Must be one of the linked legal entities.',
+};
+
+/** Turns the card's submitted values (strings; multi-selects comma-joined) into the raw setup input. */
+export function formToInput(scenario: ScenarioId, form: Record<string, unknown>): Record<string, unknown> {
+  const input: Record<string, unknown> = { scenario };
+  for (const id of SCENARIO_FIELDS[scenario]) {
+    const raw = form[id];
+    if (raw === undefined || raw === null) continue;
+    if (Array.isArray(raw)) {
+      input[id] = raw.map(String);
+      continue;
+    }
+    const text = String(raw).trim();
+    if (text === '') continue;
+    input[id] = FIELDS[id].list
+      ? text
+          .split(/[,;\s]+/)
+          .map((part) => part.trim())
+          .filter(Boolean)
+      : text;
+  }
+  return input;
+}
+
+/** Messages per field from zod issues (the first one per field wins). */
+export function fieldErrors(
+  issues: ReadonlyArray<Pick<ZodIssue, 'path' | 'message'>>,
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? '');
+    if (field && !errors[field]) errors[field] = issue.message;
+  }
+  return errors;
+}
+
+export function detailsCardData(
+  scenario: ScenarioId,
+  values: Record<string, unknown> = {},
+  errors: Record<string, string> = {},
+  notice = '',
+): Record<string, unknown> {
+  return {
+    notice,
+    scenario,
+    title: SCENARIO_TEXT[scenario].title,
+    summary: 'Fill in what this setup needs. Nothing changes until you review the plan and press Start.',
+    fields: SCENARIO_FIELDS[scenario].map((id) => {
+      const spec = FIELDS[id];
+      const value = values[id];
+      const text = Array.isArray(value) ? value.join(spec.kind === 'choice' ? ',' : ', ') : value;
+      const required =
+        scenario !== 'existing-existing' || !['dataverseUrl', 'dataverseName', 'companyCode'].includes(id);
+      return {
+        id,
+        kind: spec.kind,
+        label: spec.label,
+        placeholder: spec.placeholder ?? '',
+        hint: (scenario === 'existing-existing' ? EXISTING_EXISTING_HINTS[id] : undefined) ?? spec.hint ?? '',
+        value: text === undefined || text === null ? (spec.defaultValue ?? '') : String(text),
+        required: required && id !== 'initialSyncEntities',
+        multi: Boolean(spec.list),
+        style: spec.list && (spec.choices?.length ?? 0) <= 6 ? 'expanded' : 'compact',
+        choices: spec.choices ?? [],
+        error: errors[id] ?? '',
+      };
+    }),
+  };
+}

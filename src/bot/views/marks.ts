@@ -1,0 +1,58 @@
+import type { RunStatus, StepState, StepStatus } from '../../engine/model';
+
+/** The one place that turns states into the marks and words the cards show. */
+export const STEP_MARK: Record<StepStatus, string> = {
+  pending: '○',
+  running: '⏳',
+  awaiting_approval: '🔐',
+  awaiting_manual: '✋',
+  succeeded: '✅',
+  failed: '❌',
+  skipped: '⏭️',
+  cancelled: '⛔',
+};
+
+export const RUN_STATUS: Record<RunStatus, { text: string; color: string }> = {
+  running: { text: 'Running', color: 'Accent' },
+  waiting: { text: 'Waiting for you', color: 'Warning' },
+  succeeded: { text: 'Completed', color: 'Good' },
+  failed: { text: 'Failed', color: 'Attention' },
+  cancelled: { text: 'Cancelled', color: 'Attention' },
+};
+
+export const formatNumber = (value: number): string => value.toLocaleString('en-US');
+
+export function shortId(runId: string): string {
+  return runId.slice(0, 8);
+}
+
+/** "12,400 / 48,000 rows", or the status in words. */
+export function stepDetail(step: StepState): string {
+  const parts: string[] = [];
+  if (step.progress && (step.status === 'running' || step.progress.done > 0)) {
+    parts.push(
+      `${formatNumber(step.progress.done)} / ${formatNumber(step.progress.total)} ${step.progress.unit}`,
+    );
+  }
+  if (step.status === 'awaiting_approval') parts.push('waiting for approval');
+  if (step.status === 'awaiting_manual') parts.push('waiting for you to do this step');
+  if (step.status === 'failed' && step.error) parts.push(step.error.message);
+  if (step.status === 'running' && step.attempts > 1) parts.push(`attempt ${step.attempts}`);
+  if (step.verification && !step.verification.ok && step.status === 'awaiting_manual') {
+    parts.push(`not verified yet: ${step.verification.message}`);
+  }
+  parts.push(step.where);
+  return parts.join(' · ');
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function formatTime(iso: string): string {
+  return new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}

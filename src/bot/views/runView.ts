@@ -1,0 +1,36 @@
+import type { Run } from '../../engine/model';
+import { SCENARIO_TEXT } from './scenarioView';
+import { RUN_STATUS, STEP_MARK, formatTime, shortId, stepDetail } from './marks';
+
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** The run card: one per run, updated in place for everyone as the run moves. */
+export function runCardData(run: Run, notice = ''): Record<string, unknown> {
+  const failed = run.steps.find((step) => step.status === 'failed');
+  const status = RUN_STATUS[run.status];
+  const cancelling = Boolean(run.cancelRequested) && !FINISHED.has(run.status);
+  return {
+    notice,
+    runId: run.id,
+    shortId: shortId(run.id),
+    rev: run.rev,
+    title: SCENARIO_TEXT[run.scenario].title,
+    requestedBy: run.requestedBy.name,
+    statusText: cancelling ? 'Cancelling' : status.text,
+    statusColor: status.color,
+    steps: run.steps.map((step) => ({
+      mark: STEP_MARK[step.status],
+      title: step.title,
+      detail: stepDetail(step),
+    })),
+    failure: failed?.error
+      ? { title: `${failed.title} failed`, message: `${failed.error.message} (${failed.error.code})` }
+      : null,
+    failedStepId: failed?.id ?? '',
+    canRetry: Boolean(failed) && run.status === 'failed',
+    canSkip: Boolean(failed?.skippable) && run.status === 'failed',
+    canCancel: !FINISHED.has(run.status) || (run.status === 'failed' && Boolean(failed)),
+    finished: FINISHED.has(run.status) && !failed,
+    updatedAt: formatTime(run.updatedAt),
+  };
+}

@@ -1,0 +1,45 @@
+import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
+
+/** The five seed scenarios in plain words, for the scenario card and the plan's title. */
+export const SCENARIO_TEXT: Record<ScenarioId, { title: string; summary: string }> = {
+  'new-new': {
+    title: 'New Finance and Operations, new Dataverse',
+    summary:
+      'Both are new and empty. Starts in Lifecycle Services: I deploy F&O, create Dataverse with the CRM prime solution, link them for company DAT and turn the maps on for live sync.',
+  },
+  'new-existing': {
+    title: 'New Finance and Operations, existing Dataverse with data',
+    summary:
+      'Starts in Lifecycle Services: I deploy F&O, link your Dataverse for DAT and turn the maps on; then I create your company in F&O, add it to the connection and, after approval, stamp your existing Dataverse rows with its code.',
+  },
+  'new-demo-new': {
+    title: 'New Finance and Operations with demo data, new Dataverse',
+    summary:
+      'As new/new, then I add the demo companies (such as USMF) to the connection and copy their data to Dataverse with initial sync.',
+  },
+  'new-demo-existing': {
+    title: 'New Finance and Operations with demo data, existing Dataverse with data',
+    summary:
+      'As new/existing, with the demo companies synced to Dataverse first; then your own company is created and your existing Dataverse rows are stamped with it, after approval.',
+  },
+  'existing-existing': {
+    title: 'Existing Finance and Operations, new or existing Dataverse',
+    summary:
+      'Starts in Finance and Operations: I check the prerequisites, link for the legal entities you choose, apply the solution, stamp existing Dataverse rows (after approval) and turn the maps on, with or without initial sync.',
+  },
+};
+
+export function scenarioCardData(
+  recommendation?: { scenario: ScenarioId; reason: string },
+  notice = '',
+): Record<string, unknown> {
+  return {
+    notice,
+    scenarios: (Object.keys(SCENARIO_TEXT) as ScenarioId[]).map((id) => ({
+      id,
+      ...SCENARIO_TEXT[id],
+      recommended: recommendation?.scenario === id,
+      reason: recommendation?.scenario === id ? recommendation.reason : '',
+    })),
+  };
+}

@@ -1,0 +1,206 @@
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './log';
+import { openDatabase } from './store/database';
+import { ConversationStore } from './store/conversationStore';
+import { SqliteRunStore } from './store/sqliteRunStore';
+import { startEmulator, type RunningEmulator } from './emulator';
+import { createPlatform } from './platform/createPlatform';
+import { createCredential } from './platform/http/credentials';
+import { createSetupEngine } from './engine/setupEngine';
+import { systemClock } from './engine/systemClock';
+import { createAdapter } from './bot/adapter';
+import { createBotApp } from './bot/botApp';
+import { Notifier } from './bot/notifier';
+import type { SendQueueOptions } from './bot/sendQueue';
+import { createServer, type HealthReport } from './server';
+import { projectVersion } from './projectRoot';
+
+/**
+ * The composition root: the only place that wires concrete pieces together. `npm start` runs
+ * `main()`; tests call `startBot()` with their own configuration.
+ */
+export interface RunningBot {
+  url: string;
+  emulatorUrl?: string;
+  emulator?: RunningEmulator;
+  notifier: Notifier;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Overrides for the notifier's queue (tests shorten the coalescing interval). */
+  queue?: SendQueueOptions;
+  /** Overrides of engine timings (tests poll faster). */
+  engine?: { pollIntervalMs?: number };
+}
+
+const VERSION = projectVersion();
+
+export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const db = openDatabase(path.join(config.DATA_DIR, 'bot.sqlite'));
+
+  let emulator: RunningEmulator | undefined;
+  if (config.DYNAMICS_MODE === 'emulator') {
+    emulator = await startEmulator({
+      port: config.EMULATOR_PORT,
+      dataFile: path.join(config.DATA_DIR, 'emulator.sqlite'),
+      timeScale: config.EMULATOR_TIME_SCALE,
+      logger: logger.child({ component: 'emulator' }),
+    });
+  }
+  const platform = emulator
+    ? createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, logger })
+    : createPlatform({
+        mode: 'live',
+        credential: createCredential(
+          config.AZURE_AUTH === 'client-secret'
+            ? {
+                kind: 'client-secret',
+                tenantId: config.AZURE_TENANT_ID!,
+                clientId: config.AZURE_CLIENT_ID!,
+                clientSecret: config.AZURE_CLIENT_SECRET!,
+              }
+            : config.AZURE_AUTH === 'managed-identity'
+              ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
+              : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
+        ),
+        lcsApiUrl: config.LCS_API_URL,
+        powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
+        bapApiUrl: config.BAP_API_URL,
+        dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
+        dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
+        logger,
+      });
+
+  const engine = createSetupEngine({
+    platform,
+    store: new SqliteRunStore(db),
+    clock: systemClock,
+    logger: logger.child({ component: 'engine' }),
+    approvalTimeoutMs: config.APPROVAL_TIMEOUT_MINUTES * 60_000,
+    approvalReminderMs: config.APPROVAL_REMINDER_MINUTES * 60_000,
+    fourEyes: config.FOUR_EYES,
+    ...options.engine,
+  });
+
+  const conversations = new ConversationStore(db);
+  const adapter = createAdapter(config, logger);
+  const botId = config.BOT_ID ?? '';
+  const notifier = new Notifier({ adapter, botId, engine, conversations, logger, queue: options.queue });
+  notifier.attach();
+  const app = createBotApp(
+    {
+      engine,
+      conversations,
+      notifier,
+      policy: { admins: config.ADMINS, approvers: config.APPROVERS, fourEyes: config.FOUR_EYES },
+      logger,
+      modeDescription: emulator
+        ? `the embedded Dynamics 365 emulator (${emulator.url})`
+        : 'live Dynamics 365',
+      previewWaitMs: 1500,
+    },
+    adapter,
+    botId,
+  );
+
+  const health = async (): Promise<HealthReport> => {
+    let storeOk = false;
+    try {
+      storeOk = db.prepare('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      storeOk = false;
+    }
+    const dynamicsUrl = emulator?.url;
+    let reachable = !emulator;
+    if (emulator) {
+      try {
+        const response = await fetch(`${emulator.url}/_emulator/health`, {
+          signal: AbortSignal.timeout(2000),
+        });
+        reachable = response.ok;
+      } catch {
+        reachable = false;
+      }
+    }
+    return {
+      status: storeOk && reachable ? 'ok' : 'degraded',
+      version: VERSION,
+      store: { ok: storeOk },
+      dynamics: { mode: config.DYNAMICS_MODE, reachable, url: dynamicsUrl },
+    };
+  };
+
+  const server = createServer({
+    adapter,
+    onTurn: (context) => app.run(context).then(() => undefined),
+    health,
+    logger,
+  });
+  const httpServer: Server = await new Promise((resolve, reject) => {
+    const listening = server.listen(config.PORT, config.listenHost, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+
+  await engine.resume();
+  notifier.recover();
+  logger.info(
+    { url, emulator: emulator?.url, mode: config.DYNAMICS_MODE, auth: Boolean(config.BOT_ID) },
+    'bot listening',
+  );
+
+  return {
+    url,
+    emulatorUrl: emulator?.url,
+    emulator,
+    notifier,
+    async close() {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await engine.close();
+      await emulator?.close();
+      db.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const bot = await startBot(config, { logger });
+  process.stdout.write(`Dual-write setup bot listening on ${bot.url}/api/messages\n`);
+  if (bot.emulatorUrl) process.stdout.write(`Dynamics 365 emulator on ${bot.emulatorUrl}\n`);
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    await bot.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`The bot could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,46 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Logger } from './log';
+
+/**
+ * The HTTP surface: `POST /api/messages` for Bot Framework activities and `GET /healthz`.
+ */
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  version: string;
+  store: { ok: boolean };
+  dynamics: { mode: string; reachable: boolean; url?: string };
+}
+
+export interface ServerOptions {
+  adapter: CloudAdapter;
+  onTurn: (context: TurnContext) => Promise<void>;
+  health: () => Promise<HealthReport>;
+  logger: Logger;
+}
+
+export function createServer(options: ServerOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb' }));
+
+  app.post('/api/messages', async (req: Request, res: Response) => {
+    await options.adapter.process(req, res, options.onTurn);
+  });
+
+  app.get('/healthz', async (_req: Request, res: Response) => {
+    const report = await options.health();
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+
+  // Malformed or oversized bodies: a short JSON error, never a stack.
+  app.use(
+    (error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) return next(error);
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500) options.logger.error({ err: error.message }, 'request failed');
+      res.status(status).json({ error: status === 500 ? 'internal error' : (error.type ?? 'bad request') });
+    },
+  );
+  return app;
+}
