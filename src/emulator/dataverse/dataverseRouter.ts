@@ -1,0 +1,217 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { EMULATOR_TOKEN_PREFIX } from '../../platform/http/credentials';
+import { executeBatch } from './batchExecutor';
+import { operationCount, parseBatchRequest, type BatchPart } from './batchRequest';
+import type { DataverseSettings } from './dataverseSettings';
+import type { DataverseStore } from './dataverseStore';
+import { errors, ODataError } from './odataErrors';
+import { formatSeconds, ServiceProtection, THROTTLE_CODES } from './serviceProtection';
+import { WebApi, type WebApiResponse } from './webApi';
+
+/**
+ * The emulated Dataverse Web API of every org, mounted by the emulator shell at `/orgs/:org`, so an
+ * org's URL is `http://127.0.0.1:<port>/orgs/<org>` and its Web API `.../api/data/v9.2/`. Around each
+ * request it plays the service: bearer check (401 with the real WWW-Authenticate), injected faults,
+ * the three service-protection limits per user (429 + Retry-After), round-trip latency and
+ * execution time per operation, all scaled by `settings.timeScale` and read at every request.
+ */
+export interface DataverseStats {
+  requests: number;
+  operations: number;
+  throttled: Record<string, number>;
+  injectedErrors: number;
+  hangs: number;
+}
+
+export interface DataverseRouterOptions {
+  /** Counters, for benchmarks and the control API. */
+  stats?: DataverseStats;
+  /** Share or inspect the limiter (e.g. reset it between tests). */
+  protection?: ServiceProtection;
+}
+
+export function createDataverseStats(): DataverseStats {
+  return { requests: 0, operations: 0, throttled: {}, injectedErrors: 0, hangs: 0 };
+}
+
+const SERVICE_PATH = '/api/data/v9.2';
+
+export function dataverseRouter(
+  store: DataverseStore,
+  settings: DataverseSettings,
+  options: DataverseRouterOptions = {},
+): Router {
+  const stats = options.stats ?? createDataverseStats();
+  const protection = options.protection ?? new ServiceProtection(settings);
+  const router = express.Router({ mergeParams: true });
+  router.use(SERVICE_PATH, express.text({ type: () => true, limit: '64mb' }));
+  router.use(SERVICE_PATH, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const failure = error instanceof ODataError ? error : new ODataError(500, '0x80040216', String(error));
+      if (!res.headersSent) sendError(res, failure);
+    });
+  });
+
+  async function handle(req: Request, res: Response): Promise<void> {
+    res.setHeader('OData-Version', '4.0');
+    stats.requests++;
+    const org = String(req.params.org ?? '');
+    const orgUrl = `${req.protocol}://${req.get('host')}${req.baseUrl.slice(0, -SERVICE_PATH.length)}`;
+    const serviceRoot = `${orgUrl}${SERVICE_PATH}/`;
+    const halfTrip = ((settings.roundTripMs + settings.addedLatencyMs) / 2) * settings.timeScale;
+    await sleep(halfTrip);
+
+    const user = bearerToken(req);
+    if (!user) {
+      await sleep(halfTrip);
+      res
+        .status(401)
+        .setHeader(
+          'WWW-Authenticate',
+          `Bearer authorization_uri=https://login.microsoftonline.com/${settings.tenantId}/oauth2/authorize, resource_id=${orgUrl}/`,
+        )
+        .end();
+      return;
+    }
+
+    let response: Promise<Answer>;
+    try {
+      if (!store.hasOrg(org))
+        throw new ODataError(404, '0x80040217', `Organization '${org}' does not exist.`);
+      response = run(req, org, serviceRoot, user);
+    } catch (error) {
+      response = Promise.reject(error);
+    }
+    const answer: Answer = await response.catch((error: unknown): Answer => {
+      if (error instanceof ODataError) return { error };
+      throw error;
+    });
+    await sleep(halfTrip);
+    if (answer.error) {
+      if (answer.error.status === 429)
+        stats.throttled[answer.error.code] = (stats.throttled[answer.error.code] ?? 0) + 1;
+      sendError(res, answer.error);
+      return;
+    }
+    if (answer.batch) {
+      res.status(answer.batch.status).setHeader('Content-Type', answer.batch.contentType);
+      if (answer.batch.preferenceApplied) res.setHeader('Preference-Applied', answer.batch.preferenceApplied);
+      res.end(answer.batch.body);
+      return;
+    }
+    const single = answer.single!;
+    for (const [name, value] of Object.entries(single.headers)) res.setHeader(name, value);
+    res.status(single.status);
+    if (single.body === undefined) res.end();
+    else sendJson(res, single.body);
+  }
+
+  /** Faults, limits, execution: everything between the two halves of the round trip. */
+  async function run(req: Request, org: string, serviceRoot: string, user: string): Promise<Answer> {
+    const resource = decodeURIComponent(req.path.replace(/^\//, ''));
+    const isBatch = resource === '$batch';
+    if (isBatch && req.method !== 'POST') throw errors.methodNotAllowed(req.method);
+    const parts: BatchPart[] | undefined = isBatch
+      ? parseBatchRequest(req.get('content-type'), typeof req.body === 'string' ? req.body : '')
+      : undefined;
+    const operations = parts ? operationCount(parts) : 1;
+
+    if (settings.throttleBurst > 0) {
+      settings.throttleBurst--;
+      throw new ODataError(
+        429,
+        THROTTLE_CODES.requests,
+        'Number of requests exceeded the limit of 6000 over time window of 300 seconds.',
+        { 'Retry-After': formatSeconds(settings.throttleRetryAfterSeconds * settings.timeScale) },
+      );
+    }
+    if (settings.errorRate > 0 && settings.random() < settings.errorRate) {
+      stats.injectedErrors++;
+      throw errors.unavailable();
+    }
+
+    const release = protection.admit(user, operations);
+    try {
+      const api = new WebApi(store, org, serviceRoot);
+      let answer: Answer;
+      try {
+        answer = parts
+          ? { batch: executeBatch(api, store, parts, req.get('prefer')) }
+          : { single: runSingle(api, req, resource) };
+      } catch (error) {
+        if (!(error instanceof ODataError)) throw error;
+        answer = { error };
+      }
+      stats.operations += operations;
+      await sleep(operations * settings.executionMsPerOperation * settings.timeScale);
+      if (settings.hangRate > 0 && settings.random() < settings.hangRate) {
+        // Committed, but the answer comes too late: the client sees a timeout.
+        stats.hangs++;
+        await sleep(settings.hangMs * settings.timeScale);
+      }
+      return answer;
+    } finally {
+      release();
+    }
+  }
+
+  return router;
+}
+
+interface Answer {
+  single?: WebApiResponse;
+  batch?: ReturnType<typeof executeBatch>;
+  error?: ODataError;
+}
+
+function runSingle(api: WebApi, req: Request, resource: string): WebApiResponse {
+  if (resource === 'WhoAmI' && req.method === 'GET') {
+    return {
+      status: 200,
+      headers: {},
+      body: {
+        '@odata.context': `${api.serviceRoot}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+        BusinessUnitId: '00000000-0000-0000-0000-000000000001',
+        UserId: '00000000-0000-0000-0000-000000000002',
+        OrganizationId: '00000000-0000-0000-0000-000000000003',
+      },
+    };
+  }
+  const queryStart = req.originalUrl.indexOf('?');
+  const query = new URLSearchParams(queryStart === -1 ? '' : req.originalUrl.slice(queryStart + 1));
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return api.execute({
+    method: req.method,
+    resource,
+    query,
+    headers,
+    body: typeof req.body === 'string' ? req.body : undefined,
+  });
+}
+
+/** The caller (per-user limits key on it), or undefined when the bearer is missing or not ours. */
+function bearerToken(req: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+  return match && match[1].startsWith(EMULATOR_TOKEN_PREFIX) ? match[1] : undefined;
+}
+
+function sendError(res: Response, error: ODataError): void {
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.status(error.status);
+  sendJson(res, error.toBody());
+}
+
+/** `res.end`, not `res.send`: Express would add a charset and a body ETag the service doesn't send. */
+function sendJson(res: Response, body: unknown): void {
+  res.setHeader('Content-Type', 'application/json; odata.metadata=minimal');
+  res.end(JSON.stringify(body));
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+export type { DataverseSettings } from './dataverseSettings';
