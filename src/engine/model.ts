@@ -96,10 +96,20 @@ export interface StepState extends PlannedStep {
   approval?: ApprovalRequest;
   /** Result of the last verification of a manual step, shown on its card. */
   verification?: { ok: boolean; message: string; at: string };
-  /** What the step learnt (URLs, ids) for later steps and for the completion notice. */
+  /**
+   * What the step learnt (URLs, ids) for later steps and for the completion notice, which sums
+   * `rowsStamped` (bootstrap), `rowsSynced` (initial sync) and lists `mapsRunning` (string[]).
+   */
   output?: Record<string, unknown>;
   /** Persisted progress of a long operation (operation ids) so a resume polls instead of redoing. */
   checkpoint?: Record<string, unknown>;
+  /**
+   * The run's rev when the step entered its current wait (approval or manual). A click carrying a rev
+   * from before that belongs to an earlier request and is stale.
+   */
+  waitingSinceRev?: number;
+  /** A manual step the admin said is done and the engine has yet to verify. */
+  confirmation?: { by: Actor; at: string };
 }
 
 export interface Run {

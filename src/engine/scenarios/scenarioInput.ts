@@ -40,6 +40,17 @@ export const environmentUrlSchema = z
 
 export const masterSchema = z.enum(['dataverse', 'financeOps']);
 
+/**
+ * Which F&O-side app the admin runs. Human Resources inside F&O supports dual-write; the standalone
+ * Dynamics 365 Human Resources app does not (seed), so choosing it is refused with that explanation.
+ */
+export const FINANCE_OPS_APPS = ['finance-and-operations', 'human-resources-standalone'] as const;
+export const financeOpsAppSchema = z.enum(FINANCE_OPS_APPS).default('finance-and-operations');
+export const STANDALONE_HR_REFUSAL =
+  "Human Resources in Finance and Operations supports dual-write connections, but the Dynamics 365 Human Resources app doesn't. Set up dual-write against the Finance and Operations environment that hosts Human Resources instead.";
+/** Hosts of the standalone Human Resources app (formerly Talent). */
+export const STANDALONE_HR_HOST = /\.hr\.talent\.dynamics\.com$/i;
+
 const mapNames = z.array(z.string().min(1).max(100)).max(50).default([]);
 const companyCodes = z.array(companyCodeSchema).max(40, 'An initial sync takes at most 40 legal entities.');
 
@@ -52,12 +63,14 @@ export const bootstrapTablesSchema = z
 
 const newNew = z.object({
   scenario: z.literal('new-new'),
+  financeOpsApp: financeOpsAppSchema,
   financeOpsName: environmentNameSchema,
   dataverseName: environmentNameSchema,
 });
 
 const newExisting = z.object({
   scenario: z.literal('new-existing'),
+  financeOpsApp: financeOpsAppSchema,
   financeOpsName: environmentNameSchema,
   dataverseUrl: environmentUrlSchema,
   companyCode: companyCodeSchema,
@@ -69,6 +82,7 @@ const newExisting = z.object({
 
 const newDemoNew = z.object({
   scenario: z.literal('new-demo-new'),
+  financeOpsApp: financeOpsAppSchema,
   financeOpsName: environmentNameSchema,
   dataverseName: environmentNameSchema,
   demoLegalEntities: companyCodes.min(1, 'Choose at least one demo company.'),
@@ -77,6 +91,7 @@ const newDemoNew = z.object({
 
 const newDemoExisting = z.object({
   scenario: z.literal('new-demo-existing'),
+  financeOpsApp: financeOpsAppSchema,
   financeOpsName: environmentNameSchema,
   dataverseUrl: environmentUrlSchema,
   demoLegalEntities: companyCodes.min(1, 'Choose at least one demo company.'),
@@ -89,6 +104,7 @@ const newDemoExisting = z.object({
 
 const existingExisting = z.object({
   scenario: z.literal('existing-existing'),
+  financeOpsApp: financeOpsAppSchema,
   financeOpsUrl: environmentUrlSchema,
   /** Exactly one of these: an existing Dataverse org URL, or a name for a new one. */
   dataverseUrl: environmentUrlSchema.optional(),
@@ -104,7 +120,13 @@ const existingExisting = z.object({
 export const setupInputSchema = z
   .discriminatedUnion('scenario', [newNew, newExisting, newDemoNew, newDemoExisting, existingExisting])
   .superRefine((input, ctx) => {
+    if (input.financeOpsApp === 'human-resources-standalone') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['financeOpsApp'], message: STANDALONE_HR_REFUSAL });
+    }
     if (input.scenario !== 'existing-existing') return;
+    if (STANDALONE_HR_HOST.test(new URL(input.financeOpsUrl).hostname)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['financeOpsUrl'], message: STANDALONE_HR_REFUSAL });
+    }
     if (Boolean(input.dataverseUrl) === Boolean(input.dataverseName)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

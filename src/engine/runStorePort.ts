@@ -1,0 +1,44 @@
+import type { AuditEntry, Run, RunStatus } from './model';
+
+/**
+ * The engine's durable memory: runs (as JSON snapshots with a rev) and their audit trail. Declared
+ * here, implemented by `src/store/sqliteRunStore.ts`. Every method is synchronous on purpose: a
+ * transition is committed before the engine acts on it, with no await in between.
+ */
+export type CreateRunResult =
+  { ok: true; run: Run; created: boolean } | { ok: false; reason: 'locked'; holder: Run };
+
+/** What a mutation returns: the new run (rev is set by the store) and the audit entries to append. */
+export interface RunChange {
+  run: Run;
+  audit?: Array<Omit<AuditEntry, 'runId'>>;
+}
+
+export interface RunFilter {
+  status?: RunStatus[];
+  limit?: number;
+}
+
+export interface RunStore {
+  /**
+   * Inserts a new run, atomically taking the lock of its environment pair. A repeated `requestKey`
+   * returns the run it created (`created: false`); a lock held by another active run is refused with
+   * the holder.
+   */
+  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult;
+  get(runId: string): Run | null;
+  list(filter?: RunFilter): Run[];
+  /** Runs that are neither succeeded nor cancelled (they hold their lock). */
+  listUnfinished(): Run[];
+  /**
+   * Read-modify-write in one transaction: `mutate` sees the stored run and returns the change, or
+   * null for "nothing to do". The store bumps `rev` and `updatedAt`, writes, and appends the audit
+   * entries in the same transaction. Returns the stored run after the call (changed or not) and
+   * whether it changed; null when the run does not exist.
+   */
+  update(runId: string, mutate: (run: Run) => RunChange | null): { run: Run; changed: boolean } | null;
+  audit(runId: string): AuditEntry[];
+}
+
+/** Statuses in which a run still holds the lock of its environment pair. */
+export const LOCK_HOLDING_STATUSES: readonly RunStatus[] = ['running', 'waiting', 'failed'];

@@ -1,0 +1,38 @@
+import { connectionOf } from './runFacts';
+import { dualWriteWorkspaceLink } from './dualWriteSteps';
+import { PermanentStepError, pollUntil, type StepModule } from './stepContext';
+
+/** Apply Solution: publishes the maps of the installed orchestration packages. */
+const PUBLISH_TIMEOUT_MS = 30 * 60_000;
+
+export const applySolution: StepModule = {
+  kind: 'applySolution',
+  async execute(ctx) {
+    const connection = await connectionOf(ctx.run, ctx.platform);
+    if (!connection.solutionApplied) await ctx.platform.dualWrite.applySolution(connection.id);
+    const maps = await pollUntil(
+      ctx,
+      () => ctx.platform.dualWrite.listMaps(connection.id),
+      (list) => list.length > 0,
+      { timeoutMs: PUBLISH_TIMEOUT_MS, what: 'the entity maps to be published' },
+    ).catch((error: unknown) => {
+      if (error instanceof Error && error.name === 'TransientStepError') {
+        throw new PermanentStepError(
+          'blank_map_list',
+          'Apply Solution ran but the map list is still blank. Check that the orchestration packages are installed, run Apply Solution again in F&O, then retry.',
+        );
+      }
+      throw error;
+    });
+    return { maps: maps.length };
+  },
+  async verify(ctx) {
+    const connection = await connectionOf(ctx.run, ctx.platform);
+    const maps = await ctx.platform.dualWrite.listMaps(connection.id);
+    if (!connection.solutionApplied || maps.length === 0) {
+      return { ok: false, message: 'The map list is still blank: Apply Solution has not run yet.' };
+    }
+    return { ok: true, message: `${maps.length} entity maps are published.`, output: { maps: maps.length } };
+  },
+  manualLink: dualWriteWorkspaceLink,
+};

@@ -1,0 +1,101 @@
+import { DUAL_WRITE_CORE_SOLUTION, DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../catalog/solutions';
+import type { ApplicationPackage } from '../ports';
+import { dataverseEnvironment, dataverseUrl, outputOf, stringList } from './runFacts';
+import { PermanentStepError, pollUntil, type StepContext, type StepModule } from './stepContext';
+
+/**
+ * Installs the dual-write core solution and orchestration packages that are not installed yet, one
+ * at a time, persisting each install operation id so a resume polls it instead of installing again.
+ */
+const INSTALL_TIMEOUT_MS = 2 * 3600_000;
+
+export const installDualWriteSolutions: StepModule = {
+  kind: 'installDualWriteSolutions',
+  async execute(ctx) {
+    const environmentId = await environmentIdOf(ctx);
+    const wanted = stringList(ctx.step.params.packages);
+    const installed: string[] = [];
+    for (const uniqueName of wanted) {
+      const current = (await ctx.platform.powerPlatform.listPackages(environmentId)).find(
+        (pkg) => pkg.uniqueName.toLowerCase() === uniqueName.toLowerCase(),
+      );
+      if (!current) {
+        throw new PermanentStepError(
+          'package_unavailable',
+          `The application package ${uniqueName} is not offered for this environment.`,
+        );
+      }
+      if (current.state === 'installed') continue;
+      const operations = (ctx.step.checkpoint?.operations ?? {}) as Record<string, string>;
+      let operationId = current.state === 'installing' ? operations[uniqueName] : undefined;
+      if (current.state !== 'installing') {
+        const operation = await ctx.platform.powerPlatform.installPackage(environmentId, uniqueName);
+        operationId = operation.id;
+        ctx.checkpoint({ operations: { ...operations, [uniqueName]: operation.id } });
+      }
+      await waitInstalled(ctx, environmentId, uniqueName, operationId);
+      installed.push(uniqueName);
+    }
+    return { environmentId, installed };
+  },
+  async verify(ctx) {
+    const url = await dataverseUrl(ctx.run, ctx.platform);
+    const solutions = (await ctx.platform.dataverse(url).listSolutions()).map((s) =>
+      s.uniqueName.toLowerCase(),
+    );
+    const missing = [DUAL_WRITE_CORE_SOLUTION, ...DUAL_WRITE_ORCHESTRATION_SOLUTIONS].filter(
+      (name) => !solutions.includes(name.toLowerCase()),
+    );
+    return missing.length
+      ? { ok: false, message: `Still missing in Dataverse: ${missing.join(', ')}.` }
+      : { ok: true, message: 'The dual-write solutions are installed.' };
+  },
+};
+
+async function environmentIdOf(ctx: StepContext): Promise<string> {
+  const fromStep = outputOf(ctx.run, 'provisionDataverse')?.environmentId;
+  if (typeof fromStep === 'string') return fromStep;
+  const env = await dataverseEnvironment(ctx.run, ctx.platform);
+  if (!env) {
+    throw new PermanentStepError(
+      'dataverse_environment_unknown',
+      'The Power Platform admin API does not list this Dataverse environment, so its packages cannot be installed. Check the URL, or install the dual-write packages in the admin center and retry.',
+    );
+  }
+  return env.id;
+}
+
+async function waitInstalled(
+  ctx: StepContext,
+  environmentId: string,
+  uniqueName: string,
+  operationId: string | undefined,
+): Promise<void> {
+  if (operationId) {
+    const id = operationId;
+    const operation = await pollUntil(
+      ctx,
+      () => ctx.platform.powerPlatform.getPackageOperation(environmentId, id),
+      (op) => op.status !== 'running',
+      { timeoutMs: INSTALL_TIMEOUT_MS, what: `the installation of ${uniqueName}` },
+    );
+    if (operation.status === 'failed') {
+      throw new PermanentStepError(
+        'install_failed',
+        `Installing ${uniqueName} failed: ${operation.error ?? 'no reason given'}.`,
+      );
+    }
+    return;
+  }
+  // Installing, but the operation id was lost in a crash: watch the package itself.
+  const pkg = await pollUntil<ApplicationPackage | undefined>(
+    ctx,
+    async () =>
+      (await ctx.platform.powerPlatform.listPackages(environmentId)).find((p) => p.uniqueName === uniqueName),
+    (p) => !p || p.state !== 'installing',
+    { timeoutMs: INSTALL_TIMEOUT_MS, what: `the installation of ${uniqueName}` },
+  );
+  if (pkg?.state !== 'installed') {
+    throw new PermanentStepError('install_failed', `Installing ${uniqueName} failed.`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { DataverseEnvironment } from '../ports';
+import { PermanentStepError, pollUntil, type StepContext, type StepModule } from './stepContext';
+
+/** Creates the new Dataverse environment with the CRM prime solution (Power Platform admin API). */
+const CREATE_TIMEOUT_MS = 3 * 3600_000;
+
+export const provisionDataverse: StepModule = {
+  kind: 'provisionDataverse',
+  async execute(ctx) {
+    const name = nameOf(ctx);
+    let env = await ctx.platform.powerPlatform.findDataverse(name);
+    if (!env)
+      env = await ctx.platform.powerPlatform.createDataverse({
+        name,
+        crmPrime: ctx.step.params.crmPrime !== false,
+      });
+    ctx.checkpoint({ environmentId: env.id });
+    const id = env.id;
+    const ready = await pollUntil(
+      ctx,
+      () => ctx.platform.powerPlatform.getDataverse(id),
+      (current) => current.state !== 'provisioning',
+      { timeoutMs: CREATE_TIMEOUT_MS, what: `the Dataverse environment "${name}"` },
+    );
+    if (ready.state === 'failed') {
+      throw new PermanentStepError(
+        'dataverse_failed',
+        `Power Platform could not create "${name}": ${ready.failureReason ?? 'no reason given'}.`,
+      );
+    }
+    return output(ready);
+  },
+  async verify(ctx) {
+    const name = nameOf(ctx);
+    const env = await ctx.platform.powerPlatform.findDataverse(name);
+    if (!env) return { ok: false, message: `Power Platform has no environment named "${name}" yet.` };
+    if (env.state !== 'ready') return { ok: false, message: `"${name}" is ${env.state}, not ready yet.` };
+    return { ok: true, message: `"${name}" is ready at ${env.url}.`, output: output(env) };
+  },
+};
+
+function nameOf(ctx: StepContext): string {
+  return String(ctx.step.params.name);
+}
+
+function output(env: DataverseEnvironment): Record<string, unknown> {
+  return { dataverseUrl: env.url, environmentId: env.id, tenantId: env.tenantId };
+}

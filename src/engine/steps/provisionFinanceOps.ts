@@ -1,0 +1,53 @@
+import { environmentsOf } from '../scenarios/environments';
+import type { FinanceOpsEnvironment } from '../ports';
+import { PermanentStepError, pollUntil, type StepContext, type StepModule } from './stepContext';
+
+/** Deploys the new F&O environment through LCS (or verifies the admin did), then waits for Deployed. */
+const DEPLOY_TIMEOUT_MS = 12 * 3600_000;
+
+export const provisionFinanceOps: StepModule = {
+  kind: 'provisionFinanceOps',
+  async execute(ctx) {
+    const { name, demoData } = params(ctx);
+    let env = await ctx.platform.lifecycle.findFinanceOps(name);
+    if (!env) env = await ctx.platform.lifecycle.deployFinanceOps({ name, demoData });
+    ctx.checkpoint({ environmentId: env.id });
+    const deployed = await pollUntil(
+      ctx,
+      () => ctx.platform.lifecycle.getFinanceOps((env as FinanceOpsEnvironment).id),
+      (current) => current.state !== 'deploying',
+      { timeoutMs: DEPLOY_TIMEOUT_MS, what: `the deployment of "${name}"` },
+    );
+    if (deployed.state === 'failed') {
+      throw new PermanentStepError(
+        'deploy_failed',
+        `Lifecycle Services could not deploy "${name}": ${deployed.failureReason ?? 'no reason given'}. Fix it in LCS, then retry.`,
+      );
+    }
+    return output(deployed);
+  },
+  async verify(ctx) {
+    const { name } = params(ctx);
+    const env = await ctx.platform.lifecycle.findFinanceOps(name);
+    if (!env) return { ok: false, message: `Lifecycle Services has no environment named "${name}" yet.` };
+    if (env.state !== 'deployed')
+      return { ok: false, message: `"${name}" is ${env.state}, not deployed yet.` };
+    return { ok: true, message: `"${name}" is deployed at ${env.url}.`, output: output(env) };
+  },
+};
+
+function params(ctx: StepContext): { name: string; demoData: boolean } {
+  const ref = environmentsOf(ctx.run.input).financeOps;
+  const name =
+    typeof ctx.step.params.name === 'string' ? ctx.step.params.name : ref.kind === 'new' ? ref.name : '';
+  return { name, demoData: ctx.step.params.demoData === true };
+}
+
+function output(env: FinanceOpsEnvironment): Record<string, unknown> {
+  return {
+    financeOpsUrl: env.url,
+    environmentId: env.id,
+    platformVersion: env.platformVersion,
+    tenantId: env.tenantId,
+  };
+}

@@ -1,0 +1,83 @@
+import type { Logger } from '../../log';
+import type { Run, StepKind, StepState } from '../model';
+import type { Clock, Platform } from '../ports';
+
+/**
+ * What a step module gets: the run and step as persisted, the platform, time, a cancellation signal
+ * and two ways to persist before acting (`checkpoint`) and to report progress.
+ */
+export interface StepContext {
+  run: Run;
+  step: StepState;
+  platform: Platform;
+  clock: Clock;
+  signal: AbortSignal;
+  logger?: Logger;
+  pollIntervalMs: number;
+  /** Merges into `step.checkpoint` and commits it before returning. */
+  checkpoint(patch: Record<string, unknown>): void;
+  /** Reports progress (persisted, throttled). */
+  progress(done: number, total: number, unit: string): void;
+}
+
+export interface VerificationResult {
+  ok: boolean;
+  message: string;
+  output?: Record<string, unknown>;
+}
+
+export interface StepModule {
+  kind: StepKind;
+  /** Reads the current state first and does only what is missing; returns what later steps need. */
+  execute(ctx: StepContext): Promise<Record<string, unknown>>;
+  /** Checks through read APIs that the step's result is in place (manual steps, after the admin's Done). */
+  verify(ctx: StepContext): Promise<VerificationResult>;
+  /** What an approver is shown before the step may run. */
+  approvalSummary?(ctx: StepContext): Promise<Record<string, unknown>>;
+  /** Fills in instructions/links that depend on earlier steps (e.g. the F&O URL). */
+  manualLink?(ctx: StepContext): Promise<string | undefined>;
+}
+
+/** A failure the admin must act on: retrying as-is will not help. */
+export class PermanentStepError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PermanentStepError';
+  }
+}
+
+/** A failure worth retrying the whole step for (the platform is busy or not ready yet). */
+export class TransientStepError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TransientStepError';
+  }
+}
+
+/** Polls `read` every `pollIntervalMs` until `done` says so, or `timeoutMs` passes. */
+export async function pollUntil<T>(
+  ctx: Pick<StepContext, 'clock' | 'signal' | 'pollIntervalMs'>,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: { timeoutMs: number; what: string },
+): Promise<T> {
+  const started = ctx.clock.now().getTime();
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (ctx.clock.now().getTime() - started > options.timeoutMs) {
+      throw new TransientStepError(
+        'timeout',
+        `Still waiting for ${options.what} after ${Math.round(options.timeoutMs / 1000)} s.`,
+      );
+    }
+    await ctx.clock.sleep(ctx.pollIntervalMs, ctx.signal);
+  }
+}

@@ -1,0 +1,182 @@
+import type { Db } from './database';
+import { migrate } from './database';
+import type { Actor, AuditEntry, Run } from '../engine/model';
+import {
+  LOCK_HOLDING_STATUSES,
+  type CreateRunResult,
+  type RunChange,
+  type RunFilter,
+  type RunStore,
+} from '../engine/runStorePort';
+
+/**
+ * SQLite implementation of the RunStore (better-sqlite3, synchronous). A run is one row holding its
+ * JSON snapshot; `rev` doubles as a compare-and-swap guard. The one-active-run-per-environment-pair
+ * rule is a partial unique index, so two concurrent starts cannot both win.
+ */
+const SCHEMA = `
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  request_key TEXT NOT NULL UNIQUE,
+  lock_key TEXT NOT NULL,
+  lock_held INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX runs_one_active_per_pair ON runs(lock_key) WHERE lock_held = 1;
+CREATE INDEX runs_status ON runs(status, created_at);
+CREATE TABLE run_audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  at TEXT NOT NULL,
+  actor TEXT,
+  action TEXT NOT NULL,
+  step_id TEXT,
+  detail TEXT
+);
+CREATE INDEX run_audit_run ON run_audit(run_id, seq);
+`;
+
+interface RunRow {
+  body: string;
+  rev: number;
+}
+
+interface AuditRow {
+  run_id: string;
+  at: string;
+  actor: string | null;
+  action: string;
+  step_id: string | null;
+  detail: string | null;
+}
+
+export class SqliteRunStore implements RunStore {
+  constructor(private readonly db: Db) {
+    migrate(db, '001_runs', SCHEMA);
+  }
+
+  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult {
+    return this.db.transaction((): CreateRunResult => {
+      const existing = this.db.prepare('SELECT body, rev FROM runs WHERE request_key = ?').get(requestKey) as
+        RunRow | undefined;
+      if (existing) return { ok: true, run: parse(existing), created: false };
+      const holder = this.db
+        .prepare('SELECT body, rev FROM runs WHERE lock_key = ? AND lock_held = 1')
+        .get(run.lockKey) as RunRow | undefined;
+      if (holder) return { ok: false, reason: 'locked', holder: parse(holder) };
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          run.id,
+          requestKey,
+          run.lockKey,
+          holdsLock(run) ? 1 : 0,
+          run.status,
+          run.rev,
+          run.createdAt,
+          run.updatedAt,
+          JSON.stringify(run),
+        );
+      this.appendAudit(run.id, audit);
+      return { ok: true, run, created: true };
+    })();
+  }
+
+  get(runId: string): Run | null {
+    const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+    return row ? parse(row) : null;
+  }
+
+  list(filter: RunFilter = {}): Run[] {
+    const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
+    const statuses = filter.status ?? [];
+    const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
+    const rows = this.db
+      .prepare(`SELECT body, rev FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...statuses, limit) as RunRow[];
+    return rows.map(parse);
+  }
+
+  listUnfinished(): Run[] {
+    const rows = this.db
+      .prepare('SELECT body, rev FROM runs WHERE lock_held = 1 ORDER BY created_at')
+      .all() as RunRow[];
+    return rows.map(parse);
+  }
+
+  update(runId: string, mutate: (run: Run) => RunChange | null): { run: Run; changed: boolean } | null {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+      if (!row) return null;
+      const current = parse(row);
+      const change = mutate(structuredClone(current));
+      if (!change) return { run: current, changed: false };
+      const next: Run = { ...change.run, id: current.id, rev: current.rev + 1 };
+      const result = this.db
+        .prepare(
+          'UPDATE runs SET status = ?, lock_held = ?, rev = ?, updated_at = ?, body = ? WHERE id = ? AND rev = ?',
+        )
+        .run(
+          next.status,
+          holdsLock(next) ? 1 : 0,
+          next.rev,
+          next.updatedAt,
+          JSON.stringify(next),
+          runId,
+          current.rev,
+        );
+      if (result.changes !== 1) throw new Error(`Run ${runId} changed underneath (rev ${current.rev})`);
+      this.appendAudit(runId, change.audit ?? []);
+      return { run: next, changed: true };
+    })();
+  }
+
+  audit(runId: string): AuditEntry[] {
+    const rows = this.db
+      .prepare(
+        'SELECT run_id, at, actor, action, step_id, detail FROM run_audit WHERE run_id = ? ORDER BY seq',
+      )
+      .all(runId) as AuditRow[];
+    return rows.map((row) => ({
+      runId: row.run_id,
+      at: row.at,
+      actor: row.actor ? (JSON.parse(row.actor) as Actor) : null,
+      action: row.action,
+      ...(row.step_id ? { stepId: row.step_id } : {}),
+      ...(row.detail ? { detail: row.detail } : {}),
+    }));
+  }
+
+  private appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void {
+    const insert = this.db.prepare(
+      'INSERT INTO run_audit (run_id, at, actor, action, step_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const entry of entries) {
+      insert.run(
+        runId,
+        entry.at,
+        entry.actor ? JSON.stringify(entry.actor) : null,
+        entry.action,
+        entry.stepId ?? null,
+        entry.detail ?? null,
+      );
+    }
+  }
+}
+
+function parse(row: RunRow): Run {
+  const run = JSON.parse(row.body) as Run;
+  run.rev = row.rev;
+  return run;
+}
+
+function holdsLock(run: Run): boolean {
+  return LOCK_HOLDING_STATUSES.includes(run.status);
+}
