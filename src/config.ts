@@ -9,7 +9,9 @@ const bool = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
     .optional()
-    .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
+    .transform((value) =>
+      value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value),
+    );
 
 const port = (fallback: number) =>
   z
@@ -56,7 +58,7 @@ export const configSchema = z.object({
   // --- HTTP server and Bot Framework ---
   PORT: port(3978),
   HOST: optionalString,
-  BOT_ID: optionalString,
+  BOT_ID: optionalString.pipe(z.string().uuid("must be the bot's Microsoft app id (a GUID)").optional()),
   BOT_PASSWORD: optionalString,
   BOT_TENANT_ID: optionalString,
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
@@ -116,7 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'configuration');
-    throw new ConfigError(`Invalid environment variable ${name}: ${issue.message} (got "${env[name] ?? ''}")`);
+    throw new ConfigError(
+      `Invalid environment variable ${name}: ${issue.message} (got "${env[name] ?? ''}")`,
+    );
   }
   const config = parsed.data;
   const authOn = Boolean(config.BOT_ID);

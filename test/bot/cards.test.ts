@@ -1,0 +1,122 @@
+import { renderCard, type CardName } from '../../src/bot/cards/renderCard';
+import { ACTION_SCHEMAS, type Verb } from '../../src/bot/cardActions';
+import { scenarioCardData } from '../../src/bot/views/scenarioView';
+import { detailsCardData } from '../../src/bot/views/detailsView';
+import { confirmCardData } from '../../src/bot/views/confirmView';
+import { runCardData } from '../../src/bot/views/runView';
+import { approvalCardData } from '../../src/bot/views/approvalView';
+import { manualCardData } from '../../src/bot/views/manualView';
+import { completionCardData } from '../../src/bot/views/completionView';
+import { recommendScenario } from '../../src/engine/scenarios/recommendScenario';
+import { SCENARIO_IDS } from '../../src/engine/scenarios/scenarioInput';
+import { adaptiveCardProblems, executeActions } from '../support/adaptiveCardValidator';
+import { awaitingApprovalRun, failedRun, sampleRun, samplePreview } from '../support/runFixtures';
+
+const MAX_CARD_BYTES = 28 * 1024;
+
+function manualRun() {
+  const run = sampleRun({ status: 'waiting' });
+  const step = run.steps[1];
+  step.mode = 'manual';
+  step.status = 'awaiting_manual';
+  step.instructions =
+    'In Lifecycle Services, open the environment, choose Link to Power Platform environment and pick contoso.';
+  step.link = 'https://lcs.dynamics.com/V2';
+  step.verification = {
+    ok: false,
+    message: 'No dual-write connection for contoso-fo-uat yet.',
+    at: new Date().toISOString(),
+  };
+  return { run, step };
+}
+
+const cases: Array<[string, CardName, object]> = [
+  ['welcome', 'welcome', { mode: 'the embedded Dynamics 365 emulator (http://127.0.0.1:3979)' }],
+  ['help', 'help', { notice: 'I did not understand "hello".' }],
+  ['scenario', 'scenario', scenarioCardData()],
+  [
+    'scenario with recommendation',
+    'scenario',
+    scenarioCardData(
+      recommendScenario({ financeOpsIsNew: true, financeOpsHasDemoData: false, dataverseIsNew: false }),
+    ),
+  ],
+  ['chooser', 'chooser', { notice: '' }],
+  ...SCENARIO_IDS.map((id): [string, CardName, object] => [`details ${id}`, 'details', detailsCardData(id)]),
+  [
+    'details with errors',
+    'details',
+    detailsCardData(
+      'new-existing',
+      { financeOpsName: 'x', companyCode: 'TOOLONG' },
+      {
+        financeOpsName: 'An environment name has at least 3 characters.',
+        companyCode: 'A company code is 1 to 4 letters or digits, e.g. DAT or USMF.',
+      },
+      'Some values need a second look.',
+    ),
+  ],
+  ['confirm', 'confirm', confirmCardData(samplePreview(), '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11')],
+  ['run running', 'run', runCardData(sampleRun())],
+  ['run failed', 'run', runCardData(failedRun())],
+  ['approval pending', 'approval', approvalCardData(awaitingApprovalRun(), awaitingApprovalRun().steps[5])],
+  ['approval decided', 'approval', approvalCardData(sampleRun(), sampleRun().steps[5])],
+  ['manual', 'manual', manualCardData(manualRun().run, manualRun().step)],
+  [
+    'completion',
+    'completion',
+    completionCardData(
+      sampleRun({ status: 'succeeded', finishedAt: new Date(Date.UTC(2026, 10, 25, 10, 5)).toISOString() }),
+    ),
+  ],
+  [
+    'message',
+    'message',
+    { title: 'Setup cancelled', text: 'Nothing was changed.', color: 'Default', facts: [] },
+  ],
+];
+
+describe('cards render from cards/*.json', () => {
+  it.each(cases)('%s: no leftover ${, valid Adaptive Card 1.5, under 28 KB', (_label, name, data) => {
+    const card = renderCard(name, data);
+    const json = JSON.stringify(card);
+    expect(json).not.toContain('${');
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    expect(Buffer.byteLength(json)).toBeLessThan(MAX_CARD_BYTES);
+  });
+
+  it.each(cases)('%s: every Action.Execute carries data its verb accepts', (_label, name, data) => {
+    for (const action of executeActions(renderCard(name, data))) {
+      expect(Object.keys(ACTION_SCHEMAS)).toContain(action.verb);
+      const schema = ACTION_SCHEMAS[action.verb as Verb];
+      // Inputs are merged into the data by Teams; the wizard verbs need them, run verbs must stand alone.
+      if (
+        action.verb.startsWith('run.') ||
+        action.verb === 'setup.start' ||
+        action.verb === 'setup.scenario'
+      ) {
+        expect(schema.safeParse(action.data).success).toBe(true);
+      }
+    }
+  });
+
+  it('the validator catches a broken card (the check can fail)', () => {
+    expect(
+      adaptiveCardProblems({
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [{ type: 'TextBlock', text: 'x', color: 'Purple' }],
+      }),
+    ).not.toEqual([]);
+  });
+
+  it('shows bootstrap progress and the approver on the run card', () => {
+    const json = JSON.stringify(renderCard('run', runCardData(sampleRun())));
+    expect(json).toContain('12,400 / 48,000 rows');
+    const approval = JSON.stringify(
+      renderCard('approval', approvalCardData(sampleRun(), sampleRun().steps[5])),
+    );
+    expect(approval).toContain('Approved by Priya Approver');
+    expect(executeActions(JSON.parse(approval))).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('configuration', () => {
+  it('has working defaults: port 3978 on loopback, emulator mode', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3978);
+    expect(config.listenHost).toBe('127.0.0.1');
+    expect(config.DYNAMICS_MODE).toBe('emulator');
+    expect(config.FOUR_EYES).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DYNAMICS_MODE: 'cloud' }, 'DYNAMICS_MODE'],
+    [{ FOUR_EYES: 'maybe' }, 'FOUR_EYES'],
+    [{ BOT_ID: 'not-a-guid' }, 'BOT_ID'],
+    [{ TEAMS_APP_ID: 'x' }, 'TEAMS_APP_ID'],
+  ])('names the bad variable in %j', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid environment variable ${name}:`));
+  });
+
+  it('refuses to listen beyond loopback without Bot Framework auth', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST: without BOT_ID/);
+  });
+
+  it('listens on all interfaces once auth is configured', () => {
+    const config = loadConfig({ BOT_ID: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', BOT_PASSWORD: 'x' });
+    expect(config.listenHost).toBe('0.0.0.0');
+  });
+
+  it('requires the client secret trio in live mode with client-secret auth', () => {
+    expect(() => loadConfig({ DYNAMICS_MODE: 'live', AZURE_AUTH: 'client-secret' })).toThrow(
+      /AZURE_TENANT_ID/,
+    );
+  });
+
+  it('stops the process with exit code 2 and one line naming PORT when PORT=abc', () => {
+    const root = path.join(__dirname, '..');
+    const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/index.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: 'abc' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Invalid environment variable PORT: /);
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
