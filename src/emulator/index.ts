@@ -1,0 +1,203 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Logger } from '../log';
+import { controlRouter, type ControlDeps } from './control/controlRouter';
+import { createDataverseStats, dataverseRouter } from './dataverse/dataverseRouter';
+import { createDataverseSettings, type DataverseSettings } from './dataverse/dataverseSettings';
+import { DataverseStore } from './dataverse/dataverseStore';
+import { gatewayRouter } from './dualWrite/gatewayRouter';
+import { GatewayService } from './dualWrite/gatewayService';
+import { financeOpsRouter } from './financeOps/financeOpsRouter';
+import { FinanceOpsStore } from './financeOps/financeOpsStore';
+import { lifecycleRouter } from './lcs/lifecycleRouter';
+import { LifecycleService } from './lcs/lifecycleService';
+import { applicationPackagesRouter, bapRouter } from './powerPlatform/powerPlatformRouter';
+import { PowerPlatformService } from './powerPlatform/powerPlatformService';
+import { defaultSettings, type EmulatorSettings } from './settings';
+import { EffectsLog } from './shell/effects';
+import type { EmulatorContext } from './shell/emulatorContext';
+import { openEmulatorDatabase } from './shell/emulatorDatabase';
+import {
+  CONTROL_PREFIX,
+  injectFaults,
+  requireBearer,
+  sendJsonError,
+  type FaultCounters,
+} from './shell/httpShell';
+import { resolveSeed, type EmulatorSeed } from './shell/seed';
+
+/**
+ * The embedded Dynamics 365 sandbox: one HTTP server on 127.0.0.1 speaking LCS-like provisioning,
+ * F&O OData, Power Platform (BAP environments, application packages), the dual-write gateway and,
+ * through the Dataverse part, the Dataverse Web API, over one SQLite file, so a demo survives a
+ * restart. See docs/emulator.md for the URL layout, control API and failure modes.
+ */
+export interface EmulatorOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** The emulator's own SQLite file. */
+  dataFile: string;
+  /** Multiplies every emulated duration (0.01: an hour of provisioning takes 36 s). */
+  timeScale: number;
+  logger?: Logger;
+  seed?: Partial<EmulatorSeed>;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Live and mutable: faults, failure modes, time scale. */
+  settings: EmulatorSettings;
+  /** The Dataverse part's live settings (latency, service protection, its faults). */
+  dataverseSettings: DataverseSettings;
+  close(): Promise<void>;
+}
+
+export type { EmulatorSettings, EmulatorSeed };
+
+/** Emulated seconds between live-sync passes (dual-write moves changes in near real time). */
+const LIVE_SYNC_SECONDS = 30;
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const db = openEmulatorDatabase(options.dataFile);
+  const seed = resolveSeed(options.seed);
+  const settings = defaultSettings(options.timeScale);
+  const dataverseSettings = createDataverseSettings({
+    timeScale: options.timeScale,
+    tenantId: seed.tenantId,
+  });
+  const dataverseStore = new DataverseStore(db);
+  let baseUrl = 'http://127.0.0.1';
+  const ctx: EmulatorContext = {
+    db,
+    settings,
+    effects: new EffectsLog(db),
+    dataverse: dataverseStore,
+    financeOps: new FinanceOpsStore(db),
+    seed,
+    logger: options.logger,
+    baseUrl: () => baseUrl,
+    now: () => Date.now(),
+  };
+  const lifecycle = new LifecycleService(ctx);
+  const powerPlatform = new PowerPlatformService(ctx);
+  const gateway = new GatewayService(ctx, lifecycle, powerPlatform);
+  const faults: FaultCounters = { throttled: 0, transient: 0, hung: 0 };
+  const dataverseStats = createDataverseStats();
+
+  const tick = () => {
+    lifecycle.advance();
+    powerPlatform.advance();
+    gateway.advance();
+    gateway.liveSyncPass();
+  };
+  const applySeed = () => {
+    const seeded = db.prepare("SELECT value FROM emu_meta WHERE key = 'seeded'").get();
+    if (seeded) return;
+    if (seed.existingFinanceOps) {
+      const fo = seed.existingFinanceOps;
+      lifecycle.seedDeployed(fo.name, fo.companies, fo.platformVersion);
+    }
+    if (seed.existingDataverse) {
+      const dv = seed.existingDataverse;
+      powerPlatform.seedExisting(dv.name, { accounts: dv.accounts, contacts: dv.contacts }, dv.appUsers);
+    }
+    db.prepare("INSERT INTO emu_meta (key, value) VALUES ('seeded', ?)").run(new Date().toISOString());
+  };
+  const reset = () => {
+    db.transaction(() => {
+      const tables = db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND (name GLOB 'emu_*' OR name GLOB 'lcs_*' OR name GLOB 'fo_*' OR name GLOB 'pp_*' OR name GLOB 'gw_*' OR name GLOB 'dv_*')",
+        )
+        .all() as Array<{ name: string }>;
+      for (const { name } of tables) db.prepare(`DELETE FROM "${name}"`).run();
+    })();
+    settings.http.scripted.length = 0;
+    Object.assign(settings, defaultSettings(settings.timeScale));
+    faults.throttled = faults.transient = faults.hung = 0;
+    applySeed();
+  };
+  applySeed();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(injectFaults(settings, faults));
+  app.use(requireBearer());
+  const deps: ControlDeps = {
+    ctx,
+    lifecycle,
+    powerPlatform,
+    gateway,
+    faults,
+    dataverseSettings,
+    dataverseStats,
+    tick,
+    reset,
+  };
+  app.use(CONTROL_PREFIX, controlRouter(deps));
+  app.use('/lcs', lifecycleRouter(lifecycle));
+  app.use(
+    '/fo',
+    financeOpsRouter({ ctx, lifecycle, projectConfigurations: (env) => gateway.projectConfigurations(env) }),
+  );
+  app.use('/bap', bapRouter(powerPlatform));
+  app.use('/powerplatform', applicationPackagesRouter(powerPlatform));
+  app.use('/dualwrite/api/DualWriteManagement/1.0', gatewayRouter(gateway));
+  app.use('/orgs/:org', dataverseRouter(dataverseStore, dataverseSettings, { stats: dataverseStats }));
+  app.use((req, res) => sendJsonError(res, 404, 'NotFound', `No emulated API at ${req.method} ${req.path}.`));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number; statusCode?: number }).status ?? 500;
+    if (status >= 500) options.logger?.error({ err: error, path: req.path }, 'emulator request failed');
+    if (!res.headersSent)
+      sendJsonError(
+        res,
+        status,
+        status === 400 ? 'BadRequest' : 'InternalServerError',
+        status === 400
+          ? 'The request body is not valid JSON.'
+          : 'An internal error occurred in the emulator.',
+      );
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // Time moves on even when nobody polls: deployments finish, initial syncs complete, live sync runs.
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const schedule = () => {
+    const interval = Math.min(2000, Math.max(50, LIVE_SYNC_SECONDS * 1000 * settings.timeScale));
+    timer = setTimeout(() => {
+      try {
+        tick();
+      } catch (error) {
+        options.logger?.warn({ err: error }, 'emulator tick failed');
+      }
+      if (!closed) schedule();
+    }, interval);
+    timer.unref();
+  };
+  schedule();
+  options.logger?.info({ url: baseUrl, dataFile: options.dataFile }, 'Dynamics 365 emulator listening');
+
+  return {
+    url: baseUrl,
+    settings,
+    dataverseSettings,
+    close: async () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { ConflictError } from '../lcs/lifecycleService';
+import { sendJsonError } from '../shell/httpShell';
+import {
+  DATAVERSE_SOLUTION_VERSION,
+  PACKAGE_CATALOG,
+  type PackageOperationRow,
+  type PowerPlatformEnvironmentRow,
+  type PowerPlatformService,
+} from './powerPlatformService';
+
+/**
+ * Power Platform APIs in their real shapes: the BAP admin environments API (mounted at `/bap`, like
+ * `https://api.bap.microsoft.com`) and application packages (mounted at `/powerplatform`, like
+ * `https://api.powerplatform.com`).
+ */
+const ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
+
+const createSchema = z.object({
+  location: z.string().default('unitedstates'),
+  properties: z.object({
+    displayName: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{2,39}$/, 'Use 3-40 letters, digits and hyphens, starting with a letter.'),
+    environmentSku: z.string().default('Sandbox'),
+    databaseType: z.string().optional(),
+    linkedEnvironmentMetadata: z
+      .object({ templates: z.array(z.string()).default([]), domainName: z.string().optional() })
+      .passthrough()
+      .optional(),
+  }),
+});
+
+function requireApiVersion(req: Request, res: Response): boolean {
+  if (typeof req.query['api-version'] === 'string') return true;
+  sendJsonError(
+    res,
+    400,
+    'MissingApiVersionParameter',
+    'The api-version query parameter (?api-version=) is required for all requests.',
+  );
+  return false;
+}
+
+export function bapRouter(service: PowerPlatformService): Router {
+  const router = express.Router();
+
+  router.get(ENVIRONMENTS, (req, res) => {
+    if (!requireApiVersion(req, res)) return;
+    res.json({ value: service.list().map((row) => toBapEnvironment(row, service)) });
+  });
+
+  router.get(`${ENVIRONMENTS}/:id`, (req, res) => {
+    if (!requireApiVersion(req, res)) return;
+    const row = service.findById(req.params.id);
+    if (!row)
+      return sendJsonError(
+        res,
+        404,
+        'EnvironmentNotFound',
+        `The environment '${req.params.id}' could not be found.`,
+      );
+    res.json(toBapEnvironment(row, service));
+  });
+
+  // Creation is asynchronous: 202 with the environment in `Creating` and a Location to poll.
+  const create = (req: Request, res: Response) => {
+    if (!requireApiVersion(req, res)) return;
+    const parsed = createSchema.safeParse(req.body);
+    if (!parsed.success)
+      return sendJsonError(res, 400, 'InvalidRequestContent', parsed.error.issues[0].message);
+    const templates = parsed.data.properties.linkedEnvironmentMetadata?.templates ?? [];
+    try {
+      const row = service.createEnvironment(parsed.data.properties.displayName, templates.length > 0);
+      const location = `${req.protocol}://${req.get('host')}${req.baseUrl}${ENVIRONMENTS}/${row.id}?api-version=${req.query['api-version']}`;
+      res.status(202).set('Location', location).json(toBapEnvironment(row, service));
+    } catch (error) {
+      if (error instanceof ConflictError)
+        return sendJsonError(res, 409, 'EnvironmentNameAlreadyExists', error.message);
+      throw error;
+    }
+  };
+  router.post('/providers/Microsoft.BusinessAppPlatform/environments', express.json(), create);
+  router.post(ENVIRONMENTS, express.json(), create);
+
+  return router;
+}
+
+export function applicationPackagesRouter(service: PowerPlatformService): Router {
+  const router = express.Router();
+  const base = '/appmanagement/environments/:environmentId';
+
+  const environment = (req: Request, res: Response): PowerPlatformEnvironmentRow | undefined => {
+    if (!requireApiVersion(req, res)) return undefined;
+    const row = service.findById(req.params.environmentId);
+    if (!row || row.state !== 'Succeeded') {
+      sendJsonError(
+        res,
+        404,
+        'EnvironmentNotFound',
+        `Environment ${req.params.environmentId} was not found or is not ready.`,
+      );
+      return undefined;
+    }
+    return row;
+  };
+
+  router.get(`${base}/applicationPackages`, (req, res) => {
+    const env = environment(req, res);
+    if (!env) return;
+    res.json({
+      value: PACKAGE_CATALOG.map((pkg) => ({
+        id: pkg.uniqueName,
+        uniqueName: pkg.uniqueName,
+        version: pkg.version,
+        localizedName: pkg.localizedName,
+        applicationName: pkg.localizedName,
+        publisherName: 'Microsoft Dynamics 365',
+        platformMinVersion: DATAVERSE_SOLUTION_VERSION,
+        state: service.packageState(env, pkg),
+        catalogVisibility: 'None',
+        applicationVisibility: 'All',
+      })),
+    });
+  });
+
+  router.post(`${base}/applicationPackages/:uniqueName/install`, (req, res) => {
+    const env = environment(req, res);
+    if (!env) return;
+    const pkg = PACKAGE_CATALOG.find((p) => p.uniqueName === req.params.uniqueName);
+    if (!pkg)
+      return sendJsonError(
+        res,
+        404,
+        'ApplicationPackageNotFound',
+        `Package ${req.params.uniqueName} was not found.`,
+      );
+    res.status(202).json(toOperation(service.install(env, pkg)));
+  });
+
+  router.get(`${base}/operations/:operationId`, (req, res) => {
+    const env = environment(req, res);
+    if (!env) return;
+    const op = service.operation(req.params.operationId);
+    if (!op || op.environment_id !== env.id) {
+      return sendJsonError(
+        res,
+        404,
+        'OperationNotFound',
+        `Operation ${req.params.operationId} was not found.`,
+      );
+    }
+    res.json(toOperation(op));
+  });
+
+  return router;
+}
+
+function toOperation(op: PackageOperationRow): Record<string, unknown> {
+  return {
+    id: op.id,
+    packageId: op.unique_name,
+    applicationName: op.unique_name,
+    status: op.status,
+    createdDateTime: new Date(op.created_at).toISOString(),
+    lastActionDateTime: new Date(Math.min(Date.now(), op.ready_at)).toISOString(),
+    error: op.error ? { code: 'InstallFailed', message: op.error } : null,
+    statusMessage: op.error ?? op.status,
+  };
+}
+
+function toBapEnvironment(
+  row: PowerPlatformEnvironmentRow,
+  service: PowerPlatformService,
+): Record<string, unknown> {
+  const url = `${service.orgUrl(row.org)}/`;
+  return {
+    id: `/providers/Microsoft.BusinessAppPlatform/environments/${row.id}`,
+    type: 'Microsoft.BusinessAppPlatform/scopes/environments',
+    location: 'unitedstates',
+    name: row.id,
+    properties: {
+      tenantId: row.tenant_id,
+      azureRegion: 'westus',
+      displayName: row.display_name,
+      createdTime: new Date(row.created_at).toISOString(),
+      environmentSku: 'Sandbox',
+      provisioningState: row.state,
+      states: { management: { id: row.state === 'Succeeded' ? 'Ready' : 'NotReady' } },
+      databaseType: 'CommonDataService',
+      linkedEnvironmentMetadata: {
+        type: 'Dynamics365Instance',
+        resourceId: row.id,
+        friendlyName: row.display_name,
+        uniqueName: row.org,
+        domainName: row.org,
+        version: DATAVERSE_SOLUTION_VERSION,
+        instanceUrl: url,
+        instanceApiUrl: url,
+        baseLanguage: 1033,
+        instanceState: row.state === 'Succeeded' ? 'Ready' : 'NotReady',
+        createdTime: new Date(row.created_at).toISOString(),
+      },
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * What exists before anyone asks for anything: the tenant, an existing F&O environment with demo-like
+ * companies and an existing Dataverse org with company-less rows (the "existing" scenarios), and the
+ * sizes of the demo data new "with demo data" environments get.
+ */
+export const emulatorSeedSchema = z.object({
+  tenantId: z.string().uuid().default('72f988bf-86f1-41af-91ab-2d7cd011db47'),
+  /** Customers and vendors per demo company. */
+  customersPerCompany: z.number().int().min(0).max(100_000).default(25),
+  vendorsPerCompany: z.number().int().min(0).max(100_000).default(10),
+  /** Demo companies a "with demo data" environment gets (subset of USMF, DEMF, USRT, GBSI, USSI, FRRT). */
+  demoCompanies: z.array(z.string()).default(['USMF', 'DEMF', 'USRT', 'GBSI', 'USSI', 'FRRT']),
+  existingFinanceOps: z
+    .object({
+      name: z.string().default('contoso-fo'),
+      companies: z.array(z.string()).default(['USMF', 'DEMF', 'USRT', 'GBSI']),
+      platformVersion: z.string().default('10.0.38'),
+    })
+    .nullable()
+    .default({}),
+  existingDataverse: z
+    .object({
+      name: z.string().default('contoso'),
+      accounts: z.number().int().min(0).max(1_000_000).default(200),
+      contacts: z.number().int().min(0).max(1_000_000).default(100),
+      /** Whether the dual-write application users already exist there. */
+      appUsers: z.boolean().default(true),
+    })
+    .nullable()
+    .default({}),
+});
+export type EmulatorSeed = z.infer<typeof emulatorSeedSchema>;
+
+export function resolveSeed(partial: Partial<EmulatorSeed> | undefined): EmulatorSeed {
+  return emulatorSeedSchema.parse(partial ?? {});
+}
