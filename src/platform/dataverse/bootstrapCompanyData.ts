@@ -1,0 +1,233 @@
+import axios, { type AxiosInstance } from 'axios';
+import type { BootstrapProgress } from '../../engine/ports';
+import type { Logger } from '../../log';
+import {
+  buildBatchRequest,
+  multipartBoundary,
+  parseBatchResponse,
+  type BatchOperationResult,
+} from './batchCodec';
+import { forEachLimited } from './concurrency';
+import { DataverseError, toDataverseError } from './dataverseError';
+import { queryPages } from './odataQuery';
+
+/**
+ * Bootstrap: stamps every company-less row of a table with the company.
+ *
+ * Each pass pages through the keys of the rows still without a company, chunks them into `$batch`
+ * requests of `PATCH <set>(<id>)` with `If-Match: *` (a row deleted meanwhile is not re-created),
+ * and sends them with bounded concurrency. No change sets: every stamp stands alone, so one deleted
+ * or failing row must not roll back the others, and `Prefer: odata.continue-on-error` keeps the
+ * service going past it.
+ *
+ * Never stamps a row twice: a 429 means the service ran nothing, so the same batch is sent again
+ * after Retry-After; a 5xx, a timeout or a dropped connection may have run some of it, so that batch
+ * is NOT re-sent: the next pass re-reads which rows are still company-less and sends only those.
+ * The same re-read makes it resumable after a crash.
+ */
+export interface BootstrapTuning {
+  /** Operations per `$batch`. */
+  batchSize: number;
+  /** `$batch` requests in flight at once. */
+  concurrency: number;
+  /** Passes (query still-null rows, stamp them) before giving up on rows that keep failing. */
+  maxPasses: number;
+}
+
+/**
+ * Tuned for the documented limits (WIRE.md): execution time (1,200 s per 300 s = 400 ops/s at
+ * ~10 ms an op) binds before the request limit (6,000 per 300 s = 20 req/s) as soon as a batch holds
+ * more than 20 operations; 8 batches of 50 in flight keep ~700 ops/s of demand over a 50 ms round
+ * trip, well above the ceiling and far below the 52-concurrent limit.
+ */
+export const DEFAULT_BOOTSTRAP_TUNING: BootstrapTuning = { batchSize: 50, concurrency: 8, maxPasses: 6 };
+
+export interface BootstrapContext {
+  http: AxiosInstance;
+  /** Absolute service root ending in `/api/data/v9.2/`. */
+  serviceRoot: string;
+  primaryKey(entitySet: string): Promise<string>;
+  logger?: Logger;
+  tuning: BootstrapTuning;
+}
+
+interface PassOutcome {
+  stamped: number;
+  gone: number;
+  lastError?: DataverseError;
+}
+
+export async function stampRowsWithCompany(
+  context: BootstrapContext,
+  entitySet: string,
+  companyId: string,
+  options: { signal?: AbortSignal; onProgress?: (progress: BootstrapProgress) => void },
+): Promise<{ stamped: number }> {
+  const { http, serviceRoot, tuning, logger } = context;
+  const { signal, onProgress } = options;
+  const key = await context.primaryKey(entitySet);
+  await assertCompanyExists(http, companyId);
+
+  const bind = { 'msdyn_company@odata.bind': `/cdm_companies(${companyId})` };
+  let done = 0;
+  let total = 0;
+  for (let pass = 1; ; pass++) {
+    throwIfAborted(signal);
+    const ids = await companylessIds(http, entitySet, key, signal);
+    total = pass === 1 ? ids.length : Math.max(total, done + ids.length);
+    onProgress?.({ done, total });
+    if (ids.length === 0) return { stamped: done };
+    if (pass > tuning.maxPasses) {
+      throw new DataverseError(
+        `${ids.length} ${entitySet} rows still have no company after ${tuning.maxPasses} passes`,
+        'bootstrap_incomplete',
+      );
+    }
+    logger?.info({ entitySet, pass, rows: ids.length }, 'bootstrap pass');
+
+    const outcome: PassOutcome = { stamped: 0, gone: 0 };
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += tuning.batchSize) chunks.push(ids.slice(i, i + tuning.batchSize));
+    await forEachLimited(
+      chunks,
+      tuning.concurrency,
+      async (chunk) => {
+        const results = await sendStampBatch(http, serviceRoot, entitySet, chunk, bind, signal);
+        if (results instanceof DataverseError) {
+          outcome.lastError = results;
+          logger?.warn(
+            { entitySet, code: results.code, rows: chunk.length },
+            'bootstrap batch outcome unknown',
+          );
+          return;
+        }
+        for (const result of results) {
+          if (result.status < 300) outcome.stamped++;
+          else if (result.status === 404)
+            outcome.gone++; // deleted meanwhile: If-Match * kept it deleted
+          else
+            outcome.lastError = new DataverseError(
+              result.error?.message ?? '',
+              result.error?.code ?? '',
+              result.status,
+            );
+        }
+        done += results.filter((r) => r.status < 300).length;
+        onProgress?.({ done, total });
+      },
+      signal,
+    );
+    throwIfAborted(signal);
+    if (outcome.stamped === 0 && outcome.gone === 0) {
+      throw (
+        outcome.lastError ?? new DataverseError(`No ${entitySet} row could be stamped`, 'bootstrap_stalled')
+      );
+    }
+  }
+}
+
+/** The keys of the rows that still have no company, all pages. */
+async function companylessIds(
+  http: AxiosInstance,
+  entitySet: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const ids: string[] = [];
+  const path = `${entitySet}?$select=${key}&$filter=_msdyn_company_value eq null`;
+  for await (const page of queryPages(http, path, { signal })) {
+    for (const record of page) {
+      const id = record[key];
+      if (typeof id === 'string') ids.push(id);
+    }
+  }
+  return ids;
+}
+
+/**
+ * One `$batch` of stamps. Returns the per-operation results, or the error when the outcome is
+ * unknown (5xx, timeout): those rows are left for the next pass's re-read, never re-sent blindly.
+ */
+async function sendStampBatch(
+  http: AxiosInstance,
+  serviceRoot: string,
+  entitySet: string,
+  ids: string[],
+  bind: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<BatchOperationResult[] | DataverseError> {
+  const request = buildBatchRequest(
+    ids.map((id) => ({
+      method: 'PATCH' as const,
+      url: `${serviceRoot}${entitySet}(${id})`,
+      headers: { 'If-Match': '*' },
+      body: bind,
+    })),
+  );
+  for (;;) {
+    try {
+      const response = await http.post<string>('$batch', request.body, {
+        headers: { 'Content-Type': request.contentType, Prefer: 'odata.continue-on-error' },
+        responseType: 'text',
+        transformResponse: [(data: unknown) => data],
+        idempotent: false,
+      });
+      return parseBatchResponse(String(response.headers['content-type']), response.data);
+    } catch (error) {
+      // A service that stopped at a failing part still answers multipart: read what ran.
+      if (
+        axios.isAxiosError(error) &&
+        multipartBoundary(String(error.response?.headers['content-type'] ?? ''))
+      ) {
+        return parseBatchResponse(
+          String(error.response!.headers['content-type']),
+          String(error.response!.data),
+        );
+      }
+      const failure = toDataverseError(error, `POST $batch (${entitySet})`);
+      if (failure.throttled) {
+        // Refused before anything ran: the same batch may go again once the service allows it.
+        if (!(await sleep(failure.retryAfterMs ?? 1000, signal))) return [];
+        continue;
+      }
+      if (failure.uncertain) return failure;
+      throw failure;
+    }
+  }
+}
+
+async function assertCompanyExists(http: AxiosInstance, companyId: string): Promise<void> {
+  try {
+    await http.get(`cdm_companies(${companyId})?$select=cdm_companyid`);
+  } catch (error) {
+    const failure = toDataverseError(error, `GET cdm_companies(${companyId})`);
+    if (failure.status === 404) {
+      throw new DataverseError(`The company ${companyId} does not exist in Dataverse`, failure.code, 404);
+    }
+    throw failure;
+  }
+}
+
+/** Resolves true after `ms`, or false at once when the signal aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) {
+    throw signal.reason instanceof Error
+      ? signal.reason
+      : new DataverseError('Bootstrap was cancelled', 'aborted');
+  }
+}

@@ -1,0 +1,148 @@
+import type { TokenCredential } from '@azure/identity';
+import { z } from 'zod';
+import type { Company, DataversePort } from '../../engine/ports';
+import type { Logger } from '../../log';
+import { defaultScope } from '../http/credentials';
+import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
+import { DEFAULT_BOOTSTRAP_TUNING, stampRowsWithCompany } from './bootstrapCompanyData';
+import { DataverseError, toDataverseError } from './dataverseError';
+import { odataString, queryAll, queryPages } from './odataQuery';
+
+/**
+ * The Dataverse Web API of one environment (`DataversePort`), for the real service and the emulator
+ * alike: OData 4.0 headers, token scope `<org>/.default`, the shared HTTP policy for retries.
+ */
+export interface DataverseClientDeps {
+  credential: TokenCredential;
+  logger?: Logger;
+  retry?: Partial<RetryOptions>;
+  timeoutMs?: number;
+  bootstrap?: { batchSize?: number; concurrency?: number };
+}
+
+const ENTITY_SET = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const COMPANY_CODE = /^[A-Za-z0-9]{1,4}$/;
+
+const solutionRow = z.object({ uniquename: z.string(), version: z.string().nullable() });
+const applicationUserRow = z.object({ applicationid: z.string().nullable() });
+const companyRow = z.object({
+  cdm_companyid: z.string(),
+  cdm_companycode: z.string().nullable(),
+  cdm_name: z.string().nullable(),
+});
+const entityDefinitions = z.object({ value: z.array(z.object({ PrimaryIdAttribute: z.string() })) });
+
+export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps): DataversePort {
+  const root = orgUrl.replace(/\/+$/, '');
+  const serviceRoot = `${root}/api/data/v9.2/`;
+  const http = createHttpClient({
+    baseURL: serviceRoot,
+    scope: defaultScope(root),
+    credential: deps.credential,
+    timeoutMs: deps.timeoutMs,
+    retry: deps.retry,
+    logger: deps.logger,
+    headers: { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
+  });
+  const primaryKeys = new Map<string, Promise<string>>();
+
+  /** The table's primary key from the metadata API (cached): never guessed from the set name. */
+  function primaryKey(entitySet: string): Promise<string> {
+    assertEntitySet(entitySet);
+    let key = primaryKeys.get(entitySet);
+    if (!key) {
+      key = (async () => {
+        const path = `EntityDefinitions?$select=PrimaryIdAttribute&$filter=EntitySetName eq ${odataString(entitySet)}`;
+        let data: unknown;
+        try {
+          ({ data } = await http.get(path));
+        } catch (error) {
+          throw toDataverseError(error, `GET EntityDefinitions (${entitySet})`);
+        }
+        const parsed = entityDefinitions.parse(data);
+        if (parsed.value.length === 0)
+          throw new DataverseError(`Dataverse has no table '${entitySet}'`, 'unknown_table', 404);
+        return parsed.value[0].PrimaryIdAttribute;
+      })();
+      key.catch(() => primaryKeys.delete(entitySet));
+      primaryKeys.set(entitySet, key);
+    }
+    return key;
+  }
+
+  async function countRows(entitySet: string, filter: string): Promise<number> {
+    const key = await primaryKey(entitySet);
+    let count = 0;
+    for await (const page of queryPages(http, `${entitySet}?$select=${key}&$filter=${filter}`))
+      count += page.length;
+    return count;
+  }
+
+  return {
+    async listSolutions() {
+      const rows = await queryAll(http, 'solutions?$select=uniquename,version');
+      return rows
+        .map((row) => solutionRow.parse(row))
+        .map((s) => ({ uniqueName: s.uniquename, version: s.version ?? '' }));
+    },
+
+    async listApplicationUserIds() {
+      const rows = await queryAll(http, 'systemusers?$select=applicationid&$filter=applicationid ne null');
+      return rows
+        .map((row) => applicationUserRow.parse(row).applicationid)
+        .filter((id): id is string => id !== null)
+        .map((id) => id.toLowerCase());
+    },
+
+    async findCompany(code: string): Promise<Company | null> {
+      if (!COMPANY_CODE.test(code))
+        throw new DataverseError(`Invalid company code '${code}'`, 'invalid_company_code');
+      const rows = await queryAll(
+        http,
+        `cdm_companies?$select=cdm_companyid,cdm_companycode,cdm_name&$filter=cdm_companycode eq ${odataString(code.toUpperCase())}`,
+      );
+      const match = rows
+        .map((row) => companyRow.parse(row))
+        .find((c) => c.cdm_companycode?.toUpperCase() === code.toUpperCase());
+      return match
+        ? { id: match.cdm_companyid, code: match.cdm_companycode!.toUpperCase(), name: match.cdm_name ?? '' }
+        : null;
+    },
+
+    countRowsWithoutCompany(entitySet: string) {
+      return countRows(entitySet, '_msdyn_company_value eq null');
+    },
+
+    countRowsOfCompany(entitySet: string, companyId: string) {
+      assertGuid(companyId);
+      return countRows(entitySet, `_msdyn_company_value eq ${companyId}`);
+    },
+
+    stampRowsWithCompany(entitySet, companyId, options) {
+      assertEntitySet(entitySet);
+      assertGuid(companyId);
+      return stampRowsWithCompany(
+        {
+          http,
+          serviceRoot,
+          primaryKey,
+          logger: deps.logger,
+          tuning: { ...DEFAULT_BOOTSTRAP_TUNING, ...deps.bootstrap },
+        },
+        entitySet,
+        companyId.toLowerCase(),
+        options,
+      );
+    },
+  };
+}
+
+function assertEntitySet(entitySet: string): void {
+  if (!ENTITY_SET.test(entitySet))
+    throw new DataverseError(`Invalid entity set name '${entitySet}'`, 'invalid_entity_set');
+}
+
+function assertGuid(id: string): void {
+  if (!GUID.test(id)) throw new DataverseError(`Invalid GUID '${id}'`, 'invalid_guid');
+}
