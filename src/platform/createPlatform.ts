@@ -1,0 +1,159 @@
+import type { TokenCredential } from '@azure/identity';
+import type { DataversePort, FinanceOpsPort, Platform } from '../engine/ports';
+import type { Logger } from '../log';
+import { createDataverseClient } from './dataverse/dataverseClient';
+import { createDualWriteClient, disabledDualWrite } from './dualWrite/dualWriteClient';
+import { createFinanceOpsClient } from './financeOps/financeOpsClient';
+import { createCredential } from './http/credentials';
+import type { RetryOptions } from './http/httpPolicy';
+import { createLifecycleClient } from './lifecycle/lifecycleClient';
+import { PlatformError, trimUrl } from './platformError';
+import { createPowerPlatformClient } from './powerPlatform/powerPlatformClient';
+
+/**
+ * Wires the platform clients into the engine's `Platform`. The same client code talks to the real
+ * services or to the embedded emulator; only the base URLs, the credential and the capabilities
+ * differ. Clients per environment URL are created once and reused.
+ */
+export type PlatformOptions =
+  | {
+      mode: 'emulator';
+      emulatorUrl: string;
+      logger?: Logger;
+      retry?: Partial<RetryOptions>;
+      /** Per-request timeout (default 30 s). */
+      timeoutMs?: number;
+    }
+  | {
+      mode: 'live';
+      credential: TokenCredential;
+      lcsApiUrl?: string;
+      lcsProjectId?: string;
+      powerPlatformApiUrl: string;
+      bapApiUrl: string;
+      dualWriteGatewayUrl?: string;
+      dualWriteGatewayEnabled: boolean;
+      logger?: Logger;
+      retry?: Partial<RetryOptions>;
+      timeoutMs?: number;
+    };
+
+/** Scopes of the real Power Platform APIs (the BAP API's audience is the PowerApps service). */
+const BAP_SCOPE = 'https://service.powerapps.com/.default';
+const POWER_PLATFORM_SCOPE = 'https://api.powerplatform.com/.default';
+const LCS_SCOPE = 'https://lcsapi.lcs.dynamics.com/.default';
+
+export function createPlatform(options: PlatformOptions): Platform {
+  const { logger, retry, timeoutMs } = options;
+  const common = { logger, retry, timeoutMs };
+
+  if (options.mode === 'emulator') {
+    const base = trimUrl(options.emulatorUrl);
+    const credential = createCredential({ kind: 'emulator' });
+    return assemble({
+      credential,
+      common,
+      lifecycle: createLifecycleClient({
+        baseUrl: `${base}/lcs`,
+        projectId: '1',
+        credential,
+        canDeploy: true,
+        ...common,
+      }),
+      powerPlatform: createPowerPlatformClient({
+        bapApiUrl: `${base}/bap`,
+        powerPlatformApiUrl: `${base}/powerplatform`,
+        credential,
+        ...common,
+      }),
+      dualWrite: createDualWriteClient({ gatewayUrl: `${base}/dualwrite`, credential, ...common }),
+      capabilities: { deployFinanceOps: true, dualWriteGateway: true, createLegalEntity: true },
+    });
+  }
+
+  const { credential } = options;
+  const lifecycle =
+    options.lcsApiUrl && options.lcsProjectId
+      ? createLifecycleClient({
+          baseUrl: options.lcsApiUrl,
+          projectId: options.lcsProjectId,
+          credential,
+          canDeploy: false,
+          scope: LCS_SCOPE,
+          ...common,
+        })
+      : unavailableLifecycle();
+  const dualWrite =
+    options.dualWriteGatewayEnabled && options.dualWriteGatewayUrl
+      ? createDualWriteClient({ gatewayUrl: options.dualWriteGatewayUrl, credential, ...common })
+      : disabledDualWrite(
+          'The dual-write gateway is an internal API and is switched off (DUALWRITE_GATEWAY_ENABLED): do this step in Finance and Operations.',
+        );
+  return assemble({
+    credential,
+    common,
+    lifecycle,
+    powerPlatform: createPowerPlatformClient({
+      bapApiUrl: options.bapApiUrl,
+      powerPlatformApiUrl: options.powerPlatformApiUrl,
+      bapScope: BAP_SCOPE,
+      powerPlatformScope: POWER_PLATFORM_SCOPE,
+      credential,
+      ...common,
+    }),
+    dualWrite,
+    capabilities: {
+      deployFinanceOps: false,
+      dualWriteGateway: options.dualWriteGatewayEnabled && Boolean(options.dualWriteGatewayUrl),
+      // Creating legal entities through OData is undocumented on real F&O: the admin does it.
+      createLegalEntity: false,
+    },
+  });
+}
+
+function assemble(parts: {
+  credential: TokenCredential;
+  common: { logger?: Logger; retry?: Partial<RetryOptions>; timeoutMs?: number };
+  lifecycle: Platform['lifecycle'];
+  powerPlatform: Platform['powerPlatform'];
+  dualWrite: Platform['dualWrite'];
+  capabilities: Platform['capabilities'];
+}): Platform {
+  const dataverseClients = new Map<string, DataversePort>();
+  const financeOpsClients = new Map<string, FinanceOpsPort>();
+  return {
+    lifecycle: parts.lifecycle,
+    powerPlatform: parts.powerPlatform,
+    dualWrite: parts.dualWrite,
+    capabilities: parts.capabilities,
+    dataverse(url) {
+      const key = trimUrl(url).toLowerCase();
+      let client = dataverseClients.get(key);
+      if (!client) {
+        client = createDataverseClient(trimUrl(url), { credential: parts.credential, ...parts.common });
+        dataverseClients.set(key, client);
+      }
+      return client;
+    },
+    financeOps(url) {
+      const key = trimUrl(url).toLowerCase();
+      let client = financeOpsClients.get(key);
+      if (!client) {
+        client = createFinanceOpsClient({ url: trimUrl(url), credential: parts.credential, ...parts.common });
+        financeOpsClients.set(key, client);
+      }
+      return client;
+    },
+  };
+}
+
+/** Live mode without LCS settings: lookups say what is missing instead of failing obscurely. */
+function unavailableLifecycle(): Platform['lifecycle'] {
+  const refuse = async (): Promise<never> => {
+    throw new PlatformError(
+      'not_supported',
+      'LCS is not configured (LCS_API_URL and the LCS project id): check the environment in the LCS portal.',
+    );
+  };
+  return { findFinanceOps: refuse, deployFinanceOps: refuse, getFinanceOps: refuse };
+}

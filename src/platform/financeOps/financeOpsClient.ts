@@ -1,0 +1,101 @@
+import type { TokenCredential } from '@azure/identity';
+import { z } from 'zod';
+import type { FinanceOpsPort, LegalEntity } from '../../engine/ports';
+import type { Logger } from '../../log';
+import { defaultScope } from '../http/credentials';
+import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
+import { toPlatformError, trimUrl } from '../platformError';
+
+/**
+ * FinanceOpsPort over F&O OData (`<host>/data/`). Company ids come back from F&O in lower case in
+ * `dataAreaId`; this client hands the engine upper case only.
+ */
+export interface FinanceOpsClientOptions {
+  url: string;
+  credential: TokenCredential;
+  logger?: Logger;
+  retry?: Partial<RetryOptions>;
+  timeoutMs?: number;
+}
+
+const legalEntitiesSchema = z.object({
+  value: z.array(
+    z.object({ LegalEntityId: z.string(), Name: z.string().nullable().optional() }).passthrough(),
+  ),
+  '@odata.nextLink': z.string().optional(),
+});
+
+/** Quotes a string literal for an OData URL. */
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function createFinanceOpsClient(options: FinanceOpsClientOptions): FinanceOpsPort {
+  const base = trimUrl(options.url);
+  const http = createHttpClient({
+    baseURL: `${base}/data`,
+    scope: defaultScope(base),
+    credential: options.credential,
+    logger: options.logger,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+    headers: { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
+  });
+
+  return {
+    async listLegalEntities() {
+      try {
+        const entities: LegalEntity[] = [];
+        let next: string | undefined = '/LegalEntities?$select=LegalEntityId,Name';
+        while (next) {
+          const response = await http.get(next);
+          const page = legalEntitiesSchema.parse(response.data);
+          for (const row of page.value)
+            entities.push({ id: row.LegalEntityId.toUpperCase(), name: row.Name ?? row.LegalEntityId });
+          next = page['@odata.nextLink'];
+        }
+        return entities;
+      } catch (error) {
+        throw toPlatformError(error, 'Reading legal entities from Finance and Operations');
+      }
+    },
+
+    async createLegalEntity(entity) {
+      try {
+        await http.post(
+          '/LegalEntities',
+          { LegalEntityId: entity.id.toUpperCase(), Name: entity.name },
+          { idempotent: false },
+        );
+      } catch (error) {
+        throw toPlatformError(
+          error,
+          `Creating legal entity ${entity.id.toUpperCase()} in Finance and Operations`,
+        );
+      }
+    },
+
+    async countRows(entitySet, companyCode) {
+      try {
+        const response = await http.get(`/${encodeURIComponent(entitySet)}/$count`, {
+          params: { 'cross-company': 'true', $filter: `dataAreaId eq ${literal(companyCode.toLowerCase())}` },
+          responseType: 'text',
+          transformResponse: (data: unknown) => data,
+        });
+        const count = Number(
+          String(response.data)
+            .replace(/^\uFEFF/, '')
+            .trim(),
+        );
+        if (!Number.isInteger(count))
+          throw new Error(`unexpected count ${String(response.data).slice(0, 40)}`);
+        return count;
+      } catch (error) {
+        throw toPlatformError(
+          error,
+          `Counting ${entitySet} of ${companyCode.toUpperCase()} in Finance and Operations`,
+        );
+      }
+    },
+  };
+}

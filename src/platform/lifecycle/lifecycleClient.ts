@@ -1,0 +1,118 @@
+import type { TokenCredential } from '@azure/identity';
+import type { AxiosInstance } from 'axios';
+import { z } from 'zod';
+import type { FinanceOpsEnvironment, LifecyclePort } from '../../engine/ports';
+import type { Logger } from '../../log';
+import { defaultScope } from '../http/credentials';
+import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
+import { PlatformError, toPlatformError, trimUrl } from '../platformError';
+
+/**
+ * LifecyclePort over the LCS Environment API (`GET /environmentinfo/v1/detail/project/{projectId}/`,
+ * header `x-ms-version: 2017-09-15`). The real LCS API cannot deploy an environment: `canDeploy` is
+ * true only against the emulator, whose deploy endpoint exists for the local sandbox.
+ */
+export interface LifecycleClientOptions {
+  baseUrl: string;
+  projectId: string;
+  credential: TokenCredential;
+  canDeploy: boolean;
+  /** Token scope; defaults to the `.default` scope of baseUrl. */
+  scope?: string;
+  logger?: Logger;
+  retry?: Partial<RetryOptions>;
+  timeoutMs?: number;
+}
+
+const metadataSchema = z
+  .object({
+    EnvironmentId: z.string(),
+    EnvironmentName: z.string(),
+    EnvironmentEndpointBaseUrl: z.string().nullable().optional(),
+    DeploymentState: z.string().nullable().optional(),
+    CurrentApplicationReleaseName: z.string().nullable().optional(),
+    TopologyType: z.string().nullable().optional(),
+    DeploymentErrorMessage: z.string().nullable().optional(),
+    TenantId: z.string().nullable().optional(),
+  })
+  .passthrough();
+
+const envelopeSchema = z.object({
+  IsSuccess: z.boolean(),
+  ErrorMessage: z.string().nullable().optional(),
+  Data: z.array(metadataSchema).nullable().optional(),
+});
+
+const deployResponseSchema = z.object({ Data: metadataSchema });
+
+export function createLifecycleClient(options: LifecycleClientOptions): LifecyclePort {
+  const http: AxiosInstance = createHttpClient({
+    baseURL: trimUrl(options.baseUrl),
+    scope: options.scope ?? defaultScope(options.baseUrl),
+    credential: options.credential,
+    logger: options.logger,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+    headers: { 'x-ms-version': '2017-09-15' },
+  });
+  const project = encodeURIComponent(options.projectId);
+
+  async function query(params: Record<string, string>, what: string): Promise<FinanceOpsEnvironment[]> {
+    try {
+      const response = await http.get(`/environmentinfo/v1/detail/project/${project}/`, { params });
+      const body = envelopeSchema.parse(response.data);
+      if (!body.IsSuccess)
+        throw new PlatformError('failed', `${what} failed: ${body.ErrorMessage ?? 'LCS reported an error.'}`);
+      return (body.Data ?? []).map(toEnvironment);
+    } catch (error) {
+      throw toPlatformError(error, what);
+    }
+  }
+
+  return {
+    async findFinanceOps(name) {
+      const found = await query({ environmentName: name }, `Looking up F&O environment ${name} in LCS`);
+      return found.find((env) => env.name.toLowerCase() === name.toLowerCase()) ?? null;
+    },
+    async deployFinanceOps(request) {
+      if (!options.canDeploy) {
+        throw new PlatformError(
+          'not_supported',
+          'Deploying a Finance and Operations environment is done in the LCS portal; the LCS API cannot deploy.',
+        );
+      }
+      try {
+        const response = await http.post(
+          `/environment/v1/deploy/project/${project}`,
+          { EnvironmentName: request.name, DemoData: request.demoData },
+          { idempotent: false },
+        );
+        return toEnvironment(deployResponseSchema.parse(response.data).Data);
+      } catch (error) {
+        throw toPlatformError(error, `Deploying F&O environment ${request.name}`);
+      }
+    },
+    async getFinanceOps(id) {
+      const found = await query({ environmentId: id }, `Reading F&O environment ${id} from LCS`);
+      const env = found.find((candidate) => candidate.id === id);
+      if (!env) throw new PlatformError('not_found', `LCS has no environment with id ${id}.`, 404);
+      return env;
+    },
+  };
+}
+
+function toEnvironment(data: z.infer<typeof metadataSchema>): FinanceOpsEnvironment {
+  const state = (data.DeploymentState ?? '').toLowerCase();
+  const failed = state.includes('fail');
+  const version = /\d+\.\d+\.\d+/.exec(data.CurrentApplicationReleaseName ?? '')?.[0] ?? '';
+  return {
+    id: data.EnvironmentId,
+    name: data.EnvironmentName,
+    url: trimUrl(data.EnvironmentEndpointBaseUrl ?? ''),
+    state: failed ? 'failed' : state === 'deployed' ? 'deployed' : 'deploying',
+    demoData: /demo/i.test(data.TopologyType ?? ''),
+    platformVersion: version,
+    tenantId: data.TenantId ?? '',
+    failureReason: failed ? (data.DeploymentErrorMessage ?? 'The deployment failed in LCS.') : undefined,
+  };
+}
