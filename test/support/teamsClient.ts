@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { executeActions } from './adaptiveCardValidator';
+
+/**
+ * Sends Bot Framework activities to the bot's `/api/messages` over real HTTP, as Teams would from
+ * a channel thread: typed messages (with the @mention Teams adds) and `adaptiveCard/action` invokes
+ * carrying a card's own Action.Execute data merged with the input values a person would enter.
+ */
+export interface TeamsUser {
+  id: string;
+  aadObjectId: string;
+  name: string;
+}
+
+export interface Conversation {
+  id: string;
+  teamId: string;
+  channelId: string;
+  tenantId: string;
+}
+
+export const BOT = { id: '28:dualwrite-bot', name: 'Dual-write Setup' };
+
+export function newConversation(): Conversation {
+  const team = `19:${randomUUID().slice(0, 8)}@thread.tacv2`;
+  return { id: `${team};messageid=${Date.now()}`, teamId: team, channelId: team, tenantId: 'tenant-contoso' };
+}
+
+export function user(name: string): TeamsUser {
+  const aad = randomUUID();
+  return { id: `29:${aad}`, aadObjectId: aad, name };
+}
+
+export class TeamsClient {
+  constructor(
+    private readonly botUrl: string,
+    private readonly serviceUrl: string,
+  ) {}
+
+  private base(from: TeamsUser, conversation: Conversation): Record<string, unknown> {
+    return {
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: this.serviceUrl,
+      timestamp: new Date().toISOString(),
+      from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
+      recipient: BOT,
+      conversation: { id: conversation.id, conversationType: 'channel', isGroup: true, tenantId: conversation.tenantId },
+      channelData: { tenant: { id: conversation.tenantId }, team: { id: conversation.teamId }, channel: { id: conversation.channelId } },
+      locale: 'en-US',
+    };
+  }
+
+  async post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${this.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: response.status, body };
+  }
+
+  /** A channel message that @mentions the bot, as Teams sends it. */
+  async say(from: TeamsUser, conversation: Conversation, text: string): Promise<number> {
+    const mention = `<at>${BOT.name}</at>`;
+    const activity = {
+      ...this.base(from, conversation),
+      type: 'message',
+      text: `${mention} ${text}`,
+      entities: [{ type: 'mention', text: mention, mentioned: BOT }],
+    };
+    return (await this.post(activity)).status;
+  }
+
+  /** An `adaptiveCard/action` invoke with raw data; returns the invoke response body. */
+  async invoke(
+    from: TeamsUser,
+    conversation: Conversation,
+    verb: string,
+    data: Record<string, unknown>,
+    replyToId: string,
+  ): Promise<{ status: number; body: InvokeResponse }> {
+    const activity = {
+      ...this.base(from, conversation),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      replyToId,
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    };
+    const result = await this.post(activity);
+    return { status: result.status, body: result.body as InvokeResponse };
+  }
+
+  /**
+   * Clicks the button of a card: finds its Action.Execute by verb (and title when given), merges the
+   * card's input values with `inputs` as Teams does, and invokes.
+   */
+  async click(
+    from: TeamsUser,
+    conversation: Conversation,
+    card: Record<string, unknown>,
+    replyToId: string,
+    verb: string,
+    options: { title?: string | RegExp; inputs?: Record<string, string>; match?: (data: Record<string, unknown>) => boolean } = {},
+  ): Promise<{ status: number; body: InvokeResponse }> {
+    const action = executeActions(card).find(
+      (a) =>
+        a.verb === verb &&
+        (options.title === undefined || (typeof options.title === 'string' ? a.title === options.title : options.title.test(a.title))) &&
+        (!options.match || options.match(a.data)),
+    );
+    if (!action) throw new Error(`The card has no Action.Execute with verb ${verb}`);
+    const data = { ...inputValues(card), ...(options.inputs ?? {}), ...action.data };
+    return this.invoke(from, conversation, verb, data, replyToId);
+  }
+}
+
+export interface InvokeResponse {
+  statusCode: number;
+  type: string;
+  value: Record<string, unknown> | string;
+}
+
+/** The current values of a card's inputs, as Teams would submit them untouched. */
+export function inputValues(card: Record<string, unknown>): Record<string, string> {
+  const values: Record<string, string> = {};
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    if (typeof obj.type === 'string' && obj.type.startsWith('Input.') && typeof obj.id === 'string') {
+      values[obj.id] = obj.value === undefined ? '' : String(obj.value);
+    }
+    Object.values(obj).forEach(walk);
+  };
+  walk(card);
+  return values;
+}
+
+/** The card an invoke answered with. */
+export function responseCard(response: { body: InvokeResponse }): Record<string, unknown> {
+  const value = response.body?.value;
+  if (!value || typeof value !== 'object') throw new Error(`The invoke answered without a card: ${JSON.stringify(response.body)}`);
+  return value;
+}
+
+export function textOf(card: Record<string, unknown>): string {
+  return JSON.stringify(card);
+}
