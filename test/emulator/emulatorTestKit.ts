@@ -27,18 +27,28 @@ export function startTestEmulator(overrides: Partial<EmulatorOptions> = {}): Pro
 }
 
 /** Polls until `done(value)` holds; fails after `timeoutMs`. */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
-export async function control(emulator: RunningEmulator, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function control(
+  emulator: RunningEmulator,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${emulator.url}/_emulator/${route}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
@@ -48,7 +58,11 @@ export async function control(emulator: RunningEmulator, method: string, route: 
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
-export async function api(emulator: RunningEmulator, route: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: any }> {
+export async function api(
+  emulator: RunningEmulator,
+  route: string,
+  init: RequestInit = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
   const response = await fetch(`${emulator.url}${route}`, {
     ...init,
     headers: { ...TOKEN, 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) },

@@ -21,7 +21,11 @@ let platform: Platform;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  platform = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
+  platform = createPlatform({
+    mode: 'emulator',
+    emulatorUrl: emulator.url,
+    retry: { baseDelayMs: 10, maxDelayMs: 50 },
+  });
 });
 
 afterAll(async () => {
@@ -61,7 +65,9 @@ describe('the new-demo-new path through the clients', () => {
     foUrl = done.url;
     expect((await platform.lifecycle.findFinanceOps('FO-DEMO'))?.id).toBe(started.id);
     expect(await platform.lifecycle.findFinanceOps('no-such-env')).toBeNull();
-    await expect(platform.lifecycle.deployFinanceOps({ name: 'fo-demo', demoData: false })).rejects.toMatchObject({
+    await expect(
+      platform.lifecycle.deployFinanceOps({ name: 'fo-demo', demoData: false }),
+    ).rejects.toMatchObject({
       code: 'conflict',
     });
   });
@@ -113,14 +119,20 @@ describe('the new-demo-new path through the clients', () => {
       expect(done.status).toBe('succeeded');
     }
     const after = await platform.powerPlatform.listPackages(dvId);
-    expect(after.filter((p) => names.includes(p.uniqueName)).every((p) => p.state === 'installed')).toBe(true);
+    expect(after.filter((p) => names.includes(p.uniqueName)).every((p) => p.state === 'installed')).toBe(
+      true,
+    );
     const solutions = (await platform.dataverse(dvUrl).listSolutions()).map((s) => s.uniqueName);
     expect(solutions).toEqual(expect.arrayContaining([DUAL_WRITE_CORE_SOLUTION, 'Dynamics365Company']));
   });
 
   it('links the environments; maps are blank until Apply Solution publishes them', async () => {
     expect(await platform.dualWrite.findConnection(foUrl, dvUrl)).toBeNull();
-    const conn = await platform.dualWrite.createConnection({ financeOpsUrl: foUrl, dataverseUrl: `${dvUrl}/`, legalEntities: ['usmf'] });
+    const conn = await platform.dualWrite.createConnection({
+      financeOpsUrl: foUrl,
+      dataverseUrl: `${dvUrl}/`,
+      legalEntities: ['usmf'],
+    });
     expect(conn).toMatchObject({ legalEntities: ['USMF'], solutionApplied: false, dataverseUrl: dvUrl });
     connectionId = conn.id;
     expect((await platform.dualWrite.findConnection(`${foUrl}/`, dvUrl))?.id).toBe(connectionId);
@@ -133,7 +145,10 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('fails an initial sync whose prerequisite maps are not running, with the lookup error', async () => {
-    await platform.dualWrite.runMap(connectionId, 'Customers V3', { initialSync: true, master: 'financeOps' });
+    await platform.dualWrite.runMap(connectionId, 'Customers V3', {
+      initialSync: true,
+      master: 'financeOps',
+    });
     const maps = await pollUntil(
       () => platform.dualWrite.listMaps(connectionId),
       (all) => all.find((m) => m.name === 'Customers V3')?.state !== 'InitialSync',
@@ -163,7 +178,11 @@ describe('the new-demo-new path through the clients', () => {
     for (const name of prerequisites.filter((n) => n !== 'Legal entities')) {
       await platform.dualWrite.runMap(connectionId, name, { initialSync: false });
     }
-    await platform.dualWrite.runMap(connectionId, 'Customers V3', { initialSync: true, master: 'financeOps', legalEntities: ['USMF', 'DEMF'] });
+    await platform.dualWrite.runMap(connectionId, 'Customers V3', {
+      initialSync: true,
+      master: 'financeOps',
+      legalEntities: ['USMF', 'DEMF'],
+    });
     await pollUntil(
       () => platform.dualWrite.listMaps(connectionId),
       (all) => all.find((m) => m.name === 'Customers V3')?.state === 'Running',
@@ -194,7 +213,10 @@ describe('the new-demo-new path through the clients', () => {
   it('fails an initial sync over the legal-entity limit with the partition map error', async () => {
     await control(emulator, 'PUT', 'settings', { failures: { maxLegalEntitiesPerInitialSync: 1 } });
     try {
-      await platform.dualWrite.runMap(connectionId, 'Vendors V2', { initialSync: true, master: 'financeOps' });
+      await platform.dualWrite.runMap(connectionId, 'Vendors V2', {
+        initialSync: true,
+        master: 'financeOps',
+      });
       const vendors = (await platform.dualWrite.listMaps(connectionId)).find((m) => m.name === 'Vendors V2');
       expect(vendors?.state).toBe('NotRunning');
       expect(vendors?.lastError).toMatch(/partition map has 2 legal entities/);
@@ -213,7 +235,9 @@ describe('throttling and transient faults', () => {
     const raw = await api(emulator, '/fo/contoso-fo/data/LegalEntities');
     expect(raw.status).toBe(429);
     expect(raw.headers.get('retry-after')).toBe('1');
-    const ids = (await platform.financeOps(`${emulator.url}/fo/contoso-fo`).listLegalEntities()).map((e) => e.id);
+    const ids = (await platform.financeOps(`${emulator.url}/fo/contoso-fo`).listLegalEntities()).map(
+      (e) => e.id,
+    );
     expect(ids).toContain('USMF');
     expect((await control(emulator, 'GET', 'state')).body.faults.throttled).toBe(before + 2);
   });
@@ -232,7 +256,12 @@ describe('throttling and transient faults', () => {
   });
 
   it('times out a hung request and retries it', async () => {
-    const quick = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, timeoutMs: 300, retry: { baseDelayMs: 10, maxDelayMs: 20 } });
+    const quick = createPlatform({
+      mode: 'emulator',
+      emulatorUrl: emulator.url,
+      timeoutMs: 300,
+      retry: { baseDelayMs: 10, maxDelayMs: 20 },
+    });
     await control(emulator, 'PUT', 'settings', {
       http: { hangMs: 2000, scripted: [{ pathPrefix: '/lcs/', status: 'timeout', count: 1 }] },
     });
@@ -250,8 +279,14 @@ describe('live mode wiring', () => {
       bapApiUrl: 'https://api.bap.microsoft.com',
       dualWriteGatewayEnabled: false,
     });
-    expect(live.capabilities).toEqual({ deployFinanceOps: false, dualWriteGateway: false, createLegalEntity: false });
+    expect(live.capabilities).toEqual({
+      deployFinanceOps: false,
+      dualWriteGateway: false,
+      createLegalEntity: false,
+    });
     await expect(live.dualWrite.listMaps('x')).rejects.toMatchObject({ code: 'not_supported' });
-    await expect(live.lifecycle.deployFinanceOps({ name: 'x', demoData: false })).rejects.toMatchObject({ code: 'not_supported' });
+    await expect(live.lifecycle.deployFinanceOps({ name: 'x', demoData: false })).rejects.toMatchObject({
+      code: 'not_supported',
+    });
   });
 });
