@@ -213,8 +213,9 @@ function sendJson(res: Response, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Unref'd: a request hanging in the emulator must not keep a closing process alive. */
 function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
 }
 
 export type { DataverseSettings } from './dataverseSettings';

@@ -10,15 +10,29 @@ describe('createDataverseClient', () => {
   let companyId: string;
   const credential = new EmulatorCredential();
   const client = (overrides: Partial<Parameters<typeof createDataverseClient>[1]> = {}) =>
-    createDataverseClient(dv.orgUrl('contoso'), { credential, retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...overrides });
+    createDataverseClient(dv.orgUrl('contoso'), {
+      credential,
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      ...overrides,
+    });
 
   beforeAll(async () => {
     dv = await startEmulatedDataverse();
     dv.store.seedExisting('contoso', { accounts: 12_001, contacts: 10 });
-    companyId = String(dv.store.insert('contoso', 'cdm_companies', { cdm_companycode: 'USMF', cdm_name: 'Contoso USA' }).cdm_companyid);
-    dv.store.insert('contoso', 'solutions', { uniquename: 'Dynamics365Company', friendlyname: 'Dual-write core', version: '1.0.24.0' });
+    companyId = String(
+      dv.store.insert('contoso', 'cdm_companies', { cdm_companycode: 'USMF', cdm_name: 'Contoso USA' })
+        .cdm_companyid,
+    );
+    dv.store.insert('contoso', 'solutions', {
+      uniquename: 'Dynamics365Company',
+      friendlyname: 'Dual-write core',
+      version: '1.0.24.0',
+    });
     dv.store.insert('contoso', 'solutions', { uniquename: 'System', version: '9.2.0.1' });
-    dv.store.insert('contoso', 'systemusers', { fullname: 'Dual-write app', applicationid: '33976C19-1DB5-4C02-810E-C243DB79EFDE' });
+    dv.store.insert('contoso', 'systemusers', {
+      fullname: 'Dual-write app',
+      applicationid: '33976C19-1DB5-4C02-810E-C243DB79EFDE',
+    });
     dv.store.insert('contoso', 'systemusers', { fullname: 'A person', applicationid: null });
   });
   afterAll(() => dv.close());
@@ -46,7 +60,9 @@ describe('createDataverseClient', () => {
     expect(await client().countRowsWithoutCompany('accounts')).toBe(12_001);
     expect(dv.stats.requests - before).toBe(4); // metadata + 3 pages
     expect(await client().countRowsOfCompany('accounts', companyId)).toBe(0);
-    await expect(client().countRowsWithoutCompany('nosuchtables')).rejects.toMatchObject({ code: 'unknown_table' });
+    await expect(client().countRowsWithoutCompany('nosuchtables')).rejects.toMatchObject({
+      code: 'unknown_table',
+    });
   });
 
   test('429 then success: Retry-After is honoured', async () => {
@@ -60,22 +76,32 @@ describe('createDataverseClient', () => {
 
   test('401 without a valid token is a typed error', async () => {
     const foreign: TokenCredential = {
-      getToken: async (): Promise<AccessToken> => ({ token: 'eyJ0eXAi.not-for-this-service', expiresOnTimestamp: Date.now() + 60_000 }),
+      getToken: async (): Promise<AccessToken> => ({
+        token: 'eyJ0eXAi.not-for-this-service',
+        expiresOnTimestamp: Date.now() + 60_000,
+      }),
     };
-    await expect(client({ credential: foreign }).listSolutions()).rejects.toMatchObject({ name: 'DataverseError', status: 401 });
+    await expect(client({ credential: foreign }).listSolutions()).rejects.toMatchObject({
+      name: 'DataverseError',
+      status: 401,
+    });
   });
 
   test('a request that hangs past the client timeout fails as a timeout', async () => {
     dv.settings.hangRate = 1;
     dv.settings.hangMs = 2_000;
-    await expect(client({ timeoutMs: 150, retry: { maxAttempts: 1 } }).listSolutions()).rejects.toMatchObject({
-      code: 'timeout',
-    });
+    await expect(client({ timeoutMs: 150, retry: { maxAttempts: 1 } }).listSolutions()).rejects.toMatchObject(
+      {
+        code: 'timeout',
+      },
+    );
   });
 
   test('503s are retried for reads and surface as typed errors when they persist', async () => {
     dv.settings.errorRate = 1;
-    await expect(client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }).listSolutions()).rejects.toMatchObject({
+    await expect(
+      client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }).listSolutions(),
+    ).rejects.toMatchObject({
       status: 503,
       code: '0x80040216',
     });
