@@ -87,6 +87,8 @@ export const configSchema = z.object({
 
   // --- Live mode: endpoints and credentials ---
   LCS_API_URL: optionalUrl,
+  /** LCS project holding the F&O environments (live mode; environment metadata lookups). */
+  LCS_PROJECT_ID: optionalString,
   POWER_PLATFORM_API_URL: z.string().url('must be a URL').default('https://api.powerplatform.com'),
   BAP_API_URL: z.string().url('must be a URL').default('https://api.bap.microsoft.com'),
   DUALWRITE_GATEWAY_URL: optionalUrl,
