@@ -4,6 +4,10 @@ import path from 'node:path';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 
 /** Helpers shared by the emulator and platform client tests. */
+/** Response bodies, asserted field by field in the tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestBody = any;
+
 export const TOKEN = { Authorization: 'Bearer emulator.test' };
 
 export function tempDataFile(): string {
@@ -42,13 +46,12 @@ export async function pollUntil<T>(
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
 export async function control(
   emulator: RunningEmulator,
   method: string,
   route: string,
   body?: unknown,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: TestBody }> {
   const response = await fetch(`${emulator.url}/_emulator/${route}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
@@ -57,12 +60,11 @@ export async function control(
   return { status: response.status, body: await response.json() };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
 export async function api(
   emulator: RunningEmulator,
   route: string,
   init: RequestInit = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
+): Promise<{ status: number; headers: Headers; body: TestBody }> {
   const response = await fetch(`${emulator.url}${route}`, {
     ...init,
     headers: { ...TOKEN, 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) },

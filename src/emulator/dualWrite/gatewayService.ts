@@ -4,17 +4,12 @@ import {
   findEntityMap,
   type EntityMapDefinition,
 } from '../../engine/catalog/entityMapCatalog';
-import {
-  DUAL_WRITE_APP_IDS,
-  DUAL_WRITE_CORE_SOLUTION,
-  DUAL_WRITE_ORCHESTRATION_SOLUTIONS,
-  MIN_PLATFORM_VERSION,
-  PROSPECT_TO_CASH_SOLUTION,
-} from '../../engine/catalog/solutions';
+import { DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../../engine/catalog/solutions';
 import type { LifecycleService } from '../lcs/lifecycleService';
 import type { PowerPlatformService } from '../powerPlatform/powerPlatformService';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
-import { EntitySync, lookupNotFoundMessage, type SyncTarget } from './entitySync';
+import { EntitySync, type SyncTarget } from './entitySync';
+import { checkLinkHealth, initialSyncRefusal } from './gatewayChecks';
 
 /**
  * The dual-write gateway's behaviour: connections (F&O env + Dataverse org + legal entities), the
@@ -120,7 +115,7 @@ export class GatewayService {
         'EnvironmentAlreadyLinked',
         'These environments are already linked for dual-write.',
       );
-    this.checkHealth(foEnv, dvOrg);
+    checkLinkHealth(this.ctx, this.lifecycle, this.powerPlatform, foEnv, dvOrg);
     const upper = this.checkLegalEntities(foEnv, codes);
     const row: ConnectionRow = {
       id: randomUUID(),
@@ -263,7 +258,13 @@ export class GatewayService {
         const companies = (
           options.legalEntities?.length ? options.legalEntities : this.legalEntities(connectionId)
         ).map((c) => c.toUpperCase());
-        const error = this.initialSyncRefusal(conn, definition, companies);
+        const error = initialSyncRefusal(
+          this.ctx,
+          (id, name) => this.map(id, name),
+          conn,
+          definition,
+          companies,
+        );
         if (error && error.immediate) {
           this.fail(job, map, error.message);
           break;
@@ -411,85 +412,6 @@ export class GatewayService {
           };
         }),
       );
-  }
-
-  private initialSyncRefusal(
-    conn: ConnectionRow,
-    definition: EntityMapDefinition,
-    companies: string[],
-  ): { message: string; immediate: boolean } | undefined {
-    const failures = this.ctx.settings.failures;
-    if (companies.length > failures.maxLegalEntitiesPerInitialSync) {
-      return {
-        immediate: true,
-        message: `Initial sync failed: the partition map has ${companies.length} legal entities; an initial sync supports at most ${failures.maxLegalEntitiesPerInitialSync}. Run it in batches of legal entities.`,
-      };
-    }
-    if (failures.initialSyncHttpError === 400) {
-      return {
-        immediate: false,
-        message:
-          'The remote server returned an error: (400) Bad Request. Check that the Data management import/export service is running in Finance and Operations.',
-      };
-    }
-    if (failures.initialSyncHttpError === 403) {
-      return { immediate: false, message: 'The remote server returned an error: (403) Forbidden.' };
-    }
-    const notRunning = definition.dependsOn.filter((dep) => this.map(conn.id, dep)?.state !== 'Running');
-    if (failures.lookupNotFound || notRunning.length) {
-      const dep = findEntityMap(notRunning[0] ?? 'Legal entities') as EntityMapDefinition;
-      const column = dep.name === 'Legal entities' ? 'cdm_companycode' : 'msdyn_name';
-      const field = `${dep.dataverseEntitySet.replace(/ies$/, 'y').replace(/s$/, '')}.${column}`;
-      return {
-        immediate: false,
-        message: lookupNotFoundMessage(
-          field,
-          dep.dataverseEntitySet,
-          column,
-          companies[0] ?? '',
-          { dvOrg: conn.dv_org },
-          conn.dv_url,
-        ),
-      };
-    }
-    return undefined;
-  }
-
-  private checkHealth(foEnv: string, dvOrg: string): void {
-    const env = this.lifecycle.findByName(foEnv);
-    if (env && !this.lifecycle.isVersionSupported(env)) {
-      throw new GatewayError(
-        400,
-        'DW9003',
-        `DW9003 Failed to connect to CRM/AX: Finance and Operations is on ${env.platform_version}; dual-write needs ${MIN_PLATFORM_VERSION} (platform update 33) or later.`,
-      );
-    }
-    const installed = this.powerPlatform.installedSolutions(dvOrg);
-    if (installed.has(PROSPECT_TO_CASH_SOLUTION)) {
-      throw new GatewayError(
-        400,
-        'DW9003',
-        'DW9003 Failed to connect to CRM/AX: uninstall the Prospect to cash solution first.',
-      );
-    }
-    if (!installed.has(DUAL_WRITE_CORE_SOLUTION)) {
-      throw new GatewayError(
-        400,
-        'DW9003',
-        `DW9003 Failed to connect to CRM/AX: the ${DUAL_WRITE_CORE_SOLUTION} solution is not installed in Dataverse.`,
-      );
-    }
-    const users = new Set(
-      this.ctx.dataverse.list(dvOrg, 'systemusers').map((user) => String(user.applicationid ?? '')),
-    );
-    const missingUser = DUAL_WRITE_APP_IDS.find((id) => !users.has(id));
-    if (missingUser) {
-      throw new GatewayError(
-        400,
-        'DW9003',
-        `DW9003 Failed to connect to CRM/AX: application user ${missingUser} is missing in Dataverse.`,
-      );
-    }
   }
 
   private checkLegalEntities(foEnv: string, codes: string[]): string[] {
