@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log';
+import { UnknownMapError } from './catalog/mapOrdering';
+import { EngineError, type CommandResult, type EngineApi, type EngineEvents } from './engineApi';
+import type { Actor, PlanPreview, Run, StepState } from './model';
+import type { Clock, Platform } from './ports';
+import { preflight } from './preflight';
+import { RunExecutor, commitAndEmit } from './runExecutor';
+import {
+  approveCommand,
+  cancelCommand,
+  confirmManualCommand,
+  rejectCommand,
+  retryCommand,
+  skipCommand,
+  type CommandContext,
+  type CommandOutcome,
+} from './runStateMachine';
+import type { RunStore } from './runStorePort';
+import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
+import { planScenario } from './scenarios/planScenario';
+import { setupInputSchema, type SetupInput } from './scenarios/scenarioInput';
+
+/**
+ * The setup engine: the commands of EngineApi over a durable run store and the executor. Commands
+ * only record a decision in one store transaction and wake the executor; nothing slow runs inside
+ * them, so the Teams invoke that called them answers within milliseconds.
+ */
+export interface SetupEngineOptions {
+  platform: Platform;
+  store: RunStore;
+  clock: Clock;
+  logger?: Logger;
+  approvalTimeoutMs: number;
+  approvalReminderMs: number;
+  fourEyes: boolean;
+  pollIntervalMs?: number;
+  retry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+}
+
+/** EngineApi plus a hook for tests and graceful shutdown. */
+export interface SetupEngine extends EngineApi {
+  /** Resolves once no run has work in hand (every run waits for an admin, a timer, or is done). */
+  whenIdle(): Promise<void>;
+}
+
+export const DEFAULT_STEP_RETRY = { maxAttempts: 4, baseDelayMs: 2_000, maxDelayMs: 60_000 };
+
+export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
+  const { platform, store, clock, logger } = options;
+  const listeners = new Map<keyof EngineEvents, Array<(payload: never) => void>>();
+  const emit = <E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]) => {
+    for (const listener of listeners.get(event) ?? []) {
+      try {
+        (listener as (p: EngineEvents[E]) => void)(payload);
+      } catch (error) {
+        logger?.error({ err: error, event }, 'engine event listener failed');
+      }
+    }
+  };
+  const executor = new RunExecutor({
+    platform,
+    store,
+    clock,
+    logger,
+    approvalTimeoutMs: options.approvalTimeoutMs,
+    approvalReminderMs: options.approvalReminderMs,
+    pollIntervalMs: options.pollIntervalMs ?? 5_000,
+    retry: options.retry ?? DEFAULT_STEP_RETRY,
+    emit,
+  });
+
+  const parseInput = (raw: unknown): SetupInput => {
+    const parsed = setupInputSchema.safeParse(raw);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((issue) => ({
+        path: issue.path.join('.'),
+        message: issue.message,
+      }));
+      throw new EngineError('invalid_input', details.map((d) => d.message).join(' '), details);
+    }
+    return parsed.data;
+  };
+
+  const plan = async (raw: unknown): Promise<PlanPreview> => {
+    const input = parseInput(raw);
+    let steps;
+    try {
+      steps = planScenario(input, platform.capabilities);
+    } catch (error) {
+      if (error instanceof UnknownMapError) {
+        throw new EngineError('invalid_input', `${error.message} Choose maps from the catalog.`, [
+          { path: 'initialSyncEntities', message: error.message },
+        ]);
+      }
+      throw error;
+    }
+    const findings = await preflight(input, steps, platform);
+    return {
+      scenario: input.scenario,
+      input,
+      steps,
+      findings,
+      canStart: !findings.some((f) => f.severity === 'blocking'),
+    };
+  };
+
+  /** Applies a pure command to the stored run in one transaction; wakes the executor if it changed. */
+  const command = (
+    runId: string,
+    actor: Actor,
+    rev: number | undefined,
+    apply: (run: Run, c: CommandContext) => CommandOutcome,
+  ) => {
+    let refusal:
+      { code: Exclude<CommandOutcome, { kind: 'change' | 'noop' }>['code']; message: string } | undefined;
+    const c: CommandContext = { actor, at: clock.now().toISOString(), rev, fourEyes: options.fourEyes };
+    let changed = false;
+    const run = commitAndEmit(store, emit, runId, (current) => {
+      const outcome = apply(current, c);
+      if (outcome.kind === 'refuse') refusal = { code: outcome.code, message: outcome.message };
+      if (outcome.kind !== 'change') return null;
+      changed = true;
+      return { run: outcome.run, audit: outcome.audit };
+    });
+    if (!run) return { ok: false, code: 'not_found', message: `There is no run ${runId}.` } as CommandResult;
+    if (refusal) return { ok: false, code: refusal.code, message: refusal.message, run } as CommandResult;
+    if (changed) executor.kick(runId);
+    return { ok: true, run, changed } as CommandResult;
+  };
+
+  return {
+    preview: plan,
+
+    async start(rawInput, requestedBy, requestKey) {
+      let preview: PlanPreview;
+      try {
+        preview = await plan(rawInput);
+      } catch (error) {
+        if (error instanceof EngineError) return { ok: false, code: 'invalid_input', message: error.message };
+        throw error;
+      }
+      if (!preview.canStart) {
+        const blocking = preview.findings.filter((f) => f.severity === 'blocking');
+        return {
+          ok: false,
+          code: 'invalid_input',
+          message: blocking.map((f) => `${f.message} ${f.advice}`).join(' '),
+        };
+      }
+      const at = clock.now().toISOString();
+      const run: Run = {
+        id: randomUUID(),
+        scenario: preview.scenario,
+        input: preview.input,
+        status: 'running',
+        rev: 1,
+        requestedBy,
+        lockKey: lockKeyOf(preview.input),
+        createdAt: at,
+        updatedAt: at,
+        steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
+      };
+      const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
+      const result = store.create(run, requestKey, [
+        {
+          at,
+          actor: requestedBy,
+          action: 'run.started',
+          detail: warnings.length ? `warnings: ${warnings.join(', ')}` : undefined,
+        },
+      ]);
+      if (!result.ok) {
+        const holder = result.holder;
+        const envs = environmentsOf(preview.input);
+        return {
+          ok: false,
+          code: 'locked',
+          message: `${describeEnvironment(envs.financeOps)} and ${describeEnvironment(envs.dataverse)} are already being set up by ${holder.requestedBy.name} (run ${holder.id}, started ${holder.createdAt}, ${holder.status}). Wait for it to finish or cancel it first.`,
+          run: holder,
+        };
+      }
+      if (result.created) {
+        logger?.info({ runId: run.id, scenario: run.scenario }, 'run started');
+        emit('run.updated', { run: result.run });
+      }
+      executor.kick(result.run.id);
+      return { ok: true, run: result.run, changed: result.created };
+    },
+
+    approve: async (runId, stepId, actor, rev) =>
+      command(runId, actor, rev, (run, c) => approveCommand(run, stepId, c)),
+    reject: async (runId, stepId, actor, rev, reason) =>
+      command(runId, actor, rev, (run, c) => rejectCommand(run, stepId, reason, c)),
+    confirmManual: async (runId, stepId, actor, rev) =>
+      command(runId, actor, rev, (run, c) => confirmManualCommand(run, stepId, c)),
+    retry: async (runId, actor, rev) => command(runId, actor, rev, (run, c) => retryCommand(run, c)),
+    skip: async (runId, stepId, actor, rev) =>
+      command(runId, actor, rev, (run, c) => skipCommand(run, stepId, c)),
+    async cancel(runId, actor, rev) {
+      const result = command(runId, actor, rev, (run, c) => cancelCommand(run, c));
+      if (result.ok && result.changed) executor.abortStep(runId);
+      return result;
+    },
+
+    get: (runId) => store.get(runId),
+    list: (filter) => store.list(filter),
+    audit: (runId) => store.audit(runId),
+    on(event, listener) {
+      const list = listeners.get(event) ?? [];
+      list.push(listener as (payload: never) => void);
+      listeners.set(event, list);
+    },
+    async resume() {
+      for (const run of store.listUnfinished()) {
+        if (run.status !== 'failed') executor.kick(run.id);
+      }
+    },
+    close: () => executor.close(),
+    whenIdle: () => executor.whenIdle(),
+  };
+}
