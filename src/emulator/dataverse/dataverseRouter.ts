@@ -19,6 +19,8 @@ import { WebApi, type WebApiResponse } from './webApi';
 export interface DataverseStats {
   requests: number;
   operations: number;
+  /** Responses by HTTP status (a `$batch` counts once, by its top-level status). */
+  statuses: Record<number, number>;
   throttled: Record<string, number>;
   injectedErrors: number;
   hangs: number;
@@ -32,7 +34,7 @@ export interface DataverseRouterOptions {
 }
 
 export function createDataverseStats(): DataverseStats {
-  return { requests: 0, operations: 0, throttled: {}, injectedErrors: 0, hangs: 0 };
+  return { requests: 0, operations: 0, statuses: {}, throttled: {}, injectedErrors: 0, hangs: 0 };
 }
 
 const SERVICE_PATH = '/api/data/v9.2';
@@ -56,15 +58,17 @@ export function dataverseRouter(
   async function handle(req: Request, res: Response): Promise<void> {
     res.setHeader('OData-Version', '4.0');
     stats.requests++;
+    res.on('finish', () => (stats.statuses[res.statusCode] = (stats.statuses[res.statusCode] ?? 0) + 1));
     const org = String(req.params.org ?? '');
     const orgUrl = `${req.protocol}://${req.get('host')}${req.baseUrl.slice(0, -SERVICE_PATH.length)}`;
     const serviceRoot = `${orgUrl}${SERVICE_PATH}/`;
-    const halfTrip = ((settings.roundTripMs + settings.addedLatencyMs) / 2) * settings.timeScale;
-    await sleep(halfTrip);
+    // One timer per request (round trip + execution) keeps the emulator's own overhead small at
+    // small time scales; the effect on the client is the same as latency on both legs.
+    const roundTrip = (settings.roundTripMs + settings.addedLatencyMs) * settings.timeScale;
 
     const user = bearerToken(req);
     if (!user) {
-      await sleep(halfTrip);
+      await sleep(roundTrip);
       res
         .status(401)
         .setHeader(
@@ -79,7 +83,7 @@ export function dataverseRouter(
     try {
       if (!store.hasOrg(org))
         throw new ODataError(404, '0x80040217', `Organization '${org}' does not exist.`);
-      response = run(req, org, serviceRoot, user);
+      response = run(req, org, serviceRoot, user, roundTrip);
     } catch (error) {
       response = Promise.reject(error);
     }
@@ -87,8 +91,8 @@ export function dataverseRouter(
       if (error instanceof ODataError) return { error };
       throw error;
     });
-    await sleep(halfTrip);
     if (answer.error) {
+      if (!answer.executed) await sleep(roundTrip);
       if (answer.error.status === 429)
         stats.throttled[answer.error.code] = (stats.throttled[answer.error.code] ?? 0) + 1;
       sendError(res, answer.error);
@@ -108,7 +112,13 @@ export function dataverseRouter(
   }
 
   /** Faults, limits, execution: everything between the two halves of the round trip. */
-  async function run(req: Request, org: string, serviceRoot: string, user: string): Promise<Answer> {
+  async function run(
+    req: Request,
+    org: string,
+    serviceRoot: string,
+    user: string,
+    roundTrip: number,
+  ): Promise<Answer> {
     const resource = decodeURIComponent(req.path.replace(/^\//, ''));
     const isBatch = resource === '$batch';
     if (isBatch && req.method !== 'POST') throw errors.methodNotAllowed(req.method);
@@ -144,7 +154,8 @@ export function dataverseRouter(
         answer = { error };
       }
       stats.operations += operations;
-      await sleep(operations * settings.executionMsPerOperation * settings.timeScale);
+      answer.executed = true;
+      await sleep(roundTrip + operations * settings.executionMsPerOperation * settings.timeScale);
       if (settings.hangRate > 0 && settings.random() < settings.hangRate) {
         // Committed, but the answer comes too late: the client sees a timeout.
         stats.hangs++;
@@ -163,6 +174,8 @@ interface Answer {
   single?: WebApiResponse;
   batch?: ReturnType<typeof executeBatch>;
   error?: ODataError;
+  /** The latency was already spent inside `run`. */
+  executed?: boolean;
 }
 
 function runSingle(api: WebApi, req: Request, resource: string): WebApiResponse {

@@ -7,7 +7,6 @@ import {
   parseBatchResponse,
   type BatchOperationResult,
 } from './batchCodec';
-import { forEachLimited } from './concurrency';
 import { DataverseError, toDataverseError } from './dataverseError';
 import { queryPages } from './odataQuery';
 
@@ -73,25 +72,35 @@ export async function stampRowsWithCompany(
   let total = 0;
   for (let pass = 1; ; pass++) {
     throwIfAborted(signal);
-    const ids = await companylessIds(http, entitySet, key, signal);
-    total = pass === 1 ? ids.length : Math.max(total, done + ids.length);
-    onProgress?.({ done, total });
-    if (ids.length === 0) return { stamped: done };
+    const outcome: PassOutcome = { stamped: 0, gone: 0 };
+    const queue = new ChunkQueue();
+    let seen = 0;
+    // Pages are read while earlier chunks are being stamped: paging 100,000 keys takes 20 requests
+    // that would otherwise leave the limits idle. Key-ordered paging cookies are stable while rows
+    // drop out of the filter, and a row missed here is caught by the next pass's re-read.
+    const producer = (async () => {
+      try {
+        for await (const ids of companylessIdPages(http, entitySet, key, signal)) {
+          seen += ids.length;
+          total = Math.max(total, done + seen - outcome.stamped - outcome.gone);
+          if (pass > 1 || ids.length > 0) onProgress?.({ done, total });
+          for (let i = 0; i < ids.length; i += tuning.batchSize)
+            queue.push(ids.slice(i, i + tuning.batchSize));
+        }
+      } finally {
+        queue.close();
+      }
+    })();
     if (pass > tuning.maxPasses) {
+      await producer;
+      if (seen === 0) return { stamped: done };
       throw new DataverseError(
-        `${ids.length} ${entitySet} rows still have no company after ${tuning.maxPasses} passes`,
+        `${seen} ${entitySet} rows still have no company after ${tuning.maxPasses} passes`,
         'bootstrap_incomplete',
       );
     }
-    logger?.info({ entitySet, pass, rows: ids.length }, 'bootstrap pass');
-
-    const outcome: PassOutcome = { stamped: 0, gone: 0 };
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += tuning.batchSize) chunks.push(ids.slice(i, i + tuning.batchSize));
-    await forEachLimited(
-      chunks,
-      tuning.concurrency,
-      async (chunk) => {
+    const worker = async () => {
+      for (let chunk = await queue.take(); chunk && !signal?.aborted; chunk = await queue.take()) {
         const results = await sendStampBatch(http, serviceRoot, entitySet, chunk, bind, signal);
         if (results instanceof DataverseError) {
           outcome.lastError = results;
@@ -99,7 +108,7 @@ export async function stampRowsWithCompany(
             { entitySet, code: results.code, rows: chunk.length },
             'bootstrap batch outcome unknown',
           );
-          return;
+          continue;
         }
         for (const result of results) {
           if (result.status < 300) outcome.stamped++;
@@ -114,10 +123,16 @@ export async function stampRowsWithCompany(
         }
         done += results.filter((r) => r.status < 300).length;
         onProgress?.({ done, total });
-      },
-      signal,
-    );
+      }
+    };
+    const workers = Array.from({ length: tuning.concurrency }, worker);
+    await Promise.all([producer, ...workers]);
     throwIfAborted(signal);
+    logger?.info({ entitySet, pass, rows: seen, stamped: outcome.stamped }, 'bootstrap pass');
+    if (seen === 0) {
+      onProgress?.({ done, total });
+      return { stamped: done };
+    }
     if (outcome.stamped === 0 && outcome.gone === 0) {
       throw (
         outcome.lastError ?? new DataverseError(`No ${entitySet} row could be stamped`, 'bootstrap_stalled')
@@ -126,22 +141,41 @@ export async function stampRowsWithCompany(
   }
 }
 
-/** The keys of the rows that still have no company, all pages. */
-async function companylessIds(
+/** Chunks handed from the page reader to the workers; `take` waits, and yields undefined once closed and empty. */
+class ChunkQueue {
+  private readonly chunks: string[][] = [];
+  private readonly waiting: Array<(chunk: string[] | undefined) => void> = [];
+  private closed = false;
+
+  push(chunk: string[]): void {
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(chunk);
+    else this.chunks.push(chunk);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter(undefined);
+  }
+
+  take(): Promise<string[] | undefined> {
+    if (this.chunks.length > 0) return Promise.resolve(this.chunks.shift());
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+/** The keys of the rows that still have no company, page by page. */
+async function* companylessIdPages(
   http: AxiosInstance,
   entitySet: string,
   key: string,
   signal?: AbortSignal,
-): Promise<string[]> {
-  const ids: string[] = [];
+): AsyncGenerator<string[]> {
   const path = `${entitySet}?$select=${key}&$filter=_msdyn_company_value eq null`;
   for await (const page of queryPages(http, path, { signal })) {
-    for (const record of page) {
-      const id = record[key];
-      if (typeof id === 'string') ids.push(id);
-    }
+    yield page.map((record) => record[key]).filter((id): id is string => typeof id === 'string');
   }
-  return ids;
 }
 
 /**

@@ -1,6 +1,10 @@
 import { startEmulatedDataverse, type EmulatedDataverse } from './emulatorHarness';
 import { collectionSchema, DOCUMENTED, entitySchema, errorSchema } from './fixtures/documentedShapes';
 
+/** Response JSON for assertions (their shapes are pinned by the contract test). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const asJson = (value: unknown): any => value;
+
 /** Pins the emulator's Dataverse response shapes to the documented ones. */
 describe('Dataverse Web API contract (documented shapes)', () => {
   let dv: EmulatedDataverse;
@@ -41,7 +45,7 @@ describe('Dataverse Web API contract (documented shapes)', () => {
     expect(response.headers.get('content-type')).toBe('application/json; odata.metadata=minimal');
     expect(response.headers.get('odata-version')).toBe('4.0');
     expect(response.headers.get('preference-applied')).toBe('odata.maxpagesize=3');
-    const body = await response.json();
+    const body = await response.json().then(asJson);
     const parsed = collectionSchema('accounts', 'accountid').parse(body);
     expect(Object.keys(body)).toEqual(['@odata.context', '@odata.count', 'value', '@odata.nextLink']);
     expect(Object.keys(body).filter((k) => k !== '@odata.count')).toEqual(
@@ -59,7 +63,7 @@ describe('Dataverse Web API contract (documented shapes)', () => {
       headers: auth,
     });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await response.json().then(asJson);
     entitySchema('accounts', 'accountid').parse(body);
     expect(body['@odata.context']).toBe(`${api}$metadata#accounts(name)/$entity`);
     expect(response.headers.get('etag')).toBe(body['@odata.etag']);
@@ -74,16 +78,18 @@ describe('Dataverse Web API contract (documented shapes)', () => {
   ])('error object: %s', async (_name, path, status, code) => {
     const response = await fetch(`${api}${path}`, { headers: auth });
     expect(response.status).toBe(status);
-    const body = errorSchema.parse(await response.json());
+    const body = errorSchema.parse(await response.json().then(asJson));
     expect(body.error.code).toBe(code);
   });
 
   test('the documented error messages match the emulator for the same situations', async () => {
     const notFound = await (
       await fetch(`${api}accounts(9f3162f6-804a-e611-80d1-00155d4333fa)`, { headers: auth })
-    ).json();
+    )
+      .json()
+      .then(asJson);
     expect(notFound).toEqual(DOCUMENTED.notFound);
-    const badQuery = await (await fetch(`${api}accounts?$select=foo`, { headers: auth })).json();
+    const badQuery = await (await fetch(`${api}accounts?$select=foo`, { headers: auth })).json().then(asJson);
     expect(badQuery).toEqual(DOCUMENTED.badQuery);
   });
 

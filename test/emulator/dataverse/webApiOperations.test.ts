@@ -1,5 +1,9 @@
 import { startEmulatedDataverse, type EmulatedDataverse } from './emulatorHarness';
 
+/** Response JSON for assertions (their shapes are pinned by the contract test). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const asJson = (value: unknown): any => value;
+
 /** The emulated Web API's CRUD, upsert and query semantics over real HTTP (WIRE.md). */
 describe('emulated Dataverse Web API operations', () => {
   let dv: EmulatedDataverse;
@@ -37,7 +41,7 @@ describe('emulated Dataverse Web API operations', () => {
     );
     expect(represented.status).toBe(201);
     expect(represented.headers.get('preference-applied')).toBe('return=representation');
-    const body = await represented.json();
+    const body = await represented.json().then(asJson);
     expect(body).toMatchObject({ name: 'Litware', _msdyn_company_value: null });
     expect(body['@odata.etag']).toMatch(/^W\/"\d+"$/);
   });
@@ -50,9 +54,9 @@ describe('emulated Dataverse Web API operations', () => {
     expect(dv.store.getRecord('ops', 'accounts', id)?.data.name).toBe('Upserted');
     const conflict = await call('PATCH', `accounts(${id})`, { name: 'again' }, { 'If-None-Match': '*' });
     expect(conflict.status).toBe(412);
-    expect((await conflict.json()).error.code).toBe('0x80040237');
+    expect((await conflict.json().then(asJson)).error.code).toBe('0x80040237');
 
-    const before = await (await call('GET', `accounts(${id})`)).json();
+    const before = await (await call('GET', `accounts(${id})`)).json().then(asJson);
     expect(
       (await call('PATCH', `accounts(${id})`, { name: 'v2' }, { 'If-Match': before['@odata.etag'] })).status,
     ).toBe(204);
@@ -63,7 +67,7 @@ describe('emulated Dataverse Web API operations', () => {
       { 'If-Match': before['@odata.etag'] },
     );
     expect(stale.status).toBe(412);
-    const after = await (await call('GET', `accounts(${id})`)).json();
+    const after = await (await call('GET', `accounts(${id})`)).json().then(asJson);
     expect(after.name).toBe('v2');
     expect(after['@odata.etag']).not.toBe(before['@odata.etag']);
   });
@@ -78,7 +82,11 @@ describe('emulated Dataverse Web API operations', () => {
       { 'If-Match': '*' },
     );
     expect(ok.status).toBe(204);
-    const read = await (await call('GET', `accounts(${id})?$select=_msdyn_company_value`)).json();
+    const read = await (
+      await call('GET', `accounts(${id})?$select=_msdyn_company_value`)
+    )
+      .json()
+      .then(asJson);
     expect(read._msdyn_company_value).toBe(companyId);
 
     const other = 'aaaaaaaa-0000-4000-8000-000000000003';
@@ -87,7 +95,7 @@ describe('emulated Dataverse Web API operations', () => {
       'msdyn_company@odata.bind': '/cdm_companies(bbbbbbbb-0000-4000-8000-000000000000)',
     });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('0x80040217');
+    expect((await missing.json().then(asJson)).error.code).toBe('0x80040217');
     expect(dv.store.getRecord('ops', 'accounts', other)?.data._msdyn_company_value).toBeNull();
     expect((await call('PATCH', `accounts(${other})`, { nosuchcolumn: 1 })).status).toBe(400);
   });
@@ -104,7 +112,11 @@ describe('emulated Dataverse Web API operations', () => {
       });
     }
     const names = async (query: string) =>
-      ((await (await fetch(`${q}accounts?${query}`, { headers })).json()).value as Array<{ name: string }>)
+      (
+        (await (await fetch(`${q}accounts?${query}`, { headers })).json().then(asJson)).value as Array<{
+          name: string;
+        }>
+      )
         .map((r) => r.name)
         .sort();
     expect(await names('$filter=_msdyn_company_value eq null')).toEqual(['n1', 'n3', 'n5']);
@@ -113,7 +125,9 @@ describe('emulated Dataverse Web API operations', () => {
     expect(await names('$filter=revenue ge 30 and _msdyn_company_value ne null')).toEqual(['n4']);
     const ordered = await (
       await fetch(`${q}accounts?$select=name&$orderby=revenue desc&$top=2`, { headers })
-    ).json();
+    )
+      .json()
+      .then(asJson);
     expect(ordered.value.map((r: { name: string }) => r.name)).toEqual(['n5', 'n4']);
     expect(ordered['@odata.nextLink']).toBeUndefined();
     const victim = dv.store.list('q', 'accounts')[0].accountid;
@@ -132,7 +146,9 @@ describe('emulated Dataverse Web API operations', () => {
     while (url) {
       const page: { value: Array<{ accountid: string }>; '@odata.nextLink'?: string } = await (
         await fetch(url, { headers: { ...headers, Prefer: 'odata.maxpagesize=10' } })
-      ).json();
+      )
+        .json()
+        .then(asJson);
       expect(page.value.length).toBeLessThanOrEqual(10);
       for (const row of page.value) {
         seen.push(row.accountid);
@@ -150,7 +166,7 @@ describe('emulated Dataverse Web API operations', () => {
       headers: { ...headers, Prefer: 'odata.maxpagesize=9000' },
     });
     expect(response.headers.get('preference-applied')).toBe('odata.maxpagesize=5000');
-    const body = await response.json();
+    const body = await response.json().then(asJson);
     expect(body.value).toHaveLength(5000);
     expect(body['@odata.count']).toBe(5000);
     expect(body['@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded']).toBe(true);

@@ -105,7 +105,7 @@ describe('batch codec', () => {
               headers: { 'Content-Type': request.contentType, Authorization: 'Bearer emulator.rt' },
               responseType: 'text',
             });
-            const results = parseBatchResponse(response.headers['content-type'], response.data);
+            const results = parseBatchResponse(String(response.headers['content-type']), response.data);
             expect(results.map((r) => (r.body as { name: string }).name)).toEqual(names);
           },
         ),
@@ -143,7 +143,7 @@ describe('batch codec', () => {
         },
         responseType: 'text',
       });
-      const results = parseBatchResponse(response.headers['content-type'], response.data);
+      const results = parseBatchResponse(String(response.headers['content-type']), response.data);
       expect(results.map((r) => [r.status, r.contentId])).toEqual([
         [204, undefined],
         [404, '2'],
