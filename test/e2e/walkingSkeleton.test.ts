@@ -11,7 +11,12 @@ import { CRM_PRIME_SOLUTION } from '../../src/engine/catalog/solutions';
 interface EmulatorState {
   financeOps: Array<{ name: string; state: string; url: string; legalEntities: string[] }>;
   dataverse: Array<{ name: string; state: string; url: string; solutions: string[] }>;
-  connections: Array<{ financeOps: string; dataverse: string; legalEntities: string[]; maps: Array<{ name: string; state: string }> }>;
+  connections: Array<{
+    financeOps: string;
+    dataverse: string;
+    legalEntities: string[];
+    maps: Array<{ name: string; state: string }>;
+  }>;
 }
 
 describe('walking skeleton: new-new from a Teams message to the completion notice', () => {
@@ -24,7 +29,11 @@ describe('walking skeleton: new-new from a Teams message to the completion notic
   });
 
   it('answers /healthz with the store and the emulator reachable', async () => {
-    const health = await getJson<{ status: string; store: { ok: boolean }; dynamics: { reachable: boolean; mode: string } }>(`${h.bot.url}/healthz`);
+    const health = await getJson<{
+      status: string;
+      store: { ok: boolean };
+      dynamics: { reachable: boolean; mode: string };
+    }>(`${h.bot.url}/healthz`);
     expect(health.status).toBe('ok');
     expect(health.store.ok).toBe(true);
     expect(health.dynamics).toMatchObject({ mode: 'emulator', reachable: true });
@@ -35,9 +44,15 @@ describe('walking skeleton: new-new from a Teams message to the completion notic
     const conversation = newConversation();
     expect(await h.client.say(admin, conversation, 'setup')).toBe(200);
 
-    const scenario = await h.connector.waitFor((m) => findCard(m, conversation.id, 'Which setup is yours?'), 10_000, 'the scenario card');
+    const scenario = await h.connector.waitFor(
+      (m) => findCard(m, conversation.id, 'Which setup is yours?'),
+      10_000,
+      'the scenario card',
+    );
     const details = responseCard(
-      await h.client.click(admin, conversation, scenario.card, scenario.id, 'setup.scenario', { match: (d) => d.scenario === 'new-new' }),
+      await h.client.click(admin, conversation, scenario.card, scenario.id, 'setup.scenario', {
+        match: (d) => d.scenario === 'new-new',
+      }),
     );
     expect(textOf(details)).toContain('Name for the new Finance and Operations environment');
 
@@ -47,30 +62,47 @@ describe('walking skeleton: new-new from a Teams message to the completion notic
     let confirm = responseCard(reviewed);
     if (!textOf(confirm).includes('Review the plan')) {
       // The preview took longer than the invoke waits: the card is updated in place.
-      confirm = await h.connector.waitFor(() => {
-        const card = cardOf(h.connector.messages.get(scenario.id)?.activity);
-        return card && textOf(card).includes('Review the plan') ? card : undefined;
-      }, 10_000, 'the confirmation card');
+      confirm = await h.connector.waitFor(
+        () => {
+          const card = cardOf(h.connector.messages.get(scenario.id)?.activity);
+          return card && textOf(card).includes('Review the plan') ? card : undefined;
+        },
+        10_000,
+        'the confirmation card',
+      );
     }
     expect(textOf(confirm)).toContain('Deploy');
 
-    const started = responseCard(await h.client.click(admin, conversation, confirm, scenario.id, 'setup.start'));
+    const started = responseCard(
+      await h.client.click(admin, conversation, confirm, scenario.id, 'setup.start'),
+    );
     expect(textOf(started)).toMatch(/Run [0-9a-f]{8}/);
 
     const notice = await h.connector.waitFor(
-      (messages) => messages.find((m) => m.conversationId === conversation.id && String(m.activity.text ?? '').includes('<at>Alex Admin</at>')),
+      (messages) =>
+        messages.find(
+          (m) =>
+            m.conversationId === conversation.id &&
+            String(m.activity.text ?? '').includes('<at>Alex Admin</at>'),
+        ),
       120_000,
       'the completion notice',
     );
     expect(String(notice.activity.text)).toContain('completed');
-    const mention = (notice.activity.entities as Array<{ type: string; mentioned: { id: string } }>).find((e) => e.type === 'mention');
+    const mention = (notice.activity.entities as Array<{ type: string; mentioned: { id: string } }>).find(
+      (e) => e.type === 'mention',
+    );
     expect(mention?.mentioned.id).toBe(admin.aadObjectId);
 
     // The run card (the confirmation card's message) was updated in place to its final state.
-    await h.connector.waitFor(() => {
-      const card = cardOf(h.connector.messages.get(scenario.id)?.activity);
-      return card && textOf(card).includes('Completed') ? card : undefined;
-    }, 10_000, 'the final run card');
+    await h.connector.waitFor(
+      () => {
+        const card = cardOf(h.connector.messages.get(scenario.id)?.activity);
+        return card && textOf(card).includes('Completed') ? card : undefined;
+      },
+      10_000,
+      'the final run card',
+    );
 
     const state = await getJson<EmulatorState>(`${h.bot.emulatorUrl}/_emulator/state`);
     const fo = state.financeOps.find((env) => env.name === 'walk-fo');

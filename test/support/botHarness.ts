@@ -49,7 +49,11 @@ export async function startHarness(env: Record<string, string> = {}, dataDir?: s
 }
 
 /** The newest message of the conversation that carries a card containing `text`. */
-export function findCard(messages: RecordedActivity[], conversationId: string, text: string | RegExp): { id: string; card: Record<string, unknown> } | undefined {
+export function findCard(
+  messages: RecordedActivity[],
+  conversationId: string,
+  text: string | RegExp,
+): { id: string; card: Record<string, unknown> } | undefined {
   const matches = messages
     .filter((m) => m.conversationId === conversationId)
     .map((m) => ({ id: m.id, card: cardOf(m.activity) }))

@@ -65,8 +65,12 @@ export class LocalConnector {
       this.wake();
     };
     app.post('/v3/conversations/:conversationId/activities', (req, res) => record(req, res, 'POST'));
-    app.post('/v3/conversations/:conversationId/activities/:activityId', (req, res) => record(req, res, 'POST'));
-    app.put('/v3/conversations/:conversationId/activities/:activityId', (req, res) => record(req, res, 'PUT'));
+    app.post('/v3/conversations/:conversationId/activities/:activityId', (req, res) =>
+      record(req, res, 'POST'),
+    );
+    app.put('/v3/conversations/:conversationId/activities/:activityId', (req, res) =>
+      record(req, res, 'PUT'),
+    );
     await new Promise<void>((resolve) => {
       this.server = app.listen(0, '127.0.0.1', () => resolve());
     });
@@ -82,7 +86,11 @@ export class LocalConnector {
   }
 
   /** Waits until `predicate` finds something among the recorded messages. */
-  async waitFor<T>(predicate: (messages: RecordedActivity[]) => T | undefined, timeoutMs = 30_000, what = 'a message'): Promise<T> {
+  async waitFor<T>(
+    predicate: (messages: RecordedActivity[]) => T | undefined,
+    timeoutMs = 30_000,
+    what = 'a message',
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = predicate([...this.messages.values()]);
@@ -116,6 +124,9 @@ export class LocalConnector {
 
 /** The Adaptive Card inside an activity, if any. */
 export function cardOf(activity: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  const attachments = (activity?.attachments ?? []) as Array<{ contentType?: string; content?: Record<string, unknown> }>;
+  const attachments = (activity?.attachments ?? []) as Array<{
+    contentType?: string;
+    content?: Record<string, unknown>;
+  }>;
   return attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }

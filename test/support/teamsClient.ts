@@ -45,8 +45,17 @@ export class TeamsClient {
       timestamp: new Date().toISOString(),
       from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
       recipient: BOT,
-      conversation: { id: conversation.id, conversationType: 'channel', isGroup: true, tenantId: conversation.tenantId },
-      channelData: { tenant: { id: conversation.tenantId }, team: { id: conversation.teamId }, channel: { id: conversation.channelId } },
+      conversation: {
+        id: conversation.id,
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: conversation.tenantId,
+      },
+      channelData: {
+        tenant: { id: conversation.tenantId },
+        team: { id: conversation.teamId },
+        channel: { id: conversation.channelId },
+      },
       locale: 'en-US',
     };
   }
@@ -108,12 +117,17 @@ export class TeamsClient {
     card: Record<string, unknown>,
     replyToId: string,
     verb: string,
-    options: { title?: string | RegExp; inputs?: Record<string, string>; match?: (data: Record<string, unknown>) => boolean } = {},
+    options: {
+      title?: string | RegExp;
+      inputs?: Record<string, string>;
+      match?: (data: Record<string, unknown>) => boolean;
+    } = {},
   ): Promise<{ status: number; body: InvokeResponse }> {
     const action = executeActions(card).find(
       (a) =>
         a.verb === verb &&
-        (options.title === undefined || (typeof options.title === 'string' ? a.title === options.title : options.title.test(a.title))) &&
+        (options.title === undefined ||
+          (typeof options.title === 'string' ? a.title === options.title : options.title.test(a.title))) &&
         (!options.match || options.match(a.data)),
     );
     if (!action) throw new Error(`The card has no Action.Execute with verb ${verb}`);
@@ -147,7 +161,8 @@ export function inputValues(card: Record<string, unknown>): Record<string, strin
 /** The card an invoke answered with. */
 export function responseCard(response: { body: InvokeResponse }): Record<string, unknown> {
   const value = response.body?.value;
-  if (!value || typeof value !== 'object') throw new Error(`The invoke answered without a card: ${JSON.stringify(response.body)}`);
+  if (!value || typeof value !== 'object')
+    throw new Error(`The invoke answered without a card: ${JSON.stringify(response.body)}`);
   return value;
 }
 

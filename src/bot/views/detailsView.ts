@@ -182,9 +182,12 @@ export function formToInput(scenario: ScenarioId, form: Record<string, unknown>)
     }
     const text = String(raw).trim();
     if (text === '') continue;
+    // Multi-selects come back comma-joined (values may hold spaces: "Customers V3"); typed lists
+    // may also be separated by semicolons or spaces.
+    const separator = FIELDS[id].kind === 'choice' ? /,/ : /[,;\s]+/;
     input[id] = FIELDS[id].list
       ? text
-          .split(/[,;\s]+/)
+          .split(separator)
           .map((part) => part.trim())
           .filter(Boolean)
       : text;

@@ -136,18 +136,17 @@ export class LifecycleService {
   private loadData(env: string, companies: DemoCompany[]): void {
     const fo = this.ctx.financeOps;
     fo.load(env, globalReferenceData());
-    const all = companies.length ? companies : [EMPTY_INSTANCE_COMPANY];
-    for (const company of all) {
+    // Every F&O instance has company DAT; demo data adds the Contoso companies beside it.
+    fo.load(env, companyReferenceData(EMPTY_INSTANCE_COMPANY));
+    for (const company of companies) {
       fo.load(env, companyReferenceData(company));
-      if (companies.length) {
-        fo.load(
-          env,
-          companyDemoData(company, {
-            customers: this.ctx.seed.customersPerCompany,
-            vendors: this.ctx.seed.vendorsPerCompany,
-          }),
-        );
-      }
+      fo.load(
+        env,
+        companyDemoData(company, {
+          customers: this.ctx.seed.customersPerCompany,
+          vendors: this.ctx.seed.vendorsPerCompany,
+        }),
+      );
     }
   }
 }

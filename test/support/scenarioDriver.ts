@@ -1,0 +1,110 @@
+import { findCard, type Harness } from './botHarness';
+import { cardOf } from './localConnector';
+import { newConversation, responseCard, textOf, type Conversation, type TeamsUser } from './teamsClient';
+
+/**
+ * Drives a setup through the cards as an admin would: "setup", pick the scenario, fill the details,
+ * review, Start; a second person approves each approval card; returns when the completion notice
+ * arrives. Every click carries the card's own action data.
+ */
+export interface DriveOptions {
+  scenario: string;
+  inputs: Record<string, string>;
+  requester: TeamsUser;
+  approver?: TeamsUser;
+  conversation?: Conversation;
+  timeoutMs?: number;
+}
+
+export interface DriveResult {
+  conversation: Conversation;
+  runId: string;
+  runCardId: string;
+  noticeText: string;
+  noticeCard: Record<string, unknown>;
+  approvals: number;
+}
+
+export async function reachConfirmation(
+  h: Harness,
+  options: DriveOptions,
+): Promise<{ conversation: Conversation; cardId: string; confirm: Record<string, unknown> }> {
+  const conversation = options.conversation ?? newConversation();
+  const { requester } = options;
+  await h.client.say(requester, conversation, 'setup');
+  const scenario = await h.connector.waitFor(
+    (m) => findCard(m, conversation.id, 'Which setup is yours?'),
+    10_000,
+    'the scenario card',
+  );
+  const details = responseCard(
+    await h.client.click(requester, conversation, scenario.card, scenario.id, 'setup.scenario', {
+      match: (d) => d.scenario === options.scenario,
+    }),
+  );
+  const reviewed = await h.client.click(requester, conversation, details, scenario.id, 'setup.review', {
+    inputs: options.inputs,
+  });
+  let confirm = responseCard(reviewed);
+  if (!textOf(confirm).includes('Review the plan') && textOf(confirm).includes('Checking the plan')) {
+    confirm = await h.connector.waitFor(
+      () => {
+        const card = cardOf(h.connector.messages.get(scenario.id)?.activity);
+        return card && !textOf(card).includes('Checking the plan') && textOf(card) !== textOf(scenario.card)
+          ? card
+          : undefined;
+      },
+      15_000,
+      'the confirmation card',
+    );
+  }
+  return { conversation, cardId: scenario.id, confirm };
+}
+
+export async function driveScenario(h: Harness, options: DriveOptions): Promise<DriveResult> {
+  const { conversation, cardId, confirm } = await reachConfirmation(h, options);
+  if (!textOf(confirm).includes('setup.start'))
+    throw new Error(`No confirmation card with Start: ${textOf(confirm).slice(0, 3000)}`);
+  const started = responseCard(
+    await h.client.click(options.requester, conversation, confirm, cardId, 'setup.start'),
+  );
+  const runId = String(/"runId":"([0-9a-f-]{36})"/.exec(textOf(started))?.[1] ?? '');
+  if (!runId) throw new Error(`Start did not answer with a run card: ${textOf(started).slice(0, 600)}`);
+
+  const approved = new Set<string>();
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    const notice = [...h.connector.messages.values()].find(
+      (m) =>
+        m.conversationId === conversation.id &&
+        String(m.activity.text ?? '').includes(`<at>${options.requester.name}</at>`),
+    );
+    if (notice) {
+      return {
+        conversation,
+        runId,
+        runCardId: cardId,
+        noticeText: String(notice.activity.text),
+        noticeCard: cardOf(notice.activity) ?? {},
+        approvals: approved.size,
+      };
+    }
+    // Approve every approval card that still has buttons, as the second person.
+    for (const message of h.connector.messages.values()) {
+      if (message.conversationId !== conversation.id || approved.has(message.id)) continue;
+      const card = cardOf(message.activity);
+      if (!card || !textOf(card).includes('Approval needed') || !textOf(card).includes('run.approve'))
+        continue;
+      if (!options.approver) throw new Error('An approval card appeared but the test gave no approver');
+      const answer = await h.client.click(options.approver, conversation, card, message.id, 'run.approve');
+      if (textOf(responseCard(answer)).includes('Approved by')) approved.add(message.id);
+    }
+    if (Date.now() > deadline) {
+      const runCard = cardOf(h.connector.messages.get(cardId)?.activity);
+      throw new Error(
+        `No completion notice in time. Run card: ${runCard ? textOf(runCard).slice(0, 1500) : 'none'}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
