@@ -23,6 +23,8 @@ export const DUAL_WRITE_PACKAGES: readonly string[] = [
   ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((pkg) => pkg.uniqueName),
 ];
 
+const DEMO_SYNC_TITLE = 'Initial sync of the demo data (Finance and Operations to Dataverse)';
+
 export interface MapPlan {
   /** Maps run for live sync only, before any initial sync (Legal entities always among them). */
   enable: string[];
@@ -90,6 +92,17 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
     );
   };
   const enableMaps = (where: StepLocation) => b.add('enableEntityMaps', where, { maps: maps.enable });
+  // A new instance links its company DAT (seed); with demo data the demo companies are linked with it,
+  // DAT only where the instance has it.
+  const link = (demoCompanies: string[]) =>
+    demoCompanies.length
+      ? b.add(
+          'linkEnvironments',
+          lcs,
+          { legalEntities: demoCompanies, optionalLegalEntities: [NEW_INSTANCE_COMPANY] },
+          'Link the environments for dual-write (DAT and the demo companies)',
+        )
+      : b.add('linkEnvironments', lcs, { legalEntities: [NEW_INSTANCE_COMPANY] });
 
   switch (input.scenario) {
     case 'new-new':
@@ -99,25 +112,14 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
       b.add('provisionDataverse', lcs, { name: input.dataverseName, crmPrime: true });
       b.add('installDualWriteSolutions', lcs, { packages: DUAL_WRITE_PACKAGES });
       b.add('checkPrerequisites', lcs, {});
-      b.add('linkEnvironments', lcs, { legalEntities: [NEW_INSTANCE_COMPANY] });
+      link(input.scenario === 'new-demo-new' ? input.demoLegalEntities : []);
       b.add('applySolution', lcs, {});
       enableMaps(lcs);
-      const legalEntities = [NEW_INSTANCE_COMPANY];
-      if (input.scenario === 'new-demo-new') {
-        b.add(
-          'addCompanyToConnection',
-          fo,
-          { codes: input.demoLegalEntities },
-          'Add the demo companies to the connection',
-        );
-        legalEntities.push(...input.demoLegalEntities);
-        initialSync(
-          input.demoLegalEntities,
-          'financeOps',
-          'Initial sync of the demo data (Finance and Operations to Dataverse)',
-        );
-      }
-      b.add('verifySetup', 'Dataverse', { legalEntities: unique(legalEntities) });
+      if (input.scenario === 'new-demo-new')
+        initialSync(input.demoLegalEntities, 'financeOps', DEMO_SYNC_TITLE);
+      b.add('verifySetup', 'Dataverse', {
+        legalEntities: input.scenario === 'new-demo-new' ? input.demoLegalEntities : [NEW_INSTANCE_COMPANY],
+      });
       break;
     }
     case 'new-existing':
@@ -126,24 +128,14 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
       b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
       b.add('installDualWriteSolutions', lcs, { packages: DUAL_WRITE_PACKAGES });
       b.add('checkPrerequisites', lcs, {});
-      b.add('linkEnvironments', lcs, { legalEntities: [NEW_INSTANCE_COMPANY] });
+      link(input.scenario === 'new-demo-existing' ? input.demoLegalEntities : []);
       b.add('applySolution', lcs, {});
       enableMaps(lcs);
-      const legalEntities = [NEW_INSTANCE_COMPANY];
+      const legalEntities =
+        input.scenario === 'new-demo-existing' ? [...input.demoLegalEntities] : [NEW_INSTANCE_COMPANY];
       if (input.scenario === 'new-demo-existing') {
         // Demo data first (F&O is its source), then the existing Dataverse data joins through its company.
-        b.add(
-          'addCompanyToConnection',
-          fo,
-          { codes: input.demoLegalEntities },
-          'Add the demo companies to the connection',
-        );
-        legalEntities.push(...input.demoLegalEntities);
-        initialSync(
-          input.demoLegalEntities,
-          'financeOps',
-          'Initial sync of the demo data (Finance and Operations to Dataverse)',
-        );
+        initialSync(input.demoLegalEntities, 'financeOps', DEMO_SYNC_TITLE);
       }
       b.add('createCompany', fo, { code: input.companyCode, name: input.companyName });
       b.add('addCompanyToConnection', fo, { codes: [input.companyCode] });

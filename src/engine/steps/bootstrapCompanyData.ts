@@ -76,7 +76,8 @@ export const bootstrapCompanyData: StepModule = {
     }
     const stamped: Record<string, number> = {};
     for (const table of tables) stamped[table] = await stampedBefore(table);
-    return { companyId: company.id, companyCode: code, stamped };
+    const rowsStamped = Object.values(stamped).reduce((sum, rows) => sum + rows, 0);
+    return { companyId: company.id, companyCode: code, stamped, rowsStamped };
   },
   async verify(ctx) {
     const { tables } = params(ctx);

@@ -7,7 +7,7 @@ export const linkEnvironments: StepModule = {
   kind: 'linkEnvironments',
   async execute(ctx) {
     const [foUrl, dvUrl] = await urls(ctx);
-    const legalEntities = stringList(ctx.step.params.legalEntities);
+    const legalEntities = await wantedLegalEntities(ctx, foUrl);
     const existing = await ctx.platform.dualWrite.findConnection(foUrl, dvUrl);
     if (!existing) {
       const created = await ctx.platform.dualWrite.createConnection({
@@ -43,4 +43,15 @@ export const linkEnvironments: StepModule = {
 
 function urls(ctx: StepContext): Promise<[string, string]> {
   return Promise.all([financeOpsUrl(ctx.run, ctx.platform), dataverseUrl(ctx.run, ctx.platform)]);
+}
+
+/** The planned legal entities plus the optional ones (DAT) that this F&O instance actually has. */
+async function wantedLegalEntities(ctx: StepContext, foUrl: string): Promise<string[]> {
+  const required = stringList(ctx.step.params.legalEntities);
+  const optional = stringList(ctx.step.params.optionalLegalEntities);
+  if (!optional.length) return required;
+  const present = new Set(
+    (await ctx.platform.financeOps(foUrl).listLegalEntities()).map((e) => e.id.toUpperCase()),
+  );
+  return [...new Set([...optional.filter((code) => present.has(code)), ...required])];
 }

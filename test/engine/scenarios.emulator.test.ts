@@ -1,0 +1,249 @@
+import type { RunningEmulator } from '../../src/emulator/index';
+import type { Run } from '../../src/engine/model';
+import { systemClock } from '../../src/engine/systemClock';
+import { alice, bob, createHarness, type Harness } from './engineHarness';
+import {
+  dataverseRows,
+  emulatorPlatform,
+  emulatorState,
+  financeOpsRows,
+  startRigEmulator,
+} from './emulatorRig';
+
+/**
+ * Each of the five seed scenarios runs to completion against the real emulator over HTTP; the
+ * assertions read the emulator's own APIs (control state, Dataverse Web API, F&O OData).
+ */
+describe('the five scenarios against the emulator', () => {
+  let emu: RunningEmulator;
+  let h: Harness;
+
+  beforeAll(async () => {
+    emu = await startRigEmulator();
+    h = createHarness(emulatorPlatform(emu.url), systemClock, { pollIntervalMs: 20 });
+    // A second person approves every approval (four-eyes is on).
+    h.engine.on(
+      'approval.requested',
+      ({ run, step }) => void h.engine.approve(run.id, step.id, bob, run.rev),
+    );
+  });
+  afterAll(async () => {
+    await h?.close();
+    await emu?.close();
+  });
+
+  async function runToEnd(input: Record<string, unknown>, key: string): Promise<Run> {
+    const started = await h.engine.start(input, alice, key);
+    if (!started.ok) throw new Error(started.message);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const run = h.engine.get(started.run.id) as Run;
+      if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
+      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  function expectSucceeded(run: Run) {
+    const failed = run.steps.find((s) => s.status === 'failed');
+    expect(failed?.error).toBeUndefined();
+    expect(run.status).toBe('succeeded');
+  }
+
+  function connectionOf(state: Awaited<ReturnType<typeof emulatorState>>, foName: string) {
+    const fo = state.financeOps.find((e) => e.name === foName);
+    const connection = state.connections.find((c) => c.financeOps === foName || c.financeOpsUrl === fo?.url);
+    if (!connection) throw new Error(`no connection for ${foName}`);
+    return connection;
+  }
+
+  it('new-new: F&O deployed, Dataverse created with CRM prime and dual-write, DAT linked, maps running', async () => {
+    const run = await runToEnd(
+      { scenario: 'new-new', financeOpsName: 'nn-fo', dataverseName: 'nn-dv' },
+      'nn',
+    );
+    expectSucceeded(run);
+    expect(run.steps[0]).toMatchObject({ kind: 'provisionFinanceOps', where: 'Lifecycle Services' });
+    const state = await emulatorState(emu.url);
+    expect(state.financeOps.find((e) => e.name === 'nn-fo')).toMatchObject({
+      state: 'Deployed',
+      demoData: false,
+    });
+    const dv = state.dataverse.find((e) => e.name === 'nn-dv');
+    expect(dv?.solutions).toEqual(
+      expect.arrayContaining(['msdynce_CrmPrime', 'DualWriteCore', 'Dynamics365Company']),
+    );
+    const connection = connectionOf(state, 'nn-fo');
+    expect(connection.legalEntities).toEqual(['DAT']);
+    expect(connection.maps.length).toBeGreaterThan(0);
+    expect(connection.maps.every((m) => m.state === 'Running')).toBe(true);
+    const companies = await dataverseRows(dv?.url as string, 'cdm_companies?$select=cdm_companycode');
+    expect(companies.map((c) => c.cdm_companycode)).toEqual(['DAT']);
+  });
+
+  it('new-existing: company created, linked, Dataverse rows bootstrapped, initial sync copied them to F&O', async () => {
+    const dvUrl = `${emu.url}/orgs/contoso`;
+    const before = (
+      await dataverseRows(dvUrl, 'accounts?$select=accountid&$filter=_msdyn_company_value eq null')
+    ).length;
+    expect(before).toBeGreaterThan(0);
+    const run = await runToEnd(
+      {
+        scenario: 'new-existing',
+        financeOpsName: 'ne-fo',
+        dataverseUrl: dvUrl,
+        companyCode: 'ctso',
+        companyName: 'Contoso Sales',
+        initialSyncEntities: ['Customers V3'],
+      },
+      'ne',
+    );
+    expectSucceeded(run);
+    const bootstrap = run.steps.find((s) => s.kind === 'bootstrapCompanyData');
+    expect(bootstrap?.approval?.decision).toMatchObject({ approved: true, by: bob });
+    expect(bootstrap?.progress).toMatchObject({ total: before + 100, unit: 'rows' });
+    const state = await emulatorState(emu.url);
+    const fo = state.financeOps.find((e) => e.name === 'ne-fo');
+    expect(fo?.legalEntities).toEqual(expect.arrayContaining(['DAT', 'CTSO']));
+    const connection = connectionOf(state, 'ne-fo');
+    expect(connection.legalEntities).toEqual(['DAT', 'CTSO']);
+    expect(connection.maps.every((m) => m.state === 'Running')).toBe(true);
+    const [company] = await dataverseRows(dvUrl, "cdm_companies?$filter=cdm_companycode eq 'CTSO'");
+    expect(company).toBeDefined();
+    const stamped = await dataverseRows(
+      dvUrl,
+      `accounts?$select=accountid&$filter=_msdyn_company_value eq ${company.cdm_companyid}`,
+    );
+    expect(stamped).toHaveLength(before);
+    expect(
+      await dataverseRows(dvUrl, 'accounts?$select=accountid&$filter=_msdyn_company_value eq null'),
+    ).toHaveLength(0);
+    const customers = await financeOpsRows(fo?.url as string, "CustomersV3?$filter=dataAreaId eq 'ctso'");
+    expect(customers).toHaveLength(before);
+    expect(
+      state.effects.bySubject['fo.legalEntity.create ne-fo/CTSO'] ??
+        state.effects.byKind['fo.legalEntity.create'],
+    ).toBe(1);
+  });
+
+  it('new-demo-new: demo companies linked and their data initially synced to Dataverse', async () => {
+    const run = await runToEnd(
+      {
+        scenario: 'new-demo-new',
+        financeOpsName: 'dn-fo',
+        dataverseName: 'dn-dv',
+        demoLegalEntities: ['USMF', 'DEMF'],
+        initialSyncEntities: ['Customers V3'],
+      },
+      'dn',
+    );
+    expectSucceeded(run);
+    const state = await emulatorState(emu.url);
+    const fo = state.financeOps.find((e) => e.name === 'dn-fo');
+    expect(fo?.demoData).toBe(true);
+    const connection = connectionOf(state, 'dn-fo');
+    expect(connection.legalEntities).toEqual(expect.arrayContaining(['USMF', 'DEMF']));
+    expect(connection.maps.every((m) => m.state === 'Running')).toBe(true);
+    const dv = state.dataverse.find((e) => e.name === 'dn-dv');
+    for (const code of ['USMF', 'DEMF']) {
+      const foCustomers = await financeOpsRows(
+        fo?.url as string,
+        `CustomersV3?$filter=dataAreaId eq '${code.toLowerCase()}'`,
+      );
+      const [company] = await dataverseRows(
+        dv?.url as string,
+        `cdm_companies?$filter=cdm_companycode eq '${code}'`,
+      );
+      const accounts = await dataverseRows(
+        dv?.url as string,
+        `accounts?$select=accountid&$filter=_msdyn_company_value eq ${company.cdm_companyid}`,
+      );
+      expect(foCustomers.length).toBeGreaterThan(0);
+      expect(accounts).toHaveLength(foCustomers.length);
+    }
+  });
+
+  it('new-demo-existing: demo data synced, then the new company bootstrapped in the existing Dataverse', async () => {
+    // A fresh existing org would be ideal; the seed's `contoso` was bootstrapped above, so add rows.
+    const dvUrl = `${emu.url}/orgs/contoso`;
+    for (let i = 0; i < 25; i++) {
+      const response = await fetch(`${dvUrl}/api/data/v9.2/accounts`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer emulator.test', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `Walk-in ${i}` }),
+      });
+      expect(response.status).toBe(204);
+    }
+    const run = await runToEnd(
+      {
+        scenario: 'new-demo-existing',
+        financeOpsName: 'de-fo',
+        dataverseUrl: dvUrl,
+        demoLegalEntities: ['USMF'],
+        companyCode: 'CNT2',
+        companyName: 'Contoso Two',
+        initialSyncEntities: ['Customers V3'],
+      },
+      'de',
+    );
+    expectSucceeded(run);
+    const state = await emulatorState(emu.url);
+    const connection = connectionOf(state, 'de-fo');
+    expect(connection.legalEntities).toEqual(expect.arrayContaining(['USMF', 'CNT2']));
+    const [company] = await dataverseRows(dvUrl, "cdm_companies?$filter=cdm_companycode eq 'CNT2'");
+    const stamped = await dataverseRows(
+      dvUrl,
+      `accounts?$select=accountid&$filter=_msdyn_company_value eq ${company.cdm_companyid}`,
+    );
+    expect(stamped).toHaveLength(25);
+    const [usmf] = await dataverseRows(dvUrl, "cdm_companies?$filter=cdm_companycode eq 'USMF'");
+    const demoAccounts = await dataverseRows(
+      dvUrl,
+      `accounts?$select=accountid&$filter=_msdyn_company_value eq ${usmf.cdm_companyid}`,
+    );
+    expect(demoAccounts.length).toBeGreaterThan(0);
+  });
+
+  it('existing-existing: linked from F&O with the chosen legal entity, solution applied, rows bootstrapped, maps running', async () => {
+    const foUrl = `${emu.url}/fo/contoso-fo`;
+    const dvUrl = `${emu.url}/orgs/contoso`;
+    for (let i = 0; i < 10; i++) {
+      await fetch(`${dvUrl}/api/data/v9.2/contacts`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer emulator.test', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ lastname: `Lead ${i}` }),
+      });
+    }
+    const run = await runToEnd(
+      {
+        scenario: 'existing-existing',
+        financeOpsUrl: foUrl,
+        dataverseUrl: dvUrl,
+        legalEntities: ['DEMF'],
+        companyCode: 'DEMF',
+        initialSyncEntities: ['Vendors V2'],
+        master: 'financeOps',
+      },
+      'ee',
+    );
+    expectSucceeded(run);
+    expect(run.steps[0]).toMatchObject({ kind: 'checkPrerequisites', where: 'Finance and Operations' });
+    const state = await emulatorState(emu.url);
+    const connection = connectionOf(state, 'contoso-fo');
+    expect(connection.legalEntities).toEqual(['DEMF']);
+    expect(connection.solutionApplied ?? true).toBe(true);
+    expect(connection.maps.find((m) => m.name === 'Vendors V2')?.state).toBe('Running');
+    const [demf] = await dataverseRows(dvUrl, "cdm_companies?$filter=cdm_companycode eq 'DEMF'");
+    const contacts = await dataverseRows(
+      dvUrl,
+      `contacts?$select=contactid&$filter=_msdyn_company_value eq ${demf.cdm_companyid}`,
+    );
+    expect(contacts).toHaveLength(10);
+    const vendors = await dataverseRows(
+      dvUrl,
+      `msdyn_vendors?$select=msdyn_vendorid&$filter=_msdyn_company_value eq ${demf.cdm_companyid}`,
+    );
+    const foVendors = await financeOpsRows(foUrl, "VendorsV2?$filter=dataAreaId eq 'demf'");
+    expect(vendors).toHaveLength(foVendors.length);
+  });
+});
