@@ -157,6 +157,13 @@ async function main(): Promise<void> {
     naive_rows_per_s: Number(naiveRate.toFixed(2)),
     rows_per_s: Number(rate.toFixed(1)),
     ratio: Number((rate / naiveRate).toFixed(1)),
+    // What a naive client would get with zero client/emulator overhead: one round trip + one operation.
+    naive_model_rows_per_s: Number(
+      (1000 / (settings.roundTripMs + settings.executionMsPerOperation)).toFixed(2),
+    ),
+    ratio_vs_naive_model: Number(
+      (rate / (1000 / (settings.roundTripMs + settings.executionMsPerOperation))).toFixed(1),
+    ),
     sustained_ceiling_rows_per_s: Number(sustained.toFixed(1)),
     ceiling_rows_per_s: Number(ceiling.toFixed(1)),
     ceiling_fraction: Number((rate / ceiling).toFixed(3)),
