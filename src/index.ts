@@ -11,6 +11,7 @@ import { createPlatform } from './platform/createPlatform';
 import { createCredential } from './platform/http/credentials';
 import { createSetupEngine } from './engine/setupEngine';
 import { systemClock } from './engine/systemClock';
+import type { EngineApi } from './engine/engineApi';
 import { createAdapter } from './bot/adapter';
 import { createBotApp } from './bot/botApp';
 import { Notifier } from './bot/notifier';
@@ -26,6 +27,7 @@ export interface RunningBot {
   url: string;
   emulatorUrl?: string;
   emulator?: RunningEmulator;
+  engine: EngineApi;
   notifier: Notifier;
   close(): Promise<void>;
 }
@@ -161,6 +163,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     url,
     emulatorUrl: emulator?.url,
     emulator,
+    engine,
     notifier,
     async close() {
       await new Promise<void>((resolve) => {

@@ -1,0 +1,191 @@
+import { startHarness, findCard, getJson, type Harness } from '../support/botHarness';
+import { cardOf } from '../support/localConnector';
+import { reachConfirmation } from '../support/scenarioDriver';
+import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
+import type { Run } from '../../src/engine/model';
+
+/**
+ * Refusal paths of the approval card and the other card actions: each answered with a clear
+ * message, and nothing changes (the run's rev and steps stay as they were).
+ */
+const requester = user('Alex Admin');
+const approver = user('Priya Approver');
+const stranger = user('Sam Sales');
+
+describe('refused clicks change nothing', () => {
+  let h: Harness;
+  let conversation: Conversation;
+  let runId: string;
+  let approval: { id: string; card: Record<string, unknown> };
+
+  const snapshot = (): string => {
+    const run = h.bot.engine.get(runId) as Run;
+    return JSON.stringify({
+      rev: run.rev,
+      status: run.status,
+      steps: run.steps.map((s) => [s.id, s.status, s.approval?.decision ?? null]),
+    });
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({
+      APPROVERS: `${requester.aadObjectId},${approver.aadObjectId}`,
+      ADMINS: `${requester.aadObjectId},${approver.aadObjectId}`,
+    });
+    const contoso = (
+      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
+        `${h.bot.emulatorUrl}/_emulator/state`,
+      )
+    ).dataverse.find((e) => e.org === 'contoso')!;
+    const reached = await reachConfirmation(h, {
+      scenario: 'new-existing',
+      requester,
+      inputs: {
+        financeOpsName: 'rf-fo',
+        dataverseUrl: contoso.url,
+        companyCode: 'CNTS',
+        companyName: 'Contoso Ltd',
+        initialSyncEntities: '',
+      },
+    });
+    conversation = reached.conversation;
+    const started = responseCard(
+      await h.client.click(requester, conversation, reached.confirm, reached.cardId, 'setup.start'),
+    );
+    runId = String(/"runId":"([0-9a-f-]{36})"/.exec(textOf(started))?.[1]);
+    approval = await h.connector.waitFor(
+      (m) => findCard(m, conversation.id, 'Approval needed'),
+      60_000,
+      'the approval card',
+    );
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a non-approver cannot approve', async () => {
+    const before = snapshot();
+    const answer = textOf(
+      responseCard(await h.client.click(stranger, conversation, approval.card, approval.id, 'run.approve')),
+    );
+    expect(answer).toContain('is not an approver');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('the requester cannot approve their own run (four eyes)', async () => {
+    const before = snapshot();
+    const answer = textOf(
+      responseCard(await h.client.click(requester, conversation, approval.card, approval.id, 'run.approve')),
+    );
+    expect(answer).toContain('Four eyes');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('a reject without a reason is refused', async () => {
+    const before = snapshot();
+    const answer = textOf(
+      responseCard(
+        await h.client.click(approver, conversation, approval.card, approval.id, 'run.reject', {
+          inputs: { reason: '  ' },
+        }),
+      ),
+    );
+    expect(answer).toContain('Give a reason to reject');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('a stale revision gets the current card and changes nothing', async () => {
+    const before = snapshot();
+    const stale = await h.client.invoke(
+      approver,
+      conversation,
+      'run.approve',
+      { runId, stepId: stepIdOf(approval.card), rev: 0 },
+      approval.id,
+    );
+    const answer = textOf(responseCard(stale));
+    expect(answer).toContain('out of date');
+    expect(answer).toContain('run.approve');
+    expect(snapshot()).toBe(before);
+  });
+
+  it.each([
+    ['a run id with injected OData', { runId: "x' or 1 eq 1", stepId: 's1', rev: 1 }],
+    ['a non-numeric revision', { runId: '3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b', stepId: 's1', rev: 'abc' }],
+    ['missing fields', {}],
+    [
+      'script in the step id',
+      { runId: '3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b', stepId: '<script>alert(1)</script>', rev: 1 },
+    ],
+  ])('malformed card data (%s) is refused clearly', async (_label, data) => {
+    const before = snapshot();
+    const response = await h.client.invoke(approver, conversation, 'run.approve', data, approval.id);
+    expect(response.status).toBe(200);
+    expect(textOf(responseCard(response))).toContain('was not understood');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('oversized card data is refused unread', async () => {
+    const before = snapshot();
+    const response = await h.client.invoke(
+      approver,
+      conversation,
+      'run.approve',
+      { runId, stepId: stepIdOf(approval.card), rev: 1, pad: 'x'.repeat(20_000) },
+      approval.id,
+    );
+    expect(textOf(responseCard(response))).toContain('too large');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('an unknown run id is named in the answer', async () => {
+    const response = await h.client.invoke(
+      approver,
+      conversation,
+      'run.approve',
+      { runId: '00000000-0000-4000-8000-000000000000', stepId: 's1', rev: 1 },
+      approval.id,
+    );
+    expect(textOf(responseCard(response))).toContain('Unknown run');
+  });
+
+  it('the approver approves once; the double click changes nothing more', async () => {
+    const first = textOf(
+      responseCard(await h.client.click(approver, conversation, approval.card, approval.id, 'run.approve')),
+    );
+    expect(first).toContain('Approved by Priya Approver');
+    expect(first).not.toContain('run.approve');
+    const afterFirst = h.bot.engine.get(runId)!;
+    const decision = afterFirst.steps.find((s) => s.id === stepIdOf(approval.card))!.approval!.decision!;
+    // The same (now stale) card clicked again.
+    const second = textOf(
+      responseCard(await h.client.click(approver, conversation, approval.card, approval.id, 'run.approve')),
+    );
+    expect(second).toContain('Approved by Priya Approver');
+    const again = h.bot.engine.get(runId)!.steps.find((s) => s.id === stepIdOf(approval.card))!.approval!
+      .decision!;
+    expect(again).toEqual(decision);
+    expect(
+      h.bot.engine
+        .audit(runId)
+        .filter(
+          (e) => /approv/i.test(e.action) && e.actor?.id === approver.aadObjectId && !/refus/i.test(e.action),
+        ),
+    ).toHaveLength(1);
+    // Everyone's copy of the approval card shows the decision, without buttons.
+    await h.connector.waitFor(
+      () => {
+        const card = cardOf(h.connector.messages.get(approval.id)?.activity);
+        return card && textOf(card).includes('Approved by') && !textOf(card).includes('run.approve')
+          ? true
+          : undefined;
+      },
+      10_000,
+      'the approval card updated for everyone',
+    );
+  });
+});
+
+function stepIdOf(card: Record<string, unknown>): string {
+  return String(/"stepId":"([^"]+)"/.exec(textOf(card))?.[1]);
+}
