@@ -1,0 +1,78 @@
+/**
+ * The engine in a child process, for the crash test: opens the run store file, resumes unfinished
+ * runs, starts the new-existing run (same request key every time, so a restart finds its run),
+ * approves as a second person, and prints one line per committed change so the parent can kill it
+ * with SIGKILL at a chosen point. Usage: tsx crashChild.ts <emulatorUrl> <runStoreFile>
+ */
+import fs from 'node:fs';
+import { createSetupEngine } from '../../src/engine/setupEngine';
+import { systemClock } from '../../src/engine/systemClock';
+import { createPlatform } from '../../src/platform/createPlatform';
+import { openDatabase } from '../../src/store/database';
+import { SqliteRunStore } from '../../src/store/sqliteRunStore';
+import type { Run } from '../../src/engine/model';
+
+const [emulatorUrl, file] = process.argv.slice(2);
+const approver = { id: 'bob', name: 'Bob' };
+/** Synchronous: a pipe write may otherwise still sit in a buffer when SIGKILL lands. */
+const say = (line: string) => fs.writeSync(1, line);
+
+async function main(): Promise<void> {
+  const store = new SqliteRunStore(openDatabase(file));
+  const engine = createSetupEngine({
+    platform: createPlatform({
+      mode: 'emulator',
+      emulatorUrl,
+      retry: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 200 },
+    }),
+    store,
+    clock: systemClock,
+    approvalTimeoutMs: 3600_000,
+    approvalReminderMs: 600_000,
+    fourEyes: true,
+    pollIntervalMs: 15,
+    retry: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 200 },
+  });
+  const report = (run: Run) => {
+    const index = run.steps.findIndex((s) => s.status !== 'succeeded' && s.status !== 'skipped');
+    const step = run.steps[index];
+    say(
+      `EVENT ${run.status} ${index < 0 ? run.steps.length : index} ${step?.kind ?? 'done'} ${step?.status ?? ''}\n`,
+    );
+    if (run.status === 'succeeded') say(`DONE ${run.id}\n`);
+    if (run.status === 'failed') say(`FAILED ${JSON.stringify(step?.error)}\n`);
+  };
+  engine.on('run.updated', ({ run }) => report(run));
+  engine.on('approval.requested', ({ run, step }) => void engine.approve(run.id, step.id, approver, run.rev));
+  await engine.resume();
+  // A crash after the approval was requested but before it was answered: answer it now.
+  for (const run of store.listUnfinished()) {
+    for (const step of run.steps) {
+      if (step.status === 'awaiting_approval' && !step.approval?.decision)
+        await engine.approve(run.id, step.id, approver, run.rev);
+    }
+  }
+  const started = await engine.start(
+    {
+      scenario: 'new-existing',
+      financeOpsName: 'crash-fo',
+      dataverseUrl: `${emulatorUrl}/orgs/contoso`,
+      companyCode: 'CRSH',
+      companyName: 'Crash Test',
+      initialSyncEntities: ['Customers V3'],
+    },
+    { id: 'alice', name: 'Alice' },
+    'crash-run',
+  );
+  if (!started.ok) {
+    say(`REFUSED ${started.code} ${started.message}\n`);
+    process.exit(2);
+  }
+  report(started.run);
+  if (started.run.status === 'failed') await engine.retry(started.run.id, approver);
+}
+
+main().catch((error) => {
+  say(`CRASH ${String(error)}\n`);
+  process.exit(1);
+});
