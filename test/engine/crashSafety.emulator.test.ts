@@ -158,7 +158,6 @@ describe('crash safety (SIGKILL at 24 points of a new-existing run)', () => {
     emulatorDb.close();
     expect(stamps.twice).toBe(0);
     expect(stamps.rows).toBe(300);
-    // eslint-disable-next-line no-console
     console.log(`crash test: ${kills.length} kills: ${kills.join(', ')}`);
   }, 170_000);
 });

@@ -111,6 +111,7 @@ export class FakeDynamics {
   }
 
   platform(): Platform {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the port objects below are plain literals
     const self = this;
     const dataverse = (url: string): DataversePort => ({
       async listSolutions() {
