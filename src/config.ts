@@ -66,6 +66,12 @@ export const configSchema = z.object({
   BOT_NAME: z.string().min(1).max(30).default('Dual-write Setup'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+  // --- Local chat: the Microsoft 365 Agents Playground (local mode only, started by `npm start`) ---
+  /** Start the Playground next to the bot when there is no BOT_ID. */
+  PLAYGROUND: bool(true),
+  /** Port of the Playground page; when taken, a free one is picked. 0 picks a free one. */
+  PLAYGROUND_PORT: port(56150),
+
   // --- Store ---
   DATA_DIR: z.string().min(1).default('./data'),
 

@@ -18,6 +18,9 @@ import { Notifier } from './bot/notifier';
 import type { SendQueueOptions } from './bot/sendQueue';
 import { createServer, type HealthReport } from './server';
 import { projectVersion } from './projectRoot';
+import { startPlayground, type RunningPlayground } from './playground/startPlayground';
+import { clearPlaygroundState, playgroundDir, writePlaygroundState } from './playground/playgroundState';
+import { APPROVER, REQUESTER } from './playground/playgroundPeople';
 
 /**
  * The composition root: the only place that wires concrete pieces together. `npm start` runs
@@ -192,13 +195,53 @@ async function main(): Promise<void> {
   const bot = await startBot(config, { logger });
   process.stdout.write(`Dual-write setup bot listening on ${bot.url}/api/messages\n`);
   if (bot.emulatorUrl) process.stdout.write(`Dynamics 365 emulator on ${bot.emulatorUrl}\n`);
+  const playground = await startLocalPlayground(config, bot, logger);
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping');
+    await playground?.close();
     await bot.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/**
+ * Local mode only (no BOT_ID, PLAYGROUND on): the Agents Playground, a Teams-like page on loopback
+ * to chat with the bot. Kept out of startBot so tests start the bot alone. A Playground that does
+ * not start is reported, and the bot keeps running.
+ */
+async function startLocalPlayground(
+  config: Config,
+  bot: RunningBot,
+  logger: Logger,
+): Promise<RunningPlayground | undefined> {
+  if (config.BOT_ID || !config.PLAYGROUND) return undefined;
+  try {
+    const playground = await startPlayground({
+      botEndpoint: `${bot.url}/api/messages`,
+      port: config.PLAYGROUND_PORT,
+      botName: config.BOT_NAME,
+      workDir: playgroundDir(config.DATA_DIR),
+      logger: logger.child({ component: 'playground' }),
+    });
+    writePlaygroundState(config.DATA_DIR, { url: playground.url, botUrl: bot.url, pid: process.pid });
+    process.stdout.write(
+      `Chat with the bot in the Microsoft 365 Agents Playground: ${playground.url}\n` +
+        `  You are ${REQUESTER.name}; approve as ${APPROVER.name} with: npm run approve\n`,
+    );
+    return {
+      ...playground,
+      async close() {
+        clearPlaygroundState(config.DATA_DIR);
+        await playground.close();
+      },
+    };
+  } catch (error) {
+    logger.error({ err: (error as Error).message }, 'agents playground did not start');
+    process.stderr.write(`The Agents Playground did not start (the bot runs on): ${(error as Error).message}\n`);
+    return undefined;
+  }
 }
 
 if (require.main === module) {

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+import { openDatabase } from '../src/store/database';
+import { ConversationStore } from '../src/store/conversationStore';
+import { SqliteRunStore } from '../src/store/sqliteRunStore';
+import { PlaygroundClient, cardOfInvokeResponse } from '../src/playground/playgroundClient';
+import { APPROVER } from '../src/playground/playgroundPeople';
+import { readPlaygroundState } from '../src/playground/playgroundState';
+import { decisionClick, findPendingApproval } from '../src/playground/pendingApproval';
+
+/**
+ * `npm run approve -- [run] [--reject "reason"]`: decide a pending approval in the Agents Playground
+ * as the second person, Priya Approver (the page always acts as Alex, who requested the setup, and
+ * four eyes forbid Alex to approve). Finds the approval card the bot posted, then clicks it through
+ * the Playground, so the page shows the card change as it would in Teams.
+ */
+const USAGE = 'usage: npm run approve -- [run id or its first 8 characters] [--reject "reason"]';
+
+async function main(argv: string[]): Promise<number> {
+  const rejectAt = argv.indexOf('--reject');
+  const reason = rejectAt >= 0 ? (argv[rejectAt + 1] ?? '') : '';
+  const positional = argv.filter((arg, i) => !arg.startsWith('--') && (rejectAt < 0 || i !== rejectAt + 1));
+  if (argv.includes('--help') || positional.length > 1) {
+    process.stdout.write(`${USAGE}\n`);
+    return argv.includes('--help') ? 0 : 2;
+  }
+  if (rejectAt >= 0 && !reason.trim()) {
+    process.stderr.write(`A rejection needs a reason.\n${USAGE}\n`);
+    return 2;
+  }
+
+  const config = loadConfig();
+  const state = readPlaygroundState(config.DATA_DIR);
+  const client = state ? new PlaygroundClient(state.url) : undefined;
+  if (!state || !client || !(await client.ping())) {
+    process.stderr.write(
+      `The Agents Playground is not running for ${path.resolve(config.DATA_DIR)}: start it with "npm start" (without BOT_ID, PLAYGROUND=true).\n`,
+    );
+    return 1;
+  }
+  const dbFile = path.join(config.DATA_DIR, 'bot.sqlite');
+  if (!fs.existsSync(dbFile)) {
+    process.stderr.write(`No bot data in ${path.resolve(config.DATA_DIR)} yet: start a setup first.\n`);
+    return 1;
+  }
+  const db = openDatabase(dbFile);
+  try {
+    const lookup = findPendingApproval(new SqliteRunStore(db), new ConversationStore(db), positional[0]);
+    if (!lookup.found) {
+      process.stderr.write(`${lookup.reason}\n`);
+      return 1;
+    }
+    const pending = lookup.found;
+    const decision = rejectAt >= 0 ? 'reject' : 'approve';
+    process.stdout.write(
+      `${APPROVER.name} ${decision === 'approve' ? 'approves' : 'rejects'} "${pending.step.title}" of run ${pending.run.id.slice(0, 8)} (requested by ${pending.run.requestedBy.name})...\n`,
+    );
+    const response = await client.clickAsUser(decisionClick(pending, APPROVER.id, decision, reason));
+    const card = JSON.stringify(cardOfInvokeResponse(response) ?? response);
+    const decided = card.match(/(Approved|Rejected) by [^"]+/);
+    if (decided) {
+      process.stdout.write(`${decided[0]}. The page shows the card updated.\n`);
+      return 0;
+    }
+    // Refused (not an approver, four eyes, stale): the card's notice says why.
+    const notice = card.match(/"text":"([^"]*(approver|Four eyes|out of date|Nothing)[^"]*)"/i);
+    process.stderr.write(`Not decided: ${notice ? notice[1] : card.slice(0, 300)}\n`);
+    return 1;
+  } finally {
+    db.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -1,0 +1,255 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { startBot, type RunningBot } from '../../src/index';
+import { startPlayground, type RunningPlayground } from '../../src/playground/startPlayground';
+import { PlaygroundClient, cardOfInvokeResponse } from '../../src/playground/playgroundClient';
+import { APPROVER, REQUESTER } from '../../src/playground/playgroundPeople';
+import { Checklist, expectThat } from './support/checklist';
+import { ConversationRecorder, executeActionsOf } from './support/conversationRecorder';
+import {
+  openBrowser,
+  openGeneralChannel,
+  postMention,
+  screenshotCard,
+  waitForCard,
+  type BrowserSession,
+} from './support/playgroundPage';
+
+/**
+ * The browser end-to-end test (`npm run test:e2e`): the bot with its embedded emulator, the Agents
+ * Playground, and Debian's Chromium. Alex (the signed-in requester) @mentions the bot in General and
+ * runs `new-existing` through the cards; Priya (the configured approver, a different person)
+ * approves the bootstrap through the Playground's invoke endpoint; the page shows the approval and
+ * the run card change in place and the completion notice. A picture of each card goes to artifacts/.
+ */
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'artifacts');
+const BOT_NAME = 'Dual-write Setup';
+const FO_NAME = 'contoso-fo-e2e';
+const COMPANY = 'CNTS';
+const SCENARIO_TIMEOUT_MS = 180_000;
+
+interface EmulatorState {
+  dataverse: Array<{ name: string; org?: string; url: string }>;
+  financeOps: Array<{ name: string; state: string; legalEntities: string[] }>;
+  connections: Array<{ financeOps: string; dataverse: string; legalEntities: string[] }>;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dwbot-e2e-'));
+  const logLevel = process.env.E2E_LOG_LEVEL ?? 'warn';
+  const logger = createLogger(logLevel);
+  let bot: RunningBot | undefined;
+  let playground: RunningPlayground | undefined;
+  let browser: BrowserSession | undefined;
+  const recorder = new ConversationRecorder();
+  const list = new Checklist(async (name) => {
+    if (browser) {
+      const file = path.join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await browser.page.screenshot({ path: file, fullPage: true });
+      process.stdout.write(`    page at the failure: ${file}\n`);
+    }
+  });
+  process.stdout.write('Browser end to end: new-existing in the Agents Playground\n');
+
+  let page!: Page;
+  let playgroundClient!: PlaygroundClient;
+  let dataverseUrl = '';
+  let runCard!: Locator;
+  let shortRunId = '';
+
+  try {
+    await list.check('the bot, the emulator and the Playground start on loopback', async () => {
+      const config = loadConfig({
+        PORT: '0',
+        EMULATOR_PORT: '0',
+        DATA_DIR: dataDir,
+        EMULATOR_TIME_SCALE: '0.002',
+        LOG_LEVEL: logLevel,
+        BOT_NAME,
+        ADMINS: REQUESTER.aadObjectId,
+        APPROVERS: APPROVER.aadObjectId,
+        FOUR_EYES: 'true',
+        PLAYGROUND: 'false',
+      });
+      bot = await startBot(config, {
+        logger,
+        queue: { updateIntervalMs: 150, baseDelayMs: 20 },
+        engine: { pollIntervalMs: 25 },
+      });
+      playground = await startPlayground({
+        botEndpoint: `${bot.url}/api/messages`,
+        port: 0,
+        botName: BOT_NAME,
+        workDir: path.join(dataDir, 'playground'),
+        logger,
+      });
+      playgroundClient = new PlaygroundClient(playground.url);
+      expectThat(await playgroundClient.ping(), 'the Playground does not answer /_debug/ping');
+      for (const url of [bot.url, bot.emulatorUrl, playground.url]) {
+        expectThat(url?.startsWith('http://127.0.0.1:'), `${url} is not on loopback`);
+      }
+      const state = (await (await fetch(`${bot.emulatorUrl}/_emulator/state`)).json()) as EmulatorState;
+      const contoso = state.dataverse.find((dv) => dv.org === 'contoso' || dv.name === 'contoso');
+      expectThat(contoso, 'the emulator has no existing Dataverse org "contoso"');
+      dataverseUrl = contoso.url;
+      browser = await openBrowser();
+      page = browser.page;
+      recorder.attach(page);
+    });
+
+    await list.check('Alex @mentions the bot in General and gets the scenario card', async () => {
+      await openGeneralChannel(page, playground!.url);
+      await postMention(page, BOT_NAME, 'setup');
+      const scenario = await waitForCard(page, 'Which setup is yours?');
+      await screenshotCard(scenario, ARTIFACTS, '01-scenario');
+      // The page shows five "Choose" buttons; pick the one whose action data names new-existing.
+      const recorded = recorder.latestCard('Which setup is yours?');
+      expectThat(recorded, 'the scenario card never came over the page socket');
+      // (each scenario's container also has a selectAction with the same verb, but no title)
+      const chooses = executeActionsOf(recorded.card).filter(
+        (a) => a.verb === 'setup.scenario' && a.title === 'Choose',
+      );
+      expectThat(chooses.length === 5, `expected 5 scenarios, the card offers ${chooses.length}`);
+      const index = chooses.findIndex((a) => a.data.scenario === 'new-existing');
+      expectThat(index >= 0, 'the scenario card has no new-existing choice');
+      await scenario.getByRole('button', { name: 'Choose', exact: true }).nth(index).click();
+    });
+
+    await list.check('the details card asks for the environments and the company', async () => {
+      const details = await waitForCard(page, 'URL of your existing Dataverse environment');
+      await details.getByLabel('Name for the new Finance and Operations environment').fill(FO_NAME);
+      await details.getByLabel('URL of your existing Dataverse environment').fill(dataverseUrl);
+      await details.getByLabel(/^Company code/).fill(COMPANY);
+      await details.getByLabel('Company name').fill('Contoso Ltd');
+      for (const table of ['Accounts (customers)', 'Contacts']) {
+        const box = details.getByRole('checkbox', { name: table });
+        if (!(await box.isChecked())) await box.check();
+      }
+      await screenshotCard(details, ARTIFACTS, '02-details');
+      await details.getByRole('button', { name: 'Review the plan' }).click();
+    });
+
+    await list.check('the confirmation card shows the plan before anything changes', async () => {
+      const confirm = await waitForCard(page, /Review the plan: /, 20_000);
+      const text = await confirm.innerText();
+      expectThat(text.includes(FO_NAME), 'the plan does not name the new F&O environment');
+      expectThat(text.includes(COMPANY), `the plan does not name company ${COMPANY}`);
+      expectThat(/bootstrap/i.test(text), 'the plan has no bootstrap step');
+      await screenshotCard(confirm, ARTIFACTS, '03-confirmation');
+      await confirm.getByRole('button', { name: 'Start', exact: true }).click();
+    });
+
+    await list.check('Start turns the confirmation into the run card, which moves on by itself', async () => {
+      runCard = await waitForCard(page, /Run [0-9a-f]{8} · requested by Alex Admin/, 15_000);
+      const header = (await runCard.innerText()).match(/Run ([0-9a-f]{8})/);
+      expectThat(header, 'the run card shows no run id');
+      shortRunId = header[1];
+      // Updated in place: the same card later shows the first steps done.
+      await runCard.getByText('✅').first().waitFor({ timeout: 60_000 });
+    });
+
+    await list.check(
+      'the approval card asks for an approver; the requester is refused (four eyes)',
+      async () => {
+        const approval = await waitForCard(page, `Approval needed`, SCENARIO_TIMEOUT_MS);
+        const text = await approval.innerText();
+        expectThat(text.includes(COMPANY), 'the approval card does not name the company');
+        expectThat(text.includes('Alex Admin'), 'the approval card does not say who requested');
+        await screenshotCard(approval, ARTIFACTS, '04-approval');
+        const run = cardLocatorByRunId(page, shortRunId);
+        expectThat(/Waiting for you/.test(await run.innerText()), 'the run card does not say it is waiting');
+        await screenshotCard(run, ARTIFACTS, '05-run-waiting');
+        // Alex clicks Approve in the page: refused, nothing decided.
+        await approval.getByRole('button', { name: 'Approve' }).click();
+        await waitForCard(page, /not an approver|Four eyes/, 10_000);
+      },
+    );
+
+    await list.check(
+      'Priya approves through the Playground; the card changes in place for Alex',
+      async () => {
+        const recorded = recorder.latestCard('run.approve');
+        expectThat(recorded, 'the approval card never came over the page socket');
+        const approve = executeActionsOf(recorded.card).find((a) => a.verb === 'run.approve');
+        expectThat(approve, 'the approval card has no Approve action');
+        expectThat(APPROVER.id !== REQUESTER.id, 'the approver must be another person');
+        const response = await playgroundClient.clickAsUser({
+          conversationId: recorded.message.conversationId,
+          replyToId: recorded.message.messageId,
+          fromId: APPROVER.id,
+          action: approve,
+        });
+        const answered = JSON.stringify(cardOfInvokeResponse(response) ?? response);
+        expectThat(
+          answered.includes('Approved by Priya Approver'),
+          `the bot answered Priya with ${answered.slice(0, 400)}`,
+        );
+        // Alex's page: the proactive update replaces the approval card for everyone.
+        const decided = await waitForCard(page, 'Approved by Priya Approver', 20_000);
+        expectThat(
+          (await decided.getByRole('button', { name: 'Approve' }).count()) === 0,
+          'the decided approval card still offers Approve',
+        );
+        await screenshotCard(decided, ARTIFACTS, '06-approval-approved');
+      },
+    );
+
+    await list.check('the completion notice @mentions Alex; the run card shows Completed', async () => {
+      const completion = await waitForCard(page, 'Dual-write setup completed', SCENARIO_TIMEOUT_MS);
+      const text = await completion.innerText();
+      expectThat(text.includes(shortRunId), 'the completion notice does not name the run');
+      const stamped = text.match(/Rows stamped\s*([\d,]+)/);
+      expectThat(stamped && Number(stamped[1].replace(/,/g, '')) > 0, `no rows stamped in: ${text}`);
+      await screenshotCard(completion, ARTIFACTS, '08-completion');
+      const run = cardLocatorByRunId(page, shortRunId);
+      await run.getByText('Completed', { exact: true }).waitFor({ timeout: 15_000 });
+      expectThat(
+        !(await run.innerText()).includes('🔐'),
+        'the run card still shows a step awaiting approval',
+      );
+      await screenshotCard(run, ARTIFACTS, '07-run-completed');
+      await page
+        .getByText(/Alex Admin/)
+        .first()
+        .waitFor();
+    });
+
+    await list.check('the emulator agrees: F&O deployed, CNTS in the connection with contoso', async () => {
+      const state = (await (await fetch(`${bot!.emulatorUrl}/_emulator/state`)).json()) as EmulatorState;
+      const fo = state.financeOps.find((env) => env.name === FO_NAME);
+      expectThat(fo?.state === 'Deployed', `F&O ${FO_NAME} is ${fo?.state ?? 'missing'}`);
+      const connection = state.connections.find((c) => c.financeOps === FO_NAME);
+      expectThat(connection, 'no dual-write connection for the new F&O environment');
+      expectThat(
+        connection.legalEntities.map((e) => e.toUpperCase()).includes(COMPANY),
+        `the connection holds ${connection.legalEntities.join(', ')}, not ${COMPANY}`,
+      );
+    });
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await playground?.close().catch(() => undefined);
+    await bot?.close().catch(() => undefined);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${list.summary()} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+  return list.ok ? 0 : 1;
+}
+
+/** The run card of a run, wherever it is in the page. */
+function cardLocatorByRunId(page: Page, shortRunId: string): Locator {
+  return page.locator('.ac-adaptiveCard', { hasText: `Run ${shortRunId} · requested by` }).last();
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n0 passed, 1 failed\n`);
+    process.exit(1);
+  },
+);
