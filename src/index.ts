@@ -239,7 +239,9 @@ async function startLocalPlayground(
     };
   } catch (error) {
     logger.error({ err: (error as Error).message }, 'agents playground did not start');
-    process.stderr.write(`The Agents Playground did not start (the bot runs on): ${(error as Error).message}\n`);
+    process.stderr.write(
+      `The Agents Playground did not start (the bot runs on): ${(error as Error).message}\n`,
+    );
     return undefined;
   }
 }
