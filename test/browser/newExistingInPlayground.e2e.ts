@@ -214,10 +214,35 @@ async function main(): Promise<number> {
         'the run card still shows a step awaiting approval',
       );
       await screenshotCard(run, ARTIFACTS, '07-run-completed');
-      await page
-        .getByText(/Alex Admin/)
-        .first()
-        .waitFor();
+      // The whole page, for the README: the channel thread ending with the notice.
+      await completion.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, '09-playground-page.png') });
+      const notice = recorder.latestText('Dual-write setup completed');
+      expectThat(notice, 'the completion notice never came over the page socket');
+      expectThat(notice.text.startsWith(`<at>${REQUESTER.name}</at>`), `the notice reads ${notice.text}`);
+      expectThat(
+        JSON.stringify(notice.mentions).includes(REQUESTER.aadObjectId),
+        `the notice mentions ${JSON.stringify(notice.mentions)}, not Alex`,
+      );
+      // In the page: the message text (outside any card) starts with the highlighted name.
+      const mentionShown = await page.locator('body').evaluate((body, name) => {
+        // (no DOM typings in this project: the few members used, typed here)
+        type Node = {
+          children: { length: number };
+          textContent: string | null;
+          parentElement: Node | null;
+          closest(selector: string): unknown;
+        };
+        const all = Array.from(body.querySelectorAll('*')) as unknown as Node[];
+        return all.some(
+          (el) =>
+            el.children.length === 0 &&
+            el.textContent?.trim() === name &&
+            !el.closest('.ac-adaptiveCard') &&
+            (el.parentElement?.textContent ?? '').includes('Dual-write setup completed'),
+        );
+      }, REQUESTER.name);
+      expectThat(mentionShown, 'the page shows no @mention of Alex in the completion notice');
     });
 
     await list.check('the emulator agrees: F&O deployed, CNTS in the connection with contoso', async () => {

@@ -11,6 +11,8 @@ export interface RecordedMessage {
   messageId: string;
   fromId: string;
   text: string;
+  /** The mention entities as the page got them (who is highlighted in the text). */
+  mentions: unknown[];
   cards: Array<Record<string, unknown>>;
 }
 
@@ -48,10 +50,16 @@ export class ConversationRecorder {
       messageId: String(message.messageId ?? message.id ?? ''),
       fromId: String((message.from as { id?: string } | undefined)?.id ?? ''),
       text: typeof message.text === 'string' ? message.text : '',
+      mentions: Array.isArray(message.mentions) ? message.mentions : [],
       cards: attachments
         .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
         .map((a) => a.content as Record<string, unknown>),
     });
+  }
+
+  /** The newest message whose text contains `text`. */
+  latestText(text: string): RecordedMessage | undefined {
+    return [...this.messages].reverse().find((m) => m.text.includes(text));
   }
 
   /** The newest message whose card contains `text` (in its JSON). */
