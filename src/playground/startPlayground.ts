@@ -37,8 +37,10 @@ const HOST = '127.0.0.1';
 
 export async function startPlayground(options: PlaygroundOptions): Promise<RunningPlayground> {
   const { logger } = options;
-  fs.mkdirSync(options.workDir, { recursive: true });
-  const configFile = path.join(options.workDir, PLAYGROUND_CONFIG_FILE);
+  // Absolute: the child runs in this folder, so a relative DATA_DIR would point elsewhere there.
+  const workDir = path.resolve(options.workDir);
+  fs.mkdirSync(workDir, { recursive: true });
+  const configFile = path.join(workDir, PLAYGROUND_CONFIG_FILE);
   fs.writeFileSync(configFile, playgroundConfigYaml(options.botName));
 
   const port = await choosePort(options.port, options.strictPort ?? false);
@@ -60,12 +62,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
     '--disable-telemetry',
   ];
   const child = spawn(process.execPath, args, {
-    cwd: options.workDir,
+    cwd: workDir,
     // The child inherits the environment (PATH, HOME) plus the Playground's own switches.
     env: {
       ...process.env,
       M365_AGENTS_PLAYGROUND_CONFIG_PATH: configFile,
-      M365_AGENTS_PLAYGROUND_LOGFILE: path.join(options.workDir, 'devTools', 'm365agentsplayground.log'),
+      M365_AGENTS_PLAYGROUND_LOGFILE: path.join(workDir, 'devTools', 'm365agentsplayground.log'),
       TEAMSAPPTESTER_BROWSER: 'none',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -105,6 +105,27 @@ describe('the Agents Playground process', () => {
     }
   });
 
+  it('loads its config when DATA_DIR is relative (the default ./data)', async () => {
+    const relative = path.relative(process.cwd(), path.join(workDir, 'relative'));
+    expect(path.isAbsolute(relative)).toBe(false);
+    const extra = await startPlayground({
+      botEndpoint,
+      port: 0,
+      botName: 'Relative Bot',
+      workDir: relative,
+      logger: createLogger('silent'),
+    });
+    try {
+      const { config } = (await (await fetch(`${extra.url}/_internal/v1/config`)).json()) as {
+        config: { bot: { name: string }; currentUser: { id: string } };
+      };
+      expect(config.bot.name).toBe('Relative Bot');
+      expect(config.currentUser.id).toBe(REQUESTER.id);
+    } finally {
+      await extra.close();
+    }
+  });
+
   it('stops its process on close', async () => {
     const extra = await startPlayground({
       botEndpoint,
