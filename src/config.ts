@@ -90,6 +90,8 @@ export const configSchema = z.object({
   EMULATOR_PORT: port(3979),
   /** Multiplies every emulated duration (provisioning, latency, limits' windows). */
   EMULATOR_TIME_SCALE: positiveNumber(0.01),
+  /** Use an emulator that already runs (`npm run emulator`) instead of starting one in-process. */
+  EMULATOR_URL: optionalUrl,
 
   // --- Live mode: endpoints and credentials ---
   LCS_API_URL: optionalUrl,

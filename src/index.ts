@@ -50,7 +50,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const db = openDatabase(path.join(config.DATA_DIR, 'bot.sqlite'));
 
   let emulator: RunningEmulator | undefined;
-  if (config.DYNAMICS_MODE === 'emulator') {
+  if (config.DYNAMICS_MODE === 'emulator' && !config.EMULATOR_URL) {
     emulator = await startEmulator({
       port: config.EMULATOR_PORT,
       dataFile: path.join(config.DATA_DIR, 'emulator.sqlite'),
@@ -58,8 +58,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       logger: logger.child({ component: 'emulator' }),
     });
   }
-  const platform = emulator
-    ? createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, logger })
+  const emulatorUrl =
+    config.DYNAMICS_MODE === 'emulator' ? (config.EMULATOR_URL ?? emulator?.url) : undefined;
+  const platform = emulatorUrl
+    ? createPlatform({ mode: 'emulator', emulatorUrl, logger })
     : createPlatform({
         mode: 'live',
         credential: createCredential(
@@ -75,6 +77,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
               : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
         ),
         lcsApiUrl: config.LCS_API_URL,
+        lcsProjectId: config.LCS_PROJECT_ID,
         powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
         bapApiUrl: config.BAP_API_URL,
         dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
@@ -105,10 +108,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       notifier,
       policy: { admins: config.ADMINS, approvers: config.APPROVERS, fourEyes: config.FOUR_EYES },
       logger,
-      modeDescription: emulator
-        ? `the embedded Dynamics 365 emulator (${emulator.url})`
-        : 'live Dynamics 365',
-      previewWaitMs: 1500,
+      modeDescription: emulatorUrl ? `the Dynamics 365 emulator (${emulatorUrl})` : 'live Dynamics 365',
+      previewWaitMs: 150,
     },
     adapter,
     botId,
@@ -121,11 +122,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     } catch {
       storeOk = false;
     }
-    const dynamicsUrl = emulator?.url;
-    let reachable = !emulator;
-    if (emulator) {
+    let reachable = !emulatorUrl;
+    if (emulatorUrl) {
       try {
-        const response = await fetch(`${emulator.url}/_emulator/health`, {
+        const response = await fetch(`${emulatorUrl}/_emulator/health`, {
           signal: AbortSignal.timeout(2000),
         });
         reachable = response.ok;
@@ -137,7 +137,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       status: storeOk && reachable ? 'ok' : 'degraded',
       version: VERSION,
       store: { ok: storeOk },
-      dynamics: { mode: config.DYNAMICS_MODE, reachable, url: dynamicsUrl },
+      dynamics: { mode: config.DYNAMICS_MODE, reachable, url: emulatorUrl },
     };
   };
 
@@ -158,13 +158,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   await engine.resume();
   notifier.recover();
   logger.info(
-    { url, emulator: emulator?.url, mode: config.DYNAMICS_MODE, auth: Boolean(config.BOT_ID) },
+    { url, emulator: emulatorUrl, mode: config.DYNAMICS_MODE, auth: Boolean(config.BOT_ID) },
     'bot listening',
   );
 
   return {
     url,
-    emulatorUrl: emulator?.url,
+    emulatorUrl,
     emulator,
     engine,
     notifier,

@@ -46,6 +46,9 @@ export interface SetupEngine extends EngineApi {
 
 export const DEFAULT_STEP_RETRY = { maxAttempts: 4, baseDelayMs: 2_000, maxDelayMs: 60_000 };
 
+/** How long a preview's pre-flight findings stand for the Start that follows it. */
+const PREVIEW_REUSE_MS = 30 * 60_000;
+
 export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   const { platform, store, clock, logger } = options;
   const listeners = new Map<keyof EngineEvents, Array<(payload: never) => void>>();
@@ -82,7 +85,10 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     return parsed.data;
   };
 
-  const plan = async (raw: unknown): Promise<PlanPreview> => {
+  // The pre-flight reads Dynamics; Start reuses the preview the admin just confirmed so the Start click
+  // never waits on Dynamics. The run's own checkPrerequisites step checks again before linking.
+  const previews = new Map<string, { at: number; preview: PlanPreview }>();
+  const plan = async (raw: unknown, reuse = false): Promise<PlanPreview> => {
     const input = parseInput(raw);
     let steps;
     try {
@@ -95,14 +101,20 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       }
       throw error;
     }
+    const key = JSON.stringify(input);
+    const cached = previews.get(key);
+    if (reuse && cached && cached.at > clock.now().getTime() - PREVIEW_REUSE_MS) return cached.preview;
     const findings = await preflight(input, steps, platform);
-    return {
+    const preview: PlanPreview = {
       scenario: input.scenario,
       input,
       steps,
       findings,
       canStart: !findings.some((f) => f.severity === 'blocking'),
     };
+    previews.set(key, { at: clock.now().getTime(), preview });
+    if (previews.size > 500) previews.delete(previews.keys().next().value as string);
+    return preview;
   };
 
   /** Applies a pure command to the stored run in one transaction; wakes the executor if it changed. */
@@ -130,12 +142,12 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   };
 
   return {
-    preview: plan,
+    preview: (raw) => plan(raw),
 
     async start(rawInput, requestedBy, requestKey) {
       let preview: PlanPreview;
       try {
-        preview = await plan(rawInput);
+        preview = await plan(rawInput, true);
       } catch (error) {
         if (error instanceof EngineError) return { ok: false, code: 'invalid_input', message: error.message };
         throw error;

@@ -27,6 +27,7 @@ export interface ConnectorCall {
 
 export class LocalConnector {
   readonly messages = new Map<string, RecordedActivity>();
+  private readonly perConversation = new Map<string, RecordedActivity[]>();
   readonly calls: ConnectorCall[] = [];
   url = '';
   /** Make the next N calls fail with this status (to exercise the bot's retries). */
@@ -58,9 +59,8 @@ export class LocalConnector {
         existing.versions.push(body);
         res.json({ id: activityId });
       } else {
-        const id = randomUUID();
-        this.messages.set(id, { id, conversationId, activity: body, versions: [body], at: Date.now() });
-        res.json({ id });
+        this.add(conversationId, body);
+        res.json({ id: this.lastId });
       }
       this.wake();
     };
@@ -80,9 +80,25 @@ export class LocalConnector {
 
   /** Pretends a message already exists (a card the test posted itself, e.g. via an invoke reply). */
   seed(conversationId: string, activity: Record<string, unknown>): string {
+    this.add(conversationId, activity);
+    return this.lastId;
+  }
+
+  /** The messages of one conversation, oldest first. */
+  inConversation(conversationId: string): RecordedActivity[] {
+    return this.perConversation.get(conversationId) ?? [];
+  }
+
+  private lastId = '';
+
+  private add(conversationId: string, activity: Record<string, unknown>): void {
     const id = randomUUID();
-    this.messages.set(id, { id, conversationId, activity, versions: [activity], at: Date.now() });
-    return id;
+    const recorded = { id, conversationId, activity, versions: [activity], at: Date.now() };
+    this.messages.set(id, recorded);
+    const list = this.perConversation.get(conversationId) ?? [];
+    list.push(recorded);
+    this.perConversation.set(conversationId, list);
+    this.lastId = id;
   }
 
   /** Waits until `predicate` finds something among the recorded messages. */

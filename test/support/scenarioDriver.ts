@@ -33,7 +33,7 @@ export async function reachConfirmation(
   const { requester } = options;
   await h.client.say(requester, conversation, 'setup');
   const scenario = await h.connector.waitFor(
-    (m) => findCard(m, conversation.id, 'Which setup is yours?'),
+    () => findCard(h.connector.inConversation(conversation.id), conversation.id, 'Which setup is yours?'),
     10_000,
     'the scenario card',
   );
@@ -72,12 +72,12 @@ export async function driveScenario(h: Harness, options: DriveOptions): Promise<
   if (!runId) throw new Error(`Start did not answer with a run card: ${textOf(started).slice(0, 600)}`);
 
   const approved = new Set<string>();
+  const seen = new Map<string, number>();
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
-    const notice = [...h.connector.messages.values()].find(
-      (m) =>
-        m.conversationId === conversation.id &&
-        String(m.activity.text ?? '').includes(`<at>${options.requester.name}</at>`),
+    const messages = h.connector.inConversation(conversation.id);
+    const notice = messages.find((m) =>
+      String(m.activity.text ?? '').includes(`<at>${options.requester.name}</at>`),
     );
     if (notice) {
       return {
@@ -89,15 +89,18 @@ export async function driveScenario(h: Harness, options: DriveOptions): Promise<
         approvals: approved.size,
       };
     }
-    // Approve every approval card that still has buttons, as the second person.
-    for (const message of h.connector.messages.values()) {
-      if (message.conversationId !== conversation.id || approved.has(message.id)) continue;
+    // Approve every approval card that still has buttons, as the second person. Only messages that
+    // changed since the last look are read again.
+    for (const message of messages) {
+      if (approved.has(message.id) || seen.get(message.id) === message.versions.length) continue;
+      seen.set(message.id, message.versions.length);
       const card = cardOf(message.activity);
       if (!card || !textOf(card).includes('Approval needed') || !textOf(card).includes('run.approve'))
         continue;
       if (!options.approver) throw new Error('An approval card appeared but the test gave no approver');
       const answer = await h.client.click(options.approver, conversation, card, message.id, 'run.approve');
       if (textOf(responseCard(answer)).includes('Approved by')) approved.add(message.id);
+      else seen.delete(message.id);
     }
     if (Date.now() > deadline) {
       const runCard = cardOf(h.connector.messages.get(cardId)?.activity);

@@ -1,5 +1,6 @@
+import { findEntityMap } from '../catalog/entityMapCatalog';
 import type { Master } from '../ports';
-import { connectionOf, stringList } from './runFacts';
+import { connectionOf, dataverseUrl, financeOpsUrl, stringList } from './runFacts';
 import { dualWriteWorkspaceLink } from './dualWriteSteps';
 import { findMap, runMapOnce } from './mapRunner';
 import type { StepContext, StepModule } from './stepContext';
@@ -28,7 +29,12 @@ export const initialSync: StepModule = {
       await runMapOnce(ctx, connection.id, name, { initialSync: false });
       ctx.progress(maps.length + index + 1, total, 'maps');
     }
-    return { synced, legalEntities, master };
+    return {
+      synced,
+      legalEntities,
+      master,
+      rowsSynced: await rowsOnTarget(ctx, synced, legalEntities, master),
+    };
   },
   async verify(ctx) {
     const { maps } = params(ctx);
@@ -60,4 +66,38 @@ function params(ctx: StepContext): {
     master: ctx.step.params.master === 'financeOps' ? 'financeOps' : 'dataverse',
     enableAfter: stringList(ctx.step.params.enableAfter),
   };
+}
+
+/**
+ * Rows of the synced company-specific tables now on the receiving side (Dataverse when F&O is the
+ * master, F&O otherwise), for the completion notice. Informational: a failed count is logged, not fatal.
+ */
+async function rowsOnTarget(
+  ctx: StepContext,
+  maps: string[],
+  legalEntities: string[],
+  master: Master,
+): Promise<number> {
+  try {
+    const tables = maps.map(findEntityMap).filter((map) => map?.companySpecific);
+    let rows = 0;
+    if (master === 'financeOps') {
+      const dataverse = ctx.platform.dataverse(await dataverseUrl(ctx.run, ctx.platform));
+      for (const code of legalEntities) {
+        const company = await dataverse.findCompany(code);
+        if (!company) continue;
+        for (const map of tables)
+          rows += await dataverse.countRowsOfCompany(map!.dataverseEntitySet, company.id);
+      }
+    } else {
+      const financeOps = ctx.platform.financeOps(await financeOpsUrl(ctx.run, ctx.platform));
+      for (const code of legalEntities) {
+        for (const map of tables) rows += await financeOps.countRows(map!.financeOpsEntitySet, code);
+      }
+    }
+    return rows;
+  } catch (error) {
+    ctx.logger?.warn({ err: (error as Error).message }, 'could not count the synced rows');
+    return 0;
+  }
 }

@@ -1,0 +1,196 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalConnector } from '../test/support/localConnector';
+import { TeamsClient, newConversation, user } from '../test/support/teamsClient';
+import { driveScenario } from '../test/support/scenarioDriver';
+import type { Harness } from '../test/support/botHarness';
+
+/**
+ * `npm run bench:bot -- [--conversations 50] [--json]`: starts the emulator and the bot in processes of
+ * their own (the bot with its SQLite store, as `npm start` runs it, pointed at the emulator by
+ * EMULATOR_URL), then N admins at once each drive a setup through the
+ * cards in their own channel thread to the completion notice. Prints the latency of every card
+ * action (adaptiveCard/action invoke, measured at the client), the proactive sends per run, the most
+ * sends any conversation got in a sliding 30 s, and the bot process's peak resident memory.
+ */
+function arg(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 300; i += 1) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+async function main(): Promise<void> {
+  const conversations = arg('conversations', 50);
+  const json = process.argv.includes('--json');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bot-'));
+  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const connector = await new LocalConnector().start();
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    EMULATOR_PORT: String(emulatorPort),
+    EMULATOR_URL: `http://127.0.0.1:${emulatorPort}`,
+    DATA_DIR: dataDir,
+    EMULATOR_TIME_SCALE: '0.002',
+    LOG_LEVEL: 'warn',
+    PLAYGROUND: 'false',
+  };
+  // The emulator runs in its own process, as a real tenant would: the bot's figures are the bot's.
+  const root = path.join(__dirname, '..');
+  // Measure the built code, as `npm start` runs it (no on-the-fly TypeScript compilation).
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  const emulator = spawn(process.execPath, [path.join(root, 'dist', 'src', 'emulator', 'standalone.js')], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(`${env.EMULATOR_URL}/_emulator/health`);
+  const bot = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      path.join(root, 'dist', 'src', 'index.js'),
+    ],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, peakRssMb(bot.pid!))), 500);
+  try {
+    const botUrl = `http://127.0.0.1:${port}`;
+    await waitFor(`${botUrl}/healthz`);
+    const client = new TeamsClient(botUrl, connector.url);
+    const latencies: number[] = [];
+    const byVerb = new Map<string, number[]>();
+    const timedClient = Object.assign(Object.create(client), {
+      invoke: async (...args: Parameters<TeamsClient['invoke']>) => {
+        const started = performance.now();
+        const result = await client.invoke(...args);
+        const ms = performance.now() - started;
+        latencies.push(ms);
+        byVerb.set(args[2], [...(byVerb.get(args[2]) ?? []), ms]);
+        return result;
+      },
+    }) as TeamsClient;
+    const harness = { connector, client: timedClient } as unknown as Harness;
+    // One unmeasured conversation first, so the figures are of a warm process.
+    await driveScenario({ connector, client } as unknown as Harness, {
+      scenario: 'new-new',
+      inputs: { financeOpsName: 'bench-warmup-fo', dataverseName: 'bench-warmup-dv' },
+      requester: user('Warm-up'),
+    });
+    connector.calls.length = 0;
+    const started = Date.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: conversations }, (_, i) =>
+        driveScenario(harness, {
+          scenario: 'new-new',
+          inputs: { financeOpsName: `bench-fo-${i}`, dataverseName: `bench-dv-${i}` },
+          requester: user(`Admin ${i}`),
+          conversation: newConversation(),
+          timeoutMs: 600_000,
+        }),
+      ),
+    );
+    const completed = results.filter(
+      (r) => r.status === 'fulfilled' && r.value.noticeText.includes('completed'),
+    ).length;
+    const failures = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => String((r as PromiseRejectedResult).reason).slice(0, 200));
+
+    const byConversation = new Map<string, number[]>();
+    for (const call of connector.calls) {
+      const times = byConversation.get(call.conversationId) ?? [];
+      times.push(call.at);
+      byConversation.set(call.conversationId, times);
+    }
+    let max30s = 0;
+    for (const times of byConversation.values()) {
+      times.sort((a, b) => a - b);
+      for (let i = 0, j = 0; j < times.length; j += 1) {
+        while (times[j] - times[i] >= 30_000) i += 1;
+        max30s = Math.max(max30s, j - i + 1);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    peak = Math.max(peak, peakRssMb(bot.pid!));
+    const report = {
+      conversations,
+      completed,
+      invokes: latencies.length,
+      invoke_p50_ms: Math.round(percentile(latencies, 50) * 10) / 10,
+      invoke_p95_ms: Math.round(percentile(latencies, 95) * 10) / 10,
+      invoke_p99_ms: Math.round(percentile(latencies, 99) * 10) / 10,
+      sends_per_run: Math.round((connector.calls.length / conversations) * 10) / 10,
+      max_sends_per_conversation_30s: max30s,
+      peak_rss_mb: peak,
+      wall_s: Math.round((Date.now() - started) / 100) / 10,
+      p99_ms_by_verb: Object.fromEntries(
+        [...byVerb].map(([verb, values]) => [
+          verb,
+          Math.round(
+            percentile(
+              values.sort((a, b) => a - b),
+              99,
+            ),
+          ),
+        ]),
+      ),
+      ...(failures.length ? { failures: failures.slice(0, 3) } : {}),
+    };
+    if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else console.table(report);
+    if (completed !== conversations) process.exitCode = 1;
+  } finally {
+    clearInterval(sampler);
+    bot.kill('SIGINT');
+    emulator.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await connector.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
