@@ -22,6 +22,8 @@ export interface EngineApi {
   get(runId: string): Run | null;
   list(filter?: { status?: RunStatus[]; limit?: number }): Run[];
   audit(runId: string): AuditEntry[];
+  /** Records a refused action in the run's audit trail (refusals decided outside the engine too). */
+  recordRefusal(runId: string, actor: Actor, action: string, reason: string, stepId?: string): void;
   on<E extends keyof EngineEvents>(event: E, listener: (payload: EngineEvents[E]) => void): void;
   /** Resumes unfinished runs (called once at start-up). */
   resume(): Promise<void>;
@@ -30,17 +32,10 @@ export interface EngineApi {
 }
 
 export type CommandResult =
-  | { ok: true; run: Run; changed: boolean }
-  | { ok: false; code: CommandRefusal; message: string; run?: Run };
+  { ok: true; run: Run; changed: boolean } | { ok: false; code: CommandRefusal; message: string; run?: Run };
 
 export type CommandRefusal =
-  | 'not_found'
-  | 'stale'
-  | 'invalid_state'
-  | 'forbidden'
-  | 'four_eyes'
-  | 'locked'
-  | 'invalid_input';
+  'not_found' | 'stale' | 'invalid_state' | 'forbidden' | 'four_eyes' | 'locked' | 'invalid_input';
 
 /** Events for the notifier; payloads are snapshots. */
 export interface EngineEvents {

@@ -38,6 +38,8 @@ export interface RunStore {
    */
   update(runId: string, mutate: (run: Run) => RunChange | null): { run: Run; changed: boolean } | null;
   audit(runId: string): AuditEntry[];
+  /** Appends audit entries that change no run (refused commands). */
+  appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void;
 }
 
 /** Statuses in which a run still holds the lock of its environment pair. */

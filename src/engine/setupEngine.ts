@@ -136,7 +136,12 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       return { run: outcome.run, audit: outcome.audit };
     });
     if (!run) return { ok: false, code: 'not_found', message: `There is no run ${runId}.` } as CommandResult;
-    if (refusal) return { ok: false, code: refusal.code, message: refusal.message, run } as CommandResult;
+    if (refusal) {
+      store.appendAudit(runId, [
+        { at: c.at, actor, action: `refused (${refusal.code})`, detail: refusal.message },
+      ]);
+      return { ok: false, code: refusal.code, message: refusal.message, run } as CommandResult;
+    }
     if (changed) executor.kick(runId);
     return { ok: true, run, changed } as CommandResult;
   };
@@ -218,6 +223,18 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     get: (runId) => store.get(runId),
     list: (filter) => store.list(filter),
     audit: (runId) => store.audit(runId),
+    recordRefusal: (runId, actor, action, reason, stepId) => {
+      if (!store.get(runId)) return;
+      store.appendAudit(runId, [
+        {
+          at: clock.now().toISOString(),
+          actor,
+          action: `refused ${action}`,
+          detail: reason,
+          ...(stepId ? { stepId } : {}),
+        },
+      ]);
+    },
     on(event, listener) {
       const list = listeners.get(event) ?? [];
       list.push(listener as (payload: never) => void);

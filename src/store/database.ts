@@ -26,6 +26,9 @@ export function migrate(db: Db, name: string, sql: string): void {
   if (done) return;
   db.transaction(() => {
     db.exec(sql);
-    db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(name, new Date().toISOString());
+    db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(
+      name,
+      new Date().toISOString(),
+    );
   })();
 }

@@ -154,7 +154,7 @@ export class SqliteRunStore implements RunStore {
     }));
   }
 
-  private appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void {
+  appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void {
     const insert = this.db.prepare(
       'INSERT INTO run_audit (run_id, at, actor, action, step_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
     );

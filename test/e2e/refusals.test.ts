@@ -70,6 +70,8 @@ describe('refused clicks change nothing', () => {
     );
     expect(answer).toContain('is not an approver');
     expect(snapshot()).toBe(before);
+    const refusals = h.bot.engine.audit(runId).filter((e) => e.action === 'refused run.approve');
+    expect(refusals.map((e) => e.actor?.id)).toContain(stranger.aadObjectId);
   });
 
   it('the requester cannot approve their own run (four eyes)', async () => {
@@ -107,6 +109,11 @@ describe('refused clicks change nothing', () => {
     expect(answer).toContain('out of date');
     expect(answer).toContain('run.approve');
     expect(snapshot()).toBe(before);
+    expect(
+      h.bot.engine
+        .audit(runId)
+        .some((e) => e.action === 'refused (stale)' && e.actor?.id === approver.aadObjectId),
+    ).toBe(true);
   });
 
   it.each([

@@ -57,7 +57,10 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
       const actor = actorOf(context);
       const refusal = canStart(services.policy, actor);
-      if (!refusal.allowed) return reply(messageCard('Not allowed', refusal.reason, 'Attention'));
+      if (!refusal.allowed) {
+        services.engine.recordRefusal(run.id, actor, command.name, refusal.reason);
+        return reply(messageCard('Not allowed', refusal.reason, 'Attention'));
+      }
       const result =
         command.name === 'cancel'
           ? await services.engine.cancel(run.id, actor)

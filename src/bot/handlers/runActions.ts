@@ -59,7 +59,10 @@ export async function control(
   if (!run) return unknownRun(data.runId);
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
-  if (!refusal.allowed) return currentCard(run, 'run', undefined, refusal.reason);
+  if (!refusal.allowed) {
+    services.engine.recordRefusal(run.id, actor, verb, refusal.reason);
+    return currentCard(run, 'run', undefined, refusal.reason);
+  }
   const result =
     verb === 'run.cancel'
       ? await services.engine.cancel(run.id, actor, data.rev)
@@ -89,6 +92,7 @@ export async function decide(
   const refusal = canDecide(services.policy, actor, run.requestedBy);
   if (!refusal.allowed) {
     services.logger.info({ runId: run.id, stepId: step.id, actor: actor.id, verb }, 'decision refused');
+    services.engine.recordRefusal(run.id, actor, verb, refusal.reason, step.id);
     return currentCard(run, 'approval', step.id, refusal.reason);
   }
   if (verb === 'run.reject') {
@@ -119,7 +123,10 @@ export async function verify(
   if (!run) return unknownRun(data.runId);
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
-  if (!refusal.allowed) return currentCard(run, 'manual', data.stepId, refusal.reason);
+  if (!refusal.allowed) {
+    services.engine.recordRefusal(run.id, actor, 'run.verify', refusal.reason, data.stepId);
+    return currentCard(run, 'manual', data.stepId, refusal.reason);
+  }
   return answer(
     services,
     await services.engine.confirmManual(run.id, data.stepId, actor, data.rev),

@@ -79,7 +79,8 @@ function m(
     dataverseEntitySet,
     financeOpsEntitySet,
     // Every company-specific map also depends on Legal entities (DOMAIN 4).
-    dependsOn: companySpecific && !dependsOn.includes(LEGAL_ENTITIES) ? [LEGAL_ENTITIES, ...dependsOn] : dependsOn,
+    dependsOn:
+      companySpecific && !dependsOn.includes(LEGAL_ENTITIES) ? [LEGAL_ENTITIES, ...dependsOn] : dependsOn,
     circularWith: options.circularWith,
     singleThreaded: options.singleThreaded ?? false,
     companySpecific,
