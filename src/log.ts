@@ -20,7 +20,10 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined }, destination);
+  return pino(
+    { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined },
+    destination,
+  );
 }
 
 export type { Logger };

@@ -116,7 +116,9 @@ function findRun(services: BotServices, ref: string): Run | null {
 function runsCard(runs: Run[]): AdaptiveCard {
   return messageCard(
     'Recent setups',
-    runs.length ? 'Say "status" and a run id for its run card.' : 'No setup has run yet. Say "setup" to start one.',
+    runs.length
+      ? 'Say "status" and a run id for its run card.'
+      : 'No setup has run yet. Say "setup" to start one.',
     'Default',
     runs.map((run) => ({
       title: shortId(run.id),

@@ -37,9 +37,14 @@ export function createCredential(settings: CredentialSettings): TokenCredential 
     case 'client-secret':
       return new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret);
     case 'managed-identity':
-      return settings.clientId ? new ManagedIdentityCredential({ clientId: settings.clientId }) : new ManagedIdentityCredential();
+      return settings.clientId
+        ? new ManagedIdentityCredential({ clientId: settings.clientId })
+        : new ManagedIdentityCredential();
     case 'default':
-      return new DefaultAzureCredential({ tenantId: settings.tenantId, managedIdentityClientId: settings.clientId });
+      return new DefaultAzureCredential({
+        tenantId: settings.tenantId,
+        managedIdentityClientId: settings.clientId,
+      });
   }
 }
 

@@ -46,7 +46,14 @@ export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, m
 
 const TRANSIENT_STATUS = new Set([502, 503, 504]);
 const SAFE_METHODS = new Set(['get', 'head', 'put', 'delete', 'options']);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
 
 /** `Retry-After` as milliseconds: whole seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
@@ -76,13 +83,19 @@ export function retryDecision(
   const status = error.response?.status;
   const idempotent = config.idempotent ?? SAFE_METHODS.has((config.method ?? 'get').toLowerCase());
   if (status === 429) {
-    return { retry: true, delayMs: backoffDelay(attempt, retry, parseRetryAfter(error.response?.headers['retry-after'])) };
+    return {
+      retry: true,
+      delayMs: backoffDelay(attempt, retry, parseRetryAfter(error.response?.headers['retry-after'])),
+    };
   }
   const transient =
     (status !== undefined && TRANSIENT_STATUS.has(status)) ||
     (status === undefined && TRANSIENT_CODES.has(error.code ?? ''));
   if (!transient || !idempotent) return { retry: false };
-  return { retry: true, delayMs: backoffDelay(attempt, retry, parseRetryAfter(error.response?.headers['retry-after'])) };
+  return {
+    retry: true,
+    delayMs: backoffDelay(attempt, retry, parseRetryAfter(error.response?.headers['retry-after'])),
+  };
 }
 
 export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
