@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { TokenCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { openDatabase } from './store/database';
@@ -41,6 +42,11 @@ export interface StartOptions {
   queue?: SendQueueOptions;
   /** Overrides of engine timings (tests poll faster). */
   engine?: { pollIntervalMs?: number };
+  /**
+   * Live mode: the credential of the platform clients instead of the one built from AZURE_* (tests run
+   * live mode against the emulator with its local credential).
+   */
+  credential?: TokenCredential;
 }
 
 const VERSION = projectVersion();
@@ -64,18 +70,20 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ? createPlatform({ mode: 'emulator', emulatorUrl, logger })
     : createPlatform({
         mode: 'live',
-        credential: createCredential(
-          config.AZURE_AUTH === 'client-secret'
-            ? {
-                kind: 'client-secret',
-                tenantId: config.AZURE_TENANT_ID!,
-                clientId: config.AZURE_CLIENT_ID!,
-                clientSecret: config.AZURE_CLIENT_SECRET!,
-              }
-            : config.AZURE_AUTH === 'managed-identity'
-              ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
-              : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
-        ),
+        credential:
+          options.credential ??
+          createCredential(
+            config.AZURE_AUTH === 'client-secret'
+              ? {
+                  kind: 'client-secret',
+                  tenantId: config.AZURE_TENANT_ID!,
+                  clientId: config.AZURE_CLIENT_ID!,
+                  clientSecret: config.AZURE_CLIENT_SECRET!,
+                }
+              : config.AZURE_AUTH === 'managed-identity'
+                ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
+                : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
+          ),
         lcsApiUrl: config.LCS_API_URL,
         lcsProjectId: config.LCS_PROJECT_ID,
         powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
@@ -146,6 +154,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     onTurn: (context) => app.run(context).then(() => undefined),
     health,
     logger,
+    authRequired: Boolean(config.BOT_ID),
   });
   const httpServer: Server = await new Promise((resolve, reject) => {
     const listening = server.listen(config.PORT, config.listenHost, () => resolve(listening));

@@ -1,6 +1,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from './log';
+import {
+  CapturedResponse,
+  authorizationOf,
+  checkActivityShape,
+  checkBearerShape,
+  refuse,
+  sendCaptured,
+} from './activityGate';
 
 /**
  * The HTTP surface: `POST /api/messages` for Bot Framework activities and `GET /healthz`.
@@ -17,6 +25,8 @@ export interface ServerOptions {
   onTurn: (context: TurnContext) => Promise<void>;
   health: () => Promise<HealthReport>;
   logger: Logger;
+  /** BOT_ID is set: every activity must carry a Bot Framework token (see activityGate.ts). */
+  authRequired?: boolean;
 }
 
 export function createServer(options: ServerOptions): express.Express {
@@ -25,7 +35,25 @@ export function createServer(options: ServerOptions): express.Express {
   app.use(express.json({ limit: '256kb' }));
 
   app.post('/api/messages', async (req: Request, res: Response) => {
-    await options.adapter.process(req, res, options.onTurn);
+    const refusal =
+      (options.authRequired ? checkBearerShape(authorizationOf(req)) : null) ?? checkActivityShape(req.body);
+    if (refusal) return refuse(res, refusal);
+    const captured = new CapturedResponse();
+    let turnStarted = false;
+    try {
+      await options.adapter.process(req, captured as unknown as Response, (context) => {
+        turnStarted = true;
+        return options.onTurn(context);
+      });
+    } catch (error) {
+      // The adapter rejected the request outside its own error handling: never an unhandled rejection.
+      options.logger.warn({ err: (error as Error).message }, 'activity refused by the adapter');
+      captured.status(turnStarted ? 500 : 400);
+    }
+    if (captured.statusCode >= 400) {
+      options.logger.info({ status: captured.statusCode, turnStarted }, 'activity not processed');
+    }
+    sendCaptured(res, captured, turnStarted);
   });
 
   app.get('/healthz', async (_req: Request, res: Response) => {
