@@ -25,7 +25,7 @@ export async function startHarness(env: Record<string, string> = {}, dataDir?: s
     PORT: '0',
     EMULATOR_PORT: '0',
     DATA_DIR: dir,
-    EMULATOR_TIME_SCALE: '0.002',
+    EMULATOR_TIME_SCALE: '0.0002',
     LOG_LEVEL: 'silent',
     ...env,
   });
