@@ -141,7 +141,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use('/lcs', lifecycleRouter(lifecycle));
   app.use(
     '/fo',
-    financeOpsRouter({ ctx, lifecycle, projectConfigurations: (env) => gateway.projectConfigurations(env) }),
+    financeOpsRouter({
+      ctx,
+      lifecycle,
+      projectConfigurations: (env) => gateway.projectConfigurations(env),
+      linkedLegalEntities: (env) => gateway.linkedLegalEntities(env),
+    }),
   );
   app.use('/bap', bapRouter(powerPlatform));
   app.use('/powerplatform', applicationPackagesRouter(powerPlatform));

@@ -306,13 +306,17 @@ export class RunExecutor {
 
   private async requestManual(run: Run, step: StepState, driver: Driver): Promise<void> {
     const module = STEP_MODULES[step.kind];
-    const link = await module
-      .manualLink?.(this.context(run, step, driver.abort.signal))
-      .catch(() => undefined);
+    const ctx = this.context(run, step, driver.abort.signal);
+    // Both are best effort: the generic instructions of the plan stand when a read fails.
+    const [link, instructions] = await Promise.all([
+      module.manualLink?.(ctx).catch(() => undefined),
+      module.manualInstructions?.(ctx).catch(() => undefined),
+    ]);
     this.stepCommit(run.id, step.id, 'manual.requested', (s, _at, r) => {
       if (s.status !== 'pending') return false;
       moveStep(s, 'awaiting_manual');
       if (link) s.link = link;
+      if (instructions) s.instructions = instructions;
       s.waitingSinceRev = r.rev + 1;
       return true;
     });

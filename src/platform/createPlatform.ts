@@ -2,7 +2,8 @@ import type { TokenCredential } from '@azure/identity';
 import type { DataversePort, FinanceOpsPort, Platform } from '../engine/ports';
 import type { Logger } from '../log';
 import { createDataverseClient } from './dataverse/dataverseClient';
-import { createDualWriteClient, disabledDualWrite } from './dualWrite/dualWriteClient';
+import { createDualWriteClient } from './dualWrite/dualWriteClient';
+import { createDualWriteReader } from './dualWrite/dualWriteReader';
 import { createFinanceOpsClient } from './financeOps/financeOpsClient';
 import { createCredential } from './http/credentials';
 import type { RetryOptions } from './http/httpPolicy';
@@ -83,12 +84,18 @@ export function createPlatform(options: PlatformOptions): Platform {
           ...common,
         })
       : unavailableLifecycle();
+  // Without the gateway the admin does the dual-write steps in F&O; the engine reads their result
+  // through F&O OData (documented reads) and every write refuses with not_supported.
   const dualWrite =
     options.dualWriteGatewayEnabled && options.dualWriteGatewayUrl
       ? createDualWriteClient({ gatewayUrl: options.dualWriteGatewayUrl, credential, ...common })
-      : disabledDualWrite(
-          'The dual-write gateway is an internal API and is switched off (DUALWRITE_GATEWAY_ENABLED): do this step in Finance and Operations.',
-        );
+      : createDualWriteReader({
+          credential,
+          ...common,
+          refusal: options.dualWriteGatewayEnabled
+            ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
+            : undefined,
+        });
   return assemble({
     credential,
     common,

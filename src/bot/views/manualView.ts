@@ -3,6 +3,8 @@ import type { Run, StepState } from '../../engine/model';
 /** The manual-step card: instructions, a deep link, "Done, verify" and the verification result. */
 export function manualCardData(run: Run, step: StepState, notice = ''): Record<string, unknown> {
   const verification = step.verification;
+  // Between "Done, verify" and the engine's answer the last result is out of date: say it is checking.
+  const checking = step.status === 'awaiting_manual' && step.confirmation !== undefined;
   return {
     notice,
     runId: run.id,
@@ -12,12 +14,14 @@ export function manualCardData(run: Run, step: StepState, notice = ''): Record<s
     where: step.where,
     instructions: step.instructions ?? step.title,
     link: step.link ?? '',
-    verification: verification
-      ? `${verification.ok ? 'Verified' : 'Not verified yet'}: ${verification.message}`
-      : step.status === 'succeeded'
-        ? 'Verified.'
-        : null,
-    verificationOk: verification?.ok ?? step.status === 'succeeded',
+    verification: checking
+      ? `Checking through the APIs (asked by ${step.confirmation?.by.name ?? 'an admin'})...`
+      : verification
+        ? `${verification.ok ? 'Verified' : 'Not verified yet'}: ${verification.message}`
+        : step.status === 'succeeded'
+          ? 'Verified.'
+          : null,
+    verificationOk: checking || (verification?.ok ?? step.status === 'succeeded'),
     finished: step.status !== 'awaiting_manual',
   };
 }

@@ -409,8 +409,27 @@ export class GatewayService {
               .map((c) => c.toLowerCase())
               .join(','),
             DataverseEnvironmentUrl: conn.dv_url,
+            // The column Microsoft's troubleshooting articles query the link by.
+            ExternalEnvironmentURL: conn.dv_url,
+            LastError: map.last_error ?? '',
           };
         }),
+      );
+  }
+
+  /**
+   * Rows of F&O's `DualWriteLegalEntities` for one F&O environment: the companies of its link, one row
+   * per company, from the moment of linking (before Apply Solution publishes any map). [inferred]
+   */
+  linkedLegalEntities(foEnv: string): Array<Record<string, unknown>> {
+    return this.connections()
+      .filter((conn) => conn.fo_env.toLowerCase() === foEnv.toLowerCase())
+      .flatMap((conn) =>
+        this.legalEntities(conn.id).map((code) => ({
+          dataAreaId: code.toLowerCase(),
+          ExternalEnvironmentURL: conn.dv_url,
+          LinkedOn: new Date(conn.created_at).toISOString(),
+        })),
       );
   }
 

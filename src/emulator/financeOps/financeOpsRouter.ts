@@ -19,7 +19,12 @@ export interface FinanceOpsRouterDeps {
   lifecycle: LifecycleService;
   /** Rows of `DualWriteProjectConfigurations`, derived from the gateway's connections. */
   projectConfigurations(env: string): FoRow[];
+  /** Rows of `DualWriteLegalEntities` (the companies of the link), derived the same way. */
+  linkedLegalEntities?(env: string): FoRow[];
 }
+
+/** Read-only sets that mirror the dual-write configuration; POST to them is refused. */
+const DUAL_WRITE_SETS = new Set(['DualWriteProjectConfigurations', 'DualWriteLegalEntities']);
 
 export function financeOpsRouter(deps: FinanceOpsRouterDeps): Router {
   const router = express.Router();
@@ -84,7 +89,7 @@ export function financeOpsRouter(deps: FinanceOpsRouterDeps): Router {
 
   router.post('/:env/data/:set', express.json(), (req, res) => {
     const set = findFoEntitySet(req.params.set);
-    if (!set || set.name === 'DualWriteProjectConfigurations') {
+    if (!set || DUAL_WRITE_SETS.has(set.name)) {
       return sendFinanceOpsError(res, 404, `Resource not found for the segment '${req.params.set}'.`);
     }
     const env = res.locals.env as string;
@@ -128,6 +133,9 @@ export function financeOpsRouter(deps: FinanceOpsRouterDeps): Router {
     const filter = parseFilter(typeof req.query.$filter === 'string' ? req.query.$filter : undefined);
     if (setName === 'DualWriteProjectConfigurations') {
       return deps.projectConfigurations(env).filter((row) => matches(row, filter));
+    }
+    if (setName === 'DualWriteLegalEntities' && deps.linkedLegalEntities) {
+      return deps.linkedLegalEntities(env).filter((row) => matches(row, filter));
     }
     const set = findFoEntitySet(setName);
     if (!set) {

@@ -1,5 +1,12 @@
 import { connectionOf, stringList } from './runFacts';
-import { dualWriteWorkspaceLink } from './dualWriteSteps';
+import {
+  connectionToVerify,
+  dualWriteWorkspaceLink,
+  environmentUrls,
+  listOf,
+  numbered,
+  openDualWritePage,
+} from './dualWriteSteps';
 import type { StepModule } from './stepContext';
 
 /** Adds the companies the connection does not have yet. */
@@ -16,12 +23,17 @@ export const addCompanyToConnection: StepModule = {
     return { legalEntities: updated.legalEntities, added: missing };
   },
   async verify(ctx) {
-    const connection = await connectionOf(ctx.run, ctx.platform);
+    const found = await connectionToVerify(ctx);
+    if ('result' in found) return found.result;
+    const { connection } = found;
     const missing = stringList(ctx.step.params.codes).filter(
       (code) => !connection.legalEntities.includes(code),
     );
     return missing.length
-      ? { ok: false, message: `The connection does not have ${missing.join(', ')} yet.` }
+      ? {
+          ok: false,
+          message: `The dual-write connection does not have ${missing.join(', ')} yet (it has ${listOf(connection.legalEntities)}).`,
+        }
       : {
           ok: true,
           message: `The connection has ${connection.legalEntities.join(', ')}.`,
@@ -29,4 +41,13 @@ export const addCompanyToConnection: StepModule = {
         };
   },
   manualLink: dualWriteWorkspaceLink,
+  async manualInstructions(ctx) {
+    const { foUrl } = await environmentUrls(ctx);
+    return numbered([
+      openDualWritePage(foUrl),
+      'Choose **Environment details** and open the **Legal entities** tab.',
+      `Choose **Add legal entity**, add ${listOf(stringList(ctx.step.params.codes))} and choose **Save**.`,
+      'Press **Done, verify**.',
+    ]);
+  },
 };

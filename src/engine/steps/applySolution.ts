@@ -1,5 +1,13 @@
 import { connectionOf } from './runFacts';
-import { dualWriteWorkspaceLink } from './dualWriteSteps';
+import { DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../catalog/solutions';
+import {
+  connectionToVerify,
+  dualWriteWorkspaceLink,
+  environmentUrls,
+  listOf,
+  numbered,
+  openDualWritePage,
+} from './dualWriteSteps';
 import { PermanentStepError, pollUntil, type StepModule } from './stepContext';
 
 /** Apply Solution: publishes the maps of the installed orchestration packages. */
@@ -27,12 +35,25 @@ export const applySolution: StepModule = {
     return { maps: maps.length };
   },
   async verify(ctx) {
-    const connection = await connectionOf(ctx.run, ctx.platform);
-    const maps = await ctx.platform.dualWrite.listMaps(connection.id);
-    if (!connection.solutionApplied || maps.length === 0) {
-      return { ok: false, message: 'The map list is still blank: Apply Solution has not run yet.' };
+    const found = await connectionToVerify(ctx);
+    if ('result' in found) return found.result;
+    const maps = await ctx.platform.dualWrite.listMaps(found.connection.id);
+    if (!found.connection.solutionApplied || maps.length === 0) {
+      return {
+        ok: false,
+        message:
+          'The table map list is still blank: Apply Solution has not run or not finished. Choose Apply solution, select every orchestration solution, and wait until the maps are listed.',
+      };
     }
     return { ok: true, message: `${maps.length} entity maps are published.`, output: { maps: maps.length } };
   },
   manualLink: dualWriteWorkspaceLink,
+  async manualInstructions(ctx) {
+    const { foUrl } = await environmentUrls(ctx);
+    return numbered([
+      openDualWritePage(foUrl),
+      `Choose **Apply solution**, select every dual-write application orchestration solution (${listOf(DUAL_WRITE_ORCHESTRATION_SOLUTIONS)}) and choose Apply.`,
+      'Wait until the table map list is filled (it takes a few minutes), then press **Done, verify**.',
+    ]);
+  },
 };

@@ -1,3 +1,4 @@
+import { numbered } from './dualWriteSteps';
 import { financeOpsUrl } from './runFacts';
 import type { StepContext, StepModule } from './stepContext';
 
@@ -17,7 +18,22 @@ export const createCompany: StepModule = {
     const exists = (await financeOps.listLegalEntities()).some((entity) => entity.id.toUpperCase() === code);
     return exists
       ? { ok: true, message: `Company ${code} exists in Finance and Operations.`, output: { code } }
-      : { ok: false, message: `Finance and Operations has no company ${code} yet.` };
+      : {
+          ok: false,
+          message: `Finance and Operations has no legal entity ${code} yet (Organization administration > Organizations > Legal entities).`,
+        };
+  },
+  async manualLink(ctx) {
+    return financeOpsUrl(ctx.run, ctx.platform).catch(() => undefined);
+  },
+  async manualInstructions(ctx) {
+    const { code, name } = params(ctx);
+    const url = await financeOpsUrl(ctx.run, ctx.platform);
+    return numbered([
+      `In Finance and Operations (${url}), go to Organization administration > Organizations > Legal entities.`,
+      `Choose **New**, enter Company ${code} and Name ${name}, pick the country/region and choose **OK**.`,
+      'Press **Done, verify**: the bot looks the company up through OData.',
+    ]);
   },
 };
 

@@ -1,5 +1,12 @@
-import { financeOpsUrl } from './runFacts';
-import type { StepContext } from './stepContext';
+import type { DualWriteConnection, EntityMapStatus, MapState } from '../ports';
+import { dataverseUrl, financeOpsUrl } from './runFacts';
+import { findMap } from './mapRunner';
+import type { StepContext, VerificationResult } from './stepContext';
+
+/**
+ * What the dual-write steps share when the admin does them by hand in F&O (gateway off): the way
+ * to the Dual-write page, the run's two URLs, and readings of map states for verification messages.
+ */
 
 /**
  * The F&O dual-write workspace, where every gateway step is done by hand when the gateway is off.
@@ -8,4 +15,66 @@ import type { StepContext } from './stepContext';
 export async function dualWriteWorkspaceLink(ctx: StepContext): Promise<string | undefined> {
   const url = await financeOpsUrl(ctx.run, ctx.platform).catch(() => undefined);
   return url ? `${url}/?mi=DualWriteWorkspace` : undefined;
+}
+
+export async function environmentUrls(ctx: StepContext): Promise<{ foUrl: string; dvUrl: string }> {
+  const [foUrl, dvUrl] = await Promise.all([
+    financeOpsUrl(ctx.run, ctx.platform),
+    dataverseUrl(ctx.run, ctx.platform),
+  ]);
+  return { foUrl, dvUrl };
+}
+
+/** The first instruction of every dual-write step done in F&O. */
+export function openDualWritePage(foUrl: string): string {
+  return `In Finance and Operations (${foUrl}), open Workspaces > Data management and select the Dual-write tile (or use the button below).`;
+}
+
+/** Numbered instructions, one paragraph each (Adaptive Card markdown). */
+export function numbered(lines: string[]): string {
+  return lines.map((line, index) => `${index + 1}. ${line}`).join('\n\n');
+}
+
+export function listOf(items: readonly string[]): string {
+  return items.length ? items.join(', ') : '(none)';
+}
+
+/**
+ * The connection of the run's pair for a verification: read through the port, and when there is
+ * none, the failed result that says what to do, instead of an error.
+ */
+export async function connectionToVerify(
+  ctx: StepContext,
+): Promise<{ connection: DualWriteConnection } | { result: VerificationResult }> {
+  const { foUrl, dvUrl } = await environmentUrls(ctx);
+  const connection = await ctx.platform.dualWrite.findConnection(foUrl, dvUrl);
+  if (connection) return { connection };
+  return {
+    result: {
+      ok: false,
+      message: `Finance and Operations shows no dual-write link to ${dvUrl} yet: link the environments first (Data management > Dual-write > Link to Dataverse environment).`,
+    },
+  };
+}
+
+const STATE_LABELS: Record<MapState, string> = {
+  NotRunning: 'Not running',
+  InitialSync: 'Initializing',
+  Running: 'Running',
+  Paused: 'Paused',
+  Stopped: 'Stopped',
+};
+
+/**
+ * The maps among `names` that do not run, each with its state and last error, e.g.
+ * "Currencies (Not running: Couldn't resolve ...)". Maps the solution did not publish are left out:
+ * the automatic path skips them too.
+ */
+export function mapsNotRunning(statuses: EntityMapStatus[], names: readonly string[]): string[] {
+  return names.flatMap((name) => {
+    const status = findMap(statuses, name);
+    if (!status || status.state === 'Running') return [];
+    const error = status.lastError ? `: ${status.lastError}` : '';
+    return [`${status.name} (${STATE_LABELS[status.state]}${error})`];
+  });
 }

@@ -1,5 +1,13 @@
 import { connectionOf, stringList } from './runFacts';
-import { dualWriteWorkspaceLink } from './dualWriteSteps';
+import {
+  connectionToVerify,
+  dualWriteWorkspaceLink,
+  environmentUrls,
+  listOf,
+  mapsNotRunning,
+  numbered,
+  openDualWritePage,
+} from './dualWriteSteps';
 import { findMap, runMapOnce } from './mapRunner';
 import type { StepModule } from './stepContext';
 
@@ -19,15 +27,33 @@ export const enableEntityMaps: StepModule = {
     return { running, unpublished };
   },
   async verify(ctx) {
-    const connection = await connectionOf(ctx.run, ctx.platform);
-    const statuses = await ctx.platform.dualWrite.listMaps(connection.id);
-    const notRunning = stringList(ctx.step.params.maps).filter((name) => {
-      const status = findMap(statuses, name);
-      return status && status.state !== 'Running';
-    });
+    const found = await connectionToVerify(ctx);
+    if ('result' in found) return found.result;
+    const maps = stringList(ctx.step.params.maps);
+    const statuses = await ctx.platform.dualWrite.listMaps(found.connection.id);
+    if (!statuses.length)
+      return { ok: false, message: 'The table map list is blank: run Apply Solution first.' };
+    const notRunning = mapsNotRunning(statuses, maps);
     return notRunning.length
-      ? { ok: false, message: `Not running yet: ${notRunning.join(', ')}.` }
-      : { ok: true, message: 'Every planned map is running.' };
+      ? {
+          ok: false,
+          message: `${notRunning.length} of ${maps.length} maps are not running yet: ${notRunning.join(', ')}.`,
+        }
+      : {
+          ok: true,
+          message: `Every planned map is running (${maps.length}).`,
+          output: { running: maps.filter((name) => findMap(statuses, name)) },
+        };
   },
   manualLink: dualWriteWorkspaceLink,
+  async manualInstructions(ctx) {
+    const { foUrl } = await environmentUrls(ctx);
+    const maps = stringList(ctx.step.params.maps);
+    return numbered([
+      openDualWritePage(foUrl),
+      `Run these ${maps.length} table maps one at a time, in this order (each one's lookups come before it): ${listOf(maps)}.`,
+      'For each: select it, choose **Run**, leave **Initial sync** cleared, and choose Run. When the pane offers related table maps, leave them to their turn in the list.',
+      'Press **Done, verify** once every one of them shows Running.',
+    ]);
+  },
 };

@@ -1,7 +1,15 @@
 import { findEntityMap } from '../catalog/entityMapCatalog';
 import type { Master } from '../ports';
 import { connectionOf, dataverseUrl, financeOpsUrl, stringList } from './runFacts';
-import { dualWriteWorkspaceLink } from './dualWriteSteps';
+import {
+  connectionToVerify,
+  dualWriteWorkspaceLink,
+  environmentUrls,
+  listOf,
+  mapsNotRunning,
+  numbered,
+  openDualWritePage,
+} from './dualWriteSteps';
 import { findMap, runMapOnce } from './mapRunner';
 import type { StepContext, StepModule } from './stepContext';
 
@@ -37,21 +45,43 @@ export const initialSync: StepModule = {
     };
   },
   async verify(ctx) {
-    const { maps } = params(ctx);
-    const connection = await connectionOf(ctx.run, ctx.platform);
-    const statuses = await ctx.platform.dualWrite.listMaps(connection.id);
-    const problems = maps
-      .map((name) => ({ name, status: findMap(statuses, name) }))
-      .filter(({ status }) => status && status.state !== 'Running')
-      .map(
-        ({ name, status }) =>
-          `${name} is ${status?.state}${status?.lastError ? ` (${status.lastError})` : ''}`,
-      );
-    return problems.length
-      ? { ok: false, message: `${problems.join('; ')}.` }
-      : { ok: true, message: 'Every map of the initial sync is running.' };
+    const { maps, legalEntities, master, enableAfter } = params(ctx);
+    const found = await connectionToVerify(ctx);
+    if ('result' in found) return found.result;
+    const statuses = await ctx.platform.dualWrite.listMaps(found.connection.id);
+    if (!statuses.length)
+      return { ok: false, message: 'The table map list is blank: run Apply Solution first.' };
+    const synced = mapsNotRunning(statuses, maps);
+    const live = mapsNotRunning(statuses, enableAfter);
+    const problems = [
+      ...(synced.length ? [`not synced and running yet: ${synced.join(', ')}`] : []),
+      ...(live.length ? [`not running yet (run without initial sync): ${live.join(', ')}`] : []),
+    ];
+    if (problems.length) return { ok: false, message: `Initial sync: ${problems.join('; ')}.` };
+    const done = maps.filter((name) => findMap(statuses, name));
+    return {
+      ok: true,
+      message: 'Every map of the initial sync is running.',
+      output: {
+        synced: done,
+        legalEntities,
+        master,
+        rowsSynced: await rowsOnTarget(ctx, done, legalEntities, master),
+      },
+    };
   },
   manualLink: dualWriteWorkspaceLink,
+  async manualInstructions(ctx) {
+    const { maps, legalEntities, master, enableAfter } = params(ctx);
+    const { foUrl } = await environmentUrls(ctx);
+    return numbered([
+      openDualWritePage(foUrl),
+      `Run these table maps one at a time, in this order: ${listOf(maps)}.`,
+      `For each: select it, choose **Run**, select **Initial sync**, set the master to ${master === 'financeOps' ? 'Finance and Operations apps' : 'Dataverse'}, and choose Run for the legal entities ${listOf(legalEntities)}. Wait until it shows Running before the next one: its lookups need the earlier maps' rows.`,
+      ...(enableAfter.length ? [`Then run these without initial sync: ${listOf(enableAfter)}.`] : []),
+      'Press **Done, verify** once all of them show Running; a map back at Not running shows its error here.',
+    ]);
+  },
 };
 
 function params(ctx: StepContext): {

@@ -1,5 +1,11 @@
 import { dataverseUrl, financeOpsUrl, stringList } from './runFacts';
-import { dualWriteWorkspaceLink } from './dualWriteSteps';
+import {
+  connectionToVerify,
+  dualWriteWorkspaceLink,
+  listOf,
+  numbered,
+  openDualWritePage,
+} from './dualWriteSteps';
 import type { StepContext, StepModule } from './stepContext';
 
 /** Creates the dual-write connection for the legal entities, or completes the one that exists. */
@@ -24,21 +30,38 @@ export const linkEnvironments: StepModule = {
     return { connectionId: connection.id, legalEntities: connection.legalEntities };
   },
   async verify(ctx) {
-    const [foUrl, dvUrl] = await urls(ctx);
-    const connection = await ctx.platform.dualWrite.findConnection(foUrl, dvUrl);
-    if (!connection) return { ok: false, message: 'The environments are not linked yet.' };
+    const [, dvUrl] = await urls(ctx);
+    const found = await connectionToVerify(ctx);
+    if ('result' in found) return found.result;
+    const { connection } = found;
     const missing = stringList(ctx.step.params.legalEntities).filter(
       (code) => !connection.legalEntities.includes(code),
     );
     if (missing.length)
-      return { ok: false, message: `Linked, but without the legal entities ${missing.join(', ')}.` };
+      return {
+        ok: false,
+        message: `Linked to ${dvUrl}, but without the legal entities ${missing.join(', ')}: add them under Environment details > Legal entities > Add legal entity.`,
+      };
     return {
       ok: true,
-      message: `Linked for ${connection.legalEntities.join(', ')}.`,
+      message: `Linked to ${dvUrl} for ${connection.legalEntities.join(', ')}.`,
       output: { connectionId: connection.id, legalEntities: connection.legalEntities },
     };
   },
   manualLink: dualWriteWorkspaceLink,
+  async manualInstructions(ctx) {
+    const [foUrl, dvUrl] = await urls(ctx);
+    const legalEntities = await wantedLegalEntities(ctx, foUrl).catch(() =>
+      stringList(ctx.step.params.legalEntities),
+    );
+    return numbered([
+      openDualWritePage(foUrl),
+      `Choose **Link to Dataverse environment** and pick the Dataverse environment ${dvUrl}.`,
+      `Select the legal entities ${listOf(legalEntities)} and choose Next.`,
+      'Wait until every health check passes (a failure names what to fix), then choose **Create**.',
+      'Press **Done, verify**: the bot reads the link back from Finance and Operations.',
+    ]);
+  },
 };
 
 function urls(ctx: StepContext): Promise<[string, string]> {

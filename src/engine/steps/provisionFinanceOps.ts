@@ -1,5 +1,6 @@
 import { environmentsOf } from '../scenarios/environments';
 import type { FinanceOpsEnvironment } from '../ports';
+import { numbered } from './dualWriteSteps';
 import { PermanentStepError, pollUntil, type StepContext, type StepModule } from './stepContext';
 
 /** Deploys the new F&O environment through LCS (or verifies the admin did), then waits for Deployed. */
@@ -33,6 +34,14 @@ export const provisionFinanceOps: StepModule = {
     if (env.state !== 'deployed')
       return { ok: false, message: `"${name}" is ${env.state}, not deployed yet.` };
     return { ok: true, message: `"${name}" is deployed at ${env.url}.`, output: output(env) };
+  },
+  async manualInstructions(ctx) {
+    const { name, demoData } = params(ctx);
+    return numbered([
+      'In Lifecycle Services (https://lcs.dynamics.com), open the project and choose **Configure** to deploy a new environment.',
+      `Name it ${name}, choose ${demoData ? 'a topology with demo data' : 'a topology without demo data'}, and under Power Platform integration choose to set it up, so a Dataverse environment is linked.`,
+      'Press **Done, verify** once LCS shows the environment Deployed: the bot reads its state from the LCS environment API.',
+    ]);
   },
 };
 

@@ -36,6 +36,11 @@ export interface StepModule {
   approvalSummary?(ctx: StepContext): Promise<Record<string, unknown>>;
   /** Fills in instructions/links that depend on earlier steps (e.g. the F&O URL). */
   manualLink?(ctx: StepContext): Promise<string | undefined>;
+  /**
+   * The manual step's instructions with this run's values (URLs, companies, maps in order), replacing
+   * the generic ones of the plan when the step comes up.
+   */
+  manualInstructions?(ctx: StepContext): Promise<string | undefined>;
 }
 
 /** A failure the admin must act on: retrying as-is will not help. */
