@@ -9,6 +9,7 @@ import { messageCard } from '../views/messageView';
 import { RUN_STATUS, formatTime, shortId } from '../views/marks';
 import { SCENARIO_TEXT } from '../views/scenarioView';
 import { begin } from './wizardActions';
+import { recordRefusal } from '../refusals';
 
 /** Typed commands: help, setup, runs, status, cancel, retry, audit. Unknown text gets help. */
 export async function handleMessage(services: BotServices, context: TurnContext): Promise<void> {
@@ -58,7 +59,7 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       const actor = actorOf(context);
       const refusal = canStart(services.policy, actor);
       if (!refusal.allowed) {
-        services.engine.recordRefusal(run.id, actor, command.name, refusal.reason);
+        recordRefusal(services, context, actor, command.name, refusal.reason, { runId: run.id });
         return reply(messageCard('Not allowed', refusal.reason, 'Attention'));
       }
       const result =

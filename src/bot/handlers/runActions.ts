@@ -9,6 +9,7 @@ import { runCardData } from '../views/runView';
 import { approvalCardData } from '../views/approvalView';
 import { manualCardData } from '../views/manualView';
 import { messageCard } from '../views/messageView';
+import { recordRefusal } from '../refusals';
 
 /**
  * Clicks on the run, approval and manual-step cards. Each answers with the current card for the
@@ -60,7 +61,7 @@ export async function control(
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
   if (!refusal.allowed) {
-    services.engine.recordRefusal(run.id, actor, verb, refusal.reason);
+    recordRefusal(services, context, actor, verb, refusal.reason, { runId: run.id });
     return currentCard(run, 'run', undefined, refusal.reason);
   }
   const result =
@@ -91,8 +92,7 @@ export async function decide(
   const actor = actorOf(context);
   const refusal = canDecide(services.policy, actor, run.requestedBy);
   if (!refusal.allowed) {
-    services.logger.info({ runId: run.id, stepId: step.id, actor: actor.id, verb }, 'decision refused');
-    services.engine.recordRefusal(run.id, actor, verb, refusal.reason, step.id);
+    recordRefusal(services, context, actor, verb, refusal.reason, { runId: run.id, stepId: step.id });
     return currentCard(run, 'approval', step.id, refusal.reason);
   }
   if (verb === 'run.reject') {
@@ -124,7 +124,10 @@ export async function verify(
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
   if (!refusal.allowed) {
-    services.engine.recordRefusal(run.id, actor, 'run.verify', refusal.reason, data.stepId);
+    recordRefusal(services, context, actor, 'run.verify', refusal.reason, {
+      runId: run.id,
+      stepId: data.stepId,
+    });
     return currentCard(run, 'manual', data.stepId, refusal.reason);
   }
   return answer(

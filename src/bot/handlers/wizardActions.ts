@@ -13,6 +13,7 @@ import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView'
 import { confirmCardData } from '../views/confirmView';
 import { runCardData } from '../views/runView';
 import { messageCard } from '../views/messageView';
+import { recordRefusal } from '../refusals';
 
 /**
  * The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
@@ -23,8 +24,12 @@ export function scenarioCard(notice = ''): AdaptiveCard {
 }
 
 export function begin(services: BotServices, context: TurnContext): AdaptiveCard {
-  const refusal = canStart(services.policy, actorOf(context));
-  if (!refusal.allowed) return messageCard('Not allowed', refusal.reason, 'Attention');
+  const actor = actorOf(context);
+  const refusal = canStart(services.policy, actor);
+  if (!refusal.allowed) {
+    recordRefusal(services, context, actor, 'setup.begin', refusal.reason);
+    return messageCard('Not allowed', refusal.reason, 'Attention');
+  }
   return scenarioCard();
 }
 
@@ -59,8 +64,12 @@ export async function review(
   context: TurnContext,
   data: ActionData<'setup.review'>,
 ): Promise<AdaptiveCard> {
-  const refusal = canStart(services.policy, actorOf(context));
-  if (!refusal.allowed) return messageCard('Not allowed', refusal.reason, 'Attention');
+  const actor = actorOf(context);
+  const refusal = canStart(services.policy, actor);
+  if (!refusal.allowed) {
+    recordRefusal(services, context, actor, 'setup.review', refusal.reason);
+    return messageCard('Not allowed', refusal.reason, 'Attention');
+  }
   const raw = formToInput(data.scenario, data as Record<string, unknown>);
   const parsed = setupInputSchema.safeParse(raw);
   if (!parsed.success) {
@@ -122,7 +131,10 @@ export async function start(
 ): Promise<AdaptiveCard> {
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
-  if (!refusal.allowed) return messageCard('Not allowed', refusal.reason, 'Attention');
+  if (!refusal.allowed) {
+    recordRefusal(services, context, actor, 'setup.start', refusal.reason);
+    return messageCard('Not allowed', refusal.reason, 'Attention');
+  }
   const input = parseInputJson(data.input);
   if (!input) return scenarioCard('That plan could not be read; please start again.');
   const result = await services.engine.start(input, actor, data.requestKey);
