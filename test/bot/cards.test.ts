@@ -9,6 +9,7 @@ import { manualCardData } from '../../src/bot/views/manualView';
 import { completionCardData } from '../../src/bot/views/completionView';
 import { recommendScenario } from '../../src/engine/scenarios/recommendScenario';
 import { SCENARIO_IDS } from '../../src/engine/scenarios/scenarioInput';
+import { planScenario } from '../../src/engine/scenarios/planScenario';
 import { adaptiveCardProblems, executeActions } from '../support/adaptiveCardValidator';
 import { awaitingApprovalRun, failedRun, sampleRun, samplePreview } from '../support/runFixtures';
 
@@ -118,5 +119,40 @@ describe('cards render from cards/*.json', () => {
     );
     expect(approval).toContain('Approved by Priya Approver');
     expect(executeActions(JSON.parse(approval))).toEqual([]);
+  });
+});
+
+describe('the confirmation card shows what the plan touches', () => {
+  it('lists the prerequisite maps added for Customers V3, stage by stage, in dependency order', () => {
+    const input = {
+      scenario: 'new-existing',
+      financeOpsApp: 'finance-and-operations',
+      financeOpsName: 'contoso-fo',
+      dataverseUrl: 'https://contoso.crm.dynamics.com',
+      companyCode: 'CNTS',
+      companyName: 'Contoso Ltd',
+      bootstrapTables: ['accounts'],
+      initialSyncEntities: ['Customers V3'],
+      master: 'dataverse',
+    } as const;
+    const steps = planScenario(input as never, {
+      deployFinanceOps: true,
+      dualWriteGateway: true,
+      createLegalEntity: true,
+    });
+    const card = renderCard(
+      'confirm',
+      confirmCardData(
+        { scenario: 'new-existing', input: input as never, steps, findings: [], canStart: true },
+        '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11',
+      ),
+    );
+    const detail = String(/in order: ([^·"]+)/.exec(JSON.stringify(card))?.[1]);
+    const order = detail.split(/ → |, /).map((name) => name.trim());
+    expect(order[order.length - 1]).toBe('Customers V3');
+    expect(order.indexOf('Customer groups')).toBeGreaterThan(order.indexOf('Terms of payment'));
+    expect(order.indexOf('Customers V3')).toBeGreaterThan(order.indexOf('Customer groups'));
+    expect(JSON.stringify(card)).toMatch(/prerequisite maps added: [^"]*Customer groups/);
+    expect(JSON.stringify(card)).toContain('company CNTS on accounts');
   });
 });

@@ -1,4 +1,4 @@
-import type { PlanPreview } from '../../engine/model';
+import type { PlannedStep, PlanPreview } from '../../engine/model';
 import { SCENARIO_TEXT } from './scenarioView';
 
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
@@ -18,6 +18,7 @@ export function confirmCardData(
         step.where,
         step.mode === 'manual' ? 'you do this step, I verify it' : 'automatic',
         step.needsApproval ? 'needs approval' : '',
+        whatItTouches(step, chosenMaps(preview)),
       ]
         .filter(Boolean)
         .join(' · '),
@@ -31,6 +32,49 @@ export function confirmCardData(
     inputJson: JSON.stringify(preview.input),
     requestKey,
   };
+}
+
+function chosenMaps(preview: PlanPreview): string[] {
+  const input = preview.input as { initialSyncEntities?: string[] };
+  return (input.initialSyncEntities ?? []).map((name) => name.toLowerCase());
+}
+
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+/** The maps, companies or tables a step works on, so the admin sees what the plan really does. */
+export function whatItTouches(step: PlannedStep, chosen: string[]): string {
+  const { params } = step;
+  switch (step.kind) {
+    case 'initialSync': {
+      const maps = list(params.maps);
+      const added = maps.filter((map) => !chosen.includes(map.toLowerCase()));
+      const stages = Array.isArray(params.stages)
+        ? (params.stages as unknown[][]).map((stage) => list(stage).join(', '))
+        : [];
+      const deferred = list(params.deferred);
+      return [
+        stages.length ? `in order: ${stages.join(' → ')}` : `maps: ${maps.join(', ')}`,
+        added.length ? `prerequisite maps added: ${added.join(', ')}` : '',
+        deferred.length ? `circular lookups filled in a later stage: ${deferred.join(', ')}` : '',
+        `companies ${list(params.legalEntities).join(', ')}`,
+        params.master === 'financeOps' ? 'F&O wins conflicts' : 'Dataverse wins conflicts',
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    }
+    case 'enableEntityMaps':
+      return `${list(params.maps).length} maps for live sync`;
+    case 'linkEnvironments':
+      return `companies ${list(params.legalEntities).join(', ')}`;
+    case 'addCompanyToConnection':
+      return `companies ${list(params.codes).join(', ')}`;
+    case 'createCompany':
+      return `company ${String(params.code)} (${String(params.name)})`;
+    case 'bootstrapCompanyData':
+      return `company ${String(params.companyCode)} on ${list(params.tables).join(', ')}`;
+    default:
+      return '';
+  }
 }
 
 const FACT_TITLES: Record<string, string> = {
