@@ -66,7 +66,7 @@ export class Notifier {
     );
     engine.on('run.finished', ({ run }) => {
       this.runChanged(run);
-      this.postOnce(run, 'completion', '', () => this.completionActivity(run));
+      this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run));
     });
   }
 
@@ -82,7 +82,7 @@ export class Notifier {
       }
       this.runChanged(run);
       if (FINISHED.has(run.status))
-        this.postOnce(run, 'completion', '', () => this.completionActivity(run), true);
+        this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run), true);
     }
   }
 
@@ -206,4 +206,12 @@ export class Notifier {
       },
     );
   }
+}
+
+/**
+ * One notice per outcome: a failed run that is retried and then succeeds is announced twice (the
+ * failure, then the success), a repeated event or a restart never twice for the same outcome.
+ */
+function outcomeKey(run: Run): string {
+  return `${run.status}@${run.rev}`;
 }
