@@ -17,11 +17,37 @@ export const REDACTED_PATHS = [
   '*.accessToken',
   'BOT_PASSWORD',
   'AZURE_CLIENT_SECRET',
+  '*.headers.authorization',
+  '*.headers.Authorization',
 ];
+
+/**
+ * Errors are logged by what they say, not by what they carry: an axios error holds the request
+ * config (its `Authorization: Bearer ...` header) and the raw request (`_header`, the same header as
+ * text), and pino's standard serializer would write both out.
+ */
+const CARRIERS = new Set(['config', 'request', 'response', 'headers', 'socket', 'agent']);
+
+export function safeError(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const serialized = pino.stdSerializers.err(value) as unknown as Record<string, unknown>;
+  const safe: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(serialized)) {
+    if (!CARRIERS.has(key)) safe[key] = field;
+  }
+  const response = (value as { response?: { status?: unknown } }).response;
+  if (response && typeof response.status === 'number') safe.status = response.status;
+  return safe;
+}
 
 export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {
   return pino(
-    { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined },
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: safeError, error: safeError },
+      base: undefined,
+    },
     destination,
   );
 }
