@@ -64,6 +64,8 @@ export function snapshotStore(db: Database.Database): string {
     runs: all('SELECT id, rev, status FROM runs ORDER BY id'),
     audit: all('SELECT run_id, action, step_id, actor FROM run_audit ORDER BY seq'),
     conversations: all('SELECT conversation_id, reference FROM conversations ORDER BY conversation_id'),
-    messages: all('SELECT run_id, kind, step_id, activity_id FROM run_messages ORDER BY run_id, kind, step_id'),
+    messages: all(
+      'SELECT run_id, kind, step_id, activity_id FROM run_messages ORDER BY run_id, kind, step_id',
+    ),
   });
 }
