@@ -92,6 +92,8 @@ export const configSchema = z.object({
   EMULATOR_TIME_SCALE: positiveNumber(0.01),
   /** Use an emulator that already runs (`npm run emulator`) instead of starting one in-process. */
   EMULATOR_URL: optionalUrl,
+  /** Per-request timeout of every Dynamics 365 call, ms (the soak shortens it to provoke timeouts). */
+  HTTP_TIMEOUT_MS: positiveNumber(30_000),
 
   // --- Live mode: endpoints and credentials ---
   LCS_API_URL: optionalUrl,

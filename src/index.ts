@@ -67,7 +67,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const emulatorUrl =
     config.DYNAMICS_MODE === 'emulator' ? (config.EMULATOR_URL ?? emulator?.url) : undefined;
   const platform = emulatorUrl
-    ? createPlatform({ mode: 'emulator', emulatorUrl, logger })
+    ? createPlatform({ mode: 'emulator', emulatorUrl, logger, timeoutMs: config.HTTP_TIMEOUT_MS })
     : createPlatform({
         mode: 'live',
         credential:
@@ -91,6 +91,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
         dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
         logger,
+        timeoutMs: config.HTTP_TIMEOUT_MS,
       });
 
   const engine = createSetupEngine({
