@@ -284,7 +284,10 @@ describe('live mode wiring', () => {
       dualWriteGateway: false,
       createLegalEntity: false,
     });
-    await expect(live.dualWrite.listMaps('x')).rejects.toMatchObject({ code: 'not_supported' });
+    // Reads go to F&O OData (dualWriteReader.test.ts); the gateway's writes refuse.
+    await expect(live.dualWrite.runMap('x', 'Currencies', { initialSync: false })).rejects.toMatchObject({
+      code: 'not_supported',
+    });
     await expect(live.lifecycle.deployFinanceOps({ name: 'x', demoData: false })).rejects.toMatchObject({
       code: 'not_supported',
     });

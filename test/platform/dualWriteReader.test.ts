@@ -1,0 +1,154 @@
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RunningEmulator } from '../../src/emulator';
+import { DUAL_WRITE_PACKAGES } from '../../src/engine/scenarios/planScenario';
+import type { Platform } from '../../src/engine/ports';
+import { createPlatform } from '../../src/platform/createPlatform';
+import { connectionId, createDualWriteReader } from '../../src/platform/dualWrite/dualWriteReader';
+import { EmulatorCredential } from '../../src/platform/http/credentials';
+import { pollUntil, startTestEmulator } from '../emulator/emulatorTestKit';
+
+/**
+ * The read-only DualWritePort of live mode without the gateway: it must see, through F&O OData only,
+ * what an admin did in the Dual-write screens (here done through the emulator's gateway, the
+ * emulator-mode platform's client), and refuse every write.
+ */
+let emulator: RunningEmulator;
+let admin: Platform;
+let foUrl: string;
+let dvUrl: string;
+const reader = createDualWriteReader({
+  credential: new EmulatorCredential(),
+  retry: { maxAttempts: 2, baseDelayMs: 10 },
+});
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  admin = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url });
+  foUrl = (await admin.lifecycle.findFinanceOps('contoso-fo'))!.url;
+  const dv = (await admin.powerPlatform.findDataverse('contoso'))!;
+  dvUrl = dv.url;
+  for (const pkg of DUAL_WRITE_PACKAGES) {
+    const operation = await admin.powerPlatform.installPackage(dv.id, pkg);
+    await pollUntil(
+      () => admin.powerPlatform.getPackageOperation(dv.id, operation.id),
+      (op) => op.status !== 'running',
+    );
+  }
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe('dual-write reader over F&O OData (emulator)', () => {
+  it('sees nothing before the link, the companies after it, and the maps after Apply Solution', async () => {
+    expect(await reader.findConnection(foUrl, dvUrl)).toBeNull();
+
+    const created = await admin.dualWrite.createConnection({
+      financeOpsUrl: foUrl,
+      dataverseUrl: dvUrl,
+      legalEntities: ['usmf'],
+    });
+    const linked = await reader.findConnection(`${foUrl}/`, `${dvUrl}/`);
+    expect(linked).toEqual({
+      id: connectionId(foUrl, dvUrl),
+      financeOpsUrl: foUrl,
+      dataverseUrl: dvUrl,
+      legalEntities: ['USMF'],
+      solutionApplied: false,
+    });
+    expect(await reader.listMaps(linked!.id)).toEqual([]);
+
+    await admin.dualWrite.addLegalEntities(created.id, ['DEMF']);
+    expect((await reader.findConnection(foUrl, dvUrl))?.legalEntities).toEqual(['USMF', 'DEMF']);
+
+    await admin.dualWrite.applySolution(created.id);
+    expect((await reader.findConnection(foUrl, dvUrl))?.solutionApplied).toBe(true);
+    const maps = await reader.listMaps(linked!.id);
+    expect(maps.map((m) => m.name)).toEqual((await admin.dualWrite.listMaps(created.id)).map((m) => m.name));
+    expect(maps.every((m) => m.state === 'NotRunning')).toBe(true);
+  });
+
+  it('reads map states and the error of a failed initial sync', async () => {
+    const id = connectionId(foUrl, dvUrl);
+    const gatewayId = (await admin.dualWrite.findConnection(foUrl, dvUrl))!.id;
+    await admin.dualWrite.runMap(gatewayId, 'Legal entities', { initialSync: false });
+    // Customers V3 before its lookups' maps: the initial sync ends Not running with the lookup error.
+    await admin.dualWrite.runMap(gatewayId, 'Customers V3', {
+      initialSync: true,
+      master: 'dataverse',
+      legalEntities: ['USMF'],
+    });
+    const customers = await pollUntil(
+      async () => (await reader.listMaps(id)).find((m) => m.name === 'Customers V3'),
+      (m) => m?.state !== 'InitialSync',
+    );
+    expect(customers?.state).toBe('NotRunning');
+    expect(customers?.lastError).toMatch(/lookup/i);
+    expect((await reader.listMaps(id)).find((m) => m.name === 'Legal entities')?.state).toBe('Running');
+  });
+
+  it('refuses every write with not_supported and ids it did not make with invalid', async () => {
+    const refusal = { code: 'not_supported' };
+    await expect(
+      reader.createConnection({ financeOpsUrl: foUrl, dataverseUrl: dvUrl, legalEntities: ['USMF'] }),
+    ).rejects.toMatchObject(refusal);
+    await expect(reader.addLegalEntities('x', ['USMF'])).rejects.toMatchObject(refusal);
+    await expect(reader.applySolution('x')).rejects.toMatchObject(refusal);
+    await expect(reader.runMap('x', 'Currencies', { initialSync: false })).rejects.toMatchObject(refusal);
+    await expect(reader.listMaps('some-gateway-guid')).rejects.toMatchObject({ code: 'invalid' });
+  });
+});
+
+describe('dual-write reader against an F&O without DualWriteLegalEntities', () => {
+  let server: Server;
+  let base: string;
+  const rows = [
+    { ProjectName: 'Legal entities', Status: 'Running', LegalEntities: 'usmf,demf' },
+    { ProjectName: 'Currencies', Status: 'Not running', LastError: '' },
+    { ProjectName: 'Customers V3', Status: 2 },
+    { ProjectName: 'Vendors V2', IsActive: 'Yes' },
+    { ProjectName: 'Sites', Status: 'Paused' },
+  ];
+
+  beforeAll(async () => {
+    const app = express();
+    // Only the documented set; every other segment answers 404 in F&O's error shape.
+    app.get('/fo/data/DualWriteProjectConfigurations', (req, res) => {
+      expect(req.query['cross-company']).toBe('true');
+      expect(req.header('authorization')).toMatch(/^Bearer emulator\./);
+      res.json({
+        value: rows.map((row) => ({ ExternalEnvironmentURL: 'https://contoso.crm.dynamics.com/', ...row })),
+      });
+    });
+    app.use((req, res) =>
+      res.status(404).json({
+        error: { code: '', message: 'An error has occurred.', innererror: { message: 'Resource not found' } },
+      }),
+    );
+    server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fo`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('takes the companies from the map rows and reads labels, codes and IsActive', async () => {
+    const connection = await reader.findConnection(base, 'https://contoso.crm.dynamics.com');
+    expect(connection).toMatchObject({ legalEntities: ['USMF', 'DEMF'], solutionApplied: true });
+    const maps = await reader.listMaps(connection!.id);
+    expect(Object.fromEntries(maps.map((m) => [m.name, m.state]))).toEqual({
+      'Legal entities': 'Running',
+      Currencies: 'NotRunning',
+      'Customers V3': 'InitialSync',
+      'Vendors V2': 'Running',
+      Sites: 'Paused',
+    });
+    expect(await reader.findConnection(base, 'https://fabrikam.crm.dynamics.com')).toBeNull();
+  });
+});
