@@ -4,13 +4,14 @@ import type { DualWriteConnection, DualWritePort, EntityMapStatus, MapState } fr
 import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
-import { PlatformError, toPlatformError, trimUrl } from '../platformError';
+import { toPlatformError, trimUrl } from '../platformError';
 
 /**
  * DualWritePort over the dual-write management gateway (`<gateway>/api/DualWriteManagement/1.0/`).
  * An internal API [internal]: resource names and action codes come from Microsoft's own tooling, the
  * JSON field names are our reading of it [inferred]; everything that depends on them is in this file.
- * In live mode it is only used when DUALWRITE_GATEWAY_ENABLED is on.
+ * In live mode it is only used when DUALWRITE_GATEWAY_ENABLED is on; otherwise `dualWriteReader.ts` reads
+ * the state through F&O OData.
  */
 export interface DualWriteClientOptions {
   gatewayUrl: string;
@@ -145,21 +146,6 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
           { idempotent: false },
         );
       }),
-  };
-}
-
-/** A DualWritePort for when the gateway may not be used: every call says so. */
-export function disabledDualWrite(reason: string): DualWritePort {
-  const refuse = async (): Promise<never> => {
-    throw new PlatformError('not_supported', reason);
-  };
-  return {
-    findConnection: refuse,
-    createConnection: refuse,
-    addLegalEntities: refuse,
-    applySolution: refuse,
-    listMaps: refuse,
-    runMap: refuse,
   };
 }
 
