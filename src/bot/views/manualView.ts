@@ -21,7 +21,11 @@ export function manualCardData(run: Run, step: StepState, notice = ''): Record<s
         : step.status === 'succeeded'
           ? 'Verified.'
           : null,
-    verificationOk: checking || (verification?.ok ?? step.status === 'succeeded'),
+    verificationStyle: checking
+      ? 'emphasis'
+      : (verification?.ok ?? step.status === 'succeeded')
+        ? 'good'
+        : 'attention',
     finished: step.status !== 'awaiting_manual',
   };
 }
