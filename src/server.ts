@@ -35,6 +35,7 @@ export function createServer(options: ServerOptions): express.Express {
   app.use(express.json({ limit: '256kb' }));
 
   app.post('/api/messages', async (req: Request, res: Response) => {
+    const started = process.hrtime.bigint();
     const refusal =
       (options.authRequired ? checkBearerShape(authorizationOf(req)) : null) ?? checkActivityShape(req.body);
     if (refusal) return refuse(res, refusal);
@@ -53,6 +54,11 @@ export function createServer(options: ServerOptions): express.Express {
     if (captured.statusCode >= 400) {
       options.logger.info({ status: captured.statusCode, turnStarted }, 'activity not processed');
     }
+    // How long the turn took inside the bot (invokes answer in milliseconds; see docs/benchmarks.md).
+    res.setHeader(
+      'Server-Timing',
+      `turn;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`,
+    );
     sendCaptured(res, captured, turnStarted);
   });
 

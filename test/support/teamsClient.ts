@@ -60,7 +60,9 @@ export class TeamsClient {
     };
   }
 
-  async post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  async post(
+    activity: Record<string, unknown>,
+  ): Promise<{ status: number; body: unknown; serverMs?: number }> {
     const response = await fetch(`${this.botUrl}/api/messages`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -73,7 +75,8 @@ export class TeamsClient {
     } catch {
       /* not JSON */
     }
-    return { status: response.status, body };
+    const timing = /dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
+    return { status: response.status, body, serverMs: timing ? Number(timing[1]) : undefined };
   }
 
   /** A channel message that @mentions the bot, as Teams sends it. */
@@ -95,7 +98,7 @@ export class TeamsClient {
     verb: string,
     data: Record<string, unknown>,
     replyToId: string,
-  ): Promise<{ status: number; body: InvokeResponse }> {
+  ): Promise<{ status: number; body: InvokeResponse; serverMs?: number }> {
     const activity = {
       ...this.base(from, conversation),
       type: 'invoke',
@@ -104,7 +107,7 @@ export class TeamsClient {
       value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
     };
     const result = await this.post(activity);
-    return { status: result.status, body: result.body as InvokeResponse };
+    return { status: result.status, body: result.body as InvokeResponse, serverMs: result.serverMs };
   }
 
   /**
