@@ -57,6 +57,35 @@ export function createBotApp(
     });
   }
 
+  // After the verb routes: a card action they did not take (unknown verb, no Action.Execute, a verb
+  // that is not a string) gets the "not understood" card, and any other invoke a plain 400, instead
+  // of the adapter's 501 for an unhandled invoke.
+  app.addRoute(
+    async (context) => context.activity.type === ActivityTypes.Invoke,
+    async (context) => {
+      const cardAction = context.activity.name === 'adaptiveCard/action';
+      if (cardAction) services.logger.debug({ name: context.activity.name }, 'card action not understood');
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: cardAction
+          ? {
+              status: 200,
+              body: {
+                statusCode: 200,
+                type: 'application/vnd.microsoft.card.adaptive',
+                value: messageCard(
+                  'That card action was not understood',
+                  'This button is not one of mine, or its data was damaged. Nothing was changed.',
+                  'Attention',
+                ),
+              },
+            }
+          : { status: 400, body: { error: 'unsupported invoke' } },
+      });
+    },
+    true,
+  );
+
   // Last: every other message is a typed command (or gets help).
   app.activity(ActivityTypes.Message, async (context) => {
     await handleMessage(services, context);
