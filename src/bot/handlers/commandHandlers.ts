@@ -41,12 +41,13 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       const response = await context.sendActivity(
         MessageFactory.attachment(CardFactory.adaptiveCard(renderCard('run', runCardData(run)))),
       );
-      // The latest status card also follows the run from now on.
+      // The latest status card also follows the run from now on: one per run and conversation (the
+      // newest replaces the older one), or every "status" would add a card to each later update.
       if (response?.id)
         services.conversations.bindMessage(
           run.id,
           'run',
-          `status:${response.id}`,
+          `status:${context.activity.conversation.id}`,
           context.activity.conversation.id,
           response.id,
         );
