@@ -1,0 +1,320 @@
+import type { ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmulator } from '../../../src/emulator/index';
+import { LocalConnector, cardOf } from '../../support/localConnector';
+import { TeamsClient, newConversation, user } from '../../support/teamsClient';
+import { driveSoakRun, type SoakRunOutcome } from './soakDriver';
+import { freePort, kill, peakRssMb, spawnSource, stop, waitForHealth } from './soakProcesses';
+
+/**
+ * The soak: N new-existing setups at once (each with its own existing Dataverse full of company-less
+ * rows, so each bootstrap has work and needs a second person's approval) against the emulator with
+ * injected faults, while the bot process is SIGKILLed and started again at random. The emulator and
+ * the local Bot Connector live in this process and survive every restart; the bot recovers from its
+ * SQLite store. At the end, the emulator's effects log, its row-stamp counters, the bot's store and
+ * the connector's recordings are compared with what every run should have done.
+ */
+export interface SoakOptions {
+  runs: number;
+  restarts: number;
+  /** Stop killing after this many restarts (default: keep killing at random until the runs end). */
+  maxRestarts?: number;
+  /** Bot up-time between kills, ms (random in this range). */
+  killEveryMs: [number, number];
+  deadlineMs: number;
+  accountsPerOrg: number;
+  contactsPerOrg: number;
+  log?: (line: string) => void;
+}
+
+export interface SoakReport {
+  runs: number;
+  succeeded: number;
+  effects_duplicated: number;
+  effects_lost: number;
+  notices_missing: number;
+  notices_duplicated: number;
+  restarts: number;
+  peak_rss_mb: number;
+  faults_injected: Record<string, number>;
+  seconds: number;
+  failures: string[];
+}
+
+/** The fault mix: at least 20% of the requests of every API get a 429, a 5xx or a timeout. */
+export const FAULTS = {
+  http: {
+    latencyMs: 20,
+    errorRate: 0.1,
+    throttleRate: 0.06,
+    retryAfterSeconds: 1,
+    timeoutRate: 0.04,
+    hangMs: 2500,
+  },
+  // Dataverse durations are scaled by the time scale (0.002): hangMs 1,250,000 is 2.5 s real.
+  dataverse: { errorRate: 0.14, hangRate: 0.06, hangMs: 1_250_000, addedLatencyMs: 20, throttleBurst: 3 },
+};
+const HTTP_TIMEOUT_MS = 2000;
+const TIME_SCALE = '0.002';
+const PACKAGES = [
+  'msdyn_DualWriteAppCoreAnchor',
+  'msdyn_DualWriteCoreAnchor',
+  'msdyn_DualWriteFinanceAnchor',
+  'msdyn_DualWriteSupplyChainAnchor',
+];
+
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-soak-'));
+  const emulatorFile = path.join(dir, 'emulator.sqlite');
+  await seedOrgs(emulatorFile, options);
+
+  const [botPort, emulatorPort] = [await freePort(), await freePort()];
+  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(botPort),
+    EMULATOR_PORT: String(emulatorPort),
+    EMULATOR_URL: emulatorUrl,
+    DATA_DIR: dir,
+    EMULATOR_TIME_SCALE: TIME_SCALE,
+    HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS),
+    LOG_LEVEL: 'warn',
+    PLAYGROUND: 'false',
+  };
+  const stderr: string[] = [];
+  const connector = await new LocalConnector().start();
+  const emulator = spawnSource('src/emulator/standalone.ts', { ...env, EMULATOR_URL: '' }, stderr);
+  let bot: ChildProcess | undefined;
+  let peak = 0;
+  let restarts = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, peakRssMb(bot?.pid))), 250);
+  const startBot = async () => {
+    bot = spawnSource('src/index.ts', env, stderr);
+    await waitForHealth(`http://127.0.0.1:${botPort}/healthz`);
+  };
+  try {
+    await waitForHealth(`${emulatorUrl}/_emulator/health`);
+    await putSettings(emulatorUrl, FAULTS);
+    await startBot();
+    const client = new TeamsClient(`http://127.0.0.1:${botPort}`, connector.url);
+    const deadline = Date.now() + options.deadlineMs;
+    const specs = Array.from({ length: options.runs }, (_, i) => ({
+      index: i,
+      scenario: 'new-existing',
+      inputs: {
+        financeOpsName: `soak-fo-${i}`,
+        dataverseUrl: `${emulatorUrl}/orgs/${orgOf(i)}`,
+        companyCode: codeOf(i),
+        companyName: `Soak ${i}`,
+        bootstrapTables: 'accounts,contacts',
+        initialSyncEntities: '',
+        master: 'dataverse',
+      },
+      requester: user(`Requester ${i}`),
+      approver: user(`Approver ${i}`),
+      conversation: newConversation(),
+    }));
+    let finished = false;
+    const driving = Promise.all(specs.map((spec) => driveSoakRun(client, connector, spec, deadline))).finally(
+      () => (finished = true),
+    );
+    // The killer: SIGKILL at a random moment, start again at once on the same port and store.
+    const killer = (async () => {
+      while (!finished && Date.now() < deadline) {
+        const [min, max] = options.killEveryMs;
+        const wait = min + Math.random() * (max - min);
+        const until = Date.now() + wait;
+        while (!finished && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+        if (finished || restarts >= (options.maxRestarts ?? Infinity)) continue;
+        // Past the floor, each planned kill happens with even odds: the remaining schedule is random.
+        if (restarts >= options.restarts && Math.random() < 0.5) continue;
+        peak = Math.max(peak, peakRssMb(bot?.pid));
+        await kill(bot);
+        restarts += 1;
+        log(`soak: killed the bot (${restarts}) after ${Math.round(wait)} ms`);
+        await startBot();
+      }
+    })();
+    const outcomes = await driving;
+    await killer;
+    // Let the last updates land, then stop the bot cleanly and count.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    peak = Math.max(peak, peakRssMb(bot?.pid));
+    await stop(bot);
+    const report = await account(dir, emulatorUrl, connector, specs, outcomes, options);
+    return {
+      ...report,
+      restarts,
+      peak_rss_mb: peak,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${stderr.join('').slice(-2000)}`);
+  } finally {
+    clearInterval(sampler);
+    await kill(bot);
+    await stop(emulator);
+    await connector.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const orgOf = (i: number) => `soakdv${i}`;
+const codeOf = (i: number) => `S${String(i).padStart(3, '0')}`;
+
+/**
+ * One existing Dataverse org per run: the emulator seeds one per data file, so it is started once per
+ * org on the same file, with the "seeded" mark removed in between.
+ */
+async function seedOrgs(file: string, options: SoakOptions): Promise<void> {
+  for (let i = 0; i < options.runs; i += 1) {
+    const emulator = await startEmulator({
+      port: 0,
+      dataFile: file,
+      timeScale: Number(TIME_SCALE),
+      seed: {
+        existingFinanceOps: i === 0 ? {} : null,
+        existingDataverse: {
+          name: orgOf(i),
+          accounts: options.accountsPerOrg,
+          contacts: options.contactsPerOrg,
+          appUsers: true,
+        },
+      } as never,
+    });
+    await emulator.close();
+    if (i < options.runs - 1) {
+      const db = new Database(file);
+      db.prepare("DELETE FROM emu_meta WHERE key = 'seeded'").run();
+      db.close();
+    }
+  }
+}
+
+async function putSettings(emulatorUrl: string, body: unknown): Promise<void> {
+  const response = await fetch(`${emulatorUrl}/_emulator/settings`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`PUT settings: ${response.status} ${await response.text()}`);
+}
+
+interface EmulatorState {
+  connections: Array<{ id: string; financeOps: string; dataverse: string; maps: Array<{ state: string }> }>;
+  effects: { bySubject: Record<string, number> };
+  faults: Record<string, number>;
+  dataverseStats: {
+    requests: number;
+    injectedErrors: number;
+    hangs: number;
+    throttled: Record<string, number>;
+  };
+}
+
+/** Compares what happened with what every run should have done. */
+async function account(
+  dir: string,
+  emulatorUrl: string,
+  connector: LocalConnector,
+  specs: Array<{ index: number; conversation: { id: string }; requester: { name: string } }>,
+  outcomes: SoakRunOutcome[],
+  options: SoakOptions,
+): Promise<Omit<SoakReport, 'restarts' | 'peak_rss_mb' | 'seconds'>> {
+  const failures: string[] = [];
+  // The bot's own record of each run.
+  const botDb = new Database(path.join(dir, 'bot.sqlite'), { readonly: true });
+  const statusOf = new Map(
+    (botDb.prepare('SELECT id, status FROM runs').all() as Array<{ id: string; status: string }>).map((r) => [
+      r.id,
+      r.status,
+    ]),
+  );
+  botDb.close();
+  const state = (await (await fetch(`${emulatorUrl}/_emulator/state`)).json()) as EmulatorState;
+  // Rows whose company lookup was written, and how often (the Dataverse part counts every write).
+  const emuDb = new Database(path.join(dir, 'emulator.sqlite'), { readonly: true });
+  const stamps = emuDb.prepare('SELECT org, stamps FROM dv_stamps').all() as Array<{
+    org: string;
+    stamps: number;
+  }>;
+  emuDb.close();
+
+  let succeeded = 0;
+  let lost = 0;
+  let noticesMissing = 0;
+  let noticesDuplicated = 0;
+  for (const outcome of outcomes) {
+    const i = outcome.index;
+    const status = outcome.runId ? statusOf.get(outcome.runId) : undefined;
+    if (status === 'succeeded') succeeded += 1;
+    else failures.push(`run ${i}: ${status ?? 'no run'}${outcome.error ? ` (${outcome.error})` : ''}`);
+    const spec = specs[i];
+    const notices = connector
+      .inConversation(spec.conversation.id)
+      .filter(
+        (m) =>
+          String(m.activity.text ?? '').includes(`<at>${spec.requester.name}</at>`) && cardOf(m.activity),
+      );
+    if (notices.length === 0) noticesMissing += 1;
+    if (notices.length > 1) noticesDuplicated += notices.length - 1;
+
+    // Every effect this run should have left, each exactly once.
+    const fo = `soak-fo-${i}`;
+    const org = orgOf(i);
+    const code = codeOf(i);
+    const connection = state.connections.find((c) => c.financeOps === fo && c.dataverse === org);
+    const expected = [
+      `lcs.deploy ${fo}`,
+      `fo.legalEntity.create ${fo}/${code}`,
+      `gw.connection.create ${fo}+${org}`,
+      `dv.company.create ${org}/${code}`,
+      ...PACKAGES.map((p) => `pp.package.install ${org}/${p}`),
+      ...(connection
+        ? [`gw.legalEntity.add ${connection.id}/${code}`, `gw.solution.apply ${connection.id}`]
+        : []),
+    ];
+    const missing = expected.filter((subject) => !state.effects.bySubject[subject]);
+    if (!connection) missing.push(`connection ${fo}+${org}`);
+    const mapsNotRunning = connection ? connection.maps.filter((m) => m.state !== 'Running').length : 21;
+    const rowsStamped = stamps.filter((s) => s.org === org).length;
+    const rowsUnstamped = options.accountsPerOrg + options.contactsPerOrg - rowsStamped;
+    const runLost = missing.length + mapsNotRunning + Math.max(0, rowsUnstamped);
+    if (runLost > 0) {
+      failures.push(
+        `run ${i} lost: ${[...missing, mapsNotRunning ? `${mapsNotRunning} maps not running` : '', rowsUnstamped ? `${rowsUnstamped} rows unstamped` : ''].filter(Boolean).join(', ')}`,
+      );
+    }
+    lost += runLost;
+  }
+  // Anything applied more than once: live-sync batches repeat by design; nothing else may.
+  const twice = Object.entries(state.effects.bySubject).filter(
+    ([subject, count]) => count > 1 && !subject.startsWith('sync.'),
+  );
+  const rowsStampedTwice = stamps.filter((s) => s.stamps > 1).length;
+  for (const [subject, count] of twice) failures.push(`${subject} applied ${count} times`);
+  if (rowsStampedTwice) failures.push(`${rowsStampedTwice} rows stamped more than once`);
+  return {
+    runs: outcomes.length,
+    succeeded,
+    effects_duplicated: twice.length + rowsStampedTwice,
+    effects_lost: lost,
+    notices_missing: noticesMissing,
+    notices_duplicated: noticesDuplicated,
+    faults_injected: {
+      http_5xx: state.faults.transient ?? 0,
+      http_429: state.faults.throttled ?? 0,
+      http_timeouts: state.faults.hung ?? 0,
+      dataverse_requests: state.dataverseStats.requests,
+      dataverse_503: state.dataverseStats.injectedErrors,
+      dataverse_hangs: state.dataverseStats.hangs,
+      dataverse_429: Object.values(state.dataverseStats.throttled ?? {}).reduce((a, b) => a + b, 0),
+    },
+    failures,
+  };
+}
