@@ -9,7 +9,7 @@ import { driveScenario } from '../test/support/scenarioDriver';
 import type { Harness } from '../test/support/botHarness';
 
 /**
- * `npm run bench:bot -- [--conversations 50] [--json]`: starts the emulator and the bot in processes of
+ * `npm run bench:bot -- [--conversations 50] [--think-ms 1000] [--json]`: starts the emulator and the bot in processes of
  * their own (the bot with its SQLite store, as `npm start` runs it, pointed at the emulator by
  * EMULATOR_URL), then N admins at once each drive a setup through the
  * cards in their own channel thread to the completion notice. Prints the latency of every card
@@ -59,6 +59,9 @@ function peakRssMb(pid: number): number {
 
 async function main(): Promise<void> {
   const conversations = arg('conversations', 50);
+  // A person reads a card before clicking: each action waits thinkMs x (0.5 to 1.5). 0 = a burst.
+  const thinkMs = arg('think-ms', 1000);
+  const pause = () => new Promise<void>((resolve) => setTimeout(resolve, thinkMs * (0.5 + Math.random())));
   const json = process.argv.includes('--json');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bot-'));
   const [port, emulatorPort] = [await freePort(), await freePort()];
@@ -104,9 +107,8 @@ async function main(): Promise<void> {
     const byVerb = new Map<string, number[]>();
     const timedClient = Object.assign(Object.create(client), {
       invoke: async (...args: Parameters<TeamsClient['invoke']>) => {
-        const started = performance.now();
         const result = await client.invoke(...args);
-        const ms = performance.now() - started;
+        const ms = result.clientMs;
         latencies.push(ms);
         if (result.serverMs !== undefined) serverLatencies.push(result.serverMs);
         byVerb.set(args[2], [...(byVerb.get(args[2]) ?? []), ms]);
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
           inputs: { financeOpsName: `bench-fo-${i}`, dataverseName: `bench-dv-${i}` },
           requester: user(`Admin ${i}`),
           conversation: newConversation(),
+          pause: thinkMs > 0 ? pause : undefined,
           timeoutMs: 600_000,
         }),
       ),
@@ -158,6 +161,7 @@ async function main(): Promise<void> {
     peak = Math.max(peak, peakRssMb(bot.pid!));
     const report = {
       conversations,
+      think_ms: thinkMs,
       completed,
       invokes: latencies.length,
       invoke_p50_ms: Math.round(percentile(latencies, 50) * 10) / 10,

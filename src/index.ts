@@ -118,7 +118,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       policy: { admins: config.ADMINS, approvers: config.APPROVERS, fourEyes: config.FOUR_EYES },
       logger,
       modeDescription: emulatorUrl ? `the Dynamics 365 emulator (${emulatorUrl})` : 'live Dynamics 365',
-      previewWaitMs: 150,
+      previewWaitMs: 40,
     },
     adapter,
     botId,

@@ -8,6 +8,8 @@ import { newConversation, responseCard, textOf, type Conversation, type TeamsUse
  * arrives. Every click carries the card's own action data.
  */
 export interface DriveOptions {
+  /** Called before each action: a person's think time between reading a card and clicking. */
+  pause?: () => Promise<void>;
   scenario: string;
   inputs: Record<string, string>;
   requester: TeamsUser;
@@ -31,17 +33,20 @@ export async function reachConfirmation(
 ): Promise<{ conversation: Conversation; cardId: string; confirm: Record<string, unknown> }> {
   const conversation = options.conversation ?? newConversation();
   const { requester } = options;
+  await options.pause?.();
   await h.client.say(requester, conversation, 'setup');
   const scenario = await h.connector.waitFor(
     () => findCard(h.connector.inConversation(conversation.id), conversation.id, 'Which setup is yours?'),
     10_000,
     'the scenario card',
   );
+  await options.pause?.();
   const details = responseCard(
     await h.client.click(requester, conversation, scenario.card, scenario.id, 'setup.scenario', {
       match: (d) => d.scenario === options.scenario,
     }),
   );
+  await options.pause?.();
   const reviewed = await h.client.click(requester, conversation, details, scenario.id, 'setup.review', {
     inputs: options.inputs,
   });
@@ -65,6 +70,7 @@ export async function driveScenario(h: Harness, options: DriveOptions): Promise<
   const { conversation, cardId, confirm } = await reachConfirmation(h, options);
   if (!textOf(confirm).includes('setup.start'))
     throw new Error(`No confirmation card with Start: ${textOf(confirm).slice(0, 3000)}`);
+  await options.pause?.();
   const started = responseCard(
     await h.client.click(options.requester, conversation, confirm, cardId, 'setup.start'),
   );
