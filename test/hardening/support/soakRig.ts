@@ -27,6 +27,8 @@ export interface SoakOptions {
   deadlineMs: number;
   accountsPerOrg: number;
   contactsPerOrg: number;
+  /** The fault mix (default FAULTS). */
+  faults?: typeof FAULTS;
   log?: (line: string) => void;
 }
 
@@ -38,6 +40,8 @@ export interface SoakReport {
   notices_missing: number;
   notices_duplicated: number;
   restarts: number;
+  /** From SIGKILL to the restarted bot answering /healthz, mean ms. */
+  restart_ms_avg: number;
   peak_rss_mb: number;
   faults_injected: Record<string, number>;
   seconds: number;
@@ -46,16 +50,19 @@ export interface SoakReport {
 
 /** The fault mix: at least 20% of the requests of every API get a 429, a 5xx or a timeout. */
 export const FAULTS = {
+  // Drawn one after the other: 1 - 0.95 * 0.93 * 0.89 = 21% of requests get a timeout, a 429 or a 5xx.
   http: {
     latencyMs: 20,
-    errorRate: 0.1,
-    throttleRate: 0.06,
+    timeoutRate: 0.05,
+    throttleRate: 0.07,
     retryAfterSeconds: 1,
-    timeoutRate: 0.04,
+    errorRate: 0.11,
     hangMs: 2500,
   },
-  // Dataverse durations are scaled by the time scale (0.002): hangMs 1,250,000 is 2.5 s real.
-  dataverse: { errorRate: 0.14, hangRate: 0.06, hangMs: 1_250_000, addedLatencyMs: 20, throttleBurst: 3 },
+  // 1 - 0.85 * 0.93 = 21%: a 503 before anything runs, or a hang after the write committed (the
+  // answer is lost: the client times out and must not apply it twice). Dataverse durations are
+  // scaled by the time scale (0.002): hangMs 1,250,000 is 2.5 s real.
+  dataverse: { errorRate: 0.15, hangRate: 0.07, hangMs: 1_250_000, addedLatencyMs: 20, throttleBurst: 3 },
 };
 const HTTP_TIMEOUT_MS = 2000;
 const TIME_SCALE = '0.002';
@@ -92,6 +99,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let bot: ChildProcess | undefined;
   let peak = 0;
   let restarts = 0;
+  const restartMs: number[] = [];
   const sampler = setInterval(() => (peak = Math.max(peak, peakRssMb(bot?.pid))), 250);
   const startBot = async () => {
     bot = spawnSource('src/index.ts', env, stderr);
@@ -99,7 +107,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   };
   try {
     await waitForHealth(`${emulatorUrl}/_emulator/health`);
-    await putSettings(emulatorUrl, FAULTS);
+    await putSettings(emulatorUrl, options.faults ?? FAULTS);
     await startBot();
     const client = new TeamsClient(`http://127.0.0.1:${botPort}`, connector.url);
     const deadline = Date.now() + options.deadlineMs;
@@ -134,10 +142,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         // Past the floor, each planned kill happens with even odds: the remaining schedule is random.
         if (restarts >= options.restarts && Math.random() < 0.5) continue;
         peak = Math.max(peak, peakRssMb(bot?.pid));
+        const killedAt = Date.now();
         await kill(bot);
         restarts += 1;
-        log(`soak: killed the bot (${restarts}) after ${Math.round(wait)} ms`);
         await startBot();
+        restartMs.push(Date.now() - killedAt);
+        log(
+          `soak: killed the bot (${restarts}) after ${Math.round(wait)} ms up; back in ${Date.now() - killedAt} ms`,
+        );
       }
     })();
     const outcomes = await driving;
@@ -150,6 +162,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     return {
       ...report,
       restarts,
+      restart_ms_avg: restartMs.length
+        ? Math.round(restartMs.reduce((a, b) => a + b, 0) / restartMs.length)
+        : 0,
       peak_rss_mb: peak,
       seconds: Math.round((Date.now() - started) / 1000),
     };
@@ -225,7 +240,7 @@ async function account(
   specs: Array<{ index: number; conversation: { id: string }; requester: { name: string } }>,
   outcomes: SoakRunOutcome[],
   options: SoakOptions,
-): Promise<Omit<SoakReport, 'restarts' | 'peak_rss_mb' | 'seconds'>> {
+): Promise<Omit<SoakReport, 'restarts' | 'restart_ms_avg' | 'peak_rss_mb' | 'seconds'>> {
   const failures: string[] = [];
   // The bot's own record of each run.
   const botDb = new Database(path.join(dir, 'bot.sqlite'), { readonly: true });
