@@ -1,6 +1,6 @@
 import { startHarness, findCard, type Harness } from '../support/botHarness';
 import { cardOf } from '../support/localConnector';
-import { reachConfirmation } from '../support/scenarioDriver';
+import { openScenarioCard, reachConfirmation } from '../support/scenarioDriver';
 import { BOT, newConversation, responseCard, textOf, user } from '../support/teamsClient';
 
 /**
@@ -62,12 +62,7 @@ describe('commands and wizard paths', () => {
 
   it('"help me choose" asks three questions and recommends new-existing', async () => {
     const conversation = newConversation();
-    await h.client.say(admin, conversation, 'setup');
-    const scenario = await h.connector.waitFor(
-      (m) => findCard(m, conversation.id, 'Which setup is yours?'),
-      10_000,
-      'scenario card',
-    );
+    const scenario = await openScenarioCard(h, admin, conversation);
     const chooser = responseCard(
       await h.client.click(admin, conversation, scenario.card, scenario.id, 'setup.chooser'),
     );
@@ -89,12 +84,7 @@ describe('commands and wizard paths', () => {
 
   it('re-renders the details card with the admin values kept and messages at the fields', async () => {
     const conversation = newConversation();
-    await h.client.say(admin, conversation, 'setup');
-    const scenario = await h.connector.waitFor(
-      (m) => findCard(m, conversation.id, 'Which setup is yours?'),
-      10_000,
-      'scenario card',
-    );
+    const scenario = await openScenarioCard(h, admin, conversation);
     const details = responseCard(
       await h.client.click(admin, conversation, scenario.card, scenario.id, 'setup.scenario', {
         match: (d) => d.scenario === 'new-existing',

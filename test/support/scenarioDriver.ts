@@ -27,6 +27,20 @@ export interface DriveResult {
   approvals: number;
 }
 
+/** Says "setup" in the conversation and returns the scenario card the bot answers with. */
+export async function openScenarioCard(
+  h: Harness,
+  requester: TeamsUser,
+  conversation: Conversation,
+): Promise<{ id: string; card: Record<string, unknown> }> {
+  await h.client.say(requester, conversation, 'setup');
+  return h.connector.waitFor(
+    () => findCard(h.connector.inConversation(conversation.id), conversation.id, 'Which setup is yours?'),
+    10_000,
+    'the scenario card',
+  );
+}
+
 export async function reachConfirmation(
   h: Harness,
   options: DriveOptions,
@@ -34,12 +48,7 @@ export async function reachConfirmation(
   const conversation = options.conversation ?? newConversation();
   const { requester } = options;
   await options.pause?.();
-  await h.client.say(requester, conversation, 'setup');
-  const scenario = await h.connector.waitFor(
-    () => findCard(h.connector.inConversation(conversation.id), conversation.id, 'Which setup is yours?'),
-    10_000,
-    'the scenario card',
-  );
+  const scenario = await openScenarioCard(h, requester, conversation);
   await options.pause?.();
   const details = responseCard(
     await h.client.click(requester, conversation, scenario.card, scenario.id, 'setup.scenario', {
