@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, configSchema, loadConfig } from '../src/config';
 
 describe('configuration', () => {
   it('has working defaults: port 3978 on loopback, emulator mode', () => {
@@ -51,5 +51,16 @@ describe('configuration', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Invalid environment variable PORT: /);
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe('.env.sample', () => {
+  it('documents every variable of the config schema, and nothing else', () => {
+    const sample = require('node:fs').readFileSync(
+      path.join(__dirname, '..', '.env.sample'),
+      'utf8',
+    ) as string;
+    const documented = [...sample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(configSchema.shape).sort());
   });
 });
