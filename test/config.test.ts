@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, configSchema, loadConfig } from '../src/config';
 
@@ -56,10 +57,7 @@ describe('configuration', () => {
 
 describe('.env.sample', () => {
   it('documents every variable of the config schema, and nothing else', () => {
-    const sample = require('node:fs').readFileSync(
-      path.join(__dirname, '..', '.env.sample'),
-      'utf8',
-    ) as string;
+    const sample = fs.readFileSync(path.join(__dirname, '..', '.env.sample'), 'utf8');
     const documented = [...sample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual(Object.keys(configSchema.shape).sort());
   });
