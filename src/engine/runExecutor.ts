@@ -40,6 +40,8 @@ const PROGRESS_PERSIST_MS = 500;
 
 export class RunExecutor {
   private readonly drivers = new Map<string, Driver>();
+  /** Highest progress each running step reported (runId:stepId), so a retry can tell it moved on. */
+  private readonly progressMarks = new Map<string, number>();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -266,6 +268,8 @@ export class RunExecutor {
         }
       },
       progress: (done, total, unit) => {
+        const mark = `${run.id}:${step.id}`;
+        this.progressMarks.set(mark, Math.max(done, this.progressMarks.get(mark) ?? 0));
         const now = this.o.clock.now().getTime();
         if (done < total && now - lastProgress < PROGRESS_PERSIST_MS && lastProgress !== 0) return;
         lastProgress = now || 1;
@@ -369,9 +373,12 @@ export class RunExecutor {
     const module = STEP_MODULES[step.kind];
     const current = started.steps.find((s) => s.id === step.id) as StepState;
     const ctx = this.context(started, current, signal);
+    const mark = `${run.id}:${step.id}`;
     for (let attempt = 1; ; attempt++) {
+      const progressBefore = this.progressMarks.get(mark) ?? 0;
       try {
         const output = await module.execute(ctx);
+        this.progressMarks.delete(mark);
         this.stepCommit(run.id, step.id, 'step.succeeded', (s, at) => {
           if (s.status !== 'running') return false;
           moveStep(s, 'succeeded');
@@ -385,11 +392,16 @@ export class RunExecutor {
       } catch (error) {
         if (signal.aborted || isAbortError(error)) return; // cancel or close: the next turn decides
         const failure = classifyError(error);
+        // A step of many requests (21 map starts, thousands of rows) that got further before a
+        // transient fault has not failed again: its retry budget counts attempts without progress.
+        // Progress is bounded by the step's work, so this cannot loop for ever.
+        if (failure.transient && (this.progressMarks.get(mark) ?? 0) > progressBefore) attempt = 1;
         this.o.logger?.warn(
           { runId: run.id, stepId: step.id, code: failure.code, attempt },
           'step attempt failed',
         );
         if (!failure.transient || attempt >= this.o.retry.maxAttempts) {
+          this.progressMarks.delete(mark);
           this.stepCommit(
             run.id,
             step.id,

@@ -244,10 +244,27 @@ async function account(
   const failures: string[] = [];
   // The bot's own record of each run.
   const botDb = new Database(path.join(dir, 'bot.sqlite'), { readonly: true });
-  const statusOf = new Map(
-    (botDb.prepare('SELECT id, status FROM runs').all() as Array<{ id: string; status: string }>).map((r) => [
+  const rows = botDb.prepare('SELECT id, status, body FROM runs').all() as Array<{
+    id: string;
+    status: string;
+    body: string;
+  }>;
+  const statusOf = new Map(rows.map((r) => [r.id, r.status]));
+  // Why a run did not succeed: its steps that did not (with their error).
+  const whyOf = new Map(
+    rows.map((r) => [
       r.id,
-      r.status,
+      (
+        JSON.parse(r.body) as {
+          steps: Array<{ id: string; status: string; attempts: number; error?: unknown }>;
+        }
+      ).steps
+        .filter((step) => step.status !== 'succeeded' && step.status !== 'pending')
+        .map(
+          (step) =>
+            `${step.id} ${step.status} after ${step.attempts} attempts: ${JSON.stringify(step.error ?? null)}`,
+        )
+        .join('; '),
     ]),
   );
   botDb.close();
@@ -268,7 +285,12 @@ async function account(
     const i = outcome.index;
     const status = outcome.runId ? statusOf.get(outcome.runId) : undefined;
     if (status === 'succeeded') succeeded += 1;
-    else failures.push(`run ${i}: ${status ?? 'no run'}${outcome.error ? ` (${outcome.error})` : ''}`);
+    else {
+      const why = outcome.runId ? whyOf.get(outcome.runId) : '';
+      failures.push(
+        `run ${i}: ${status ?? 'no run'}${outcome.error ? ` (${outcome.error})` : ''} ${why ?? ''}`,
+      );
+    }
     const spec = specs[i];
     const notices = connector
       .inConversation(spec.conversation.id)
