@@ -21,7 +21,8 @@ export interface RunFilter {
 
 export interface RunStore {
   /**
-   * Inserts a new run, atomically taking the lock of its environment pair. A repeated `requestKey`
+   * Inserts a new run, atomically taking the locks of its two environments (`lockKey` is
+   * `fo=...|dv=...`; an active run holding either one is the holder). A repeated `requestKey`
    * returns the run it created (`created: false`); a lock held by another active run is refused with
    * the holder.
    */

@@ -64,9 +64,13 @@ export class SqliteRunStore implements RunStore {
       const existing = this.db.prepare('SELECT body, rev FROM runs WHERE request_key = ?').get(requestKey) as
         RunRow | undefined;
       if (existing) return { ok: true, run: parse(existing), created: false };
-      const holder = this.db
-        .prepare('SELECT body, rev FROM runs WHERE lock_key = ? AND lock_held = 1')
-        .get(run.lockKey) as RunRow | undefined;
+      // A Dataverse environment links to one F&O environment and the other way round: a run holds
+      // both of its environments, so another run on either of them waits.
+      const parts = run.lockKey.split('|');
+      const active = this.db
+        .prepare('SELECT body, rev, lock_key FROM runs WHERE lock_held = 1')
+        .all() as Array<RunRow & { lock_key: string }>;
+      const holder = active.find((row) => row.lock_key.split('|').some((part) => parts.includes(part)));
       if (holder) return { ok: false, reason: 'locked', holder: parse(holder) };
       this.db
         .prepare(

@@ -46,6 +46,27 @@ describe('SqliteRunStore', () => {
     expect(store.get('r2')).toBeNull();
   });
 
+  it('locks each environment of the pair: the same Dataverse with another F&O waits, other pairs do not', () => {
+    const store = new SqliteRunStore(
+      openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'locks-')), 'runs.sqlite')),
+    );
+    expect(store.create(run('p1', 'fo=url:https://a-fo|dv=url:https://x.crm'), 'k-p1', [])).toMatchObject({
+      ok: true,
+    });
+    expect(store.create(run('p2', 'fo=url:https://b-fo|dv=url:https://x.crm'), 'k-p2', [])).toMatchObject({
+      ok: false,
+      reason: 'locked',
+      holder: { id: 'p1' },
+    });
+    expect(store.create(run('p3', 'fo=url:https://a-fo|dv=name:new-dv'), 'k-p3', [])).toMatchObject({
+      ok: false,
+      holder: { id: 'p1' },
+    });
+    expect(store.create(run('p4', 'fo=url:https://c-fo|dv=url:https://y.crm'), 'k-p4', [])).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('updates in one transaction with a rev bump and audit, and releases the lock when the run ends', () => {
     const result = store.update('r1', (current) => ({
       run: { ...current, status: 'cancelled' },
