@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import { MAP_STATE_BY_CODE } from './mapStates';
 import { z } from 'zod';
 import type { DualWriteConnection, DualWritePort, EntityMapStatus, MapState } from '../../engine/ports';
 import type { Logger } from '../../log';
@@ -24,14 +25,6 @@ export interface DualWriteClientOptions {
 
 export const GATEWAY_PATH = '/api/DualWriteManagement/1.0';
 export const MAP_ACTIONS = { start: 1, stop: 4, pause: 5, resume: 6, initialSync: 8 } as const;
-/** Internal state codes of the gateway [internal]. */
-const STATE_BY_CODE: Record<number, MapState> = {
-  1: 'Stopped',
-  2: 'InitialSync',
-  4: 'Running',
-  5: 'Paused',
-  6: 'NotRunning',
-};
 const STATE_NAMES: readonly MapState[] = ['NotRunning', 'InitialSync', 'Running', 'Paused', 'Stopped'];
 
 const connectionSchema = z
@@ -167,6 +160,7 @@ function toMapStatus(row: z.infer<typeof mapSchema>): EntityMapStatus {
   const byName = STATE_NAMES.find(
     (name) => name.toLowerCase() === (row.State ?? '').replace(/\s/g, '').toLowerCase(),
   );
-  const state = byName ?? (row.StateCode != null ? STATE_BY_CODE[row.StateCode] : undefined) ?? 'NotRunning';
+  const state =
+    byName ?? (row.StateCode != null ? MAP_STATE_BY_CODE[row.StateCode] : undefined) ?? 'NotRunning';
   return { name: row.Name, state, lastError: row.LastError ?? undefined };
 }

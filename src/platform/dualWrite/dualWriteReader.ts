@@ -1,10 +1,11 @@
 import type { TokenCredential } from '@azure/identity';
 import type { AxiosInstance } from 'axios';
+import { MAP_STATE_BY_CODE } from './mapStates';
+import { createFinanceOpsHttp } from '../financeOps/financeOpsHttp';
 import { z } from 'zod';
 import type { DualWriteConnection, DualWritePort, EntityMapStatus, MapState } from '../../engine/ports';
 import type { Logger } from '../../log';
-import { defaultScope } from '../http/credentials';
-import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
+import type { RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
 
 /**
@@ -63,14 +64,6 @@ const page = <T extends z.ZodTypeAny>(row: T) =>
 
 type ConfigurationRow = z.infer<typeof configurationRow>;
 
-/** Map states as F&O shows them ("Not running") or as the internal codes [internal]. */
-const STATE_BY_CODE: Record<number, MapState> = {
-  1: 'Stopped',
-  2: 'InitialSync',
-  4: 'Running',
-  5: 'Paused',
-  6: 'NotRunning',
-};
 const STATE_BY_LABEL: Record<string, MapState> = {
   notrunning: 'NotRunning',
   initialsync: 'InitialSync',
@@ -89,15 +82,7 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
     const base = trimUrl(financeOpsUrl);
     let client = clients.get(base.toLowerCase());
     if (!client) {
-      client = createHttpClient({
-        baseURL: `${base}/data`,
-        scope: defaultScope(base),
-        credential: options.credential,
-        logger: options.logger,
-        retry: options.retry,
-        timeoutMs: options.timeoutMs,
-        headers: { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
-      });
+      client = createFinanceOpsHttp(base, options);
       clients.set(base.toLowerCase(), client);
     }
     return client;
@@ -202,11 +187,11 @@ function toMapStatus(row: ConfigurationRow): EntityMapStatus {
 }
 
 function stateOf(row: ConfigurationRow): MapState {
-  if (typeof row.Status === 'number') return STATE_BY_CODE[row.Status] ?? 'NotRunning';
+  if (typeof row.Status === 'number') return MAP_STATE_BY_CODE[row.Status] ?? 'NotRunning';
   if (typeof row.Status === 'string' && row.Status.trim()) {
     const label = row.Status.replace(/[\s_-]/g, '').toLowerCase();
     const code = Number(label);
-    const state = Number.isInteger(code) ? STATE_BY_CODE[code] : STATE_BY_LABEL[label];
+    const state = Number.isInteger(code) ? MAP_STATE_BY_CODE[code] : STATE_BY_LABEL[label];
     if (state) return state;
   }
   const active = row.IsActive === true || String(row.IsActive).toLowerCase() === 'yes';

@@ -1,9 +1,9 @@
 import type { TokenCredential } from '@azure/identity';
+import { createFinanceOpsHttp } from './financeOpsHttp';
 import { z } from 'zod';
 import type { FinanceOpsPort, LegalEntity } from '../../engine/ports';
 import type { Logger } from '../../log';
-import { defaultScope } from '../http/credentials';
-import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
+import type { RetryOptions } from '../http/httpPolicy';
 import { toPlatformError, trimUrl } from '../platformError';
 
 /**
@@ -32,15 +32,7 @@ function literal(value: string): string {
 
 export function createFinanceOpsClient(options: FinanceOpsClientOptions): FinanceOpsPort {
   const base = trimUrl(options.url);
-  const http = createHttpClient({
-    baseURL: `${base}/data`,
-    scope: defaultScope(base),
-    credential: options.credential,
-    logger: options.logger,
-    retry: options.retry,
-    timeoutMs: options.timeoutMs,
-    headers: { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
-  });
+  const http = createFinanceOpsHttp(base, options);
 
   return {
     async listLegalEntities() {
