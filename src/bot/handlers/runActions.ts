@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { CommandResult } from '../../engine/engineApi';
-import type { Run } from '../../engine/model';
+import type { Actor, Run } from '../../engine/model';
 import { actorOf, canDecide, canStart } from '../access';
 import type { ActionData } from '../cardActions';
 import type { BotServices } from '../botServices';
@@ -49,6 +49,29 @@ export function refresh(services: BotServices, data: ActionData<'run.refresh'>):
   return run ? currentCard(run, 'run', undefined, '') : unknownRun(data.runId);
 }
 
+/**
+ * An admin's command on a run (cancel, retry, skip, "Done, verify"): an unknown run, a refusal
+ * (audited) or the engine's answer, as the card that was clicked.
+ */
+async function adminCommand(
+  services: BotServices,
+  context: TurnContext,
+  verb: string,
+  target: { runId: string; stepId?: string; cardOf: CardOf },
+  command: (runId: string, actor: Actor) => Promise<CommandResult>,
+): Promise<AdaptiveCard> {
+  const run = services.engine.get(target.runId);
+  if (!run) return unknownRun(target.runId);
+  const actor = actorOf(context);
+  const refusal = canStart(services.policy, actor);
+  if (!refusal.allowed) {
+    const onStep = target.cardOf === 'manual' && target.stepId ? { stepId: target.stepId } : {};
+    recordRefusal(services, context, actor, verb, refusal.reason, { runId: run.id, ...onStep });
+    return currentCard(run, target.cardOf, target.stepId, refusal.reason);
+  }
+  return answer(services, await command(run.id, actor), target.cardOf, target.stepId);
+}
+
 /** Cancel, retry and skip: admins only. */
 export async function control(
   services: BotServices,
@@ -56,26 +79,18 @@ export async function control(
   verb: 'run.cancel' | 'run.retry' | 'run.skip',
   data: ActionData<'run.cancel'> | ActionData<'run.skip'>,
 ): Promise<AdaptiveCard> {
-  const run = services.engine.get(data.runId);
-  if (!run) return unknownRun(data.runId);
-  const actor = actorOf(context);
-  const refusal = canStart(services.policy, actor);
-  if (!refusal.allowed) {
-    recordRefusal(services, context, actor, verb, refusal.reason, { runId: run.id });
-    return currentCard(run, 'run', undefined, refusal.reason);
-  }
-  const result =
+  return adminCommand(services, context, verb, { runId: data.runId, cardOf: 'run' }, (runId, actor) =>
     verb === 'run.cancel'
-      ? await services.engine.cancel(run.id, actor, data.rev)
+      ? services.engine.cancel(runId, actor, data.rev)
       : verb === 'run.retry'
-        ? await services.engine.retry(run.id, actor, data.rev)
-        : await services.engine.skip(
-            run.id,
+        ? services.engine.retry(runId, actor, data.rev)
+        : services.engine.skip(
+            runId,
             (data as ActionData<'run.skip'>).stepId,
             actor,
             (data as ActionData<'run.skip'>).rev,
-          );
-  return answer(services, result, 'run');
+          ),
+  );
 }
 
 /** Approve or reject: configured approvers only, never the requester when four eyes are on. */
@@ -119,21 +134,11 @@ export async function verify(
   context: TurnContext,
   data: ActionData<'run.verify'>,
 ): Promise<AdaptiveCard> {
-  const run = services.engine.get(data.runId);
-  if (!run) return unknownRun(data.runId);
-  const actor = actorOf(context);
-  const refusal = canStart(services.policy, actor);
-  if (!refusal.allowed) {
-    recordRefusal(services, context, actor, 'run.verify', refusal.reason, {
-      runId: run.id,
-      stepId: data.stepId,
-    });
-    return currentCard(run, 'manual', data.stepId, refusal.reason);
-  }
-  return answer(
+  return adminCommand(
     services,
-    await services.engine.confirmManual(run.id, data.stepId, actor, data.rev),
-    'manual',
-    data.stepId,
+    context,
+    'run.verify',
+    { runId: data.runId, stepId: data.stepId, cardOf: 'manual' },
+    (runId, actor) => services.engine.confirmManual(runId, data.stepId, actor, data.rev),
   );
 }
