@@ -1,4 +1,5 @@
 import type { Run, StepState } from '../../engine/model';
+import { stepCardBase } from './stepCardBase';
 import { formatNumber, formatTime, shortId } from './marks';
 
 /** The approval card: what will change, who asked, until when; decided, it shows who and when. */
@@ -11,11 +12,7 @@ export function approvalCardData(run: Run, step: StepState, notice = ''): Record
   const decision = approval?.decision;
   const expired = !decision && step.status !== 'awaiting_approval';
   return {
-    notice,
-    runId: run.id,
-    stepId: step.id,
-    rev: run.rev,
-    stepTitle: step.title,
+    ...stepCardBase(run, step, notice),
     whatChanges: companyCode
       ? `${formatNumber(totalRows)} existing Dataverse rows without a company will be stamped with company ${companyCode}.`
       : step.title,

@@ -1,4 +1,5 @@
 import type { Run, StepState } from '../../engine/model';
+import { stepCardBase } from './stepCardBase';
 
 /** The manual-step card: instructions, a deep link, "Done, verify" and the verification result. */
 export function manualCardData(run: Run, step: StepState, notice = ''): Record<string, unknown> {
@@ -6,11 +7,7 @@ export function manualCardData(run: Run, step: StepState, notice = ''): Record<s
   // Between "Done, verify" and the engine's answer the last result is out of date: say it is checking.
   const checking = step.status === 'awaiting_manual' && step.confirmation !== undefined;
   return {
-    notice,
-    runId: run.id,
-    stepId: step.id,
-    rev: run.rev,
-    stepTitle: step.title,
+    ...stepCardBase(run, step, notice),
     where: step.where,
     instructions: step.instructions ?? step.title,
     link: step.link ?? '',
