@@ -71,7 +71,6 @@ export async function handleMessage(services: BotServices, context: TurnContext)
         return reply(
           messageCard(`Could not ${command.name} run ${shortId(run.id)}`, result.message, 'Attention'),
         );
-      services.notifier.runChanged(result.run);
       return reply(
         renderCard(
           'run',

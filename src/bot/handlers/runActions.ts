@@ -36,7 +36,6 @@ const REFUSAL_TEXT: Record<string, string> = {
 
 function answer(services: BotServices, result: CommandResult, cardOf: CardOf, stepId?: string): AdaptiveCard {
   if (result.ok) {
-    services.notifier.runChanged(result.run);
     const notice = result.changed ? '' : 'Nothing to do: that was already done.';
     return currentCard(result.run, cardOf, stepId, notice);
   }

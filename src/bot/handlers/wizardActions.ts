@@ -150,6 +150,7 @@ export async function start(
   if (replyToId && !services.conversations.conversationOf(result.run.id)) {
     services.conversations.bindMessage(result.run.id, 'run', '', conversationId, replyToId);
   }
+  // The engine's run.updated came before this binding existed: update everyone's copy once now.
   services.notifier.runChanged(result.run);
   return renderCard('run', runCardData(result.run));
 }
