@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { EMULATOR_TOKEN_PREFIX } from '../../platform/http/credentials';
+import { EMULATOR_TOKEN_PREFIX } from '../shell/acceptedTokens';
 import { executeBatch } from './batchExecutor';
 import { operationCount, parseBatchRequest, type BatchPart } from './batchRequest';
 import type { DataverseSettings } from './dataverseSettings';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ConflictError } from '../lcs/lifecycleService';
@@ -5,17 +6,19 @@ import { sendJsonError } from '../shell/httpShell';
 import {
   DATAVERSE_SOLUTION_VERSION,
   PACKAGE_CATALOG,
+  type PackageDefinition,
   type PackageOperationRow,
   type PowerPlatformEnvironmentRow,
   type PowerPlatformService,
 } from './powerPlatformService';
 
-/**
- * Power Platform APIs in their real shapes: the BAP admin environments API (mounted at `/bap`, like
- * `https://api.bap.microsoft.com`) and application packages (mounted at `/powerplatform`, like
- * `https://api.powerplatform.com`).
- */
+// Power Platform APIs in their real shapes (docs/dynamics-apis.md, "Power Platform"): the BAP admin
+// environments API (mounted at `/bap`, like `https://api.bap.microsoft.com`; create answers 202 and a
+// `Location` of a lifecycle operation, as terraform-provider-power-platform follows it) and application
+// packages (mounted at `/powerplatform`, like `https://api.powerplatform.com`; shapes from
+// programmability-tutorial-install-application-environment.md).
 const ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
+const LIFECYCLE_OPERATIONS = '/providers/Microsoft.BusinessAppPlatform/lifecycleOperations';
 
 const createSchema = z.object({
   location: z.string().default('unitedstates'),
@@ -74,14 +77,28 @@ export function bapRouter(service: PowerPlatformService): Router {
     const templates = parsed.data.properties.linkedEnvironmentMetadata?.templates ?? [];
     try {
       const row = service.createEnvironment(parsed.data.properties.displayName, templates.length > 0);
-      const location = `${req.protocol}://${req.get('host')}${req.baseUrl}${ENVIRONMENTS}/${row.id}?api-version=${req.query['api-version']}`;
-      res.status(202).set('Location', location).json(toBapEnvironment(row, service));
+      const location = `${req.protocol}://${req.get('host')}${req.baseUrl}${LIFECYCLE_OPERATIONS}/${row.id}?api-version=${req.query['api-version']}`;
+      res.status(202).set('Location', location).json(toLifecycleOperation(row));
     } catch (error) {
       if (error instanceof ConflictError)
         return sendJsonError(res, 409, 'EnvironmentNameAlreadyExists', error.message);
       throw error;
     }
   };
+  // The lifecycle operation of a create; its id is the new environment's (one create per environment).
+  router.get(`${LIFECYCLE_OPERATIONS}/:id`, (req, res) => {
+    if (!requireApiVersion(req, res)) return;
+    const row = service.findById(req.params.id);
+    if (!row)
+      return sendJsonError(
+        res,
+        404,
+        'LifecycleOperationNotFound',
+        `Operation '${req.params.id}' was not found.`,
+      );
+    res.json(toLifecycleOperation(row));
+  });
+
   router.post('/providers/Microsoft.BusinessAppPlatform/environments', express.json(), create);
   router.post(ENVIRONMENTS, express.json(), create);
 
@@ -112,16 +129,29 @@ export function applicationPackagesRouter(service: PowerPlatformService): Router
     if (!env) return;
     res.json({
       value: PACKAGE_CATALOG.map((pkg) => ({
-        id: pkg.uniqueName,
+        id: packageId(pkg.uniqueName),
         uniqueName: pkg.uniqueName,
         version: pkg.version,
+        localizedDescription: pkg.localizedName,
         localizedName: pkg.localizedName,
-        applicationName: pkg.localizedName,
+        applicationId: packageId(`app:${pkg.uniqueName}`),
+        applicationName: pkg.uniqueName,
+        applicationDescription: '',
+        singlePageApplicationUrl: '',
         publisherName: 'Microsoft Dynamics 365',
-        platformMinVersion: DATAVERSE_SOLUTION_VERSION,
+        publisherId: '255953fd-9ab8-4146-bfa1-859aae326ae9',
+        learnMoreUrl: 'https://go.microsoft.com/fwlink/?linkid=2098901',
+        crmMinversion: '9.0',
+        crmMaxVersion: null,
+        customHandleUpgrade: false,
+        instancePackageId: null,
         state: service.packageState(env, pkg),
         catalogVisibility: 'None',
         applicationVisibility: 'All',
+        errorDetails: null,
+        startDateUtc: '2016-01-01T00:00:00Z',
+        endDateUtc: '2050-01-01T00:00:00Z',
+        supportedCountries: ['US', 'DE', 'GB'],
       })),
     });
   });
@@ -137,7 +167,9 @@ export function applicationPackagesRouter(service: PowerPlatformService): Router
         'ApplicationPackageNotFound',
         `Package ${req.params.uniqueName} was not found.`,
       );
-    res.status(202).json(toOperation(service.install(env, pkg)));
+    const op = service.install(env, pkg);
+    const operationUrl = `${req.protocol}://${req.get('host')}${req.baseUrl}/appmanagement/environments/${env.id}/operations/${op.id}?api-version=${req.query['api-version']}`;
+    res.status(202).set('Operation-Location', operationUrl).json(toPackageInstance(op, pkg));
   });
 
   router.get(`${base}/operations/:operationId`, (req, res) => {
@@ -158,17 +190,76 @@ export function applicationPackagesRouter(service: PowerPlatformService): Router
   return router;
 }
 
+/** The poll's answer: `status` and `operationId`, no `id` (the documented example). */
 function toOperation(op: PackageOperationRow): Record<string, unknown> {
   return {
-    id: op.id,
-    packageId: op.unique_name,
-    applicationName: op.unique_name,
     status: op.status,
     createdDateTime: new Date(op.created_at).toISOString(),
-    lastActionDateTime: new Date(Math.min(Date.now(), op.ready_at)).toISOString(),
+    lastActionDateTime: op.status === 'Running' ? null : new Date(op.ready_at).toISOString(),
     error: op.error ? { code: 'InstallFailed', message: op.error } : null,
-    statusMessage: op.error ?? op.status,
+    statusMessage: op.error,
+    operationId: op.id,
   };
+}
+
+/** The install's answer: the package instance, its `id`, and `lastOperation.operationId`. */
+function toPackageInstance(op: PackageOperationRow, pkg: PackageDefinition): Record<string, unknown> {
+  const instanceId = packageId(`instance:${op.environment_id}:${pkg.uniqueName}`);
+  return {
+    id: instanceId,
+    packageId: packageId(pkg.uniqueName),
+    applicationId: packageId(`app:${pkg.uniqueName}`),
+    applicationName: pkg.uniqueName,
+    applicationDescription: '',
+    singlePageApplicationUrl: '',
+    publisherName: 'Microsoft Dynamics 365',
+    publisherId: '255953fd-9ab8-4146-bfa1-859aae326ae9',
+    packageUniqueName: pkg.uniqueName,
+    packageVersion: pkg.version,
+    localizedDescription: pkg.localizedName,
+    localizedName: pkg.localizedName,
+    learnMoreUrl: 'https://go.microsoft.com/fwlink/?linkid=2098901',
+    termsOfServiceBlobUris: [],
+    applicationVisibility: 'All',
+    lastOperation: {
+      state: 'InstallRequested',
+      createdOn: new Date(op.created_at).toISOString(),
+      modifiedOn: null,
+      errorDetails: null,
+      statusMessage: null,
+      instancePackageId: instanceId,
+      operationId: op.id,
+    },
+    customHandleUpgrade: false,
+  };
+}
+
+/** A lifecycle operation (the shape terraform-provider-power-platform's test fixtures record). */
+function toLifecycleOperation(row: PowerPlatformEnvironmentRow): Record<string, unknown> {
+  const state = row.state === 'Creating' ? 'Running' : row.state;
+  return {
+    id: row.id,
+    links: {
+      self: { path: `${LIFECYCLE_OPERATIONS}/${row.id}` },
+      environment: { path: `/providers/Microsoft.BusinessAppPlatform/environments/${row.id}` },
+    },
+    type: { id: 'Create' },
+    typeDisplayName: 'Create',
+    state: { id: state },
+    createdDateTime: new Date(row.created_at).toISOString(),
+    lastActionDateTime: new Date(Math.min(row.ready_at, Date.now())).toISOString(),
+    stages: [
+      { id: 'Validate', name: 'Validate', state: { id: 'Succeeded' } },
+      { id: 'Prepare', name: 'Prepare', state: { id: 'Succeeded' } },
+      { id: 'Run', name: 'Run', state: { id: state === 'Running' ? 'NotStarted' : state } },
+    ],
+  };
+}
+
+/** A stable GUID-shaped id for a name (package and application ids are GUIDs in the real catalog). */
+function packageId(name: string): string {
+  const hex = createHash('sha1').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function toBapEnvironment(

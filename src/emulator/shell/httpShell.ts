@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { EMULATOR_TOKEN_PREFIX } from '../../platform/http/credentials';
+import { EMULATOR_TOKEN_PREFIX } from './acceptedTokens';
 import type { EmulatorSettings, ScriptedFault } from './../settings';
 
 /**

@@ -1,7 +1,7 @@
 import { ENTITY_MAP_CATALOG, findEntityMap, type EntityMapDefinition } from './entityMapCatalog';
 
 /**
- * Orders entity maps so that every map runs after the maps its lookups need (DOMAIN 4), in stages:
+ * Orders entity maps so that every map runs after the maps its lookups need, in stages:
  * the maps of one stage only depend on earlier stages. Known circular references (`circularWith`,
  * Customers V3 <-> Vendors V2 / CDS Contacts V2) are honoured where possible and otherwise broken
  * deliberately: the map goes first and the lookup it cannot resolve yet is reported as deferred
