@@ -32,7 +32,7 @@ function set(
   return { entitySet, logicalName, primaryKey, columns: [...columns, ...SYSTEM_COLUMNS], lookups };
 }
 
-/** A reference table of the map catalog (DOMAIN.md section 4) with a name and, if company-specific, a company. */
+/** A reference table of the map catalog (docs/dynamics-apis.md, "Entity maps") with a name and, if company-specific, a company. */
 function reference(entitySet: string, logicalName: string, companySpecific: boolean, extra: string[] = []) {
   return set(entitySet, logicalName, ['msdyn_name', ...extra], companySpecific ? { ...COMPANY } : {});
 }

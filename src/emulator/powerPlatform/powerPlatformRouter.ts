@@ -219,7 +219,8 @@ function toPackageInstance(op: PackageOperationRow, pkg: PackageDefinition): Rec
     localizedDescription: pkg.localizedName,
     localizedName: pkg.localizedName,
     learnMoreUrl: 'https://go.microsoft.com/fwlink/?linkid=2098901',
-    termsOfServiceBlobUris: [],
+    // Terms of service of the package [inferred URL].
+    termsOfServiceBlobUris: ['https://go.microsoft.com/fwlink/?linkid=2098901'],
     applicationVisibility: 'All',
     lastOperation: {
       state: 'InstallRequested',
@@ -237,6 +238,15 @@ function toPackageInstance(op: PackageOperationRow, pkg: PackageDefinition): Rec
 /** A lifecycle operation (the shape terraform-provider-power-platform's test fixtures record). */
 function toLifecycleOperation(row: PowerPlatformEnvironmentRow): Record<string, unknown> {
   const state = row.state === 'Creating' ? 'Running' : row.state;
+  const started = new Date(row.created_at).toISOString();
+  const last = new Date(Math.min(row.ready_at, Date.now())).toISOString();
+  const stage = (id: string, stageState: string) => ({
+    id,
+    name: id,
+    state: { id: stageState },
+    firstActionDateTime: started,
+    lastActionDateTime: last,
+  });
   return {
     id: row.id,
     links: {
@@ -246,12 +256,14 @@ function toLifecycleOperation(row: PowerPlatformEnvironmentRow): Record<string, 
     type: { id: 'Create' },
     typeDisplayName: 'Create',
     state: { id: state },
-    createdDateTime: new Date(row.created_at).toISOString(),
-    lastActionDateTime: new Date(Math.min(row.ready_at, Date.now())).toISOString(),
+    createdDateTime: started,
+    lastActionDateTime: last,
+    // The emulator does not know who asked: it reports a user [inferred].
+    requestedBy: { id: row.tenant_id, displayName: 'Admin', type: 'User', tenantId: row.tenant_id },
     stages: [
-      { id: 'Validate', name: 'Validate', state: { id: 'Succeeded' } },
-      { id: 'Prepare', name: 'Prepare', state: { id: 'Succeeded' } },
-      { id: 'Run', name: 'Run', state: { id: state === 'Running' ? 'NotStarted' : state } },
+      stage('Validate', 'Succeeded'),
+      stage('Prepare', 'Succeeded'),
+      stage('Run', state === 'Running' ? 'Running' : state),
     ],
   };
 }

@@ -70,7 +70,7 @@ export class PowerPlatformService {
     return row;
   }
 
-  /** The existing org of the seed: created and filled at once. */
+  /** The existing org of the seed data (shell/seed.ts): created and filled at once. */
   seedExisting(displayName: string, counts: { accounts: number; contacts: number }, appUsers: boolean): void {
     if (this.findByName(displayName)) return;
     const now = this.ctx.now();

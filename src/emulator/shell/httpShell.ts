@@ -125,7 +125,7 @@ function answerFault(
     .json({ error: { code: String(status), message: 'The service is temporarily unavailable.' } });
 }
 
-/** F&O's error body shape (WIRE.md). */
+/** F&O's error body shape (docs/dynamics-apis.md). */
 export function sendFinanceOpsError(
   res: Response,
   status: number,

@@ -34,7 +34,7 @@ export interface BootstrapTuning {
 }
 
 /**
- * Tuned for the documented limits (WIRE.md): execution time (1,200 s per 300 s = 400 ops/s at
+ * Tuned for the documented limits (docs/dynamics-apis.md): execution time (1,200 s per 300 s = 400 ops/s at
  * ~10 ms an op) binds before the request limit (6,000 per 300 s = 20 req/s) as soon as a batch holds
  * more than 20 operations; 8 batches of 50 in flight keep ~700 ops/s of demand over a 50 ms round
  * trip, well above the ceiling and far below the 52-concurrent limit.
