@@ -88,6 +88,8 @@ export interface DataversePort {
   listSolutions(): Promise<Array<{ uniqueName: string; version: string }>>;
   /** Application users (systemusers with an applicationid), for the prerequisite check. */
   listApplicationUserIds(): Promise<string[]>;
+  /** Names of the registered plug-in assemblies (`pluginassemblies`); optional: only the doctor reads them. */
+  listPluginAssemblies?(): Promise<string[]>;
   findCompany(code: string): Promise<Company | null>;
   /** Rows of a company-specific table (entity set name, e.g. `accounts`) that have no company. */
   countRowsWithoutCompany(entitySet: string): Promise<number>;

@@ -61,6 +61,7 @@ const definitions: EntitySetDefinition[] = [
   }),
   set('cdm_companies', 'cdm_company', ['cdm_companycode', 'cdm_name', 'cdm_defaultowningteam']),
   set('solutions', 'solution', ['uniquename', 'friendlyname', 'version', 'ismanaged', 'installedon']),
+  set('pluginassemblies', 'pluginassembly', ['name', 'version', 'isolationmode']),
   set('systemusers', 'systemuser', [
     'fullname',
     'domainname',

@@ -5,6 +5,7 @@ import {
   DATAVERSE_VERSION,
   DUAL_WRITE_PACKAGES,
   packageFact,
+  PLUGIN_ASSEMBLIES,
 } from '../microsoft/packages';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
 import { ConflictError } from '../lcs/lifecycleService';
@@ -199,6 +200,15 @@ export class PowerPlatformService {
           version: pkg.version,
         });
         this.ctx.effects.record('dv.solution.install', `${env.org}/${solution}`);
+      }
+      // The core solution registers the dual-write plug-in assemblies (requirements-and-prerequisites.md).
+      if (pkg.uniqueName === CORE.uniqueName && !this.ctx.settings.failures.pluginsDisabled) {
+        const present = new Set(
+          this.ctx.dataverse.list(env.org, 'pluginassemblies').map((row) => String(row.name)),
+        );
+        for (const name of PLUGIN_ASSEMBLIES)
+          if (!present.has(name))
+            this.ctx.dataverse.insert(env.org, 'pluginassemblies', { name, version: pkg.version });
       }
     }
     this.ctx.db

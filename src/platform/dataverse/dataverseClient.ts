@@ -97,6 +97,11 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
         .map((id) => id.toLowerCase());
     },
 
+    async listPluginAssemblies() {
+      const rows = await queryAll(http, 'pluginassemblies?$select=name');
+      return rows.map((row) => String((row as { name?: unknown }).name ?? ''));
+    },
+
     async findCompany(code: string): Promise<Company | null> {
       if (!COMPANY_CODE.test(code))
         throw new DataverseError(`Invalid company code '${code}'`, 'invalid_company_code');
