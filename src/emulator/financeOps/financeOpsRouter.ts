@@ -142,6 +142,16 @@ export function financeOpsRouter(deps: FinanceOpsRouterDeps): Router {
       sendFinanceOpsError(res, 404, `Resource not found for the segment '${setName}'.`);
       return undefined;
     }
+    // Global sets (Currencies, Ledgers…) have no dataAreaId: F&O refuses a filter on a property the
+    // entity lacks [inferred message].
+    if (!set.companySpecific && filter.some((clause) => clause.field === 'dataAreaId')) {
+      sendFinanceOpsError(
+        res,
+        400,
+        `Could not find a property named 'dataAreaId' on the entity set '${set.name}'.`,
+      );
+      return undefined;
+    }
     return ctx.financeOps.query(env, set.name, {
       company: crossCompany || !set.companySpecific ? undefined : String(res.locals.defaultCompany),
       filter,
