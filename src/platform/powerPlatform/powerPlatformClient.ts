@@ -10,6 +10,12 @@ import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
+import {
+  createUnifiedEnvironment,
+  findUnifiedEnvironment,
+  getUnifiedEnvironment,
+  installFinanceOpsApp,
+} from './unifiedEnvironmentClient';
 
 // PowerPlatformPort over two APIs (docs/dynamics-apis.md, "Power Platform"): the BAP admin environments
 // API (list, create, get; create answers 202 + `Location` of a lifecycle operation, followed here as
@@ -139,7 +145,24 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
     }
   }
 
+  const unifiedApis = { bap, api, bapVersion: BAP_API_VERSION, appVersion: APP_MANAGEMENT_API_VERSION };
+
   const port: PowerPlatformPort = {
+    createUnifiedEnvironment: (request) =>
+      call(`Creating the unified environment ${request.name}`, () =>
+        createUnifiedEnvironment(unifiedApis, request),
+      ),
+    installFinanceOpsApp: (environmentId, installOptions) =>
+      call('Installing finance and operations into the environment', () =>
+        installFinanceOpsApp(unifiedApis, environmentId, installOptions),
+      ),
+    getUnifiedEnvironment: (environmentId) =>
+      call(`Reading the unified environment ${environmentId}`, () =>
+        getUnifiedEnvironment(unifiedApis, environmentId),
+      ),
+    findUnifiedEnvironment: (financeOpsUrl) =>
+      call('Looking up a unified environment', () => findUnifiedEnvironment(unifiedApis, financeOpsUrl)),
+
     findDataverse: (name) =>
       call(`Looking up Dataverse environment ${name}`, async () => {
         const response = await bap.get(ADMIN_ENVIRONMENTS, { params: { 'api-version': BAP_API_VERSION } });
