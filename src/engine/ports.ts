@@ -102,6 +102,8 @@ export interface PowerPlatformPort {
   /** The unified environment whose F&O lives at this URL, or null (an LCS environment, or none). */
   findUnifiedEnvironment?(financeOpsUrl: string): Promise<UnifiedEnvironment | null>;
   findDataverse(name: string): Promise<DataverseEnvironment | null>;
+  /** The environment whose Dataverse org is at this URL (names and org hosts differ). */
+  findDataverseByUrl?(url: string): Promise<DataverseEnvironment | null>;
   /** Starts creating an environment; `crmPrime` installs the CRM prime solution with it. */
   createDataverse(request: { name: string; crmPrime: boolean }): Promise<DataverseEnvironment>;
   getDataverse(id: string): Promise<DataverseEnvironment>;

@@ -121,10 +121,10 @@ export function plannedStep(
   where: StepLocation,
   capabilities: PlatformCapabilities,
   params: Record<string, unknown>,
-  overrides: { title?: string; skippable?: boolean } = {},
+  overrides: { title?: string; skippable?: boolean; automatic?: boolean } = {},
 ): PlannedStep {
   const definition = STEP_DEFINITIONS[kind];
-  const mode: StepMode = definition.automatic(capabilities) ? 'automatic' : 'manual';
+  const mode: StepMode = (overrides.automatic ?? definition.automatic(capabilities)) ? 'automatic' : 'manual';
   return {
     id: `s${String(index + 1).padStart(2, '0')}-${kind}`,
     kind,

@@ -53,7 +53,12 @@ export const installDualWriteSolutions: StepModule = {
 };
 
 async function environmentIdOf(ctx: StepContext): Promise<string> {
-  const fromStep = outputOf(ctx.run, 'provisionDataverse')?.environmentId;
+  const fromStep =
+    outputOf(ctx.run, 'provisionDataverse')?.environmentId ??
+    // A unified environment: F&O and Dataverse are the one environment the provisioning step made.
+    (outputOf(ctx.run, 'provisionFinanceOps')?.home === 'unified'
+      ? outputOf(ctx.run, 'provisionFinanceOps')?.environmentId
+      : undefined);
   if (typeof fromStep === 'string') return fromStep;
   const env = await dataverseEnvironment(ctx.run, ctx.platform);
   if (!env) {

@@ -172,6 +172,19 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
         return found ? toEnvironment(found) : null;
       }),
 
+    findDataverseByUrl: (url) =>
+      call(`Looking up the Dataverse environment at ${url}`, async () => {
+        const response = await bap.get(ADMIN_ENVIRONMENTS, { params: { 'api-version': BAP_API_VERSION } });
+        const want = trimUrl(url).toLowerCase();
+        const found = environmentListSchema
+          .parse(response.data)
+          .value.find(
+            (env) =>
+              trimUrl(env.properties.linkedEnvironmentMetadata?.instanceUrl ?? '').toLowerCase() === want,
+          );
+        return found ? toEnvironment(found) : null;
+      }),
+
     createDataverse: (request) =>
       call(`Creating Dataverse environment ${request.name}`, async () => {
         const response = await bap.post(
