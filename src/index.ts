@@ -166,7 +166,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 
   await engine.resume();
-  notifier.recover();
+  await notifier.recover();
   logger.info(
     { url, emulator: emulatorUrl, mode: config.DYNAMICS_MODE, auth: Boolean(config.BOT_ID) },
     'bot listening',
