@@ -6,22 +6,19 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { EngineApi } from '../engine/engineApi';
-import type { Run, StepState } from '../engine/model';
+import { FINISHED_RUN_STATUSES, type Run } from '../engine/model';
 import type { CardKind, ConversationStore } from '../store/conversationStore';
 import type { Logger } from '../log';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { SendQueue, type SendQueueOptions } from './sendQueue';
-import { runCardData } from './views/runView';
-import { approvalCardData } from './views/approvalView';
-import { manualCardData } from './views/manualView';
+import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
 import { completionCardData } from './views/completionView';
 import { shortId } from './views/marks';
 
-/**
- * Turns engine events into proactive Teams messages through the conversation references kept in the
- * store: the run card updated in place, an approval card and a manual-step card posted once per
- * step, a completion notice posted once per run. All sends go through the per-conversation queue.
- */
+// Turns engine events into proactive Teams messages through the conversation references kept in the
+// store: the run card updated in place, an approval card and a manual-step card posted once per
+// step, a completion notice posted once per run. All sends go through the per-conversation queue.
+
 export interface NotifierOptions {
   adapter: CloudAdapter;
   botId: string;
@@ -30,8 +27,6 @@ export interface NotifierOptions {
   logger?: Logger;
   queue?: SendQueueOptions;
 }
-
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export class Notifier {
   readonly queue: SendQueue;
@@ -47,10 +42,10 @@ export class Notifier {
     const { engine } = this.options;
     engine.on('run.updated', ({ run }) => this.runChanged(run));
     engine.on('approval.requested', ({ run, step }) =>
-      this.postOnce(run, 'approval', step.id, () => this.approvalCard(run, step)),
+      this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id)),
     );
     engine.on('manual.requested', ({ run, step }) =>
-      this.postOnce(run, 'manual', step.id, () => this.manualCard(run, step)),
+      this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id)),
     );
     engine.on('approval.reminder', ({ run, step }) =>
       this.postText(
@@ -76,12 +71,12 @@ export class Notifier {
       if (!this.options.conversations.conversationOf(run.id)) continue;
       for (const step of run.steps) {
         if (step.status === 'awaiting_approval')
-          this.postOnce(run, 'approval', step.id, () => this.approvalCard(run, step), true);
+          this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id), true);
         if (step.status === 'awaiting_manual')
-          this.postOnce(run, 'manual', step.id, () => this.manualCard(run, step), true);
+          this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id), true);
       }
       this.runChanged(run);
-      if (FINISHED.has(run.status))
+      if (FINISHED_RUN_STATUSES.has(run.status))
         this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run), true);
     }
   }
@@ -90,21 +85,15 @@ export class Notifier {
   runChanged(run: Run): void {
     for (const message of this.options.conversations.messagesOf(run.id)) {
       if (!message.activityId || message.kind === 'completion') continue;
-      const step = run.steps.find((s) => s.id === message.stepId);
-      const card =
-        message.kind === 'run'
-          ? async () => renderCard('run', runCardData(run))
-          : step && message.kind === 'approval'
-            ? () => this.approvalCard(run, step)
-            : step && message.kind === 'manual'
-              ? () => this.manualCard(run, step)
-              : undefined;
-      if (!card) continue;
+      const kind: RunCardKind = message.kind;
+      // A step card whose step the run no longer has (a stale row) is left alone.
+      if (kind !== 'run' && !run.steps.some((s) => s.id === message.stepId)) continue;
+      const stepId = kind === 'run' ? undefined : message.stepId;
       this.updateCard(
         message.conversationId,
         message.activityId,
-        `${run.id}:${message.kind}:${message.stepId}`,
-        card,
+        `${run.id}:${kind}:${message.stepId}`,
+        () => (kind === 'run' ? cardOfRun(run, 'run', undefined) : this.currentCard(run, kind, stepId)),
       );
     }
   }
@@ -164,16 +153,9 @@ export class Notifier {
     );
   }
 
-  private async approvalCard(run: Run, step: StepState): Promise<AdaptiveCard> {
-    const current = (await this.options.engine.get(run.id)) ?? run;
-    const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
-    return renderCard('approval', approvalCardData(current, currentStep));
-  }
-
-  private async manualCard(run: Run, step: StepState): Promise<AdaptiveCard> {
-    const current = (await this.options.engine.get(run.id)) ?? run;
-    const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
-    return renderCard('manual', manualCardData(current, currentStep));
+  /** A step card from the stored run (fresher than the event's snapshot by the time it is sent). */
+  private async currentCard(run: Run, kind: RunCardKind, stepId: string | undefined): Promise<AdaptiveCard> {
+    return cardOfRun((await this.options.engine.get(run.id)) ?? run, kind, stepId);
   }
 
   /** The notice: an @mention of the requester in the text, and the summary card. */
