@@ -23,10 +23,9 @@ import { startPlayground, type RunningPlayground } from './playground/startPlayg
 import { clearPlaygroundState, playgroundDir, writePlaygroundState } from './playground/playgroundState';
 import { APPROVER, REQUESTER } from './playground/playgroundPeople';
 
-/**
- * The composition root: the only place that wires concrete pieces together. `npm start` runs
- * `main()`; tests call `startBot()` with their own configuration.
- */
+// The composition root: the only place that wires concrete pieces together. `npm start` runs
+// `main()`; tests call `startBot()` with their own configuration.
+
 export interface RunningBot {
   url: string;
   emulatorUrl?: string;

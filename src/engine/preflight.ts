@@ -12,11 +12,10 @@ import { environmentsOf, nameFromUrl, sameUrl } from './scenarios/environments';
 import type { SetupInput } from './scenarios/scenarioInput';
 import { stringList } from './steps/runFacts';
 
-/**
- * Pre-flight: the prerequisite checks (DOMAIN 2) and the initial sync volume rules (DOMAIN 4) that
- * can be read before anything runs, each as a warning or a blocking error with the advice an admin
- * needs. Environments that do not exist yet are checked again by the run's own steps.
- */
+// Pre-flight: the prerequisite checks (docs/domain.md §3) and the initial sync volume rules (docs/domain.md §5) that
+// can be read before anything runs, each as a warning or a blocking error with the advice an admin
+// needs. Environments that do not exist yet are checked again by the run's own steps.
+
 export const INITIAL_SYNC_MAX_ROWS = 500_000;
 export const SINGLE_THREADED_MAX_ROWS = 70_000;
 export const INITIAL_SYNC_MAX_LEGAL_ENTITIES = 40;

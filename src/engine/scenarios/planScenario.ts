@@ -13,11 +13,10 @@ import type { Master, PlatformCapabilities, StepLocation } from '../ports';
 import type { SetupInput } from './scenarioInput';
 import { plannedStep } from './stepDefinitions';
 
-/**
- * The five seed scenarios as ordered plans (DOMAIN 2). Pure: the same input and capabilities give the
- * same plan. Where a step happens follows the seed: a new F&O instance is set up from Lifecycle
- * Services, an existing one from Finance and Operations itself.
- */
+// The five scenarios of docs/domain.md §2 as ordered plans. Pure: the same input and capabilities give the
+// same plan. Where a step happens follows Microsoft's guidance (docs/domain.md §2): a new F&O instance is set up from Lifecycle
+// Services, an existing one from Finance and Operations itself.
+
 export const DUAL_WRITE_PACKAGES: readonly string[] = [
   DUAL_WRITE_CORE_PACKAGE,
   ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((pkg) => pkg.uniqueName),

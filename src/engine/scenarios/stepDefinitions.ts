@@ -1,11 +1,10 @@
 import type { PlannedStep, StepKind, StepMode } from '../model';
 import type { PlatformCapabilities, StepLocation } from '../ports';
 
-/**
- * What every step kind is, independent of the scenario: title, whether a public API can do it
- * (else it becomes manual-with-verification), whether it may be skipped, and the instructions an
- * admin follows when it is manual.
- */
+// What every step kind is, independent of the scenario: title, whether a public API can do it
+// (else it becomes manual-with-verification), whether it may be skipped, and the instructions an
+// admin follows when it is manual.
+
 interface StepDefinition {
   title: string;
   /** Automatic on this platform? */

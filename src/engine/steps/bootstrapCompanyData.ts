@@ -8,12 +8,11 @@ import {
   type StepModule,
 } from './stepContext';
 
-/**
- * Bootstrapping (DOMAIN 3): stamps every company-less row of the chosen tables with the company.
- * The lookup is read-only once saved, so this step always waits for an approval showing the rows
- * per table. Resumable: the port only selects rows still without a company, and the per-table
- * baselines persisted before the first stamp keep the progress figure honest across a crash.
- */
+// Bootstrapping (docs/domain.md §4): stamps every company-less row of the chosen tables with the company.
+// The lookup is read-only once saved, so this step always waits for an approval showing the rows
+// per table. Resumable: the port only selects rows still without a company, and the per-table
+// baselines persisted before the first stamp keep the progress figure honest across a crash.
+
 const COMPANY_TIMEOUT_MS = 30 * 60_000;
 
 export const bootstrapCompanyData: StepModule = {

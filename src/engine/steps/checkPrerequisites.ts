@@ -13,11 +13,10 @@ import {
   type VerificationResult,
 } from './stepContext';
 
-/**
- * The prerequisites every scenario checks before linking (DOMAIN 2): same tenant, F&O 10.0.9 or
- * later, no Prospect-to-Cash, the dual-write apps present as application users, and (for an existing
- * F&O) the chosen legal entities exist. The solutions themselves are installed by their own step.
- */
+// The prerequisites every scenario checks before linking (docs/domain.md §3): same tenant, F&O 10.0.9 or
+// later, no Prospect-to-Cash, the dual-write apps present as application users, and (for an existing
+// F&O) the chosen legal entities exist. The solutions themselves are installed by their own step.
+
 export const checkPrerequisites: StepModule = {
   kind: 'checkPrerequisites',
   async execute(ctx) {

@@ -13,10 +13,9 @@ import {
 import { findMap, runMapOnce } from './mapRunner';
 import type { StepContext, StepModule } from './stepContext';
 
-/**
- * Runs the chosen maps and their prerequisites with initial sync, stage by stage (circular
- * references already broken by the plan), then starts the live maps that depend on them.
- */
+// Runs the chosen maps and their prerequisites with initial sync, stage by stage (circular
+// references already broken by the plan), then starts the live maps that depend on them.
+
 export const initialSync: StepModule = {
   kind: 'initialSync',
   async execute(ctx) {

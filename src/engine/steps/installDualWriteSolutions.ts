@@ -3,10 +3,9 @@ import type { ApplicationPackage } from '../ports';
 import { dataverseEnvironment, dataverseUrl, outputOf, stringList } from './runFacts';
 import { PermanentStepError, pollUntil, type StepContext, type StepModule } from './stepContext';
 
-/**
- * Installs the dual-write core solution and orchestration packages that are not installed yet, one
- * at a time, persisting each install operation id so a resume polls it instead of installing again.
- */
+// Installs the dual-write core solution and orchestration packages that are not installed yet, one
+// at a time, persisting each install operation id so a resume polls it instead of installing again.
+
 const INSTALL_TIMEOUT_MS = 2 * 3600_000;
 
 export const installDualWriteSolutions: StepModule = {

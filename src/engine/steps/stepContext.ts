@@ -2,10 +2,9 @@ import type { Logger } from '../../log';
 import type { Run, StepKind, StepState } from '../model';
 import type { Clock, Platform } from '../ports';
 
-/**
- * What a step module gets: the run and step as persisted, the platform, time, a cancellation signal
- * and two ways to persist before acting (`checkpoint`) and to report progress.
- */
+// What a step module gets: the run and step as persisted, the platform, time, a cancellation signal
+// and two ways to persist before acting (`checkpoint`) and to report progress.
+
 export interface StepContext {
   run: Run;
   step: StepState;

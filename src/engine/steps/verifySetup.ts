@@ -8,7 +8,7 @@ import {
   type VerificationResult,
 } from './stepContext';
 
-/** The end state the seed describes, read back through the APIs: the final word of a run. */
+/** The end state docs/domain.md §2 describes, read back through the APIs: the final word of a run. */
 export const verifySetup: StepModule = {
   kind: 'verifySetup',
   async execute(ctx) {
