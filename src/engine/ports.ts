@@ -86,6 +86,8 @@ export interface DataversePort {
   listSolutions(): Promise<Array<{ uniqueName: string; version: string }>>;
   /** Application users (systemusers with an applicationid), for the prerequisite check. */
   listApplicationUserIds(): Promise<string[]>;
+  /** Names of the registered plug-in assemblies (`pluginassemblies`); optional: only the doctor reads them. */
+  listPluginAssemblies?(): Promise<string[]>;
   findCompany(code: string): Promise<Company | null>;
   /** Rows of a company-specific table (entity set name, e.g. `accounts`) that have no company. */
   countRowsWithoutCompany(entitySet: string): Promise<number>;
@@ -113,8 +115,16 @@ export interface LegalEntity {
 export interface FinanceOpsPort {
   listLegalEntities(): Promise<LegalEntity[]>;
   createLegalEntity(entity: LegalEntity): Promise<void>;
-  /** Rows of an F&O entity set (e.g. `CustomersV3`) in one company (cross-company query). */
-  countRows(entitySet: string, companyCode: string): Promise<number>;
+  /**
+   * Rows of an F&O entity set (e.g. `CustomersV3`) in one company (cross-company query). The company
+   * is matched on `companyField` (default `dataAreaId`; `Ledgers` names it `LegalEntityId`); a global
+   * set (`null`: `Currencies`, `UnitsOfMeasure`...) has no company, so every row counts.
+   */
+  countRows(
+    entitySet: string,
+    companyCode: string,
+    companyField?: 'dataAreaId' | 'LegalEntityId' | null,
+  ): Promise<number>;
 }
 
 /** Map states as the dual-write UI names them. */

@@ -1,9 +1,9 @@
 import { findEntityMap } from './catalog/entityMapCatalog';
 import {
-  DUAL_WRITE_APP_IDS,
+  missingApplicationUsers,
   DUAL_WRITE_CORE_SOLUTION,
   MIN_PLATFORM_VERSION,
-  PROSPECT_TO_CASH_SOLUTION,
+  PROSPECT_TO_CASH_SOLUTIONS,
   compareVersions,
 } from './catalog/solutions';
 import type { PlannedStep, PreflightFinding } from './model';
@@ -99,7 +99,8 @@ export async function preflight(
       'Apply a newer service update to the environment in Lifecycle Services, then start again.',
     );
   }
-  if (foEnv && dvEnv && foEnv.tenantId.toLowerCase() !== dvEnv.tenantId.toLowerCase()) {
+  // LCS does not report the tenant (empty): compare only when both sides name one.
+  if (foEnv?.tenantId && dvEnv?.tenantId && foEnv.tenantId.toLowerCase() !== dvEnv.tenantId.toLowerCase()) {
     add(
       'tenant_mismatch',
       'blocking',
@@ -142,7 +143,7 @@ export async function preflight(
         dataverse.listApplicationUserIds(),
       ]);
       const names = new Set(solutions.map((s) => s.uniqueName.toLowerCase()));
-      if (names.has(PROSPECT_TO_CASH_SOLUTION.toLowerCase())) {
+      if (PROSPECT_TO_CASH_SOLUTIONS.some((name) => names.has(name.toLowerCase()))) {
         add(
           'prospect_to_cash',
           'blocking',
@@ -158,8 +159,7 @@ export async function preflight(
           'The run installs it with the orchestration packages before linking.',
         );
       }
-      const users = new Set(appUsers.map((id) => id.toLowerCase()));
-      const missing = DUAL_WRITE_APP_IDS.filter((id) => !users.has(id));
+      const missing = missingApplicationUsers(appUsers);
       if (missing.length) {
         add(
           'app_users_missing',
@@ -224,7 +224,9 @@ async function volumeFindings(
         for (const code of legalEntities)
           rows = Math.max(
             rows,
-            await platform.financeOps(urls.foUrl).countRows(map.financeOpsEntitySet, code),
+            await platform
+              .financeOps(urls.foUrl)
+              .countRows(map.financeOpsEntitySet, code, map.financeOpsCompanyField),
           );
       } else if (master === 'dataverse' && urls.dvUrl && map.companySpecific) {
         // Rows that will carry the company: the company-less ones, when bootstrap stamps this table.

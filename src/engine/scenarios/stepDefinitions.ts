@@ -58,7 +58,7 @@ export const STEP_DEFINITIONS: Record<StepKind, StepDefinition> = {
     skippable: false,
     needsApproval: false,
     instructions:
-      'In Finance and Operations, open Data management > Dual-write, choose Link to Dataverse environment, pick the Dataverse environment and the legal entities shown, and finish the wizard (its health checks must pass). Press Done afterwards.',
+      'In Finance and Operations, open Data management > Dual-write, choose Link to Dataverse environment, pick the Dataverse environment and the legal entities shown, select the dual-write solutions when the wizard offers them, and finish the wizard (its health checks must pass). Press Done afterwards: the bot reads the link back from the published maps, so it sees the link once maps are listed.',
   },
   applySolution: {
     title: 'Apply the dual-write solutions (publish the entity maps)',
