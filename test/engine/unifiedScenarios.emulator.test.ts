@@ -30,7 +30,7 @@ describe('unified environments (F&O in the Power Platform admin center)', () => 
     if (!started.ok) throw new Error(started.message);
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const run = h.engine.get(started.run.id) as Run;
+      const run = (await h.engine.get(started.run.id)) as Run;
       if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
       if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,4 +1,5 @@
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
+import type { ScenarioModel } from '../cards/cardModels';
 
 /** The LCS project freeze in one line (dynamics-365-unified-operations-public lcs-project-creation-freeze.md). */
 export const FREEZE_LINE =
@@ -36,7 +37,7 @@ export const SCENARIO_TEXT: Record<ScenarioId, { title: string; summary: string 
 export function scenarioCardData(
   recommendation?: { scenario: ScenarioId; reason: string },
   notice = '',
-): Record<string, unknown> {
+): ScenarioModel {
   return {
     notice,
     freeze: FREEZE_LINE,

@@ -2,8 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { findMapFact, type MapFact } from '../microsoft/entityMaps';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
 import { initialSyncRefusal } from './gatewayChecks';
-import type { GatewayService } from './gatewayService';
-import { ACTIONS, GatewayError, type JobRow, type MapRow } from './gatewayTypes';
+import type { EntitySync, SyncTarget } from './entitySync';
+import {
+  ACTIONS,
+  GatewayError,
+  type ConnectionRow,
+  type JobRow,
+  type MapRow,
+  type MapStateName,
+} from './gatewayTypes';
+
+/** What map actions need of the gateway that owns them (declared here so the two don't import each other). */
+export interface MapActionHost {
+  readonly sync: EntitySync;
+  connections(): ConnectionRow[];
+  connection(id: string): ConnectionRow;
+  legalEntities(connectionId: string): string[];
+  map(connectionId: string, name: string): MapRow | undefined;
+  target(conn: ConnectionRow): SyncTarget;
+  setState(map: MapRow, state: MapStateName, error: string | null): void;
+  fail(job: JobRow, map: MapRow, message: string): void;
+}
 
 // The actions on one map (start, stop, pause, resume, initial sync; codes from Microsoft's
 // Dual-write-automations tool), the initial syncs they start, and live sync between runs.
@@ -14,7 +33,7 @@ const INITIAL_SYNC_SECONDS = 60;
 export class MapActions {
   constructor(
     private readonly ctx: EmulatorContext,
-    private readonly gateway: GatewayService,
+    private readonly gateway: MapActionHost,
   ) {}
 
   /** One action on one map; returns the job to poll with `Status/{id}`. */

@@ -10,15 +10,15 @@ import {
 } from '../catalog/mapOrdering';
 import type { PlannedStep, StepKind } from '../model';
 import type { Master, PlatformCapabilities, StepLocation } from '../ports';
+import type { StepParamsInput } from '../stepParams';
 import { isUnified, type SetupInput } from './scenarioInput';
 import { plannedStep } from './stepDefinitions';
 
-/**
- * The five scenarios as ordered plans. Pure: the same input and capabilities give the same plan.
- * Where a step happens: a new F&O instance in LCS is set up from Lifecycle Services; a new unified
- * environment is created in the Power Platform admin center and set up in F&O's Data management
- * workspace; an existing F&O from Finance and Operations itself.
- */
+// The five scenarios of docs/domain.md §2 as ordered plans. Pure: the same input and capabilities give the
+// same plan. Where a step happens: a new F&O in LCS is set up from Lifecycle Services; a new unified
+// environment is created in the Power Platform admin center and set up in F&O's Data management
+// workspace; an existing F&O from Finance and Operations itself.
+
 export const DUAL_WRITE_PACKAGES: readonly string[] = [
   DUAL_WRITE_CORE_PACKAGE,
   ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((pkg) => pkg.uniqueName),
@@ -54,10 +54,10 @@ export function planMaps(initialSyncEntities: readonly string[]): MapPlan {
 }
 
 interface Builder {
-  add(
-    kind: StepKind,
+  add<K extends StepKind>(
+    kind: K,
     where: StepLocation,
-    params: Record<string, unknown>,
+    params: StepParamsInput<K>,
     title?: string,
     options?: { automatic?: boolean },
   ): void;
@@ -165,9 +165,10 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
       if (unified) unifiedFinanceOps(b, input, demo);
       else {
         b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
-        b.add('provisionDataverse', lcs, { name: input.dataverseName, crmPrime: true });
+        // LCS: the schema requires a Dataverse name.
+        b.add('provisionDataverse', lcs, { name: input.dataverseName as string, crmPrime: true });
       }
-      b.add('installDualWriteSolutions', installAt, { packages: DUAL_WRITE_PACKAGES });
+      b.add('installDualWriteSolutions', installAt, { packages: [...DUAL_WRITE_PACKAGES] });
       b.add('checkPrerequisites', setupAt, {});
       link(input.scenario === 'new-demo-new' ? input.demoLegalEntities : []);
       b.add('applySolution', setupAt, {});
@@ -184,7 +185,7 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
       const demo = input.scenario === 'new-demo-existing';
       if (unified) unifiedFinanceOps(b, input, demo);
       else b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
-      b.add('installDualWriteSolutions', installAt, { packages: DUAL_WRITE_PACKAGES });
+      b.add('installDualWriteSolutions', installAt, { packages: [...DUAL_WRITE_PACKAGES] });
       b.add('checkPrerequisites', setupAt, {});
       link(input.scenario === 'new-demo-existing' ? input.demoLegalEntities : []);
       b.add('applySolution', setupAt, {});
@@ -215,7 +216,7 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
         b.add('provisionDataverse', 'Power Platform', { name: input.dataverseName, crmPrime: true });
       }
       b.add('checkPrerequisites', fo, {});
-      b.add('installDualWriteSolutions', 'Power Platform', { packages: DUAL_WRITE_PACKAGES });
+      b.add('installDualWriteSolutions', 'Power Platform', { packages: [...DUAL_WRITE_PACKAGES] });
       b.add('linkEnvironments', fo, { legalEntities: input.legalEntities });
       b.add('applySolution', fo, {});
       // The company's cdm_companies row comes from the running Legal entities map: maps before bootstrap.

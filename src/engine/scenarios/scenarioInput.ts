@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
-/**
- * The five supported setup scenarios (Microsoft Learn, "Supported scenarios for dual-write setup") and the
- * inputs each one needs: no more, no less. This module is the seam between the conversation (which
- * asks for these values on a card) and the engine (which plans from them).
- */
+// The five supported setup scenarios of docs/domain.md §2 (Microsoft's "Guidance for dual-write setup") and the
+// inputs each one needs: no more, no less. This module is the seam between the conversation (which
+// asks for these values on a card) and the engine (which plans from them).
+
 export const SCENARIO_IDS = [
   'new-new',
   'new-existing',

@@ -55,7 +55,7 @@ export async function executeUnified(ctx: StepContext): Promise<Record<string, u
   if (p.intoDataverseUrl) {
     const target = await existingTarget(ctx, p.intoDataverseUrl);
     id = target.id;
-    ctx.checkpoint({ environmentId: id });
+    await ctx.checkpoint({ environmentId: id });
     env = await pollUntil(
       ctx,
       () => install(target.id, { demoData: p.demoData }),
@@ -79,7 +79,7 @@ export async function executeUnified(ctx: StepContext): Promise<Record<string, u
             demoData: p.demoData,
           })
         ).id;
-      ctx.checkpoint({ environmentId: id });
+      await ctx.checkpoint({ environmentId: id });
     }
     const envId = id;
     env = await pollUntil(
