@@ -283,6 +283,7 @@ describe('live mode wiring', () => {
     expect(live.capabilities).toEqual({
       deployFinanceOps: false,
       dualWriteGateway: false,
+      linkDualWrite: false,
       createLegalEntity: false,
     });
     // Reads go to F&O OData (dualWriteReader.test.ts); the gateway's writes refuse.

@@ -43,5 +43,7 @@ export function openEmulatorDatabase(file: string): Db {
     CREATE INDEX gw_synced_dv ON gw_synced (connection_id, map, dv_id);
     `,
   );
+  // Dual-write-automations' shapes: a map has a project (pid) once action 8 created it.
+  migrate(db, 'emulator_002_gateway_projects', 'ALTER TABLE gw_maps ADD COLUMN pid TEXT;');
   return db;
 }
