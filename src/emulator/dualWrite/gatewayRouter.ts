@@ -31,9 +31,7 @@ const startSchema = z.object({
         parameters: z
           .object({
             skipInitialSync: z.boolean(),
-            conflictResolution: z
-              .object({ option: z.string(), master: z.enum(['CRM', 'AX']) })
-              .optional(),
+            conflictResolution: z.object({ option: z.string(), master: z.enum(['CRM', 'AX']) }).optional(),
           })
           .nullish(),
       }),
@@ -44,9 +42,7 @@ const startSchema = z.object({
 /** SolutionHelpers.cs `SolutionApplyObj`: the tool sends one solution per request. */
 const restoreSchema = z.object({
   action: z.literal(String(RESTORE_TEMPLATES_ACTION)),
-  solutions: z
-    .array(z.object({ criteria: z.object({ uniquename: z.string().min(1) }) }))
-    .length(1),
+  solutions: z.array(z.object({ criteria: z.object({ uniquename: z.string().min(1) }) })).length(1),
 });
 /** ResetLinkPayload.cs. */
 const resetSchema = z.object({
@@ -76,8 +72,7 @@ export function gatewayRouter(service: GatewayService): Router {
   const router = express.Router();
   router.use(express.json());
   const environment = (conn: ConnectionRow) => toEnvironment(conn, service.powerAppsEnvironment(conn));
-  const maps = (cid: string) =>
-    service.maps(cid).map((map) => toMap(map, service.requests(cid, map.name)));
+  const maps = (cid: string) => service.maps(cid).map((map) => toMap(map, service.requests(cid, map.name)));
 
   // DWEnvCalls.getEnvironment: the connection of one F&O environment, as an array.
   router.get(`${DWM}/Environments`, (req, res) => {
@@ -160,7 +155,12 @@ export function gatewayRouter(service: GatewayService): Router {
   router.get('/api/ConnectionSet/:cname', (req, res) => {
     const conn = service.connections().find((row) => connectionName(row) === req.params.cname);
     if (!conn)
-      return sendJsonError(res, 404, 'ConnectionSetNotFound', `Connection set ${req.params.cname} was not found.`);
+      return sendJsonError(
+        res,
+        404,
+        'ConnectionSetNotFound',
+        `Connection set ${req.params.cname} was not found.`,
+      );
     res.json(toConnectionSet(conn, service.powerAppsEnvironment(conn), service.legalEntities(conn.id)));
   });
 

@@ -145,8 +145,7 @@ export class GatewayService {
   /** The Power Platform environment id behind the connection's Dataverse org (`powerAppsEnvironment`). */
   powerAppsEnvironment(conn: ConnectionRow): string {
     const row = this.ctx.db.prepare('SELECT id FROM pp_environments WHERE org = ?').get(conn.dv_org) as
-      | { id: string }
-      | undefined;
+      { id: string } | undefined;
     return row?.id ?? conn.dv_org;
   }
 
@@ -207,7 +206,7 @@ export class GatewayService {
         )
         .run(job);
     })();
-    if (!missing) this.ctx.effects.record('gw.solution.apply', connectionId, uniqueName);
+    if (!missing) this.ctx.effects.record('gw.solution.apply', `${connectionId}/${uniqueName}`);
     return job;
   }
 
@@ -243,9 +242,7 @@ export class GatewayService {
   requestJobs(requestId: string): JobRow[] {
     this.actions.advance();
     return this.ctx.db
-      .prepare(
-        "SELECT * FROM gw_jobs WHERE id = ? OR substr(id, 1, length(?) + 1) = ? || '#' ORDER BY rowid",
-      )
+      .prepare("SELECT * FROM gw_jobs WHERE id = ? OR substr(id, 1, length(?) + 1) = ? || '#' ORDER BY rowid")
       .all(requestId, requestId, requestId) as JobRow[];
   }
 

@@ -120,7 +120,10 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
       const request = await read();
       if (request?.state === REQUEST_STATE.completed) return;
       if (request?.state === REQUEST_STATE.error)
-        throw new PlatformError('failed', `${what} failed: ${request.message ?? 'the gateway gave no reason'}`);
+        throw new PlatformError(
+          'failed',
+          `${what} failed: ${request.message ?? 'the gateway gave no reason'}`,
+        );
       if (Date.now() > deadline)
         throw new PlatformError('timeout', `${what} did not finish within ${Math.round(waitMs / 1000)} s.`);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
@@ -169,7 +172,9 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
         const ax = axEnvironment(set);
         if (!crm || !ax) throw new PlatformError('invalid', `Connection set ${cname} lacks an environment.`);
         // ResetLinkEngine: both environments as the set names them, and the full list of companies.
-        const legalEntities = [...new Set([...linkedLegalEntities(set), ...codes.map((c) => c.toUpperCase())])];
+        const legalEntities = [
+          ...new Set([...linkedLegalEntities(set), ...codes.map((c) => c.toUpperCase())]),
+        ];
         await http.post(
           `/api/ConnectionSet/${encodeURIComponent(cid)}/Reset`,
           {
@@ -268,7 +273,10 @@ export function financeOpsIdentifier(url: string): string {
 function parseConnectionId(id: string): { cid: string; cname: string } {
   const at = id.indexOf(':');
   if (at <= 0 || at === id.length - 1)
-    throw new PlatformError('invalid', `${id} is not a dual-write connection id of the gateway (<cid>:<cname>).`);
+    throw new PlatformError(
+      'invalid',
+      `${id} is not a dual-write connection id of the gateway (<cid>:<cname>).`,
+    );
   return { cid: id.slice(0, at), cname: id.slice(at + 1) };
 }
 
