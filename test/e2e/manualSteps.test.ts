@@ -31,7 +31,7 @@ interface EmulatorState {
     solutionApplied: boolean;
     maps: Array<{ name: string; state: string }>;
   }>;
-  effects: { byKind: Record<string, number> };
+  effects: { byKind: Record<string, number>; bySubject: Record<string, number> };
 }
 
 const TOKEN = { Authorization: 'Bearer emulator.admin-in-fo-screens' };
