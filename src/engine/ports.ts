@@ -235,8 +235,10 @@ export interface Platform {
 export interface PlatformCapabilities {
   /** Deploy F&O through an API (emulator only: the real LCS API cannot deploy). */
   deployFinanceOps: boolean;
-  /** Link, add companies, apply solution and run maps through the dual-write gateway. */
+  /** Add companies, apply solution and run maps through the dual-write gateway. */
   dualWriteGateway: boolean;
+  /** Link the environments through an API (emulator only: the gateway has no public create). */
+  linkDualWrite: boolean;
   /** Create legal entities through F&O OData (writes are undocumented on real F&O). */
   createLegalEntity: boolean;
 }
