@@ -6,6 +6,7 @@ import { createDualWriteClient } from './dualWrite/dualWriteClient';
 import { createDualWriteReader } from './dualWrite/dualWriteReader';
 import { createFinanceOpsClient } from './financeOps/financeOpsClient';
 import { createCredential } from './http/credentials';
+import { createDynamicsUrlPolicy, type DynamicsUrlPolicy } from './http/dynamicsUrls';
 import type { RetryOptions } from './http/httpPolicy';
 import { createLifecycleClient } from './lifecycle/lifecycleClient';
 import { PlatformError, trimUrl } from './platformError';
@@ -34,6 +35,10 @@ export type PlatformOptions =
       bapApiUrl: string;
       dualWriteGatewayUrl?: string;
       dualWriteGatewayEnabled: boolean;
+      /** Allowed host suffixes of environment URLs (default: Microsoft's clouds, dynamicsUrls.ts). */
+      hostSuffixes?: readonly string[];
+      /** Exact origins trusted besides them: only tests running live mode against a loopback emulator. */
+      trustedOrigins?: readonly string[];
       logger?: Logger;
       retry?: Partial<RetryOptions>;
       timeoutMs?: number;
@@ -69,10 +74,16 @@ export function createPlatform(options: PlatformOptions): Platform {
       }),
       dualWrite: createDualWriteClient({ gatewayUrl: `${base}/dualwrite`, credential, ...common }),
       capabilities: { deployFinanceOps: true, dualWriteGateway: true, createLegalEntity: true },
+      urls: createDynamicsUrlPolicy({ mode: 'emulator', emulatorOrigin: base }),
     });
   }
 
   const { credential } = options;
+  const urls = createDynamicsUrlPolicy({
+    mode: 'live',
+    hostSuffixes: options.hostSuffixes,
+    trustedOrigins: options.trustedOrigins,
+  });
   const lifecycle =
     options.lcsApiUrl && options.lcsProjectId
       ? createLifecycleClient({
@@ -92,6 +103,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       : createDualWriteReader({
           credential,
           ...common,
+          assertAllowedUrl: (url) => assertAllowed(urls, url),
           refusal: options.dualWriteGatewayEnabled
             ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
             : undefined,
@@ -115,6 +127,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       // Creating legal entities through OData is undocumented on real F&O: the admin does it.
       createLegalEntity: false,
     },
+    urls,
   });
 }
 
@@ -125,15 +138,23 @@ function assemble(parts: {
   powerPlatform: Platform['powerPlatform'];
   dualWrite: Platform['dualWrite'];
   capabilities: Platform['capabilities'];
+  urls: DynamicsUrlPolicy;
 }): Platform {
   const dataverseClients = new Map<string, DataversePort>();
   const financeOpsClients = new Map<string, FinanceOpsPort>();
+  // No client (so no token scope) is ever made for a URL the policy refuses.
+  const allowed = (url: string): void => assertAllowed(parts.urls, url);
   return {
     lifecycle: parts.lifecycle,
     powerPlatform: parts.powerPlatform,
     dualWrite: parts.dualWrite,
     capabilities: parts.capabilities,
+    environmentUrlRefusal(url) {
+      const check = parts.urls.check(url);
+      return check.ok ? undefined : check.reason;
+    },
     dataverse(url) {
+      allowed(url);
       const key = trimUrl(url).toLowerCase();
       let client = dataverseClients.get(key);
       if (!client) {
@@ -143,6 +164,7 @@ function assemble(parts: {
       return client;
     },
     financeOps(url) {
+      allowed(url);
       const key = trimUrl(url).toLowerCase();
       let client = financeOpsClients.get(key);
       if (!client) {
@@ -152,6 +174,11 @@ function assemble(parts: {
       return client;
     },
   };
+}
+
+function assertAllowed(urls: DynamicsUrlPolicy, url: string): void {
+  const check = urls.check(url);
+  if (!check.ok) throw new PlatformError('invalid', check.reason);
 }
 
 /** Live mode without LCS settings: lookups say what is missing instead of failing obscurely. */
