@@ -1,5 +1,14 @@
-import { ConfigurationServiceClientCredentialFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { AuthenticationConfiguration, type ServiceClientCredentialsFactory } from 'botframework-connector';
+import {
+  CallerIdConstants,
+  ConfigurationServiceClientCredentialFactory,
+  MessageFactory,
+  type TurnContext,
+} from 'botbuilder';
+import {
+  AuthenticationConfiguration,
+  AuthenticationConstants,
+  type ServiceClientCredentialsFactory,
+} from 'botframework-connector';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Config } from '../config';
 import type { Logger } from '../log';
@@ -28,14 +37,7 @@ export function createAdapter(
   overrides: BotAuthenticationOverrides = {},
 ): TeamsAdapter {
   const adapter = new TeamsAdapter(
-    {
-      ...(overrides.channelOpenIdMetadataUrl
-        ? { ToBotFromChannelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl }
-        : {}),
-      ...(overrides.emulatorOpenIdMetadataUrl
-        ? { ToBotFromEmulatorOpenIdMetadataUrl: overrides.emulatorOpenIdMetadataUrl }
-        : {}),
-    },
+    overrides.channelOpenIdMetadataUrl ? publicCloudWithKeysAt(overrides) : {},
     overrides.credentialsFactory ??
       new ConfigurationServiceClientCredentialFactory({
         MicrosoftAppId: config.BOT_ID,
@@ -58,4 +60,24 @@ export function createAdapter(
     }
   };
   return adapter;
+}
+
+/**
+ * botframework-connector takes either no endpoints (the public cloud's) or all of them: the public
+ * cloud's, with the signing keys looked up at the test's key server.
+ */
+function publicCloudWithKeysAt(
+  overrides: BotAuthenticationOverrides,
+): Record<string, string | boolean | undefined> {
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl:
+      overrides.emulatorOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
 }
