@@ -23,10 +23,9 @@ import { startPlayground, type RunningPlayground } from './playground/startPlayg
 import { clearPlaygroundState, playgroundDir, writePlaygroundState } from './playground/playgroundState';
 import { APPROVER, REQUESTER } from './playground/playgroundPeople';
 
-/**
- * The composition root: the only place that wires concrete pieces together. `npm start` runs
- * `main()`; tests call `startBot()` with their own configuration.
- */
+// The composition root: the only place that wires concrete pieces together. `npm start` runs
+// `main()`; tests call `startBot()` with their own configuration.
+
 export interface RunningBot {
   url: string;
   emulatorUrl?: string;
@@ -93,8 +92,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
           ),
         lcsApiUrl: config.LCS_API_URL,
         lcsProjectId: config.LCS_PROJECT_ID,
+        lcsDelegated: config.AZURE_AUTH === 'default',
         powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
         bapApiUrl: config.BAP_API_URL,
+        dataverseAppTemplates: config.DATAVERSE_APP_TEMPLATES,
         dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
         dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
         hostSuffixes: config.DYNAMICS_HOST_SUFFIXES.length ? config.DYNAMICS_HOST_SUFFIXES : undefined,
@@ -176,7 +177,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 
   await engine.resume();
-  notifier.recover();
+  await notifier.recover();
   logger.info(
     { url, emulator: emulatorUrl, mode: config.DYNAMICS_MODE, auth: Boolean(config.BOT_ID) },
     'bot listening',

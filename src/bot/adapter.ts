@@ -14,11 +14,10 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { channelTokenClaimsValidator } from './channelTokenClaims';
 
-/**
- * The Bot Framework adapter. With BOT_ID set, every request to /api/messages must carry a valid Bot
- * Framework token (the adapter answers 401 otherwise, before any handler). Without it the bot runs
- * unauthenticated for local use, and config.ts has already made sure it only listens on loopback.
- */
+// The Bot Framework adapter. With BOT_ID set, every request to /api/messages must carry a valid Bot
+// Framework token (the adapter answers 401 otherwise, before any handler). Without it the bot runs
+// unauthenticated for local use, and config.ts has already made sure it only listens on loopback.
+
 export interface BotAuthenticationOverrides {
   /** Where the signing keys of channel (and "emulator") tokens are published. */
   channelOpenIdMetadataUrl?: string;

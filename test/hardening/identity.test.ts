@@ -68,7 +68,9 @@ describe('identity: Teams users of allowed tenants only, channel tokens only', (
 
   const expectNothingHappened = async (before: string) => {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(h.bot.engine.get(run.id)?.steps.find((s) => s.id === stepId)?.status).toBe('awaiting_approval');
+    expect((await h.bot.engine.get(run.id))?.steps.find((s) => s.id === stepId)?.status).toBe(
+      'awaiting_approval',
+    );
     expect(h.connector.calls).toHaveLength(0);
     expect(h.storeSnapshot()).toBe(before);
   };
@@ -117,7 +119,7 @@ describe('identity: Teams users of allowed tenants only, channel tokens only', (
     if (!started.ok) throw new Error(started.message);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const current = h.bot.engine.get(started.run.id)!;
+      const current = (await h.bot.engine.get(started.run.id))!;
       const waiting = current.steps.find((s) => s.status === 'awaiting_approval');
       if (waiting) {
         run = current;
