@@ -161,7 +161,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   return {
     preview: (raw) => plan(raw),
 
-    async start(rawInput, requestedBy, requestKey) {
+    async start(rawInput, requestedBy, requestKey, scope) {
       let preview: PlanPreview;
       try {
         preview = await plan(rawInput, true);
@@ -189,6 +189,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
         createdAt: at,
         updatedAt: at,
         steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
+        ...(scope ? { scope } : {}),
       };
       const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
       const result = await store.create(run, requestKey, [

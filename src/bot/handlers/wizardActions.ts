@@ -6,6 +6,7 @@ import { setupInputSchema, type ScenarioId } from '../../engine/scenarios/scenar
 import type { Actor, PlanPreview } from '../../engine/model';
 import type { ActionData } from '../cardActions';
 import type { BotServices } from '../botServices';
+import { scopeOf } from '../runScope';
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { scenarioCardData } from '../views/scenarioView';
 import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView';
@@ -113,7 +114,8 @@ export async function start(
 ): Promise<AdaptiveCard> {
   const input = parseInputJson(data.input);
   if (!input) return scenarioCard('That plan could not be read; please start again.');
-  const result = await services.engine.start(input, actor, data.requestKey);
+  // The run belongs to this tenant and conversation (runScope.ts).
+  const result = await services.engine.start(input, actor, data.requestKey, scopeOf(context));
   if (!result.ok) {
     if (result.code === 'invalid_input') {
       const scenario = input.scenario as ScenarioId;
