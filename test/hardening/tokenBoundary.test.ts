@@ -80,16 +80,14 @@ describe('Dynamics tokens go only to Dynamics', () => {
   const tokenReachedAttacker = () => attacker.requests.length;
 
   it('Dataverse paging: a nextLink to another origin is not followed', async () => {
-    await expect(platform.dataverse(service.url).listSolutions()).rejects.toThrow(/next-page link outside/);
+    await expect(platform.dataverse(service.url).listSolutions()).rejects.toThrow(/link outside/);
     expect(service.requests).toHaveLength(1);
     expect(service.requests[0].authorization).toMatch(/^Bearer emulator\./);
     expect(tokenReachedAttacker()).toBe(0);
   });
 
   it('F&O paging (legal entities): a nextLink to another origin is not followed', async () => {
-    await expect(platform.financeOps(service.url).listLegalEntities()).rejects.toThrow(
-      /next-page link outside/,
-    );
+    await expect(platform.financeOps(service.url).listLegalEntities()).rejects.toThrow(/link outside/);
     expect(service.requests).toHaveLength(1);
     expect(tokenReachedAttacker()).toBe(0);
   });
@@ -97,7 +95,7 @@ describe('Dynamics tokens go only to Dynamics', () => {
   it('F&O paging (dual-write configuration, read-only reader): a nextLink to another origin is not followed', async () => {
     await expect(
       platform.dualWrite.findConnection(service.url, 'https://contoso.crm.dynamics.com'),
-    ).rejects.toThrow(/next-page link outside/);
+    ).rejects.toThrow(/link outside/);
     expect(service.requests.length).toBeGreaterThan(0);
     expect(tokenReachedAttacker()).toBe(0);
   });
@@ -116,7 +114,7 @@ describe('Dynamics tokens go only to Dynamics', () => {
       trustedOrigins: [sameHost.url],
       retry: { maxAttempts: 1 },
     });
-    await expect(local.dataverse(sameHost.url).listSolutions()).rejects.toThrow(/next-page link outside/);
+    await expect(local.dataverse(sameHost.url).listSolutions()).rejects.toThrow(/link outside/);
     expect(sameHost.requests.map((r) => r.path.split('?')[0])).toEqual(['/api/data/v9.2/solutions']);
     await sameHost.close();
   });

@@ -78,7 +78,7 @@ describe('URLs typed in a card', () => {
     expect(card).toMatch(/emulator/i);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(attacker.hits).toEqual([]);
-    expect(h.bot.engine.list()).toHaveLength(0);
+    expect(await h.bot.engine.list()).toHaveLength(0);
   });
 
   it('the emulator org itself passes (the check can pass)', async () => {

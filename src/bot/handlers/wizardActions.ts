@@ -6,7 +6,7 @@ import { setupInputSchema, type ScenarioId } from '../../engine/scenarios/scenar
 import type { Actor, PlanPreview } from '../../engine/model';
 import type { ActionData } from '../cardActions';
 import type { BotServices } from '../botServices';
-import { scopeOf } from '../runScope';
+import { canSeeRun, scopeOf } from '../runScope';
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { scenarioCardData } from '../views/scenarioView';
 import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView';
@@ -121,7 +121,16 @@ export async function start(
       const scenario = input.scenario as ScenarioId;
       return renderCard('details', detailsCardData(scenario, input, {}, result.message));
     }
-    return messageCard('The setup did not start', result.message, 'Attention');
+    // The run holding the lock may be one the asker may not see: then it is not described.
+    const message =
+      result.code === 'locked' && result.run && !canSeeRun(services.policy, context, result.run)
+        ? 'These environments are already being set up by another run. Wait for it to finish.'
+        : result.message;
+    return messageCard('The setup did not start', message, 'Attention');
+  }
+  // A replayed Start (same request key) answers the run it created: only where that run may be seen.
+  if (!canSeeRun(services.policy, context, result.run)) {
+    return messageCard('The setup did not start', 'That plan was already started elsewhere.', 'Attention');
   }
   const conversationId = context.activity.conversation.id;
   const replyToId = context.activity.replyToId;

@@ -4,7 +4,8 @@ import { PlatformError } from '../platformError';
 // both do). The client follows it with the same bearer token as the first page, so a link to another
 // origin, planted by a compromised or impersonated service, would hand that token to whoever it
 // names. A link is followed only inside the client's own service root, and as a path relative to it
-// (the HTTP clients also refuse absolute URLs: see httpPolicy.ts).
+// (the HTTP clients also refuse absolute URLs: see httpPolicy.ts). The same holds for other links a
+// service writes for the client to follow (the `Location` of a Power Platform lifecycle operation).
 
 /**
  * The path of `nextLink` relative to `serviceRoot` (what the client's `get` takes), or a
@@ -16,12 +17,12 @@ export function followableNextLink(serviceRoot: string, nextLink: string): strin
   try {
     next = new URL(nextLink, root);
   } catch {
-    throw new PlatformError('invalid', 'The service answered a next-page link that is not a URL.');
+    throw new PlatformError('invalid', 'The service answered a link that is not a URL.');
   }
   if (next.origin !== root.origin || !next.pathname.startsWith(root.pathname) || next.username) {
     throw new PlatformError(
       'invalid',
-      `The service answered a next-page link outside ${root.origin}${root.pathname}; it was not followed.`,
+      `The service answered a link outside ${root.origin}${root.pathname}; it was not followed.`,
     );
   }
   return `${next.pathname.slice(root.pathname.length)}${next.search}`;
