@@ -13,7 +13,7 @@ import { createCredential } from './platform/http/credentials';
 import { createSetupEngine } from './engine/setupEngine';
 import { systemClock } from './engine/systemClock';
 import type { EngineApi } from './engine/engineApi';
-import { createAdapter } from './bot/adapter';
+import { createAdapter, type BotAuthenticationOverrides } from './bot/adapter';
 import { createBotApp } from './bot/botApp';
 import { Notifier } from './bot/notifier';
 import type { SendQueueOptions } from './bot/sendQueue';
@@ -46,6 +46,13 @@ export interface StartOptions {
    * live mode against the emulator with its local credential).
    */
   credential?: TokenCredential;
+  /**
+   * Live mode against a loopback emulator (tests): origins the platform may call besides Microsoft's
+   * hosts. Never read from the environment.
+   */
+  trustedOrigins?: string[];
+  /** Tests only: validate Bot Framework tokens against a local key server (see bot/adapter.ts). */
+  botAuthentication?: BotAuthenticationOverrides;
 }
 
 const VERSION = projectVersion();
@@ -91,6 +98,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         dataverseAppTemplates: config.DATAVERSE_APP_TEMPLATES,
         dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
         dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
+        hostSuffixes: config.DYNAMICS_HOST_SUFFIXES.length ? config.DYNAMICS_HOST_SUFFIXES : undefined,
+        trustedOrigins: options.trustedOrigins,
         logger,
         timeoutMs: config.HTTP_TIMEOUT_MS,
       });
@@ -107,7 +116,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
 
   const conversations = new ConversationStore(db);
-  const adapter = createAdapter(config, logger);
+  const adapter = createAdapter(config, logger, options.botAuthentication);
   const botId = config.BOT_ID ?? '';
   const notifier = new Notifier({ adapter, botId, engine, conversations, logger, queue: options.queue });
   notifier.attach();
@@ -157,6 +166,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     health,
     logger,
     authRequired: Boolean(config.BOT_ID),
+    allowedTenants: config.allowedTenants,
   });
   const httpServer: Server = await new Promise((resolve, reject) => {
     const listening = server.listen(config.PORT, config.listenHost, () => resolve(listening));

@@ -29,7 +29,14 @@ describe('configuration', () => {
   });
 
   it('listens on all interfaces once auth is configured', () => {
-    const config = loadConfig({ BOT_ID: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', BOT_PASSWORD: 'x' });
+    const config = loadConfig({
+      BOT_ID: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      BOT_PASSWORD: 'x',
+      BOT_TENANT_ID: '11111111-2222-4333-8444-555555555555',
+      ADMINS: 'a',
+      APPROVERS: 'b',
+      DYNAMICS_MODE: 'live',
+    });
     expect(config.listenHost).toBe('0.0.0.0');
   });
 

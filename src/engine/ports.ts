@@ -230,6 +230,12 @@ export interface Platform {
   dataverse(url: string): DataversePort;
   financeOps(url: string): FinanceOpsPort;
   capabilities: PlatformCapabilities;
+  /**
+   * Why the platform will not call an environment URL (scheme or host not allowed), or undefined
+   * when it will. The engine refuses such input before planning; `dataverse()` and `financeOps()`
+   * refuse it too.
+   */
+  environmentUrlRefusal?(url: string): string | undefined;
 }
 
 export interface PlatformCapabilities {

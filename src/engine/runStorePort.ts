@@ -16,6 +16,8 @@ export interface RunChange {
 export interface RunFilter {
   status?: RunStatus[];
   limit?: number;
+  /** Only runs whose `scope.tenantId` is this (unscoped runs never match). */
+  tenantId?: string;
 }
 
 export interface RunStore {

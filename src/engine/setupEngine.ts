@@ -84,6 +84,14 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       }));
       throw new EngineError('invalid_input', details.map((d) => d.message).join(' '), details);
     }
+    // A typed URL names where the bot sends a Dynamics token: refused here unless the platform may call it.
+    const refused = Object.entries(parsed.data)
+      .filter(([field, value]) => field.endsWith('Url') && typeof value === 'string')
+      .map(([field, value]) => ({ path: field, message: platform.environmentUrlRefusal?.(value as string) }))
+      .filter((d): d is { path: string; message: string } => d.message !== undefined);
+    if (refused.length) {
+      throw new EngineError('invalid_input', refused.map((d) => d.message).join(' '), refused);
+    }
     return parsed.data;
   };
 
@@ -153,7 +161,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   return {
     preview: (raw) => plan(raw),
 
-    async start(rawInput, requestedBy, requestKey) {
+    async start(rawInput, requestedBy, requestKey, scope) {
       let preview: PlanPreview;
       try {
         preview = await plan(rawInput, true);
@@ -181,6 +189,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
         createdAt: at,
         updatedAt: at,
         steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
+        ...(scope ? { scope } : {}),
       };
       const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
       const result = await store.create(run, requestKey, [

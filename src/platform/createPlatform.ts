@@ -6,6 +6,7 @@ import { createDualWriteClient, GATEWAY_SCOPE } from './dualWrite/dualWriteClien
 import { createDualWriteReader } from './dualWrite/dualWriteReader';
 import { createFinanceOpsClient } from './financeOps/financeOpsClient';
 import { createCredential } from './http/credentials';
+import { createDynamicsUrlPolicy, type DynamicsUrlPolicy } from './http/dynamicsUrls';
 import type { RetryOptions } from './http/httpPolicy';
 import { createLifecycleClient } from './lifecycle/lifecycleClient';
 import { PlatformError, trimUrl } from './platformError';
@@ -41,6 +42,10 @@ export type PlatformOptions =
       dataverseAppTemplates?: readonly string[];
       dualWriteGatewayUrl?: string;
       dualWriteGatewayEnabled: boolean;
+      /** Allowed host suffixes of environment URLs (default: Microsoft's clouds, dynamicsUrls.ts). */
+      hostSuffixes?: readonly string[];
+      /** Exact origins trusted besides them: only tests running live mode against a loopback emulator. */
+      trustedOrigins?: readonly string[];
       logger?: Logger;
       retry?: Partial<RetryOptions>;
       timeoutMs?: number;
@@ -86,10 +91,16 @@ export function createPlatform(options: PlatformOptions): Platform {
         linkDualWrite: true,
         createLegalEntity: true,
       },
+      urls: createDynamicsUrlPolicy({ mode: 'emulator', emulatorOrigin: base }),
     });
   }
 
   const { credential } = options;
+  const urls = createDynamicsUrlPolicy({
+    mode: 'live',
+    hostSuffixes: options.hostSuffixes,
+    trustedOrigins: options.trustedOrigins,
+  });
   const lifecycle = !(options.lcsApiUrl && options.lcsProjectId)
     ? unavailableLifecycle()
     : !options.lcsDelegated
@@ -124,7 +135,12 @@ export function createPlatform(options: PlatformOptions): Platform {
           scope: GATEWAY_SCOPE,
           ...common,
         })
-      : createDualWriteReader({ credential, ...common, refusal: gatewayRefusal });
+      : createDualWriteReader({
+          credential,
+          ...common,
+          assertAllowedUrl: (url) => assertAllowed(urls, url),
+          refusal: gatewayRefusal,
+        });
   return assemble({
     credential,
     common,
@@ -146,6 +162,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       // Creating legal entities through OData is undocumented on real F&O: the admin does it.
       createLegalEntity: false,
     },
+    urls,
   });
 }
 
@@ -156,15 +173,23 @@ function assemble(parts: {
   powerPlatform: Platform['powerPlatform'];
   dualWrite: Platform['dualWrite'];
   capabilities: Platform['capabilities'];
+  urls: DynamicsUrlPolicy;
 }): Platform {
   const dataverseClients = new Map<string, DataversePort>();
   const financeOpsClients = new Map<string, FinanceOpsPort>();
+  // No client (so no token scope) is ever made for a URL the policy refuses.
+  const allowed = (url: string): void => assertAllowed(parts.urls, url);
   return {
     lifecycle: parts.lifecycle,
     powerPlatform: parts.powerPlatform,
     dualWrite: parts.dualWrite,
     capabilities: parts.capabilities,
+    environmentUrlRefusal(url) {
+      const check = parts.urls.check(url);
+      return check.ok ? undefined : check.reason;
+    },
     dataverse(url) {
+      allowed(url);
       const key = trimUrl(url).toLowerCase();
       let client = dataverseClients.get(key);
       if (!client) {
@@ -174,6 +199,7 @@ function assemble(parts: {
       return client;
     },
     financeOps(url) {
+      allowed(url);
       const key = trimUrl(url).toLowerCase();
       let client = financeOpsClients.get(key);
       if (!client) {
@@ -183,6 +209,11 @@ function assemble(parts: {
       return client;
     },
   };
+}
+
+function assertAllowed(urls: DynamicsUrlPolicy, url: string): void {
+  const check = urls.check(url);
+  if (!check.ok) throw new PlatformError('invalid', check.reason);
 }
 
 /** Live mode without LCS settings: lookups say what is missing instead of failing obscurely. */

@@ -131,10 +131,18 @@ export class SqliteRunStore implements RunStore {
   private listNow(filter: RunFilter): Run[] {
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const statuses = filter.status ?? [];
-    const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
+    const conditions: string[] = [];
+    const values: unknown[] = [...statuses];
+    if (statuses.length) conditions.push(`status IN (${statuses.map(() => '?').join(',')})`);
+    // The run's scope lives in its JSON body (model.ts RunScope).
+    if (filter.tenantId !== undefined) {
+      conditions.push("json_extract(body, '$.scope.tenantId') = ?");
+      values.push(filter.tenantId);
+    }
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = this.db
       .prepare(`SELECT body, rev FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
-      .all(...statuses, limit) as RunRow[];
+      .all(...values, limit) as RunRow[];
     return rows.map(parse);
   }
 

@@ -63,6 +63,8 @@ beforeAll(async () => {
     queue: { updateIntervalMs: 50, baseDelayMs: 20 },
     engine: { pollIntervalMs: 25 },
     credential: new EmulatorCredential(),
+    // Live mode refuses loopback URLs: the test emulator stands in for Microsoft's hosts.
+    trustedOrigins: [emulator.url],
   });
   h = {
     bot,
