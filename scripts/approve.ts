@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 import { openDatabase } from '../src/store/database';
-import { ConversationStore } from '../src/store/conversationStore';
+import { SqliteConversationStore } from '../src/store/sqliteConversationStore';
 import { SqliteRunStore } from '../src/store/sqliteRunStore';
 import { PlaygroundClient, cardOfInvokeResponse } from '../src/playground/playgroundClient';
 import { APPROVER } from '../src/playground/playgroundPeople';
@@ -46,7 +46,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const db = openDatabase(dbFile);
   try {
-    const lookup = findPendingApproval(new SqliteRunStore(db), new ConversationStore(db), positional[0]);
+    const lookup = await findPendingApproval(
+      new SqliteRunStore(db),
+      new SqliteConversationStore(db),
+      positional[0],
+    );
     if (!lookup.found) {
       process.stderr.write(`${lookup.reason}\n`);
       return 1;

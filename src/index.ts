@@ -5,7 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { openDatabase } from './store/database';
-import { ConversationStore } from './store/conversationStore';
+import { SqliteConversationStore } from './store/sqliteConversationStore';
 import { SqliteRunStore } from './store/sqliteRunStore';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { createPlatform } from './platform/createPlatform';
@@ -105,7 +105,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ...options.engine,
   });
 
-  const conversations = new ConversationStore(db);
+  const conversations = new SqliteConversationStore(db);
   const adapter = createAdapter(config, logger);
   const botId = config.BOT_ID ?? '';
   const notifier = new Notifier({ adapter, botId, engine, conversations, logger, queue: options.queue });
@@ -166,7 +166,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 
   await engine.resume();
-  notifier.recover();
+  await notifier.recover();
   logger.info(
     { url, emulator: emulatorUrl, mode: config.DYNAMICS_MODE, auth: Boolean(config.BOT_ID) },
     'bot listening',

@@ -17,11 +17,11 @@ export interface PendingApproval {
 export type PendingApprovalLookup = { found: PendingApproval } | { found: null; reason: string };
 
 /** `runRef`: a run id or its first characters; empty: the newest run waiting for an approval. */
-export function findPendingApproval(
+export async function findPendingApproval(
   runs: RunStore,
   conversations: ConversationStore,
   runRef: string | undefined,
-): PendingApprovalLookup {
+): Promise<PendingApprovalLookup> {
   const ref = (runRef ?? '').trim().toLowerCase();
   let run: Run | undefined;
   if (ref) {
@@ -40,9 +40,9 @@ export function findPendingApproval(
   if (!step) {
     return { found: null, reason: `Run ${run.id.slice(0, 8)} is ${run.status} and waits for no approval.` };
   }
-  const message = conversations
-    .messagesOf(run.id)
-    .find((m) => m.kind === 'approval' && m.stepId === step.id && m.activityId);
+  const message = (await conversations.messagesOf(run.id)).find(
+    (m) => m.kind === 'approval' && m.stepId === step.id && m.activityId,
+  );
   if (!message?.activityId) {
     return { found: null, reason: `The approval card of run ${run.id.slice(0, 8)} has not been posted yet.` };
   }

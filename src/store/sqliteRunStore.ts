@@ -1,6 +1,8 @@
 import type { Db } from './database';
 import { migrate } from './database';
 import type { Actor, AuditEntry, Run } from '../engine/model';
+import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
+import { LEASE_SCHEMA } from './schema';
 import {
   LOCK_HOLDING_STATUSES,
   type CreateRunResult,
@@ -57,6 +59,7 @@ interface AuditRow {
 export class SqliteRunStore implements RunStore {
   constructor(private readonly db: Db) {
     migrate(db, '001_runs', SCHEMA);
+    migrate(db, '002_run_leases', LEASE_SCHEMA('INTEGER PRIMARY KEY AUTOINCREMENT'));
   }
 
   create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult {
@@ -115,8 +118,21 @@ export class SqliteRunStore implements RunStore {
     return rows.map(parse);
   }
 
-  update(runId: string, mutate: (run: Run) => RunChange | null): { run: Run; changed: boolean } | null {
+  /** With a `fence`, the writer's lease is checked in the same transaction (see runLeasePort.ts). */
+  update(
+    runId: string,
+    mutate: (run: Run) => RunChange | null,
+    fence?: LeaseFence,
+  ): { run: Run; changed: boolean } | null {
+    if (fence && !this.holds(runId, fence)) {
+      this.db
+        .prepare('INSERT INTO fenced_writes (run_id, owner, epoch, at) VALUES (?, ?, ?, ?)')
+        .run(runId, fence.owner, fence.epoch, new Date().toISOString());
+      throw new FencedWriteError(runId, fence);
+    }
     return this.db.transaction(() => {
+      // Checked again inside: the transaction is the unit the fence guards.
+      if (fence && !this.holds(runId, fence)) throw new FencedWriteError(runId, fence);
       const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
       if (!row) return null;
       const current = parse(row);
@@ -140,6 +156,19 @@ export class SqliteRunStore implements RunStore {
       this.appendAudit(runId, change.audit ?? []);
       return { run: next, changed: true };
     })();
+  }
+
+  /** Writes refused because the writer's lease was gone (the soak reports them). */
+  fencedWrites(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM fenced_writes').get() as { n: number }).n;
+  }
+
+  private holds(runId: string, fence: LeaseFence): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM run_leases WHERE run_id = ? AND owner = ? AND epoch = ? AND expires_at > ?')
+        .get(runId, fence.owner, fence.epoch, Date.now()) !== undefined
+    );
   }
 
   audit(runId: string): AuditEntry[] {

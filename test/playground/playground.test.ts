@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/log';
 import { openDatabase, type Db } from '../../src/store/database';
-import { ConversationStore } from '../../src/store/conversationStore';
+import type { ConversationStore } from '../../src/store/conversationStore';
+import { SqliteConversationStore } from '../../src/store/sqliteConversationStore';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
 import { startPlayground, type RunningPlayground } from '../../src/playground/startPlayground';
 import { APPROVER, OTHER_PEOPLE, PLAYGROUND_TEAM, REQUESTER } from '../../src/playground/playgroundPeople';
@@ -146,22 +147,22 @@ describe('finding the pending approval for npm run approve', () => {
   beforeEach(() => {
     db = openDatabase(':memory:');
     runs = new SqliteRunStore(db);
-    conversations = new ConversationStore(db);
+    conversations = new SqliteConversationStore(db);
   });
   afterEach(() => db.close());
 
-  it('finds the newest waiting run and the card the bot posted for its approval', () => {
+  it('finds the newest waiting run and the card the bot posted for its approval', async () => {
     const run = awaitingApprovalRun();
     runs.create(run, 'key-1', []);
     const step = run.steps.find((s) => s.status === 'awaiting_approval')!;
-    conversations.bindMessage(
+    await conversations.bindMessage(
       run.id,
       'approval',
       step.id,
       '19:team@thread.tacv2;messageid=1',
       '1795620860331',
     );
-    const lookup = findPendingApproval(runs, conversations, undefined);
+    const lookup = await findPendingApproval(runs, conversations, undefined);
     expect(lookup.found).not.toBeNull();
     const pending = lookup.found!;
     expect(pending.run.id).toBe(run.id);
@@ -177,18 +178,18 @@ describe('finding the pending approval for npm run approve', () => {
         data: { runId: run.id, stepId: step.id, rev: pending.run.rev },
       },
     });
-    expect(findPendingApproval(runs, conversations, run.id.slice(0, 8)).found?.run.id).toBe(run.id);
+    expect((await findPendingApproval(runs, conversations, run.id.slice(0, 8))).found?.run.id).toBe(run.id);
   });
 
-  it('says why when there is nothing to approve', () => {
-    expect(findPendingApproval(runs, conversations, undefined)).toEqual({
+  it('says why when there is nothing to approve', async () => {
+    expect(await findPendingApproval(runs, conversations, undefined)).toEqual({
       found: null,
       reason: 'No run is waiting for an approval.',
     });
     const running = sampleRun();
     runs.create(running, 'key-2', []);
-    expect(findPendingApproval(runs, conversations, running.id.slice(0, 8)).found).toBeNull();
-    expect(findPendingApproval(runs, conversations, 'ffffffff')).toEqual({
+    expect((await findPendingApproval(runs, conversations, running.id.slice(0, 8))).found).toBeNull();
+    expect(await findPendingApproval(runs, conversations, 'ffffffff')).toEqual({
       found: null,
       reason: 'There is no run ffffffff.',
     });
@@ -198,7 +199,7 @@ describe('finding the pending approval for npm run approve', () => {
       lockKey: 'other|pair',
     };
     runs.create(waiting, 'key-3', []);
-    const lookup = findPendingApproval(runs, conversations, '9a8b7c6d');
+    const lookup = await findPendingApproval(runs, conversations, '9a8b7c6d');
     expect(lookup.found).toBeNull();
     expect(lookup).toMatchObject({ reason: expect.stringContaining('has not been posted yet') });
   });
