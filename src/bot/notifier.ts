@@ -80,7 +80,7 @@ export class Notifier {
 
   /** After a restart: deliver what a crash may have swallowed (cards, the completion notice). */
   async recover(): Promise<void> {
-    for (const run of this.options.engine.list({ limit: 500 })) {
+    for (const run of await this.options.engine.list({ limit: 500 })) {
       if (!(await this.options.conversations.conversationOf(run.id))) continue;
       for (const step of run.steps) {
         if (step.status === 'awaiting_approval')
@@ -110,7 +110,7 @@ export class Notifier {
       const step = run.steps.find((s) => s.id === message.stepId);
       const card =
         message.kind === 'run'
-          ? () => renderCard('run', runCardData(run))
+          ? async () => renderCard('run', runCardData(run))
           : step && message.kind === 'approval'
             ? () => this.approvalCard(run, step)
             : step && message.kind === 'manual'
@@ -127,10 +127,15 @@ export class Notifier {
   }
 
   /** Replaces a posted card for everyone (coalesced: a later update of the same key wins). */
-  updateCard(conversationId: string, activityId: string, key: string, build: () => AdaptiveCard): void {
+  updateCard(
+    conversationId: string,
+    activityId: string,
+    key: string,
+    build: () => AdaptiveCard | Promise<AdaptiveCard>,
+  ): void {
     this.queue.update(conversationId, key, () =>
       this.continue(conversationId, async (context) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(build()));
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await build()));
         activity.id = activityId;
         await context.updateActivity(activity);
       }),
@@ -141,7 +146,7 @@ export class Notifier {
     run: Run,
     kind: CardKind,
     stepId: string,
-    build: () => AdaptiveCard | Partial<import('botbuilder').Activity>,
+    build: () => Promise<AdaptiveCard | Partial<import('botbuilder').Activity>>,
     recovering = false,
   ): Promise<void> {
     const { conversations } = this.options;
@@ -157,7 +162,7 @@ export class Notifier {
     }
     this.queue.send(conversationId, () =>
       this.continue(conversationId, async (context) => {
-        const built = build();
+        const built = await build();
         const activity =
           'type' in built && built.type === 'AdaptiveCard'
             ? MessageFactory.attachment(CardFactory.adaptiveCard(built))
@@ -185,21 +190,21 @@ export class Notifier {
     );
   }
 
-  private approvalCard(run: Run, step: StepState): AdaptiveCard {
-    const current = this.options.engine.get(run.id) ?? run;
+  private async approvalCard(run: Run, step: StepState): Promise<AdaptiveCard> {
+    const current = (await this.options.engine.get(run.id)) ?? run;
     const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
     return renderCard('approval', approvalCardData(current, currentStep));
   }
 
-  private manualCard(run: Run, step: StepState): AdaptiveCard {
-    const current = this.options.engine.get(run.id) ?? run;
+  private async manualCard(run: Run, step: StepState): Promise<AdaptiveCard> {
+    const current = (await this.options.engine.get(run.id)) ?? run;
     const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
     return renderCard('manual', manualCardData(current, currentStep));
   }
 
   /** The notice: an @mention of the requester in the text, and the summary card. */
-  private completionActivity(run: Run): Partial<import('botbuilder').Activity> {
-    const current = this.options.engine.get(run.id) ?? run;
+  private async completionActivity(run: Run): Promise<Partial<import('botbuilder').Activity>> {
+    const current = (await this.options.engine.get(run.id)) ?? run;
     const data = completionCardData(current);
     const mention = `<at>${current.requestedBy.name}</at>`;
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard('completion', data)));

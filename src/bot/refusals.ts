@@ -9,14 +9,14 @@ import type { BotServices } from './botServices';
  * create one), is also one structured warn line `access.refused` in the log, which is where a
  * security review looks for who tried what.
  */
-export function recordRefusal(
+export async function recordRefusal(
   services: BotServices,
   context: TurnContext,
   actor: Actor,
   action: string,
   reason: string,
   target: { runId?: string; stepId?: string } = {},
-): void {
+): Promise<void> {
   services.logger.warn(
     {
       event: 'access.refused',
@@ -28,5 +28,5 @@ export function recordRefusal(
     },
     `refused ${action}: ${reason}`,
   );
-  if (target.runId) services.engine.recordRefusal(target.runId, actor, action, reason, target.stepId);
+  if (target.runId) await services.engine.recordRefusal(target.runId, actor, action, reason, target.stepId);
 }

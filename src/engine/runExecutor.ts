@@ -42,6 +42,8 @@ export class RunExecutor {
   private readonly drivers = new Map<string, Driver>();
   /** Highest progress each running step reported (runId:stepId), so a retry can tell it moved on. */
   private readonly progressMarks = new Map<string, number>();
+  /** The last progress write of each running step (runId:stepId), chained in order. */
+  private readonly progressWrites = new Map<string, Promise<void>>();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -107,20 +109,36 @@ export class RunExecutor {
     for (const resolve of waiters) resolve();
   }
 
-  private commit(runId: string, mutate: (run: Run) => RunChange | null): Run | null {
+  private commit(runId: string, mutate: (run: Run) => RunChange | null): Promise<Run | null> {
     return commitAndEmit(this.o.store, this.o.emit, runId, mutate);
+  }
+
+  /** Waits until the step's reported progress is committed (before its next transition). */
+  private async progressCommitted(mark: string): Promise<void> {
+    const pending = this.progressWrites.get(mark);
+    if (!pending) return;
+    await pending;
+    if (this.progressWrites.get(mark) === pending) this.progressWrites.delete(mark);
   }
 
   private nowIso(): string {
     return this.o.clock.now().toISOString();
   }
 
-  /**
-   * Ends a driver synchronously with the decision to end it (no await in between), so a command
-   * arriving a moment later starts a fresh driver instead of waking one that is going away.
-   */
   private release(runId: string, driver: Driver): void {
     if (this.drivers.get(runId) === driver) this.drivers.delete(runId);
+  }
+
+  /**
+   * Ends the driver unless a command woke it since the turn began (`kick` sets `wakeRequested`; the
+   * loop clears it before reading the run). The check and the release happen with no await in
+   * between, so a command either is seen here (the loop turns again and reads its committed change)
+   * or arrives after the release and starts a fresh driver: it is never lost on a driver going away.
+   */
+  private releaseUnlessWoken(runId: string, driver: Driver): boolean {
+    if (driver.wakeRequested && !this.closed) return false;
+    this.release(runId, driver);
+    return true;
   }
 
   private async drive(runId: string, driver: Driver): Promise<void> {
@@ -134,28 +152,31 @@ export class RunExecutor {
   private async loop(runId: string, driver: Driver): Promise<void> {
     while (!this.closed) {
       driver.wakeRequested = false;
-      const run = this.o.store.get(runId);
+      const run = await this.o.store.get(runId);
       if (!run) return this.release(runId, driver);
       const action = nextAction(run, this.o.clock.now().getTime(), this.o.approvalReminderMs);
       switch (action.type) {
         case 'finished':
         case 'idle':
-          return this.release(runId, driver);
+          if (this.releaseUnlessWoken(runId, driver)) return;
+          break;
         case 'complete':
-          this.commit(runId, (r) => ({
+          await this.commit(runId, (r) => ({
             run: settle(r, this.nowIso()),
             audit: [{ at: this.nowIso(), actor: null, action: 'run.succeeded' }],
           }));
-          return this.release(runId, driver);
+          if (this.releaseUnlessWoken(runId, driver)) return;
+          break;
         case 'finalize_cancel':
-          this.commit(runId, (r) => {
+          await this.commit(runId, (r) => {
             cancelRemaining(r, this.nowIso());
             return {
               run: settle(r, this.nowIso()),
               audit: [{ at: this.nowIso(), actor: null, action: 'run.cancelled' }],
             };
           });
-          return this.release(runId, driver);
+          if (this.releaseUnlessWoken(runId, driver)) return;
+          break;
         case 'request_approval':
           await this.requestApproval(run, action.step, driver);
           break;
@@ -163,14 +184,14 @@ export class RunExecutor {
           await this.requestManual(run, action.step, driver);
           break;
         case 'remind':
-          this.stepCommit(runId, action.step.id, 'approval.reminder', (step) => {
+          await this.stepCommit(runId, action.step.id, 'approval.reminder', (step) => {
             if (step.status !== 'awaiting_approval' || !step.approval) return false;
             step.approval.reminded = true;
             return true;
           });
           break;
         case 'expire':
-          this.stepCommit(runId, action.step.id, 'approval.expired', (step, at) => {
+          await this.stepCommit(runId, action.step.id, 'approval.expired', (step, at) => {
             if (step.status !== 'awaiting_approval' || step.approval?.decision) return false;
             moveStep(step, 'failed');
             step.finishedAt = at;
@@ -182,7 +203,10 @@ export class RunExecutor {
           });
           break;
         case 'wait':
-          if (action.untilMs === undefined) return this.release(runId, driver);
+          if (action.untilMs === undefined) {
+            if (this.releaseUnlessWoken(runId, driver)) return;
+            break;
+          }
           await this.sleepUntil(driver, action.untilMs);
           break;
         case 'verify':
@@ -196,15 +220,15 @@ export class RunExecutor {
   }
 
   /** Commits a change to one step and emits the step event named by `action` when it applied. */
-  private stepCommit(
+  private async stepCommit(
     runId: string,
     stepId: string,
     action: string,
     mutate: (step: StepState, at: string, run: Run) => boolean,
     detail?: string,
-  ): Run | null {
+  ): Promise<Run | null> {
     let applied = false;
-    const run = this.commit(runId, (r) => {
+    const run = await this.commit(runId, (r) => {
       const step = r.steps.find((s) => s.id === stepId);
       const at = this.nowIso();
       const before = r.status;
@@ -248,6 +272,7 @@ export class RunExecutor {
 
   private context(run: Run, step: StepState, signal: AbortSignal): StepContext {
     let lastProgress = 0;
+    const mark = `${run.id}:${step.id}`;
     const ctx: StepContext = {
       run,
       step,
@@ -256,8 +281,9 @@ export class RunExecutor {
       signal,
       logger: this.o.logger?.child({ runId: run.id, stepId: step.id }),
       pollIntervalMs: this.o.pollIntervalMs,
-      checkpoint: (patch) => {
-        const updated = this.commit(run.id, (r) => {
+      checkpoint: async (patch) => {
+        await this.progressCommitted(mark);
+        const updated = await this.commit(run.id, (r) => {
           const s = r.steps.find((x) => x.id === step.id) as StepState;
           s.checkpoint = { ...(s.checkpoint ?? {}), ...patch };
           return { run: settle(r, this.nowIso()) };
@@ -268,17 +294,28 @@ export class RunExecutor {
         }
       },
       progress: (done, total, unit) => {
-        const mark = `${run.id}:${step.id}`;
         this.progressMarks.set(mark, Math.max(done, this.progressMarks.get(mark) ?? 0));
         const now = this.o.clock.now().getTime();
         if (done < total && now - lastProgress < PROGRESS_PERSIST_MS && lastProgress !== 0) return;
         lastProgress = now || 1;
-        this.commit(run.id, (r) => {
-          const s = r.steps.find((x) => x.id === step.id) as StepState;
-          if (s.status !== 'running') return null;
-          s.progress = { done, total, unit };
-          return { run: settle(r, this.nowIso()) };
-        });
+        // Progress is reported from synchronous callbacks: its commits are chained in order, and
+        // the step's next transition waits for them (progressCommitted) so none lands after it.
+        const previous = this.progressWrites.get(mark) ?? Promise.resolve();
+        const write = previous
+          .then(() =>
+            this.commit(run.id, (r) => {
+              const s = r.steps.find((x) => x.id === step.id) as StepState;
+              if (s.status !== 'running') return null;
+              s.progress = { done, total, unit };
+              return { run: settle(r, this.nowIso()) };
+            }),
+          )
+          .then(
+            () => undefined,
+            (error: unknown) =>
+              this.o.logger?.warn({ err: error, runId: run.id, stepId: step.id }, 'progress not saved'),
+          );
+        this.progressWrites.set(mark, write);
       },
     };
     return ctx;
@@ -294,7 +331,7 @@ export class RunExecutor {
       summary = { unavailable: `The summary could not be read: ${failure.message}` };
     }
     const requestedAt = this.o.clock.now();
-    this.stepCommit(run.id, step.id, 'approval.requested', (s, at, r) => {
+    await this.stepCommit(run.id, step.id, 'approval.requested', (s, at, r) => {
       if (s.status !== 'pending' && s.status !== 'awaiting_approval') return false;
       moveStep(s, 'awaiting_approval');
       s.approval = {
@@ -316,7 +353,7 @@ export class RunExecutor {
       module.manualLink?.(ctx).catch(() => undefined),
       module.manualInstructions?.(ctx).catch(() => undefined),
     ]);
-    this.stepCommit(run.id, step.id, 'manual.requested', (s, _at, r) => {
+    await this.stepCommit(run.id, step.id, 'manual.requested', (s, _at, r) => {
       if (s.status !== 'pending') return false;
       moveStep(s, 'awaiting_manual');
       if (link) s.link = link;
@@ -335,7 +372,7 @@ export class RunExecutor {
       if (isAbortError(error) && this.closed) return;
       result = { ok: false, message: `The check could not run: ${classifyError(error).message}` };
     }
-    this.stepCommit(
+    await this.stepCommit(
       run.id,
       step.id,
       result.ok ? 'manual.verified' : 'manual.verification_failed',
@@ -359,14 +396,20 @@ export class RunExecutor {
   private async execute(run: Run, step: StepState, driver: Driver): Promise<void> {
     if (this.closed) return;
     const resumed = step.status === 'running';
-    const started = this.stepCommit(run.id, step.id, resumed ? 'step.resumed' : 'step.started', (s, at) => {
-      if (s.status !== 'pending' && s.status !== 'running' && s.status !== 'awaiting_approval') return false;
-      moveStep(s, 'running');
-      s.attempts += 1;
-      s.startedAt = s.startedAt ?? at;
-      delete s.error;
-      return true;
-    });
+    const started = await this.stepCommit(
+      run.id,
+      step.id,
+      resumed ? 'step.resumed' : 'step.started',
+      (s, at) => {
+        if (s.status !== 'pending' && s.status !== 'running' && s.status !== 'awaiting_approval')
+          return false;
+        moveStep(s, 'running');
+        s.attempts += 1;
+        s.startedAt = s.startedAt ?? at;
+        delete s.error;
+        return true;
+      },
+    );
     if (!started) return;
     if (driver.abort.signal.aborted) driver.abort = new AbortController();
     const signal = driver.abort.signal;
@@ -378,8 +421,9 @@ export class RunExecutor {
       const progressBefore = this.progressMarks.get(mark) ?? 0;
       try {
         const output = await module.execute(ctx);
+        await this.progressCommitted(mark);
         this.progressMarks.delete(mark);
-        this.stepCommit(run.id, step.id, 'step.succeeded', (s, at) => {
+        await this.stepCommit(run.id, step.id, 'step.succeeded', (s, at) => {
           if (s.status !== 'running') return false;
           moveStep(s, 'succeeded');
           s.finishedAt = at;
@@ -390,6 +434,7 @@ export class RunExecutor {
         });
         return;
       } catch (error) {
+        await this.progressCommitted(mark);
         if (signal.aborted || isAbortError(error)) return; // cancel or close: the next turn decides
         const failure = classifyError(error);
         // A step of many requests (21 map starts, thousands of rows) that got further before a
@@ -402,7 +447,7 @@ export class RunExecutor {
         );
         if (!failure.transient || attempt >= this.o.retry.maxAttempts) {
           this.progressMarks.delete(mark);
-          this.stepCommit(
+          await this.stepCommit(
             run.id,
             step.id,
             'step.failed',
@@ -423,7 +468,7 @@ export class RunExecutor {
           return;
         }
         const delay = stepRetryDelay(attempt, this.o.retry, failure.retryAfterMs);
-        this.stepCommit(run.id, step.id, 'step.retrying', (s) => {
+        await this.stepCommit(run.id, step.id, 'step.retrying', (s) => {
           if (s.status !== 'running') return false;
           s.error = {
             code: failure.code,
@@ -462,14 +507,14 @@ const EVENT_OF_ACTION: Record<
  * Commits a change and emits `run.updated`, plus `run.finished` when the run just entered succeeded,
  * cancelled or failed (a failed run can still be retried; the notifier owes the admin a word anyway).
  */
-export function commitAndEmit(
+export async function commitAndEmit(
   store: RunStore,
   emit: ExecutorOptions['emit'],
   runId: string,
   mutate: (run: Run) => RunChange | null,
-): Run | null {
+): Promise<Run | null> {
   let before: Run['status'] | undefined;
-  const result = store.update(runId, (run) => {
+  const result = await store.update(runId, (run) => {
     before = run.status;
     return mutate(run);
   });

@@ -120,17 +120,18 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   };
 
   /** Applies a pure command to the stored run in one transaction; wakes the executor if it changed. */
-  const command = (
+  const command = async (
     runId: string,
     actor: Actor,
     rev: number | undefined,
     apply: (run: Run, c: CommandContext) => CommandOutcome,
-  ) => {
+    afterChange?: () => void,
+  ): Promise<CommandResult> => {
     let refusal:
       { code: Exclude<CommandOutcome, { kind: 'change' | 'noop' }>['code']; message: string } | undefined;
     const c: CommandContext = { actor, at: clock.now().toISOString(), rev, fourEyes: options.fourEyes };
     let changed = false;
-    const run = commitAndEmit(store, emit, runId, (current) => {
+    const run = await commitAndEmit(store, emit, runId, (current) => {
       const outcome = apply(current, c);
       if (outcome.kind === 'refuse') refusal = { code: outcome.code, message: outcome.message };
       if (outcome.kind !== 'change') return null;
@@ -139,12 +140,15 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     });
     if (!run) return { ok: false, code: 'not_found', message: `There is no run ${runId}.` } as CommandResult;
     if (refusal) {
-      store.appendAudit(runId, [
+      await store.appendAudit(runId, [
         { at: c.at, actor, action: `refused (${refusal.code})`, detail: refusal.message },
       ]);
       return { ok: false, code: refusal.code, message: refusal.message, run } as CommandResult;
     }
-    if (changed) executor.kick(runId);
+    if (changed) {
+      executor.kick(runId);
+      afterChange?.();
+    }
     return { ok: true, run, changed } as CommandResult;
   };
 
@@ -181,7 +185,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
         steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
       };
       const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
-      const result = store.create(run, requestKey, [
+      const result = await store.create(run, requestKey, [
         {
           at,
           actor: requestedBy,
@@ -216,18 +220,22 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     retry: async (runId, actor, rev) => command(runId, actor, rev, (run, c) => retryCommand(run, c)),
     skip: async (runId, stepId, actor, rev) =>
       command(runId, actor, rev, (run, c) => skipCommand(run, stepId, c)),
-    async cancel(runId, actor, rev) {
-      const result = command(runId, actor, rev, (run, c) => cancelCommand(run, c));
-      if (result.ok && result.changed) executor.abortStep(runId);
-      return result;
-    },
+    // The cancel is committed before the running step is told to stop.
+    cancel: async (runId, actor, rev) =>
+      command(
+        runId,
+        actor,
+        rev,
+        (run, c) => cancelCommand(run, c),
+        () => executor.abortStep(runId),
+      ),
 
     get: (runId) => store.get(runId),
     list: (filter) => store.list(filter),
     audit: (runId) => store.audit(runId),
-    recordRefusal: (runId, actor, action, reason, stepId) => {
-      if (!store.get(runId)) return;
-      store.appendAudit(runId, [
+    recordRefusal: async (runId, actor, action, reason, stepId) => {
+      if (!(await store.get(runId))) return;
+      await store.appendAudit(runId, [
         {
           at: clock.now().toISOString(),
           actor,
@@ -243,7 +251,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       listeners.set(event, list);
     },
     async resume() {
-      for (const run of store.listUnfinished()) {
+      for (const run of await store.listUnfinished()) {
         if (run.status !== 'failed') executor.kick(run.id);
       }
     },

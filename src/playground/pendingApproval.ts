@@ -25,15 +25,15 @@ export async function findPendingApproval(
   const ref = (runRef ?? '').trim().toLowerCase();
   let run: Run | undefined;
   if (ref) {
-    const matches = runs.list({ limit: 1000 }).filter((r) => r.id.toLowerCase().startsWith(ref));
+    const matches = (await runs.list({ limit: 1000 })).filter((r) => r.id.toLowerCase().startsWith(ref));
     if (matches.length === 0) return { found: null, reason: `There is no run ${ref}.` };
     if (matches.length > 1)
       return { found: null, reason: `${ref} matches ${matches.length} runs; give more characters.` };
     run = matches[0];
   } else {
-    run = runs
-      .list({ status: ['waiting'], limit: 100 })
-      .find((r) => r.steps.some((s) => s.status === 'awaiting_approval'));
+    run = (await runs.list({ status: ['waiting'], limit: 100 })).find((r) =>
+      r.steps.some((s) => s.status === 'awaiting_approval'),
+    );
     if (!run) return { found: null, reason: 'No run is waiting for an approval.' };
   }
   const step = run.steps.find((s) => s.status === 'awaiting_approval');

@@ -11,6 +11,7 @@ import {
   type CreateRunResult,
   type RunChange,
   type RunFilter,
+  type RunStore,
 } from '../engine/runStorePort';
 import { inTransaction, migratePostgres } from './postgresDatabase';
 import { POSTGRES_RUN_SCHEMA } from './schema';
@@ -20,7 +21,7 @@ interface RunRow {
   rev: number;
 }
 
-export class PostgresRunStore {
+export class PostgresRunStore implements RunStore {
   private constructor(private readonly pool: Pool) {}
 
   static async open(pool: Pool): Promise<PostgresRunStore> {

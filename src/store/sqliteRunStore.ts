@@ -11,11 +11,10 @@ import {
   type RunStore,
 } from '../engine/runStorePort';
 
-/**
- * SQLite implementation of the RunStore (better-sqlite3, synchronous). A run is one row holding its
- * JSON snapshot; `rev` doubles as a compare-and-swap guard. The one-active-run-per-environment-pair
- * rule is a partial unique index, so two concurrent starts cannot both win.
- */
+// SQLite implementation of the RunStore. better-sqlite3 is synchronous: each method does its work
+// (one transaction) before it returns its promise, so the promise only carries a committed result.
+// A run is one row holding its JSON snapshot; `rev` doubles as a compare-and-swap guard. The
+// one-active-run-per-environment-pair rule is a partial unique index, so two starts cannot both win.
 const SCHEMA = `
 CREATE TABLE runs (
   id TEXT PRIMARY KEY,
@@ -62,7 +61,40 @@ export class SqliteRunStore implements RunStore {
     migrate(db, '002_run_leases', LEASE_SCHEMA('INTEGER PRIMARY KEY AUTOINCREMENT'));
   }
 
-  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult {
+  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Promise<CreateRunResult> {
+    return settled(() => this.createNow(run, requestKey, audit));
+  }
+
+  get(runId: string): Promise<Run | null> {
+    return settled(() => this.getNow(runId));
+  }
+
+  list(filter: RunFilter = {}): Promise<Run[]> {
+    return settled(() => this.listNow(filter));
+  }
+
+  listUnfinished(): Promise<Run[]> {
+    return settled(() => this.listUnfinishedNow());
+  }
+
+  /** With a `fence`, the writer's lease is checked in the same transaction (see runLeasePort.ts). */
+  update(
+    runId: string,
+    mutate: (run: Run) => RunChange | null,
+    fence?: LeaseFence,
+  ): Promise<{ run: Run; changed: boolean } | null> {
+    return settled(() => this.updateNow(runId, mutate, fence));
+  }
+
+  audit(runId: string): Promise<AuditEntry[]> {
+    return settled(() => this.auditNow(runId));
+  }
+
+  appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void> {
+    return settled(() => this.appendAuditNow(runId, entries));
+  }
+
+  private createNow(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult {
     return this.db.transaction((): CreateRunResult => {
       const existing = this.db.prepare('SELECT body, rev FROM runs WHERE request_key = ?').get(requestKey) as
         RunRow | undefined;
@@ -91,17 +123,17 @@ export class SqliteRunStore implements RunStore {
           run.updatedAt,
           JSON.stringify(run),
         );
-      this.appendAudit(run.id, audit);
+      this.appendAuditNow(run.id, audit);
       return { ok: true, run, created: true };
     })();
   }
 
-  get(runId: string): Run | null {
+  private getNow(runId: string): Run | null {
     const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
     return row ? parse(row) : null;
   }
 
-  list(filter: RunFilter = {}): Run[] {
+  private listNow(filter: RunFilter): Run[] {
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const statuses = filter.status ?? [];
     const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
@@ -111,15 +143,14 @@ export class SqliteRunStore implements RunStore {
     return rows.map(parse);
   }
 
-  listUnfinished(): Run[] {
+  private listUnfinishedNow(): Run[] {
     const rows = this.db
       .prepare('SELECT body, rev FROM runs WHERE lock_held = 1 ORDER BY created_at')
       .all() as RunRow[];
     return rows.map(parse);
   }
 
-  /** With a `fence`, the writer's lease is checked in the same transaction (see runLeasePort.ts). */
-  update(
+  private updateNow(
     runId: string,
     mutate: (run: Run) => RunChange | null,
     fence?: LeaseFence,
@@ -153,13 +184,13 @@ export class SqliteRunStore implements RunStore {
           current.rev,
         );
       if (result.changes !== 1) throw new Error(`Run ${runId} changed underneath (rev ${current.rev})`);
-      this.appendAudit(runId, change.audit ?? []);
+      this.appendAuditNow(runId, change.audit ?? []);
       return { run: next, changed: true };
     })();
   }
 
   /** Writes refused because the writer's lease was gone (the soak reports them). */
-  fencedWrites(): number {
+  async fencedWrites(): Promise<number> {
     return (this.db.prepare('SELECT count(*) AS n FROM fenced_writes').get() as { n: number }).n;
   }
 
@@ -171,7 +202,7 @@ export class SqliteRunStore implements RunStore {
     );
   }
 
-  audit(runId: string): AuditEntry[] {
+  private auditNow(runId: string): AuditEntry[] {
     const rows = this.db
       .prepare(
         'SELECT run_id, at, actor, action, step_id, detail FROM run_audit WHERE run_id = ? ORDER BY seq',
@@ -187,7 +218,7 @@ export class SqliteRunStore implements RunStore {
     }));
   }
 
-  appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void {
+  private appendAuditNow(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void {
     const insert = this.db.prepare(
       'INSERT INTO run_audit (run_id, at, actor, action, step_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -201,6 +232,15 @@ export class SqliteRunStore implements RunStore {
         entry.detail ?? null,
       );
     }
+  }
+}
+
+/** Runs the synchronous work now and hands its result (or its error) over as a promise. */
+function settled<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

@@ -37,7 +37,7 @@ describe('the five scenarios against the emulator', () => {
     if (!started.ok) throw new Error(started.message);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const run = h.engine.get(started.run.id) as Run;
+      const run = (await h.engine.get(started.run.id)) as Run;
       if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
       if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -153,7 +153,7 @@ describe('finding the pending approval for npm run approve', () => {
 
   it('finds the newest waiting run and the card the bot posted for its approval', async () => {
     const run = awaitingApprovalRun();
-    runs.create(run, 'key-1', []);
+    await runs.create(run, 'key-1', []);
     const step = run.steps.find((s) => s.status === 'awaiting_approval')!;
     await conversations.bindMessage(
       run.id,
@@ -187,7 +187,7 @@ describe('finding the pending approval for npm run approve', () => {
       reason: 'No run is waiting for an approval.',
     });
     const running = sampleRun();
-    runs.create(running, 'key-2', []);
+    await runs.create(running, 'key-2', []);
     expect((await findPendingApproval(runs, conversations, running.id.slice(0, 8))).found).toBeNull();
     expect(await findPendingApproval(runs, conversations, 'ffffffff')).toEqual({
       found: null,
@@ -198,7 +198,7 @@ describe('finding the pending approval for npm run approve', () => {
       id: '9a8b7c6d-0000-4000-8000-000000000001',
       lockKey: 'other|pair',
     };
-    runs.create(waiting, 'key-3', []);
+    await runs.create(waiting, 'key-3', []);
     const lookup = await findPendingApproval(runs, conversations, '9a8b7c6d');
     expect(lookup.found).toBeNull();
     expect(lookup).toMatchObject({ reason: expect.stringContaining('has not been posted yet') });

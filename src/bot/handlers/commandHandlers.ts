@@ -25,9 +25,11 @@ export async function handleMessage(services: BotServices, context: TurnContext)
     case 'setup':
       return reply(begin(services, context));
     case 'runs':
-      return reply(runsCard(services.engine.list({ limit: 10 })));
+      return reply(runsCard(await services.engine.list({ limit: 10 })));
     case 'status': {
-      const run = command.runId ? findRun(services, command.runId) : services.engine.list({ limit: 1 })[0];
+      const run = command.runId
+        ? await findRun(services, command.runId)
+        : (await services.engine.list({ limit: 1 }))[0];
       if (!run)
         return reply(
           messageCard(
@@ -49,12 +51,12 @@ export async function handleMessage(services: BotServices, context: TurnContext)
     }
     case 'cancel':
     case 'retry': {
-      const run = findRun(services, command.runId);
+      const run = await findRun(services, command.runId);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
       const actor = actorOf(context);
       const refusal = canStart(services.policy, actor);
       if (!refusal.allowed) {
-        recordRefusal(services, context, actor, command.name, refusal.reason, { runId: run.id });
+        await recordRefusal(services, context, actor, command.name, refusal.reason, { runId: run.id });
         return reply(messageCard('Not allowed', refusal.reason, 'Attention'));
       }
       const result =
@@ -78,9 +80,9 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       );
     }
     case 'audit': {
-      const run = findRun(services, command.runId);
+      const run = await findRun(services, command.runId);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
-      const entries = services.engine.audit(run.id).slice(-40);
+      const entries = (await services.engine.audit(run.id)).slice(-40);
       return reply(
         messageCard(
           `Audit of run ${shortId(run.id)}`,
@@ -101,10 +103,12 @@ export function helpCard(notice = ''): AdaptiveCard {
 }
 
 /** A run by full id or by a unique prefix (the short id cards show). */
-function findRun(services: BotServices, ref: string): Run | null {
-  const exact = services.engine.get(ref);
+async function findRun(services: BotServices, ref: string): Promise<Run | null> {
+  const exact = await services.engine.get(ref);
   if (exact) return exact;
-  const matches = services.engine.list({ limit: 500 }).filter((run) => run.id.startsWith(ref.toLowerCase()));
+  const matches = (await services.engine.list({ limit: 500 })).filter((run) =>
+    run.id.startsWith(ref.toLowerCase()),
+  );
   return matches.length === 1 ? matches[0] : null;
 }
 

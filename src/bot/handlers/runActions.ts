@@ -43,8 +43,8 @@ function answer(services: BotServices, result: CommandResult, cardOf: CardOf, st
   return currentCard(result.run, cardOf, stepId, REFUSAL_TEXT[result.code] ?? result.message);
 }
 
-export function refresh(services: BotServices, data: ActionData<'run.refresh'>): AdaptiveCard {
-  const run = services.engine.get(data.runId);
+export async function refresh(services: BotServices, data: ActionData<'run.refresh'>): Promise<AdaptiveCard> {
+  const run = await services.engine.get(data.runId);
   return run ? currentCard(run, 'run', undefined, '') : unknownRun(data.runId);
 }
 
@@ -59,13 +59,13 @@ async function adminCommand(
   target: { runId: string; stepId?: string; cardOf: CardOf },
   command: (runId: string, actor: Actor) => Promise<CommandResult>,
 ): Promise<AdaptiveCard> {
-  const run = services.engine.get(target.runId);
+  const run = await services.engine.get(target.runId);
   if (!run) return unknownRun(target.runId);
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
   if (!refusal.allowed) {
     const onStep = target.cardOf === 'manual' && target.stepId ? { stepId: target.stepId } : {};
-    recordRefusal(services, context, actor, verb, refusal.reason, { runId: run.id, ...onStep });
+    await recordRefusal(services, context, actor, verb, refusal.reason, { runId: run.id, ...onStep });
     return currentCard(run, target.cardOf, target.stepId, refusal.reason);
   }
   return answer(services, await command(run.id, actor), target.cardOf, target.stepId);
@@ -99,14 +99,14 @@ export async function decide(
   verb: 'run.approve' | 'run.reject',
   data: ActionData<'run.approve'> | ActionData<'run.reject'>,
 ): Promise<AdaptiveCard> {
-  const run = services.engine.get(data.runId);
+  const run = await services.engine.get(data.runId);
   if (!run) return unknownRun(data.runId);
   const step = run.steps.find((s) => s.id === data.stepId);
   if (!step) return currentCard(run, 'run', undefined, `Run ${run.id} has no step ${data.stepId}.`);
   const actor = actorOf(context);
   const refusal = canDecide(services.policy, actor, run.requestedBy);
   if (!refusal.allowed) {
-    recordRefusal(services, context, actor, verb, refusal.reason, { runId: run.id, stepId: step.id });
+    await recordRefusal(services, context, actor, verb, refusal.reason, { runId: run.id, stepId: step.id });
     return currentCard(run, 'approval', step.id, refusal.reason);
   }
   if (verb === 'run.reject') {

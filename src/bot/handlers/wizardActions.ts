@@ -27,7 +27,8 @@ export function begin(services: BotServices, context: TurnContext): AdaptiveCard
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
   if (!refusal.allowed) {
-    recordRefusal(services, context, actor, 'setup.begin', refusal.reason);
+    // No run yet: the refusal goes to the log only, which recordRefusal writes before it returns.
+    void recordRefusal(services, context, actor, 'setup.begin', refusal.reason);
     return messageCard('Not allowed', refusal.reason, 'Attention');
   }
   return scenarioCard();
@@ -67,7 +68,7 @@ export async function review(
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
   if (!refusal.allowed) {
-    recordRefusal(services, context, actor, 'setup.review', refusal.reason);
+    await recordRefusal(services, context, actor, 'setup.review', refusal.reason);
     return messageCard('Not allowed', refusal.reason, 'Attention');
   }
   const raw = formToInput(data.scenario, data as Record<string, unknown>);
@@ -132,7 +133,7 @@ export async function start(
   const actor = actorOf(context);
   const refusal = canStart(services.policy, actor);
   if (!refusal.allowed) {
-    recordRefusal(services, context, actor, 'setup.start', refusal.reason);
+    await recordRefusal(services, context, actor, 'setup.start', refusal.reason);
     return messageCard('Not allowed', refusal.reason, 'Attention');
   }
   const input = parseInputJson(data.input);

@@ -47,7 +47,7 @@ export const bootstrapCompanyData: StepModule = {
         ]);
         baselines[table] = { ofCompany, toStamp };
       }
-      ctx.checkpoint({ baselines, companyId: company.id });
+      await ctx.checkpoint({ baselines, companyId: company.id });
     }
     const total = tables.reduce((sum, table) => sum + baselines[table].toStamp, 0);
     const tablesDone = stringList(checkpoint.tablesDone);
@@ -71,7 +71,7 @@ export const bootstrapCompanyData: StepModule = {
       }
       doneBefore += baselines[table].toStamp;
       tablesDone.push(table);
-      ctx.checkpoint({ tablesDone: [...tablesDone] });
+      await ctx.checkpoint({ tablesDone: [...tablesDone] });
       ctx.progress(doneBefore, total, 'rows');
     }
     const stamped: Record<string, number> = {};

@@ -31,7 +31,7 @@ export const installDualWriteSolutions: StepModule = {
       if (current.state !== 'installing') {
         const operation = await ctx.platform.powerPlatform.installPackage(environmentId, uniqueName);
         operationId = operation.id;
-        ctx.checkpoint({ operations: { ...operations, [uniqueName]: operation.id } });
+        await ctx.checkpoint({ operations: { ...operations, [uniqueName]: operation.id } });
       }
       await waitInstalled(ctx, environmentId, uniqueName, operationId);
       installed.push(uniqueName);

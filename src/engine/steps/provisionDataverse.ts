@@ -14,7 +14,7 @@ export const provisionDataverse: StepModule = {
         name,
         crmPrime: ctx.step.params.crmPrime !== false,
       });
-    ctx.checkpoint({ environmentId: env.id });
+    await ctx.checkpoint({ environmentId: env.id });
     const id = env.id;
     const ready = await pollUntil(
       ctx,

@@ -12,7 +12,7 @@ export const provisionFinanceOps: StepModule = {
     const { name, demoData } = params(ctx);
     let env = await ctx.platform.lifecycle.findFinanceOps(name);
     if (!env) env = await ctx.platform.lifecycle.deployFinanceOps({ name, demoData });
-    ctx.checkpoint({ environmentId: env.id });
+    await ctx.checkpoint({ environmentId: env.id });
     const deployed = await pollUntil(
       ctx,
       () => ctx.platform.lifecycle.getFinanceOps((env as FinanceOpsEnvironment).id),

@@ -14,9 +14,9 @@ export interface StepContext {
   signal: AbortSignal;
   logger?: Logger;
   pollIntervalMs: number;
-  /** Merges into `step.checkpoint` and commits it before returning. */
-  checkpoint(patch: Record<string, unknown>): void;
-  /** Reports progress (persisted, throttled). */
+  /** Merges into `step.checkpoint`; resolves once it is committed (await it before acting). */
+  checkpoint(patch: Record<string, unknown>): Promise<void>;
+  /** Reports progress (persisted in order, throttled; the step's next transition waits for it). */
   progress(done: number, total: number, unit: string): void;
 }
 
