@@ -160,7 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (authOn && config.BOT_TYPE !== 'UserAssignedMSI' && !config.BOT_PASSWORD) {
     throw new ConfigError('Invalid environment variable BOT_PASSWORD: required when BOT_ID is set');
   }
-  if (config.DYNAMICS_MODE === 'live' && config.AZURE_AUTH === 'client-secret') {
+  if (
+    (config.DYNAMICS_MODE === 'live' || config.DATABASE_AUTH === 'entra') &&
+    config.AZURE_AUTH === 'client-secret'
+  ) {
     for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const) {
       if (!config[name]) {
         throw new ConfigError(`Invalid environment variable ${name}: required when AZURE_AUTH=client-secret`);

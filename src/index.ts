@@ -4,9 +4,7 @@ import type { Server } from 'node:http';
 import type { TokenCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
-import { openDatabase } from './store/database';
-import { SqliteConversationStore } from './store/sqliteConversationStore';
-import { SqliteRunStore } from './store/sqliteRunStore';
+import { openStore } from './store/openStore';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { createPlatform } from './platform/createPlatform';
 import { createCredential } from './platform/http/credentials';
@@ -53,7 +51,11 @@ const VERSION = projectVersion();
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const db = openDatabase(path.join(config.DATA_DIR, 'bot.sqlite'));
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    credential: config.DATABASE_AUTH === 'entra' ? azureCredential(config) : undefined,
+  });
 
   let emulator: RunningEmulator | undefined;
   if (config.DYNAMICS_MODE === 'emulator' && !config.EMULATOR_URL) {
@@ -70,20 +72,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ? createPlatform({ mode: 'emulator', emulatorUrl, logger, timeoutMs: config.HTTP_TIMEOUT_MS })
     : createPlatform({
         mode: 'live',
-        credential:
-          options.credential ??
-          createCredential(
-            config.AZURE_AUTH === 'client-secret'
-              ? {
-                  kind: 'client-secret',
-                  tenantId: config.AZURE_TENANT_ID!,
-                  clientId: config.AZURE_CLIENT_ID!,
-                  clientSecret: config.AZURE_CLIENT_SECRET!,
-                }
-              : config.AZURE_AUTH === 'managed-identity'
-                ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
-                : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
-          ),
+        credential: options.credential ?? azureCredential(config),
         lcsApiUrl: config.LCS_API_URL,
         lcsProjectId: config.LCS_PROJECT_ID,
         powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
@@ -96,7 +85,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   const engine = createSetupEngine({
     platform,
-    store: new SqliteRunStore(db),
+    store: store.runs,
     clock: systemClock,
     logger: logger.child({ component: 'engine' }),
     approvalTimeoutMs: config.APPROVAL_TIMEOUT_MINUTES * 60_000,
@@ -105,7 +94,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ...options.engine,
   });
 
-  const conversations = new SqliteConversationStore(db);
+  const conversations = store.conversations;
   const adapter = createAdapter(config, logger);
   const botId = config.BOT_ID ?? '';
   const notifier = new Notifier({ adapter, botId, engine, conversations, logger, queue: options.queue });
@@ -127,7 +116,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const health = async (): Promise<HealthReport> => {
     let storeOk = false;
     try {
-      storeOk = db.prepare('SELECT 1 AS ok').get() !== undefined;
+      storeOk = await store.ping();
     } catch {
       storeOk = false;
     }
@@ -185,9 +174,25 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       });
       await engine.close();
       await emulator?.close();
-      db.close();
+      await store.close();
     },
   };
+}
+
+/** The Entra identity of AZURE_AUTH (Dynamics 365 in live mode, PostgreSQL with DATABASE_AUTH=entra). */
+function azureCredential(config: Config): TokenCredential {
+  return createCredential(
+    config.AZURE_AUTH === 'client-secret'
+      ? {
+          kind: 'client-secret',
+          tenantId: config.AZURE_TENANT_ID!,
+          clientId: config.AZURE_CLIENT_ID!,
+          clientSecret: config.AZURE_CLIENT_SECRET!,
+        }
+      : config.AZURE_AUTH === 'managed-identity'
+        ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
+        : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
+  );
 }
 
 async function main(): Promise<void> {
