@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -51,6 +52,8 @@ const VERSION = projectVersion();
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  // Unique among live processes: leases and card-update claims are told apart by it.
+  const replicaId = config.REPLICA_ID ?? `${os.hostname()}-${process.pid}`;
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -97,7 +100,15 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const conversations = store.conversations;
   const adapter = createAdapter(config, logger);
   const botId = config.BOT_ID ?? '';
-  const notifier = new Notifier({ adapter, botId, engine, conversations, logger, queue: options.queue });
+  const notifier = new Notifier({
+    adapter,
+    botId,
+    engine,
+    conversations,
+    logger,
+    queue: options.queue,
+    replicaId,
+  });
   notifier.attach();
   const app = createBotApp(
     {

@@ -29,6 +29,8 @@ export interface NotifierOptions {
   conversations: ConversationStore;
   logger?: Logger;
   queue?: SendQueueOptions;
+  /** This replica's name in the store's send budget and card-update claims. */
+  replicaId?: string;
 }
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
@@ -39,7 +41,13 @@ export class Notifier {
   readonly sendsByConversation = new Map<string, number>();
 
   constructor(private readonly options: NotifierOptions) {
-    this.queue = new SendQueue({ logger: options.logger, ...options.queue });
+    const replica = options.replicaId ?? 'local';
+    // Teams counts sends per bot and conversation: the budget lives in the store, shared by replicas.
+    this.queue = new SendQueue({
+      logger: options.logger,
+      budget: (conversationId, limits) => options.conversations.reserveSend(conversationId, limits, replica),
+      ...options.queue,
+    });
   }
 
   /** Subscribes to the engine; call once before `engine.resume()`. */
@@ -103,6 +111,7 @@ export class Notifier {
         status.activityId,
         `${run.id}:status:${status.conversationId}`,
         () => renderCard('run', runCardData(run)),
+        run.rev,
       );
     }
     for (const message of await conversations.messagesOf(run.id)) {
@@ -122,24 +131,38 @@ export class Notifier {
         message.activityId,
         `${run.id}:${message.kind}:${message.stepId}`,
         card,
+        run.rev,
       );
     }
   }
 
-  /** Replaces a posted card for everyone (coalesced: a later update of the same key wins). */
+  /**
+   * Replaces a posted card for everyone (coalesced: a later update of the same key wins). With the
+   * run's `version` (rev), the update is first claimed in the store: a version another replica (or
+   * this one) already sent, or one older than it, is not sent again.
+   */
   updateCard(
     conversationId: string,
     activityId: string,
     key: string,
     build: () => AdaptiveCard | Promise<AdaptiveCard>,
+    version?: number,
   ): void {
-    this.queue.update(conversationId, key, () =>
-      this.continue(conversationId, async (context) => {
+    this.queue.update(conversationId, key, async () => {
+      if (version !== undefined) {
+        const claimed = await this.options.conversations.claimCardUpdate(
+          `${key}@${activityId}`,
+          version,
+          this.options.replicaId ?? 'local',
+        );
+        if (!claimed) return;
+      }
+      await this.continue(conversationId, async (context) => {
         const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await build()));
         activity.id = activityId;
         await context.updateActivity(activity);
-      }),
-    );
+      });
+    });
   }
 
   private async postOnce(

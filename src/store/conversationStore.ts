@@ -58,8 +58,9 @@ export interface ConversationStore {
    */
   reserveSend(conversationId: string, limits: readonly RateWindow[], replica: string): Promise<number>;
   /**
-   * Claims sending `version` of a card's in-place update: true only for a version newer than any
-   * claimed before, so one update is never sent by two replicas and an older one never follows it.
+   * Claims sending `version` of a card's in-place update: true for a version newer than any claimed
+   * before (or the same one, to the replica that claimed it: its retries), so one update is never
+   * sent by two replicas and an older one never follows a newer one.
    */
   claimCardUpdate(cardKey: string, version: number, replica: string): Promise<boolean>;
 }

@@ -157,7 +157,8 @@ export class PostgresConversationStore implements ConversationStore {
     const result = await this.pool.query(
       `INSERT INTO card_updates (card_key, version, replica, at_ms) VALUES ($1, $2, $3, $4)
        ON CONFLICT (card_key) DO UPDATE SET version = excluded.version, replica = excluded.replica, at_ms = excluded.at_ms
-       WHERE card_updates.version < excluded.version`,
+       WHERE card_updates.version < excluded.version
+            OR (card_updates.version = excluded.version AND card_updates.replica = excluded.replica)`,
       [cardKey, version, replica, Date.now()],
     );
     return result.rowCount === 1;

@@ -151,7 +151,8 @@ export class SqliteConversationStore implements ConversationStore {
       .prepare(
         `INSERT INTO card_updates (card_key, version, replica, at_ms) VALUES (?, ?, ?, ?)
          ON CONFLICT(card_key) DO UPDATE SET version = excluded.version, replica = excluded.replica, at_ms = excluded.at_ms
-         WHERE card_updates.version < excluded.version`,
+         WHERE card_updates.version < excluded.version
+            OR (card_updates.version = excluded.version AND card_updates.replica = excluded.replica)`,
       )
       .run(cardKey, version, replica, Date.now());
     return result.changes === 1;

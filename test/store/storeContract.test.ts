@@ -262,6 +262,11 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
         other.conversations.claimCardUpdate('run-x:run:', 3, 'b'),
       ]);
       expect(results.filter(Boolean)).toHaveLength(1);
+      const [winner, loser] = results[0] ? [kit, other] : [other, kit];
+      const [winnerName, loserName] = results[0] ? ['a', 'b'] : ['b', 'a'];
+      // The winner may retry its own send; the other replica may not send that version.
+      expect(await winner.conversations.claimCardUpdate('run-x:run:', 3, winnerName)).toBe(true);
+      expect(await loser.conversations.claimCardUpdate('run-x:run:', 3, loserName)).toBe(false);
       expect(await kit.conversations.claimCardUpdate('run-x:run:', 2, 'a')).toBe(false);
       expect(await other.conversations.claimCardUpdate('run-x:run:', 4, 'b')).toBe(true);
       expect(await kit.conversations.claimCardUpdate('run-y:run:', 1, 'a')).toBe(true);
