@@ -6,22 +6,19 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { EngineApi } from '../engine/engineApi';
-import type { Run, StepState } from '../engine/model';
+import { FINISHED_RUN_STATUSES, type Run } from '../engine/model';
 import type { CardKind, ConversationStore } from '../store/conversationStore';
 import type { Logger } from '../log';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { SendQueue, type SendQueueOptions } from './sendQueue';
-import { runCardData } from './views/runView';
-import { approvalCardData } from './views/approvalView';
-import { manualCardData } from './views/manualView';
+import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
 import { completionCardData } from './views/completionView';
 import { shortId } from './views/marks';
 
-/**
- * Turns engine events into proactive Teams messages through the conversation references kept in the
- * store: the run card updated in place, an approval card and a manual-step card posted once per
- * step, a completion notice posted once per run. All sends go through the per-conversation queue.
- */
+// Turns engine events into proactive Teams messages through the conversation references kept in the
+// store: the run card updated in place, an approval card and a manual-step card posted once per
+// step, a completion notice posted once per run. All sends go through the per-conversation queue.
+
 export interface NotifierOptions {
   adapter: CloudAdapter;
   botId: string;
@@ -32,8 +29,6 @@ export interface NotifierOptions {
   /** This replica's name in the store's send budget and card-update claims. */
   replicaId?: string;
 }
-
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export class Notifier {
   readonly queue: SendQueue;
@@ -55,10 +50,10 @@ export class Notifier {
     const { engine } = this.options;
     engine.on('run.updated', ({ run }) => this.settle(this.runChanged(run)));
     engine.on('approval.requested', ({ run, step }) =>
-      this.settle(this.postOnce(run, 'approval', step.id, () => this.approvalCard(run, step))),
+      this.settle(this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id))),
     );
     engine.on('manual.requested', ({ run, step }) =>
-      this.settle(this.postOnce(run, 'manual', step.id, () => this.manualCard(run, step))),
+      this.settle(this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id))),
     );
     engine.on('approval.reminder', ({ run, step }) =>
       this.settle(
@@ -92,12 +87,18 @@ export class Notifier {
       if (!(await this.options.conversations.conversationOf(run.id))) continue;
       for (const step of run.steps) {
         if (step.status === 'awaiting_approval')
-          await this.postOnce(run, 'approval', step.id, () => this.approvalCard(run, step), true);
+          await this.postOnce(
+            run,
+            'approval',
+            step.id,
+            () => this.currentCard(run, 'approval', step.id),
+            true,
+          );
         if (step.status === 'awaiting_manual')
-          await this.postOnce(run, 'manual', step.id, () => this.manualCard(run, step), true);
+          await this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id), true);
       }
       await this.runChanged(run);
-      if (FINISHED.has(run.status))
+      if (FINISHED_RUN_STATUSES.has(run.status))
         await this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run), true);
     }
   }
@@ -110,27 +111,21 @@ export class Notifier {
         status.conversationId,
         status.activityId,
         `${run.id}:status:${status.conversationId}`,
-        () => renderCard('run', runCardData(run)),
+        () => cardOfRun(run, 'run', undefined),
         run.rev,
       );
     }
     for (const message of await conversations.messagesOf(run.id)) {
       if (!message.activityId || message.kind === 'completion') continue;
-      const step = run.steps.find((s) => s.id === message.stepId);
-      const card =
-        message.kind === 'run'
-          ? async () => renderCard('run', runCardData(run))
-          : step && message.kind === 'approval'
-            ? () => this.approvalCard(run, step)
-            : step && message.kind === 'manual'
-              ? () => this.manualCard(run, step)
-              : undefined;
-      if (!card) continue;
+      const kind: RunCardKind = message.kind;
+      // A step card whose step the run no longer has (a stale row) is left alone.
+      if (kind !== 'run' && !run.steps.some((s) => s.id === message.stepId)) continue;
+      const stepId = kind === 'run' ? undefined : message.stepId;
       this.updateCard(
         message.conversationId,
         message.activityId,
-        `${run.id}:${message.kind}:${message.stepId}`,
-        card,
+        `${run.id}:${kind}:${message.stepId}`,
+        () => (kind === 'run' ? cardOfRun(run, 'run', undefined) : this.currentCard(run, kind, stepId)),
         run.rev,
       );
     }
@@ -213,16 +208,9 @@ export class Notifier {
     );
   }
 
-  private async approvalCard(run: Run, step: StepState): Promise<AdaptiveCard> {
-    const current = (await this.options.engine.get(run.id)) ?? run;
-    const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
-    return renderCard('approval', approvalCardData(current, currentStep));
-  }
-
-  private async manualCard(run: Run, step: StepState): Promise<AdaptiveCard> {
-    const current = (await this.options.engine.get(run.id)) ?? run;
-    const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
-    return renderCard('manual', manualCardData(current, currentStep));
+  /** A step card from the stored run (fresher than the event's snapshot by the time it is sent). */
+  private async currentCard(run: Run, kind: RunCardKind, stepId: string | undefined): Promise<AdaptiveCard> {
+    return cardOfRun((await this.options.engine.get(run.id)) ?? run, kind, stepId);
   }
 
   /** The notice: an @mention of the requester in the text, and the summary card. */

@@ -5,7 +5,8 @@ import { EngineError, type CommandResult, type EngineApi, type EngineEvents } fr
 import type { Actor, PlanPreview, Run, StepState } from './model';
 import type { Clock, Platform } from './ports';
 import { preflight } from './preflight';
-import { RunExecutor, commitAndEmit } from './runExecutor';
+import { commitAndEmit } from './commitAndEmit';
+import { RunExecutor } from './runExecutor';
 import {
   approveCommand,
   cancelCommand,
@@ -15,7 +16,7 @@ import {
   skipCommand,
   type CommandContext,
   type CommandOutcome,
-} from './runStateMachine';
+} from './runCommands';
 import type { RunStore } from './runStorePort';
 import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
 import { planScenario } from './scenarios/planScenario';
@@ -127,29 +128,27 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     apply: (run: Run, c: CommandContext) => CommandOutcome,
     afterChange?: () => void,
   ): Promise<CommandResult> => {
-    let refusal:
-      { code: Exclude<CommandOutcome, { kind: 'change' | 'noop' }>['code']; message: string } | undefined;
+    let refusal: Extract<CommandOutcome, { kind: 'refuse' }> | undefined;
     const c: CommandContext = { actor, at: clock.now().toISOString(), rev, fourEyes: options.fourEyes };
-    let changed = false;
-    const run = await commitAndEmit(store, emit, runId, (current) => {
+    const result = await commitAndEmit(store, emit, runId, (current) => {
+      // Decided afresh on every call: a store may run the mutation again after a conflict.
       const outcome = apply(current, c);
-      if (outcome.kind === 'refuse') refusal = { code: outcome.code, message: outcome.message };
-      if (outcome.kind !== 'change') return null;
-      changed = true;
-      return { run: outcome.run, audit: outcome.audit };
+      refusal = outcome.kind === 'refuse' ? outcome : undefined;
+      return outcome.kind === 'change' ? { run: outcome.run, audit: outcome.audit } : null;
     });
-    if (!run) return { ok: false, code: 'not_found', message: `There is no run ${runId}.` } as CommandResult;
+    if (!result) return { ok: false, code: 'not_found', message: `There is no run ${runId}.` };
+    const { run, changed } = result;
     if (refusal) {
       await store.appendAudit(runId, [
         { at: c.at, actor, action: `refused (${refusal.code})`, detail: refusal.message },
       ]);
-      return { ok: false, code: refusal.code, message: refusal.message, run } as CommandResult;
+      return { ok: false, code: refusal.code, message: refusal.message, run };
     }
     if (changed) {
       executor.kick(runId);
       afterChange?.();
     }
-    return { ok: true, run, changed } as CommandResult;
+    return { ok: true, run, changed };
   };
 
   return {

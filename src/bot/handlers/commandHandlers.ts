@@ -1,17 +1,18 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Run } from '../../engine/model';
-import { actorOf, canStart } from '../access';
 import type { BotServices } from '../botServices';
 import { parseCommand } from '../commands';
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { runCardData } from '../views/runView';
 import { messageCard } from '../views/messageView';
+import { helpCard } from '../views/helpView';
 import { RUN_STATUS, formatTime, shortId } from '../views/marks';
 import { SCENARIO_TEXT } from '../views/scenarioView';
-import { begin } from './wizardActions';
-import { recordRefusal } from '../refusals';
+import { dispatch } from '../verbRoutes';
 
-/** Typed commands: help, setup, runs, status, cancel, retry, audit. Unknown text gets help. */
+// Typed commands: help, setup, runs, status, cancel, retry, audit. Unknown text gets help. Commands
+// that change something go through the verb table (verbRoutes.ts) like the card buttons.
+
 export async function handleMessage(services: BotServices, context: TurnContext): Promise<void> {
   const command = parseCommand(context.activity.text);
   const reply = async (card: AdaptiveCard) => {
@@ -23,7 +24,7 @@ export async function handleMessage(services: BotServices, context: TurnContext)
     case 'unknown':
       return reply(helpCard(command.text ? `I did not understand "${command.text}".` : ''));
     case 'setup':
-      return reply(begin(services, context));
+      return reply(await dispatch(services, context, 'setup.begin', {}));
     case 'runs':
       return reply(runsCard(await services.engine.list({ limit: 10 })));
     case 'status': {
@@ -51,33 +52,10 @@ export async function handleMessage(services: BotServices, context: TurnContext)
     }
     case 'cancel':
     case 'retry': {
+      // The same route as the card's Cancel / Retry button: one validation, guard and answer.
       const run = await findRun(services, command.runId);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
-      const actor = actorOf(context);
-      const refusal = canStart(services.policy, actor);
-      if (!refusal.allowed) {
-        await recordRefusal(services, context, actor, command.name, refusal.reason, { runId: run.id });
-        return reply(messageCard('Not allowed', refusal.reason, 'Attention'));
-      }
-      const result =
-        command.name === 'cancel'
-          ? await services.engine.cancel(run.id, actor)
-          : await services.engine.retry(run.id, actor);
-      if (!result.ok)
-        return reply(
-          messageCard(`Could not ${command.name} run ${shortId(run.id)}`, result.message, 'Attention'),
-        );
-      return reply(
-        renderCard(
-          'run',
-          runCardData(
-            result.run,
-            command.name === 'cancel'
-              ? 'Cancellation requested: no further step starts.'
-              : 'Retrying the failed step.',
-          ),
-        ),
-      );
+      return reply(await dispatch(services, context, `run.${command.name}`, { runId: run.id }));
     }
     case 'audit': {
       const run = await findRun(services, command.runId);
@@ -96,10 +74,6 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       );
     }
   }
-}
-
-export function helpCard(notice = ''): AdaptiveCard {
-  return renderCard('help', { notice });
 }
 
 /** A run by full id or by a unique prefix (the short id cards show). */

@@ -1,4 +1,5 @@
 import type { ZodIssue } from 'zod';
+import type { DetailsModel } from '../cards/cardModels';
 import { ENTITY_MAP_CATALOG } from '../../engine/catalog/entityMapCatalog';
 import { DEMO_COMPANIES } from '../../engine/catalog/demoCompanies';
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
@@ -212,7 +213,7 @@ export function detailsCardData(
   values: Record<string, unknown> = {},
   errors: Record<string, string> = {},
   notice = '',
-): Record<string, unknown> {
+): DetailsModel {
   return {
     notice,
     scenario,
