@@ -52,8 +52,6 @@ const VERSION = projectVersion();
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  // Unique among live processes: leases and card-update claims are told apart by it.
-  const replicaId = config.REPLICA_ID ?? `${os.hostname()}-${process.pid}`;
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -86,6 +84,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         timeoutMs: config.HTTP_TIMEOUT_MS,
       });
 
+  // Unique among live processes: leases and card-update claims are told apart by it. SQLite serves
+  // one process, so a fixed name lets a restarted bot take its runs back at once.
+  const replicaId =
+    config.REPLICA_ID ?? (store.kind === 'sqlite' ? 'local' : `${os.hostname()}-${process.pid}`);
   const engine = createSetupEngine({
     platform,
     store: store.runs,
@@ -94,6 +96,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     approvalTimeoutMs: config.APPROVAL_TIMEOUT_MINUTES * 60_000,
     approvalReminderMs: config.APPROVAL_REMINDER_MINUTES * 60_000,
     fourEyes: config.FOUR_EYES,
+    replicas: {
+      leases: store.leases,
+      signals: store.signals,
+      owner: replicaId,
+      ttlMs: config.LEASE_TTL_SECONDS * 1000,
+      heartbeatMs: config.LEASE_HEARTBEAT_SECONDS * 1000,
+    },
     ...options.engine,
   });
 
