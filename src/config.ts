@@ -81,8 +81,10 @@ export const configSchema = z.object({
       .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// or postgresql:// URL')
       .optional(),
   ),
-  /** password: the URL's password; entra: a Microsoft Entra token of AZURE_AUTH's identity. */
-  DATABASE_AUTH: z.enum(['password', 'entra']).default('password'),
+  /** password: the URL's; managed-identity: a Microsoft Entra token of the host's managed identity. */
+  DATABASE_AUTH: z.enum(['password', 'managed-identity']).default('password'),
+  /** Client id of a user-assigned managed identity for DATABASE_AUTH=managed-identity; empty: system-assigned. */
+  DATABASE_IDENTITY_CLIENT_ID: optionalString,
   /** This replica's name in run leases; empty: host name and process id. */
   REPLICA_ID: optionalString.pipe(z.string().max(100, 'must be at most 100 characters').optional()),
   /** A replica that stops renewing its runs' leases loses them after this many seconds. */
@@ -160,18 +162,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (authOn && config.BOT_TYPE !== 'UserAssignedMSI' && !config.BOT_PASSWORD) {
     throw new ConfigError('Invalid environment variable BOT_PASSWORD: required when BOT_ID is set');
   }
-  if (
-    (config.DYNAMICS_MODE === 'live' || config.DATABASE_AUTH === 'entra') &&
-    config.AZURE_AUTH === 'client-secret'
-  ) {
+  if (config.DYNAMICS_MODE === 'live' && config.AZURE_AUTH === 'client-secret') {
     for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const) {
       if (!config[name]) {
         throw new ConfigError(`Invalid environment variable ${name}: required when AZURE_AUTH=client-secret`);
       }
     }
   }
-  if (config.DATABASE_AUTH === 'entra' && !config.DATABASE_URL) {
-    throw new ConfigError('Invalid environment variable DATABASE_URL: required when DATABASE_AUTH=entra');
+  if (config.DATABASE_AUTH === 'managed-identity' && !config.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid environment variable DATABASE_URL: required when DATABASE_AUTH=managed-identity',
+    );
   }
   if (config.LEASE_HEARTBEAT_SECONDS <= 0 || config.LEASE_HEARTBEAT_SECONDS * 2 > config.LEASE_TTL_SECONDS) {
     throw new ConfigError(

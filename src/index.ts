@@ -55,7 +55,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
-    credential: config.DATABASE_AUTH === 'entra' ? azureCredential(config) : undefined,
+    credential:
+      config.DATABASE_AUTH === 'managed-identity'
+        ? createCredential({ kind: 'managed-identity', clientId: config.DATABASE_IDENTITY_CLIENT_ID })
+        : undefined,
   });
 
   let emulator: RunningEmulator | undefined;

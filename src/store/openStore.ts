@@ -33,7 +33,7 @@ export interface Store {
 export interface StoreOptions {
   databaseUrl?: string;
   dataDir: string;
-  /** Entra identity whose token is the PostgreSQL password (DATABASE_AUTH=entra). */
+  /** Entra identity whose token is the PostgreSQL password (DATABASE_AUTH=managed-identity). */
   credential?: TokenCredential;
 }
 

@@ -22,7 +22,7 @@ describe('two replicas on one PostgreSQL', () => {
       restarts: 2,
       maxRestarts: 2,
       killEveryMs: [6_000, 9_000],
-      deadlineMs: 150_000,
+      deadlineMs: 300_000,
       accountsPerOrg: 10,
       contactsPerOrg: 5,
       replicas: 2,
@@ -53,5 +53,5 @@ describe('two replicas on one PostgreSQL', () => {
     expect(report.card_updates_repeated).toBe(0);
     expect(report.teams_limit_breaches).toBe(0);
     expect(report.takeovers).toBeGreaterThan(0);
-  }, 240_000);
+  }, 420_000);
 });

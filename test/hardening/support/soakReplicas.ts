@@ -10,7 +10,8 @@ import type { LocalConnector } from '../../support/localConnector';
  * updates sent twice.
  */
 export interface ReplicaRecord {
-  runs: Array<{ id: string; status: string; body: string }>;
+  /** `lease`: who held the run at the end (owner, epoch, ms left), to explain a run that did not finish. */
+  runs: Array<{ id: string; status: string; body: string; lease?: string }>;
   takeovers: number;
   fencedWrites: number;
 }
@@ -38,7 +39,14 @@ export async function readReplicaRecord(
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const runs = (await client.query('SELECT id, status, body FROM runs')).rows as ReplicaRecord['runs'];
+    const runs = (
+      await client.query(
+        `SELECT r.id, r.status, r.body,
+                l.owner || ' epoch ' || l.epoch || ' ' || (l.expires_at - $1) || ' ms left' AS lease
+         FROM runs r LEFT JOIN run_leases l ON l.run_id = r.id`,
+        [Date.now()],
+      )
+    ).rows as ReplicaRecord['runs'];
     const takeovers = await client.query(
       "SELECT count(*) AS n FROM run_audit WHERE action = 'lease.takeover'",
     );

@@ -287,7 +287,7 @@ interface EmulatorState {
 
 /** Compares what happened with what every run should have done. */
 async function account(
-  rows: Array<{ id: string; status: string; body: string }>,
+  rows: Array<{ id: string; status: string; body: string; lease?: string }>,
   emulatorUrl: string,
   dir: string,
   connector: LocalConnector,
@@ -313,7 +313,7 @@ async function account(
           (step) =>
             `${step.id} ${step.status} after ${step.attempts} attempts: ${JSON.stringify(step.error ?? null)}`,
         )
-        .join('; '),
+        .join('; ') + (r.lease ? ` (lease: ${r.lease})` : ''),
     ]),
   );
   const state = (await (await fetch(`${emulatorUrl}/_emulator/state`)).json()) as EmulatorState;
