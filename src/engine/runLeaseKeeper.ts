@@ -20,7 +20,11 @@ export interface LeaseKeeperOptions {
 export interface LeaseKeeperHooks {
   /** Runs that may need a driver (unfinished, not waiting for a retry). */
   candidates(): Promise<string[]>;
-  /** The sweep found a run free or took it over: drive it. */
+  /**
+   * Drive this run (start a driver if it has none, else wake it): called for every run the sweep took
+   * and every run it already holds, so a run whose driver stopped (its lease looked expired to a
+   * slow or frozen process just before the renewal went through) is never left held but undriven.
+   */
   gained(runId: string): void;
   /** The lease was taken from `previousOwner`, which stopped renewing it (dead or frozen). */
   tookOver?(runId: string, previousOwner: string): void;
@@ -163,7 +167,10 @@ export class RunLeaseKeeper {
       const candidates = await this.hooks.candidates().catch(() => [] as string[]);
       const unfinished = new Set(candidates);
       for (const runId of candidates) {
-        if (this.held.has(runId)) continue;
+        if (this.held.has(runId)) {
+          if (this.holds(runId)) this.hooks.gained(runId);
+          continue;
+        }
         const taken = await this.take(runId).catch(() => null);
         if (taken) this.hooks.gained(runId);
       }

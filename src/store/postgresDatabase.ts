@@ -32,6 +32,15 @@ export function openPostgres(options: PostgresOptions): Pool {
   // An idle client that loses its server (failover, restart) must not crash the process: the pool
   // drops it and the next query opens a new one.
   pool.on('error', () => undefined);
+  // A replica frozen inside a transaction would hold its row locks (a run, a lease) for as long as it
+  // is frozen, and every other replica would wait on it: the server ends such a session after 5 s
+  // (its transaction rolls back: a frozen replica changes nothing), and nobody waits on a lock more
+  // than 3 s (a lease sweep moves on to the next run).
+  pool.on('connect', (client) => {
+    client
+      .query('SET idle_in_transaction_session_timeout = 5000; SET lock_timeout = 3000')
+      .catch(() => undefined);
+  });
   return pool;
 }
 
