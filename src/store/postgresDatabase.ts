@@ -47,16 +47,26 @@ export function openPostgres(options: PostgresOptions): Pool {
 /** Runs `work` in one transaction on one client; rolls back when it throws. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no listener of its own: if the server ends the session meanwhile (the
+  // idle-in-transaction timeout below, a failover), its 'error' event would crash the process.
+  let broken: Error | undefined;
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    broken ??= await client.query('ROLLBACK').then(
+      () => undefined,
+      (rollbackError: Error) => rollbackError,
+    );
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    // A broken client is destroyed, not handed to the next caller.
+    client.release(broken);
   }
 }
 
