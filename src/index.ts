@@ -22,10 +22,9 @@ import { startPlayground, type RunningPlayground } from './playground/startPlayg
 import { clearPlaygroundState, playgroundDir, writePlaygroundState } from './playground/playgroundState';
 import { APPROVER, REQUESTER } from './playground/playgroundPeople';
 
-/**
- * The composition root: the only place that wires concrete pieces together. `npm start` runs
- * `main()`; tests call `startBot()` with their own configuration.
- */
+// The composition root: the only place that wires concrete pieces together. `npm start` runs
+// `main()`; tests call `startBot()` with their own configuration.
+
 export interface RunningBot {
   url: string;
   emulatorUrl?: string;
@@ -79,8 +78,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         credential: options.credential ?? azureCredential(config),
         lcsApiUrl: config.LCS_API_URL,
         lcsProjectId: config.LCS_PROJECT_ID,
+        lcsDelegated: config.AZURE_AUTH === 'default',
         powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
         bapApiUrl: config.BAP_API_URL,
+        dataverseAppTemplates: config.DATAVERSE_APP_TEMPLATES,
         dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
         dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
         logger,

@@ -7,9 +7,11 @@ import { createDataverseStats, dataverseRouter } from './dataverse/dataverseRout
 import { createDataverseSettings, type DataverseSettings } from './dataverse/dataverseSettings';
 import { DataverseStore } from './dataverse/dataverseStore';
 import { gatewayRouter } from './dualWrite/gatewayRouter';
+import { projectConfigurations, projectPartitionMappings } from './dualWrite/financeOpsTables';
 import { GatewayService } from './dualWrite/gatewayService';
 import { financeOpsRouter } from './financeOps/financeOpsRouter';
 import { FinanceOpsStore } from './financeOps/financeOpsStore';
+import { LcsRateLimit } from './lcs/lcsRateLimit';
 import { lifecycleRouter } from './lcs/lifecycleRouter';
 import { LifecycleService } from './lcs/lifecycleService';
 import { applicationPackagesRouter, bapRouter } from './powerPlatform/powerPlatformRouter';
@@ -90,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     lifecycle.advance();
     powerPlatform.advance();
     gateway.advance();
-    gateway.liveSyncPass();
+    gateway.actions.liveSyncPass();
   };
   const applySeed = () => {
     const seeded = db.prepare("SELECT value FROM emu_meta WHERE key = 'seeded'").get();
@@ -138,14 +140,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     reset,
   };
   app.use(CONTROL_PREFIX, controlRouter(deps));
-  app.use('/lcs', lifecycleRouter(lifecycle));
+  app.use('/lcs', lifecycleRouter(lifecycle, new LcsRateLimit(ctx)));
   app.use(
     '/fo',
     financeOpsRouter({
       ctx,
       lifecycle,
-      projectConfigurations: (env) => gateway.projectConfigurations(env),
-      linkedLegalEntities: (env) => gateway.linkedLegalEntities(env),
+      projectConfigurations: (env) => projectConfigurations(gateway, env),
+      projectPartitionMappings: (env) => projectPartitionMappings(gateway, env),
     }),
   );
   app.use('/bap', bapRouter(powerPlatform));

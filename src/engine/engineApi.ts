@@ -1,9 +1,8 @@
 import type { Actor, AuditEntry, PlanPreview, Run, RunStatus, StepState } from './model';
 
-/**
- * What the conversation layer may ask of the engine. Every command is idempotent and answers at once
- * (it records the decision and wakes the executor; nothing slow runs inside it).
- */
+// What the conversation layer may ask of the engine. Every command is idempotent and answers at once
+// (it records the decision and wakes the executor; nothing slow runs inside it).
+
 export interface EngineApi {
   /** Validates the raw input (zod) and returns the dry run; throws EngineError('invalid_input'). */
   preview(rawInput: unknown): Promise<PlanPreview>;

@@ -1,14 +1,12 @@
-/**
- * The ports: what the engine needs from the world, declared by the engine and implemented by
- * `src/platform/` (real Dynamics 365 or the embedded emulator, same code) and `src/store/`.
- * The engine imports nothing else that touches the network or the disk.
- *
- * Conventions: company codes are upper case here (F&O returns `dataAreaId` in lower case; the
- * platform layer normalises). Every method that creates something has a `find*` partner so a step can
- * read the current state first and do only what is missing (idempotent after a crash).
- */
+// The ports: what the engine needs from the world, declared by the engine and implemented by
+// `src/platform/` (real Dynamics 365 or the embedded emulator, same code) and `src/store/`.
+// The engine imports nothing else that touches the network or the disk.
+//
+// Conventions: company codes are upper case here (F&O returns `dataAreaId` in lower case; the
+// platform layer normalises). Every method that creates something has a `find*` partner so a step can
+// read the current state first and do only what is missing (idempotent after a crash).
 
-/** Where a step happens, as the seed says (new F&O begins in LCS, existing F&O in F&O itself). */
+/** Where a step happens, as docs/domain.md §2 says (new F&O begins in LCS, existing F&O in F&O itself). */
 export type StepLocation = 'Lifecycle Services' | 'Finance and Operations' | 'Power Platform' | 'Dataverse';
 
 export type DeploymentState = 'deploying' | 'deployed' | 'failed';
@@ -88,6 +86,8 @@ export interface DataversePort {
   listSolutions(): Promise<Array<{ uniqueName: string; version: string }>>;
   /** Application users (systemusers with an applicationid), for the prerequisite check. */
   listApplicationUserIds(): Promise<string[]>;
+  /** Names of the registered plug-in assemblies (`pluginassemblies`); optional: only the doctor reads them. */
+  listPluginAssemblies?(): Promise<string[]>;
   findCompany(code: string): Promise<Company | null>;
   /** Rows of a company-specific table (entity set name, e.g. `accounts`) that have no company. */
   countRowsWithoutCompany(entitySet: string): Promise<number>;
@@ -115,8 +115,16 @@ export interface LegalEntity {
 export interface FinanceOpsPort {
   listLegalEntities(): Promise<LegalEntity[]>;
   createLegalEntity(entity: LegalEntity): Promise<void>;
-  /** Rows of an F&O entity set (e.g. `CustomersV3`) in one company (cross-company query). */
-  countRows(entitySet: string, companyCode: string): Promise<number>;
+  /**
+   * Rows of an F&O entity set (e.g. `CustomersV3`) in one company (cross-company query). The company
+   * is matched on `companyField` (default `dataAreaId`; `Ledgers` names it `LegalEntityId`); a global
+   * set (`null`: `Currencies`, `UnitsOfMeasure`...) has no company, so every row counts.
+   */
+  countRows(
+    entitySet: string,
+    companyCode: string,
+    companyField?: 'dataAreaId' | 'LegalEntityId' | null,
+  ): Promise<number>;
 }
 
 /** Map states as the dual-write UI names them. */

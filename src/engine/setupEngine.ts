@@ -24,11 +24,10 @@ import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/envi
 import { planScenario } from './scenarios/planScenario';
 import { setupInputSchema, type SetupInput } from './scenarios/scenarioInput';
 
-/**
- * The setup engine: the commands of EngineApi over a durable run store and the executor. Commands
- * only record a decision in one store transaction and wake the executor; nothing slow runs inside
- * them, so the Teams invoke that called them answers within milliseconds.
- */
+// The setup engine: the commands of EngineApi over a durable run store and the executor. Commands
+// only record a decision in one store transaction and wake the executor; nothing slow runs inside
+// them, so the Teams invoke that called them answers within milliseconds.
+
 export interface SetupEngineOptions {
   platform: Platform;
   store: RunStore;

@@ -3,10 +3,9 @@ import type { RunStore } from '../engine/runStorePort';
 import type { ConversationStore } from '../store/conversationStore';
 import type { CardClick } from './playgroundClient';
 
-/**
- * Finds the approval card a run is waiting on, and where the bot posted it, from the bot's own store
- * (the Playground has no API that lists past messages). Read-only.
- */
+// Finds the approval card a run is waiting on, and where the bot posted it, from the bot's own store
+// (the Playground has no API that lists past messages). Read-only.
+
 export interface PendingApproval {
   run: Run;
   step: StepState;

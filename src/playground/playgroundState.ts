@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-/**
- * Where the running Playground is, written by `npm start` so `npm run approve` finds it even when its
- * preferred port was taken and another one was picked.
- */
+// Where the running Playground is, written by `npm start` so `npm run approve` finds it even when its
+// preferred port was taken and another one was picked.
+
 const stateSchema = z.object({ url: z.string().url(), botUrl: z.string().url(), pid: z.number().int() });
 export type PlaygroundState = z.infer<typeof stateSchema>;
 

@@ -1,7 +1,7 @@
 import type { RunningEmulator } from '../../src/emulator';
 import { api, startTestEmulator } from './emulatorTestKit';
 
-/** The F&O OData surface of the emulator, in the shapes WIRE.md describes. */
+/** The F&O OData surface of the emulator, in the shapes docs/dynamics-apis.md describes. */
 let emulator: RunningEmulator;
 const data = '/fo/contoso-fo/data';
 
@@ -87,6 +87,7 @@ describe('F&O OData', () => {
   it('gives a new instance without demo data company DAT with reference data only', async () => {
     await api(emulator, '/lcs/environment/v1/deploy/project/1', {
       method: 'POST',
+      headers: { 'x-ms-version': '2017-09-15' },
       body: JSON.stringify({ EnvironmentName: 'fo-empty', DemoData: false }),
     });
     let entities: { status: number; body: { value: Array<{ LegalEntityId: string }> } } = {
@@ -99,7 +100,7 @@ describe('F&O OData', () => {
     }
     expect(entities.body.value.map((row) => row.LegalEntityId)).toEqual(['DAT']);
     expect((await api(emulator, '/fo/fo-empty/data/CustomersV3/$count?cross-company=true')).body).toBe(0);
-    expect((await api(emulator, '/fo/fo-empty/data/TermsOfPayment/$count')).body).toBe(3);
+    expect((await api(emulator, '/fo/fo-empty/data/PaymentTerms/$count')).body).toBe(3);
     expect((await api(emulator, '/fo/fo-empty/data/Currencies/$count')).body).toBeGreaterThan(0);
   });
 });

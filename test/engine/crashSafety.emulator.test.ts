@@ -147,7 +147,8 @@ describe('crash safety (SIGKILL at 24 points of a new-existing run)', () => {
     expect(state.effects.byKind['gw.legalEntity.add']).toBe(1);
     expect(state.effects.byKind['gw.map.start']).toBe(21);
     expect(state.effects.byKind['gw.initialSync.run']).toBe(7);
-    expect(state.effects.byKind['pp.package.install']).toBe(4);
+    // Core, application core, finance, HR common, HR, supply chain: each installed once.
+    expect(state.effects.byKind['pp.package.install']).toBe(6);
     // No row stamped twice: the Dataverse part counts every company-lookup write per row.
     const emulatorDb = new Database(path.join(dir, 'emulator.sqlite'), { readonly: true });
     const stamps = emulatorDb

@@ -199,7 +199,8 @@ describe('authorization: admins start, approvers decide, every refusal is audite
     expect(JSON.stringify({ rev: (await run()).rev, steps: (await run()).steps.map((s) => s.status) })).toBe(
       stateBefore,
     );
-    const actions = [...attempts.map(([action]) => action), 'cancel', 'retry'];
+    // The typed commands take the same route as the card buttons, so they are refused as the verb.
+    const actions = [...attempts.map(([action]) => action), 'run.cancel', 'run.retry'];
     const lines = refusalLines().slice(linesBefore);
     expect(lines.map((l) => l.action)).toEqual(actions);
     expect(lines.every((l) => l.runId === runId)).toBe(true);

@@ -5,10 +5,9 @@ import { DEMO_COMPANIES } from '../../engine/catalog/demoCompanies';
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
 import { SCENARIO_TEXT } from './scenarioView';
 
-/**
- * The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
- * validation message at the field it belongs to.
- */
+// The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
+// validation message at the field it belongs to.
+
 type FieldId =
   | 'financeOpsApp'
   | 'financeOpsName'

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { compareVersions, MIN_PLATFORM_VERSION } from '../../engine/catalog/solutions';
+import { compareVersions, MIN_FINANCE_OPS_VERSION } from '../microsoft/appIds';
 import {
   companyDemoData,
   companyReferenceData,
@@ -126,7 +126,7 @@ export class LifecycleService {
   }
 
   isVersionSupported(row: LcsEnvironmentRow): boolean {
-    return compareVersions(row.platform_version, MIN_PLATFORM_VERSION) >= 0;
+    return compareVersions(row.platform_version, MIN_FINANCE_OPS_VERSION) >= 0;
   }
 
   financeOpsUrl(name: string): string {

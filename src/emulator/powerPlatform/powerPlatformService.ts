@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_DATAVERSE_APP_USERS } from '../microsoft/appIds';
 import {
   CRM_PRIME_SOLUTION,
-  DUAL_WRITE_APP_IDS,
-  DUAL_WRITE_CORE_PACKAGE,
-  DUAL_WRITE_CORE_SOLUTION,
-  DUAL_WRITE_ORCHESTRATION_PACKAGES,
-} from '../../engine/catalog/solutions';
+  DATAVERSE_VERSION,
+  DUAL_WRITE_PACKAGES,
+  packageFact,
+  PLUGIN_ASSEMBLIES,
+} from '../microsoft/packages';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
 import { ConflictError } from '../lcs/lifecycleService';
 
@@ -42,22 +43,10 @@ export interface PackageDefinition {
   version: string;
 }
 
-export const PACKAGE_CATALOG: readonly PackageDefinition[] = [
-  {
-    uniqueName: DUAL_WRITE_CORE_PACKAGE,
-    localizedName: 'Dual-write core solution',
-    solutions: [DUAL_WRITE_CORE_SOLUTION],
-    version: '1.0.24062.1',
-  },
-  ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((pkg) => ({
-    uniqueName: pkg.uniqueName,
-    localizedName: `Dual-write application orchestration (${pkg.uniqueName})`,
-    solutions: pkg.solutions,
-    version: '2.3.4.190',
-  })),
-];
+export const PACKAGE_CATALOG: readonly PackageDefinition[] = DUAL_WRITE_PACKAGES;
 
-export const DATAVERSE_SOLUTION_VERSION = '9.2.24063.00185';
+export const DATAVERSE_SOLUTION_VERSION = DATAVERSE_VERSION;
+const CORE = packageFact('core');
 
 /** BAP environments (each backed by a Dataverse org) and application package installs. */
 export class PowerPlatformService {
@@ -82,7 +71,7 @@ export class PowerPlatformService {
     return row;
   }
 
-  /** The existing org of the seed: created and filled at once. */
+  /** The existing org of the seed data (shell/seed.ts): created and filled at once. */
   seedExisting(displayName: string, counts: { accounts: number; contacts: number }, appUsers: boolean): void {
     if (this.findByName(displayName)) return;
     const now = this.ctx.now();
@@ -199,8 +188,8 @@ export class PowerPlatformService {
     const pkg = PACKAGE_CATALOG.find((p) => p.uniqueName === op.unique_name);
     let error: string | null = null;
     if (!env || !pkg) error = 'The environment or package no longer exists.';
-    else if (pkg.uniqueName === DUAL_WRITE_CORE_PACKAGE && this.ctx.settings.failures.coreSolutionMissing) {
-      error = `Solution ${DUAL_WRITE_CORE_SOLUTION} failed to import: the solution manifest could not be read.`;
+    else if (pkg.uniqueName === CORE.uniqueName && this.ctx.settings.failures.coreSolutionMissing) {
+      error = `Solution ${CORE.solutions[0]} failed to import: the solution manifest could not be read.`;
     } else {
       const installed = this.installedSolutions(env.org);
       for (const solution of pkg.solutions) {
@@ -211,6 +200,15 @@ export class PowerPlatformService {
           version: pkg.version,
         });
         this.ctx.effects.record('dv.solution.install', `${env.org}/${solution}`);
+      }
+      // The core solution registers the dual-write plug-in assemblies (requirements-and-prerequisites.md).
+      if (pkg.uniqueName === CORE.uniqueName && !this.ctx.settings.failures.pluginsDisabled) {
+        const present = new Set(
+          this.ctx.dataverse.list(env.org, 'pluginassemblies').map((row) => String(row.name)),
+        );
+        for (const name of PLUGIN_ASSEMBLIES)
+          if (!present.has(name))
+            this.ctx.dataverse.insert(env.org, 'pluginassemblies', { name, version: pkg.version });
       }
     }
     this.ctx.db
@@ -233,7 +231,7 @@ export class PowerPlatformService {
       const present = new Set(
         dv.list(row.org, 'systemusers').map((user) => String(user.applicationid ?? '')),
       );
-      for (const appId of DUAL_WRITE_APP_IDS) {
+      for (const appId of DEFAULT_DATAVERSE_APP_USERS) {
         if (!present.has(appId))
           dv.insert(row.org, 'systemusers', {
             applicationid: appId,

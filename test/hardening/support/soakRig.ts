@@ -9,6 +9,7 @@ import { TeamsClient, newConversation, user } from '../../support/teamsClient';
 import { driveSoakRun, type SoakRunOutcome } from './soakDriver';
 import { freePort, kill, peakRssMb, spawnSource, stop, waitForHealth } from './soakProcesses';
 import { freeze, readReplicaRecord, teamsLimitBreaches, updatesRepeated } from './soakReplicas';
+import { DUAL_WRITE_PACKAGE_ORDER } from '../../../src/engine/catalog/solutions';
 
 /**
  * The soak: N new-existing setups at once (each with its own existing Dataverse full of company-less
@@ -84,12 +85,7 @@ export const FAULTS = {
 };
 const HTTP_TIMEOUT_MS = 2000;
 const TIME_SCALE = '0.002';
-const PACKAGES = [
-  'msdyn_DualWriteAppCoreAnchor',
-  'msdyn_DualWriteCoreAnchor',
-  'msdyn_DualWriteFinanceAnchor',
-  'msdyn_DualWriteSupplyChainAnchor',
-];
+const PACKAGES = [...DUAL_WRITE_PACKAGE_ORDER];
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => undefined);
