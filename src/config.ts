@@ -74,6 +74,23 @@ export const configSchema = z.object({
 
   // --- Store ---
   DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL (production, several replicas); empty: SQLite under DATA_DIR. */
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  /** password: the URL's; managed-identity: a Microsoft Entra token of the host's managed identity. */
+  DATABASE_AUTH: z.enum(['password', 'managed-identity']).default('password'),
+  /** Client id of a user-assigned managed identity for DATABASE_AUTH=managed-identity; empty: system-assigned. */
+  DATABASE_IDENTITY_CLIENT_ID: optionalString,
+  /** This replica's name in run leases; empty: host name and process id. */
+  REPLICA_ID: optionalString.pipe(z.string().max(100, 'must be at most 100 characters').optional()),
+  /** A replica that stops renewing its runs' leases loses them after this many seconds. */
+  LEASE_TTL_SECONDS: positiveNumber(15),
+  /** How often a replica renews its leases and looks for runs to take over. */
+  LEASE_HEARTBEAT_SECONDS: positiveNumber(5),
 
   // --- Who may do what ---
   /** Entra object ids allowed to start setups; empty means everyone in the conversation. */
@@ -198,6 +215,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         throw new ConfigError(`Invalid environment variable ${name}: required when AZURE_AUTH=client-secret`);
       }
     }
+  }
+  if (config.DATABASE_AUTH === 'managed-identity' && !config.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid environment variable DATABASE_URL: required when DATABASE_AUTH=managed-identity',
+    );
+  }
+  if (config.LEASE_HEARTBEAT_SECONDS <= 0 || config.LEASE_HEARTBEAT_SECONDS * 2 > config.LEASE_TTL_SECONDS) {
+    throw new ConfigError(
+      'Invalid environment variable LEASE_HEARTBEAT_SECONDS: must be above 0 and at most half of LEASE_TTL_SECONDS',
+    );
   }
   return { ...config, DYNAMICS_MODE: mode, listenHost, allowedTenants };
 }

@@ -1,12 +1,11 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TokenCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
-import { openDatabase } from './store/database';
-import { ConversationStore } from './store/conversationStore';
-import { SqliteRunStore } from './store/sqliteRunStore';
+import { openStore } from './store/openStore';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { createPlatform } from './platform/createPlatform';
 import { createCredential } from './platform/http/credentials';
@@ -59,7 +58,14 @@ const VERSION = projectVersion();
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const db = openDatabase(path.join(config.DATA_DIR, 'bot.sqlite'));
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    credential:
+      config.DATABASE_AUTH === 'managed-identity'
+        ? createCredential({ kind: 'managed-identity', clientId: config.DATABASE_IDENTITY_CLIENT_ID })
+        : undefined,
+  });
 
   let emulator: RunningEmulator | undefined;
   if (config.DYNAMICS_MODE === 'emulator' && !config.EMULATOR_URL) {
@@ -76,20 +82,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ? createPlatform({ mode: 'emulator', emulatorUrl, logger, timeoutMs: config.HTTP_TIMEOUT_MS })
     : createPlatform({
         mode: 'live',
-        credential:
-          options.credential ??
-          createCredential(
-            config.AZURE_AUTH === 'client-secret'
-              ? {
-                  kind: 'client-secret',
-                  tenantId: config.AZURE_TENANT_ID!,
-                  clientId: config.AZURE_CLIENT_ID!,
-                  clientSecret: config.AZURE_CLIENT_SECRET!,
-                }
-              : config.AZURE_AUTH === 'managed-identity'
-                ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
-                : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
-          ),
+        credential: options.credential ?? azureCredential(config),
         lcsApiUrl: config.LCS_API_URL,
         lcsProjectId: config.LCS_PROJECT_ID,
         lcsDelegated: config.AZURE_AUTH === 'default',
@@ -104,21 +97,40 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         timeoutMs: config.HTTP_TIMEOUT_MS,
       });
 
+  // Unique among live processes: leases and card-update claims are told apart by it. SQLite serves
+  // one process, so a fixed name lets a restarted bot take its runs back at once.
+  const replicaId =
+    config.REPLICA_ID ?? (store.kind === 'sqlite' ? 'local' : `${os.hostname()}-${process.pid}`);
   const engine = createSetupEngine({
     platform,
-    store: new SqliteRunStore(db),
+    store: store.runs,
     clock: systemClock,
     logger: logger.child({ component: 'engine' }),
     approvalTimeoutMs: config.APPROVAL_TIMEOUT_MINUTES * 60_000,
     approvalReminderMs: config.APPROVAL_REMINDER_MINUTES * 60_000,
     fourEyes: config.FOUR_EYES,
+    replicas: {
+      leases: store.leases,
+      signals: store.signals,
+      owner: replicaId,
+      ttlMs: config.LEASE_TTL_SECONDS * 1000,
+      heartbeatMs: config.LEASE_HEARTBEAT_SECONDS * 1000,
+    },
     ...options.engine,
   });
 
-  const conversations = new ConversationStore(db);
+  const conversations = store.conversations;
   const adapter = createAdapter(config, logger, options.botAuthentication);
   const botId = config.BOT_ID ?? '';
-  const notifier = new Notifier({ adapter, botId, engine, conversations, logger, queue: options.queue });
+  const notifier = new Notifier({
+    adapter,
+    botId,
+    engine,
+    conversations,
+    logger,
+    queue: options.queue,
+    replicaId,
+  });
   notifier.attach();
   const app = createBotApp(
     {
@@ -137,7 +149,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const health = async (): Promise<HealthReport> => {
     let storeOk = false;
     try {
-      storeOk = db.prepare('SELECT 1 AS ok').get() !== undefined;
+      storeOk = await store.ping();
     } catch {
       storeOk = false;
     }
@@ -196,9 +208,25 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       });
       await engine.close();
       await emulator?.close();
-      db.close();
+      await store.close();
     },
   };
+}
+
+/** The Entra identity of AZURE_AUTH (Dynamics 365 in live mode, PostgreSQL with DATABASE_AUTH=entra). */
+function azureCredential(config: Config): TokenCredential {
+  return createCredential(
+    config.AZURE_AUTH === 'client-secret'
+      ? {
+          kind: 'client-secret',
+          tenantId: config.AZURE_TENANT_ID!,
+          clientId: config.AZURE_CLIENT_ID!,
+          clientSecret: config.AZURE_CLIENT_SECRET!,
+        }
+      : config.AZURE_AUTH === 'managed-identity'
+        ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
+        : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
+  );
 }
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@ import { commitAndEmit, type Emit } from './commitAndEmit';
 import type { Run, StepState } from './model';
 import type { Clock, Platform } from './ports';
 import type { RunChange, RunStore } from './runStorePort';
+import type { RunLeaseKeeper } from './runLeaseKeeper';
 import { nextAction } from './runStateMachine';
 import {
   completeRun,
@@ -41,10 +42,12 @@ export interface ExecutorOptions {
   pollIntervalMs: number;
   retry: RetryBudget;
   emit: Emit;
+  /** Several replicas: drive only the runs whose lease this replica holds, and fence every write. */
+  leases?: RunLeaseKeeper;
 }
 
 interface Driver {
-  done: Promise<void>;
+  done: Promise<unknown>;
   wake: () => void;
   /** Stops the running step (cancel) or the whole driver (close). */
   abort: AbortController;
@@ -59,8 +62,13 @@ export class RunExecutor {
 
   constructor(private readonly o: ExecutorOptions) {}
 
-  /** Starts a driver for the run, or wakes the one it has. */
+  /** Starts a driver for the run, or wakes the one it has (after taking its lease, with replicas). */
   kick(runId: string): void {
+    if (this.o.leases) this.o.leases.whenHeld(runId, () => this.startOrWake(runId));
+    else this.startOrWake(runId);
+  }
+
+  private startOrWake(runId: string): void {
     if (this.closed) return;
     const existing = this.drivers.get(runId);
     if (existing) {
@@ -78,8 +86,12 @@ export class RunExecutor {
     };
     this.drivers.set(runId, driver);
     driver.done = this.drive(runId, driver)
-      .catch((error: unknown) => this.o.logger?.error({ err: error, runId }, 'run driver crashed'))
+      .catch((err: unknown) => this.o.leases?.absorbLost(runId, err) || this.crashed(runId, err))
       .finally(() => this.checkIdle());
+  }
+
+  private crashed(runId: string, err: unknown): void {
+    this.o.logger?.error({ err, runId }, 'run driver crashed');
   }
 
   /** Stops the step running in this run (a cancel): it sees its AbortSignal fire. */
@@ -119,13 +131,13 @@ export class RunExecutor {
     for (const resolve of waiters) resolve();
   }
 
-  private async commit(runId: string, mutate: (run: Run) => RunChange | null): Promise<Run | null> {
-    return (await commitAndEmit(this.o.store, this.o.emit, runId, mutate))?.run ?? null;
+  private commit(runId: string, mutate: (run: Run) => RunChange | null) {
+    return commitAndEmit(this.o.store, this.o.emit, runId, mutate, this.o.leases?.writeFence(runId));
   }
 
   /** Commits a step transition and emits its step event when it applied; the run after it or null. */
   private async transition(runId: string, t: StepTransition): Promise<Run | null> {
-    const result = await commitAndEmit(this.o.store, this.o.emit, runId, (r) => t.apply(r, this.nowIso()));
+    const result = await this.commit(runId, (r) => t.apply(r, this.nowIso()));
     if (!result?.changed) return null;
     const event = EVENT_OF_STEP_ACTION[t.action];
     const step = result.run.steps.find((s) => s.id === t.stepId) as StepState;
@@ -165,11 +177,12 @@ export class RunExecutor {
     while (!this.closed) {
       driver.wakeRequested = false;
       const run = await this.o.store.get(runId);
-      if (!run) return this.release(runId, driver);
+      if (!run || (this.o.leases && !this.o.leases.holds(runId))) return this.release(runId, driver);
       const action = nextAction(run, this.o.clock.now().getTime(), this.o.approvalReminderMs);
       switch (action.type) {
         case 'finished':
         case 'idle':
+          if (action.type === 'finished') void this.o.leases?.release(runId);
           if (this.releaseUnlessWoken(runId, driver)) return;
           break;
         case 'complete':
@@ -233,7 +246,7 @@ export class RunExecutor {
   private context(run: Run, step: StepState, signal: AbortSignal): BuiltStepContext {
     return buildStepContext(
       {
-        platform: this.o.platform,
+        platform: this.o.leases?.guard(this.o.platform, run.id) ?? this.o.platform,
         clock: this.o.clock,
         logger: this.o.logger,
         pollIntervalMs: this.o.pollIntervalMs,

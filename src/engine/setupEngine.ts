@@ -18,6 +18,8 @@ import {
   type CommandOutcome,
 } from './runCommands';
 import type { RunStore } from './runStorePort';
+import type { RunLeases, RunSignals } from './runLeasePort';
+import { RunLeaseKeeper } from './runLeaseKeeper';
 import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
 import { planScenario } from './scenarios/planScenario';
 import { setupInputSchema, type SetupInput } from './scenarios/scenarioInput';
@@ -36,6 +38,17 @@ export interface SetupEngineOptions {
   fourEyes: boolean;
   pollIntervalMs?: number;
   retry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** Several replicas on one store: leases decide who drives a run, signals wake its holder. */
+  replicas?: ReplicaOptions;
+}
+
+export interface ReplicaOptions {
+  leases: RunLeases;
+  signals: RunSignals;
+  /** This replica's name (unique among live processes). */
+  owner: string;
+  ttlMs: number;
+  heartbeatMs: number;
 }
 
 /** EngineApi plus a hook for tests and graceful shutdown. */
@@ -63,7 +76,31 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       }
     }
   };
+  const replicas = options.replicas;
+  const keeper = replicas
+    ? new RunLeaseKeeper(
+        { ...replicas, logger },
+        {
+          candidates: async () =>
+            (await store.listUnfinished()).filter((r) => r.status !== 'failed').map((r) => r.id),
+          gained: (runId) => executor.kick(runId),
+          lost: (runId) => executor.abortStep(runId),
+          tookOver: (runId, from) =>
+            void store
+              .appendAudit(runId, [
+                {
+                  at: clock.now().toISOString(),
+                  actor: null,
+                  action: 'lease.takeover',
+                  detail: `from ${from}`,
+                },
+              ])
+              .catch(() => undefined),
+        },
+      )
+    : undefined;
   const executor = new RunExecutor({
+    leases: keeper,
     platform,
     store,
     clock,
@@ -154,9 +191,19 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     if (changed) {
       executor.kick(runId);
       afterChange?.();
+      // The replica holding the run's lease may be another one: wake it (a cancel also stops its step).
+      await replicas?.signals.notify(afterChange ? `cancel:${runId}` : runId).catch(() => undefined);
     }
     return { ok: true, run, changed };
   };
+
+  // A command recorded on another replica: the holder wakes (and stops a cancelled run's step).
+  const stopListening = replicas?.signals.listen((signal) => {
+    const cancel = signal.startsWith('cancel:');
+    const runId = cancel ? signal.slice('cancel:'.length) : signal;
+    if (cancel && keeper?.holds(runId)) executor.abortStep(runId);
+    executor.kick(runId);
+  });
 
   return {
     preview: (raw) => plan(raw),
@@ -261,8 +308,17 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       for (const run of await store.listUnfinished()) {
         if (run.status !== 'failed') executor.kick(run.id);
       }
+      keeper?.start();
     },
-    close: () => executor.close(),
-    whenIdle: () => executor.whenIdle(),
+    async close() {
+      stopListening?.();
+      await executor.close();
+      // Released, not left to expire: another replica takes the runs over at once.
+      await keeper?.stop();
+    },
+    async whenIdle() {
+      await keeper?.settled();
+      await executor.whenIdle();
+    },
   };
 }

@@ -48,13 +48,7 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       // The latest status card also follows the run from now on: one per run and conversation (the
       // newest replaces the older one), or every "status" would add a card to each later update.
       if (response?.id)
-        services.conversations.bindMessage(
-          run.id,
-          'run',
-          `status:${context.activity.conversation.id}`,
-          context.activity.conversation.id,
-          response.id,
-        );
+        await services.conversations.bindStatusCard(run.id, context.activity.conversation.id, response.id);
       return;
     }
     case 'cancel':

@@ -135,11 +135,11 @@ export async function start(
   }
   const conversationId = context.activity.conversation.id;
   const replyToId = context.activity.replyToId;
-  if (replyToId && !services.conversations.conversationOf(result.run.id)) {
-    services.conversations.bindMessage(result.run.id, 'run', '', conversationId, replyToId);
+  if (replyToId && !(await services.conversations.conversationOf(result.run.id))) {
+    await services.conversations.bindMessage(result.run.id, 'run', '', conversationId, replyToId);
   }
   // The engine's run.updated came before this binding existed: update everyone's copy once now.
-  services.notifier.runChanged(result.run);
+  await services.notifier.runChanged(result.run);
   return renderCard('run', runCardData(result.run));
 }
 
