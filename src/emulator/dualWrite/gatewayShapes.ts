@@ -112,8 +112,16 @@ export function toMap(map: MapRow, requests: JobRow[]): Record<string, unknown> 
   const lastRequests = requests.map(toLastRequest);
   return {
     // F&O entity left, Dataverse table right [inferred: the emulator names both by their entity sets].
-    leftEntity: { targetType: 'AX', name: definition?.financeOpsEntitySet ?? map.name },
-    rightEntity: { targetType: 'CRM', name: definition?.dataverseEntitySet ?? map.name },
+    leftEntity: {
+      targetType: 'AX',
+      name: definition?.financeOpsEntitySet ?? map.name,
+      displayName: map.name,
+    },
+    rightEntity: {
+      targetType: 'CRM',
+      name: definition?.dataverseEntitySet ?? map.name,
+      displayName: definition?.dataverseEntitySet ?? map.name,
+    },
     detail: {
       tid,
       tName: map.name,
