@@ -109,13 +109,17 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     approvalTimeoutMs: config.APPROVAL_TIMEOUT_MINUTES * 60_000,
     approvalReminderMs: config.APPROVAL_REMINDER_MINUTES * 60_000,
     fourEyes: config.FOUR_EYES,
-    replicas: {
-      leases: store.leases,
-      signals: store.signals,
-      owner: replicaId,
-      ttlMs: config.LEASE_TTL_SECONDS * 1000,
-      heartbeatMs: config.LEASE_HEARTBEAT_SECONDS * 1000,
-    },
+    // SQLite serves one process: nothing to share, so no leases (its restart resumes every run).
+    replicas:
+      store.kind === 'postgres'
+        ? {
+            leases: store.leases,
+            signals: store.signals,
+            owner: replicaId,
+            ttlMs: config.LEASE_TTL_SECONDS * 1000,
+            heartbeatMs: config.LEASE_HEARTBEAT_SECONDS * 1000,
+          }
+        : undefined,
     ...options.engine,
   });
 
