@@ -9,7 +9,12 @@ import {
   missingApplicationUsers,
   PROSPECT_TO_CASH_SOLUTIONS,
 } from '../engine/catalog/solutions';
-import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from '../engine/ports';
+import type {
+  DataverseEnvironment,
+  FinanceOpsEnvironment,
+  Platform,
+  UnifiedEnvironment,
+} from '../engine/ports';
 
 // The doctor's checks of one environment pair: each reads, none writes. What an admin runs before the
 // first setup, and what tells us where the real services differ from the record.
@@ -49,10 +54,9 @@ export async function runDoctorChecks(platform: Platform, target: DoctorTarget):
       isUrl(target.financeOps) ? hostName(target.financeOps) : target.financeOps,
     );
     if (!foEnv) {
-      fail(
+      pass(
         'lcs.environment',
-        `LCS lists no environment ${target.financeOps}.`,
-        'Check the name in the LCS project, or pass the F&O URL.',
+        `LCS lists no environment ${target.financeOps} (a unified environment is not in LCS).`,
       );
     } else {
       foUrl ||= foEnv.url;
@@ -72,6 +76,32 @@ export async function runDoctorChecks(platform: Platform, target: DoctorTarget):
   } catch (error) {
     // Not a failure of the environment when LCS is simply not reachable with these credentials.
     pass('lcs.environment', `Not checked: ${message(error)}`);
+  }
+
+  // --- LCS or unified: where this F&O is managed ---
+  if (foEnv) {
+    pass('financeops.home', 'Lifecycle Services (an LCS project environment).');
+  } else {
+    try {
+      const unified = await findUnified(platform, target.financeOps);
+      if (unified) {
+        foUrl ||= unified.financeOpsUrl;
+        pass(
+          'financeops.home',
+          `Unified environment "${unified.name}" in the Power Platform admin center (no LCS): F&O ${unified.financeOpsUrl || 'not provisioned yet'}, Dataverse ${unified.dataverseUrl}.`,
+        );
+      } else if (foUrl) {
+        pass('financeops.home', 'Neither LCS nor the Power Platform lists this F&O: checked by URL only.');
+      } else {
+        fail(
+          'financeops.home',
+          `Neither LCS nor the Power Platform knows an F&O environment ${target.financeOps}.`,
+          'Check the name (the LCS environment name, or the unified environment name in the Power Platform admin center), or pass the F&O URL.',
+        );
+      }
+    } catch (error) {
+      pass('financeops.home', `Not checked: ${message(error)}`);
+    }
   }
 
   // --- Power Platform: the Dataverse environment ---
@@ -258,6 +288,16 @@ async function financeOpsChecks(
       'Check that the bot may read DualWriteProjectConfigurations in F&O (the dual-write entity sets).',
     );
   }
+}
+
+/** The unified environment of an F&O given by URL or by environment name. */
+async function findUnified(platform: Platform, financeOps: string): Promise<UnifiedEnvironment | null> {
+  const pp = platform.powerPlatform;
+  if (isUrl(financeOps)) return (await pp.findUnifiedEnvironment?.(financeOps)) ?? null;
+  const env = await pp.findDataverse(financeOps);
+  if (!env || !pp.getUnifiedEnvironment) return null;
+  const unified = await pp.getUnifiedEnvironment(env.id);
+  return unified.financeOpsUrl ? unified : null;
 }
 
 function hostName(url: string): string {

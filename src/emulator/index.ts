@@ -16,6 +16,7 @@ import { lifecycleRouter } from './lcs/lifecycleRouter';
 import { LifecycleService } from './lcs/lifecycleService';
 import { applicationPackagesRouter, bapRouter } from './powerPlatform/powerPlatformRouter';
 import { PowerPlatformService } from './powerPlatform/powerPlatformService';
+import { UnifiedEnvironments } from './powerPlatform/unifiedEnvironments';
 import { defaultSettings, type EmulatorSettings } from './settings';
 import { EffectsLog } from './shell/effects';
 import type { EmulatorContext } from './shell/emulatorContext';
@@ -84,6 +85,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   const lifecycle = new LifecycleService(ctx);
   const powerPlatform = new PowerPlatformService(ctx);
+  const unified = new UnifiedEnvironments(ctx, powerPlatform, lifecycle);
+  powerPlatform.afterAdvance = () => unified.advance();
   const gateway = new GatewayService(ctx, lifecycle, powerPlatform);
   const faults: FaultCounters = { throttled: 0, transient: 0, hung: 0 };
   const dataverseStats = createDataverseStats();
@@ -150,9 +153,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       projectPartitionMappings: (env) => projectPartitionMappings(gateway, env),
     }),
   );
-  app.use('/bap', bapRouter(powerPlatform));
-  app.use('/powerplatform', applicationPackagesRouter(powerPlatform));
-  app.use('/dualwrite/api/DualWriteManagement/1.0', gatewayRouter(gateway));
+  app.use('/bap', bapRouter(powerPlatform, unified));
+  app.use('/powerplatform', applicationPackagesRouter(powerPlatform, unified));
+  app.use('/dualwrite', gatewayRouter(gateway));
   app.use('/orgs/:org', dataverseRouter(dataverseStore, dataverseSettings, { stats: dataverseStats }));
   app.use((req, res) => sendJsonError(res, 404, 'NotFound', `No emulated API at ${req.method} ${req.path}.`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

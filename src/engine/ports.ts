@@ -6,8 +6,16 @@
 // platform layer normalises). Every method that creates something has a `find*` partner so a step can
 // read the current state first and do only what is missing (idempotent after a crash).
 
-/** Where a step happens, as docs/domain.md §2 says (new F&O begins in LCS, existing F&O in F&O itself). */
-export type StepLocation = 'Lifecycle Services' | 'Finance and Operations' | 'Power Platform' | 'Dataverse';
+/**
+ * Where a step happens, as docs/domain.md §2 says (new F&O begins in LCS, existing F&O in F&O itself),
+ * and for a unified environment the Power Platform admin center.
+ */
+export type StepLocation =
+  | 'Lifecycle Services'
+  | 'Finance and Operations'
+  | 'Power Platform'
+  | 'Power Platform admin center'
+  | 'Dataverse';
 
 export type DeploymentState = 'deploying' | 'deployed' | 'failed';
 
@@ -57,9 +65,46 @@ export interface PackageOperation {
   error?: string;
 }
 
+/** ERP templates of a unified environment (F&O in the Power Platform admin center). */
+export type ErpTemplate = 'D365_FinOps_Finance' | 'D365_FinOps_SCM' | 'D365_FinOps_ProjOps';
+/** Production, sandbox, or a unified developer environment (a sandbox with developer tools). */
+export type UnifiedEnvironmentType = 'sandbox' | 'production' | 'developer';
+
+/** One environment holding both F&O and Dataverse, with no Lifecycle Services footprint. */
+export interface UnifiedEnvironment {
+  id: string;
+  name: string;
+  /** Dataverse org URL ('' while the environment is created). */
+  dataverseUrl: string;
+  /** F&O URL ('' until the provisioning app is installed). */
+  financeOpsUrl: string;
+  state: 'provisioning' | 'ready' | 'failed';
+  /** Power Platform environment type: Sandbox, Production, Trial. */
+  environmentSku: string;
+  tenantId: string;
+  failureReason?: string;
+}
+
 /** Power Platform admin: environments and application packages (documented public APIs). */
 export interface PowerPlatformPort {
+  /** Starts a unified environment with an ERP template (one provisioning for F&O and Dataverse). */
+  createUnifiedEnvironment?(request: {
+    name: string;
+    template: ErpTemplate;
+    type: UnifiedEnvironmentType;
+    demoData: boolean;
+  }): Promise<UnifiedEnvironment>;
+  /**
+   * Installs finance and operations into an existing Dataverse environment (platform tools, then the
+   * provisioning app), as far as it can now; call again to go on. Idempotent.
+   */
+  installFinanceOpsApp?(environmentId: string, options: { demoData: boolean }): Promise<UnifiedEnvironment>;
+  getUnifiedEnvironment?(environmentId: string): Promise<UnifiedEnvironment>;
+  /** The unified environment whose F&O lives at this URL, or null (an LCS environment, or none). */
+  findUnifiedEnvironment?(financeOpsUrl: string): Promise<UnifiedEnvironment | null>;
   findDataverse(name: string): Promise<DataverseEnvironment | null>;
+  /** The environment whose Dataverse org is at this URL (names and org hosts differ). */
+  findDataverseByUrl?(url: string): Promise<DataverseEnvironment | null>;
   /** Starts creating an environment; `crmPrime` installs the CRM prime solution with it. */
   createDataverse(request: { name: string; crmPrime: boolean }): Promise<DataverseEnvironment>;
   getDataverse(id: string): Promise<DataverseEnvironment>;
@@ -196,8 +241,10 @@ export interface Platform {
 export interface PlatformCapabilities {
   /** Deploy F&O through an API (emulator only: the real LCS API cannot deploy). */
   deployFinanceOps: boolean;
-  /** Link, add companies, apply solution and run maps through the dual-write gateway. */
+  /** Add companies, apply solution and run maps through the dual-write gateway. */
   dualWriteGateway: boolean;
+  /** Link the environments through an API (emulator only: the gateway has no public create). */
+  linkDualWrite: boolean;
   /** Create legal entities through F&O OData (writes are undocumented on real F&O). */
   createLegalEntity: boolean;
 }

@@ -20,6 +20,35 @@ export const INITIAL_SYNC_MAX_ROWS = 500_000;
 export const SINGLE_THREADED_MAX_ROWS = 70_000;
 export const INITIAL_SYNC_MAX_LEGAL_ENTITIES = 40;
 
+/**
+ * An existing F&O that LCS does not know may be a unified environment (Power Platform admin center):
+ * then its Dataverse is its own, its version is managed there, and dual-write is set up in its F&O.
+ */
+async function unifiedFinding(
+  platform: Platform,
+  input: SetupInput,
+  foUrl: string,
+  add: (code: string, severity: PreflightFinding['severity'], message: string, advice: string) => void,
+): Promise<void> {
+  const unified = await platform.powerPlatform.findUnifiedEnvironment?.(foUrl).catch(() => null);
+  if (!unified) return;
+  add(
+    'financeops_unified',
+    'warning',
+    `Finance and Operations at ${foUrl} is a unified environment ("${unified.name}"): it is managed in the Power Platform admin center, not Lifecycle Services, and its own Dataverse is ${unified.dataverseUrl}.`,
+    'Updates and lifecycle operations happen in the Power Platform admin center; dual-write is set up in F&O, Data management > Dual-write.',
+  );
+  const chosen = 'dataverseUrl' in input ? input.dataverseUrl : undefined;
+  if (chosen && unified.dataverseUrl && !sameUrl(chosen, unified.dataverseUrl)) {
+    add(
+      'unified_other_dataverse',
+      'warning',
+      `You chose ${chosen}, but this unified environment's Dataverse is ${unified.dataverseUrl}.`,
+      'A unified environment is usually linked to its own Dataverse: check that another one is really meant.',
+    );
+  }
+}
+
 export async function preflight(
   input: SetupInput,
   steps: PlannedStep[],
@@ -58,6 +87,7 @@ export async function preflight(
       foUrl = envs.financeOps.url;
       const candidate = await platform.lifecycle.findFinanceOps(nameFromUrl(foUrl)).catch(() => null);
       foEnv = candidate && sameUrl(candidate.url, foUrl) ? candidate : null;
+      if (!foEnv) await unifiedFinding(platform, input, foUrl, add);
     }
   } catch (error) {
     unreadable('the Finance and Operations environment in Lifecycle Services', error);
@@ -76,8 +106,12 @@ export async function preflight(
       }
     } else {
       dvUrl = envs.dataverse.url;
-      const candidate = await platform.powerPlatform.findDataverse(nameFromUrl(dvUrl)).catch(() => null);
-      dvEnv = candidate && sameUrl(candidate.url, dvUrl) ? candidate : null;
+      // By name first (cheap to read), then by URL: an environment's display name and its org host differ.
+      const byName = await platform.powerPlatform.findDataverse(nameFromUrl(dvUrl)).catch(() => null);
+      dvEnv =
+        byName && sameUrl(byName.url, dvUrl)
+          ? byName
+          : ((await platform.powerPlatform.findDataverseByUrl?.(dvUrl).catch(() => null)) ?? null);
       if (!dvEnv) {
         // Refused, not warned: an unlisted URL is not an environment of this tenant, and the run
         // would send it the tenant's Dataverse token.

@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { DataversePort, FinanceOpsPort, Platform } from '../engine/ports';
 import type { Logger } from '../log';
 import { createDataverseClient } from './dataverse/dataverseClient';
-import { createDualWriteClient } from './dualWrite/dualWriteClient';
+import { createDualWriteClient, GATEWAY_SCOPE } from './dualWrite/dualWriteClient';
 import { createDualWriteReader } from './dualWrite/dualWriteReader';
 import { createFinanceOpsClient } from './financeOps/financeOpsClient';
 import { createCredential } from './http/credentials';
@@ -33,7 +33,7 @@ export type PlatformOptions =
       lcsProjectId?: string;
       /**
        * True when the credential signs in a user (AZURE_AUTH=default, e.g. `az login`): the LCS API
-       * takes delegated user_impersonation tokens only, never an app's.
+       * takes delegated user_impersonation tokens only, never an app's; so does the dual-write gateway.
        */
       lcsDelegated?: boolean;
       powerPlatformApiUrl: string;
@@ -79,8 +79,18 @@ export function createPlatform(options: PlatformOptions): Platform {
         credential,
         ...common,
       }),
-      dualWrite: createDualWriteClient({ gatewayUrl: `${base}/dualwrite`, credential, ...common }),
-      capabilities: { deployFinanceOps: true, dualWriteGateway: true, createLegalEntity: true },
+      dualWrite: createDualWriteClient({
+        gatewayUrl: `${base}/dualwrite`,
+        credential,
+        canLink: true,
+        ...common,
+      }),
+      capabilities: {
+        deployFinanceOps: true,
+        dualWriteGateway: true,
+        linkDualWrite: true,
+        createLegalEntity: true,
+      },
       urls: createDynamicsUrlPolicy({ mode: 'emulator', emulatorOrigin: base }),
     });
   }
@@ -106,17 +116,30 @@ export function createPlatform(options: PlatformOptions): Platform {
           ...common,
         });
   // Without the gateway the admin does the dual-write steps in F&O; the engine reads their result
-  // through F&O OData (documented reads) and every write refuses with not_supported.
+  // through F&O OData (documented reads) and every write refuses with not_supported. The gateway takes
+  // delegated (user) tokens for IntegratorApp.com only (docs/dynamics-apis.md): with an app credential
+  // the steps stay manual. Even with the gateway, linking stays manual (no public create endpoint).
+  const gatewayRefusal = !options.dualWriteGatewayEnabled
+    ? undefined
+    : !options.dualWriteGatewayUrl
+      ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
+      : !options.lcsDelegated
+        ? 'The dual-write gateway takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) do this step in Finance and Operations, Data management > Dual-write.'
+        : undefined;
+  const useGateway = options.dualWriteGatewayEnabled && !gatewayRefusal;
   const dualWrite =
-    options.dualWriteGatewayEnabled && options.dualWriteGatewayUrl
-      ? createDualWriteClient({ gatewayUrl: options.dualWriteGatewayUrl, credential, ...common })
+    useGateway && options.dualWriteGatewayUrl
+      ? createDualWriteClient({
+          gatewayUrl: options.dualWriteGatewayUrl,
+          credential,
+          scope: GATEWAY_SCOPE,
+          ...common,
+        })
       : createDualWriteReader({
           credential,
           ...common,
           assertAllowedUrl: (url) => assertAllowed(urls, url),
-          refusal: options.dualWriteGatewayEnabled
-            ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
-            : undefined,
+          refusal: gatewayRefusal,
         });
   return assemble({
     credential,
@@ -134,7 +157,8 @@ export function createPlatform(options: PlatformOptions): Platform {
     dualWrite,
     capabilities: {
       deployFinanceOps: false,
-      dualWriteGateway: options.dualWriteGatewayEnabled && Boolean(options.dualWriteGatewayUrl),
+      dualWriteGateway: useGateway,
+      linkDualWrite: false,
       // Creating legal entities through OData is undocumented on real F&O: the admin does it.
       createLegalEntity: false,
     },

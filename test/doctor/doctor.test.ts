@@ -132,3 +132,29 @@ describe('npm run doctor', () => {
     expect(() => parseDoctorArgs(['--fo', ' '])).toThrow(/--fo needs/);
   });
 });
+
+describe('npm run doctor on a unified environment', () => {
+  it('tells a unified environment (Power Platform admin center) from an LCS one', async () => {
+    const pp = platform.powerPlatform;
+    const created = await pp.createUnifiedEnvironment!({
+      name: 'doc-unified',
+      template: 'D365_FinOps_Finance',
+      type: 'sandbox',
+      demoData: false,
+    });
+    const ready = await pollUntil(
+      () => pp.getUnifiedEnvironment!(created.id),
+      (env) => env.state !== 'provisioning',
+    );
+    const unified = await runDoctorChecks(platform, {
+      financeOps: ready.financeOpsUrl,
+      dataverse: ready.dataverseUrl,
+    });
+    expect(unified.find((check) => check.name === 'financeops.home')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^Unified environment "doc-unified" in the Power Platform admin center/),
+    });
+    const lcs = await runDoctorChecks(platform, { financeOps: 'contoso-fo', dataverse: 'contoso' });
+    expect(lcs.find((check) => check.name === 'financeops.home')?.detail).toMatch(/^Lifecycle Services/);
+  });
+});

@@ -171,7 +171,7 @@ describe('the new-demo-new path through the clients', () => {
     const { body } = await control(emulator, 'GET', 'state');
     expect(body.effects.bySubject['dv.company.create dvnew/USMF']).toBe(1);
     expect(body.effects.bySubject['dv.company.create dvnew/DEMF']).toBe(1);
-    expect(body.effects.bySubject[`gw.map.start ${connectionId}/Legal entities`]).toBe(2);
+    expect(body.effects.bySubject[`gw.map.start ${connectionId.split(':')[0]}/Legal entities`]).toBe(2);
   });
 
   it('copies F&O customers to Dataverse on an F&O-master initial sync, stamped per company', async () => {
@@ -194,7 +194,7 @@ describe('the new-demo-new path through the clients', () => {
     expect(await dataverse.countRowsOfCompany('accounts', usmf?.id ?? '')).toBe(5);
     expect(await dataverse.countRowsOfCompany('accounts', demf?.id ?? '')).toBe(5);
     const { body } = await control(emulator, 'GET', 'state');
-    expect(body.effects.bySubject[`gw.initialSync.run ${connectionId}/Customers V3`]).toBe(1);
+    expect(body.effects.bySubject[`gw.initialSync.run ${connectionId.split(':')[0]}/Customers V3`]).toBe(1);
   });
 
   it('live-syncs a Dataverse account stamped with a connected company to F&O', async () => {
@@ -283,6 +283,7 @@ describe('live mode wiring', () => {
     expect(live.capabilities).toEqual({
       deployFinanceOps: false,
       dualWriteGateway: false,
+      linkDualWrite: false,
       createLegalEntity: false,
     });
     // Reads go to F&O OData (dualWriteReader.test.ts); the gateway's writes refuse.

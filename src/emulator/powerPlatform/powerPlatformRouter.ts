@@ -1,6 +1,13 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ConflictError } from '../lcs/lifecycleService';
+import { PROVISIONING_APP } from '../microsoft/unifiedEnvironments';
+import {
+  isErpTemplate,
+  parseProvisioningParameters,
+  Refusal,
+  type UnifiedEnvironments,
+} from './unifiedEnvironments';
 import { sendJsonError } from '../shell/httpShell';
 import {
   PACKAGE_CATALOG,
@@ -30,10 +37,21 @@ const createSchema = z.object({
       .string()
       .trim()
       .regex(/^[A-Za-z][A-Za-z0-9-]{2,39}$/, 'Use 3-40 letters, digits and hyphens, starting with a letter.'),
-    environmentSku: z.string().default('Sandbox'),
+    environmentSku: z.enum(['Sandbox', 'Production', 'Trial', 'Developer']).default('Sandbox'),
     databaseType: z.string().optional(),
     linkedEnvironmentMetadata: z
-      .object({ templates: z.array(z.string()).default([]), domainName: z.string().optional() })
+      .object({
+        templates: z.array(z.string()).default([]),
+        domainName: z.string().optional(),
+        // The ERP templates' options (CREATE): {PostProvisioningPackages:[{applicationUniqueName, parameters}]}.
+        templateMetadata: z
+          .object({
+            PostProvisioningPackages: z
+              .array(z.object({ applicationUniqueName: z.string(), parameters: z.string().optional() }))
+              .default([]),
+          })
+          .optional(),
+      })
       .passthrough()
       .optional(),
   }),
@@ -50,12 +68,12 @@ function requireApiVersion(req: Request, res: Response): boolean {
   return false;
 }
 
-export function bapRouter(service: PowerPlatformService): Router {
+export function bapRouter(service: PowerPlatformService, unified: UnifiedEnvironments): Router {
   const router = express.Router();
 
   router.get(ENVIRONMENTS, (req, res) => {
     if (!requireApiVersion(req, res)) return;
-    res.json({ value: service.list().map((row) => toBapEnvironment(row, service)) });
+    res.json({ value: service.list().map((row) => toBapEnvironment(row, service, unified)) });
   });
 
   router.get(`${ENVIRONMENTS}/:id`, (req, res) => {
@@ -68,7 +86,7 @@ export function bapRouter(service: PowerPlatformService): Router {
         'EnvironmentNotFound',
         `The environment '${req.params.id}' could not be found.`,
       );
-    res.json(toBapEnvironment(row, service));
+    res.json(toBapEnvironment(row, service, unified));
   });
 
   // Creation is asynchronous: 202 with the environment in `Creating` and a Location to poll.
@@ -79,12 +97,26 @@ export function bapRouter(service: PowerPlatformService): Router {
       return sendJsonError(res, 400, 'InvalidRequestContent', parsed.error.issues[0].message);
     const templates = parsed.data.properties.linkedEnvironmentMetadata?.templates ?? [];
     try {
-      const row = service.createEnvironment(parsed.data.properties.displayName, templates.length > 0);
+      const { displayName, environmentSku } = parsed.data.properties;
+      const erp = templates.find(isErpTemplate);
+      const provisioning =
+        parsed.data.properties.linkedEnvironmentMetadata?.templateMetadata?.PostProvisioningPackages.find(
+          (pkg) => pkg.applicationUniqueName === PROVISIONING_APP,
+        );
+      const row = erp
+        ? unified.create(
+            displayName,
+            erp,
+            environmentSku,
+            parseProvisioningParameters(provisioning?.parameters),
+          )
+        : service.createEnvironment(displayName, templates.length > 0, environmentSku);
       const location = `${req.protocol}://${req.get('host')}${req.baseUrl}${LIFECYCLE_OPERATIONS}/${row.id}?api-version=${req.query['api-version']}`;
       res.status(202).set('Location', location).json(toLifecycleOperation(row));
     } catch (error) {
       if (error instanceof ConflictError)
         return sendJsonError(res, 409, 'EnvironmentNameAlreadyExists', error.message);
+      if (error instanceof Refusal) return sendJsonError(res, error.status, error.code, error.message);
       throw error;
     }
   };
@@ -108,7 +140,10 @@ export function bapRouter(service: PowerPlatformService): Router {
   return router;
 }
 
-export function applicationPackagesRouter(service: PowerPlatformService): Router {
+export function applicationPackagesRouter(
+  service: PowerPlatformService,
+  unified: UnifiedEnvironments,
+): Router {
   const router = express.Router();
   const base = '/appmanagement/environments/:environmentId';
 
@@ -159,7 +194,7 @@ export function applicationPackagesRouter(service: PowerPlatformService): Router
     });
   });
 
-  router.post(`${base}/applicationPackages/:uniqueName/install`, (req, res) => {
+  router.post(`${base}/applicationPackages/:uniqueName/install`, express.json(), (req, res) => {
     const env = environment(req, res);
     if (!env) return;
     const pkg = PACKAGE_CATALOG.find((p) => p.uniqueName === req.params.uniqueName);
@@ -170,6 +205,19 @@ export function applicationPackagesRouter(service: PowerPlatformService): Router
         'ApplicationPackageNotFound',
         `Package ${req.params.uniqueName} was not found.`,
       );
+    if (pkg.uniqueName === PROVISIONING_APP) {
+      // Its options (developer tools, demo data) as the template metadata spells them [inferred:
+      // the install API's parameter field is not documented].
+      const parameters = z.object({ parameters: z.string().max(200).optional() }).safeParse(req.body ?? {});
+      if (!parameters.success)
+        return sendJsonError(res, 400, 'InvalidRequestContent', 'parameters must be a string.');
+      try {
+        unified.installInto(env, parseProvisioningParameters(parameters.data.parameters));
+      } catch (error) {
+        if (error instanceof Refusal) return sendJsonError(res, error.status, error.code, error.message);
+        throw error;
+      }
+    }
     const op = service.install(env, pkg);
     const operationUrl = `${req.protocol}://${req.get('host')}${req.baseUrl}/appmanagement/environments/${env.id}/operations/${op.id}?api-version=${req.query['api-version']}`;
     res.status(202).set('Operation-Location', operationUrl).json(toPackageInstance(op, pkg));

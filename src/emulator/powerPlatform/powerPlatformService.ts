@@ -7,6 +7,11 @@ import {
   packageFact,
   PLUGIN_ASSEMBLIES,
 } from '../microsoft/packages';
+import {
+  FINANCE_OPS_APP_PACKAGES,
+  PROVISIONING_APP,
+  PROVISIONING_APP_SECONDS,
+} from '../microsoft/unifiedEnvironments';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
 import { ConflictError } from '../lcs/lifecycleService';
 
@@ -20,6 +25,8 @@ export interface PowerPlatformEnvironmentRow {
   org: string;
   crm_prime: number;
   tenant_id: string;
+  /** Environment type: Sandbox, Production or Trial. */
+  sku: string;
   state: 'Creating' | 'Succeeded' | 'Failed';
   created_at: number;
   ready_at: number;
@@ -43,16 +50,23 @@ export interface PackageDefinition {
   version: string;
 }
 
-export const PACKAGE_CATALOG: readonly PackageDefinition[] = DUAL_WRITE_PACKAGES;
+export const PACKAGE_CATALOG: readonly PackageDefinition[] = [
+  ...DUAL_WRITE_PACKAGES,
+  ...FINANCE_OPS_APP_PACKAGES,
+];
 
 export const DATAVERSE_SOLUTION_VERSION = DATAVERSE_VERSION;
 const CORE = packageFact('core');
 
 /** BAP environments (each backed by a Dataverse org) and application package installs. */
 export class PowerPlatformService {
+  /** Runs after every advance (the unified environments' provisioning app follows the environments). */
+  afterAdvance?: () => void;
+  private advancing = false;
+
   constructor(private readonly ctx: EmulatorContext) {}
 
-  createEnvironment(displayName: string, crmPrime: boolean): PowerPlatformEnvironmentRow {
+  createEnvironment(displayName: string, crmPrime: boolean, sku = 'Sandbox'): PowerPlatformEnvironmentRow {
     if (this.findByName(displayName))
       throw new ConflictError(`An environment named ${displayName} already exists.`);
     const org = displayName.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -62,6 +76,7 @@ export class PowerPlatformService {
       org,
       crm_prime: crmPrime ? 1 : 0,
       tenant_id: this.ctx.seed.tenantId,
+      sku,
       state: 'Creating',
       created_at: this.ctx.now(),
       ready_at: dueAt(this.ctx, CREATE_SECONDS),
@@ -81,6 +96,7 @@ export class PowerPlatformService {
       org: displayName.toLowerCase().replace(/[^a-z0-9]/g, ''),
       crm_prime: 1,
       tenant_id: this.ctx.seed.tenantId,
+      sku: 'Sandbox',
       state: 'Succeeded',
       created_at: now,
       ready_at: now,
@@ -103,6 +119,14 @@ export class PowerPlatformService {
       .prepare("SELECT * FROM pp_operations WHERE status = 'Running' AND ready_at <= ?")
       .all(now) as PackageOperationRow[];
     for (const op of ops) this.finishInstall(op);
+    if (this.afterAdvance && !this.advancing) {
+      this.advancing = true;
+      try {
+        this.afterAdvance();
+      } finally {
+        this.advancing = false;
+      }
+    }
   }
 
   list(): PowerPlatformEnvironmentRow[] {
@@ -164,7 +188,11 @@ export class PowerPlatformService {
       status: 'Running',
       error: null,
       created_at: this.ctx.now(),
-      ready_at: dueAt(this.ctx, INSTALL_SECONDS),
+      // The provisioning app "takes about an hour"; other packages minutes [inferred].
+      ready_at: dueAt(
+        this.ctx,
+        pkg.uniqueName === PROVISIONING_APP ? PROVISIONING_APP_SECONDS : INSTALL_SECONDS,
+      ),
     };
     this.ctx.db
       .prepare(
@@ -191,6 +219,16 @@ export class PowerPlatformService {
     else if (pkg.uniqueName === CORE.uniqueName && this.ctx.settings.failures.coreSolutionMissing) {
       error = `Solution ${CORE.solutions[0]} failed to import: the solution manifest could not be read.`;
     } else {
+      this.putSolutions(env, pkg);
+    }
+    this.ctx.db
+      .prepare('UPDATE pp_operations SET status = ?, error = ? WHERE id = ?')
+      .run(error ? 'Failed' : 'Succeeded', error, op.id);
+  }
+
+  /** Writes a package's solutions (and, for the core, its plug-in assemblies) into the org. */
+  putSolutions(env: PowerPlatformEnvironmentRow, pkg: PackageDefinition): void {
+    {
       const installed = this.installedSolutions(env.org);
       for (const solution of pkg.solutions) {
         if (installed.has(solution)) continue;
@@ -211,9 +249,6 @@ export class PowerPlatformService {
             this.ctx.dataverse.insert(env.org, 'pluginassemblies', { name, version: pkg.version });
       }
     }
-    this.ctx.db
-      .prepare('UPDATE pp_operations SET status = ?, error = ? WHERE id = ?')
-      .run(error ? 'Failed' : 'Succeeded', error, op.id);
   }
 
   private provisionOrg(row: PowerPlatformEnvironmentRow, appUsers: boolean): void {
@@ -244,8 +279,8 @@ export class PowerPlatformService {
   private insert(row: PowerPlatformEnvironmentRow): void {
     this.ctx.db
       .prepare(
-        `INSERT INTO pp_environments (id, display_name, org, crm_prime, tenant_id, state, created_at, ready_at)
-         VALUES (@id, @display_name, @org, @crm_prime, @tenant_id, @state, @created_at, @ready_at)`,
+        `INSERT INTO pp_environments (id, display_name, org, crm_prime, tenant_id, sku, state, created_at, ready_at)
+         VALUES (@id, @display_name, @org, @crm_prime, @tenant_id, @sku, @state, @created_at, @ready_at)`,
       )
       .run(row);
   }

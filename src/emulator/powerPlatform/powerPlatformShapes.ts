@@ -6,6 +6,7 @@ import {
   type PowerPlatformEnvironmentRow,
   type PowerPlatformService,
 } from './powerPlatformService';
+import type { UnifiedEnvironments } from './unifiedEnvironments';
 
 // The JSON the emulated Power Platform APIs answer with, in the documented shapes
 // (docs/dynamics-apis.md, "Power Platform"; test/fixtures/microsoft holds the examples they are held to).
@@ -99,7 +100,12 @@ export function packageId(name: string): string {
 export function toBapEnvironment(
   row: PowerPlatformEnvironmentRow,
   service: PowerPlatformService,
+  unified: UnifiedEnvironments,
 ): Record<string, unknown> {
+  // F&O's URL of a unified environment, as terraform-provider-power-platform reads it
+  // (`linkedAppMetadata.url`, type "Internal" in its test fixtures).
+  const app = unified.of(row.id);
+  const financeOpsUrl = app ? unified.financeOpsUrl(app) : undefined;
   const url = `${service.orgUrl(row.org)}/`;
   return {
     id: `/providers/Microsoft.BusinessAppPlatform/environments/${row.id}`,
@@ -111,7 +117,10 @@ export function toBapEnvironment(
       azureRegion: 'westus',
       displayName: row.display_name,
       createdTime: new Date(row.created_at).toISOString(),
-      environmentSku: 'Sandbox',
+      environmentSku: row.sku,
+      ...(financeOpsUrl
+        ? { linkedAppMetadata: { type: 'Internal', id: app!.fo_env, url: `${financeOpsUrl}/` } }
+        : {}),
       provisioningState: row.state,
       states: { management: { id: row.state === 'Succeeded' ? 'Ready' : 'NotReady' } },
       databaseType: 'CommonDataService',

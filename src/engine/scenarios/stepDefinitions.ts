@@ -54,7 +54,7 @@ export const STEP_DEFINITIONS: Record<StepKind, StepDefinition> = {
   },
   linkEnvironments: {
     title: 'Link the environments for dual-write',
-    automatic: gateway,
+    automatic: (c) => c.dualWriteGateway && c.linkDualWrite,
     skippable: false,
     needsApproval: false,
     instructions:
@@ -121,10 +121,10 @@ export function plannedStep<K extends StepKind>(
   where: StepLocation,
   capabilities: PlatformCapabilities,
   params: StepParamsInput<K>,
-  overrides: { title?: string; skippable?: boolean } = {},
+  overrides: { title?: string; skippable?: boolean; automatic?: boolean } = {},
 ): PlannedStep {
   const definition = STEP_DEFINITIONS[kind];
-  const mode: StepMode = definition.automatic(capabilities) ? 'automatic' : 'manual';
+  const mode: StepMode = (overrides.automatic ?? definition.automatic(capabilities)) ? 'automatic' : 'manual';
   return {
     id: `s${String(index + 1).padStart(2, '0')}-${kind}`,
     kind,

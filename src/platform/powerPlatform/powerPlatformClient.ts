@@ -10,6 +10,12 @@ import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
+import {
+  createUnifiedEnvironment,
+  findUnifiedEnvironment,
+  getUnifiedEnvironment,
+  installFinanceOpsApp,
+} from './unifiedEnvironmentClient';
 import { followableNextLink } from '../http/nextLink';
 
 // PowerPlatformPort over two APIs (docs/dynamics-apis.md, "Power Platform"): the BAP admin environments
@@ -140,13 +146,43 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
     }
   }
 
+  const unifiedApis = { bap, api, bapVersion: BAP_API_VERSION, appVersion: APP_MANAGEMENT_API_VERSION };
+
   const port: PowerPlatformPort = {
+    createUnifiedEnvironment: (request) =>
+      call(`Creating the unified environment ${request.name}`, () =>
+        createUnifiedEnvironment(unifiedApis, request),
+      ),
+    installFinanceOpsApp: (environmentId, installOptions) =>
+      call('Installing finance and operations into the environment', () =>
+        installFinanceOpsApp(unifiedApis, environmentId, installOptions),
+      ),
+    getUnifiedEnvironment: (environmentId) =>
+      call(`Reading the unified environment ${environmentId}`, () =>
+        getUnifiedEnvironment(unifiedApis, environmentId),
+      ),
+    findUnifiedEnvironment: (financeOpsUrl) =>
+      call('Looking up a unified environment', () => findUnifiedEnvironment(unifiedApis, financeOpsUrl)),
+
     findDataverse: (name) =>
       call(`Looking up Dataverse environment ${name}`, async () => {
         const response = await bap.get(ADMIN_ENVIRONMENTS, { params: { 'api-version': BAP_API_VERSION } });
         const found = environmentListSchema
           .parse(response.data)
           .value.find((env) => (env.properties.displayName ?? '').toLowerCase() === name.toLowerCase());
+        return found ? toEnvironment(found) : null;
+      }),
+
+    findDataverseByUrl: (url) =>
+      call(`Looking up the Dataverse environment at ${url}`, async () => {
+        const response = await bap.get(ADMIN_ENVIRONMENTS, { params: { 'api-version': BAP_API_VERSION } });
+        const want = trimUrl(url).toLowerCase();
+        const found = environmentListSchema
+          .parse(response.data)
+          .value.find(
+            (env) =>
+              trimUrl(env.properties.linkedEnvironmentMetadata?.instanceUrl ?? '').toLowerCase() === want,
+          );
         return found ? toEnvironment(found) : null;
       }),
 

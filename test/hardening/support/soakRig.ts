@@ -309,7 +309,10 @@ async function account(
       `dv.company.create ${org}/${code}`,
       ...PACKAGES.map((p) => `pp.package.install ${org}/${p}`),
       ...(connection
-        ? [`gw.legalEntity.add ${connection.id}/${code}`, `gw.solution.apply ${connection.id}`]
+        ? [
+            `gw.legalEntity.add ${connection.id}/${code}`,
+            `gw.solution.apply ${connection.id}/msdyn_DualWriteAppCoreAnchor`,
+          ]
         : []),
     ];
     const missing = expected.filter((subject) => !state.effects.bySubject[subject]);
