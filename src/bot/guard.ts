@@ -22,16 +22,19 @@ export interface GuardTarget {
 }
 
 /**
- * The run `ref` names (its id, or a unique prefix of it as cards show), if the asker may see it;
+ * The run `ref` names (its id, or with `shortIds` a unique prefix of it as cards show), if the asker may see it;
  * null for an unknown id and for a run the asker may not see alike.
  */
 export async function visibleRun(
   services: BotServices,
   context: TurnContext,
   ref: string,
+  shortIds = false,
 ): Promise<Run | null> {
   const exact = await services.engine.get(ref);
   if (exact) return canSeeRun(services.policy, context, exact) ? exact : null;
+  // Cards carry full ids; typed commands may give the short id a card shows.
+  if (!shortIds) return null;
   // A prefix must be unique among the runs the asker may see (otherwise "ambiguous" would leak).
   const prefix = ref.toLowerCase();
   if (prefix.length < 4) return null;

@@ -12,7 +12,9 @@ export function tenantOf(context: TurnContext): string {
   const activity = context.activity;
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
   const fromChannelData = typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined;
-  return (activity.conversation?.tenantId ?? fromChannelData ?? '').toLowerCase();
+  const fromConversation = activity.conversation?.tenantId;
+  // Local mode takes the activity as sent: anything but a string counts as no tenant.
+  return (typeof fromConversation === 'string' ? fromConversation : (fromChannelData ?? '')).toLowerCase();
 }
 
 /**

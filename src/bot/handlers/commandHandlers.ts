@@ -30,7 +30,7 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       return reply(runsCard(await visibleRuns(services, context, 10)));
     case 'status': {
       const run = command.runId
-        ? await visibleRun(services, context, command.runId)
+        ? await visibleRun(services, context, command.runId, true)
         : (await visibleRuns(services, context, 1))[0];
       if (!run)
         return reply(
@@ -54,12 +54,12 @@ export async function handleMessage(services: BotServices, context: TurnContext)
     case 'cancel':
     case 'retry': {
       // The same route as the card's Cancel / Retry button: one validation, guard and answer.
-      const run = await visibleRun(services, context, command.runId);
+      const run = await visibleRun(services, context, command.runId, true);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
       return reply(await dispatch(services, context, `run.${command.name}`, { runId: run.id }));
     }
     case 'audit': {
-      const run = await visibleRun(services, context, command.runId);
+      const run = await visibleRun(services, context, command.runId, true);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
       const entries = (await services.engine.audit(run.id)).slice(-40);
       return reply(
