@@ -256,7 +256,12 @@ async function manualStep(
   await perform(step);
 
   await h.client.click(requester, conversation, refused, message.id, 'run.verify');
-  const verified = await cardShowing(message, 'Verified:', `the ${kind} card verified`);
+  const verified = await cardShowing(message, 'Verified:', `the ${kind} card verified`).catch(
+    async (error: Error) => {
+      const last = await cardShowing(message, 'verif', 'any');
+      throw new Error(`${error.message}: ${textOf(last).slice(0, 1500)}`);
+    },
+  );
   expect(textOf(verified)).not.toContain('run.verify');
   expect((await stepOf(runId, kind)).status).toBe('succeeded');
 }
