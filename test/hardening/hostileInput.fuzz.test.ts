@@ -222,7 +222,13 @@ describe('hostile input', () => {
       serviceUrl: h.connector.url,
       from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
       recipient: BOT,
-      conversation: { id: conversation.id, conversationType: 'channel', isGroup: true },
+      // Teams always names the tenant; the run belongs to this tenant and conversation.
+      conversation: {
+        id: conversation.id,
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: conversation.tenantId,
+      },
     };
     if (p.kind === 'message') {
       // The admin's commands never name the real run (cancel/retry from an admin would be valid).
