@@ -67,7 +67,7 @@ export async function startLoggedHarness(
   };
 }
 
-/** Runs (id, rev, status), audit entries, conversation references and posted messages. */
+/** Runs (id, rev, status), audit entries, conversation references, posted messages and status cards. */
 export function snapshotStore(db: Database.Database): string {
   const all = (sql: string) => db.prepare(sql).all();
   return JSON.stringify({
@@ -77,5 +77,6 @@ export function snapshotStore(db: Database.Database): string {
     messages: all(
       'SELECT run_id, kind, step_id, activity_id FROM run_messages ORDER BY run_id, kind, step_id',
     ),
+    statusCards: all('SELECT run_id, conversation_id FROM status_cards ORDER BY run_id, conversation_id'),
   });
 }
