@@ -74,16 +74,23 @@ export class PostgresRunStore implements RunStore {
 
   async list(filter: RunFilter = {}): Promise<Run[]> {
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
-    const statuses = filter.status ?? [];
-    const result = statuses.length
-      ? await this.pool.query<RunRow>(
-          'SELECT body, rev FROM runs WHERE status = ANY($1) ORDER BY created_at DESC, id DESC LIMIT $2',
-          [statuses, limit],
-        )
-      : await this.pool.query<RunRow>(
-          'SELECT body, rev FROM runs ORDER BY created_at DESC, id DESC LIMIT $1',
-          [limit],
-        );
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (filter.status?.length) {
+      values.push(filter.status);
+      conditions.push(`status = ANY($${values.length})`);
+    }
+    if (filter.tenantId !== undefined) {
+      // The run's tenant lives in its JSON body (Run.scope), as in the SQLite store.
+      values.push(filter.tenantId);
+      conditions.push(`(body::jsonb -> 'scope' ->> 'tenantId') = $${values.length}`);
+    }
+    values.push(limit);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const result = await this.pool.query<RunRow>(
+      `SELECT body, rev FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
+      values,
+    );
     return result.rows.map(parse);
   }
 

@@ -57,6 +57,32 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
       expect(await kit.runs.create(run('r4', 'fo=c|dv=y'), 'key-4', [])).toMatchObject({ ok: true });
     });
 
+    it('lists the runs of one tenant: scoped runs of that tenant only, newest first', async () => {
+      const scoped = (id: string, tenantId: string, minute: number): Run => ({
+        // Finished runs, so the lock and unfinished-run checks of the other tests see none of them.
+        ...run(id, `fo=${id}|dv=${id}`, 'succeeded'),
+        createdAt: `2025-01-06T10:0${minute}:00.000Z`,
+        scope: { tenantId, conversationId: `19:${id}@thread.tacv2` },
+      });
+      await kit.runs.create(scoped('t1', 'tenant-contoso', 1), 'k-t1', []);
+      await other.runs.create(scoped('t2', 'tenant-fabrikam', 2), 'k-t2', []);
+      await kit.runs.create(scoped('t3', 'tenant-contoso', 3), 'k-t3', []);
+      await kit.runs.create(run('unscoped', 'fo=legacy|dv=legacy', 'succeeded'), 'k-unscoped', []);
+      expect((await kit.runs.list({ tenantId: 'tenant-contoso' })).map((r) => r.id)).toEqual(['t3', 't1']);
+      expect((await other.runs.list({ tenantId: 'tenant-fabrikam' })).map((r) => r.id)).toEqual(['t2']);
+      expect(await kit.runs.list({ tenantId: 'tenant-nobody' })).toEqual([]);
+      expect(
+        (await kit.runs.list({ tenantId: 'tenant-contoso', status: ['running'] })).map((r) => r.id),
+      ).toEqual([]);
+      expect((await kit.runs.get('t1'))?.scope).toEqual({
+        tenantId: 'tenant-contoso',
+        conversationId: '19:t1@thread.tacv2',
+      });
+      expect((await kit.runs.list()).map((r) => r.id)).toEqual(
+        expect.arrayContaining(['t1', 't2', 't3', 'unscoped']),
+      );
+    });
+
     it('updates in one transaction with a rev bump and audit, and frees the lock when the run ends', async () => {
       const result = await kit.runs.update('r1', (current) => ({
         run: { ...current, status: 'cancelled' },
