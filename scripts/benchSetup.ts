@@ -145,7 +145,16 @@ async function runOnce(scenario: string, sequential: boolean, tag: string): Prom
         { id: step.id, needs: [...(step.needs ?? []), node], durationMs: end - start },
       ];
     });
-    void t0;
+    if (process.argv.includes('--steps')) {
+      for (const step of run.steps) {
+        const at = (iso?: string) => (iso ? Math.round((Date.parse(iso) - t0) / timeScale / 1000) : '-');
+        console.error(
+          `${scenario}${sequential ? ' (sequential)' : ''} ${step.id}: ${at(step.startedAt)} -> ${at(step.finishedAt)}` +
+            (step.approval ? ` approval ${at(step.approval.requestedAt)} -> ${at(step.approval.decision?.at)}` : '') +
+            ` attempts ${step.attempts}`,
+        );
+      }
+    }
     return {
       wallMs: Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.createdAt),
       criticalPathMs: criticalPathMs(steps),
@@ -161,7 +170,9 @@ async function runOnce(scenario: string, sequential: boolean, tag: string): Prom
 async function main(): Promise<void> {
   const scenarios: Record<string, Record<string, number>> = {};
   let n = 0;
-  for (const scenario of Object.keys(SCENARIOS)) {
+  const only = process.argv.indexOf('--scenario');
+  const names = only === -1 ? Object.keys(SCENARIOS) : [process.argv[only + 1]];
+  for (const scenario of names) {
     const graph = await runOnce(scenario, false, `g${n++}`);
     const sequential = await runOnce(scenario, true, `s${n++}`);
     const s = (ms: number) => Math.round(ms / timeScale / 1000);

@@ -32,6 +32,11 @@ export class Notifier {
   readonly queue: SendQueue;
   /** Proactive calls made, per conversation (for the benchmarks). */
   readonly sendsByConversation = new Map<string, number>();
+  /**
+   * The card last sent per updated message (by key): a card that did not change is not sent again.
+   * Steps run side by side, so a run changes often; every change used to re-send every card of it.
+   */
+  private readonly lastSent = new Map<string, string>();
 
   constructor(private readonly options: NotifierOptions) {
     this.queue = new SendQueue({ logger: options.logger, ...options.queue });
@@ -105,13 +110,26 @@ export class Notifier {
     key: string,
     build: () => AdaptiveCard | Promise<AdaptiveCard>,
   ): void {
-    this.queue.update(conversationId, key, () =>
-      this.continue(conversationId, async (context) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await build()));
+    this.queue.update(conversationId, key, async () => {
+      const card = await build();
+      const text = JSON.stringify(card);
+      if (this.lastSent.get(key) === text) return 'skipped';
+      await this.continue(conversationId, async (context) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
         activity.id = activityId;
         await context.updateActivity(activity);
-      }),
-    );
+      });
+      this.lastSent.set(key, text);
+    });
+  }
+
+  /**
+   * After a click was answered: the answer replaced the clicker's copy of that card, so the cards of
+   * the run are sent again even if unchanged since the last update (any pending update merges).
+   */
+  refreshAfterAnswer(run: Run): void {
+    for (const key of this.lastSent.keys()) if (key.startsWith(`${run.id}:`)) this.lastSent.delete(key);
+    this.runChanged(run);
   }
 
   private postOnce(

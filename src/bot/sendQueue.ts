@@ -27,7 +27,8 @@ export interface SendQueueOptions {
   logger?: Logger;
 }
 
-type Job = () => Promise<void>;
+/** A send; 'skipped' when it found nothing to send (an unchanged card), which costs no budget. */
+type Job = () => Promise<void | 'skipped'>;
 
 const RETRY_STATUS = new Set([429, 412, 502, 504, 503]);
 
@@ -81,7 +82,7 @@ class ConversationQueue {
         continue;
       }
       await this.respectLimits();
-      await this.withRetry(next.job);
+      if ((await this.withRetry(next.job)) === 'skipped') this.sentAt.pop();
     }
   }
 
@@ -121,11 +122,10 @@ class ConversationQueue {
     while (this.sentAt.length > 0 && this.sentAt[0] <= now - longest) this.sentAt.shift();
   }
 
-  private async withRetry(job: Job): Promise<void> {
+  private async withRetry(job: Job): Promise<void | 'skipped'> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await job();
-        return;
+        return await job();
       } catch (error) {
         const status = statusOf(error);
         const retriable = status === undefined || RETRY_STATUS.has(status);

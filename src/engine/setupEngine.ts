@@ -259,7 +259,8 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     },
     async resume() {
       for (const run of await store.listUnfinished()) {
-        if (run.status !== 'failed') executor.kick(run.id);
+        // A failed run waits for an admin, unless another branch of it was still running.
+        if (run.status !== 'failed' || run.steps.some((s) => s.status === 'running')) executor.kick(run.id);
       }
     },
     close: () => executor.close(),

@@ -83,18 +83,21 @@ function runChild(emulatorUrl: string, file: string, target?: [string, number]):
       for (const line of parts) {
         lines.push(line);
         if (line.startsWith('DONE')) done = true;
-        const match = /^EVENT \S+ (\d+) (\S+)/.exec(line);
+        const match = /^EVENT \S+ (\d+) (\S+) ?(\S*)/.exec(line);
         if (!match || !target || killedAt) continue;
         const [kind, nth] = target;
         const index = Number(match[1]);
         if (match[2] === kind) seen++;
-        if ((match[2] === kind && seen >= nth) || index > ORDER.indexOf(kind)) {
+        // Or past it: a later step at work (an approval asked at Start waits early, so only running counts).
+        const later = index > ORDER.indexOf(kind) && (match[3] === 'running' || match[2] === 'done');
+        if ((match[2] === kind && seen >= nth) || later) {
           killedAt = `${kind}#${nth} (at ${match[2]}, event ${lines.length})`;
           // Sometimes right after the commit, sometimes a moment later while the step acts on it.
           setTimeout(() => child.kill('SIGKILL'), lines.length % 3 === 0 ? 0 : lines.length % 7);
         }
       }
-      if (done && !target) child.kill('SIGTERM');
+      // Done before its kill point (steps run side by side, so a run can finish sooner): stop it too.
+      if (done) child.kill('SIGTERM');
     });
     child.on('error', reject);
     child.on('exit', () => {
