@@ -150,7 +150,9 @@ async function runOnce(scenario: string, sequential: boolean, tag: string): Prom
         const at = (iso?: string) => (iso ? Math.round((Date.parse(iso) - t0) / timeScale / 1000) : '-');
         console.error(
           `${scenario}${sequential ? ' (sequential)' : ''} ${step.id}: ${at(step.startedAt)} -> ${at(step.finishedAt)}` +
-            (step.approval ? ` approval ${at(step.approval.requestedAt)} -> ${at(step.approval.decision?.at)}` : '') +
+            (step.approval
+              ? ` approval ${at(step.approval.requestedAt)} -> ${at(step.approval.decision?.at)}`
+              : '') +
             ` attempts ${step.attempts}`,
         );
       }
