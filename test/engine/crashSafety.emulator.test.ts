@@ -1,3 +1,5 @@
+import { STEP_NEEDS } from '../../src/engine/scenarios/stepNeeds';
+import type { StepKind } from '../../src/engine/model';
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -40,6 +42,7 @@ const KILL_PLAN: Array<[kind: string, nthEvent: number]> = [
   ['initialSync', 7],
   ['verifySetup', 1],
 ];
+/** The plan's order (needs point only backwards in it). */
 const ORDER = [
   'provisionFinanceOps',
   'installDualWriteSolutions',
@@ -53,6 +56,14 @@ const ORDER = [
   'initialSync',
   'verifySetup',
 ];
+
+/** Whether a `later` step waits (directly or not) for the `kind` step of this plan. */
+function dependsOn(later: string, kind: string, seen = new Set<string>()): boolean {
+  if (seen.has(later) || ORDER.indexOf(later) <= ORDER.indexOf(kind)) return false;
+  seen.add(later);
+  const needs = (STEP_NEEDS[later as StepKind] ?? []).filter((n) => ORDER.indexOf(n) < ORDER.indexOf(later));
+  return needs.includes(kind as StepKind) || needs.some((need) => dependsOn(need, kind, seen));
+}
 
 interface ChildOutcome {
   killedAt?: string;
@@ -86,10 +97,9 @@ function runChild(emulatorUrl: string, file: string, target?: [string, number]):
         const match = /^EVENT \S+ (\d+) (\S+) ?(\S*)/.exec(line);
         if (!match || !target || killedAt) continue;
         const [kind, nth] = target;
-        const index = Number(match[1]);
         if (match[2] === kind) seen++;
-        // Or past it: a later step at work (an approval asked at Start waits early, so only running counts).
-        const later = index > ORDER.indexOf(kind) && (match[3] === 'running' || match[2] === 'done');
+        // Or past it: a step that needs it is at work (approvals are asked early, so only running counts).
+        const later = match[2] === 'done' || (dependsOn(match[2], kind) && match[3] === 'running');
         if ((match[2] === kind && seen >= nth) || later) {
           killedAt = `${kind}#${nth} (at ${match[2]}, event ${lines.length})`;
           // Sometimes right after the commit, sometimes a moment later while the step acts on it.
