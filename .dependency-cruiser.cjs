@@ -8,11 +8,7 @@ module.exports = {
       name: 'no-cycles',
       severity: 'error',
       comment: 'An import cycle means two modules are one concept or a layer points up.',
-      from: {
-        path: '^src',
-        // temporary: removed by the real-Dynamics work (it unties these two emulator files).
-        pathNot: '^src/emulator/dualWrite/gateway(Service|Checks)\\.ts$',
-      },
+      from: { path: '^src' },
       to: { circular: true },
     },
     {
@@ -26,22 +22,7 @@ module.exports = {
       name: 'emulator-models-microsoft-not-us',
       severity: 'error',
       comment: 'The emulator is written from Microsoft documentation, not from our engine or clients.',
-      from: {
-        path: '^src/emulator',
-        // temporary: removed by the real-Dynamics work (the emulator gets its own catalog and
-        // credentials check); exactly the files that import engine/platform today.
-        pathNot: [
-          '^src/emulator/shell/httpShell\\.ts$',
-          '^src/emulator/financeOps/foEntitySets\\.ts$',
-          '^src/emulator/dualWrite/entitySync\\.ts$',
-          '^src/emulator/dualWrite/gatewayChecks\\.ts$',
-          '^src/emulator/dualWrite/gatewayRouter\\.ts$',
-          '^src/emulator/dualWrite/gatewayService\\.ts$',
-          '^src/emulator/lcs/lifecycleService\\.ts$',
-          '^src/emulator/powerPlatform/powerPlatformService\\.ts$',
-          '^src/emulator/dataverse/dataverseRouter\\.ts$',
-        ],
-      },
+      from: { path: '^src/emulator' },
       to: { path: '^src/(engine|platform|bot)/' },
     },
     {

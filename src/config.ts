@@ -99,6 +99,17 @@ export const configSchema = z.object({
   LCS_PROJECT_ID: optionalString,
   POWER_PLATFORM_API_URL: z.string().url('must be a URL').default('https://api.powerplatform.com'),
   BAP_API_URL: z.string().url('must be a URL').default('https://api.bap.microsoft.com'),
+  /** Templates of a new Dataverse environment with the Dynamics 365 apps, comma-separated (a Sales template needs a Sales licence). */
+  DATAVERSE_APP_TEMPLATES: z
+    .string()
+    .default('D365_Sales')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9_]+$/, 'template names are letters, digits and _')).min(1)),
   DUALWRITE_GATEWAY_URL: optionalUrl,
   /** The gateway is an internal API: only used when this is on. */
   DUALWRITE_GATEWAY_ENABLED: bool(false),

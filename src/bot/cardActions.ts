@@ -19,6 +19,7 @@ export const ACTION_SCHEMAS = {
     .object({
       financeOpsIsNew: z.enum(['yes', 'no'], { message: 'Answer whether Finance and Operations is new.' }),
       financeOpsHasDemoData: z.enum(['yes', 'no', '']).optional(),
+      financeOpsHome: z.enum(['lcs', 'unified', '']).optional(),
       dataverseIsNew: z.enum(['yes', 'no'], { message: 'Answer whether Dataverse is new.' }),
     })
     .passthrough(),

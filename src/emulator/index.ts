@@ -7,13 +7,16 @@ import { createDataverseStats, dataverseRouter } from './dataverse/dataverseRout
 import { createDataverseSettings, type DataverseSettings } from './dataverse/dataverseSettings';
 import { DataverseStore } from './dataverse/dataverseStore';
 import { gatewayRouter } from './dualWrite/gatewayRouter';
+import { projectConfigurations, projectPartitionMappings } from './dualWrite/financeOpsTables';
 import { GatewayService } from './dualWrite/gatewayService';
 import { financeOpsRouter } from './financeOps/financeOpsRouter';
 import { FinanceOpsStore } from './financeOps/financeOpsStore';
+import { LcsRateLimit } from './lcs/lcsRateLimit';
 import { lifecycleRouter } from './lcs/lifecycleRouter';
 import { LifecycleService } from './lcs/lifecycleService';
 import { applicationPackagesRouter, bapRouter } from './powerPlatform/powerPlatformRouter';
 import { PowerPlatformService } from './powerPlatform/powerPlatformService';
+import { UnifiedEnvironments } from './powerPlatform/unifiedEnvironments';
 import { defaultSettings, type EmulatorSettings } from './settings';
 import { EffectsLog } from './shell/effects';
 import type { EmulatorContext } from './shell/emulatorContext';
@@ -82,6 +85,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   const lifecycle = new LifecycleService(ctx);
   const powerPlatform = new PowerPlatformService(ctx);
+  const unified = new UnifiedEnvironments(ctx, powerPlatform, lifecycle);
+  powerPlatform.afterAdvance = () => unified.advance();
   const gateway = new GatewayService(ctx, lifecycle, powerPlatform);
   const faults: FaultCounters = { throttled: 0, transient: 0, hung: 0 };
   const dataverseStats = createDataverseStats();
@@ -90,7 +95,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     lifecycle.advance();
     powerPlatform.advance();
     gateway.advance();
-    gateway.liveSyncPass();
+    gateway.actions.liveSyncPass();
   };
   const applySeed = () => {
     const seeded = db.prepare("SELECT value FROM emu_meta WHERE key = 'seeded'").get();
@@ -138,18 +143,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     reset,
   };
   app.use(CONTROL_PREFIX, controlRouter(deps));
-  app.use('/lcs', lifecycleRouter(lifecycle));
+  app.use('/lcs', lifecycleRouter(lifecycle, new LcsRateLimit(ctx)));
   app.use(
     '/fo',
     financeOpsRouter({
       ctx,
       lifecycle,
-      projectConfigurations: (env) => gateway.projectConfigurations(env),
-      linkedLegalEntities: (env) => gateway.linkedLegalEntities(env),
+      projectConfigurations: (env) => projectConfigurations(gateway, env),
+      projectPartitionMappings: (env) => projectPartitionMappings(gateway, env),
     }),
   );
-  app.use('/bap', bapRouter(powerPlatform));
-  app.use('/powerplatform', applicationPackagesRouter(powerPlatform));
+  app.use('/bap', bapRouter(powerPlatform, unified));
+  app.use('/powerplatform', applicationPackagesRouter(powerPlatform, unified));
   app.use('/dualwrite/api/DualWriteManagement/1.0', gatewayRouter(gateway));
   app.use('/orgs/:org', dataverseRouter(dataverseStore, dataverseSettings, { stats: dataverseStats }));
   app.use((req, res) => sendJsonError(res, 404, 'NotFound', `No emulated API at ${req.method} ${req.path}.`));

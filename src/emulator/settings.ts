@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The emulator's live settings: time scale, injected HTTP faults and the domain failure modes of
- * DOMAIN section 6. Mutable at run time through `PUT /_emulator/settings` (a validated partial
+ * The emulator's live settings: time scale, injected HTTP faults and the domain failure modes
+ * (docs/dynamics-apis.md). Mutable at run time through `PUT /_emulator/settings` (a validated partial
  * update), so a test can switch a failure on just for itself.
  */
 
@@ -55,6 +55,12 @@ export const failureModesSchema = z.object({
   initialSyncHttpError: z.union([z.literal(0), z.literal(400), z.literal(403)]).default(0),
   /** Every initial sync fails with the lookup-not-found error, prerequisites or not. */
   lookupNotFound: z.boolean().default(false),
+  /** The caller has no Finance, SCM or Project Operations licence (nor an admin role): ERP templates and the provisioning app are refused. */
+  noFinanceOpsLicence: z.boolean().default(false),
+  /** Less than 1 GB of Operations or Dataverse database capacity is free: ERP environments are refused. */
+  insufficientCapacity: z.boolean().default(false),
+  /** Existing Dataverse environments are linked to an LCS environment: the provisioning app is refused. */
+  dataverseLinkedToLcs: z.boolean().default(false),
   /** The limit of legal entities in one initial sync (documented: 40). */
   maxLegalEntitiesPerInitialSync: z.number().int().min(1).max(1000).default(40),
 });

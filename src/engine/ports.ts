@@ -6,8 +6,16 @@
 // platform layer normalises). Every method that creates something has a `find*` partner so a step can
 // read the current state first and do only what is missing (idempotent after a crash).
 
-/** Where a step happens, as docs/domain.md §2 says (new F&O begins in LCS, existing F&O in F&O itself). */
-export type StepLocation = 'Lifecycle Services' | 'Finance and Operations' | 'Power Platform' | 'Dataverse';
+/**
+ * Where a step happens, as docs/domain.md §2 says (new F&O begins in LCS, existing F&O in F&O itself),
+ * and for a unified environment the Power Platform admin center.
+ */
+export type StepLocation =
+  | 'Lifecycle Services'
+  | 'Finance and Operations'
+  | 'Power Platform'
+  | 'Power Platform admin center'
+  | 'Dataverse';
 
 export type DeploymentState = 'deploying' | 'deployed' | 'failed';
 
@@ -57,9 +65,46 @@ export interface PackageOperation {
   error?: string;
 }
 
+/** ERP templates of a unified environment (F&O in the Power Platform admin center). */
+export type ErpTemplate = 'D365_FinOps_Finance' | 'D365_FinOps_SCM' | 'D365_FinOps_ProjOps';
+/** Production, sandbox, or a unified developer environment (a sandbox with developer tools). */
+export type UnifiedEnvironmentType = 'sandbox' | 'production' | 'developer';
+
+/** One environment holding both F&O and Dataverse, with no Lifecycle Services footprint. */
+export interface UnifiedEnvironment {
+  id: string;
+  name: string;
+  /** Dataverse org URL ('' while the environment is created). */
+  dataverseUrl: string;
+  /** F&O URL ('' until the provisioning app is installed). */
+  financeOpsUrl: string;
+  state: 'provisioning' | 'ready' | 'failed';
+  /** Power Platform environment type: Sandbox, Production, Trial. */
+  environmentSku: string;
+  tenantId: string;
+  failureReason?: string;
+}
+
 /** Power Platform admin: environments and application packages (documented public APIs). */
 export interface PowerPlatformPort {
+  /** Starts a unified environment with an ERP template (one provisioning for F&O and Dataverse). */
+  createUnifiedEnvironment?(request: {
+    name: string;
+    template: ErpTemplate;
+    type: UnifiedEnvironmentType;
+    demoData: boolean;
+  }): Promise<UnifiedEnvironment>;
+  /**
+   * Installs finance and operations into an existing Dataverse environment (platform tools, then the
+   * provisioning app), as far as it can now; call again to go on. Idempotent.
+   */
+  installFinanceOpsApp?(environmentId: string, options: { demoData: boolean }): Promise<UnifiedEnvironment>;
+  getUnifiedEnvironment?(environmentId: string): Promise<UnifiedEnvironment>;
+  /** The unified environment whose F&O lives at this URL, or null (an LCS environment, or none). */
+  findUnifiedEnvironment?(financeOpsUrl: string): Promise<UnifiedEnvironment | null>;
   findDataverse(name: string): Promise<DataverseEnvironment | null>;
+  /** The environment whose Dataverse org is at this URL (names and org hosts differ). */
+  findDataverseByUrl?(url: string): Promise<DataverseEnvironment | null>;
   /** Starts creating an environment; `crmPrime` installs the CRM prime solution with it. */
   createDataverse(request: { name: string; crmPrime: boolean }): Promise<DataverseEnvironment>;
   getDataverse(id: string): Promise<DataverseEnvironment>;
@@ -86,6 +131,8 @@ export interface DataversePort {
   listSolutions(): Promise<Array<{ uniqueName: string; version: string }>>;
   /** Application users (systemusers with an applicationid), for the prerequisite check. */
   listApplicationUserIds(): Promise<string[]>;
+  /** Names of the registered plug-in assemblies (`pluginassemblies`); optional: only the doctor reads them. */
+  listPluginAssemblies?(): Promise<string[]>;
   findCompany(code: string): Promise<Company | null>;
   /** Rows of a company-specific table (entity set name, e.g. `accounts`) that have no company. */
   countRowsWithoutCompany(entitySet: string): Promise<number>;
@@ -113,8 +160,16 @@ export interface LegalEntity {
 export interface FinanceOpsPort {
   listLegalEntities(): Promise<LegalEntity[]>;
   createLegalEntity(entity: LegalEntity): Promise<void>;
-  /** Rows of an F&O entity set (e.g. `CustomersV3`) in one company (cross-company query). */
-  countRows(entitySet: string, companyCode: string): Promise<number>;
+  /**
+   * Rows of an F&O entity set (e.g. `CustomersV3`) in one company (cross-company query). The company
+   * is matched on `companyField` (default `dataAreaId`; `Ledgers` names it `LegalEntityId`); a global
+   * set (`null`: `Currencies`, `UnitsOfMeasure`...) has no company, so every row counts.
+   */
+  countRows(
+    entitySet: string,
+    companyCode: string,
+    companyField?: 'dataAreaId' | 'LegalEntityId' | null,
+  ): Promise<number>;
 }
 
 /** Map states as the dual-write UI names them. */

@@ -1,9 +1,9 @@
 import { findEntityMap } from './catalog/entityMapCatalog';
 import {
-  DUAL_WRITE_APP_IDS,
+  missingApplicationUsers,
   DUAL_WRITE_CORE_SOLUTION,
   MIN_PLATFORM_VERSION,
-  PROSPECT_TO_CASH_SOLUTION,
+  PROSPECT_TO_CASH_SOLUTIONS,
   compareVersions,
 } from './catalog/solutions';
 import type { PlannedStep, PreflightFinding } from './model';
@@ -19,6 +19,35 @@ import { paramsOfStep, type StepParams } from './stepParams';
 export const INITIAL_SYNC_MAX_ROWS = 500_000;
 export const SINGLE_THREADED_MAX_ROWS = 70_000;
 export const INITIAL_SYNC_MAX_LEGAL_ENTITIES = 40;
+
+/**
+ * An existing F&O that LCS does not know may be a unified environment (Power Platform admin center):
+ * then its Dataverse is its own, its version is managed there, and dual-write is set up in its F&O.
+ */
+async function unifiedFinding(
+  platform: Platform,
+  input: SetupInput,
+  foUrl: string,
+  add: (code: string, severity: PreflightFinding['severity'], message: string, advice: string) => void,
+): Promise<void> {
+  const unified = await platform.powerPlatform.findUnifiedEnvironment?.(foUrl).catch(() => null);
+  if (!unified) return;
+  add(
+    'financeops_unified',
+    'warning',
+    `Finance and Operations at ${foUrl} is a unified environment ("${unified.name}"): it is managed in the Power Platform admin center, not Lifecycle Services, and its own Dataverse is ${unified.dataverseUrl}.`,
+    'Updates and lifecycle operations happen in the Power Platform admin center; dual-write is set up in F&O, Data management > Dual-write.',
+  );
+  const chosen = 'dataverseUrl' in input ? input.dataverseUrl : undefined;
+  if (chosen && unified.dataverseUrl && !sameUrl(chosen, unified.dataverseUrl)) {
+    add(
+      'unified_other_dataverse',
+      'warning',
+      `You chose ${chosen}, but this unified environment's Dataverse is ${unified.dataverseUrl}.`,
+      'A unified environment is usually linked to its own Dataverse: check that another one is really meant.',
+    );
+  }
+}
 
 export async function preflight(
   input: SetupInput,
@@ -58,6 +87,7 @@ export async function preflight(
       foUrl = envs.financeOps.url;
       const candidate = await platform.lifecycle.findFinanceOps(nameFromUrl(foUrl)).catch(() => null);
       foEnv = candidate && sameUrl(candidate.url, foUrl) ? candidate : null;
+      if (!foEnv) await unifiedFinding(platform, input, foUrl, add);
     }
   } catch (error) {
     unreadable('the Finance and Operations environment in Lifecycle Services', error);
@@ -99,7 +129,8 @@ export async function preflight(
       'Apply a newer service update to the environment in Lifecycle Services, then start again.',
     );
   }
-  if (foEnv && dvEnv && foEnv.tenantId.toLowerCase() !== dvEnv.tenantId.toLowerCase()) {
+  // LCS does not report the tenant (empty): compare only when both sides name one.
+  if (foEnv?.tenantId && dvEnv?.tenantId && foEnv.tenantId.toLowerCase() !== dvEnv.tenantId.toLowerCase()) {
     add(
       'tenant_mismatch',
       'blocking',
@@ -142,7 +173,7 @@ export async function preflight(
         dataverse.listApplicationUserIds(),
       ]);
       const names = new Set(solutions.map((s) => s.uniqueName.toLowerCase()));
-      if (names.has(PROSPECT_TO_CASH_SOLUTION.toLowerCase())) {
+      if (PROSPECT_TO_CASH_SOLUTIONS.some((name) => names.has(name.toLowerCase()))) {
         add(
           'prospect_to_cash',
           'blocking',
@@ -158,8 +189,7 @@ export async function preflight(
           'The run installs it with the orchestration packages before linking.',
         );
       }
-      const users = new Set(appUsers.map((id) => id.toLowerCase()));
-      const missing = DUAL_WRITE_APP_IDS.filter((id) => !users.has(id));
+      const missing = missingApplicationUsers(appUsers);
       if (missing.length) {
         add(
           'app_users_missing',
@@ -224,7 +254,9 @@ async function volumeFindings(
         for (const code of legalEntities)
           rows = Math.max(
             rows,
-            await platform.financeOps(urls.foUrl).countRows(map.financeOpsEntitySet, code),
+            await platform
+              .financeOps(urls.foUrl)
+              .countRows(map.financeOpsEntitySet, code, map.financeOpsCompanyField),
           );
       } else if (master === 'dataverse' && urls.dvUrl && map.companySpecific) {
         // Rows that will carry the company: the company-less ones, when bootstrap stamps this table.

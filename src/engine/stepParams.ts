@@ -9,7 +9,16 @@ const names = z.array(z.string());
 
 export const STEP_PARAM_SCHEMAS = {
   checkPrerequisites: z.object({}),
-  provisionFinanceOps: z.object({ name: z.string().optional(), demoData: z.boolean().default(false) }),
+  provisionFinanceOps: z.object({
+    name: z.string().optional(),
+    demoData: z.boolean().default(false),
+    // A unified environment (Power Platform admin center): created with an ERP template, or the
+    // provisioning app installed into the existing Dataverse environment at intoDataverseUrl.
+    home: z.enum(['lcs', 'unified']).optional(),
+    template: z.enum(['D365_FinOps_Finance', 'D365_FinOps_SCM', 'D365_FinOps_ProjOps']).optional(),
+    environmentType: z.enum(['sandbox', 'production', 'developer']).optional(),
+    intoDataverseUrl: z.string().optional(),
+  }),
   provisionDataverse: z.object({ name: z.string(), crmPrime: z.boolean().default(true) }),
   installDualWriteSolutions: z.object({ packages: names }),
   linkEnvironments: z.object({ legalEntities: names, optionalLegalEntities: names.default([]) }),

@@ -30,8 +30,15 @@ export type PlatformOptions =
       credential: TokenCredential;
       lcsApiUrl?: string;
       lcsProjectId?: string;
+      /**
+       * True when the credential signs in a user (AZURE_AUTH=default, e.g. `az login`): the LCS API
+       * takes delegated user_impersonation tokens only, never an app's.
+       */
+      lcsDelegated?: boolean;
       powerPlatformApiUrl: string;
       bapApiUrl: string;
+      /** Templates of a new Dataverse environment with the Dynamics 365 apps (DATAVERSE_APP_TEMPLATES). */
+      dataverseAppTemplates?: readonly string[];
       dualWriteGatewayUrl?: string;
       dualWriteGatewayEnabled: boolean;
       logger?: Logger;
@@ -73,17 +80,20 @@ export function createPlatform(options: PlatformOptions): Platform {
   }
 
   const { credential } = options;
-  const lifecycle =
-    options.lcsApiUrl && options.lcsProjectId
-      ? createLifecycleClient({
+  const lifecycle = !(options.lcsApiUrl && options.lcsProjectId)
+    ? unavailableLifecycle()
+    : !options.lcsDelegated
+      ? unavailableLifecycle(
+          'The LCS API takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) the bot cannot read LCS. Use AZURE_AUTH=default with a signed-in user, or check the environment in the LCS portal.',
+        )
+      : createLifecycleClient({
           baseUrl: options.lcsApiUrl,
           projectId: options.lcsProjectId,
           credential,
           canDeploy: false,
           scope: LCS_SCOPE,
           ...common,
-        })
-      : unavailableLifecycle();
+        });
   // Without the gateway the admin does the dual-write steps in F&O; the engine reads their result
   // through F&O OData (documented reads) and every write refuses with not_supported.
   const dualWrite =
@@ -105,6 +115,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       powerPlatformApiUrl: options.powerPlatformApiUrl,
       bapScope: BAP_SCOPE,
       powerPlatformScope: POWER_PLATFORM_SCOPE,
+      dynamics365Templates: options.dataverseAppTemplates,
       credential,
       ...common,
     }),
@@ -155,12 +166,11 @@ function assemble(parts: {
 }
 
 /** Live mode without LCS settings: lookups say what is missing instead of failing obscurely. */
-function unavailableLifecycle(): Platform['lifecycle'] {
+function unavailableLifecycle(
+  reason = 'LCS is not configured (LCS_API_URL and the LCS project id): check the environment in the LCS portal.',
+): Platform['lifecycle'] {
   const refuse = async (): Promise<never> => {
-    throw new PlatformError(
-      'not_supported',
-      'LCS is not configured (LCS_API_URL and the LCS project id): check the environment in the LCS portal.',
-    );
+    throw new PlatformError('not_supported', reason);
   };
   return { findFinanceOps: refuse, deployFinanceOps: refuse, getFinanceOps: refuse };
 }

@@ -17,8 +17,13 @@ net.Server.prototype.listen = function listenOnLoopback(...args) {
     if (first.path === undefined && first.handle === undefined && first.fd === undefined && !first.host) {
       args[0] = { ...first, host: HOST };
     }
-  } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first)) || first === undefined) {
-    if (args.length < 2 || typeof args[1] === 'function' || typeof args[1] === 'number') args.splice(1, 0, HOST);
+  } else if (
+    typeof first === 'number' ||
+    (typeof first === 'string' && /^\d+$/.test(first)) ||
+    first === undefined
+  ) {
+    if (args.length < 2 || typeof args[1] === 'function' || typeof args[1] === 'number')
+      args.splice(1, 0, HOST);
     else if (args[1] === undefined || args[1] === null) args[1] = HOST;
     if (args[0] === undefined) args[0] = 0;
   }

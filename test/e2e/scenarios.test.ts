@@ -81,6 +81,22 @@ describe('the five scenarios through the cards, approved by a second person', ()
     expectAllMapsRunning(connection);
   });
 
+  it('new-new as a unified environment: one environment from the Power Platform, not LCS, linked for DAT', async () => {
+    const result = await driveScenario(h, {
+      scenario: 'new-new',
+      inputs: { financeOpsHome: 'unified', erpTemplate: 'D365_FinOps_Finance', financeOpsName: 'uni-card' },
+      requester,
+      approver,
+    });
+    expect(result.noticeText).toContain('completed');
+    const s = await state(h);
+    // Not an LCS deployment: the F&O is the unified environment's own, under its org name.
+    expect(s.financeOps.find((e) => e.name === 'uni-card')).toBeUndefined();
+    const connection = s.connections.find((c) => c.financeOps === 'unicard');
+    expect(connection?.legalEntities).toEqual(['DAT']);
+    expectAllMapsRunning(connection!);
+  });
+
   it('new-existing: company created, added, existing rows stamped after approval, customers synced', async () => {
     const contoso = (await state(h)).dataverse.find((e) => e.org === 'contoso')!;
     const before = await count(

@@ -87,6 +87,7 @@ describe('F&O OData', () => {
   it('gives a new instance without demo data company DAT with reference data only', async () => {
     await api(emulator, '/lcs/environment/v1/deploy/project/1', {
       method: 'POST',
+      headers: { 'x-ms-version': '2017-09-15' },
       body: JSON.stringify({ EnvironmentName: 'fo-empty', DemoData: false }),
     });
     let entities: { status: number; body: { value: Array<{ LegalEntityId: string }> } } = {
@@ -99,7 +100,7 @@ describe('F&O OData', () => {
     }
     expect(entities.body.value.map((row) => row.LegalEntityId)).toEqual(['DAT']);
     expect((await api(emulator, '/fo/fo-empty/data/CustomersV3/$count?cross-company=true')).body).toBe(0);
-    expect((await api(emulator, '/fo/fo-empty/data/TermsOfPayment/$count')).body).toBe(3);
+    expect((await api(emulator, '/fo/fo-empty/data/PaymentTerms/$count')).body).toBe(3);
     expect((await api(emulator, '/fo/fo-empty/data/Currencies/$count')).body).toBeGreaterThan(0);
   });
 });

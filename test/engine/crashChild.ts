@@ -12,7 +12,7 @@ import { openDatabase } from '../../src/store/database';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
 import type { Run } from '../../src/engine/model';
 
-const [emulatorUrl, file] = process.argv.slice(2);
+const [emulatorUrl, file, variant] = process.argv.slice(2);
 const approver = { id: 'bob', name: 'Bob' };
 /** Synchronous: a pipe write may otherwise still sit in a buffer when SIGKILL lands. */
 const say = (line: string) => fs.writeSync(1, line);
@@ -57,8 +57,19 @@ async function main(): Promise<void> {
         await engine.approve(run.id, step.id, approver, run.rev);
     }
   }
+  // `unified`: a new F&O with demo data as a unified environment (Power Platform, no LCS), new Dataverse in it.
+  const input =
+    variant === 'unified'
+      ? {
+          scenario: 'new-demo-new',
+          financeOpsHome: 'unified',
+          financeOpsName: 'crash-uni',
+          demoLegalEntities: ['USMF'],
+          initialSyncEntities: ['Customers V3'],
+        }
+      : undefined;
   const started = await engine.start(
-    {
+    input ?? {
       scenario: 'new-existing',
       financeOpsName: 'crash-fo',
       dataverseUrl: `${emulatorUrl}/orgs/contoso`,
@@ -67,7 +78,7 @@ async function main(): Promise<void> {
       initialSyncEntities: ['Customers V3'],
     },
     { id: 'alice', name: 'Alice' },
-    'crash-run',
+    variant === 'unified' ? 'crash-run-unified' : 'crash-run',
   );
   if (!started.ok) {
     say(`REFUSED ${started.code} ${started.message}\n`);

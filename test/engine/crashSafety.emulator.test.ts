@@ -58,11 +58,11 @@ const ORDER = [
 ];
 
 /** Whether a `later` step waits (directly or not) for the `kind` step of this plan. */
-function dependsOn(later: string, kind: string, seen = new Set<string>()): boolean {
-  if (seen.has(later) || ORDER.indexOf(later) <= ORDER.indexOf(kind)) return false;
+function dependsOn(later: string, kind: string, order: string[], seen = new Set<string>()): boolean {
+  if (seen.has(later) || order.indexOf(later) <= order.indexOf(kind)) return false;
   seen.add(later);
-  const needs = (STEP_NEEDS[later as StepKind] ?? []).filter((n) => ORDER.indexOf(n) < ORDER.indexOf(later));
-  return needs.includes(kind as StepKind) || needs.some((need) => dependsOn(need, kind, seen));
+  const needs = (STEP_NEEDS[later as StepKind] ?? []).filter((n) => order.indexOf(n) < order.indexOf(later));
+  return needs.includes(kind as StepKind) || needs.some((need) => dependsOn(need, kind, order, seen));
 }
 
 interface ChildOutcome {
@@ -71,12 +71,25 @@ interface ChildOutcome {
   lines: string[];
 }
 
-function runChild(emulatorUrl: string, file: string, target?: [string, number]): Promise<ChildOutcome> {
+function runChild(
+  emulatorUrl: string,
+  file: string,
+  target?: [string, number],
+  variant?: { name: 'unified'; order: string[] },
+): Promise<ChildOutcome> {
+  const order = variant?.order ?? ORDER;
   return new Promise((resolve, reject) => {
     // One process (node with the tsx loader), so SIGKILL hits the engine itself, not a wrapper.
     const child: ChildProcess = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(__dirname, 'crashChild.ts'), emulatorUrl, file],
+      [
+        '--import',
+        'tsx',
+        path.join(__dirname, 'crashChild.ts'),
+        emulatorUrl,
+        file,
+        ...(variant ? [variant.name] : []),
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -99,7 +112,7 @@ function runChild(emulatorUrl: string, file: string, target?: [string, number]):
         const [kind, nth] = target;
         if (match[2] === kind) seen++;
         // Or past it: a step that needs it is at work (approvals are asked early, so only running counts).
-        const later = match[2] === 'done' || (dependsOn(match[2], kind) && match[3] === 'running');
+        const later = match[2] === 'done' || (dependsOn(match[2], kind, order) && match[3] === 'running');
         if ((match[2] === kind && seen >= nth) || later) {
           killedAt = `${kind}#${nth} (at ${match[2]}, event ${lines.length})`;
           // Sometimes right after the commit, sometimes a moment later while the step acts on it.
@@ -160,7 +173,8 @@ describe('crash safety (SIGKILL at 24 points of a new-existing run)', () => {
     expect(state.effects.byKind['gw.legalEntity.add']).toBe(1);
     expect(state.effects.byKind['gw.map.start']).toBe(21);
     expect(state.effects.byKind['gw.initialSync.run']).toBe(7);
-    expect(state.effects.byKind['pp.package.install']).toBe(4);
+    // Core, application core, finance, HR common, HR, supply chain: each installed once.
+    expect(state.effects.byKind['pp.package.install']).toBe(6);
     // No row stamped twice: the Dataverse part counts every company-lookup write per row.
     const emulatorDb = new Database(path.join(dir, 'emulator.sqlite'), { readonly: true });
     const stamps = emulatorDb
@@ -172,5 +186,61 @@ describe('crash safety (SIGKILL at 24 points of a new-existing run)', () => {
     expect(stamps.twice).toBe(0);
     expect(stamps.rows).toBe(300);
     console.log(`crash test: ${kills.length} kills: ${kills.join(', ')}`);
+  }, 170_000);
+
+  it('a unified run (F&O from the Power Platform, demo data) killed at 12 points: done, every effect once', async () => {
+    const order = [
+      'provisionFinanceOps',
+      'installDualWriteSolutions',
+      'checkPrerequisites',
+      'linkEnvironments',
+      'applySolution',
+      'enableEntityMaps',
+      'initialSync',
+      'verifySetup',
+    ];
+    const plan: Array<[string, number]> = [
+      ['provisionFinanceOps', 1],
+      ['provisionFinanceOps', 2],
+      ['installDualWriteSolutions', 1],
+      ['installDualWriteSolutions', 2],
+      ['checkPrerequisites', 1],
+      ['linkEnvironments', 1],
+      ['applySolution', 1],
+      ['enableEntityMaps', 1],
+      ['enableEntityMaps', 3],
+      ['initialSync', 1],
+      ['initialSync', 3],
+      ['verifySetup', 1],
+    ];
+    const variant = { name: 'unified' as const, order };
+    const file = path.join(dir, 'runs-unified.sqlite');
+    const before = (await emulatorState(emu.url)).effects.bySubject;
+    const kills: string[] = [];
+    for (const target of plan) {
+      const outcome = await runChild(emu.url, file, target, variant);
+      if (outcome.done) break;
+      expect(outcome.lines.filter((l) => l.startsWith('CRASH') || l.startsWith('REFUSED'))).toEqual([]);
+      if (outcome.killedAt) kills.push(outcome.killedAt);
+    }
+    const final = await runChild(emu.url, file, undefined, variant);
+    expect(final.lines.filter((l) => l.startsWith('FAILED'))).toEqual([]);
+    expect(final.done).toBe(true);
+    expect(kills.length).toBeGreaterThanOrEqual(8);
+
+    const state = await emulatorState(emu.url);
+    const added = Object.entries(state.effects.bySubject)
+      .map(([subject, count]) => [subject, count - (before[subject] ?? 0)] as const)
+      .filter(([, count]) => count > 0);
+    const twice = added.filter(
+      ([subject, count]) =>
+        count > 1 && !subject.startsWith('sync.') && !subject.startsWith('dv.solution.install'),
+    );
+    expect(twice).toEqual([]);
+    const once = (prefix: string) => added.filter(([subject]) => subject.startsWith(prefix)).length;
+    expect(once('pp.unified.create')).toBe(1);
+    expect(once('unified.financeOps.ready')).toBe(1);
+    expect(once('lcs.deploy')).toBe(0);
+    console.log(`crash test (unified): ${kills.length} kills: ${kills.join(', ')}`);
   }, 170_000);
 });

@@ -26,9 +26,9 @@ describe('entity map ordering', () => {
         'Currencies',
         'Customer groups',
         'Terms of payment',
-        'Payment days',
-        'Payment schedules',
-        'Customer payment methods',
+        'Payment days CDS',
+        'Payment schedule',
+        'Customer payment method',
         'Customers V3',
       ]),
     );
@@ -38,7 +38,7 @@ describe('entity map ordering', () => {
     expect(plan.enable[0]).toBe('Legal entities');
     expect(plan.enable).not.toContain('Customers V3');
     // Maps that need Customers V3 start only after its initial sync.
-    expect(plan.enableAfter).toEqual(expect.arrayContaining(['CDS Contacts V2', 'Sales order headers']));
+    expect(plan.enableAfter).toEqual(expect.arrayContaining(['CDS Contacts V2', 'CDS sales order headers']));
   });
 
   it('orders the whole catalog and breaks the Customers/Vendors/Contacts cycles deliberately', () => {
@@ -57,6 +57,8 @@ describe('entity map ordering', () => {
         name: 'A',
         dataverseEntitySet: 'a',
         financeOpsEntitySet: 'A',
+        financeOpsCompanyField: null,
+        package: 'finance',
         dependsOn: ['C'],
         singleThreaded: false,
         companySpecific: false,
@@ -65,6 +67,8 @@ describe('entity map ordering', () => {
         name: 'B',
         dataverseEntitySet: 'b',
         financeOpsEntitySet: 'B',
+        financeOpsCompanyField: null,
+        package: 'finance',
         dependsOn: ['A'],
         singleThreaded: false,
         companySpecific: false,
@@ -73,6 +77,8 @@ describe('entity map ordering', () => {
         name: 'C',
         dataverseEntitySet: 'c',
         financeOpsEntitySet: 'C',
+        financeOpsCompanyField: null,
+        package: 'finance',
         dependsOn: ['B'],
         singleThreaded: false,
         companySpecific: false,

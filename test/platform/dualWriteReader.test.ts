@@ -7,6 +7,7 @@ import type { Platform } from '../../src/engine/ports';
 import { createPlatform } from '../../src/platform/createPlatform';
 import { connectionId, createDualWriteReader } from '../../src/platform/dualWrite/dualWriteReader';
 import { EmulatorCredential } from '../../src/platform/http/credentials';
+import { fixture } from '../fixtures/microsoft/fixture';
 import { pollUntil, startTestEmulator } from '../emulator/emulatorTestKit';
 
 /**
@@ -43,7 +44,7 @@ afterAll(async () => {
 });
 
 describe('dual-write reader over F&O OData (emulator)', () => {
-  it('sees nothing before the link, the companies after it, and the maps after Apply Solution', async () => {
+  it('sees nothing before Apply Solution publishes maps, then the maps and the companies of their projects', async () => {
     expect(await reader.findConnection(foUrl, dvUrl)).toBeNull();
 
     const created = await admin.dualWrite.createConnection({
@@ -51,43 +52,42 @@ describe('dual-write reader over F&O OData (emulator)', () => {
       dataverseUrl: dvUrl,
       legalEntities: ['usmf'],
     });
+    // No documented F&O read shows a link before any map is published.
+    expect(await reader.findConnection(`${foUrl}/`, `${dvUrl}/`)).toBeNull();
+
+    await admin.dualWrite.addLegalEntities(created.id, ['DEMF']);
+    await admin.dualWrite.applySolution(created.id);
     const linked = await reader.findConnection(`${foUrl}/`, `${dvUrl}/`);
     expect(linked).toEqual({
       id: connectionId(foUrl, dvUrl),
       financeOpsUrl: foUrl,
       dataverseUrl: dvUrl,
-      legalEntities: ['USMF'],
-      solutionApplied: false,
+      legalEntities: ['USMF', 'DEMF'],
+      solutionApplied: true,
     });
-    expect(await reader.listMaps(linked!.id)).toEqual([]);
-
-    await admin.dualWrite.addLegalEntities(created.id, ['DEMF']);
-    expect((await reader.findConnection(foUrl, dvUrl))?.legalEntities).toEqual(['USMF', 'DEMF']);
-
-    await admin.dualWrite.applySolution(created.id);
-    expect((await reader.findConnection(foUrl, dvUrl))?.solutionApplied).toBe(true);
     const maps = await reader.listMaps(linked!.id);
     expect(maps.map((m) => m.name)).toEqual((await admin.dualWrite.listMaps(created.id)).map((m) => m.name));
     expect(maps.every((m) => m.state === 'NotRunning')).toBe(true);
   });
 
-  it('reads map states and the error of a failed initial sync', async () => {
+  it('reads map states: running after a start, not running after a failed initial sync', async () => {
     const id = connectionId(foUrl, dvUrl);
     const gatewayId = (await admin.dualWrite.findConnection(foUrl, dvUrl))!.id;
     await admin.dualWrite.runMap(gatewayId, 'Legal entities', { initialSync: false });
-    // Customers V3 before its lookups' maps: the initial sync ends Not running with the lookup error.
+    // Customers V3 before its lookups' maps: the initial sync ends Not running.
     await admin.dualWrite.runMap(gatewayId, 'Customers V3', {
       initialSync: true,
       master: 'dataverse',
       legalEntities: ['USMF'],
     });
     const customers = await pollUntil(
-      async () => (await reader.listMaps(id)).find((m) => m.name === 'Customers V3'),
+      async () => (await admin.dualWrite.listMaps(gatewayId)).find((m) => m.name === 'Customers V3'),
       (m) => m?.state !== 'InitialSync',
     );
     expect(customers?.state).toBe('NotRunning');
-    expect(customers?.lastError).toMatch(/lookup/i);
-    expect((await reader.listMaps(id)).find((m) => m.name === 'Legal entities')?.state).toBe('Running');
+    const read = await reader.listMaps(id);
+    expect(read.find((m) => m.name === 'Customers V3')?.state).toBe('NotRunning');
+    expect(read.find((m) => m.name === 'Legal entities')?.state).toBe('Running');
   });
 
   it('refuses every write with not_supported and ids it did not make with invalid', async () => {
@@ -102,27 +102,29 @@ describe('dual-write reader over F&O OData (emulator)', () => {
   });
 });
 
-describe('dual-write reader against an F&O without DualWriteLegalEntities', () => {
+describe('dual-write reader against F&O rows in the documented shape', () => {
   let server: Server;
   let base: string;
-  const rows = [
-    { ProjectName: 'Legal entities', Status: 'Running', LegalEntities: 'usmf,demf' },
-    { ProjectName: 'Currencies', Status: 'Not running', LastError: '' },
-    { ProjectName: 'Customers V3', Status: 2 },
-    { ProjectName: 'Vendors V2', IsActive: 'Yes' },
-    { ProjectName: 'Sites', Status: 'Paused' },
-  ];
+  const configurations = fixture('fo-dual-write-project-configurations.json').body as { value: object[] };
+  const partitions = fixture('fo-dual-write-partition-mappings.json').body as { value: object[] };
+  const extra = [
+    { ProjectName: 'p2_FO', InternalEntityName: 'Currencies', Status: 'Disabled' },
+    { ProjectName: 'p2_CE', InternalEntityName: 'Currencies', Status: 'Disabled' },
+    { ProjectName: 'p3_FO', InternalEntityName: 'Sites', Status: 'Queueing' },
+    { ProjectName: 'p3_CE', InternalEntityName: 'Sites', Status: 'Queueing' },
+    // One direction enabled, the other not: the map is not running yet.
+    { ProjectName: 'p4_FO', InternalEntityName: 'Vendors V2', Status: 'Enabled' },
+    { ProjectName: 'p4_CE', InternalEntityName: 'Vendors V2', Status: 'Disabled' },
+  ].map((row) => ({ ...row, ExternalEnvironmentUrl: 'https://contoso.crm.dynamics.com/' }));
 
   beforeAll(async () => {
     const app = express();
-    // Only the documented set; every other segment answers 404 in F&O's error shape.
     app.get('/fo/data/DualWriteProjectConfigurations', (req, res) => {
       expect(req.query['cross-company']).toBe('true');
       expect(req.header('authorization')).toMatch(/^Bearer emulator\./);
-      res.json({
-        value: rows.map((row) => ({ ExternalEnvironmentURL: 'https://contoso.crm.dynamics.com/', ...row })),
-      });
+      res.json({ value: [...configurations.value, ...extra] });
     });
+    app.get('/fo/data/DualWriteProjectPartitionMappings', (_req, res) => res.json(partitions));
     app.use((req, res) =>
       res.status(404).json({
         error: { code: '', message: 'An error has occurred.', innererror: { message: 'Resource not found' } },
@@ -138,16 +140,15 @@ describe('dual-write reader against an F&O without DualWriteLegalEntities', () =
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('takes the companies from the map rows and reads labels, codes and IsActive', async () => {
+  it('reads maps by InternalEntityName, Status labels, and the companies of the projects', async () => {
     const connection = await reader.findConnection(base, 'https://contoso.crm.dynamics.com');
-    expect(connection).toMatchObject({ legalEntities: ['USMF', 'DEMF'], solutionApplied: true });
+    expect(connection).toMatchObject({ legalEntities: ['USMF'], solutionApplied: true });
     const maps = await reader.listMaps(connection!.id);
     expect(Object.fromEntries(maps.map((m) => [m.name, m.state]))).toEqual({
-      'Legal entities': 'Running',
+      'Customers V3': 'Running',
       Currencies: 'NotRunning',
-      'Customers V3': 'InitialSync',
-      'Vendors V2': 'Running',
       Sites: 'Paused',
+      'Vendors V2': 'NotRunning',
     });
     expect(await reader.findConnection(base, 'https://fabrikam.crm.dynamics.com')).toBeNull();
   });

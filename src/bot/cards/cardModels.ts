@@ -16,6 +16,8 @@ export interface WelcomeModel {
 }
 
 export interface ScenarioModel extends NoticeModel {
+  /** The LCS project freeze in one line. */
+  freeze: string;
   scenarios: Array<{ id: string; title: string; summary: string; recommended: boolean; reason: string }>;
 }
 

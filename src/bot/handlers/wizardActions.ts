@@ -29,6 +29,7 @@ export function recommend(data: ActionData<'setup.recommend'>): AdaptiveCard {
     financeOpsIsNew: data.financeOpsIsNew === 'yes',
     financeOpsHasDemoData: data.financeOpsHasDemoData === 'yes',
     dataverseIsNew: data.dataverseIsNew === 'yes',
+    financeOpsHome: data.financeOpsHome === 'lcs' ? 'lcs' : 'unified',
   });
   return renderCard('scenario', scenarioCardData(recommendation));
 }

@@ -3,13 +3,15 @@ import type { DetailsModel } from '../cards/cardModels';
 import { ENTITY_MAP_CATALOG } from '../../engine/catalog/entityMapCatalog';
 import { DEMO_COMPANIES } from '../../engine/catalog/demoCompanies';
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
-import { SCENARIO_TEXT } from './scenarioView';
+import { FREEZE_LINE, SCENARIO_TEXT } from './scenarioView';
 
 // The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
 // validation message at the field it belongs to.
 
 type FieldId =
   | 'financeOpsApp'
+  | 'financeOpsHome'
+  | 'erpTemplate'
   | 'financeOpsName'
   | 'financeOpsUrl'
   | 'dataverseName'
@@ -46,11 +48,34 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     ],
     defaultValue: 'finance-and-operations',
   },
+  financeOpsHome: {
+    kind: 'choice',
+    label: 'Where does the new Finance and Operations environment live?',
+    choices: [
+      { title: 'Power Platform admin center: a unified environment (new customers)', value: 'unified' },
+      { title: 'Lifecycle Services: an existing LCS project (or Commerce)', value: 'lcs' },
+    ],
+    // LCS stays the default of the form so a started LCS project is never switched by accident; the
+    // advisor ("help me choose") recommends a unified environment to a new customer.
+    defaultValue: 'lcs',
+    hint: FREEZE_LINE,
+  },
+  erpTemplate: {
+    kind: 'choice',
+    label: 'Template of the unified environment (your licence decides which you may use)',
+    choices: [
+      { title: 'Finance (D365_FinOps_Finance)', value: 'D365_FinOps_Finance' },
+      { title: 'Supply Chain Management (D365_FinOps_SCM)', value: 'D365_FinOps_SCM' },
+      { title: 'Project Operations (D365_FinOps_ProjOps)', value: 'D365_FinOps_ProjOps' },
+    ],
+    defaultValue: 'D365_FinOps_Finance',
+    hint: 'Only for a unified environment.',
+  },
   financeOpsName: {
     kind: 'text',
     label: 'Name for the new Finance and Operations environment',
     placeholder: 'contoso-fo-uat',
-    hint: 'Deployed from Lifecycle Services.',
+    hint: 'A unified environment holds F&O and Dataverse under this name (at most 20 characters).',
   },
   financeOpsUrl: {
     kind: 'text',
@@ -121,9 +146,10 @@ const FIELDS: Record<FieldId, FieldSpec> = {
 };
 
 const SCENARIO_FIELDS: Record<ScenarioId, FieldId[]> = {
-  'new-new': ['financeOpsApp', 'financeOpsName', 'dataverseName'],
+  'new-new': ['financeOpsApp', 'financeOpsHome', 'erpTemplate', 'financeOpsName', 'dataverseName'],
   'new-existing': [
     'financeOpsApp',
+    'financeOpsHome',
     'financeOpsName',
     'dataverseUrl',
     'companyCode',
@@ -134,6 +160,8 @@ const SCENARIO_FIELDS: Record<ScenarioId, FieldId[]> = {
   ],
   'new-demo-new': [
     'financeOpsApp',
+    'financeOpsHome',
+    'erpTemplate',
     'financeOpsName',
     'dataverseName',
     'demoLegalEntities',
@@ -141,6 +169,7 @@ const SCENARIO_FIELDS: Record<ScenarioId, FieldId[]> = {
   ],
   'new-demo-existing': [
     'financeOpsApp',
+    'financeOpsHome',
     'financeOpsName',
     'dataverseUrl',
     'demoLegalEntities',

@@ -1,17 +1,21 @@
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
 import type { ScenarioModel } from '../cards/cardModels';
 
-/** The five seed scenarios in plain words, for the scenario card and the plan's title. */
+/** The LCS project freeze in one line (dynamics-365-unified-operations-public lcs-project-creation-freeze.md). */
+export const FREEZE_LINE =
+  "Since February 16, 2026, new Finance, Supply Chain Management and Project Operations projects can't be created in Lifecycle Services: a new customer gets a unified environment in the Power Platform admin center; existing LCS projects and Commerce keep LCS.";
+
+/** The five scenarios in plain words, for the scenario card and the plan's title. */
 export const SCENARIO_TEXT: Record<ScenarioId, { title: string; summary: string }> = {
   'new-new': {
     title: 'New Finance and Operations, new Dataverse',
     summary:
-      'Both are new and empty. Starts in Lifecycle Services: I deploy F&O, create Dataverse with the CRM prime solution, link them for company DAT and turn the maps on for live sync.',
+      'Both are new and empty. A unified environment is F&O and Dataverse in one, created in the Power Platform admin center; with an LCS project I deploy F&O, create Dataverse with the CRM prime solution, link them for company DAT and turn the maps on for live sync.',
   },
   'new-existing': {
     title: 'New Finance and Operations, existing Dataverse with data',
     summary:
-      'Starts in Lifecycle Services: I deploy F&O, link your Dataverse for DAT and turn the maps on; then I create your company in F&O, add it to the connection and, after approval, stamp your existing Dataverse rows with its code.',
+      'F&O comes from the Power Platform admin center (the provisioning app installed into your Dataverse environment) or an LCS project; I link your Dataverse for DAT and turn the maps on; then I create your company in F&O, add it to the connection and, after approval, stamp your existing Dataverse rows with its code.',
   },
   'new-demo-new': {
     title: 'New Finance and Operations with demo data, new Dataverse',
@@ -36,6 +40,7 @@ export function scenarioCardData(
 ): ScenarioModel {
   return {
     notice,
+    freeze: FREEZE_LINE,
     scenarios: (Object.keys(SCENARIO_TEXT) as ScenarioId[]).map((id) => ({
       id,
       ...SCENARIO_TEXT[id],

@@ -12,7 +12,7 @@ import { sendJsonError } from '../shell/httpShell';
 
 /**
  * The control API under `/_emulator/` (no token needed; loopback only): health, a state snapshot for
- * tests and demos, live settings, the effects log, an immediate tick and a reset to the seed.
+ * tests and demos, live settings, the effects log, an immediate tick and a reset to the seed data (shell/seed.ts).
  */
 export interface ControlDeps {
   ctx: EmulatorContext;

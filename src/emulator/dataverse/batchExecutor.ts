@@ -6,7 +6,7 @@ import { parsePrefer } from './preferHeader';
 import type { WebApi, WebApiResponse } from './webApi';
 
 /**
- * Runs a parsed `$batch` and writes the multipart response as the service does (WIRE.md): parts in
+ * Runs a parsed `$batch` and writes the multipart response as the service does (docs/dynamics-apis.md): parts in
  * order; a change set is atomic (one SQLite transaction) and, when it fails, answers with only the
  * failing operation; without `Prefer: odata.continue-on-error` processing stops at the first failure
  * and the top-level status is the failing one.

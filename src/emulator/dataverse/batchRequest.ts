@@ -1,7 +1,7 @@
 import { errors } from './odataErrors';
 
 /**
- * Parses an OData 4.0 multipart `$batch` request body (WIRE.md): top-level parts are single
+ * Parses an OData 4.0 multipart `$batch` request body (docs/dynamics-apis.md): top-level parts are single
  * `application/http` requests or `multipart/mixed` change sets, whose operations carry `Content-ID`.
  * Lenient on line endings (CRLF or LF) and on quoted boundaries, like the service.
  */

@@ -1,10 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { EMULATOR_TOKEN_PREFIX } from '../../platform/http/credentials';
+import { EMULATOR_TOKEN_PREFIX } from '../shell/acceptedTokens';
 import { executeBatch } from './batchExecutor';
 import { operationCount, parseBatchRequest, type BatchPart } from './batchRequest';
 import type { DataverseSettings } from './dataverseSettings';
 import type { DataverseStore } from './dataverseStore';
-import { entityDefinitions } from './entityMetadata';
+import { entityDefinitions, manyToOneRelationships } from './entityMetadata';
 import { errors, ODataError } from './odataErrors';
 import { formatSeconds, ServiceProtection, THROTTLE_CODES } from './serviceProtection';
 import { WebApi, type WebApiResponse } from './webApi';
@@ -195,6 +195,11 @@ function runSingle(api: WebApi, req: Request, resource: string): WebApiResponse 
   const query = new URLSearchParams(queryStart === -1 ? '' : req.originalUrl.slice(queryStart + 1));
   if (resource === 'EntityDefinitions' && req.method === 'GET')
     return entityDefinitions(api.serviceRoot, query);
+  const relationships = /^EntityDefinitions\(LogicalName='([a-z0-9_]+)'\)\/ManyToOneRelationships$/.exec(
+    resource,
+  );
+  if (relationships && req.method === 'GET')
+    return manyToOneRelationships(api.serviceRoot, relationships[1], query);
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -12,7 +12,7 @@ export interface DataverseSettings {
   /** Server execution time per operation (a `$batch` of n operations costs n of these), unscaled ms. */
   executionMsPerOperation: number;
 
-  // --- Service protection, per user (bearer token), over a sliding window (WIRE.md) ---
+  // --- Service protection, per user (bearer token), over a sliding window (docs/dynamics-apis.md) ---
   windowMs: number;
   /** Requests per window; a whole `$batch` is one request. 429 0x80072322. */
   maxRequestsPerWindow: number;

@@ -32,7 +32,7 @@ function set(
   return { entitySet, logicalName, primaryKey, columns: [...columns, ...SYSTEM_COLUMNS], lookups };
 }
 
-/** A reference table of the map catalog (DOMAIN.md section 4) with a name and, if company-specific, a company. */
+/** A reference table of the map catalog (docs/dynamics-apis.md, "Entity maps") with a name and, if company-specific, a company. */
 function reference(entitySet: string, logicalName: string, companySpecific: boolean, extra: string[] = []) {
   return set(entitySet, logicalName, ['msdyn_name', ...extra], companySpecific ? { ...COMPANY } : {});
 }
@@ -61,6 +61,7 @@ const definitions: EntitySetDefinition[] = [
   }),
   set('cdm_companies', 'cdm_company', ['cdm_companycode', 'cdm_name', 'cdm_defaultowningteam']),
   set('solutions', 'solution', ['uniquename', 'friendlyname', 'version', 'ismanaged', 'installedon']),
+  set('pluginassemblies', 'pluginassembly', ['name', 'version', 'isolationmode']),
   set('systemusers', 'systemuser', [
     'fullname',
     'domainname',

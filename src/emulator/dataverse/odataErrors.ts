@@ -1,6 +1,6 @@
 /**
  * The OData errors the emulator answers with, shaped and coded like the real Dataverse Web API:
- * `{"error":{"code":"0x...","message":"..."}}` with a hex code (WIRE.md). One constructor per
+ * `{"error":{"code":"0x...","message":"..."}}` with a hex code (docs/dynamics-apis.md). One constructor per
  * situation so the codes live in one place.
  */
 export class ODataError extends Error {

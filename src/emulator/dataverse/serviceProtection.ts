@@ -3,7 +3,7 @@ import { ODataError } from './odataErrors';
 
 /**
  * Dataverse's three service-protection limits, per user over a sliding window, as the service counts
- * them (WIRE.md): requests (a whole `$batch` is one), execution time (every operation of a batch
+ * them (docs/dynamics-apis.md): requests (a whole `$batch` is one), execution time (every operation of a batch
  * counts), and concurrent requests (trips at once). A refused request ran nothing. Entries keep real
  * (scaled) timestamps; limits and window are read from the settings at every check, so the control
  * API can change them at run time.

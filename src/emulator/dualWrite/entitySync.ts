@@ -1,4 +1,4 @@
-import type { EntityMapDefinition } from '../../engine/catalog/entityMapCatalog';
+import type { MapFact } from '../microsoft/entityMaps';
 import type { FoRow } from '../financeOps/demoData';
 import { findFoEntitySet, rowKeyOf } from '../financeOps/foEntitySets';
 import { primaryKeyOf, type DataverseRecord } from '../shell/dataverseTables';
@@ -32,7 +32,7 @@ const FIELD_MAPS: Record<string, Array<[string, string]>> = {
   ],
 };
 
-export function fieldPairs(map: EntityMapDefinition): Array<[string, string]> {
+export function fieldPairs(map: MapFact): Array<[string, string]> {
   const known = FIELD_MAPS[map.name];
   if (known) return known;
   const set = findFoEntitySet(map.financeOpsEntitySet);
@@ -84,7 +84,7 @@ export class EntitySync {
    * F&O -> Dataverse for the given companies (global maps ignore companies). `onlyNew` skips rows that
    * crossed before (live sync); otherwise those are updated (initial sync, a full push).
    */
-  toDataverse(target: SyncTarget, map: EntityMapDefinition, companies: string[], onlyNew: boolean): number {
+  toDataverse(target: SyncTarget, map: MapFact, companies: string[], onlyNew: boolean): number {
     const set = findFoEntitySet(map.financeOpsEntitySet);
     if (!set) return 0;
     const pairs = fieldPairs(map);
@@ -131,7 +131,7 @@ export class EntitySync {
   }
 
   /** Dataverse -> F&O: rows stamped with one of the companies (company-specific maps only). */
-  toFinanceOps(target: SyncTarget, map: EntityMapDefinition, companies: string[], onlyNew: boolean): number {
+  toFinanceOps(target: SyncTarget, map: MapFact, companies: string[], onlyNew: boolean): number {
     const set = findFoEntitySet(map.financeOpsEntitySet);
     if (!set || !map.companySpecific || map.name === 'Legal entities') return 0;
     const pairs = fieldPairs(map);

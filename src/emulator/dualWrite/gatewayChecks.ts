@@ -1,25 +1,23 @@
-import { findEntityMap, type EntityMapDefinition } from '../../engine/catalog/entityMapCatalog';
-import {
-  DUAL_WRITE_APP_IDS,
-  DUAL_WRITE_CORE_SOLUTION,
-  MIN_PLATFORM_VERSION,
-  PROSPECT_TO_CASH_SOLUTION,
-} from '../../engine/catalog/solutions';
+import { DATAVERSE_APPLICATION_USERS, MIN_FINANCE_OPS_VERSION } from '../microsoft/appIds';
+import { findMapFact, type MapFact } from '../microsoft/entityMaps';
+import { packageFact, PROSPECT_TO_CASH_SOLUTIONS } from '../microsoft/packages';
 import type { LifecycleService } from '../lcs/lifecycleService';
 import type { PowerPlatformService } from '../powerPlatform/powerPlatformService';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import { lookupNotFoundMessage } from './entitySync';
-import { GatewayError, type ConnectionRow, type MapRow } from './gatewayService';
+import { GatewayError, type ConnectionRow, type MapRow } from './gatewayTypes';
 
-/**
- * What the gateway checks before it links environments (the prerequisites of DOMAIN 2, reported as
- * DW9003 like the real link) and before an initial sync (the limits and failures of DOMAIN 4 and 6).
- */
+// What the gateway checks before it links environments (the health check of
+// requirements-and-prerequisites.md, reported as DW9003 like the real link) and before an initial sync
+// (the limits and failures in docs/dynamics-apis.md).
+
+const CORE_SOLUTION = packageFact('core').solutions[0];
+
 export function initialSyncRefusal(
   ctx: EmulatorContext,
   mapOf: (connectionId: string, name: string) => MapRow | undefined,
   conn: ConnectionRow,
-  definition: EntityMapDefinition,
+  definition: MapFact,
   companies: string[],
 ): { message: string; immediate: boolean } | undefined {
   const failures = ctx.settings.failures;
@@ -39,9 +37,9 @@ export function initialSyncRefusal(
   if (failures.initialSyncHttpError === 403) {
     return { immediate: false, message: 'The remote server returned an error: (403) Forbidden.' };
   }
-  const notRunning = definition.dependsOn.filter((dep) => mapOf(conn.id, dep)?.state !== 'Running');
+  const notRunning = definition.prerequisites.filter((dep) => mapOf(conn.id, dep)?.state !== 'Running');
   if (failures.lookupNotFound || notRunning.length) {
-    const dep = findEntityMap(notRunning[0] ?? 'Legal entities') as EntityMapDefinition;
+    const dep = findMapFact(notRunning[0] ?? 'Legal entities') as MapFact;
     const column = dep.name === 'Legal entities' ? 'cdm_companycode' : 'msdyn_name';
     const field = `${dep.dataverseEntitySet.replace(/ies$/, 'y').replace(/s$/, '')}.${column}`;
     return {
@@ -71,28 +69,30 @@ export function checkLinkHealth(
     throw new GatewayError(
       400,
       'DW9003',
-      `DW9003 Failed to connect to CRM/AX: Finance and Operations is on ${env.platform_version}; dual-write needs ${MIN_PLATFORM_VERSION} (platform update 33) or later.`,
+      `DW9003 Failed to connect to CRM/AX: Finance and Operations is on ${env.platform_version}; dual-write needs ${MIN_FINANCE_OPS_VERSION} (platform update 33) or later.`,
     );
   }
   const installed = powerPlatform.installedSolutions(dvOrg);
-  if (installed.has(PROSPECT_TO_CASH_SOLUTION)) {
+  if (PROSPECT_TO_CASH_SOLUTIONS.some((name) => installed.has(name))) {
     throw new GatewayError(
       400,
       'DW9003',
       'DW9003 Failed to connect to CRM/AX: uninstall the Prospect to cash solution first.',
     );
   }
-  if (!installed.has(DUAL_WRITE_CORE_SOLUTION)) {
+  if (!installed.has(CORE_SOLUTION)) {
     throw new GatewayError(
       400,
       'DW9003',
-      `DW9003 Failed to connect to CRM/AX: the ${DUAL_WRITE_CORE_SOLUTION} solution is not installed in Dataverse.`,
+      `DW9003 Failed to connect to CRM/AX: the ${CORE_SOLUTION} solution is not installed in Dataverse.`,
     );
   }
   const users = new Set(
     ctx.dataverse.list(dvOrg, 'systemusers').map((user) => String(user.applicationid ?? '')),
   );
-  const missingUser = DUAL_WRITE_APP_IDS.find((id) => !users.has(id));
+  const missingUser = DATAVERSE_APPLICATION_USERS.find(
+    (check) => !check.anyOf.some((id) => users.has(id)),
+  )?.anyOf.join(' or ');
   if (missingUser) {
     throw new GatewayError(
       400,

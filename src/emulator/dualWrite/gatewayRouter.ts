@@ -1,19 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { sendJsonError } from '../shell/httpShell';
-import {
-  GatewayError,
-  MAP_STATE_CODES,
-  type ConnectionRow,
-  type GatewayService,
-  type JobRow,
-  type MapRow,
-} from './gatewayService';
-import { findEntityMap } from '../../engine/catalog/entityMapCatalog';
+import type { GatewayService } from './gatewayService';
+import { GatewayError, MAP_STATE_CODES, type ConnectionRow, type JobRow, type MapRow } from './gatewayTypes';
+import { findMapFact } from '../microsoft/entityMaps';
 
 /**
  * The dual-write management gateway under `/dualwrite/api/DualWriteManagement/1.0/`. The real one is
- * an internal API (DOMAIN 5): the resource names and action codes are from Microsoft's tooling; the
+ * an internal API (docs/dynamics-apis.md): the resource names and action codes are from Microsoft's tooling; the
  * JSON bodies here are our reading of it [inferred] and are kept in one place so they are easy to fix.
  */
 const codes = z.array(z.string().regex(/^[A-Za-z0-9]{1,4}$/)).max(1000);
@@ -79,7 +73,7 @@ export function gatewayRouter(service: GatewayService): Router {
 
   router.post('/Start', (req, res) => {
     const body = startSchema.parse(req.body);
-    const job = service.act(body.EnvironmentId, body.EntityName, body.Action, {
+    const job = service.actions.act(body.EnvironmentId, body.EntityName, body.Action, {
       master: body.Master,
       legalEntities: body.LegalEntities,
     });
@@ -122,7 +116,7 @@ function toConnection(service: GatewayService, conn: ConnectionRow): Record<stri
 }
 
 function toMap(map: MapRow): Record<string, unknown> {
-  const definition = findEntityMap(map.name);
+  const definition = findMapFact(map.name);
   return {
     Name: map.name,
     FinanceAndOperationsEntity: definition?.financeOpsEntitySet,

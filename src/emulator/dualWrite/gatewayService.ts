@@ -1,76 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ENTITY_MAP_CATALOG,
-  findEntityMap,
-  type EntityMapDefinition,
-} from '../../engine/catalog/entityMapCatalog';
-import { DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../../engine/catalog/solutions';
 import type { LifecycleService } from '../lcs/lifecycleService';
 import type { PowerPlatformService } from '../powerPlatform/powerPlatformService';
-import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
+import type { EmulatorContext } from '../shell/emulatorContext';
 import { EntitySync, type SyncTarget } from './entitySync';
-import { checkLinkHealth, initialSyncRefusal } from './gatewayChecks';
+import { checkLinkHealth } from './gatewayChecks';
+import {
+  GatewayError,
+  type ConnectionRow,
+  type JobRow,
+  type MapRow,
+  type MapStateName,
+} from './gatewayTypes';
+import { MapActions } from './mapActions';
+import { DUAL_WRITE_PACKAGES } from '../microsoft/packages';
+import { MAP_FACTS } from '../microsoft/entityMaps';
 
-/**
- * The dual-write gateway's behaviour: connections (F&O env + Dataverse org + legal entities), the
- * maps Apply Solution publishes, and the actions on a map (start, stop, pause, resume, initial sync).
- */
-export type MapStateName = 'NotRunning' | 'InitialSync' | 'Running' | 'Paused' | 'Stopped';
-export const MAP_STATE_CODES: Record<MapStateName, number> = {
-  Stopped: 1,
-  InitialSync: 2,
-  Running: 4,
-  Paused: 5,
-  NotRunning: 6,
-};
-export const ACTIONS = { start: 1, stop: 4, pause: 5, resume: 6, initialSync: 8 } as const;
+// The dual-write gateway's behaviour: connections (F&O env + Dataverse org + legal entities) and the
+// maps Apply Solution publishes. The actions on a map live in mapActions.ts.
 
-/** An initial sync takes about a minute per map in the real world (scaled). */
-const INITIAL_SYNC_SECONDS = 60;
-
-export class GatewayError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface ConnectionRow {
-  id: string;
-  fo_env: string;
-  dv_org: string;
-  fo_url: string;
-  dv_url: string;
-  solution_applied: number;
-  created_at: number;
-}
-
-export interface MapRow {
-  connection_id: string;
-  name: string;
-  state: MapStateName;
-  last_error: string | null;
-  master: string | null;
-  sync_companies: string | null;
-  sync_due_at: number | null;
-  updated_at: number;
-}
-
-export interface JobRow {
-  id: string;
-  connection_id: string;
-  map: string;
-  action: number;
-  status: 'Running' | 'Succeeded' | 'Failed';
-  error: string | null;
-  created_at: number;
-}
+export { ACTIONS, GatewayError, MAP_STATE_CODES } from './gatewayTypes';
+export type { ConnectionRow, JobRow, MapRow, MapStateName } from './gatewayTypes';
 
 export class GatewayService {
   readonly sync: EntitySync;
+  readonly actions: MapActions;
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -78,6 +31,12 @@ export class GatewayService {
     private readonly powerPlatform: PowerPlatformService,
   ) {
     this.sync = new EntitySync(ctx);
+    this.actions = new MapActions(ctx, this);
+  }
+
+  /** Finishes initial syncs whose time has come. */
+  advance(): void {
+    this.actions.advance();
   }
 
   connections(): ConnectionRow[] {
@@ -165,19 +124,27 @@ export class GatewayService {
   applySolution(connectionId: string): void {
     const conn = this.connection(connectionId);
     const installed = this.powerPlatform.installedSolutions(conn.dv_org);
-    const missing = DUAL_WRITE_ORCHESTRATION_SOLUTIONS.filter((name) => !installed.has(name));
-    if (missing.length) {
+    // Apply Solution publishes the maps of the orchestration packages that are installed; the
+    // application core package is the least it needs.
+    const packages = DUAL_WRITE_PACKAGES.filter(
+      (pkg) => pkg.key !== 'core' && pkg.solutions.every((name) => installed.has(name)),
+    );
+    if (!packages.some((pkg) => pkg.key === 'applicationCore')) {
+      const missing = DUAL_WRITE_PACKAGES.find((pkg) => pkg.key === 'applicationCore')?.solutions.find(
+        (name) => !installed.has(name),
+      );
       throw new GatewayError(
         400,
         'SolutionNotFound',
-        `Apply Solution failed: solution ${missing[0]} is not installed in Dataverse.`,
+        `Apply Solution failed: solution ${missing} is not installed in Dataverse.`,
       );
     }
+    const published = new Set(packages.map((pkg) => pkg.key));
     const now = this.ctx.now();
     this.ctx.db.transaction(() => {
       this.ctx.db.prepare('UPDATE gw_connections SET solution_applied = 1 WHERE id = ?').run(connectionId);
       if (this.ctx.settings.failures.blankMapList) return;
-      for (const map of ENTITY_MAP_CATALOG) {
+      for (const map of MAP_FACTS.filter((fact) => published.has(fact.package))) {
         this.ctx.db
           .prepare(
             "INSERT OR IGNORE INTO gw_maps (connection_id, name, state, updated_at) VALUES (?, ?, 'NotRunning', ?)",
@@ -190,7 +157,7 @@ export class GatewayService {
 
   maps(connectionId: string): MapRow[] {
     this.connection(connectionId);
-    this.advance();
+    this.actions.advance();
     return this.ctx.db
       .prepare('SELECT * FROM gw_maps WHERE connection_id = ? ORDER BY rowid')
       .all(connectionId) as MapRow[];
@@ -203,234 +170,8 @@ export class GatewayService {
   }
 
   job(id: string): JobRow | undefined {
-    this.advance();
+    this.actions.advance();
     return this.ctx.db.prepare('SELECT * FROM gw_jobs WHERE id = ?').get(id) as JobRow | undefined;
-  }
-
-  /** One action on one map; returns the job to poll with `Status/{id}`. */
-  act(
-    connectionId: string,
-    mapName: string,
-    action: number,
-    options: { master?: string; legalEntities?: string[] },
-  ): JobRow {
-    const conn = this.connection(connectionId);
-    const definition = findEntityMap(mapName);
-    const map = definition ? this.map(connectionId, definition.name) : undefined;
-    if (!definition || !map)
-      throw new GatewayError(
-        404,
-        'EntityNotFound',
-        `Entity map ${mapName} is not published for this environment.`,
-      );
-    const job: JobRow = {
-      id: randomUUID(),
-      connection_id: connectionId,
-      map: definition.name,
-      action,
-      status: 'Succeeded',
-      error: null,
-      created_at: this.ctx.now(),
-    };
-    const failures = this.ctx.settings.failures;
-    switch (action) {
-      case ACTIONS.start:
-      case ACTIONS.initialSync: {
-        if (failures.pluginsDisabled) {
-          this.fail(
-            job,
-            map,
-            'The dual-write runtime plug-ins are disabled in Dataverse: enable the plug-in assemblies of the Dual-write core solution.',
-          );
-          break;
-        }
-        this.ctx.effects.record(
-          'gw.map.start',
-          `${connectionId}/${definition.name}`,
-          action === ACTIONS.initialSync ? 'initial sync' : 'live',
-        );
-        if (action === ACTIONS.start) {
-          this.setState(map, 'Running', null);
-          if (definition.name === 'Legal entities')
-            this.sync.ensureCompanies(this.target(conn), this.legalEntities(connectionId));
-          break;
-        }
-        const companies = (
-          options.legalEntities?.length ? options.legalEntities : this.legalEntities(connectionId)
-        ).map((c) => c.toUpperCase());
-        const error = initialSyncRefusal(
-          this.ctx,
-          (id, name) => this.map(id, name),
-          conn,
-          definition,
-          companies,
-        );
-        if (error && error.immediate) {
-          this.fail(job, map, error.message);
-          break;
-        }
-        job.status = 'Running';
-        job.error = error?.message ?? null;
-        this.ctx.db
-          .prepare(
-            "UPDATE gw_maps SET state = 'InitialSync', last_error = NULL, master = ?, sync_companies = ?, sync_due_at = ?, updated_at = ? WHERE connection_id = ? AND name = ?",
-          )
-          .run(
-            options.master ?? 'Dataverse',
-            JSON.stringify(companies),
-            dueAt(this.ctx, INITIAL_SYNC_SECONDS),
-            this.ctx.now(),
-            connectionId,
-            definition.name,
-          );
-        break;
-      }
-      case ACTIONS.stop:
-        this.setState(map, 'Stopped', null);
-        this.ctx.effects.record('gw.map.stop', `${connectionId}/${definition.name}`);
-        break;
-      case ACTIONS.pause:
-        if (map.state !== 'Running')
-          throw new GatewayError(
-            400,
-            'InvalidState',
-            `Only a running map can be paused; ${definition.name} is ${map.state}.`,
-          );
-        this.setState(map, 'Paused', null);
-        this.ctx.effects.record('gw.map.pause', `${connectionId}/${definition.name}`);
-        break;
-      case ACTIONS.resume:
-        if (map.state !== 'Paused')
-          throw new GatewayError(
-            400,
-            'InvalidState',
-            `Only a paused map can be resumed; ${definition.name} is ${map.state}.`,
-          );
-        this.setState(map, 'Running', null);
-        this.ctx.effects.record('gw.map.resume', `${connectionId}/${definition.name}`);
-        break;
-      default:
-        throw new GatewayError(
-          400,
-          'InvalidAction',
-          `Unknown action ${action}. Use 1 (start), 4 (stop), 5 (pause), 6 (resume) or 8 (initial sync).`,
-        );
-    }
-    this.ctx.db
-      .prepare(
-        'INSERT INTO gw_jobs (id, connection_id, map, action, status, error, created_at) VALUES (@id, @connection_id, @map, @action, @status, @error, @created_at)',
-      )
-      .run(job);
-    return job;
-  }
-
-  /** Finishes initial syncs whose time has come: copies the rows, or fails with the decided error. */
-  advance(): void {
-    const due = this.ctx.db
-      .prepare("SELECT * FROM gw_maps WHERE state = 'InitialSync' AND sync_due_at <= ?")
-      .all(this.ctx.now()) as MapRow[];
-    for (const map of due) {
-      const job = this.ctx.db
-        .prepare(
-          "SELECT * FROM gw_jobs WHERE connection_id = ? AND map = ? AND status = 'Running' ORDER BY created_at DESC LIMIT 1",
-        )
-        .get(map.connection_id, map.name) as JobRow | undefined;
-      const conn = this.connection(map.connection_id);
-      const definition = findEntityMap(map.name) as EntityMapDefinition;
-      let error = job?.error ?? null;
-      if (!error) {
-        try {
-          const companies = JSON.parse(map.sync_companies ?? '[]') as string[];
-          const target = this.target(conn);
-          this.ctx.effects.record(
-            'gw.initialSync.run',
-            `${conn.id}/${map.name}`,
-            `${map.master}:${companies.join(',')}`,
-          );
-          if (definition.name === 'Legal entities') this.sync.ensureCompanies(target, companies);
-          else if (map.master === 'FinanceAndOperations')
-            this.sync.toDataverse(target, definition, companies, false);
-          else this.sync.toFinanceOps(target, definition, companies, false);
-        } catch (caught) {
-          error = caught instanceof Error ? caught.message : String(caught);
-        }
-      }
-      this.setState(map, error ? 'NotRunning' : 'Running', error);
-      if (job)
-        this.ctx.db
-          .prepare('UPDATE gw_jobs SET status = ?, error = ? WHERE id = ?')
-          .run(error ? 'Failed' : 'Succeeded', error, job.id);
-    }
-  }
-
-  /** One live-sync pass: new rows of connected companies cross to the other side for running maps. */
-  liveSyncPass(): number {
-    let moved = 0;
-    for (const conn of this.connections()) {
-      const running = this.ctx.db
-        .prepare(
-          "SELECT * FROM gw_maps WHERE connection_id = ? AND state = 'Running' AND name <> 'Legal entities'",
-        )
-        .all(conn.id) as MapRow[];
-      if (!running.length) continue;
-      const target = this.target(conn);
-      const companies = this.legalEntities(conn.id);
-      for (const map of running) {
-        const definition = findEntityMap(map.name);
-        if (!definition) continue;
-        try {
-          const available = companies.filter(
-            (code) => !definition.companySpecific || this.sync.companyId(conn.dv_org, code),
-          );
-          moved += this.sync.toDataverse(target, definition, available, true);
-          moved += this.sync.toFinanceOps(target, definition, available, true);
-        } catch (error) {
-          this.ctx.logger?.debug({ err: error, map: map.name }, 'live sync pass skipped a map');
-        }
-      }
-    }
-    return moved;
-  }
-
-  /** Rows of F&O's `DualWriteProjectConfigurations` for one F&O environment. [inferred shape] */
-  projectConfigurations(foEnv: string): Array<Record<string, unknown>> {
-    return this.connections()
-      .filter((conn) => conn.fo_env.toLowerCase() === foEnv.toLowerCase())
-      .flatMap((conn) =>
-        this.maps(conn.id).map((map) => {
-          const definition = findEntityMap(map.name);
-          return {
-            ProjectName: map.name,
-            InternalEntityName: definition?.financeOpsEntitySet ?? '',
-            ExternalEntityName: definition?.dataverseEntitySet ?? '',
-            IsActive: map.state === 'Running',
-            Status: map.state,
-            LegalEntities: this.legalEntities(conn.id)
-              .map((c) => c.toLowerCase())
-              .join(','),
-            DataverseEnvironmentUrl: conn.dv_url,
-            // The column Microsoft's troubleshooting articles query the link by.
-            ExternalEnvironmentURL: conn.dv_url,
-            LastError: map.last_error ?? '',
-          };
-        }),
-      );
-  }
-
-  /**
-   * Rows of F&O's `DualWriteLegalEntities` for one F&O environment: the companies of its link, one row
-   * per company, from the moment of linking (before Apply Solution publishes any map). [inferred]
-   */
-  linkedLegalEntities(foEnv: string): Array<Record<string, unknown>> {
-    return this.connections()
-      .filter((conn) => conn.fo_env.toLowerCase() === foEnv.toLowerCase())
-      .flatMap((conn) =>
-        this.legalEntities(conn.id).map((code) => ({
-          dataAreaId: code.toLowerCase(),
-          ExternalEnvironmentURL: conn.dv_url,
-          LinkedOn: new Date(conn.created_at).toISOString(),
-        })),
-      );
   }
 
   private checkLegalEntities(foEnv: string, codes: string[]): string[] {
@@ -467,11 +208,11 @@ export class GatewayService {
     return match[1];
   }
 
-  private target(conn: ConnectionRow): SyncTarget {
+  target(conn: ConnectionRow): SyncTarget {
     return { connectionId: conn.id, foEnv: conn.fo_env, dvOrg: conn.dv_org };
   }
 
-  private setState(map: MapRow, state: MapStateName, error: string | null): void {
+  setState(map: MapRow, state: MapStateName, error: string | null): void {
     this.ctx.db
       .prepare(
         'UPDATE gw_maps SET state = ?, last_error = ?, sync_due_at = NULL, updated_at = ? WHERE connection_id = ? AND name = ?',
@@ -479,7 +220,7 @@ export class GatewayService {
       .run(state, error, this.ctx.now(), map.connection_id, map.name);
   }
 
-  private fail(job: JobRow, map: MapRow, message: string): void {
+  fail(job: JobRow, map: MapRow, message: string): void {
     job.status = 'Failed';
     job.error = message;
     this.setState(map, 'NotRunning', message);

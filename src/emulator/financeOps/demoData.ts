@@ -52,12 +52,12 @@ export function companyReferenceData(company: DemoCompany): FoDataSet {
   const rows = <T extends FoRow>(items: T[]) => items.map((item) => ({ dataAreaId, ...item }));
   return {
     LegalEntities: [{ LegalEntityId: company.id, Name: company.name, CurrencyCode: company.currency }],
-    TermsOfPayment: rows([
+    PaymentTerms: rows([
       { Name: 'Net10', Description: 'Net 10 days' },
       { Name: 'Net30', Description: 'Net 30 days' },
       { Name: 'Net45', Description: 'Net 45 days' },
     ]),
-    PaymentDays: rows([{ Name: 'Fri', Description: 'Fridays' }]),
+    PaymentDaysCds: rows([{ Name: 'Fri', Description: 'Fridays' }]),
     PaymentSchedules: rows([{ Name: '3M', Description: 'Three monthly instalments' }]),
     CustomerPaymentMethods: rows([{ Name: 'CHECK', Description: 'Check' }]),
     VendorPaymentMethods: rows([{ Name: 'CHECK', Description: 'Check' }]),
@@ -67,13 +67,14 @@ export function companyReferenceData(company: DemoCompany): FoDataSet {
       { CustomerGroupId: '30', Description: 'Intercompany customers', PaymentTermId: 'Net30' },
     ]),
     VendorGroups: rows([{ VendorGroupId: '10', Description: 'Parts vendors', PaymentTermId: 'Net30' }]),
-    SalesTaxGroups: rows([{ TaxGroupCode: 'AR', Description: 'Accounts receivable' }]),
-    SalesTaxCodes: rows([{ TaxCode: 'STD', Name: 'Standard rate' }]),
+    TaxGroups: rows([{ TaxGroupCode: 'AR', Description: 'Accounts receivable' }]),
+    TaxCodes: rows([{ TaxCode: 'STD', Name: 'Standard rate' }]),
     OperationalSites: rows([{ SiteId: '1', SiteName: 'Main site' }]),
     Warehouses: rows([{ WarehouseId: '11', WarehouseName: 'Main warehouse', SiteId: '1' }]),
-    Ledgers: rows([
+    // No dataAreaId: LegalEntityId names the company.
+    Ledgers: [
       { LegalEntityId: company.id, Name: `${company.id} ledger`, AccountingCurrency: company.currency },
-    ]),
+    ],
   };
 }
 

@@ -19,12 +19,12 @@ export interface FinanceOpsRouterDeps {
   lifecycle: LifecycleService;
   /** Rows of `DualWriteProjectConfigurations`, derived from the gateway's connections. */
   projectConfigurations(env: string): FoRow[];
-  /** Rows of `DualWriteLegalEntities` (the companies of the link), derived the same way. */
-  linkedLegalEntities?(env: string): FoRow[];
+  /** Rows of `DualWriteProjectPartitionMappings` (the companies of each project), derived the same way. */
+  projectPartitionMappings(env: string): FoRow[];
 }
 
 /** Read-only sets that mirror the dual-write configuration; POST to them is refused. */
-const DUAL_WRITE_SETS = new Set(['DualWriteProjectConfigurations', 'DualWriteLegalEntities']);
+const DUAL_WRITE_SETS = new Set(['DualWriteProjectConfigurations', 'DualWriteProjectPartitionMappings']);
 
 export function financeOpsRouter(deps: FinanceOpsRouterDeps): Router {
   const router = express.Router();
@@ -52,7 +52,7 @@ export function financeOpsRouter(deps: FinanceOpsRouterDeps): Router {
         'CustomersV3',
         'VendorsV2',
         'CustomerGroups',
-        'TermsOfPayment',
+        'PaymentTerms',
         'Currencies',
       ].map((name) => ({
         name,
@@ -134,12 +134,22 @@ export function financeOpsRouter(deps: FinanceOpsRouterDeps): Router {
     if (setName === 'DualWriteProjectConfigurations') {
       return deps.projectConfigurations(env).filter((row) => matches(row, filter));
     }
-    if (setName === 'DualWriteLegalEntities' && deps.linkedLegalEntities) {
-      return deps.linkedLegalEntities(env).filter((row) => matches(row, filter));
+    if (setName === 'DualWriteProjectPartitionMappings') {
+      return deps.projectPartitionMappings(env).filter((row) => matches(row, filter));
     }
     const set = findFoEntitySet(setName);
     if (!set) {
       sendFinanceOpsError(res, 404, `Resource not found for the segment '${setName}'.`);
+      return undefined;
+    }
+    // Global sets (Currencies, Ledgers…) have no dataAreaId: F&O refuses a filter on a property the
+    // entity lacks [inferred message].
+    if (!set.companySpecific && filter.some((clause) => clause.field === 'dataAreaId')) {
+      sendFinanceOpsError(
+        res,
+        400,
+        `Could not find a property named 'dataAreaId' on the entity set '${set.name}'.`,
+      );
       return undefined;
     }
     return ctx.financeOps.query(env, set.name, {

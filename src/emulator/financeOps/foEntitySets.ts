@@ -1,8 +1,9 @@
-import { ENTITY_MAP_CATALOG } from '../../engine/catalog/entityMapCatalog';
+import { MAP_FACTS } from '../microsoft/entityMaps';
 
 /**
  * The F&O OData entity sets the emulator serves: their key fields (besides `dataAreaId`) and whether
- * they are per company. Names are the catalog's `financeOpsEntitySet` (case-sensitive, as on F&O).
+ * they are per company. Names are the public collection names of microsoft/entityMaps.ts (case-sensitive, as on F&O);
+ * global sets (no dataAreaId) are not company-specific.
  */
 export interface FoEntitySet {
   name: string;
@@ -24,24 +25,27 @@ const KNOWN: Record<string, Omit<FoEntitySet, 'name'>> = {
     companySpecific: true,
     nameField: 'VendorOrganizationName',
   },
-  ContactsV2: { keyFields: ['ContactPersonId'], companySpecific: true, nameField: 'LastName' },
+  CDSContactPersonsV2: { keyFields: ['ContactPersonId'], companySpecific: true, nameField: 'LastName' },
   CustomerGroups: { keyFields: ['CustomerGroupId'], companySpecific: true, nameField: 'Description' },
   VendorGroups: { keyFields: ['VendorGroupId'], companySpecific: true, nameField: 'Description' },
-  SalesTaxGroups: { keyFields: ['TaxGroupCode'], companySpecific: true, nameField: 'Description' },
-  SalesTaxCodes: { keyFields: ['TaxCode'], companySpecific: true, nameField: 'Name' },
+  TaxGroups: { keyFields: ['TaxGroupCode'], companySpecific: true, nameField: 'Description' },
+  TaxCodes: { keyFields: ['TaxCode'], companySpecific: true, nameField: 'Name' },
+  PaymentTerms: { keyFields: ['Name'], companySpecific: true, nameField: 'Description' },
+  PaymentDaysCds: { keyFields: ['Name'], companySpecific: true, nameField: 'Description' },
   OperationalSites: { keyFields: ['SiteId'], companySpecific: true, nameField: 'SiteName' },
   Warehouses: { keyFields: ['WarehouseId'], companySpecific: true, nameField: 'WarehouseName' },
   ReleasedProductsV2: { keyFields: ['ItemNumber'], companySpecific: true, nameField: 'ProductName' },
-  SalesOrderHeadersV2: {
+  CDSSalesOrderHeaders: {
     keyFields: ['SalesOrderNumber'],
     companySpecific: true,
     nameField: 'OrderingCustomerAccountNumber',
   },
-  Ledgers: { keyFields: ['LegalEntityId'], companySpecific: true, nameField: 'Name' },
+  // Keyed on LegalEntityId, no dataAreaId: global to OData, though one row per company.
+  Ledgers: { keyFields: ['LegalEntityId'], companySpecific: false, nameField: 'Name' },
 };
 
 const sets = new Map<string, FoEntitySet>();
-for (const map of ENTITY_MAP_CATALOG) {
+for (const map of MAP_FACTS) {
   const known = KNOWN[map.financeOpsEntitySet];
   sets.set(
     map.financeOpsEntitySet,
@@ -50,7 +54,7 @@ for (const map of ENTITY_MAP_CATALOG) {
       : {
           name: map.financeOpsEntitySet,
           keyFields: ['Name'],
-          companySpecific: map.companySpecific,
+          companySpecific: map.financeOpsCompanyField === 'dataAreaId',
           nameField: 'Name',
         },
   );

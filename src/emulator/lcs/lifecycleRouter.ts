@@ -1,13 +1,14 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { sendJsonError } from '../shell/httpShell';
+import type { LcsRateLimit } from './lcsRateLimit';
 import { ConflictError, type LcsEnvironmentRow, type LifecycleService } from './lifecycleService';
 
-/**
- * LCS-like API under `/lcs`. Reading environment metadata has the shape of the real LCS Environment
- * API (`GET /environmentinfo/v1/detail/project/{projectId}/`, an `IsSuccess` envelope, 200 even for
- * failures). Deploying is emulator-only: the real LCS API cannot deploy, so live mode never calls it.
- */
+// LCS-like API under `/lcs`. Reading environment metadata has the shape of the real LCS Environment
+// API (reference-environment-metadata.md: `GET /environmentinfo/v1/detail/project/{projectId}/`,
+// header `x-ms-version: 2017-09-15`, an `IsSuccess` envelope, 200 even for failures, 6 calls per
+// project per minute). Deploying is emulator-only: the real LCS API cannot deploy (no public deploy
+// endpoint), so live mode never calls it.
 const deploySchema = z.object({
   EnvironmentName: z
     .string()
@@ -16,8 +17,27 @@ const deploySchema = z.object({
   DemoData: z.boolean().default(false),
 });
 
-export function lifecycleRouter(service: LifecycleService): Router {
+export function lifecycleRouter(service: LifecycleService, rateLimit: LcsRateLimit): Router {
   const router = express.Router();
+
+  router.use('/:api/v1/:what/project/:projectId', (req, res, next) => {
+    if (req.header('x-ms-version') !== '2017-09-15')
+      return sendJsonError(res, 400, 'InvalidVersion', "The header x-ms-version: '2017-09-15' is required.");
+    const wait = rateLimit.take(req.params.projectId);
+    if (wait !== undefined) {
+      res
+        .status(429)
+        .set('Retry-After', String(wait))
+        .json({
+          IsSuccess: false,
+          OperationActivityId: req.header('x-ms-client-request-id') ?? null,
+          ErrorMessage: 'Too Many Requests: 6 calls for each project per 1 minute.',
+          VersionEOL: '9999-12-31T23:59:59.9999999',
+        });
+      return;
+    }
+    next();
+  });
 
   router.get('/environmentinfo/v1/detail/project/:projectId', (req, res) => {
     const byId = typeof req.query.environmentId === 'string' ? req.query.environmentId : undefined;
@@ -60,31 +80,48 @@ export function lifecycleRouter(service: LifecycleService): Router {
   return router;
 }
 
+/** One environment in the documented shape (the example response of reference-environment-metadata.md). */
 function toMetadata(
   row: LcsEnvironmentRow,
   service: LifecycleService,
   projectId: string,
 ): Record<string, unknown> {
+  const update = platformUpdate(row.platform_version);
+  const deployed = row.state === 'Deployed';
   return {
     EnvironmentId: row.id,
     EnvironmentName: row.name,
     ProjectId: Number(projectId) || projectId,
     EnvironmentInfrastructure: 'MicrosoftManaged',
     EnvironmentType: 'Sandbox',
-    EnvironmentGroup: 'Sandbox',
+    EnvironmentGroup: 'Primary',
     EnvironmentProduct: 'Finance and Operations',
     EnvironmentEndpointBaseUrl: `${service.financeOpsUrl(row.name)}/`,
-    DeploymentState: row.state === 'Deploying' ? 'Deploying' : row.state,
-    DeploymentStatusDisplayName: row.state === 'Failed' ? 'Failed' : row.state,
-    IsDeploymentStatusTerminal: row.state !== 'Deploying',
-    TopologyType: row.demo_data ? 'DemoData' : 'EmptyData',
+    // The most recent operation's state; "Finished" once the deployment ended either way [inferred
+    // for the in-progress and failed values].
+    DeploymentState:
+      row.state === 'Deploying' ? 'InProgress' : row.state === 'Failed' ? 'Failed' : 'Finished',
+    // The demo-data marker in the topology name is [inferred]: LCS documents no demo-data field.
+    TopologyDisplayName: `Finance and Operations - Sandbox (${row.platform_version} with Platform update ${update})${row.demo_data ? ' - Demo data' : ''}`,
+    CurrentApplicationBuildVersion: `10.0.${1000 + update}.0`,
     CurrentApplicationReleaseName: row.platform_version,
-    CurrentPlatformReleaseName: `PU${platformUpdate(row.platform_version)}`,
-    CurrentPlatformVersion: `7.0.${7000 + platformUpdate(row.platform_version)}.0`,
-    DeploymentErrorMessage: row.failure_reason,
-    // Emulator extension: the real metadata does not carry the tenant; clients treat it as optional.
-    TenantId: row.tenant_id,
+    CurrentPlatformReleaseName: `Update${update}`,
+    CurrentPlatformVersion: `7.0.${7000 + update}.0`,
+    DeployedOnUTC: deployed ? lcsDate(row.ready_at) : null,
+    CloudStorageLocation: 'East US',
+    DisasterRecoveryLocation: 'West US',
+    DeploymentStatusDisplay: row.state === 'Deploying' ? 'Deploying' : row.state,
+    CanStart: false,
+    CanStop: deployed,
   };
+}
+
+/** "8/5/2021 11:00 PM", as the documented example writes UTC times. */
+function lcsDate(epochMs: number): string {
+  const d = new Date(epochMs);
+  const hours = d.getUTCHours() % 12 || 12;
+  const minutes = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${hours}:${minutes} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
 }
 
 /** 10.0.9 was platform update 33; each later 10.0.x is one more. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { compareVersions, MIN_PLATFORM_VERSION } from '../../engine/catalog/solutions';
+import { compareVersions, MIN_FINANCE_OPS_VERSION } from '../microsoft/appIds';
 import {
   companyDemoData,
   companyReferenceData,
@@ -101,11 +101,46 @@ export class LifecycleService {
     }
   }
 
+  /** The environments of the LCS project: a unified environment's F&O is not in LCS. */
   list(): LcsEnvironmentRow[] {
     this.advance();
     return this.ctx.db
-      .prepare('SELECT * FROM lcs_environments ORDER BY created_at')
+      .prepare('SELECT * FROM lcs_environments WHERE unified = 0 ORDER BY created_at')
       .all() as LcsEnvironmentRow[];
+  }
+
+  /**
+   * The F&O side of a unified environment, once its provisioning app is installed: deployed at once
+   * (the hour it takes is the app install's), served under /fo/<name>, unknown to LCS.
+   */
+  createUnified(name: string, demoData: boolean): LcsEnvironmentRow {
+    const existing = this.findByName(name);
+    if (existing) return existing;
+    const now = this.ctx.now();
+    const row: LcsEnvironmentRow = {
+      id: randomUUID(),
+      name,
+      demo_data: demoData ? 1 : 0,
+      platform_version: this.ctx.settings.failures.versionTooOld ? TOO_OLD_VERSION : CURRENT_VERSION,
+      tenant_id: this.ctx.seed.tenantId,
+      state: 'Deployed',
+      failure_reason: null,
+      default_company: demoData ? 'usmf' : 'dat',
+      created_at: now,
+      ready_at: now,
+    };
+    this.ctx.db.transaction(() => {
+      this.ctx.db
+        .prepare(
+          `INSERT INTO lcs_environments (id, name, demo_data, platform_version, tenant_id, state, failure_reason,
+            default_company, created_at, ready_at, unified) VALUES (@id, @name, @demo_data, @platform_version,
+            @tenant_id, @state, @failure_reason, @default_company, @created_at, @ready_at, 1)`,
+        )
+        .run(row);
+      this.loadData(name, demoData ? demoCompanies(this.ctx.seed.demoCompanies) : []);
+    })();
+    this.ctx.effects.record('unified.financeOps.ready', name, demoData ? 'demo data' : 'empty');
+    return row;
   }
 
   findByName(name: string): LcsEnvironmentRow | undefined {
@@ -126,7 +161,7 @@ export class LifecycleService {
   }
 
   isVersionSupported(row: LcsEnvironmentRow): boolean {
-    return compareVersions(row.platform_version, MIN_PLATFORM_VERSION) >= 0;
+    return compareVersions(row.platform_version, MIN_FINANCE_OPS_VERSION) >= 0;
   }
 
   financeOpsUrl(name: string): string {

@@ -1,20 +1,33 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ConflictError } from '../lcs/lifecycleService';
+import { PROVISIONING_APP } from '../microsoft/unifiedEnvironments';
+import {
+  isErpTemplate,
+  parseProvisioningParameters,
+  Refusal,
+  type UnifiedEnvironments,
+} from './unifiedEnvironments';
 import { sendJsonError } from '../shell/httpShell';
 import {
-  DATAVERSE_SOLUTION_VERSION,
   PACKAGE_CATALOG,
-  type PackageOperationRow,
   type PowerPlatformEnvironmentRow,
   type PowerPlatformService,
 } from './powerPlatformService';
+import {
+  LIFECYCLE_OPERATIONS,
+  packageId,
+  toBapEnvironment,
+  toLifecycleOperation,
+  toOperation,
+  toPackageInstance,
+} from './powerPlatformShapes';
 
-/**
- * Power Platform APIs in their real shapes: the BAP admin environments API (mounted at `/bap`, like
- * `https://api.bap.microsoft.com`) and application packages (mounted at `/powerplatform`, like
- * `https://api.powerplatform.com`).
- */
+// Power Platform APIs in their real shapes (docs/dynamics-apis.md, "Power Platform"): the BAP admin
+// environments API (mounted at `/bap`, like `https://api.bap.microsoft.com`; create answers 202 and a
+// `Location` of a lifecycle operation, as terraform-provider-power-platform follows it) and application
+// packages (mounted at `/powerplatform`, like `https://api.powerplatform.com`; shapes from
+// programmability-tutorial-install-application-environment.md).
 const ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
 
 const createSchema = z.object({
@@ -24,10 +37,21 @@ const createSchema = z.object({
       .string()
       .trim()
       .regex(/^[A-Za-z][A-Za-z0-9-]{2,39}$/, 'Use 3-40 letters, digits and hyphens, starting with a letter.'),
-    environmentSku: z.string().default('Sandbox'),
+    environmentSku: z.enum(['Sandbox', 'Production', 'Trial', 'Developer']).default('Sandbox'),
     databaseType: z.string().optional(),
     linkedEnvironmentMetadata: z
-      .object({ templates: z.array(z.string()).default([]), domainName: z.string().optional() })
+      .object({
+        templates: z.array(z.string()).default([]),
+        domainName: z.string().optional(),
+        // The ERP templates' options (CREATE): {PostProvisioningPackages:[{applicationUniqueName, parameters}]}.
+        templateMetadata: z
+          .object({
+            PostProvisioningPackages: z
+              .array(z.object({ applicationUniqueName: z.string(), parameters: z.string().optional() }))
+              .default([]),
+          })
+          .optional(),
+      })
       .passthrough()
       .optional(),
   }),
@@ -44,12 +68,12 @@ function requireApiVersion(req: Request, res: Response): boolean {
   return false;
 }
 
-export function bapRouter(service: PowerPlatformService): Router {
+export function bapRouter(service: PowerPlatformService, unified: UnifiedEnvironments): Router {
   const router = express.Router();
 
   router.get(ENVIRONMENTS, (req, res) => {
     if (!requireApiVersion(req, res)) return;
-    res.json({ value: service.list().map((row) => toBapEnvironment(row, service)) });
+    res.json({ value: service.list().map((row) => toBapEnvironment(row, service, unified)) });
   });
 
   router.get(`${ENVIRONMENTS}/:id`, (req, res) => {
@@ -62,7 +86,7 @@ export function bapRouter(service: PowerPlatformService): Router {
         'EnvironmentNotFound',
         `The environment '${req.params.id}' could not be found.`,
       );
-    res.json(toBapEnvironment(row, service));
+    res.json(toBapEnvironment(row, service, unified));
   });
 
   // Creation is asynchronous: 202 with the environment in `Creating` and a Location to poll.
@@ -73,22 +97,53 @@ export function bapRouter(service: PowerPlatformService): Router {
       return sendJsonError(res, 400, 'InvalidRequestContent', parsed.error.issues[0].message);
     const templates = parsed.data.properties.linkedEnvironmentMetadata?.templates ?? [];
     try {
-      const row = service.createEnvironment(parsed.data.properties.displayName, templates.length > 0);
-      const location = `${req.protocol}://${req.get('host')}${req.baseUrl}${ENVIRONMENTS}/${row.id}?api-version=${req.query['api-version']}`;
-      res.status(202).set('Location', location).json(toBapEnvironment(row, service));
+      const { displayName, environmentSku } = parsed.data.properties;
+      const erp = templates.find(isErpTemplate);
+      const provisioning =
+        parsed.data.properties.linkedEnvironmentMetadata?.templateMetadata?.PostProvisioningPackages.find(
+          (pkg) => pkg.applicationUniqueName === PROVISIONING_APP,
+        );
+      const row = erp
+        ? unified.create(
+            displayName,
+            erp,
+            environmentSku,
+            parseProvisioningParameters(provisioning?.parameters),
+          )
+        : service.createEnvironment(displayName, templates.length > 0, environmentSku);
+      const location = `${req.protocol}://${req.get('host')}${req.baseUrl}${LIFECYCLE_OPERATIONS}/${row.id}?api-version=${req.query['api-version']}`;
+      res.status(202).set('Location', location).json(toLifecycleOperation(row));
     } catch (error) {
       if (error instanceof ConflictError)
         return sendJsonError(res, 409, 'EnvironmentNameAlreadyExists', error.message);
+      if (error instanceof Refusal) return sendJsonError(res, error.status, error.code, error.message);
       throw error;
     }
   };
+  // The lifecycle operation of a create; its id is the new environment's (one create per environment).
+  router.get(`${LIFECYCLE_OPERATIONS}/:id`, (req, res) => {
+    if (!requireApiVersion(req, res)) return;
+    const row = service.findById(req.params.id);
+    if (!row)
+      return sendJsonError(
+        res,
+        404,
+        'LifecycleOperationNotFound',
+        `Operation '${req.params.id}' was not found.`,
+      );
+    res.json(toLifecycleOperation(row));
+  });
+
   router.post('/providers/Microsoft.BusinessAppPlatform/environments', express.json(), create);
   router.post(ENVIRONMENTS, express.json(), create);
 
   return router;
 }
 
-export function applicationPackagesRouter(service: PowerPlatformService): Router {
+export function applicationPackagesRouter(
+  service: PowerPlatformService,
+  unified: UnifiedEnvironments,
+): Router {
   const router = express.Router();
   const base = '/appmanagement/environments/:environmentId';
 
@@ -112,21 +167,34 @@ export function applicationPackagesRouter(service: PowerPlatformService): Router
     if (!env) return;
     res.json({
       value: PACKAGE_CATALOG.map((pkg) => ({
-        id: pkg.uniqueName,
+        id: packageId(pkg.uniqueName),
         uniqueName: pkg.uniqueName,
         version: pkg.version,
+        localizedDescription: pkg.localizedName,
         localizedName: pkg.localizedName,
-        applicationName: pkg.localizedName,
+        applicationId: packageId(`app:${pkg.uniqueName}`),
+        applicationName: pkg.uniqueName,
+        applicationDescription: '',
+        singlePageApplicationUrl: '',
         publisherName: 'Microsoft Dynamics 365',
-        platformMinVersion: DATAVERSE_SOLUTION_VERSION,
+        publisherId: '255953fd-9ab8-4146-bfa1-859aae326ae9',
+        learnMoreUrl: 'https://go.microsoft.com/fwlink/?linkid=2098901',
+        crmMinversion: '9.0',
+        crmMaxVersion: null,
+        customHandleUpgrade: false,
+        instancePackageId: null,
         state: service.packageState(env, pkg),
         catalogVisibility: 'None',
         applicationVisibility: 'All',
+        errorDetails: null,
+        startDateUtc: '2016-01-01T00:00:00Z',
+        endDateUtc: '2050-01-01T00:00:00Z',
+        supportedCountries: ['US', 'DE', 'GB'],
       })),
     });
   });
 
-  router.post(`${base}/applicationPackages/:uniqueName/install`, (req, res) => {
+  router.post(`${base}/applicationPackages/:uniqueName/install`, express.json(), (req, res) => {
     const env = environment(req, res);
     if (!env) return;
     const pkg = PACKAGE_CATALOG.find((p) => p.uniqueName === req.params.uniqueName);
@@ -137,7 +205,22 @@ export function applicationPackagesRouter(service: PowerPlatformService): Router
         'ApplicationPackageNotFound',
         `Package ${req.params.uniqueName} was not found.`,
       );
-    res.status(202).json(toOperation(service.install(env, pkg)));
+    if (pkg.uniqueName === PROVISIONING_APP) {
+      // Its options (developer tools, demo data) as the template metadata spells them [inferred:
+      // the install API's parameter field is not documented].
+      const parameters = z.object({ parameters: z.string().max(200).optional() }).safeParse(req.body ?? {});
+      if (!parameters.success)
+        return sendJsonError(res, 400, 'InvalidRequestContent', 'parameters must be a string.');
+      try {
+        unified.installInto(env, parseProvisioningParameters(parameters.data.parameters));
+      } catch (error) {
+        if (error instanceof Refusal) return sendJsonError(res, error.status, error.code, error.message);
+        throw error;
+      }
+    }
+    const op = service.install(env, pkg);
+    const operationUrl = `${req.protocol}://${req.get('host')}${req.baseUrl}/appmanagement/environments/${env.id}/operations/${op.id}?api-version=${req.query['api-version']}`;
+    res.status(202).set('Operation-Location', operationUrl).json(toPackageInstance(op, pkg));
   });
 
   router.get(`${base}/operations/:operationId`, (req, res) => {
@@ -156,53 +239,4 @@ export function applicationPackagesRouter(service: PowerPlatformService): Router
   });
 
   return router;
-}
-
-function toOperation(op: PackageOperationRow): Record<string, unknown> {
-  return {
-    id: op.id,
-    packageId: op.unique_name,
-    applicationName: op.unique_name,
-    status: op.status,
-    createdDateTime: new Date(op.created_at).toISOString(),
-    lastActionDateTime: new Date(Math.min(Date.now(), op.ready_at)).toISOString(),
-    error: op.error ? { code: 'InstallFailed', message: op.error } : null,
-    statusMessage: op.error ?? op.status,
-  };
-}
-
-function toBapEnvironment(
-  row: PowerPlatformEnvironmentRow,
-  service: PowerPlatformService,
-): Record<string, unknown> {
-  const url = `${service.orgUrl(row.org)}/`;
-  return {
-    id: `/providers/Microsoft.BusinessAppPlatform/environments/${row.id}`,
-    type: 'Microsoft.BusinessAppPlatform/scopes/environments',
-    location: 'unitedstates',
-    name: row.id,
-    properties: {
-      tenantId: row.tenant_id,
-      azureRegion: 'westus',
-      displayName: row.display_name,
-      createdTime: new Date(row.created_at).toISOString(),
-      environmentSku: 'Sandbox',
-      provisioningState: row.state,
-      states: { management: { id: row.state === 'Succeeded' ? 'Ready' : 'NotReady' } },
-      databaseType: 'CommonDataService',
-      linkedEnvironmentMetadata: {
-        type: 'Dynamics365Instance',
-        resourceId: row.id,
-        friendlyName: row.display_name,
-        uniqueName: row.org,
-        domainName: row.org,
-        version: DATAVERSE_SOLUTION_VERSION,
-        instanceUrl: url,
-        instanceApiUrl: url,
-        baseLanguage: 1033,
-        instanceState: row.state === 'Succeeded' ? 'Ready' : 'NotReady',
-        createdTime: new Date(row.created_at).toISOString(),
-      },
-    },
-  };
 }

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_DATAVERSE_APP_USERS } from '../microsoft/appIds';
 import {
   CRM_PRIME_SOLUTION,
-  DUAL_WRITE_APP_IDS,
-  DUAL_WRITE_CORE_PACKAGE,
-  DUAL_WRITE_CORE_SOLUTION,
-  DUAL_WRITE_ORCHESTRATION_PACKAGES,
-} from '../../engine/catalog/solutions';
+  DATAVERSE_VERSION,
+  DUAL_WRITE_PACKAGES,
+  packageFact,
+  PLUGIN_ASSEMBLIES,
+} from '../microsoft/packages';
+import {
+  FINANCE_OPS_APP_PACKAGES,
+  PROVISIONING_APP,
+  PROVISIONING_APP_SECONDS,
+} from '../microsoft/unifiedEnvironments';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
 import { ConflictError } from '../lcs/lifecycleService';
 
@@ -19,6 +25,8 @@ export interface PowerPlatformEnvironmentRow {
   org: string;
   crm_prime: number;
   tenant_id: string;
+  /** Environment type: Sandbox, Production or Trial. */
+  sku: string;
   state: 'Creating' | 'Succeeded' | 'Failed';
   created_at: number;
   ready_at: number;
@@ -43,27 +51,22 @@ export interface PackageDefinition {
 }
 
 export const PACKAGE_CATALOG: readonly PackageDefinition[] = [
-  {
-    uniqueName: DUAL_WRITE_CORE_PACKAGE,
-    localizedName: 'Dual-write core solution',
-    solutions: [DUAL_WRITE_CORE_SOLUTION],
-    version: '1.0.24062.1',
-  },
-  ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((pkg) => ({
-    uniqueName: pkg.uniqueName,
-    localizedName: `Dual-write application orchestration (${pkg.uniqueName})`,
-    solutions: pkg.solutions,
-    version: '2.3.4.190',
-  })),
+  ...DUAL_WRITE_PACKAGES,
+  ...FINANCE_OPS_APP_PACKAGES,
 ];
 
-export const DATAVERSE_SOLUTION_VERSION = '9.2.24063.00185';
+export const DATAVERSE_SOLUTION_VERSION = DATAVERSE_VERSION;
+const CORE = packageFact('core');
 
 /** BAP environments (each backed by a Dataverse org) and application package installs. */
 export class PowerPlatformService {
+  /** Runs after every advance (the unified environments' provisioning app follows the environments). */
+  afterAdvance?: () => void;
+  private advancing = false;
+
   constructor(private readonly ctx: EmulatorContext) {}
 
-  createEnvironment(displayName: string, crmPrime: boolean): PowerPlatformEnvironmentRow {
+  createEnvironment(displayName: string, crmPrime: boolean, sku = 'Sandbox'): PowerPlatformEnvironmentRow {
     if (this.findByName(displayName))
       throw new ConflictError(`An environment named ${displayName} already exists.`);
     const org = displayName.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -73,6 +76,7 @@ export class PowerPlatformService {
       org,
       crm_prime: crmPrime ? 1 : 0,
       tenant_id: this.ctx.seed.tenantId,
+      sku,
       state: 'Creating',
       created_at: this.ctx.now(),
       ready_at: dueAt(this.ctx, CREATE_SECONDS),
@@ -82,7 +86,7 @@ export class PowerPlatformService {
     return row;
   }
 
-  /** The existing org of the seed: created and filled at once. */
+  /** The existing org of the seed data (shell/seed.ts): created and filled at once. */
   seedExisting(displayName: string, counts: { accounts: number; contacts: number }, appUsers: boolean): void {
     if (this.findByName(displayName)) return;
     const now = this.ctx.now();
@@ -92,6 +96,7 @@ export class PowerPlatformService {
       org: displayName.toLowerCase().replace(/[^a-z0-9]/g, ''),
       crm_prime: 1,
       tenant_id: this.ctx.seed.tenantId,
+      sku: 'Sandbox',
       state: 'Succeeded',
       created_at: now,
       ready_at: now,
@@ -114,6 +119,14 @@ export class PowerPlatformService {
       .prepare("SELECT * FROM pp_operations WHERE status = 'Running' AND ready_at <= ?")
       .all(now) as PackageOperationRow[];
     for (const op of ops) this.finishInstall(op);
+    if (this.afterAdvance && !this.advancing) {
+      this.advancing = true;
+      try {
+        this.afterAdvance();
+      } finally {
+        this.advancing = false;
+      }
+    }
   }
 
   list(): PowerPlatformEnvironmentRow[] {
@@ -175,7 +188,11 @@ export class PowerPlatformService {
       status: 'Running',
       error: null,
       created_at: this.ctx.now(),
-      ready_at: dueAt(this.ctx, INSTALL_SECONDS),
+      // The provisioning app "takes about an hour"; other packages minutes [inferred].
+      ready_at: dueAt(
+        this.ctx,
+        pkg.uniqueName === PROVISIONING_APP ? PROVISIONING_APP_SECONDS : INSTALL_SECONDS,
+      ),
     };
     this.ctx.db
       .prepare(
@@ -199,9 +216,19 @@ export class PowerPlatformService {
     const pkg = PACKAGE_CATALOG.find((p) => p.uniqueName === op.unique_name);
     let error: string | null = null;
     if (!env || !pkg) error = 'The environment or package no longer exists.';
-    else if (pkg.uniqueName === DUAL_WRITE_CORE_PACKAGE && this.ctx.settings.failures.coreSolutionMissing) {
-      error = `Solution ${DUAL_WRITE_CORE_SOLUTION} failed to import: the solution manifest could not be read.`;
+    else if (pkg.uniqueName === CORE.uniqueName && this.ctx.settings.failures.coreSolutionMissing) {
+      error = `Solution ${CORE.solutions[0]} failed to import: the solution manifest could not be read.`;
     } else {
+      this.putSolutions(env, pkg);
+    }
+    this.ctx.db
+      .prepare('UPDATE pp_operations SET status = ?, error = ? WHERE id = ?')
+      .run(error ? 'Failed' : 'Succeeded', error, op.id);
+  }
+
+  /** Writes a package's solutions (and, for the core, its plug-in assemblies) into the org. */
+  putSolutions(env: PowerPlatformEnvironmentRow, pkg: PackageDefinition): void {
+    {
       const installed = this.installedSolutions(env.org);
       for (const solution of pkg.solutions) {
         if (installed.has(solution)) continue;
@@ -212,10 +239,16 @@ export class PowerPlatformService {
         });
         this.ctx.effects.record('dv.solution.install', `${env.org}/${solution}`);
       }
+      // The core solution registers the dual-write plug-in assemblies (requirements-and-prerequisites.md).
+      if (pkg.uniqueName === CORE.uniqueName && !this.ctx.settings.failures.pluginsDisabled) {
+        const present = new Set(
+          this.ctx.dataverse.list(env.org, 'pluginassemblies').map((row) => String(row.name)),
+        );
+        for (const name of PLUGIN_ASSEMBLIES)
+          if (!present.has(name))
+            this.ctx.dataverse.insert(env.org, 'pluginassemblies', { name, version: pkg.version });
+      }
     }
-    this.ctx.db
-      .prepare('UPDATE pp_operations SET status = ?, error = ? WHERE id = ?')
-      .run(error ? 'Failed' : 'Succeeded', error, op.id);
   }
 
   private provisionOrg(row: PowerPlatformEnvironmentRow, appUsers: boolean): void {
@@ -233,7 +266,7 @@ export class PowerPlatformService {
       const present = new Set(
         dv.list(row.org, 'systemusers').map((user) => String(user.applicationid ?? '')),
       );
-      for (const appId of DUAL_WRITE_APP_IDS) {
+      for (const appId of DEFAULT_DATAVERSE_APP_USERS) {
         if (!present.has(appId))
           dv.insert(row.org, 'systemusers', {
             applicationid: appId,
@@ -246,8 +279,8 @@ export class PowerPlatformService {
   private insert(row: PowerPlatformEnvironmentRow): void {
     this.ctx.db
       .prepare(
-        `INSERT INTO pp_environments (id, display_name, org, crm_prime, tenant_id, state, created_at, ready_at)
-         VALUES (@id, @display_name, @org, @crm_prime, @tenant_id, @state, @created_at, @ready_at)`,
+        `INSERT INTO pp_environments (id, display_name, org, crm_prime, tenant_id, sku, state, created_at, ready_at)
+         VALUES (@id, @display_name, @org, @crm_prime, @tenant_id, @sku, @state, @created_at, @ready_at)`,
       )
       .run(row);
   }

@@ -43,5 +43,17 @@ export function openEmulatorDatabase(file: string): Db {
     CREATE INDEX gw_synced_dv ON gw_synced (connection_id, map, dv_id);
     `,
   );
+  // Unified environments (F&O in the Power Platform admin center): the environment's type, whether its
+  // Dataverse org is linked to an LCS environment, and the finance and operations app installed into it.
+  migrate(
+    db,
+    'emulator_002_unified',
+    `
+    ALTER TABLE lcs_environments ADD COLUMN unified INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE pp_environments ADD COLUMN sku TEXT NOT NULL DEFAULT 'Sandbox';
+    CREATE TABLE pp_unified (environment_id TEXT PRIMARY KEY, template TEXT, dev_tools INTEGER NOT NULL,
+      demo_data INTEGER NOT NULL, state TEXT NOT NULL, fo_env TEXT, error TEXT, ready_at INTEGER NOT NULL);
+    `,
+  );
   return db;
 }

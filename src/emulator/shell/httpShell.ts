@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { EMULATOR_TOKEN_PREFIX } from '../../platform/http/credentials';
+import { EMULATOR_TOKEN_PREFIX } from './acceptedTokens';
 import type { EmulatorSettings, ScriptedFault } from './../settings';
 
 /**
@@ -125,7 +125,7 @@ function answerFault(
     .json({ error: { code: String(status), message: 'The service is temporarily unavailable.' } });
 }
 
-/** F&O's error body shape (WIRE.md). */
+/** F&O's error body shape (docs/dynamics-apis.md). */
 export function sendFinanceOpsError(
   res: Response,
   status: number,

@@ -1,17 +1,27 @@
-// The starter catalog of dual-write entity maps (docs/domain.md §5): which F&O entity syncs with
-// which Dataverse table, and which maps must run first so the lookups resolve.
+// The dual-write entity maps the engine knows: which F&O public collection syncs with which Dataverse
+// table, which package brings the map, and which maps must run first so the lookups resolve. Names
+// and sources: docs/dynamics-apis.md (map names as the dual-write UI shows them, from Microsoft Learn
+// "Separated Dual-write Application Orchestration package"; prerequisites from "Initial
+// synchronization order" and "Enable table maps"). The emulator keeps its own copy of these facts; a
+// contract test holds the two together.
 //
 // `dependsOn` are hard prerequisites. `circularWith` are the documented circular references (Customers
-// V3 <-> Vendors V2 / CDS Contacts V2): they are not prerequisites; the engine breaks the cycle by
-// running these maps in stages instead of failing.
+// V3 <-> Vendors V2 / CDS Contacts V2): not prerequisites; the engine breaks the cycle by running these
+// maps in stages instead of failing.
+
+/** Which package publishes a map (see catalog/solutions.ts). */
+export type MapPackage = 'applicationCore' | 'finance' | 'supplyChain';
 
 export interface EntityMapDefinition {
   /** The map's name as the dual-write UI shows it. */
   name: string;
   /** Dataverse entity set. */
   dataverseEntitySet: string;
-  /** F&O OData public collection name. */
+  /** F&O OData public collection name (case-sensitive). */
   financeOpsEntitySet: string;
+  /** How an F&O row names its company: `dataAreaId`, its key `LegalEntityId`, or not at all (global). */
+  financeOpsCompanyField: 'dataAreaId' | 'LegalEntityId' | null;
+  package: MapPackage;
   dependsOn: string[];
   circularWith?: string[];
   /** Single-threaded on initial sync from Dataverse: the 70,000-row rule applies. */
@@ -21,63 +31,86 @@ export interface EntityMapDefinition {
 }
 
 const LEGAL_ENTITIES = 'Legal entities';
+const GLOBAL = { companySpecific: false, companyField: null } as const;
 
 const maps: EntityMapDefinition[] = [
-  m('Legal entities', 'cdm_companies', 'LegalEntities', [], { companySpecific: false }),
-  m('Currencies', 'transactioncurrencies', 'Currencies', [], { companySpecific: false }),
-  m('Exchange rate types', 'msdyn_exchangeratetypes', 'ExchangeRateTypes', [], { companySpecific: false }),
-  m('Units', 'uoms', 'UnitsOfMeasure', [], { companySpecific: false }),
-  m('Terms of payment', 'msdyn_paymentterms', 'TermsOfPayment', []),
-  m('Payment days', 'msdyn_paymentdays', 'PaymentDays', []),
-  m('Payment schedules', 'msdyn_paymentschedules', 'PaymentSchedules', []),
-  m('Customer payment methods', 'msdyn_customerpaymentmethods', 'CustomerPaymentMethods', []),
-  m('Vendor payment methods', 'msdyn_vendorpaymentmethods', 'VendorPaymentMethods', []),
-  m('Customer groups', 'msdyn_customergroups', 'CustomerGroups', ['Terms of payment']),
-  m('Vendor groups', 'msdyn_vendorgroups', 'VendorGroups', ['Terms of payment']),
-  m('Sales tax groups', 'msdyn_taxgroups', 'SalesTaxGroups', ['Currencies']),
-  m('Sales tax codes', 'msdyn_taxcodes', 'SalesTaxCodes', ['Sales tax groups'], { singleThreaded: true }),
+  m('Legal entities', 'cdm_companies', 'LegalEntities', 'applicationCore', [], GLOBAL),
+  m('Currencies', 'transactioncurrencies', 'Currencies', 'applicationCore', [], GLOBAL),
+  m('Exchange rate type', 'msdyn_exchangeratetypes', 'ExchangeRateTypes', 'applicationCore', [], GLOBAL),
+  m('Units', 'uoms', 'UnitsOfMeasure', 'supplyChain', [], GLOBAL),
+  m('Payment days CDS', 'msdyn_paymentdays', 'PaymentDaysCds', 'finance', []),
+  m('Payment schedule', 'msdyn_paymentschedules', 'PaymentSchedules', 'finance', []),
+  m('Terms of payment', 'msdyn_paymentterms', 'PaymentTerms', 'finance', [
+    'Payment days CDS',
+    'Payment schedule',
+  ]),
+  m('Customer payment method', 'msdyn_customerpaymentmethods', 'CustomerPaymentMethods', 'finance', []),
+  m('Vendor payment method', 'msdyn_vendorpaymentmethods', 'VendorPaymentMethods', 'finance', []),
+  m('Customer groups', 'msdyn_customergroups', 'CustomerGroups', 'finance', ['Terms of payment']),
+  m('Vendor groups', 'msdyn_vendorgroups', 'VendorGroups', 'finance', ['Terms of payment']),
+  m('Sales tax groups', 'msdyn_taxgroups', 'TaxGroups', 'finance', ['Currencies']),
+  m('Sales tax codes', 'msdyn_taxcodes', 'TaxCodes', 'finance', ['Sales tax groups'], {
+    singleThreaded: true,
+  }),
   m(
     'Customers V3',
     'accounts',
     'CustomersV3',
+    'finance',
     [
       'Currencies',
       'Customer groups',
       'Terms of payment',
-      'Payment days',
-      'Payment schedules',
-      'Customer payment methods',
+      'Payment days CDS',
+      'Payment schedule',
+      'Customer payment method',
     ],
     { singleThreaded: true, circularWith: ['Vendors V2', 'CDS Contacts V2'] },
   ),
-  m('CDS Contacts V2', 'contacts', 'ContactsV2', ['Customers V3']),
   m(
     'Vendors V2',
     'msdyn_vendors',
     'VendorsV2',
-    ['Vendor groups', 'Currencies', 'Terms of payment', 'Vendor payment methods', 'Sales tax groups'],
+    'finance',
+    ['Vendor groups', 'Currencies', 'Terms of payment', 'Vendor payment method', 'Sales tax groups'],
     { singleThreaded: true, circularWith: ['Customers V3'] },
   ),
-  m('Ledger', 'msdyn_ledgers', 'Ledgers', ['Currencies', 'Exchange rate types']),
-  m('Sites', 'msdyn_operationalsites', 'OperationalSites', []),
-  m('Warehouses', 'msdyn_warehouses', 'Warehouses', ['Sites'], { singleThreaded: true }),
-  m('Released products V2', 'msdyn_sharedproductdetails', 'ReleasedProductsV2', ['Units']),
-  m('Sales order headers', 'salesorders', 'SalesOrderHeadersV2', ['Customers V3', 'Currencies']),
+  // Contacts after customers and vendors.
+  m('CDS Contacts V2', 'contacts', 'CDSContactPersonsV2', 'finance', ['Customers V3', 'Vendors V2']),
+  // Ledgers has no dataAreaId; its key LegalEntityId names the company.
+  m('Ledger', 'msdyn_ledgers', 'Ledgers', 'finance', ['Currencies', 'Exchange rate type'], {
+    companyField: 'LegalEntityId',
+  }),
+  m('Sites', 'msdyn_operationalsites', 'OperationalSites', 'supplyChain', []),
+  m('Warehouses', 'msdyn_warehouses', 'Warehouses', 'supplyChain', ['Sites'], { singleThreaded: true }),
+  m('Released products V2', 'msdyn_sharedproductdetails', 'ReleasedProductsV2', 'supplyChain', ['Units']),
+  m('CDS sales order headers', 'salesorders', 'CDSSalesOrderHeaders', 'supplyChain', [
+    'Customers V3',
+    'Currencies',
+  ]),
 ];
 
 function m(
   name: string,
   dataverseEntitySet: string,
   financeOpsEntitySet: string,
+  pkg: MapPackage,
   dependsOn: string[],
-  options: { singleThreaded?: boolean; companySpecific?: boolean; circularWith?: string[] } = {},
+  options: {
+    singleThreaded?: boolean;
+    companySpecific?: boolean;
+    circularWith?: string[];
+    companyField?: 'dataAreaId' | 'LegalEntityId' | null;
+  } = {},
 ): EntityMapDefinition {
   const companySpecific = options.companySpecific ?? true;
   return {
     name,
     dataverseEntitySet,
     financeOpsEntitySet,
-    // Every company-specific map also depends on Legal entities (docs/domain.md §5).
+    financeOpsCompanyField: options.companyField === undefined ? 'dataAreaId' : options.companyField,
+    package: pkg,
+    // Every company-specific map also depends on Legal entities.
     dependsOn:
       companySpecific && !dependsOn.includes(LEGAL_ENTITIES) ? [LEGAL_ENTITIES, ...dependsOn] : dependsOn,
     circularWith: options.circularWith,

@@ -1,65 +1,123 @@
-// Unique names of the Dataverse solutions and Power Platform application packages that dual-write
-// setup installs or checks. One module for the engine (prerequisite checks) and the emulator (which
-// writes these rows when a package is installed), so the two can never drift apart.
-//
-// [inferred] marks names read from admin centre screens and Microsoft's unsupported tooling, not from
-// a reference page: verify on a live tenant before relying on them there.
-
-/** The Dynamics 365 base ("CRM prime") solution a new environment gets with Dynamics 365 apps. [inferred] */
-export const CRM_PRIME_SOLUTION = 'msdynce_CrmPrime';
-
-/** The dual-write core solution (holds the dual-write runtime and its plug-ins). [inferred] */
-export const DUAL_WRITE_CORE_SOLUTION = 'DualWriteCore';
-
-/** Application package that installs the core solution. [inferred] */
-export const DUAL_WRITE_CORE_PACKAGE = 'msdyn_DualWriteCoreAnchor';
-
-/** The two plug-in assemblies of the core solution that must be enabled. [inferred] */
-export const DUAL_WRITE_PLUGIN_ASSEMBLIES = [
-  'Microsoft.Dynamics.Integrator.DualWriteRuntime.Plugins',
-  'Microsoft.Dynamics.Integrator.CrossCompany.Plugins',
-] as const;
+// Unique names of the Power Platform application packages and Dataverse solutions that dual-write
+// setup installs or checks, and the application ids it looks for. Each name and its Microsoft Learn
+// source: docs/dynamics-apis.md. The emulator keeps its own copy of these facts (it models Microsoft,
+// not us); test/contract/catalogContract.test.ts holds the two together.
 
 /**
- * The dual-write application orchestration packages (the entity maps) and the solutions each one
- * installs. `Dynamics365Company` carries `cdm_company`. [inferred]
+ * The Dynamics 365 apps base ("CRM prime") solution a new environment gets with a Dynamics 365 app
+ * template. No public unique name was found: [inferred].
  */
-export const DUAL_WRITE_ORCHESTRATION_PACKAGES: ReadonlyArray<{
+export const CRM_PRIME_SOLUTION = 'msdynce_CrmPrime';
+
+/** The dual-write core solution (holds the dual-write runtime and its plug-ins). */
+export const DUAL_WRITE_CORE_SOLUTION = 'DualWriteCore';
+
+/** Application package that installs the core solution (no `msdyn_` prefix). */
+export const DUAL_WRITE_CORE_PACKAGE = 'DualWriteCoreAnchor';
+
+/** The two plug-in assemblies of the core solution that must be enabled. */
+export const DUAL_WRITE_PLUGIN_ASSEMBLIES = [
+  'DualWriteRegistration.Plugins',
+  'DualWriteRuntime.Plugins',
+] as const;
+
+export interface DualWritePackage {
   uniqueName: string;
+  /** What the package is, as the admin center names it. */
+  title: string;
   solutions: readonly string[];
-}> = [
+}
+
+/**
+ * The dual-write application orchestration packages (the entity maps) in the documented install
+ * order: application core, finance, HR common tables, human resources, supply chain (supply chain
+ * needs all four before it). `Dynamics365Company` carries `cdm_company`.
+ */
+export const DUAL_WRITE_ORCHESTRATION_PACKAGES: readonly DualWritePackage[] = [
   {
     uniqueName: 'msdyn_DualWriteAppCoreAnchor',
-    solutions: ['Dynamics365Company', 'CurrencyExchangeRates', 'Dynamics365FinanceAndOperationsCommon'],
+    title: 'Dual-write Application Core',
+    solutions: [
+      'Dynamics365Company',
+      'Dynamics365FinanceAndOperationsCommon',
+      'CurrencyExchangeRates',
+      'msdyn_DualWriteAppCoreMaps',
+      'msdyn_DualWriteAppCoreAnchor',
+    ],
   },
   {
-    uniqueName: 'msdyn_DualWriteFinanceAnchor',
-    solutions: ['Dynamics365FinanceCommon', 'Dynamics365FinanceExtended'],
+    uniqueName: 'msdyn_Dynamics365FinanceExtendedAnchor',
+    title: 'Dual-write Finance',
+    solutions: [
+      'Dynamics365FinanceExtended',
+      'msdyn_Dynamics365FinanceExtendedMaps',
+      'FieldServiceCommon',
+      'msdyn_Dynamics365FinanceExtendedAnchor',
+    ],
+  },
+  { uniqueName: 'HCMCommonAnchor', title: 'Dynamics 365 HR Common Tables', solutions: ['HCMCommon'] },
+  {
+    uniqueName: 'msdyn_Dynamics365HCMAnchor',
+    title: 'Dual-write Human Resources',
+    solutions: ['msdyn_Dynamics365HCMMaps', 'msdyn_Dynamics365HCMAnchor'],
   },
   {
-    uniqueName: 'msdyn_DualWriteSupplyChainAnchor',
-    solutions: ['Dynamics365SupplyChainExtended'],
+    uniqueName: 'msdyn_Dynamics365SupplyChainExtendedAnchor',
+    title: 'Dual-write Supply Chain',
+    solutions: [
+      'Dynamics365SupplyChainExtended',
+      'msdyn_Dynamics365SupplyChainExtendedMaps',
+      'msdyn_Dynamics365SupplyChainExtendedAnchor',
+    ],
   },
+];
+
+/** Every package dual-write setup installs, core first, in the documented order. */
+export const DUAL_WRITE_PACKAGE_ORDER: readonly string[] = [
+  DUAL_WRITE_CORE_PACKAGE,
+  ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((pkg) => pkg.uniqueName),
 ];
 
 /** Every solution the orchestration packages install. */
 export const DUAL_WRITE_ORCHESTRATION_SOLUTIONS: readonly string[] =
   DUAL_WRITE_ORCHESTRATION_PACKAGES.flatMap((pkg) => pkg.solutions);
 
-/** The old Prospect-to-Cash solution that must not be installed next to dual-write. [inferred] */
-export const PROSPECT_TO_CASH_SOLUTION = 'ProspectToCash';
+/**
+ * The old Prospect to cash solutions that must not be installed next to dual-write. The unique names
+ * are those of Microsoft's FastTrack P2C package [inferred: no reference page lists them].
+ */
+export const PROSPECT_TO_CASH_SOLUTIONS = ['CRMP2C', 'P2CFieldService', 'P2CProjectService'] as const;
 
 /**
- * Application (client) ids of the dual-write app registrations that must exist as application users
- * in Dataverse. [doc: listed in the dual-write requirements; verify against the current page]
+ * Application users that must exist in Dataverse, each check satisfied by any one of its ids: the
+ * F&O-to-Dataverse app `00000015-…` was replaced by `f1752846-…` from September 1, 2025.
  */
-export const DUAL_WRITE_APP_IDS = [
+export const DATAVERSE_APP_USER_CHECKS: ReadonlyArray<readonly string[]> = [
+  ['00000015-0000-0000-c000-000000000000', 'f1752846-f0df-4766-96f5-c109adf67d7f'],
+  ['2e49aa60-1bd3-43b6-8ab6-03ada3d9f08b'],
+];
+
+/** The application ids a healthy Dataverse environment carries (the first of each check). */
+export const DUAL_WRITE_APP_IDS: readonly string[] = DATAVERSE_APP_USER_CHECKS.map((ids) => ids[0]);
+
+/** The checks the given application user ids do not satisfy, as "a or b" strings. */
+export function missingApplicationUsers(present: Iterable<string>): string[] {
+  const have = new Set([...present].map((id) => id.toLowerCase()));
+  return DATAVERSE_APP_USER_CHECKS.filter((ids) => !ids.some((id) => have.has(id))).map((ids) =>
+    ids.join(' or '),
+  );
+}
+
+/**
+ * Client ids to register on F&O's *Microsoft Entra applications* page (`?mi=SysAADClientTable`), not
+ * in Dataverse. (`33976c19-…` only for core solution versions before 1.0.16.)
+ */
+export const FINANCE_OPS_ENTRA_APP_IDS = [
   '6f7d0213-62b1-43a8-b7f4-ff2bb8b7b452',
   '2e49aa60-1bd3-43b6-8ab6-03ada3d9f08b',
-  '33976c19-1db5-4c02-810e-c243db79efde',
 ] as const;
 
-/** The F&O platform release dual-write needs at least (platform update 33). [doc] */
+/** The F&O platform release dual-write needs at least (platform update 33). */
 export const MIN_PLATFORM_VERSION = '10.0.9';
 
 /** Compares dotted versions numerically ("10.0.38" > "10.0.9"). */

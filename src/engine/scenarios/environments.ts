@@ -16,7 +16,11 @@ export function environmentsOf(input: SetupInput): EnvironmentPair {
     case 'new-demo-new':
       return {
         financeOps: { kind: 'new', name: input.financeOpsName },
-        dataverse: { kind: 'new', name: input.dataverseName },
+        // A unified environment is F&O and Dataverse in one, under one name.
+        dataverse: {
+          kind: 'new',
+          name: input.financeOpsHome === 'unified' ? input.financeOpsName : (input.dataverseName as string),
+        },
       };
     case 'new-existing':
     case 'new-demo-existing':

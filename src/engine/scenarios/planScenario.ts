@@ -11,13 +11,14 @@ import {
 import type { PlannedStep, StepKind } from '../model';
 import type { Master, PlatformCapabilities, StepLocation } from '../ports';
 import type { StepParamsInput } from '../stepParams';
-import type { SetupInput } from './scenarioInput';
+import { isUnified, type SetupInput } from './scenarioInput';
 import { plannedStep } from './stepDefinitions';
 import { deriveNeeds } from './stepNeeds';
 
 // The five scenarios of docs/domain.md §2 as ordered plans. Pure: the same input and capabilities give the
-// same plan. Where a step happens follows Microsoft's guidance (docs/domain.md §2): a new F&O instance is set up from Lifecycle
-// Services, an existing one from Finance and Operations itself.
+// same plan. Where a step happens: a new F&O in LCS is set up from Lifecycle Services; a new unified
+// environment is created in the Power Platform admin center and set up in F&O's Data management
+// workspace; an existing F&O from Finance and Operations itself.
 
 export const DUAL_WRITE_PACKAGES: readonly string[] = [
   DUAL_WRITE_CORE_PACKAGE,
@@ -54,7 +55,13 @@ export function planMaps(initialSyncEntities: readonly string[]): MapPlan {
 }
 
 interface Builder {
-  add<K extends StepKind>(kind: K, where: StepLocation, params: StepParamsInput<K>, title?: string): void;
+  add<K extends StepKind>(
+    kind: K,
+    where: StepLocation,
+    params: StepParamsInput<K>,
+    title?: string,
+    options?: { automatic?: boolean },
+  ): void;
   steps: PlannedStep[];
 }
 
@@ -62,10 +69,53 @@ function builder(capabilities: PlatformCapabilities): Builder {
   const steps: PlannedStep[] = [];
   return {
     steps,
-    add(kind, where, params, title) {
-      steps.push(plannedStep(steps.length, kind, where, capabilities, params, title ? { title } : {}));
+    add(kind, where, params, title, options = {}) {
+      steps.push(
+        plannedStep(steps.length, kind, where, capabilities, params, {
+          ...(title ? { title } : {}),
+          ...options,
+        }),
+      );
     },
   };
+}
+
+const PPAC: StepLocation = 'Power Platform admin center';
+
+/**
+ * The new F&O of a unified environment, created or installed through the Power Platform API (a
+ * documented API, so always automatic): one provisioning with an ERP template for a new Dataverse, or
+ * the provisioning app into the existing one.
+ */
+function unifiedFinanceOps(
+  b: Builder,
+  input: Exclude<SetupInput, { scenario: 'existing-existing' }>,
+  demo: boolean,
+): void {
+  const template = input.erpTemplate ?? 'D365_FinOps_Finance';
+  if (input.scenario === 'new-new' || input.scenario === 'new-demo-new') {
+    b.add(
+      'provisionFinanceOps',
+      PPAC,
+      {
+        home: 'unified',
+        name: input.financeOpsName,
+        demoData: demo,
+        template,
+        environmentType: input.environmentType ?? 'sandbox',
+      },
+      `Create the unified environment "${input.financeOpsName}" (Finance and Operations with Dataverse, template ${template}${demo ? ', demo data' : ''})`,
+      { automatic: true },
+    );
+  } else {
+    b.add(
+      'provisionFinanceOps',
+      PPAC,
+      { home: 'unified', intoDataverseUrl: input.dataverseUrl, demoData: demo },
+      `Install Finance and Operations into the existing Dataverse environment (provisioning app${demo ? ', demo data' : ''})`,
+      { automatic: true },
+    );
+  }
 }
 
 export function planScenario(input: SetupInput, capabilities: PlatformCapabilities): PlannedStep[] {
@@ -93,29 +143,37 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
     );
   };
   const enableMaps = (where: StepLocation) => b.add('enableEntityMaps', where, { maps: maps.enable });
+  // A unified environment has no LCS: dual-write is set up in F&O's Data management workspace.
+  const unified = isUnified(input);
+  const setupAt: StepLocation = unified ? fo : lcs;
+  const installAt: StepLocation = unified ? PPAC : lcs;
   // A new instance links its company DAT (seed); with demo data the demo companies are linked with it,
   // DAT only where the instance has it.
   const link = (demoCompanies: string[]) =>
     demoCompanies.length
       ? b.add(
           'linkEnvironments',
-          lcs,
+          setupAt,
           { legalEntities: demoCompanies, optionalLegalEntities: [NEW_INSTANCE_COMPANY] },
           'Link the environments for dual-write (DAT and the demo companies)',
         )
-      : b.add('linkEnvironments', lcs, { legalEntities: [NEW_INSTANCE_COMPANY] });
+      : b.add('linkEnvironments', setupAt, { legalEntities: [NEW_INSTANCE_COMPANY] });
 
   switch (input.scenario) {
     case 'new-new':
     case 'new-demo-new': {
       const demo = input.scenario === 'new-demo-new';
-      b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
-      b.add('provisionDataverse', lcs, { name: input.dataverseName, crmPrime: true });
-      b.add('installDualWriteSolutions', lcs, { packages: [...DUAL_WRITE_PACKAGES] });
-      b.add('checkPrerequisites', lcs, {});
+      if (unified) unifiedFinanceOps(b, input, demo);
+      else {
+        b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
+        // LCS: the schema requires a Dataverse name.
+        b.add('provisionDataverse', lcs, { name: input.dataverseName as string, crmPrime: true });
+      }
+      b.add('installDualWriteSolutions', installAt, { packages: [...DUAL_WRITE_PACKAGES] });
+      b.add('checkPrerequisites', setupAt, {});
       link(input.scenario === 'new-demo-new' ? input.demoLegalEntities : []);
-      b.add('applySolution', lcs, {});
-      enableMaps(lcs);
+      b.add('applySolution', setupAt, {});
+      enableMaps(setupAt);
       if (input.scenario === 'new-demo-new')
         initialSync(input.demoLegalEntities, 'financeOps', DEMO_SYNC_TITLE);
       b.add('verifySetup', 'Dataverse', {
@@ -126,12 +184,13 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
     case 'new-existing':
     case 'new-demo-existing': {
       const demo = input.scenario === 'new-demo-existing';
-      b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
-      b.add('installDualWriteSolutions', lcs, { packages: [...DUAL_WRITE_PACKAGES] });
-      b.add('checkPrerequisites', lcs, {});
+      if (unified) unifiedFinanceOps(b, input, demo);
+      else b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
+      b.add('installDualWriteSolutions', installAt, { packages: [...DUAL_WRITE_PACKAGES] });
+      b.add('checkPrerequisites', setupAt, {});
       link(input.scenario === 'new-demo-existing' ? input.demoLegalEntities : []);
-      b.add('applySolution', lcs, {});
-      enableMaps(lcs);
+      b.add('applySolution', setupAt, {});
+      enableMaps(setupAt);
       const legalEntities =
         input.scenario === 'new-demo-existing' ? [...input.demoLegalEntities] : [NEW_INSTANCE_COMPANY];
       if (input.scenario === 'new-demo-existing') {

@@ -1,13 +1,21 @@
 import type { ScenarioId } from './scenarioInput';
 
-// The three questions that decide the scenario (docs/domain.md §2): is F&O new, does it have demo data,
-// is Dataverse new. An existing F&O instance is one scenario whatever Dataverse is.
+// The questions that decide the scenario (docs/domain.md §2): is F&O new (and where will it live),
+// does it have demo data, is Dataverse new. An existing F&O instance is one scenario whatever Dataverse is.
 
 export interface ScenarioAnswers {
   financeOpsIsNew: boolean;
   financeOpsHasDemoData: boolean;
   dataverseIsNew: boolean;
+  /** Where a new F&O lives; absent means a new customer: a unified environment. */
+  financeOpsHome?: 'lcs' | 'unified';
 }
+
+const WHERE = {
+  unified:
+    'F&O is created as a unified environment in the Power Platform admin center (new LCS projects are frozen since February 16, 2026)',
+  lcs: 'F&O is deployed from your existing Lifecycle Services project',
+};
 
 export function recommendScenario(answers: ScenarioAnswers): { scenario: ScenarioId; reason: string } {
   if (!answers.financeOpsIsNew) {
@@ -18,28 +26,37 @@ export function recommendScenario(answers: ScenarioAnswers): { scenario: Scenari
     };
   }
   const demo = answers.financeOpsHasDemoData;
+  const where = WHERE[answers.financeOpsHome ?? 'unified'];
+  const withWhere = (r: { scenario: ScenarioId; reason: string }) => ({
+    ...r,
+    reason: `${r.reason} ${where}.`,
+  });
   if (answers.dataverseIsNew) {
-    return demo
+    return withWhere(
+      demo
+        ? {
+            scenario: 'new-demo-new',
+            reason:
+              'both environments are new and F&O has demo data: I link them and can copy the demo companies to Dataverse with initial sync.',
+          }
+        : {
+            scenario: 'new-new',
+            reason:
+              'both environments are new and empty: they are linked for company DAT and the maps turned on; there is no data to move.',
+          },
+    );
+  }
+  return withWhere(
+    demo
       ? {
-          scenario: 'new-demo-new',
+          scenario: 'new-demo-existing',
           reason:
-            'both environments are new and F&O has demo data: I link them from Lifecycle Services and can copy the demo companies to Dataverse with initial sync.',
+            'F&O is new with demo data and Dataverse already has data: after linking, demo data can be synced, and your existing Dataverse rows need a company of their own (bootstrap).',
         }
       : {
-          scenario: 'new-new',
+          scenario: 'new-existing',
           reason:
-            'both environments are new and empty: Lifecycle Services links them for company DAT and turns the maps on; there is no data to move.',
-        };
-  }
-  return demo
-    ? {
-        scenario: 'new-demo-existing',
-        reason:
-          'F&O is new with demo data and Dataverse already has data: after linking, demo data can be synced, and your existing Dataverse rows need a company of their own (bootstrap).',
-      }
-    : {
-        scenario: 'new-existing',
-        reason:
-          'F&O is new and empty while Dataverse already has data: after linking, I create your company in F&O and stamp the existing Dataverse rows with it (bootstrap), after approval.',
-      };
+            'F&O is new and empty while Dataverse already has data: after linking, I create your company in F&O and stamp the existing Dataverse rows with it (bootstrap), after approval.',
+        },
+  );
 }

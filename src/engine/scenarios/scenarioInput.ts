@@ -14,7 +14,7 @@ export const SCENARIO_IDS = [
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 export const scenarioIdSchema = z.enum(SCENARIO_IDS);
 
-/** F&O company id (DataAreaId): 1-4 letters or digits, stored upper case (docs/domain.md §4). */
+/** F&O company id (DataAreaId): 1-4 letters or digits, stored upper case (docs/dynamics-apis.md). */
 export const companyCodeSchema = z
   .string()
   .trim()
@@ -50,6 +50,32 @@ export const STANDALONE_HR_REFUSAL =
 /** Hosts of the standalone Human Resources app (formerly Talent). */
 export const STANDALONE_HR_HOST = /\.hr\.talent\.dynamics\.com$/i;
 
+/**
+ * Where a new F&O lives. Since February 16, 2026 new cloud implementation projects can't be created in
+ * Lifecycle Services (lcs-project-creation-freeze.md): a new customer gets a unified environment in
+ * the Power Platform admin center; existing LCS projects (and Commerce) keep LCS.
+ */
+export const FINANCE_OPS_HOMES = ['lcs', 'unified'] as const;
+/** Absent means LCS (runs started before unified environments existed). */
+export const financeOpsHomeSchema = z.enum(FINANCE_OPS_HOMES).optional();
+/** ERP templates of a unified environment (D365_FinOps_Commerce is for trials only). */
+export const ERP_TEMPLATES = ['D365_FinOps_Finance', 'D365_FinOps_SCM', 'D365_FinOps_ProjOps'] as const;
+/** Absent means D365_FinOps_Finance. */
+export const erpTemplateSchema = z.enum(ERP_TEMPLATES).optional();
+/** Production, sandbox, or a unified developer environment (a sandbox with developer tools). */
+/** Absent means sandbox. */
+export const unifiedTypeSchema = z.enum(['sandbox', 'production', 'developer']).optional();
+/** "The environment name cannot exceed 20 characters" (finance-operations-apps-overview.md). */
+export const UNIFIED_NAME_MAX = 20;
+/** The provisioning app needs a Dataverse host name of at most 19 characters. */
+export const UNIFIED_HOST_MAX = 19;
+
+const unifiedOptions = {
+  financeOpsHome: financeOpsHomeSchema,
+  erpTemplate: erpTemplateSchema,
+  environmentType: unifiedTypeSchema,
+};
+
 const mapNames = z.array(z.string().min(1).max(100)).max(50).default([]);
 const companyCodes = z.array(companyCodeSchema).max(40, 'An initial sync takes at most 40 legal entities.');
 
@@ -63,13 +89,16 @@ export const bootstrapTablesSchema = z
 const newNew = z.object({
   scenario: z.literal('new-new'),
   financeOpsApp: financeOpsAppSchema,
+  ...unifiedOptions,
   financeOpsName: environmentNameSchema,
-  dataverseName: environmentNameSchema,
+  /** Required with LCS; a unified environment is F&O and Dataverse in one (named financeOpsName). */
+  dataverseName: environmentNameSchema.optional(),
 });
 
 const newExisting = z.object({
   scenario: z.literal('new-existing'),
   financeOpsApp: financeOpsAppSchema,
+  ...unifiedOptions,
   financeOpsName: environmentNameSchema,
   dataverseUrl: environmentUrlSchema,
   companyCode: companyCodeSchema,
@@ -82,8 +111,9 @@ const newExisting = z.object({
 const newDemoNew = z.object({
   scenario: z.literal('new-demo-new'),
   financeOpsApp: financeOpsAppSchema,
+  ...unifiedOptions,
   financeOpsName: environmentNameSchema,
-  dataverseName: environmentNameSchema,
+  dataverseName: environmentNameSchema.optional(),
   demoLegalEntities: companyCodes.min(1, 'Choose at least one demo company.'),
   initialSyncEntities: mapNames,
 });
@@ -91,6 +121,7 @@ const newDemoNew = z.object({
 const newDemoExisting = z.object({
   scenario: z.literal('new-demo-existing'),
   financeOpsApp: financeOpsAppSchema,
+  ...unifiedOptions,
   financeOpsName: environmentNameSchema,
   dataverseUrl: environmentUrlSchema,
   demoLegalEntities: companyCodes.min(1, 'Choose at least one demo company.'),
@@ -122,7 +153,10 @@ export const setupInputSchema = z
     if (input.financeOpsApp === 'human-resources-standalone') {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['financeOpsApp'], message: STANDALONE_HR_REFUSAL });
     }
-    if (input.scenario !== 'existing-existing') return;
+    if (input.scenario !== 'existing-existing') {
+      refineNewFinanceOps(input, ctx);
+      return;
+    }
     if (STANDALONE_HR_HOST.test(new URL(input.financeOpsUrl).hostname)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['financeOpsUrl'], message: STANDALONE_HR_REFUSAL });
     }
@@ -143,4 +177,52 @@ export const setupInputSchema = z
   });
 
 export type SetupInput = z.infer<typeof setupInputSchema>;
+
+/** True when the input's new F&O is a unified environment (Power Platform admin center, no LCS). */
+export function isUnified(input: SetupInput): boolean {
+  return input.scenario !== 'existing-existing' && input.financeOpsHome === 'unified';
+}
+
+/** The rules of a new F&O: LCS needs a Dataverse name for new+new; a unified environment's own limits. */
+function refineNewFinanceOps(
+  input: {
+    scenario: string;
+    financeOpsHome?: string;
+    financeOpsName: string;
+    dataverseName?: string;
+    dataverseUrl?: string;
+    environmentType?: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const newDataverse = input.scenario === 'new-new' || input.scenario === 'new-demo-new';
+  if (input.financeOpsHome !== 'unified') {
+    if (newDataverse && !input.dataverseName)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['dataverseName'],
+        message: 'Name the new Dataverse environment.',
+      });
+    return;
+  }
+  if (newDataverse && input.financeOpsName.length > UNIFIED_NAME_MAX)
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['financeOpsName'],
+      message: `A unified environment's name has at most ${UNIFIED_NAME_MAX} characters (a finance and operations limit).`,
+    });
+  if (!newDataverse && input.environmentType === 'production')
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['environmentType'],
+      message: 'The provisioning app installs only into a Sandbox or Trial environment, not Production.',
+    });
+  if (!newDataverse && input.environmentType === 'developer')
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['environmentType'],
+      message:
+        'A developer environment is created new (with developer tools), not installed into an existing one.',
+    });
+}
 export type SetupInputOf<S extends ScenarioId> = Extract<SetupInput, { scenario: S }>;

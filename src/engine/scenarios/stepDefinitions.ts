@@ -58,7 +58,7 @@ export const STEP_DEFINITIONS: Record<StepKind, StepDefinition> = {
     skippable: false,
     needsApproval: false,
     instructions:
-      'In Finance and Operations, open Data management > Dual-write, choose Link to Dataverse environment, pick the Dataverse environment and the legal entities shown, and finish the wizard (its health checks must pass). Press Done afterwards.',
+      'In Finance and Operations, open Data management > Dual-write, choose Link to Dataverse environment, pick the Dataverse environment and the legal entities shown, select the dual-write solutions when the wizard offers them, and finish the wizard (its health checks must pass). Press Done afterwards: the bot reads the link back from the published maps, so it sees the link once maps are listed.',
   },
   applySolution: {
     title: 'Apply the dual-write solutions (publish the entity maps)',
@@ -121,10 +121,10 @@ export function plannedStep<K extends StepKind>(
   where: StepLocation,
   capabilities: PlatformCapabilities,
   params: StepParamsInput<K>,
-  overrides: { title?: string; skippable?: boolean } = {},
+  overrides: { title?: string; skippable?: boolean; automatic?: boolean } = {},
 ): PlannedStep {
   const definition = STEP_DEFINITIONS[kind];
-  const mode: StepMode = definition.automatic(capabilities) ? 'automatic' : 'manual';
+  const mode: StepMode = (overrides.automatic ?? definition.automatic(capabilities)) ? 'automatic' : 'manual';
   return {
     id: `s${String(index + 1).padStart(2, '0')}-${kind}`,
     kind,

@@ -42,11 +42,20 @@ export const STEP_NEEDS: Record<StepKind, readonly StepKind[]> = {
  * The ids each step needs, in a plan given in order: the steps planned before it whose kind its
  * kind needs.
  */
-export function deriveNeeds(steps: ReadonlyArray<{ id: string; kind: StepKind }>): string[][] {
+export function deriveNeeds(
+  steps: ReadonlyArray<{ id: string; kind: StepKind; params?: Record<string, unknown> }>,
+): string[][] {
   return steps.map((step, index) =>
     steps
       .slice(0, index)
-      .filter((earlier) => STEP_NEEDS[step.kind].includes(earlier.kind))
+      .filter((earlier) => providedKinds(earlier).some((kind) => STEP_NEEDS[step.kind].includes(kind)))
       .map((earlier) => earlier.id),
   );
+}
+
+/** What a step stands for: its kind; a unified F&O environment also brings its Dataverse environment. */
+function providedKinds(step: { kind: StepKind; params?: Record<string, unknown> }): StepKind[] {
+  return step.kind === 'provisionFinanceOps' && step.params?.home === 'unified'
+    ? ['provisionFinanceOps', 'provisionDataverse']
+    : [step.kind];
 }

@@ -1,16 +1,17 @@
 import {
-  DUAL_WRITE_APP_IDS,
+  FINANCE_OPS_ENTRA_APP_IDS,
   MIN_PLATFORM_VERSION,
-  PROSPECT_TO_CASH_SOLUTION,
+  PROSPECT_TO_CASH_SOLUTIONS,
   compareVersions,
+  missingApplicationUsers,
 } from '../catalog/solutions';
 import { environmentsOf } from '../scenarios/environments';
 import { dataverseEnvironment, dataverseUrl, financeOpsEnvironment, financeOpsUrl } from './runFacts';
 import { PermanentStepError, defineStep, type VerificationResult, type KindContext } from './stepContext';
 
-// The prerequisites every scenario checks before linking (docs/domain.md §3): same tenant, F&O 10.0.9 or
-// later, no Prospect-to-Cash, the dual-write apps present as application users, and (for an existing
-// F&O) the chosen legal entities exist. The solutions themselves are installed by their own step.
+// The prerequisites every scenario checks before linking (docs/dynamics-apis.md): same tenant, F&O
+// 10.0.9 or later, no Prospect-to-Cash, the dual-write apps present as application users, and (for an
+// existing F&O) the chosen legal entities exist. The solutions themselves are installed by their own step.
 
 export const checkPrerequisites = defineStep('checkPrerequisites', {
   async execute(ctx) {
@@ -34,7 +35,8 @@ async function check(ctx: KindContext<'checkPrerequisites'>): Promise<Verificati
       `Finance and Operations is at ${foEnv.platformVersion}; dual-write needs ${MIN_PLATFORM_VERSION} (platform update 33) or later. Update the environment in LCS.`,
     );
   }
-  if (foEnv && dvEnv && foEnv.tenantId.toLowerCase() !== dvEnv.tenantId.toLowerCase()) {
+  // LCS does not report the tenant (empty): compare only when both sides name one.
+  if (foEnv?.tenantId && dvEnv?.tenantId && foEnv.tenantId.toLowerCase() !== dvEnv.tenantId.toLowerCase()) {
     problems.push(
       'The two environments are in different Microsoft Entra tenants; dual-write needs both in the same tenant.',
     );
@@ -44,16 +46,17 @@ async function check(ctx: KindContext<'checkPrerequisites'>): Promise<Verificati
     dataverse.listSolutions(),
     dataverse.listApplicationUserIds(),
   ]);
-  if (solutions.some((s) => s.uniqueName.toLowerCase() === PROSPECT_TO_CASH_SOLUTION.toLowerCase())) {
+  const p2c = PROSPECT_TO_CASH_SOLUTIONS.map((name) => name.toLowerCase());
+  const p2cFound = solutions.filter((s) => p2c.includes(s.uniqueName.toLowerCase()));
+  if (p2cFound.length) {
     problems.push(
-      'The Prospect-to-Cash solution is installed in Dataverse; uninstall it before setting up dual-write.',
+      `The Prospect to cash solution (${p2cFound.map((s) => s.uniqueName).join(', ')}) is installed in Dataverse; uninstall it before setting up dual-write.`,
     );
   }
-  const users = new Set(appUsers.map((id) => id.toLowerCase()));
-  const missingApps = DUAL_WRITE_APP_IDS.filter((id) => !users.has(id));
+  const missingApps = missingApplicationUsers(appUsers);
   if (missingApps.length) {
     problems.push(
-      `The dual-write apps ${missingApps.join(', ')} are not application users in Dataverse (DW9003 Failed to connect to CRM/AX). Add them as application users with the Dual-write app users role.`,
+      `The dual-write apps ${missingApps.join(', ')} are not application users in Dataverse (DW9003 Failed to connect to CRM/AX). Add them as application users with the System administrator role; in Finance and Operations the apps ${FINANCE_OPS_ENTRA_APP_IDS.join(' and ')} belong on the Microsoft Entra applications page.`,
     );
   }
   const input = ctx.run.input;
@@ -68,6 +71,6 @@ async function check(ctx: KindContext<'checkPrerequisites'>): Promise<Verificati
   return {
     ok: true,
     message: 'Every prerequisite is met.',
-    output: { platformVersion: foEnv?.platformVersion, tenantId: foEnv?.tenantId ?? dvEnv?.tenantId },
+    output: { platformVersion: foEnv?.platformVersion, tenantId: foEnv?.tenantId || dvEnv?.tenantId },
   };
 }

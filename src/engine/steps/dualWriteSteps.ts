@@ -7,12 +7,15 @@ import type { StepContext, VerificationResult } from './stepContext';
 // to the Dual-write page, the run's two URLs, and readings of map states for verification messages.
 
 /**
- * The F&O dual-write workspace, where every gateway step is done by hand when the gateway is off.
- * [inferred] menu item name; verify on a live tenant.
+ * The F&O Data management workspace, whose Dual-write tile holds every gateway step done by hand
+ * when the gateway is off. `DM_DataManagementWorkspaceMenuItem` is the documented menu item
+ * (requirements-and-prerequisites.md); no public page names a menu item of the Dual-write page itself.
  */
+export const DATA_MANAGEMENT_MENU_ITEM = 'DM_DataManagementWorkspaceMenuItem';
+
 export async function dualWriteWorkspaceLink(ctx: StepContext): Promise<string | undefined> {
   const url = await financeOpsUrl(ctx.run, ctx.platform).catch(() => undefined);
-  return url ? `${url}/?mi=DualWriteWorkspace` : undefined;
+  return url ? `${url}/?mi=${DATA_MANAGEMENT_MENU_ITEM}` : undefined;
 }
 
 export async function environmentUrls(ctx: StepContext): Promise<{ foUrl: string; dvUrl: string }> {
@@ -50,7 +53,7 @@ export async function connectionToVerify(
   return {
     result: {
       ok: false,
-      message: `Finance and Operations shows no dual-write link to ${dvUrl} yet: link the environments first (Data management > Dual-write > Link to Dataverse environment).`,
+      message: `Finance and Operations shows no dual-write link to ${dvUrl} yet: link the environments first (Data management > Dual-write > Link to Dataverse environment, with the dual-write solutions selected). Finance and Operations shows a link through OData only once its maps are published.`,
     },
   };
 }

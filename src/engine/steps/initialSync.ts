@@ -120,7 +120,8 @@ async function rowsOnTarget(
     } else {
       const financeOps = ctx.platform.financeOps(await financeOpsUrl(ctx.run, ctx.platform));
       for (const code of legalEntities) {
-        for (const map of tables) rows += await financeOps.countRows(map!.financeOpsEntitySet, code);
+        for (const map of tables)
+          rows += await financeOps.countRows(map!.financeOpsEntitySet, code, map!.financeOpsCompanyField);
       }
     }
     return rows;

@@ -51,7 +51,12 @@ export const installDualWriteSolutions = defineStep('installDualWriteSolutions',
 });
 
 async function environmentIdOf(ctx: KindContext<'installDualWriteSolutions'>): Promise<string> {
-  const fromStep = outputOf(ctx.run, 'provisionDataverse')?.environmentId;
+  const fromStep =
+    outputOf(ctx.run, 'provisionDataverse')?.environmentId ??
+    // A unified environment: F&O and Dataverse are the one environment the provisioning step made.
+    (outputOf(ctx.run, 'provisionFinanceOps')?.home === 'unified'
+      ? outputOf(ctx.run, 'provisionFinanceOps')?.environmentId
+      : undefined);
   if (typeof fromStep === 'string') return fromStep;
   const env = await dataverseEnvironment(ctx.run, ctx.platform);
   if (!env) {

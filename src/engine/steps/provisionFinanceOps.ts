@@ -1,13 +1,18 @@
 import { environmentsOf } from '../scenarios/environments';
 import type { FinanceOpsEnvironment } from '../ports';
 import { numbered } from './dualWriteSteps';
+import { executeUnified, isUnifiedStep, verifyUnified } from './provisionUnified';
 import { PermanentStepError, pollUntil, defineStep, type KindContext } from './stepContext';
 
-/** Deploys the new F&O environment through LCS (or verifies the admin did), then waits for Deployed. */
+/**
+ * Deploys the new F&O environment through LCS (or verifies the admin did), then waits for Deployed; or,
+ * for a unified environment, provisions it through the Power Platform API (provisionUnified.ts).
+ */
 const DEPLOY_TIMEOUT_MS = 12 * 3600_000;
 
 export const provisionFinanceOps = defineStep('provisionFinanceOps', {
   async execute(ctx) {
+    if (isUnifiedStep(ctx)) return executeUnified(ctx);
     const { name, demoData } = params(ctx);
     let env = await ctx.platform.lifecycle.findFinanceOps(name);
     if (!env) env = await ctx.platform.lifecycle.deployFinanceOps({ name, demoData });
@@ -27,6 +32,7 @@ export const provisionFinanceOps = defineStep('provisionFinanceOps', {
     return output(deployed);
   },
   async verify(ctx) {
+    if (isUnifiedStep(ctx)) return verifyUnified(ctx);
     const { name } = params(ctx);
     const env = await ctx.platform.lifecycle.findFinanceOps(name);
     if (!env) return { ok: false, message: `Lifecycle Services has no environment named "${name}" yet.` };

@@ -16,6 +16,8 @@ export async function financeOpsUrl(run: Run, platform: Platform): Promise<strin
   if (ref.kind === 'existing') return ref.url;
   const fromStep = outputOf(run, 'provisionFinanceOps')?.financeOpsUrl;
   if (typeof fromStep === 'string') return fromStep;
+  const unified = await unifiedFinanceOpsUrl(run, platform);
+  if (unified) return unified;
   const env = await platform.lifecycle.findFinanceOps(ref.name);
   if (!env || env.state !== 'deployed') {
     throw new PermanentStepError(
@@ -24,6 +26,20 @@ export async function financeOpsUrl(run: Run, platform: Platform): Promise<strin
     );
   }
   return env.url;
+}
+
+/** A unified environment's F&O URL, from the environment the provisioning step checkpointed. */
+async function unifiedFinanceOpsUrl(run: Run, platform: Platform): Promise<string | undefined> {
+  const step = run.steps.find((candidate) => candidate.kind === 'provisionFinanceOps');
+  const id = step?.checkpoint?.environmentId;
+  if (
+    step?.params.home !== 'unified' ||
+    typeof id !== 'string' ||
+    !platform.powerPlatform.getUnifiedEnvironment
+  )
+    return undefined;
+  const env = await platform.powerPlatform.getUnifiedEnvironment(id);
+  return env.state === 'ready' ? env.financeOpsUrl : undefined;
 }
 
 /** The F&O environment's LCS metadata (version, tenant), or null when LCS does not know it. */
@@ -44,14 +60,20 @@ export async function dataverseEnvironment(
   const ref = environmentsOf(run.input).dataverse;
   if (ref.kind === 'new') return platform.powerPlatform.findDataverse(ref.name);
   const env = await platform.powerPlatform.findDataverse(nameFromUrl(ref.url)).catch(() => null);
-  return env && sameUrl(env.url, ref.url) ? env : null;
+  if (env && sameUrl(env.url, ref.url)) return env;
+  // A display name need not match the org's host: look it up by URL where the platform can.
+  const byUrl = await platform.powerPlatform.findDataverseByUrl?.(ref.url).catch(() => null);
+  return byUrl ?? null;
 }
 
 export async function dataverseUrl(run: Run, platform: Platform): Promise<string> {
   const ref = environmentsOf(run.input).dataverse;
   if (ref.kind === 'existing') return ref.url;
-  const fromStep = outputOf(run, 'provisionDataverse')?.dataverseUrl;
-  if (typeof fromStep === 'string') return fromStep;
+  const fromStep =
+    outputOf(run, 'provisionDataverse')?.dataverseUrl ??
+    // A unified environment's Dataverse is its own: the provisioning step reports it.
+    outputOf(run, 'provisionFinanceOps')?.dataverseUrl;
+  if (typeof fromStep === 'string' && fromStep) return fromStep;
   const env = await platform.powerPlatform.findDataverse(ref.name);
   if (!env || env.state !== 'ready') {
     throw new PermanentStepError(

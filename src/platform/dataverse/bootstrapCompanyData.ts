@@ -7,6 +7,7 @@ import {
   parseBatchResponse,
   type BatchOperationResult,
 } from './batchCodec';
+import type { CompanyLookup } from './companyLookup';
 import { DataverseError, toDataverseError } from './dataverseError';
 import { queryPages } from './odataQuery';
 
@@ -34,7 +35,7 @@ export interface BootstrapTuning {
 }
 
 /**
- * Tuned for the documented limits (WIRE.md): execution time (1,200 s per 300 s = 400 ops/s at
+ * Tuned for the documented limits (docs/dynamics-apis.md): execution time (1,200 s per 300 s = 400 ops/s at
  * ~10 ms an op) binds before the request limit (6,000 per 300 s = 20 req/s) as soon as a batch holds
  * more than 20 operations; 8 batches of 50 in flight keep ~700 ops/s of demand over a 50 ms round
  * trip, well above the ceiling and far below the 52-concurrent limit.
@@ -46,6 +47,8 @@ export interface BootstrapContext {
   /** Absolute service root ending in `/api/data/v9.2/`. */
   serviceRoot: string;
   primaryKey(entitySet: string): Promise<string>;
+  /** The table's lookup to cdm_company, read from its metadata (companyLookup.ts). */
+  companyLookup(entitySet: string): Promise<CompanyLookup>;
   logger?: Logger;
   tuning: BootstrapTuning;
 }
@@ -65,9 +68,10 @@ export async function stampRowsWithCompany(
   const { http, serviceRoot, tuning, logger } = context;
   const { signal, onProgress } = options;
   const key = await context.primaryKey(entitySet);
+  const lookup = await context.companyLookup(entitySet);
   await assertCompanyExists(http, companyId);
 
-  const bind = { 'msdyn_company@odata.bind': `/cdm_companies(${companyId})` };
+  const bind = { [`${lookup.navigation}@odata.bind`]: `/cdm_companies(${companyId})` };
   let done = 0;
   let total = 0;
   for (let pass = 1; ; pass++) {
@@ -80,7 +84,7 @@ export async function stampRowsWithCompany(
     // drop out of the filter, and a row missed here is caught by the next pass's re-read.
     const producer = (async () => {
       try {
-        for await (const ids of companylessIdPages(http, entitySet, key, signal)) {
+        for await (const ids of companylessIdPages(http, entitySet, key, lookup.attribute, signal)) {
           seen += ids.length;
           total = Math.max(total, done + seen - outcome.stamped - outcome.gone);
           if (pass > 1 || ids.length > 0) onProgress?.({ done, total });
@@ -170,9 +174,10 @@ async function* companylessIdPages(
   http: AxiosInstance,
   entitySet: string,
   key: string,
+  attribute: string,
   signal?: AbortSignal,
 ): AsyncGenerator<string[]> {
-  const path = `${entitySet}?$select=${key}&$filter=_msdyn_company_value eq null`;
+  const path = `${entitySet}?$select=${key}&$filter=_${attribute}_value eq null`;
   for await (const page of queryPages(http, path, { signal })) {
     yield page.map((record) => record[key]).filter((id): id is string => typeof id === 'string');
   }

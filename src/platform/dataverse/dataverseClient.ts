@@ -5,6 +5,7 @@ import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { DEFAULT_BOOTSTRAP_TUNING, stampRowsWithCompany } from './bootstrapCompanyData';
+import { companyLookupResolver } from './companyLookup';
 import { DataverseError, toDataverseError } from './dataverseError';
 import { odataString, queryAll, queryPages } from './odataQuery';
 
@@ -46,6 +47,7 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
     headers: { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
   });
   const primaryKeys = new Map<string, Promise<string>>();
+  const companyLookup = companyLookupResolver(http);
 
   /** The table's primary key from the metadata API (cached): never guessed from the set name. */
   function primaryKey(entitySet: string): Promise<string> {
@@ -95,6 +97,11 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
         .map((id) => id.toLowerCase());
     },
 
+    async listPluginAssemblies() {
+      const rows = await queryAll(http, 'pluginassemblies?$select=name');
+      return rows.map((row) => String((row as { name?: unknown }).name ?? ''));
+    },
+
     async findCompany(code: string): Promise<Company | null> {
       if (!COMPANY_CODE.test(code))
         throw new DataverseError(`Invalid company code '${code}'`, 'invalid_company_code');
@@ -110,13 +117,17 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
         : null;
     },
 
-    countRowsWithoutCompany(entitySet: string) {
-      return countRows(entitySet, '_msdyn_company_value eq null');
+    async countRowsWithoutCompany(entitySet: string) {
+      assertEntitySet(entitySet);
+      const { attribute } = await companyLookup(entitySet);
+      return countRows(entitySet, `_${attribute}_value eq null`);
     },
 
-    countRowsOfCompany(entitySet: string, companyId: string) {
+    async countRowsOfCompany(entitySet: string, companyId: string) {
       assertGuid(companyId);
-      return countRows(entitySet, `_msdyn_company_value eq ${companyId}`);
+      assertEntitySet(entitySet);
+      const { attribute } = await companyLookup(entitySet);
+      return countRows(entitySet, `_${attribute}_value eq ${companyId}`);
     },
 
     stampRowsWithCompany(entitySet, companyId, options) {
@@ -127,6 +138,7 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
           http,
           serviceRoot,
           primaryKey,
+          companyLookup,
           logger: deps.logger,
           tuning: { ...DEFAULT_BOOTSTRAP_TUNING, ...deps.bootstrap },
         },

@@ -8,24 +8,24 @@ import type { Logger } from '../../log';
 import type { RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
 
-/**
- * A read-only DualWritePort for live mode with the gateway switched off: the admin links, applies
- * the solution and runs maps in Finance and Operations, and the engine verifies the result through
- * F&O OData, a documented read API (DOMAIN 5). Every write refuses with `not_supported`.
- *
- * What is read, all on the F&O host (`<fo>/data/`, token scope `<fo>/.default`, `cross-company=true`):
- * - `DualWriteProjectConfigurations`: one row per map published by Apply Solution. The table and the
- *   columns `ProjectName`, `InternalEntityName`, `ExternalEntityName` and `ExternalEnvironmentURL` are
- *   named in Microsoft's dual-write troubleshooting articles; `Status`, `IsActive`, `LegalEntities`
- *   and `LastError` are our reading [inferred].
- * - `DualWriteLegalEntities`: the companies of the link, one row per company (`dataAreaId`,
- *   `ExternalEnvironmentURL`) [inferred]. It tells a link apart from "nothing yet" before Apply
- *   Solution publishes any map. Where F&O does not serve it (404), the companies are read from the
- *   map rows instead, so the reader still works, only later.
- * Names and fields live in this file only, so a correction after a check on a real tenant is local.
- */
+// A read-only DualWritePort for live mode with the gateway switched off: the admin links, applies
+// the solution and runs maps in Finance and Operations, and the engine verifies the result through
+// F&O OData, a documented read API. Every write refuses with `not_supported`.
+//
+// What is read, all on the F&O host (`<fo>/data/`, token scope `<fo>/.default`, `cross-company=true`;
+// docs/dynamics-apis.md, "F&O dual-write configuration"):
+// - `DualWriteProjectConfigurations` (DualWriteProjectConfigurationEntity, named in Microsoft's
+//   dual-write troubleshooting articles): two rows per published map, no dataAreaId. Columns read:
+//   `ProjectName` (key), `InternalEntityName` (the F&O entity label, e.g. "Customers V3", which is the
+//   map's name), `ExternalEntityName` (the Dataverse entity set, e.g. "accounts"),
+//   `ExternalEnvironmentUrl` (this casing) and `Status` (enum DualWriteProjectStatus: Enabled,
+//   Disabled, Queueing, …).
+// - `DualWriteProjectPartitionMappings`: the companies of each project (`ProjectName`,
+//   `ExternalCompanyName`, `InternalCompanyName`). There is no `DualWriteLegalEntities`.
+// No public F&O read shows a link before Apply Solution publishes maps: until then the reader finds
+// no connection. Names and fields live in this file only, so a correction is local.
 export const PROJECT_CONFIGURATIONS = 'DualWriteProjectConfigurations';
-export const LINKED_LEGAL_ENTITIES = 'DualWriteLegalEntities';
+export const PROJECT_PARTITION_MAPPINGS = 'DualWriteProjectPartitionMappings';
 
 export interface DualWriteReaderOptions {
   credential: TokenCredential;
@@ -39,38 +39,37 @@ export interface DualWriteReaderOptions {
 const DEFAULT_REFUSAL =
   'The dual-write gateway is an internal API and is switched off (DUALWRITE_GATEWAY_ENABLED): do this step in Finance and Operations, Data management > Dual-write.';
 
-const configurationRow = z
+export const projectConfigurationRow = z
   .object({
-    ProjectName: z.string().nullable().optional(),
+    ProjectName: z.string(),
     InternalEntityName: z.string().nullable().optional(),
     ExternalEntityName: z.string().nullable().optional(),
-    ExternalEnvironmentURL: z.string().nullable().optional(),
-    DataverseEnvironmentUrl: z.string().nullable().optional(),
+    ExternalEnvironmentUrl: z.string().nullable().optional(),
     Status: z.union([z.string(), z.number()]).nullable().optional(),
-    IsActive: z.union([z.boolean(), z.string()]).nullable().optional(),
-    LegalEntities: z.string().nullable().optional(),
-    LastError: z.string().nullable().optional(),
   })
   .passthrough();
-const linkRow = z
+export const partitionMappingRow = z
   .object({
-    dataAreaId: z.string(),
-    ExternalEnvironmentURL: z.string().nullable().optional(),
-    DataverseEnvironmentUrl: z.string().nullable().optional(),
+    ProjectName: z.string(),
+    ExternalCompanyName: z.string().nullable().optional(),
+    InternalCompanyName: z.string().nullable().optional(),
   })
   .passthrough();
 const page = <T extends z.ZodTypeAny>(row: T) =>
   z.object({ value: z.array(row), '@odata.nextLink': z.string().optional() });
 
-type ConfigurationRow = z.infer<typeof configurationRow>;
+type ConfigurationRow = z.infer<typeof projectConfigurationRow>;
 
-const STATE_BY_LABEL: Record<string, MapState> = {
+/** DualWriteProjectStatus -> map state. Enabled and Disabled are documented; the rest [inferred]. */
+const STATE_BY_STATUS: Record<string, MapState> = {
+  enabled: 'Running',
+  running: 'Running',
+  disabled: 'NotRunning',
   notrunning: 'NotRunning',
+  queueing: 'Paused',
+  paused: 'Paused',
   initialsync: 'InitialSync',
   initializing: 'InitialSync',
-  running: 'Running',
-  paused: 'Paused',
-  resuming: 'Running',
   stopped: 'Stopped',
 };
 
@@ -113,25 +112,22 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
   }
 
   async function configurations(financeOpsUrl: string, dataverseUrl: string): Promise<ConfigurationRow[]> {
-    const rows = (await readAll(financeOpsUrl, PROJECT_CONFIGURATIONS, configurationRow)) ?? [];
-    return rows.filter((r) => sameUrl(r.ExternalEnvironmentURL ?? r.DataverseEnvironmentUrl, dataverseUrl));
+    const rows = (await readAll(financeOpsUrl, PROJECT_CONFIGURATIONS, projectConfigurationRow)) ?? [];
+    return rows.filter((r) => sameUrl(r.ExternalEnvironmentUrl, dataverseUrl));
   }
 
   async function findConnection(
     financeOpsUrl: string,
     dataverseUrl: string,
   ): Promise<DualWriteConnection | null> {
-    const [maps, links] = await Promise.all([
-      configurations(financeOpsUrl, dataverseUrl),
-      readAll(financeOpsUrl, LINKED_LEGAL_ENTITIES, linkRow),
-    ]);
-    const linked = links
-      ? links
-          .filter((r) => sameUrl(r.ExternalEnvironmentURL ?? r.DataverseEnvironmentUrl, dataverseUrl))
-          .map((r) => r.dataAreaId)
-      : maps.flatMap((r) => (r.LegalEntities ?? '').split(','));
+    const maps = await configurations(financeOpsUrl, dataverseUrl);
+    if (!maps.length) return null;
+    const projects = new Set(maps.map((r) => r.ProjectName));
+    const partitions = (await readAll(financeOpsUrl, PROJECT_PARTITION_MAPPINGS, partitionMappingRow)) ?? [];
+    const linked = partitions
+      .filter((r) => projects.has(r.ProjectName))
+      .map((r) => r.ExternalCompanyName ?? r.InternalCompanyName ?? '');
     const legalEntities = [...new Set(linked.map((code) => code.trim().toUpperCase()).filter(Boolean))];
-    if (!legalEntities.length && !maps.length) return null;
     return {
       id: connectionId(financeOpsUrl, dataverseUrl),
       financeOpsUrl: trimUrl(financeOpsUrl),
@@ -149,7 +145,7 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
     findConnection: (financeOpsUrl, dataverseUrl) => findConnection(financeOpsUrl, dataverseUrl),
     async listMaps(id) {
       const { financeOpsUrl, dataverseUrl } = parseConnectionId(id);
-      return (await configurations(financeOpsUrl, dataverseUrl)).map(toMapStatus);
+      return toMapStatuses(await configurations(financeOpsUrl, dataverseUrl));
     },
     createConnection: refuse,
     addLegalEntities: refuse,
@@ -181,21 +177,25 @@ function parseConnectionId(id: string): { financeOpsUrl: string; dataverseUrl: s
   }
 }
 
-function toMapStatus(row: ConfigurationRow): EntityMapStatus {
-  const name = row.ProjectName ?? row.InternalEntityName ?? '';
-  return { name, state: stateOf(row), lastError: row.LastError || undefined };
+/** One status per map: its two project rows count as running only when both are. */
+function toMapStatuses(rows: ConfigurationRow[]): EntityMapStatus[] {
+  const byMap = new Map<string, MapState[]>();
+  for (const row of rows) {
+    const name = row.InternalEntityName ?? row.ProjectName;
+    byMap.set(name, [...(byMap.get(name) ?? []), stateOf(row)]);
+  }
+  return [...byMap].map(([name, states]) => ({
+    name,
+    state: states.every((state) => state === states[0]) ? states[0] : states.find((s) => s !== 'Running')!,
+  }));
 }
 
 function stateOf(row: ConfigurationRow): MapState {
   if (typeof row.Status === 'number') return MAP_STATE_BY_CODE[row.Status] ?? 'NotRunning';
-  if (typeof row.Status === 'string' && row.Status.trim()) {
-    const label = row.Status.replace(/[\s_-]/g, '').toLowerCase();
-    const code = Number(label);
-    const state = Number.isInteger(code) ? MAP_STATE_BY_CODE[code] : STATE_BY_LABEL[label];
-    if (state) return state;
-  }
-  const active = row.IsActive === true || String(row.IsActive).toLowerCase() === 'yes';
-  return active ? 'Running' : 'NotRunning';
+  const label = String(row.Status ?? '')
+    .replace(/[\s_-]/g, '')
+    .toLowerCase();
+  return STATE_BY_STATUS[label] ?? 'NotRunning';
 }
 
 function sameUrl(a: string | null | undefined, b: string): boolean {

@@ -67,10 +67,17 @@ export function createFinanceOpsClient(options: FinanceOpsClientOptions): Financ
       }
     },
 
-    async countRows(entitySet, companyCode) {
+    async countRows(entitySet, companyCode, companyField = 'dataAreaId') {
+      // Global sets have no dataAreaId: filtering on it would fail, so count every row.
+      const filter =
+        companyField === null
+          ? {}
+          : companyField === 'dataAreaId'
+            ? { $filter: `dataAreaId eq ${literal(companyCode.toLowerCase())}` }
+            : { $filter: `${companyField} eq ${literal(companyCode.toUpperCase())}` };
       try {
         const response = await http.get(`/${encodeURIComponent(entitySet)}/$count`, {
-          params: { 'cross-company': 'true', $filter: `dataAreaId eq ${literal(companyCode.toLowerCase())}` },
+          params: { 'cross-company': 'true', ...filter },
           responseType: 'text',
           transformResponse: (data: unknown) => data,
         });

@@ -7,11 +7,12 @@ import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
 
-/**
- * LifecyclePort over the LCS Environment API (`GET /environmentinfo/v1/detail/project/{projectId}/`,
- * header `x-ms-version: 2017-09-15`). The real LCS API cannot deploy an environment: `canDeploy` is
- * true only against the emulator, whose deploy endpoint exists for the local sandbox.
- */
+// LifecyclePort over the LCS Environment API (`GET /environmentinfo/v1/detail/project/{projectId}/`,
+// header `x-ms-version: 2017-09-15`; docs/dynamics-apis.md, "Lifecycle Services"). The API answers 200
+// with an `IsSuccess` envelope, takes delegated (user_impersonation) tokens only and allows 6 calls
+// per project per minute (429 + Retry-After, retried by the HTTP policy). The real LCS API cannot
+// deploy an environment: `canDeploy` is true only against the emulator, whose deploy endpoint exists
+// for the local sandbox.
 export interface LifecycleClientOptions {
   baseUrl: string;
   projectId: string;
@@ -24,20 +25,21 @@ export interface LifecycleClientOptions {
   timeoutMs?: number;
 }
 
-const metadataSchema = z
+/** The documented properties the bot reads; any of them may be null ("If a value is not available"). */
+export const lcsEnvironmentSchema = z
   .object({
     EnvironmentId: z.string(),
     EnvironmentName: z.string(),
     EnvironmentEndpointBaseUrl: z.string().nullable().optional(),
     DeploymentState: z.string().nullable().optional(),
+    DeploymentStatusDisplay: z.string().nullable().optional(),
+    TopologyDisplayName: z.string().nullable().optional(),
     CurrentApplicationReleaseName: z.string().nullable().optional(),
-    TopologyType: z.string().nullable().optional(),
-    DeploymentErrorMessage: z.string().nullable().optional(),
-    TenantId: z.string().nullable().optional(),
   })
   .passthrough();
+const metadataSchema = lcsEnvironmentSchema;
 
-const envelopeSchema = z.object({
+export const lcsEnvelopeSchema = z.object({
   IsSuccess: z.boolean(),
   ErrorMessage: z.string().nullable().optional(),
   Data: z.array(metadataSchema).nullable().optional(),
@@ -60,7 +62,7 @@ export function createLifecycleClient(options: LifecycleClientOptions): Lifecycl
   async function query(params: Record<string, string>, what: string): Promise<FinanceOpsEnvironment[]> {
     try {
       const response = await http.get(`/environmentinfo/v1/detail/project/${project}/`, { params });
-      const body = envelopeSchema.parse(response.data);
+      const body = lcsEnvelopeSchema.parse(response.data);
       if (!body.IsSuccess)
         throw new PlatformError('failed', `${what} failed: ${body.ErrorMessage ?? 'LCS reported an error.'}`);
       return (body.Data ?? []).map(toEnvironment);
@@ -101,18 +103,22 @@ export function createLifecycleClient(options: LifecycleClientOptions): Lifecycl
   };
 }
 
-function toEnvironment(data: z.infer<typeof metadataSchema>): FinanceOpsEnvironment {
-  const state = (data.DeploymentState ?? '').toLowerCase();
-  const failed = state.includes('fail');
+export function toEnvironment(data: z.infer<typeof metadataSchema>): FinanceOpsEnvironment {
+  // Deployed is `DeploymentStatusDisplay: "Deployed"`; `DeploymentState` is the last operation's
+  // state ("Finished"), not the environment's.
+  const status = (data.DeploymentStatusDisplay ?? '').toLowerCase();
+  const failed = status.includes('fail');
   const version = /\d+\.\d+\.\d+/.exec(data.CurrentApplicationReleaseName ?? '')?.[0] ?? '';
   return {
     id: data.EnvironmentId,
     name: data.EnvironmentName,
     url: trimUrl(data.EnvironmentEndpointBaseUrl ?? ''),
-    state: failed ? 'failed' : state === 'deployed' ? 'deployed' : 'deploying',
-    demoData: /demo/i.test(data.TopologyType ?? ''),
+    state: failed ? 'failed' : status === 'deployed' ? 'deployed' : 'deploying',
+    // No documented field says so; a demo topology's display name does [inferred].
+    demoData: /demo/i.test(data.TopologyDisplayName ?? ''),
     platformVersion: version,
-    tenantId: data.TenantId ?? '',
-    failureReason: failed ? (data.DeploymentErrorMessage ?? 'The deployment failed in LCS.') : undefined,
+    // LCS does not report the tenant: empty means unknown, and tenant checks skip it.
+    tenantId: '',
+    failureReason: failed ? `LCS shows the environment as ${data.DeploymentStatusDisplay}.` : undefined,
   };
 }

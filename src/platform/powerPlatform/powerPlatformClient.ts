@@ -10,11 +10,19 @@ import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
+import {
+  createUnifiedEnvironment,
+  findUnifiedEnvironment,
+  getUnifiedEnvironment,
+  installFinanceOpsApp,
+} from './unifiedEnvironmentClient';
 
-/**
- * PowerPlatformPort over two documented APIs: the BAP admin environments API (list, create, get) and
- * the Power Platform API's application packages (list, install by unique name, poll the operation).
- */
+// PowerPlatformPort over two APIs (docs/dynamics-apis.md, "Power Platform"): the BAP admin environments
+// API (list, create, get; create answers 202 + `Location` of a lifecycle operation, followed here as
+// terraform-provider-power-platform does) and the Power Platform API's application packages (list,
+// install by unique name: the answer is the package instance with `lastOperation.operationId`; poll
+// `operations/{operationId}`: `{status, operationId}`, statuses NotStarted, Running, Succeeded, Failed,
+// Canceled).
 export interface PowerPlatformClientOptions {
   bapApiUrl: string;
   powerPlatformApiUrl: string;
@@ -22,14 +30,20 @@ export interface PowerPlatformClientOptions {
   /** Token scopes; default to the `.default` scope of each URL. */
   bapScope?: string;
   powerPlatformScope?: string;
+  /**
+   * Templates a new Dataverse environment gets when the plan asks for the Dynamics 365 apps (default
+   * `D365_Sales`, which needs a Sales licence in the tenant).
+   */
+  dynamics365Templates?: readonly string[];
   logger?: Logger;
   retry?: Partial<RetryOptions>;
   timeoutMs?: number;
 }
 
-export const BAP_API_VERSION = '2020-10-01';
+/** The api-version terraform-provider-power-platform uses for environments. */
+export const BAP_API_VERSION = '2023-06-01';
 export const APP_MANAGEMENT_API_VERSION = '2022-03-01-preview';
-/** Template that gives a new environment the Dynamics 365 apps (and with them the CRM base solutions). [inferred] */
+/** Default template that gives a new environment the Dynamics 365 apps (needs a Sales licence). */
 export const DYNAMICS_365_APPS_TEMPLATE = 'D365_Sales';
 
 const ADMIN_ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
@@ -51,7 +65,7 @@ const environmentSchema = z.object({
 });
 const environmentListSchema = z.object({ value: z.array(environmentSchema) });
 
-const packageSchema = z
+export const packageSchema = z
   .object({
     uniqueName: z.string(),
     localizedName: z.string().nullable().optional(),
@@ -62,15 +76,44 @@ const packageSchema = z
   .passthrough();
 const packageListSchema = z.object({ value: z.array(packageSchema) });
 
-const operationSchema = z
+/** The poll of an install: `{status, operationId, error, statusMessage, …}` (no `id`). */
+export const packageOperationSchema = z
   .object({
-    id: z.string(),
+    operationId: z.string(),
     status: z.string(),
     error: z
       .union([z.object({ message: z.string().optional() }).passthrough(), z.string()])
       .nullable()
       .optional(),
     statusMessage: z.string().nullable().optional(),
+  })
+  .passthrough();
+const operationSchema = packageOperationSchema;
+
+/** The answer of an install: the package instance, with the operation to poll. */
+export const packageInstanceSchema = z
+  .object({
+    id: z.string(),
+    lastOperation: z
+      .object({
+        operationId: z.string(),
+        state: z.string().nullable().optional(),
+        errorDetails: z.unknown().optional(),
+        statusMessage: z.string().nullable().optional(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+
+/** A lifecycle operation (the `Location` of an environment create). */
+export const lifecycleOperationSchema = z
+  .object({
+    id: z.string(),
+    state: z.object({ id: z.string() }).passthrough(),
+    links: z
+      .object({ environment: z.object({ path: z.string().nullable().optional() }).passthrough().optional() })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 
@@ -102,13 +145,43 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
     }
   }
 
+  const unifiedApis = { bap, api, bapVersion: BAP_API_VERSION, appVersion: APP_MANAGEMENT_API_VERSION };
+
   const port: PowerPlatformPort = {
+    createUnifiedEnvironment: (request) =>
+      call(`Creating the unified environment ${request.name}`, () =>
+        createUnifiedEnvironment(unifiedApis, request),
+      ),
+    installFinanceOpsApp: (environmentId, installOptions) =>
+      call('Installing finance and operations into the environment', () =>
+        installFinanceOpsApp(unifiedApis, environmentId, installOptions),
+      ),
+    getUnifiedEnvironment: (environmentId) =>
+      call(`Reading the unified environment ${environmentId}`, () =>
+        getUnifiedEnvironment(unifiedApis, environmentId),
+      ),
+    findUnifiedEnvironment: (financeOpsUrl) =>
+      call('Looking up a unified environment', () => findUnifiedEnvironment(unifiedApis, financeOpsUrl)),
+
     findDataverse: (name) =>
       call(`Looking up Dataverse environment ${name}`, async () => {
         const response = await bap.get(ADMIN_ENVIRONMENTS, { params: { 'api-version': BAP_API_VERSION } });
         const found = environmentListSchema
           .parse(response.data)
           .value.find((env) => (env.properties.displayName ?? '').toLowerCase() === name.toLowerCase());
+        return found ? toEnvironment(found) : null;
+      }),
+
+    findDataverseByUrl: (url) =>
+      call(`Looking up the Dataverse environment at ${url}`, async () => {
+        const response = await bap.get(ADMIN_ENVIRONMENTS, { params: { 'api-version': BAP_API_VERSION } });
+        const want = trimUrl(url).toLowerCase();
+        const found = environmentListSchema
+          .parse(response.data)
+          .value.find(
+            (env) =>
+              trimUrl(env.properties.linkedEnvironmentMetadata?.instanceUrl ?? '').toLowerCase() === want,
+          );
         return found ? toEnvironment(found) : null;
       }),
 
@@ -126,15 +199,28 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
                 baseLanguage: 1033,
                 currency: { code: 'USD' },
                 domainName: request.name.toLowerCase().replace(/[^a-z0-9]/g, ''),
-                templates: request.crmPrime ? [DYNAMICS_365_APPS_TEMPLATE] : [],
+                templates: request.crmPrime
+                  ? [...(options.dynamics365Templates ?? [DYNAMICS_365_APPS_TEMPLATE])]
+                  : [],
               },
             },
           },
           { params: { 'api-version': BAP_API_VERSION }, idempotent: false },
         );
+        // 202 + Location of the lifecycle operation: it names the new environment.
+        const location = response.headers?.location as string | undefined;
+        if (location) {
+          const op = lifecycleOperationSchema.parse((await bap.get(location)).data);
+          if (op.state.id.toLowerCase() === 'failed')
+            throw new PlatformError(
+              'failed',
+              `Creating the environment ${request.name} failed in the Power Platform.`,
+            );
+          const envId = /environments\/([^/?#]+)/.exec(op.links?.environment?.path ?? '')?.[1];
+          if (envId) return port.getDataverse(decodeURIComponent(envId));
+        }
         const parsed = environmentSchema.safeParse(response.data);
         if (parsed.success) return toEnvironment(parsed.data);
-        // Some API versions answer 202 without a body: find the new environment by name.
         const found = await port.findDataverse(request.name);
         if (!found)
           throw new PlatformError(
@@ -167,7 +253,8 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
           undefined,
           { params: { 'api-version': APP_MANAGEMENT_API_VERSION }, idempotent: false },
         );
-        return toOperation(operationSchema.parse(response.data));
+        const instance = packageInstanceSchema.parse(response.data);
+        return { id: instance.lastOperation.operationId, status: 'running' } satisfies PackageOperation;
       }),
 
     getPackageOperation: (environmentId, operationId) =>
@@ -221,7 +308,7 @@ function toOperation(op: z.infer<typeof operationSchema>): PackageOperation {
   const failed = status === 'failed' || status === 'canceled' || status === 'cancelled';
   const error = typeof op.error === 'string' ? op.error : op.error?.message;
   return {
-    id: op.id,
+    id: op.operationId,
     status: status === 'succeeded' ? 'succeeded' : failed ? 'failed' : 'running',
     error: failed ? (error ?? op.statusMessage ?? 'The installation failed.') : undefined,
   };

@@ -8,6 +8,7 @@ import { LocalConnector, cardOf } from '../../support/localConnector';
 import { TeamsClient, newConversation, user } from '../../support/teamsClient';
 import { driveSoakRun, type SoakRunOutcome } from './soakDriver';
 import { freePort, kill, peakRssMb, spawnSource, stop, waitForHealth } from './soakProcesses';
+import { DUAL_WRITE_PACKAGE_ORDER } from '../../../src/engine/catalog/solutions';
 
 /**
  * The soak: N new-existing setups at once (each with its own existing Dataverse full of company-less
@@ -66,12 +67,7 @@ export const FAULTS = {
 };
 const HTTP_TIMEOUT_MS = 2000;
 const TIME_SCALE = '0.002';
-const PACKAGES = [
-  'msdyn_DualWriteAppCoreAnchor',
-  'msdyn_DualWriteCoreAnchor',
-  'msdyn_DualWriteFinanceAnchor',
-  'msdyn_DualWriteSupplyChainAnchor',
-];
+const PACKAGES = [...DUAL_WRITE_PACKAGE_ORDER];
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => undefined);

@@ -58,7 +58,7 @@ describe('createDataverseClient', () => {
   test('counts follow nextLink across pages (12,001 rows = 3 pages of at most 5000)', async () => {
     const before = dv.stats.requests;
     expect(await client().countRowsWithoutCompany('accounts')).toBe(12_001);
-    expect(dv.stats.requests - before).toBe(4); // metadata + 3 pages
+    expect(dv.stats.requests - before).toBe(6); // key + company lookup (2) metadata + 3 pages
     expect(await client().countRowsOfCompany('accounts', companyId)).toBe(0);
     await expect(client().countRowsWithoutCompany('nosuchtables')).rejects.toMatchObject({
       code: 'unknown_table',

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { findMapFact, type MapFact } from '../microsoft/entityMaps';
+import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
+import { initialSyncRefusal } from './gatewayChecks';
+import type { EntitySync, SyncTarget } from './entitySync';
+import {
+  ACTIONS,
+  GatewayError,
+  type ConnectionRow,
+  type JobRow,
+  type MapRow,
+  type MapStateName,
+} from './gatewayTypes';
+
+/** What map actions need of the gateway that owns them (declared here so the two don't import each other). */
+export interface MapActionHost {
+  readonly sync: EntitySync;
+  connections(): ConnectionRow[];
+  connection(id: string): ConnectionRow;
+  legalEntities(connectionId: string): string[];
+  map(connectionId: string, name: string): MapRow | undefined;
+  target(conn: ConnectionRow): SyncTarget;
+  setState(map: MapRow, state: MapStateName, error: string | null): void;
+  fail(job: JobRow, map: MapRow, message: string): void;
+}
+
+// The actions on one map (start, stop, pause, resume, initial sync; codes from Microsoft's
+// Dual-write-automations tool), the initial syncs they start, and live sync between runs.
+
+/** An initial sync takes about a minute per map in the real world (scaled). [inferred] */
+const INITIAL_SYNC_SECONDS = 60;
+
+export class MapActions {
+  constructor(
+    private readonly ctx: EmulatorContext,
+    private readonly gateway: MapActionHost,
+  ) {}
+
+  /** One action on one map; returns the job to poll with `Status/{id}`. */
+  act(
+    connectionId: string,
+    mapName: string,
+    action: number,
+    options: { master?: string; legalEntities?: string[] },
+  ): JobRow {
+    const conn = this.gateway.connection(connectionId);
+    const definition = findMapFact(mapName);
+    const map = definition ? this.gateway.map(connectionId, definition.name) : undefined;
+    if (!definition || !map)
+      throw new GatewayError(
+        404,
+        'EntityNotFound',
+        `Entity map ${mapName} is not published for this environment.`,
+      );
+    const job: JobRow = {
+      id: randomUUID(),
+      connection_id: connectionId,
+      map: definition.name,
+      action,
+      status: 'Succeeded',
+      error: null,
+      created_at: this.ctx.now(),
+    };
+    const failures = this.ctx.settings.failures;
+    switch (action) {
+      case ACTIONS.start:
+      case ACTIONS.initialSync: {
+        if (failures.pluginsDisabled) {
+          this.gateway.fail(
+            job,
+            map,
+            'The dual-write runtime plug-ins are disabled in Dataverse: enable the plug-in assemblies of the Dual-write core solution.',
+          );
+          break;
+        }
+        this.ctx.effects.record(
+          'gw.map.start',
+          `${connectionId}/${definition.name}`,
+          action === ACTIONS.initialSync ? 'initial sync' : 'live',
+        );
+        if (action === ACTIONS.start) {
+          this.gateway.setState(map, 'Running', null);
+          if (definition.name === 'Legal entities')
+            this.gateway.sync.ensureCompanies(
+              this.gateway.target(conn),
+              this.gateway.legalEntities(connectionId),
+            );
+          break;
+        }
+        const companies = (
+          options.legalEntities?.length ? options.legalEntities : this.gateway.legalEntities(connectionId)
+        ).map((c) => c.toUpperCase());
+        const error = initialSyncRefusal(
+          this.ctx,
+          (id, name) => this.gateway.map(id, name),
+          conn,
+          definition,
+          companies,
+        );
+        if (error && error.immediate) {
+          this.gateway.fail(job, map, error.message);
+          break;
+        }
+        job.status = 'Running';
+        job.error = error?.message ?? null;
+        this.ctx.db
+          .prepare(
+            "UPDATE gw_maps SET state = 'InitialSync', last_error = NULL, master = ?, sync_companies = ?, sync_due_at = ?, updated_at = ? WHERE connection_id = ? AND name = ?",
+          )
+          .run(
+            options.master ?? 'Dataverse',
+            JSON.stringify(companies),
+            dueAt(this.ctx, INITIAL_SYNC_SECONDS),
+            this.ctx.now(),
+            connectionId,
+            definition.name,
+          );
+        break;
+      }
+      case ACTIONS.stop:
+        this.gateway.setState(map, 'Stopped', null);
+        this.ctx.effects.record('gw.map.stop', `${connectionId}/${definition.name}`);
+        break;
+      case ACTIONS.pause:
+        if (map.state !== 'Running')
+          throw new GatewayError(
+            400,
+            'InvalidState',
+            `Only a running map can be paused; ${definition.name} is ${map.state}.`,
+          );
+        this.gateway.setState(map, 'Paused', null);
+        this.ctx.effects.record('gw.map.pause', `${connectionId}/${definition.name}`);
+        break;
+      case ACTIONS.resume:
+        if (map.state !== 'Paused')
+          throw new GatewayError(
+            400,
+            'InvalidState',
+            `Only a paused map can be resumed; ${definition.name} is ${map.state}.`,
+          );
+        this.gateway.setState(map, 'Running', null);
+        this.ctx.effects.record('gw.map.resume', `${connectionId}/${definition.name}`);
+        break;
+      default:
+        throw new GatewayError(
+          400,
+          'InvalidAction',
+          `Unknown action ${action}. Use 1 (start), 4 (stop), 5 (pause), 6 (resume) or 8 (initial sync).`,
+        );
+    }
+    this.ctx.db
+      .prepare(
+        'INSERT INTO gw_jobs (id, connection_id, map, action, status, error, created_at) VALUES (@id, @connection_id, @map, @action, @status, @error, @created_at)',
+      )
+      .run(job);
+    return job;
+  }
+
+  /** Finishes initial syncs whose time has come: copies the rows, or fails with the decided error. */
+  advance(): void {
+    const due = this.ctx.db
+      .prepare("SELECT * FROM gw_maps WHERE state = 'InitialSync' AND sync_due_at <= ?")
+      .all(this.ctx.now()) as MapRow[];
+    for (const map of due) {
+      const job = this.ctx.db
+        .prepare(
+          "SELECT * FROM gw_jobs WHERE connection_id = ? AND map = ? AND status = 'Running' ORDER BY created_at DESC LIMIT 1",
+        )
+        .get(map.connection_id, map.name) as JobRow | undefined;
+      const conn = this.gateway.connection(map.connection_id);
+      const definition = findMapFact(map.name) as MapFact;
+      let error = job?.error ?? null;
+      if (!error) {
+        try {
+          const companies = JSON.parse(map.sync_companies ?? '[]') as string[];
+          const target = this.gateway.target(conn);
+          this.ctx.effects.record(
+            'gw.initialSync.run',
+            `${conn.id}/${map.name}`,
+            `${map.master}:${companies.join(',')}`,
+          );
+          if (definition.name === 'Legal entities') this.gateway.sync.ensureCompanies(target, companies);
+          else if (map.master === 'FinanceAndOperations')
+            this.gateway.sync.toDataverse(target, definition, companies, false);
+          else this.gateway.sync.toFinanceOps(target, definition, companies, false);
+        } catch (caught) {
+          error = caught instanceof Error ? caught.message : String(caught);
+        }
+      }
+      this.gateway.setState(map, error ? 'NotRunning' : 'Running', error);
+      if (job)
+        this.ctx.db
+          .prepare('UPDATE gw_jobs SET status = ?, error = ? WHERE id = ?')
+          .run(error ? 'Failed' : 'Succeeded', error, job.id);
+    }
+  }
+
+  /** One live-sync pass: new rows of connected companies cross to the other side for running maps. */
+  liveSyncPass(): number {
+    let moved = 0;
+    for (const conn of this.gateway.connections()) {
+      const running = this.ctx.db
+        .prepare(
+          "SELECT * FROM gw_maps WHERE connection_id = ? AND state = 'Running' AND name <> 'Legal entities'",
+        )
+        .all(conn.id) as MapRow[];
+      if (!running.length) continue;
+      const target = this.gateway.target(conn);
+      const companies = this.gateway.legalEntities(conn.id);
+      for (const map of running) {
+        const definition = findMapFact(map.name);
+        if (!definition) continue;
+        try {
+          const available = companies.filter(
+            (code) => !definition.companySpecific || this.gateway.sync.companyId(conn.dv_org, code),
+          );
+          moved += this.gateway.sync.toDataverse(target, definition, available, true);
+          moved += this.gateway.sync.toFinanceOps(target, definition, available, true);
+        } catch (error) {
+          this.ctx.logger?.debug({ err: error, map: map.name }, 'live sync pass skipped a map');
+        }
+      }
+    }
+    return moved;
+  }
+}

@@ -1,0 +1,18 @@
+// Where the emulator's knowledge of Microsoft comes from. Every fact under src/emulator/microsoft
+// names one of these; docs/fidelity.md lists them with what each page says.
+
+/** MicrosoftDocs/dynamics-365-unified-operations-public, articles/fin-ops-core/dev-itpro/data-entities/dual-write/ */
+export const UO_DUAL_WRITE =
+  'dynamics-365-unified-operations-public: fin-ops-core/dev-itpro/data-entities/dual-write/';
+export const SEPARATED_SOLUTIONS = `${UO_DUAL_WRITE}separated-solutions.md`;
+export const REQUIREMENTS = `${UO_DUAL_WRITE}requirements-and-prerequisites.md`;
+/** MicrosoftDocs/power-platform */
+export const APP_MIGRATION = 'power-platform: admin/app-migration-dual-write.md';
+export const UNIFIED_TEMPLATES =
+  'power-platform: admin/unified-experience/unified-environment-types-and-templates.md';
+export const INSTALL_APPLICATION =
+  'power-platform: admin/programmability-tutorial-install-application-environment.md';
+export const LCS_ENVIRONMENT_METADATA =
+  'dynamics-365-unified-operations-public: fin-ops-core/dev-itpro/lifecycle-services/api/reference-environment-metadata.md';
+/** microsoft/Dual-write-automations: Microsoft's own, unsupported tool; the only public description of the gateway. */
+export const DUAL_WRITE_AUTOMATIONS = 'microsoft/Dual-write-automations (DWLibary)';
