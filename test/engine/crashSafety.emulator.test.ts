@@ -186,7 +186,7 @@ describe('crash safety (SIGKILL at 24 points of a new-existing run)', () => {
     expect(stamps.twice).toBe(0);
     expect(stamps.rows).toBe(300);
     console.log(`crash test: ${kills.length} kills: ${kills.join(', ')}`);
-  }, 170_000);
+  }, 300_000);
 
   it('a unified run (F&O from the Power Platform, demo data) killed at 12 points: done, every effect once', async () => {
     const order = [
@@ -242,5 +242,5 @@ describe('crash safety (SIGKILL at 24 points of a new-existing run)', () => {
     expect(once('unified.financeOps.ready')).toBe(1);
     expect(once('lcs.deploy')).toBe(0);
     console.log(`crash test (unified): ${kills.length} kills: ${kills.join(', ')}`);
-  }, 170_000);
+  }, 300_000);
 });
