@@ -38,11 +38,11 @@ module.exports = {
     {
       name: 'store-implements-ports-only',
       severity: 'error',
-      comment: 'Stores implement the RunStore port (runStorePort.ts, with the model types); nothing else of the engine, no bot, platform or emulator.',
+      comment: 'Stores implement the RunStore and lease ports (runStorePort.ts, runLeasePort.ts, with the model types); nothing else of the engine, no bot, platform or emulator.',
       from: { path: '^src/store' },
       to: {
         path: '^src/(engine|bot|platform|emulator|playground)/',
-        pathNot: '^src/engine/(runStorePort|model)\\.ts$',
+        pathNot: '^src/engine/(runStorePort|runLeasePort|model)\\.ts$',
       },
     },
     {

@@ -1,13 +1,25 @@
 // Azure resources for the dual-write setup bot: a Linux App Service (Node 20) running `npm start`'s
-// built output, and the Azure Bot registration with the Microsoft Teams channel. The bot's Entra app
+// built output on two instances, an Azure Database for PostgreSQL flexible server as the store (the
+// App Service's managed identity signs in with a Microsoft Entra token: no database password exists),
+// and the Azure Bot registration with the Microsoft Teams channel. The bot's Entra app
 // registration (BOT_ID) is created by m365agents.yml (aadApp/create) before this template runs.
 @maxLength(20)
 @minLength(4)
 @description('Used to name every resource (e.g. dwsetup-dev).')
 param resourceBaseName string
 
-@description('App Service plan SKU. B1 is enough for one team; keep ONE instance (SQLite store).')
+@description('App Service plan SKU (B1 allows up to 3 instances).')
 param webAppSku string = 'B1'
+
+@minValue(1)
+@maxValue(10)
+@description('Bot instances. Each drives the runs whose lease it holds; any of them answers Teams.')
+param instanceCount int = 2
+
+@description('PostgreSQL flexible server compute (Burstable B1ms is enough for the bot).')
+param postgresSkuName string = 'Standard_B1ms'
+param postgresSkuTier string = 'Burstable'
+param postgresVersion string = '16'
 
 @description('Entra app (client) id of the bot registration: BOT_ID.')
 param botAadAppClientId string
@@ -41,6 +53,8 @@ param location string = resourceGroup().location
 
 var serverfarmsName = resourceBaseName
 var webAppName = resourceBaseName
+var postgresName = '${resourceBaseName}-pg'
+var databaseName = 'dwbot'
 
 resource serverfarm 'Microsoft.Web/serverfarms@2023-12-01' = {
   kind: 'linux'
@@ -48,7 +62,7 @@ resource serverfarm 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: serverfarmsName
   sku: {
     name: webAppSku
-    capacity: 1
+    capacity: instanceCount
   }
   properties: {
     reserved: true
@@ -59,6 +73,10 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   kind: 'app,linux'
   location: location
   name: webAppName
+  // Its Entra identity is the database login (see postgresAdmin below).
+  identity: {
+    type: 'SystemAssigned'
+  }
   properties: {
     serverFarmId: serverfarm.id
     httpsOnly: true
@@ -76,9 +94,17 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'BOT_TENANT_ID', value: botTenantId }
         { name: 'BOT_NAME', value: botDisplayName }
         { name: 'PLAYGROUND', value: 'false' }
-        // /home survives restarts and deployments. SQLite needs a single instance: see docs/deploy.md.
-        { name: 'DATA_DIR', value: '/home/data' }
-        { name: 'WEBSITES_ENABLE_APP_SERVICE_STORAGE', value: 'true' }
+        // The store every instance shares. No password: the managed identity's Entra token is one.
+        {
+          name: 'DATABASE_URL'
+          value: 'postgres://${webAppName}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=require'
+        }
+        { name: 'DATABASE_AUTH', value: 'managed-identity' }
+        // A dead or frozen instance's runs are taken over within LEASE_TTL + heartbeat (about 20 s).
+        { name: 'LEASE_TTL_SECONDS', value: '15' }
+        { name: 'LEASE_HEARTBEAT_SECONDS', value: '5' }
+        // Local scratch only (the emulator is off in live mode); the store is PostgreSQL.
+        { name: 'DATA_DIR', value: '/tmp/data' }
         { name: 'ADMINS', value: adminObjectIds }
         { name: 'APPROVERS', value: approverObjectIds }
         { name: 'FOUR_EYES', value: 'true' }
@@ -95,6 +121,69 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'WEBSITE_NODE_DEFAULT_VERSION', value: '~20' }
       ]
     }
+  }
+}
+
+// The store: Entra authentication only, TLS required, reachable from Azure services (App Service
+// outbound addresses). Put it in a virtual network with private access for stricter setups.
+resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = {
+  name: postgresName
+  location: location
+  sku: {
+    name: postgresSkuName
+    tier: postgresSkuTier
+  }
+  properties: {
+    version: postgresVersion
+    storage: {
+      storageSizeGB: 32
+    }
+    backup: {
+      backupRetentionDays: 7
+      geoRedundantBackup: 'Disabled'
+    }
+    highAvailability: {
+      mode: 'Disabled'
+    }
+    authConfig: {
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+      tenantId: subscription().tenantId
+    }
+  }
+}
+
+resource postgresDatabase 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2022-12-01' = {
+  parent: postgres
+  name: databaseName
+  properties: {
+    charset: 'UTF8'
+    collation: 'en_US.utf8'
+  }
+}
+
+// 0.0.0.0 - 0.0.0.0 is the documented rule for "allow public access from any Azure service".
+resource postgresAllowAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2022-12-01' = {
+  parent: postgres
+  name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
+  properties: {
+    startIpAddress: '0.0.0.0'
+    endIpAddress: '0.0.0.0'
+  }
+}
+
+// The App Service's managed identity becomes the server's Entra administrator: it can create the
+// bot's tables (migrations run at start) with no password and no manual SQL.
+module postgresAdmin 'modules/postgresAdmin.bicep' = {
+  name: '${resourceBaseName}-pg-admin'
+  dependsOn: [
+    postgresDatabase
+    postgresAllowAzure
+  ]
+  params: {
+    serverName: postgres.name
+    principalId: webApp.identity.principalId
+    principalName: webAppName
   }
 }
 
@@ -128,3 +217,4 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output BOT_DOMAIN string = webApp.properties.defaultHostName
 output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
+output POSTGRES_HOST string = postgres.properties.fullyQualifiedDomainName

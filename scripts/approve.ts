@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 import { openDatabase } from '../src/store/database';
-import { ConversationStore } from '../src/store/conversationStore';
+import { SqliteConversationStore } from '../src/store/sqliteConversationStore';
 import { SqliteRunStore } from '../src/store/sqliteRunStore';
 import { PlaygroundClient, cardOfInvokeResponse } from '../src/playground/playgroundClient';
 import { APPROVER } from '../src/playground/playgroundPeople';
@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const lookup = await findPendingApproval(
       new SqliteRunStore(db),
-      new ConversationStore(db),
+      new SqliteConversationStore(db),
       positional[0],
     );
     if (!lookup.found) {

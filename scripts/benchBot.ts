@@ -7,9 +7,10 @@ import { LocalConnector } from '../test/support/localConnector';
 import { TeamsClient, newConversation, user } from '../test/support/teamsClient';
 import { driveScenario } from '../test/support/scenarioDriver';
 import type { Harness } from '../test/support/botHarness';
+import { startEmbeddedPostgres } from '../test/support/postgres/embeddedPostgres';
 
 /**
- * `npm run bench:bot -- [--conversations 50] [--think-ms 1000] [--json]`: starts the emulator and the bot in processes of
+ * `npm run bench:bot -- [--conversations 50] [--think-ms 1000] [--replicas 1] [--json]`: starts the emulator and the bot in processes of
  * their own (the bot with its SQLite store, as `npm start` runs it, pointed at the emulator by
  * EMULATOR_URL), then N admins at once each drive a setup through the
  * cards in their own channel thread to the completion notice. Prints the latency of every card
@@ -63,12 +64,18 @@ async function main(): Promise<void> {
   const thinkMs = arg('think-ms', 1000);
   const pause = () => new Promise<void>((resolve) => setTimeout(resolve, thinkMs * (0.5 + Math.random())));
   const json = process.argv.includes('--json');
+  // Several bot processes on one PostgreSQL (TEST_DATABASE_URL or an embedded server); conversations
+  // are spread over them, so card actions often land on a replica that does not drive the run.
+  const replicas = arg('replicas', 1);
+  const postgres = replicas > 1 && !process.env.TEST_DATABASE_URL ? await startEmbeddedPostgres() : undefined;
+  const databaseUrl = replicas > 1 ? (process.env.TEST_DATABASE_URL ?? postgres?.url) : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bot-'));
-  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const ports = await Promise.all(Array.from({ length: replicas }, () => freePort()));
+  const emulatorPort = await freePort();
   const connector = await new LocalConnector().start();
   const env = {
     ...process.env,
-    PORT: String(port),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     EMULATOR_PORT: String(emulatorPort),
     EMULATOR_URL: `http://127.0.0.1:${emulatorPort}`,
     DATA_DIR: dataDir,
@@ -85,37 +92,43 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitFor(`${env.EMULATOR_URL}/_emulator/health`);
-  const bot = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-      path.join(root, 'dist', 'src', 'index.js'),
-    ],
-    {
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
+  const bots = ports.map((port, k) =>
+    spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+        path.join(root, 'dist', 'src', 'index.js'),
+      ],
+      {
+        env: { ...env, PORT: String(port), REPLICA_ID: `bench-${k}` },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    ),
   );
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, peakRssMb(bot.pid!))), 500);
+  const sample = () => (peak = Math.max(peak, ...bots.map((bot) => peakRssMb(bot.pid!))));
+  const sampler = setInterval(sample, 500);
   try {
-    const botUrl = `http://127.0.0.1:${port}`;
-    await waitFor(`${botUrl}/healthz`);
-    const client = new TeamsClient(botUrl, connector.url);
+    const botUrls = ports.map((port) => `http://127.0.0.1:${port}`);
+    for (const url of botUrls) await waitFor(`${url}/healthz`);
+    const clients = botUrls.map((url) => new TeamsClient(url, connector.url));
+    const client = clients[0];
     const latencies: number[] = [];
     const serverLatencies: number[] = [];
     const byVerb = new Map<string, number[]>();
-    const timedClient = Object.assign(Object.create(client), {
-      invoke: async (...args: Parameters<TeamsClient['invoke']>) => {
-        const result = await client.invoke(...args);
-        const ms = result.clientMs;
-        latencies.push(ms);
-        if (result.serverMs !== undefined) serverLatencies.push(result.serverMs);
-        byVerb.set(args[2], [...(byVerb.get(args[2]) ?? []), ms]);
-        return result;
-      },
-    }) as TeamsClient;
-    const harness = { connector, client: timedClient } as unknown as Harness;
+    const timed = (client: TeamsClient) =>
+      Object.assign(Object.create(client), {
+        invoke: async (...args: Parameters<TeamsClient['invoke']>) => {
+          const result = await client.invoke(...args);
+          const ms = result.clientMs;
+          latencies.push(ms);
+          if (result.serverMs !== undefined) serverLatencies.push(result.serverMs);
+          byVerb.set(args[2], [...(byVerb.get(args[2]) ?? []), ms]);
+          return result;
+        },
+      }) as TeamsClient;
+    const harnessOf = (i: number) =>
+      ({ connector, client: timed(clients[i % replicas]) }) as unknown as Harness;
     // One unmeasured conversation first, so the figures are of a warm process.
     await driveScenario({ connector, client } as unknown as Harness, {
       scenario: 'new-new',
@@ -126,7 +139,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const results = await Promise.allSettled(
       Array.from({ length: conversations }, (_, i) =>
-        driveScenario(harness, {
+        driveScenario(harnessOf(i), {
           scenario: 'new-new',
           inputs: { financeOpsName: `bench-fo-${i}`, dataverseName: `bench-dv-${i}` },
           requester: user(`Admin ${i}`),
@@ -158,8 +171,9 @@ async function main(): Promise<void> {
       }
     }
     latencies.sort((a, b) => a - b);
-    peak = Math.max(peak, peakRssMb(bot.pid!));
+    sample();
     const report = {
+      replicas,
       conversations,
       think_ms: thinkMs,
       completed,
@@ -198,10 +212,11 @@ async function main(): Promise<void> {
     if (completed !== conversations) process.exitCode = 1;
   } finally {
     clearInterval(sampler);
-    bot.kill('SIGINT');
+    bots.forEach((bot) => bot.kill('SIGINT'));
     emulator.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await connector.stop();
+    await postgres?.stop();
   }
 }
 

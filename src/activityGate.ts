@@ -14,7 +14,7 @@ import { z } from 'zod';
 const SIGNED_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512']);
 const JWT = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
 
-export type GateRefusal = { status: 400 | 401; error: string } | null;
+export type GateRefusal = { status: 400 | 401 | 403; error: string } | null;
 
 /**
  * The envelope every channel sends and the handlers rely on (who, where, where to answer); the rest
@@ -69,6 +69,43 @@ export function checkBearerShape(header: string | undefined): GateRefusal {
     return { status: 401, error: 'unauthorized' };
   }
   return null;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const teamsIdentity = z.object({
+  channelId: z.literal('msteams'),
+  from: z.object({ aadObjectId: z.string().regex(GUID) }).passthrough(),
+  conversation: z.object({ tenantId: z.string().optional() }).passthrough(),
+  channelData: z
+    .object({ tenant: z.object({ id: z.string() }).passthrough().optional() })
+    .passthrough()
+    .optional(),
+});
+
+/**
+ * With authentication on, after the token was verified: only Microsoft Teams activities, from a user
+ * with an Entra object id, in an allowed tenant. A Bot Framework token says which service sent the
+ * activity, not who the user is; on Teams the service fills `from.aadObjectId` and the tenant, while
+ * on other channels (Direct Line) the client chooses `from.id`, so identity could be claimed at will.
+ * Returns why it is refused (for the log), or undefined.
+ */
+export function refuseUnlessAllowedTeamsUser(
+  activity: unknown,
+  allowedTenants: string[],
+): string | undefined {
+  const parsed = teamsIdentity.safeParse(activity);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.') ?? 'activity';
+    return field === 'channelId' ? 'not the msteams channel' : `no ${field}`;
+  }
+  const tenants = [parsed.data.conversation.tenantId, parsed.data.channelData?.tenant?.id].filter(
+    (t): t is string => t !== undefined,
+  );
+  if (tenants.length === 0) return 'no tenant';
+  const allowed = new Set(allowedTenants.map((t) => t.toLowerCase()));
+  if (!tenants.every((t) => allowed.has(t.toLowerCase()))) return 'tenant not allowed';
+  return undefined;
 }
 
 /**

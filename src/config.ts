@@ -59,6 +59,8 @@ export const configSchema = z.object({
   BOT_ID: optionalString.pipe(z.string().uuid("must be the bot's Microsoft app id (a GUID)").optional()),
   BOT_PASSWORD: optionalString,
   BOT_TENANT_ID: optionalString,
+  /** Entra tenant ids whose Teams activities the bot accepts (with BOT_ID); default BOT_TENANT_ID. */
+  ALLOWED_TENANTS: idList,
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   TEAMS_APP_ID: optionalString.pipe(z.string().uuid('must be a GUID').optional()),
   BOT_NAME: z.string().min(1).max(30).default('Dual-write Setup'),
@@ -72,6 +74,23 @@ export const configSchema = z.object({
 
   // --- Store ---
   DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL (production, several replicas); empty: SQLite under DATA_DIR. */
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  /** password: the URL's; managed-identity: a Microsoft Entra token of the host's managed identity. */
+  DATABASE_AUTH: z.enum(['password', 'managed-identity']).default('password'),
+  /** Client id of a user-assigned managed identity for DATABASE_AUTH=managed-identity; empty: system-assigned. */
+  DATABASE_IDENTITY_CLIENT_ID: optionalString,
+  /** This replica's name in run leases; empty: host name and process id. */
+  REPLICA_ID: optionalString.pipe(z.string().max(100, 'must be at most 100 characters').optional()),
+  /** A replica that stops renewing its runs' leases loses them after this many seconds. */
+  LEASE_TTL_SECONDS: positiveNumber(15),
+  /** How often a replica renews its leases and looks for runs to take over. */
+  LEASE_HEARTBEAT_SECONDS: positiveNumber(5),
 
   // --- Who may do what ---
   /** Entra object ids allowed to start setups; empty means everyone in the conversation. */
@@ -82,8 +101,8 @@ export const configSchema = z.object({
   APPROVAL_TIMEOUT_MINUTES: positiveNumber(24 * 60),
   APPROVAL_REMINDER_MINUTES: positiveNumber(60),
 
-  // --- Dynamics 365: emulator (default) or live ---
-  DYNAMICS_MODE: z.enum(['emulator', 'live']).default('emulator'),
+  // --- Dynamics 365: emulator (default without BOT_ID) or live ---
+  DYNAMICS_MODE: optionalString.pipe(z.enum(['emulator', 'live']).optional()),
   /** Port of the embedded emulator; 0 picks a free one. */
   EMULATOR_PORT: port(3979),
   /** Multiplies every emulated duration (provisioning, latency, limits' windows). */
@@ -117,11 +136,16 @@ export const configSchema = z.object({
   AZURE_TENANT_ID: optionalString,
   AZURE_CLIENT_ID: optionalString,
   AZURE_CLIENT_SECRET: optionalString,
+  /** Host suffixes environment URLs may have in live mode; empty: Microsoft's clouds (docs/reliability.md). */
+  DYNAMICS_HOST_SUFFIXES: idList,
 });
 
-export type Config = z.infer<typeof configSchema> & {
+export type Config = Omit<z.infer<typeof configSchema>, 'DYNAMICS_MODE'> & {
+  DYNAMICS_MODE: 'emulator' | 'live';
   /** Resolved listen address: loopback unless Bot Framework auth is on. */
   listenHost: string;
+  /** Tenants whose activities are accepted with BOT_ID: ALLOWED_TENANTS, else BOT_TENANT_ID. */
+  allowedTenants: string[];
 };
 
 export class ConfigError extends Error {
@@ -154,12 +178,53 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (authOn && config.BOT_TYPE !== 'UserAssignedMSI' && !config.BOT_PASSWORD) {
     throw new ConfigError('Invalid environment variable BOT_PASSWORD: required when BOT_ID is set');
   }
-  if (config.DYNAMICS_MODE === 'live' && config.AZURE_AUTH === 'client-secret') {
+  // Production (BOT_ID set) fails closed: nothing open by default, nothing guessed.
+  if (authOn) {
+    for (const name of ['ADMINS', 'APPROVERS'] as const) {
+      if (config[name].length === 0) {
+        throw new ConfigError(
+          `Invalid environment variable ${name}: required when BOT_ID is set (Entra object ids, comma-separated); empty would let anyone ${name === 'ADMINS' ? 'start a setup' : 'approve'}`,
+        );
+      }
+    }
+    if (!config.DYNAMICS_MODE) {
+      throw new ConfigError(
+        'Invalid environment variable DYNAMICS_MODE: required when BOT_ID is set (live, or emulator for a demo)',
+      );
+    }
+    if (config.AZURE_CLIENT_ID && config.AZURE_CLIENT_ID.toLowerCase() === config.BOT_ID!.toLowerCase()) {
+      throw new ConfigError(
+        "Invalid environment variable AZURE_CLIENT_ID: must not be the bot's app id (BOT_ID); give Dynamics 365 an app registration of its own",
+      );
+    }
+  }
+  const allowedTenants = config.ALLOWED_TENANTS.length
+    ? config.ALLOWED_TENANTS
+    : config.BOT_TENANT_ID
+      ? [config.BOT_TENANT_ID]
+      : [];
+  if (authOn && allowedTenants.length === 0) {
+    throw new ConfigError(
+      'Invalid environment variable ALLOWED_TENANTS: required when BOT_ID is set without BOT_TENANT_ID (the Entra tenant ids whose Teams users may talk to the bot)',
+    );
+  }
+  const mode = config.DYNAMICS_MODE ?? 'emulator';
+  if (mode === 'live' && config.AZURE_AUTH === 'client-secret') {
     for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const) {
       if (!config[name]) {
         throw new ConfigError(`Invalid environment variable ${name}: required when AZURE_AUTH=client-secret`);
       }
     }
   }
-  return { ...config, listenHost };
+  if (config.DATABASE_AUTH === 'managed-identity' && !config.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid environment variable DATABASE_URL: required when DATABASE_AUTH=managed-identity',
+    );
+  }
+  if (config.LEASE_HEARTBEAT_SECONDS <= 0 || config.LEASE_HEARTBEAT_SECONDS * 2 > config.LEASE_TTL_SECONDS) {
+    throw new ConfigError(
+      'Invalid environment variable LEASE_HEARTBEAT_SECONDS: must be above 0 and at most half of LEASE_TTL_SECONDS',
+    );
+  }
+  return { ...config, DYNAMICS_MODE: mode, listenHost, allowedTenants };
 }

@@ -1,19 +1,18 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TokenCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
-import { openDatabase } from './store/database';
-import { ConversationStore } from './store/conversationStore';
-import { SqliteRunStore } from './store/sqliteRunStore';
+import { openStore } from './store/openStore';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { createPlatform } from './platform/createPlatform';
 import { createCredential } from './platform/http/credentials';
 import { createSetupEngine } from './engine/setupEngine';
 import { systemClock } from './engine/systemClock';
 import type { EngineApi } from './engine/engineApi';
-import { createAdapter } from './bot/adapter';
+import { createAdapter, type BotAuthenticationOverrides } from './bot/adapter';
 import { createBotApp } from './bot/botApp';
 import { Notifier } from './bot/notifier';
 import type { SendQueueOptions } from './bot/sendQueue';
@@ -46,13 +45,27 @@ export interface StartOptions {
    * live mode against the emulator with its local credential).
    */
   credential?: TokenCredential;
+  /**
+   * Live mode against a loopback emulator (tests): origins the platform may call besides Microsoft's
+   * hosts. Never read from the environment.
+   */
+  trustedOrigins?: string[];
+  /** Tests only: validate Bot Framework tokens against a local key server (see bot/adapter.ts). */
+  botAuthentication?: BotAuthenticationOverrides;
 }
 
 const VERSION = projectVersion();
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const db = openDatabase(path.join(config.DATA_DIR, 'bot.sqlite'));
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    credential:
+      config.DATABASE_AUTH === 'managed-identity'
+        ? createCredential({ kind: 'managed-identity', clientId: config.DATABASE_IDENTITY_CLIENT_ID })
+        : undefined,
+  });
 
   let emulator: RunningEmulator | undefined;
   if (config.DYNAMICS_MODE === 'emulator' && !config.EMULATOR_URL) {
@@ -69,20 +82,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ? createPlatform({ mode: 'emulator', emulatorUrl, logger, timeoutMs: config.HTTP_TIMEOUT_MS })
     : createPlatform({
         mode: 'live',
-        credential:
-          options.credential ??
-          createCredential(
-            config.AZURE_AUTH === 'client-secret'
-              ? {
-                  kind: 'client-secret',
-                  tenantId: config.AZURE_TENANT_ID!,
-                  clientId: config.AZURE_CLIENT_ID!,
-                  clientSecret: config.AZURE_CLIENT_SECRET!,
-                }
-              : config.AZURE_AUTH === 'managed-identity'
-                ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
-                : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
-          ),
+        credential: options.credential ?? azureCredential(config),
         lcsApiUrl: config.LCS_API_URL,
         lcsProjectId: config.LCS_PROJECT_ID,
         lcsDelegated: config.AZURE_AUTH === 'default',
@@ -91,25 +91,50 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         dataverseAppTemplates: config.DATAVERSE_APP_TEMPLATES,
         dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
         dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
+        hostSuffixes: config.DYNAMICS_HOST_SUFFIXES.length ? config.DYNAMICS_HOST_SUFFIXES : undefined,
+        trustedOrigins: options.trustedOrigins,
         logger,
         timeoutMs: config.HTTP_TIMEOUT_MS,
       });
 
+  // Unique among live processes: leases and card-update claims are told apart by it. SQLite serves
+  // one process, so a fixed name lets a restarted bot take its runs back at once.
+  const replicaId =
+    config.REPLICA_ID ?? (store.kind === 'sqlite' ? 'local' : `${os.hostname()}-${process.pid}`);
   const engine = createSetupEngine({
     platform,
-    store: new SqliteRunStore(db),
+    store: store.runs,
     clock: systemClock,
     logger: logger.child({ component: 'engine' }),
     approvalTimeoutMs: config.APPROVAL_TIMEOUT_MINUTES * 60_000,
     approvalReminderMs: config.APPROVAL_REMINDER_MINUTES * 60_000,
     fourEyes: config.FOUR_EYES,
+    // SQLite serves one process: nothing to share, so no leases (its restart resumes every run).
+    replicas:
+      store.kind === 'postgres'
+        ? {
+            leases: store.leases,
+            signals: store.signals,
+            owner: replicaId,
+            ttlMs: config.LEASE_TTL_SECONDS * 1000,
+            heartbeatMs: config.LEASE_HEARTBEAT_SECONDS * 1000,
+          }
+        : undefined,
     ...options.engine,
   });
 
-  const conversations = new ConversationStore(db);
-  const adapter = createAdapter(config, logger);
+  const conversations = store.conversations;
+  const adapter = createAdapter(config, logger, options.botAuthentication);
   const botId = config.BOT_ID ?? '';
-  const notifier = new Notifier({ adapter, botId, engine, conversations, logger, queue: options.queue });
+  const notifier = new Notifier({
+    adapter,
+    botId,
+    engine,
+    conversations,
+    logger,
+    queue: options.queue,
+    replicaId,
+  });
   notifier.attach();
   const app = createBotApp(
     {
@@ -128,7 +153,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const health = async (): Promise<HealthReport> => {
     let storeOk = false;
     try {
-      storeOk = db.prepare('SELECT 1 AS ok').get() !== undefined;
+      storeOk = await store.ping();
     } catch {
       storeOk = false;
     }
@@ -157,6 +182,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     health,
     logger,
     authRequired: Boolean(config.BOT_ID),
+    allowedTenants: config.allowedTenants,
   });
   const httpServer: Server = await new Promise((resolve, reject) => {
     const listening = server.listen(config.PORT, config.listenHost, () => resolve(listening));
@@ -186,9 +212,25 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       });
       await engine.close();
       await emulator?.close();
-      db.close();
+      await store.close();
     },
   };
+}
+
+/** The Entra identity of AZURE_AUTH (Dynamics 365 in live mode, PostgreSQL with DATABASE_AUTH=entra). */
+function azureCredential(config: Config): TokenCredential {
+  return createCredential(
+    config.AZURE_AUTH === 'client-secret'
+      ? {
+          kind: 'client-secret',
+          tenantId: config.AZURE_TENANT_ID!,
+          clientId: config.AZURE_CLIENT_ID!,
+          clientSecret: config.AZURE_CLIENT_SECRET!,
+        }
+      : config.AZURE_AUTH === 'managed-identity'
+        ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
+        : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
+  );
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   checkActivityShape,
   checkBearerShape,
   refuse,
+  refuseUnlessAllowedTeamsUser,
   sendCaptured,
 } from './activityGate';
 
@@ -27,6 +28,8 @@ export interface ServerOptions {
   logger: Logger;
   /** BOT_ID is set: every activity must carry a Bot Framework token (see activityGate.ts). */
   authRequired?: boolean;
+  /** With authRequired: the tenants whose Teams users are served (activityGate.ts). */
+  allowedTenants?: string[];
 }
 
 export function createServer(options: ServerOptions): express.Express {
@@ -41,9 +44,28 @@ export function createServer(options: ServerOptions): express.Express {
     if (refusal) return refuse(res, refusal);
     const captured = new CapturedResponse();
     let turnStarted = false;
+    let forbidden = false;
     try {
       await options.adapter.process(req, captured as unknown as Response, (context) => {
         turnStarted = true;
+        // The token is verified by now; who sent the activity, from where, is checked next.
+        if (options.authRequired) {
+          const reason = refuseUnlessAllowedTeamsUser(context.activity, options.allowedTenants ?? []);
+          if (reason) {
+            forbidden = true;
+            options.logger.warn(
+              {
+                event: 'access.refused',
+                action: 'activity',
+                reason,
+                channelId: context.activity.channelId,
+                conversationId: context.activity.conversation?.id,
+              },
+              'activity refused',
+            );
+            return Promise.resolve();
+          }
+        }
         return options.onTurn(context);
       });
     } catch (error) {
@@ -51,6 +73,7 @@ export function createServer(options: ServerOptions): express.Express {
       options.logger.warn({ err: (error as Error).message }, 'activity refused by the adapter');
       captured.status(turnStarted ? 500 : 400);
     }
+    if (forbidden) return refuse(res, { status: 403, error: 'forbidden' });
     if (captured.statusCode >= 400) {
       options.logger.info({ status: captured.statusCode, turnStarted }, 'activity not processed');
     }
@@ -62,9 +85,12 @@ export function createServer(options: ServerOptions): express.Express {
     sendCaptured(res, captured, turnStarted);
   });
 
-  app.get('/healthz', async (_req: Request, res: Response) => {
+  // Strangers learn only ok / not ok: version, mode and URLs are for the local operator (no BOT_ID,
+  // asked from loopback), not for whoever can reach a production endpoint.
+  app.get('/healthz', async (req: Request, res: Response) => {
     const report = await options.health();
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    const detailed = !options.authRequired && isLoopback(req.socket.remoteAddress);
+    res.status(report.status === 'ok' ? 200 : 503).json(detailed ? report : { status: report.status });
   });
 
   // Malformed or oversized bodies: a short JSON error, never a stack.
@@ -77,4 +103,8 @@ export function createServer(options: ServerOptions): express.Express {
     },
   );
   return app;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }

@@ -19,9 +19,24 @@ describe('configuration', () => {
     [{ FOUR_EYES: 'maybe' }, 'FOUR_EYES'],
     [{ BOT_ID: 'not-a-guid' }, 'BOT_ID'],
     [{ TEAMS_APP_ID: 'x' }, 'TEAMS_APP_ID'],
+    [{ DATABASE_URL: 'mysql://u@h/db' }, 'DATABASE_URL'],
+    [{ DATABASE_AUTH: 'managed-identity' }, 'DATABASE_URL'],
+    [{ DATABASE_AUTH: 'kerberos', DATABASE_URL: 'postgres://u@h/db' }, 'DATABASE_AUTH'],
+    [{ LEASE_TTL_SECONDS: '4', LEASE_HEARTBEAT_SECONDS: '3' }, 'LEASE_HEARTBEAT_SECONDS'],
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid environment variable ${name}:`));
+  });
+
+  it('selects PostgreSQL with a postgres:// URL, SQLite without one', () => {
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://bot@db.postgres.database.azure.com:5432/dwbot?sslmode=require',
+      DATABASE_AUTH: 'managed-identity',
+    });
+    expect(config.DATABASE_URL).toMatch(/^postgresql:/);
+    expect(config.LEASE_TTL_SECONDS).toBe(15);
+    expect(config.LEASE_HEARTBEAT_SECONDS).toBe(5);
   });
 
   it('refuses to listen beyond loopback without Bot Framework auth', () => {
@@ -29,7 +44,14 @@ describe('configuration', () => {
   });
 
   it('listens on all interfaces once auth is configured', () => {
-    const config = loadConfig({ BOT_ID: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', BOT_PASSWORD: 'x' });
+    const config = loadConfig({
+      BOT_ID: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      BOT_PASSWORD: 'x',
+      BOT_TENANT_ID: '11111111-2222-4333-8444-555555555555',
+      ADMINS: 'a',
+      APPROVERS: 'b',
+      DYNAMICS_MODE: 'live',
+    });
     expect(config.listenHost).toBe('0.0.0.0');
   });
 

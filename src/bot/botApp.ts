@@ -26,7 +26,7 @@ export function createBotApp(
 
   // Every turn refreshes the conversation reference the notifier sends through.
   app.turn('beforeTurn', async (context) => {
-    services.conversations.saveReference(TurnContext.getConversationReference(context.activity));
+    await services.conversations.saveReference(TurnContext.getConversationReference(context.activity));
     return true;
   });
 

@@ -4,11 +4,13 @@ import { actorOf, checkPermission, type Permission } from './access';
 import type { BotServices } from './botServices';
 import type { AdaptiveCard } from './cards/renderCard';
 import { recordRefusal } from './refusals';
+import { canSeeRun, tenantOf } from './runScope';
 import { messageCard } from './views/messageView';
 
-// The one access check in front of every verb and command that changes something: checks the
-// permission, records a refusal (log line, and the run's audit when there is a run), and answers
-// with the "not allowed" card, or the card that was clicked with the reason as its notice.
+// The one access check in front of every verb and command: which runs the asker may see at all
+// (visibleRun, visibleRuns: a run of another tenant or conversation is "not found", as an unknown id
+// is), then the permission for what they do, recording a refusal (log line, and the run's audit when
+// there is a run) and answering with the "not allowed" card, or the clicked card with the reason.
 
 export type Guarded = { allowed: true; actor: Actor } | { allowed: false; card: AdaptiveCard };
 
@@ -19,6 +21,37 @@ export interface GuardTarget {
   refusedCard?: (reason: string) => AdaptiveCard;
 }
 
+/**
+ * The run `ref` names (its id, or with `shortIds` a unique prefix of it as cards show), if the asker may see it;
+ * null for an unknown id and for a run the asker may not see alike.
+ */
+export async function visibleRun(
+  services: BotServices,
+  context: TurnContext,
+  ref: string,
+  shortIds = false,
+): Promise<Run | null> {
+  const exact = await services.engine.get(ref);
+  if (exact) return canSeeRun(services.policy, context, exact) ? exact : null;
+  // Cards carry full ids; typed commands may give the short id a card shows.
+  if (!shortIds) return null;
+  // A prefix must be unique among the runs the asker may see (otherwise "ambiguous" would leak).
+  const prefix = ref.toLowerCase();
+  if (prefix.length < 4) return null;
+  const matches = (await visibleRuns(services, context, 500)).filter((run) => run.id.startsWith(prefix));
+  return matches.length === 1 ? matches[0] : null;
+}
+
+/** The newest runs the asker may see. */
+export async function visibleRuns(
+  services: BotServices,
+  context: TurnContext,
+  limit: number,
+): Promise<Run[]> {
+  const runs = await services.engine.list({ limit: Math.max(limit, 200), tenantId: tenantOf(context) });
+  return runs.filter((run) => canSeeRun(services.policy, context, run)).slice(0, limit);
+}
+
 export async function guard(
   services: BotServices,
   context: TurnContext,
@@ -27,6 +60,10 @@ export async function guard(
   target: GuardTarget = {},
 ): Promise<Guarded> {
   const actor = actorOf(context);
+  // Callers reach runs through visibleRun; this holds even if one did not.
+  if (target.run && !canSeeRun(services.policy, context, target.run)) {
+    return { allowed: false, card: unknownRunCard(target.run.id) };
+  }
   const refusal = checkPermission(services.policy, permission, actor, target.run?.requestedBy);
   if (refusal.allowed) return { allowed: true, actor };
   await recordRefusal(services, context, actor, action, refusal.reason, {
@@ -36,4 +73,9 @@ export async function guard(
   const card =
     target.refusedCard?.(refusal.reason) ?? messageCard('Not allowed', refusal.reason, 'Attention');
   return { allowed: false, card };
+}
+
+/** What an unknown run id gets, and so what a run the asker may not see gets. */
+export function unknownRunCard(runId: string): AdaptiveCard {
+  return messageCard('Unknown run', `There is no setup run ${runId}. Say "runs" to list them.`, 'Attention');
 }

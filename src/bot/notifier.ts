@@ -26,6 +26,8 @@ export interface NotifierOptions {
   conversations: ConversationStore;
   logger?: Logger;
   queue?: SendQueueOptions;
+  /** This replica's name in the store's send budget and card-update claims. */
+  replicaId?: string;
 }
 
 export class Notifier {
@@ -39,56 +41,88 @@ export class Notifier {
   private readonly lastSent = new Map<string, string>();
 
   constructor(private readonly options: NotifierOptions) {
-    this.queue = new SendQueue({ logger: options.logger, ...options.queue });
+    const replica = options.replicaId ?? 'local';
+    // Teams counts sends per bot and conversation: the budget lives in the store, shared by replicas.
+    this.queue = new SendQueue({
+      logger: options.logger,
+      budget: (conversationId, limits) => options.conversations.reserveSend(conversationId, limits, replica),
+      ...options.queue,
+    });
   }
 
   /** Subscribes to the engine; call once before `engine.resume()`. */
   attach(): void {
     const { engine } = this.options;
-    engine.on('run.updated', ({ run }) => this.runChanged(run));
+    engine.on('run.updated', ({ run }) => this.settle(this.runChanged(run)));
     engine.on('approval.requested', ({ run, step }) =>
-      this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id)),
+      this.settle(this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id))),
     );
     engine.on('manual.requested', ({ run, step }) =>
-      this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id)),
+      this.settle(this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id))),
     );
     engine.on('approval.reminder', ({ run, step }) =>
-      this.postText(
-        run,
-        `Reminder: the approval of "${step.title}" for run ${shortId(run.id)} expires at ${step.approval?.expiresAt ?? 'soon'}.`,
+      this.settle(
+        this.postText(
+          run,
+          `Reminder: the approval of "${step.title}" for run ${shortId(run.id)} expires at ${step.approval?.expiresAt ?? 'soon'}.`,
+        ),
       ),
     );
     engine.on('approval.expired', ({ run, step }) =>
-      this.postText(
-        run,
-        `The approval of "${step.title}" for run ${shortId(run.id)} expired without a decision; the step did not run.`,
+      this.settle(
+        this.postText(
+          run,
+          `The approval of "${step.title}" for run ${shortId(run.id)} expired without a decision; the step did not run.`,
+        ),
       ),
     );
-    engine.on('run.finished', ({ run }) => {
-      this.runChanged(run);
-      this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run));
-    });
+    engine.on('run.finished', ({ run }) =>
+      this.settle(
+        (async () => {
+          await this.runChanged(run);
+          await this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run));
+        })(),
+      ),
+    );
   }
 
   /** After a restart: deliver what a crash may have swallowed (cards, the completion notice). */
   async recover(): Promise<void> {
     for (const run of await this.options.engine.list({ limit: 500 })) {
-      if (!this.options.conversations.conversationOf(run.id)) continue;
+      if (!(await this.options.conversations.conversationOf(run.id))) continue;
       for (const step of run.steps) {
         if (step.status === 'awaiting_approval')
-          this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id), true);
+          await this.postOnce(
+            run,
+            'approval',
+            step.id,
+            () => this.currentCard(run, 'approval', step.id),
+            true,
+          );
         if (step.status === 'awaiting_manual')
-          this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id), true);
+          await this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id), true);
       }
-      this.runChanged(run);
+      await this.runChanged(run);
       if (FINISHED_RUN_STATUSES.has(run.status))
-        this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run), true);
+        await this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run), true);
     }
   }
 
   /** Updates every message of the run that shows its state (coalesced per message). */
-  runChanged(run: Run): void {
-    for (const message of this.options.conversations.messagesOf(run.id)) {
+  async runChanged(run: Run, again = false): Promise<void> {
+    // `again`: send even a version already sent (the clicker's copy was replaced by an answer).
+    const version = again ? undefined : run.rev;
+    const { conversations } = this.options;
+    for (const status of await conversations.statusCardsOf(run.id)) {
+      this.updateCard(
+        status.conversationId,
+        status.activityId,
+        `${run.id}:status:${status.conversationId}`,
+        () => cardOfRun(run, 'run', undefined),
+        version,
+      );
+    }
+    for (const message of await conversations.messagesOf(run.id)) {
       if (!message.activityId || message.kind === 'completion') continue;
       const kind: RunCardKind = message.kind;
       // A step card whose step the run no longer has (a stale row) is left alone.
@@ -99,21 +133,36 @@ export class Notifier {
         message.activityId,
         `${run.id}:${kind}:${message.stepId}`,
         () => (kind === 'run' ? cardOfRun(run, 'run', undefined) : this.currentCard(run, kind, stepId)),
+        version,
       );
     }
   }
 
-  /** Replaces a posted card for everyone (coalesced: a later update of the same key wins). */
+  /**
+   * Replaces a posted card for everyone (coalesced: a later update of the same key wins). With the
+   * run's `version` (rev), the update is first claimed in the store: a version another replica (or
+   * this one) already sent, or one older than it, is not sent again.
+   */
   updateCard(
     conversationId: string,
     activityId: string,
     key: string,
     build: () => AdaptiveCard | Promise<AdaptiveCard>,
+    version?: number,
   ): void {
     this.queue.update(conversationId, key, async () => {
       const card = await build();
       const text = JSON.stringify(card);
+      // Steps run side by side, so a run changes often: a card that did not change is not sent again.
       if (this.lastSent.get(key) === text) return 'skipped';
+      if (version !== undefined) {
+        const claimed = await this.options.conversations.claimCardUpdate(
+          `${key}@${activityId}`,
+          version,
+          this.options.replicaId ?? 'local',
+        );
+        if (!claimed) return 'skipped';
+      }
       await this.continue(conversationId, async (context) => {
         const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
         activity.id = activityId;
@@ -129,23 +178,25 @@ export class Notifier {
    */
   refreshAfterAnswer(run: Run): void {
     for (const key of this.lastSent.keys()) if (key.startsWith(`${run.id}:`)) this.lastSent.delete(key);
-    this.runChanged(run);
+    void this.runChanged(run, true).catch(() => undefined);
   }
 
-  private postOnce(
+  private async postOnce(
     run: Run,
     kind: CardKind,
     stepId: string,
     build: () => Promise<AdaptiveCard | Partial<import('botbuilder').Activity>>,
     recovering = false,
-  ): void {
+  ): Promise<void> {
     const { conversations } = this.options;
-    const conversationId = conversations.conversationOf(run.id);
+    const conversationId = await conversations.conversationOf(run.id);
     if (!conversationId) return;
-    const claimed = conversations.claimMessage(run.id, kind, stepId, conversationId);
+    const claimed = await conversations.claimMessage(run.id, kind, stepId, conversationId);
     if (!claimed) {
       // Already posted, or (after a crash) claimed but never confirmed: resend only when recovering.
-      const existing = conversations.messagesOf(run.id).find((m) => m.kind === kind && m.stepId === stepId);
+      const existing = (await conversations.messagesOf(run.id)).find(
+        (m) => m.kind === kind && m.stepId === stepId,
+      );
       if (!recovering || !existing || existing.activityId) return;
     }
     this.queue.send(conversationId, () =>
@@ -156,18 +207,25 @@ export class Notifier {
             ? MessageFactory.attachment(CardFactory.adaptiveCard(built))
             : (built as Partial<import('botbuilder').Activity>);
         const response = await context.sendActivity(activity);
-        if (response?.id) conversations.setActivityId(run.id, kind, stepId, response.id);
+        if (response?.id) await conversations.setActivityId(run.id, kind, stepId, response.id);
       }),
     );
   }
 
-  private postText(run: Run, text: string): void {
-    const conversationId = this.options.conversations.conversationOf(run.id);
+  private async postText(run: Run, text: string): Promise<void> {
+    const conversationId = await this.options.conversations.conversationOf(run.id);
     if (!conversationId) return;
     this.queue.send(conversationId, () =>
       this.continue(conversationId, async (context) => {
         await context.sendActivity(MessageFactory.text(text));
       }),
+    );
+  }
+
+  /** Event handlers cannot await: a failed store read is logged, never an unhandled rejection. */
+  private settle(work: Promise<void>): void {
+    work.catch((error: unknown) =>
+      this.options.logger?.error({ err: (error as Error).message }, 'notifier could not read the store'),
     );
   }
 
@@ -197,7 +255,7 @@ export class Notifier {
     conversationId: string,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
-    const reference = this.options.conversations.getReference(conversationId);
+    const reference = await this.options.conversations.getReference(conversationId);
     if (!reference) {
       this.options.logger?.warn({ conversationId }, 'no conversation reference; message dropped');
       return;

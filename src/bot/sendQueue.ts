@@ -19,8 +19,16 @@ export const TEAMS_CONVERSATION_LIMITS: RateWindow[] = [
   { ms: 3_600_000, max: 1_800 },
 ];
 
+/**
+ * A budget shared by every replica (kept in the store): answers 0 when one send was reserved in the
+ * conversation, otherwise how many ms to wait before asking again.
+ */
+export type SendBudget = (conversationId: string, limits: readonly RateWindow[]) => Promise<number>;
+
 export interface SendQueueOptions {
   limits?: RateWindow[];
+  /** Without it, the limits are counted in this process only (one replica). */
+  budget?: SendBudget;
   updateIntervalMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
@@ -29,6 +37,11 @@ export interface SendQueueOptions {
 
 /** A send; 'skipped' when it found nothing to send (an unchanged card), which costs no budget. */
 type Job = () => Promise<void | 'skipped'>;
+
+type QueueSettings = Required<Omit<SendQueueOptions, 'logger' | 'budget'>> & {
+  logger?: Logger;
+  budget?: SendBudget;
+};
 
 const RETRY_STATUS = new Set([429, 412, 502, 504, 503]);
 
@@ -45,7 +58,8 @@ class ConversationQueue {
   private running = false;
 
   constructor(
-    private readonly options: Required<Omit<SendQueueOptions, 'logger'>> & { logger?: Logger },
+    private readonly conversationId: string,
+    private readonly options: QueueSettings,
     private readonly onIdle: () => void,
   ) {}
 
@@ -106,6 +120,18 @@ class ConversationQueue {
   }
 
   private async respectLimits(): Promise<void> {
+    const { budget } = this.options;
+    if (budget) {
+      for (;;) {
+        const wait = await budget(this.conversationId, this.options.limits).catch((error: unknown) => {
+          // The store is down: wait and ask again rather than send past the limits.
+          this.options.logger?.warn({ err: (error as Error).message }, 'send budget unavailable');
+          return 1_000;
+        });
+        if (wait <= 0) return;
+        await delay(wait);
+      }
+    }
     for (;;) {
       const now = Date.now();
       let wait = 0;
@@ -146,7 +172,7 @@ class ConversationQueue {
 
 export class SendQueue {
   private readonly queues = new Map<string, ConversationQueue>();
-  private readonly options: Required<Omit<SendQueueOptions, 'logger'>> & { logger?: Logger };
+  private readonly options: QueueSettings;
   private idleWaiters: Array<() => void> = [];
 
   constructor(options: SendQueueOptions = {}) {
@@ -156,6 +182,7 @@ export class SendQueue {
       maxAttempts: options.maxAttempts ?? 6,
       baseDelayMs: options.baseDelayMs ?? 500,
       logger: options.logger,
+      budget: options.budget,
     };
   }
 
@@ -178,7 +205,7 @@ export class SendQueue {
   private queueOf(conversationId: string): ConversationQueue {
     let queue = this.queues.get(conversationId);
     if (!queue) {
-      queue = new ConversationQueue(this.options, () => this.checkIdle());
+      queue = new ConversationQueue(conversationId, this.options, () => this.checkIdle());
       this.queues.set(conversationId, queue);
     }
     return queue;

@@ -3,7 +3,7 @@ import { actorOf } from './access';
 import type { BotServices } from './botServices';
 import { ACTION_SCHEMAS, MAX_ACTION_BYTES, type Verb } from './cardActions';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
-import { guard } from './guard';
+import { guard, visibleRun } from './guard';
 import * as runActions from './handlers/runActions';
 import * as wizard from './handlers/wizardActions';
 import { cardOfRun } from './views/cardOfMessage';
@@ -168,7 +168,8 @@ async function onRun<V extends Verb>(
   data: Parameters<RunRoute<V>['handle']>[0]['data'],
 ): Promise<AdaptiveCard> {
   const { runId, stepId } = route.target(data);
-  const run = await services.engine.get(runId);
+  // A run the asker may not see is answered as an unknown one, before anything else looks at it.
+  const run = await visibleRun(services, context, runId);
   if (!run) return runActions.unknownRun(runId);
   const early = route.precheck?.(run, data);
   if (early) return early;

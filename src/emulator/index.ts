@@ -155,7 +155,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   );
   app.use('/bap', bapRouter(powerPlatform, unified));
   app.use('/powerplatform', applicationPackagesRouter(powerPlatform, unified));
-  app.use('/dualwrite/api/DualWriteManagement/1.0', gatewayRouter(gateway));
+  app.use('/dualwrite', gatewayRouter(gateway));
   app.use('/orgs/:org', dataverseRouter(dataverseStore, dataverseSettings, { stats: dataverseStats }));
   app.use((req, res) => sendJsonError(res, 404, 'NotFound', `No emulated API at ${req.method} ${req.path}.`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

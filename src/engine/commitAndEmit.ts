@@ -1,5 +1,6 @@
 import type { EngineEvents } from './engineApi';
 import { FINISHED_RUN_STATUSES, type Run } from './model';
+import type { LeaseFence } from './runLeasePort';
 import type { RunChange, RunStore } from './runStorePort';
 
 // Every change to a run goes through here: committed in one store transaction first, then told to
@@ -22,12 +23,17 @@ export async function commitAndEmit(
   emit: Emit,
   runId: string,
   mutate: (run: Run) => RunChange | null,
+  fence?: LeaseFence,
 ): Promise<Committed | null> {
   let before: Run['status'] | undefined;
-  const result = await store.update(runId, (run) => {
-    before = run.status;
-    return mutate(run);
-  });
+  const result = await store.update(
+    runId,
+    (run) => {
+      before = run.status;
+      return mutate(run);
+    },
+    fence,
+  );
   if (!result) return null;
   if (result.changed) {
     emit('run.updated', { run: result.run });

@@ -1,4 +1,4 @@
-import type { Actor, AuditEntry, PlanPreview, Run, RunStatus, StepState } from './model';
+import type { Actor, AuditEntry, PlanPreview, Run, RunStatus, StepState, RunScope } from './model';
 
 // What the conversation layer may ask of the engine. Every command is idempotent and answers at once
 // (it records the decision and wakes the executor; nothing slow runs inside it).
@@ -10,7 +10,7 @@ export interface EngineApi {
    * Persists a new run and starts executing it. `requestKey` makes a repeated Start click return the
    * same run instead of a second one. Fails with 'locked' when another active run holds the pair.
    */
-  start(rawInput: unknown, requestedBy: Actor, requestKey: string): Promise<CommandResult>;
+  start(rawInput: unknown, requestedBy: Actor, requestKey: string, scope?: RunScope): Promise<CommandResult>;
   approve(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
   reject(runId: string, stepId: string, actor: Actor, rev: number, reason: string): Promise<CommandResult>;
   /** Manual step: the admin says it is done; the engine verifies it through the APIs. */
@@ -19,7 +19,8 @@ export interface EngineApi {
   skip(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
   cancel(runId: string, actor: Actor, rev?: number): Promise<CommandResult>;
   get(runId: string): Promise<Run | null>;
-  list(filter?: { status?: RunStatus[]; limit?: number }): Promise<Run[]>;
+  /** Newest first; `tenantId` keeps the runs of that tenant only (scoped runs). */
+  list(filter?: { status?: RunStatus[]; limit?: number; tenantId?: string }): Promise<Run[]>;
   audit(runId: string): Promise<AuditEntry[]>;
   /** Records a refused action in the run's audit trail (refusals decided outside the engine too). */
   recordRefusal(runId: string, actor: Actor, action: string, reason: string, stepId?: string): Promise<void>;

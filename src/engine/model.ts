@@ -140,6 +140,17 @@ export interface Run {
   finishedAt?: string;
   steps: StepState[];
   cancelRequested?: { by: Actor; at: string };
+  /** Where the run belongs; absent on runs stored before runs were scoped. */
+  scope?: RunScope;
+}
+
+/**
+ * The Entra tenant and the conversation a run was started in. The Teams layer lets a run be seen and
+ * acted on only there, or by that tenant's admins and approvers.
+ */
+export interface RunScope {
+  tenantId: string;
+  conversationId: string;
 }
 
 export interface AuditEntry {

@@ -230,13 +230,21 @@ export interface Platform {
   dataverse(url: string): DataversePort;
   financeOps(url: string): FinanceOpsPort;
   capabilities: PlatformCapabilities;
+  /**
+   * Why the platform will not call an environment URL (scheme or host not allowed), or undefined
+   * when it will. The engine refuses such input before planning; `dataverse()` and `financeOps()`
+   * refuse it too.
+   */
+  environmentUrlRefusal?(url: string): string | undefined;
 }
 
 export interface PlatformCapabilities {
   /** Deploy F&O through an API (emulator only: the real LCS API cannot deploy). */
   deployFinanceOps: boolean;
-  /** Link, add companies, apply solution and run maps through the dual-write gateway. */
+  /** Add companies, apply solution and run maps through the dual-write gateway. */
   dualWriteGateway: boolean;
+  /** Link the environments through an API (emulator only: the gateway has no public create). */
+  linkDualWrite: boolean;
   /** Create legal entities through F&O OData (writes are undocumented on real F&O). */
   createLegalEntity: boolean;
 }

@@ -106,14 +106,20 @@ export async function preflight(
       }
     } else {
       dvUrl = envs.dataverse.url;
-      const candidate = await platform.powerPlatform.findDataverse(nameFromUrl(dvUrl)).catch(() => null);
-      dvEnv = candidate && sameUrl(candidate.url, dvUrl) ? candidate : null;
+      // By name first (cheap to read), then by URL: an environment's display name and its org host differ.
+      const byName = await platform.powerPlatform.findDataverse(nameFromUrl(dvUrl)).catch(() => null);
+      dvEnv =
+        byName && sameUrl(byName.url, dvUrl)
+          ? byName
+          : ((await platform.powerPlatform.findDataverseByUrl?.(dvUrl).catch(() => null)) ?? null);
       if (!dvEnv) {
+        // Refused, not warned: an unlisted URL is not an environment of this tenant, and the run
+        // would send it the tenant's Dataverse token.
         add(
           'dataverse_not_listed',
-          'warning',
-          `The Power Platform admin API does not list ${dvUrl}.`,
-          'Check the URL. The dual-write packages can only be installed automatically into an environment the admin API lists.',
+          'blocking',
+          `The Power Platform admin API does not list ${dvUrl} for this tenant.`,
+          "Check the URL: use the environment URL shown in the Power Platform admin center for one of this tenant's environments.",
         );
       }
     }

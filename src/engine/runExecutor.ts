@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { Emit } from './commitAndEmit';
 import type { Clock, Platform } from './ports';
+import type { RunLeaseKeeper } from './runLeaseKeeper';
 import type { RunStore } from './runStorePort';
 import { nextActions, type StepWork } from './runStateMachine';
 import { completeRun, finalizeCancel } from './runTransitions';
@@ -28,10 +29,12 @@ export interface ExecutorOptions {
   parallelSteps: number;
   /** Ask approvals at Start instead of when their step is reached. */
   approvalsAtStart: boolean;
+  /** Several replicas: drive only the runs whose lease this replica holds, and fence every write. */
+  leases?: RunLeaseKeeper;
 }
 
 interface Driver {
-  done: Promise<void>;
+  done: Promise<unknown>;
   wake: () => void;
   /** Stops the running steps (cancel) or the whole driver (close). */
   abort: AbortController;
@@ -50,11 +53,21 @@ export class RunExecutor {
   private readonly steps: StepRunner;
 
   constructor(private readonly o: ExecutorOptions) {
-    this.steps = new StepRunner({ ...o, closed: () => this.closed });
+    this.steps = new StepRunner({
+      ...o,
+      closed: () => this.closed,
+      fence: (runId) => o.leases?.writeFence(runId),
+      platformFor: (runId) => o.leases?.guard(o.platform, runId) ?? o.platform,
+    });
   }
 
-  /** Starts a driver for the run, or wakes the one it has. */
+  /** Starts a driver for the run, or wakes the one it has (after taking its lease, with replicas). */
   kick(runId: string): void {
+    if (this.o.leases) this.o.leases.whenHeld(runId, () => this.startOrWake(runId));
+    else this.startOrWake(runId);
+  }
+
+  private startOrWake(runId: string): void {
     if (this.closed) return;
     const existing = this.drivers.get(runId);
     if (existing) {
@@ -73,8 +86,12 @@ export class RunExecutor {
     };
     this.drivers.set(runId, driver);
     driver.done = this.drive(runId, driver)
-      .catch((error: unknown) => this.o.logger?.error({ err: error, runId }, 'run driver crashed'))
+      .catch((err: unknown) => this.o.leases?.absorbLost(runId, err) || this.crashed(runId, err))
       .finally(() => this.checkIdle());
+  }
+
+  private crashed(runId: string, err: unknown): void {
+    this.o.logger?.error({ err, runId }, 'run driver crashed');
   }
 
   /** Stops the steps running in this run (a cancel): they see their AbortSignal fire. */
@@ -147,10 +164,11 @@ export class RunExecutor {
       if (driver.failure) throw driver.failure;
       driver.wakeRequested = false;
       const run = await this.o.store.get(runId);
-      if (!run) return;
+      if (!run || (this.o.leases && !this.o.leases.holds(runId))) return;
       const next = nextActions(run, this.o.clock.now().getTime(), this.o.approvalReminderMs, {
         approvalsAtStart: this.o.approvalsAtStart,
       });
+      if (next.type === 'finished') void this.o.leases?.release(runId);
       if (next.type === 'finished' || (next.type === 'finalize_cancel' && driver.tasks.size > 0)) {
         // A cancelled step is still stopping: its end wakes the driver.
         if (this.releaseUnlessWoken(runId, driver)) return;

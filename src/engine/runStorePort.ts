@@ -1,4 +1,5 @@
 import type { AuditEntry, Run, RunStatus } from './model';
+import type { LeaseFence } from './runLeasePort';
 
 // The engine's durable memory: runs (as JSON snapshots with a rev) and their audit trail. Declared
 // here, implemented by `src/store/sqliteRunStore.ts` (and any other store, e.g. PostgreSQL). Every
@@ -16,6 +17,8 @@ export interface RunChange {
 export interface RunFilter {
   status?: RunStatus[];
   limit?: number;
+  /** Only runs whose `scope.tenantId` is this (unscoped runs never match). */
+  tenantId?: string;
 }
 
 export interface RunStore {
@@ -36,10 +39,13 @@ export interface RunStore {
    * may run again if the store retries it). The store bumps `rev` and `updatedAt`, writes, and appends the audit
    * entries in the same transaction. Returns the stored run after the call (changed or not) and
    * whether it changed; null when the run does not exist.
+   * With a `fence` (the executor's lease on the run), the store first checks in the same transaction
+   * that the fence is still the run's current lease, and throws FencedWriteError otherwise.
    */
   update(
     runId: string,
     mutate: (run: Run) => RunChange | null,
+    fence?: LeaseFence,
   ): Promise<{ run: Run; changed: boolean } | null>;
   audit(runId: string): Promise<AuditEntry[]>;
   /** Appends audit entries that change no run (refused commands). */

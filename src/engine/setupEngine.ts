@@ -18,6 +18,8 @@ import {
   type CommandOutcome,
 } from './runCommands';
 import type { RunStore } from './runStorePort';
+import type { RunLeases, RunSignals } from './runLeasePort';
+import { RunLeaseKeeper } from './runLeaseKeeper';
 import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
 import { planScenario } from './scenarios/planScenario';
 import { setupInputSchema, type SetupInput } from './scenarios/scenarioInput';
@@ -40,6 +42,17 @@ export interface SetupEngineOptions {
   parallelSteps?: number;
   /** Ask approvals at Start, from the confirmed pre-flight (default), or when their step is reached. */
   approvalsAtStart?: boolean;
+  /** Several replicas on one store: leases decide who drives a run, signals wake its holder. */
+  replicas?: ReplicaOptions;
+}
+
+export interface ReplicaOptions {
+  leases: RunLeases;
+  signals: RunSignals;
+  /** This replica's name (unique among live processes). */
+  owner: string;
+  ttlMs: number;
+  heartbeatMs: number;
 }
 
 /** EngineApi plus a hook for tests and graceful shutdown. */
@@ -70,7 +83,31 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       }
     }
   };
+  const replicas = options.replicas;
+  const keeper = replicas
+    ? new RunLeaseKeeper(
+        { ...replicas, logger },
+        {
+          candidates: async () =>
+            (await store.listUnfinished()).filter((r) => r.status !== 'failed').map((r) => r.id),
+          gained: (runId) => executor.kick(runId),
+          lost: (runId) => executor.abortStep(runId),
+          tookOver: (runId, from) =>
+            void store
+              .appendAudit(runId, [
+                {
+                  at: clock.now().toISOString(),
+                  actor: null,
+                  action: 'lease.takeover',
+                  detail: `from ${from}`,
+                },
+              ])
+              .catch(() => undefined),
+        },
+      )
+    : undefined;
   const executor = new RunExecutor({
+    leases: keeper,
     platform,
     store,
     clock,
@@ -92,6 +129,14 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
         message: issue.message,
       }));
       throw new EngineError('invalid_input', details.map((d) => d.message).join(' '), details);
+    }
+    // A typed URL names where the bot sends a Dynamics token: refused here unless the platform may call it.
+    const refused = Object.entries(parsed.data)
+      .filter(([field, value]) => field.endsWith('Url') && typeof value === 'string')
+      .map(([field, value]) => ({ path: field, message: platform.environmentUrlRefusal?.(value as string) }))
+      .filter((d): d is { path: string; message: string } => d.message !== undefined);
+    if (refused.length) {
+      throw new EngineError('invalid_input', refused.map((d) => d.message).join(' '), refused);
     }
     return parsed.data;
   };
@@ -155,14 +200,24 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     if (changed) {
       executor.kick(runId);
       afterChange?.();
+      // The replica holding the run's lease may be another one: wake it (a cancel also stops its step).
+      await replicas?.signals.notify(afterChange ? `cancel:${runId}` : runId).catch(() => undefined);
     }
     return { ok: true, run, changed };
   };
 
+  // A command recorded on another replica: the holder wakes (and stops a cancelled run's step).
+  const stopListening = replicas?.signals.listen((signal) => {
+    const cancel = signal.startsWith('cancel:');
+    const runId = cancel ? signal.slice('cancel:'.length) : signal;
+    if (cancel && keeper?.holds(runId)) executor.abortStep(runId);
+    executor.kick(runId);
+  });
+
   return {
     preview: (raw) => plan(raw),
 
-    async start(rawInput, requestedBy, requestKey) {
+    async start(rawInput, requestedBy, requestKey, scope) {
       let preview: PlanPreview;
       try {
         preview = await plan(rawInput, true);
@@ -190,6 +245,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
         createdAt: at,
         updatedAt: at,
         steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
+        ...(scope ? { scope } : {}),
       };
       const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
       const result = await store.create(run, requestKey, [
@@ -262,8 +318,17 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
         // A failed run waits for an admin, unless another branch of it was still running.
         if (run.status !== 'failed' || run.steps.some((s) => s.status === 'running')) executor.kick(run.id);
       }
+      keeper?.start();
     },
-    close: () => executor.close(),
-    whenIdle: () => executor.whenIdle(),
+    async close() {
+      stopListening?.();
+      await executor.close();
+      // Released, not left to expire: another replica takes the runs over at once.
+      await keeper?.stop();
+    },
+    async whenIdle() {
+      await keeper?.settled();
+      await executor.whenIdle();
+    },
   };
 }

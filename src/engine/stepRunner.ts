@@ -2,6 +2,7 @@ import type { Logger } from '../log';
 import { commitAndEmit, type Emit } from './commitAndEmit';
 import type { Run, StepState } from './model';
 import type { Clock, Platform } from './ports';
+import type { LeaseFence } from './runLeasePort';
 import type { RunChange, RunStore } from './runStorePort';
 import type { StepWork } from './runStateMachine';
 import {
@@ -38,6 +39,10 @@ export interface StepRunnerOptions {
   retry: RetryBudget;
   emit: Emit;
   closed: () => boolean;
+  /** With replicas: the lease fence every write of this run carries. */
+  fence: (runId: string) => LeaseFence | undefined;
+  /** With replicas: the platform, its calls checked against the run's lease. */
+  platformFor: (runId: string) => Platform;
 }
 
 export class StepRunner {
@@ -62,12 +67,18 @@ export class StepRunner {
   }
 
   async commit(runId: string, mutate: (run: Run) => RunChange | null): Promise<Run | null> {
-    return (await commitAndEmit(this.o.store, this.o.emit, runId, mutate))?.run ?? null;
+    return (await commitAndEmit(this.o.store, this.o.emit, runId, mutate, this.o.fence(runId)))?.run ?? null;
   }
 
   /** Commits a step transition and emits its step event when it applied; the run after it or null. */
   async transition(runId: string, t: StepTransition): Promise<Run | null> {
-    const result = await commitAndEmit(this.o.store, this.o.emit, runId, (r) => t.apply(r, this.nowIso()));
+    const result = await commitAndEmit(
+      this.o.store,
+      this.o.emit,
+      runId,
+      (r) => t.apply(r, this.nowIso()),
+      this.o.fence(runId),
+    );
     if (!result?.changed) return null;
     const event = EVENT_OF_STEP_ACTION[t.action];
     const step = result.run.steps.find((s) => s.id === t.stepId) as StepState;
@@ -82,7 +93,7 @@ export class StepRunner {
   private context(run: Run, step: StepState, signal: AbortSignal): BuiltStepContext {
     return buildStepContext(
       {
-        platform: this.o.platform,
+        platform: this.o.platformFor(run.id),
         clock: this.o.clock,
         logger: this.o.logger,
         pollIntervalMs: this.o.pollIntervalMs,

@@ -2,10 +2,11 @@ import type { TokenCredential } from '@azure/identity';
 import type { DataversePort, FinanceOpsPort, Platform } from '../engine/ports';
 import type { Logger } from '../log';
 import { createDataverseClient } from './dataverse/dataverseClient';
-import { createDualWriteClient } from './dualWrite/dualWriteClient';
+import { createDualWriteClient, GATEWAY_SCOPE } from './dualWrite/dualWriteClient';
 import { createDualWriteReader } from './dualWrite/dualWriteReader';
 import { createFinanceOpsClient } from './financeOps/financeOpsClient';
 import { createCredential } from './http/credentials';
+import { createDynamicsUrlPolicy, type DynamicsUrlPolicy } from './http/dynamicsUrls';
 import type { RetryOptions } from './http/httpPolicy';
 import { createLifecycleClient } from './lifecycle/lifecycleClient';
 import { PlatformError, trimUrl } from './platformError';
@@ -32,7 +33,7 @@ export type PlatformOptions =
       lcsProjectId?: string;
       /**
        * True when the credential signs in a user (AZURE_AUTH=default, e.g. `az login`): the LCS API
-       * takes delegated user_impersonation tokens only, never an app's.
+       * takes delegated user_impersonation tokens only, never an app's; so does the dual-write gateway.
        */
       lcsDelegated?: boolean;
       powerPlatformApiUrl: string;
@@ -41,6 +42,10 @@ export type PlatformOptions =
       dataverseAppTemplates?: readonly string[];
       dualWriteGatewayUrl?: string;
       dualWriteGatewayEnabled: boolean;
+      /** Allowed host suffixes of environment URLs (default: Microsoft's clouds, dynamicsUrls.ts). */
+      hostSuffixes?: readonly string[];
+      /** Exact origins trusted besides them: only tests running live mode against a loopback emulator. */
+      trustedOrigins?: readonly string[];
       logger?: Logger;
       retry?: Partial<RetryOptions>;
       timeoutMs?: number;
@@ -74,12 +79,28 @@ export function createPlatform(options: PlatformOptions): Platform {
         credential,
         ...common,
       }),
-      dualWrite: createDualWriteClient({ gatewayUrl: `${base}/dualwrite`, credential, ...common }),
-      capabilities: { deployFinanceOps: true, dualWriteGateway: true, createLegalEntity: true },
+      dualWrite: createDualWriteClient({
+        gatewayUrl: `${base}/dualwrite`,
+        credential,
+        canLink: true,
+        ...common,
+      }),
+      capabilities: {
+        deployFinanceOps: true,
+        dualWriteGateway: true,
+        linkDualWrite: true,
+        createLegalEntity: true,
+      },
+      urls: createDynamicsUrlPolicy({ mode: 'emulator', emulatorOrigin: base }),
     });
   }
 
   const { credential } = options;
+  const urls = createDynamicsUrlPolicy({
+    mode: 'live',
+    hostSuffixes: options.hostSuffixes,
+    trustedOrigins: options.trustedOrigins,
+  });
   const lifecycle = !(options.lcsApiUrl && options.lcsProjectId)
     ? unavailableLifecycle()
     : !options.lcsDelegated
@@ -95,16 +116,30 @@ export function createPlatform(options: PlatformOptions): Platform {
           ...common,
         });
   // Without the gateway the admin does the dual-write steps in F&O; the engine reads their result
-  // through F&O OData (documented reads) and every write refuses with not_supported.
+  // through F&O OData (documented reads) and every write refuses with not_supported. The gateway takes
+  // delegated (user) tokens for IntegratorApp.com only (docs/dynamics-apis.md): with an app credential
+  // the steps stay manual. Even with the gateway, linking stays manual (no public create endpoint).
+  const gatewayRefusal = !options.dualWriteGatewayEnabled
+    ? undefined
+    : !options.dualWriteGatewayUrl
+      ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
+      : !options.lcsDelegated
+        ? 'The dual-write gateway takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) do this step in Finance and Operations, Data management > Dual-write.'
+        : undefined;
+  const useGateway = options.dualWriteGatewayEnabled && !gatewayRefusal;
   const dualWrite =
-    options.dualWriteGatewayEnabled && options.dualWriteGatewayUrl
-      ? createDualWriteClient({ gatewayUrl: options.dualWriteGatewayUrl, credential, ...common })
+    useGateway && options.dualWriteGatewayUrl
+      ? createDualWriteClient({
+          gatewayUrl: options.dualWriteGatewayUrl,
+          credential,
+          scope: GATEWAY_SCOPE,
+          ...common,
+        })
       : createDualWriteReader({
           credential,
           ...common,
-          refusal: options.dualWriteGatewayEnabled
-            ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
-            : undefined,
+          assertAllowedUrl: (url) => assertAllowed(urls, url),
+          refusal: gatewayRefusal,
         });
   return assemble({
     credential,
@@ -122,10 +157,12 @@ export function createPlatform(options: PlatformOptions): Platform {
     dualWrite,
     capabilities: {
       deployFinanceOps: false,
-      dualWriteGateway: options.dualWriteGatewayEnabled && Boolean(options.dualWriteGatewayUrl),
+      dualWriteGateway: useGateway,
+      linkDualWrite: false,
       // Creating legal entities through OData is undocumented on real F&O: the admin does it.
       createLegalEntity: false,
     },
+    urls,
   });
 }
 
@@ -136,15 +173,23 @@ function assemble(parts: {
   powerPlatform: Platform['powerPlatform'];
   dualWrite: Platform['dualWrite'];
   capabilities: Platform['capabilities'];
+  urls: DynamicsUrlPolicy;
 }): Platform {
   const dataverseClients = new Map<string, DataversePort>();
   const financeOpsClients = new Map<string, FinanceOpsPort>();
+  // No client (so no token scope) is ever made for a URL the policy refuses.
+  const allowed = (url: string): void => assertAllowed(parts.urls, url);
   return {
     lifecycle: parts.lifecycle,
     powerPlatform: parts.powerPlatform,
     dualWrite: parts.dualWrite,
     capabilities: parts.capabilities,
+    environmentUrlRefusal(url) {
+      const check = parts.urls.check(url);
+      return check.ok ? undefined : check.reason;
+    },
     dataverse(url) {
+      allowed(url);
       const key = trimUrl(url).toLowerCase();
       let client = dataverseClients.get(key);
       if (!client) {
@@ -154,6 +199,7 @@ function assemble(parts: {
       return client;
     },
     financeOps(url) {
+      allowed(url);
       const key = trimUrl(url).toLowerCase();
       let client = financeOpsClients.get(key);
       if (!client) {
@@ -163,6 +209,11 @@ function assemble(parts: {
       return client;
     },
   };
+}
+
+function assertAllowed(urls: DynamicsUrlPolicy, url: string): void {
+  const check = urls.check(url);
+  if (!check.ok) throw new PlatformError('invalid', check.reason);
 }
 
 /** Live mode without LCS settings: lookups say what is missing instead of failing obscurely. */

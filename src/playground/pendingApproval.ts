@@ -39,9 +39,9 @@ export async function findPendingApproval(
   if (!step) {
     return { found: null, reason: `Run ${run.id.slice(0, 8)} is ${run.status} and waits for no approval.` };
   }
-  const message = conversations
-    .messagesOf(run.id)
-    .find((m) => m.kind === 'approval' && m.stepId === step.id && m.activityId);
+  const message = (await conversations.messagesOf(run.id)).find(
+    (m) => m.kind === 'approval' && m.stepId === step.id && m.activityId,
+  );
   if (!message?.activityId) {
     return { found: null, reason: `The approval card of run ${run.id.slice(0, 8)} has not been posted yet.` };
   }

@@ -43,7 +43,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
   fs.writeFileSync(configFile, playgroundConfigYaml(options.botName));
 
   const port = await choosePort(options.port, options.strictPort ?? false);
-  const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  const cli = playgroundCli();
   const preload = path.join(projectRoot(), 'src', 'playground', 'loopbackOnly.cjs');
   const args = [
     '--require',
@@ -151,4 +151,18 @@ async function stop(child: ChildProcess, exited: Promise<number | null>): Promis
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * The Playground is a development dependency: a production install (`npm ci --omit=dev`) has no
+ * Playground, and the bot runs without it.
+ */
+function playgroundCli(): string {
+  try {
+    return require.resolve('@microsoft/m365agentsplayground/cli.js');
+  } catch {
+    throw new Error(
+      '@microsoft/m365agentsplayground is not installed (a production install omits it; `npm install` installs it for local use)',
+    );
+  }
 }

@@ -1,76 +1,40 @@
+// Where the bot talks about a run: the conversation references it sends through proactively, the
+// messages (run card, approval cards, manual-step cards, completion notice) it posted for each run,
+// so it can update them in place after a restart and never post one twice, the status cards that
+// follow a run, and what keeps all replicas together within Teams' send limits. Implemented by
+// SqliteConversationStore (embedded default) and PostgresConversationStore (DATABASE_URL).
 import type { ConversationReference } from 'botbuilder';
-import { migrate, type Db } from './database';
+import type { RateWindow } from './sendBudget';
 
-// Where the bot talks about a run: the conversation references it sends through proactively, and
-// the messages (run card, approval cards, manual-step cards, completion notice) it posted for each
-// run, so it can update them in place after a restart and never post one twice.
+export type { RateWindow } from './sendBudget';
 
 export type CardKind = 'run' | 'approval' | 'manual' | 'completion';
 
 export interface RunMessage {
   runId: string;
   kind: CardKind;
-  /** Empty for the run card and the completion notice; the step's id otherwise. */
+  /** Empty for the run card; the step's id, or the outcome key of a completion notice. */
   stepId: string;
   conversationId: string;
   /** Null until the connector answered with the id (a send in flight). */
   activityId: string | null;
 }
 
-export class ConversationStore {
-  constructor(private readonly db: Db) {
-    migrate(
-      db,
-      'conversations-1',
-      `CREATE TABLE conversations (
-         conversation_id TEXT PRIMARY KEY,
-         reference TEXT NOT NULL,
-         updated_at TEXT NOT NULL
-       );
-       CREATE TABLE run_messages (
-         run_id TEXT NOT NULL,
-         kind TEXT NOT NULL,
-         step_id TEXT NOT NULL DEFAULT '',
-         conversation_id TEXT NOT NULL,
-         activity_id TEXT,
-         created_at TEXT NOT NULL,
-         PRIMARY KEY (run_id, kind, step_id)
-       );`,
-    );
-  }
+/** A "status" answer that follows its run: one per run and conversation, the newest. */
+export interface StatusCard {
+  runId: string;
+  conversationId: string;
+  activityId: string;
+}
 
-  saveReference(reference: Partial<ConversationReference>): void {
-    const id = reference.conversation?.id;
-    if (!id) return;
-    this.db
-      .prepare(
-        `INSERT INTO conversations (conversation_id, reference, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(conversation_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
-      )
-      .run(id, JSON.stringify(reference), new Date().toISOString());
-  }
-
-  getReference(conversationId: string): Partial<ConversationReference> | null {
-    const row = this.db
-      .prepare('SELECT reference FROM conversations WHERE conversation_id = ?')
-      .get(conversationId) as { reference: string } | undefined;
-    return row ? (JSON.parse(row.reference) as Partial<ConversationReference>) : null;
-  }
-
+export interface ConversationStore {
+  saveReference(reference: Partial<ConversationReference>): Promise<void>;
+  getReference(conversationId: string): Promise<Partial<ConversationReference> | null>;
   /**
    * Claims the right to post a message of this kind for the run: true the first time only, so a
-   * repeated event or a restart never posts the same card twice.
+   * repeated event, a restart or another replica never posts the same card twice.
    */
-  claimMessage(runId: string, kind: CardKind, stepId: string, conversationId: string): boolean {
-    const result = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
-         VALUES (?, ?, ?, ?, NULL, ?)`,
-      )
-      .run(runId, kind, stepId, conversationId, new Date().toISOString());
-    return result.changes === 1;
-  }
-
+  claimMessage(runId: string, kind: CardKind, stepId: string, conversationId: string): Promise<boolean>;
   /** Records a message that already exists (the confirmation card that became the run card). */
   bindMessage(
     runId: string,
@@ -78,57 +42,25 @@ export class ConversationStore {
     stepId: string,
     conversationId: string,
     activityId: string,
-  ): void {
-    this.db
-      .prepare(
-        `INSERT INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(run_id, kind, step_id) DO UPDATE SET activity_id = excluded.activity_id`,
-      )
-      .run(runId, kind, stepId, conversationId, activityId, new Date().toISOString());
-  }
-
-  setActivityId(runId: string, kind: CardKind, stepId: string, activityId: string): void {
-    this.db
-      .prepare('UPDATE run_messages SET activity_id = ? WHERE run_id = ? AND kind = ? AND step_id = ?')
-      .run(activityId, runId, kind, stepId);
-  }
-
+  ): Promise<void>;
+  setActivityId(runId: string, kind: CardKind, stepId: string, activityId: string): Promise<void>;
   /** Forgets a claim whose send failed for good, so a later event may try again. */
-  releaseClaim(runId: string, kind: CardKind, stepId: string): void {
-    this.db
-      .prepare(
-        'DELETE FROM run_messages WHERE run_id = ? AND kind = ? AND step_id = ? AND activity_id IS NULL',
-      )
-      .run(runId, kind, stepId);
-  }
-
-  messagesOf(runId: string): RunMessage[] {
-    const rows = this.db
-      .prepare(
-        'SELECT run_id, kind, step_id, conversation_id, activity_id FROM run_messages WHERE run_id = ? ORDER BY created_at',
-      )
-      .all(runId) as Array<{
-      run_id: string;
-      kind: CardKind;
-      step_id: string;
-      conversation_id: string;
-      activity_id: string | null;
-    }>;
-    return rows.map((row) => ({
-      runId: row.run_id,
-      kind: row.kind,
-      stepId: row.step_id,
-      conversationId: row.conversation_id,
-      activityId: row.activity_id,
-    }));
-  }
-
+  releaseClaim(runId: string, kind: CardKind, stepId: string): Promise<void>;
+  messagesOf(runId: string): Promise<RunMessage[]>;
   /** The conversation a run reports to (where its run card lives). */
-  conversationOf(runId: string): string | null {
-    const row = this.db
-      .prepare("SELECT conversation_id FROM run_messages WHERE run_id = ? AND kind = 'run' AND step_id = ''")
-      .get(runId) as { conversation_id: string } | undefined;
-    return row?.conversation_id ?? null;
-  }
+  conversationOf(runId: string): Promise<string | null>;
+  /** The newest status card of the run in that conversation replaces the older one. */
+  bindStatusCard(runId: string, conversationId: string, activityId: string): Promise<void>;
+  statusCardsOf(runId: string): Promise<StatusCard[]>;
+  /**
+   * Reserves one send in the conversation if it fits every window of `limits` counting the sends of
+   * all replicas: 0 when reserved (recorded), otherwise the milliseconds to wait before asking again.
+   */
+  reserveSend(conversationId: string, limits: readonly RateWindow[], replica: string): Promise<number>;
+  /**
+   * Claims sending `version` of a card's in-place update: true for a version newer than any claimed
+   * before (or the same one, to the replica that claimed it: its retries), so one update is never
+   * sent by two replicas and an older one never follows a newer one.
+   */
+  claimCardUpdate(cardKey: string, version: number, replica: string): Promise<boolean>;
 }

@@ -9,9 +9,10 @@ import path from 'node:path';
 export type Db = Database.Database;
 
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') preparePrivateFile(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  if (file !== ':memory:') restrictToOwner(file);
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -30,4 +31,27 @@ export function migrate(db: Db, name: string, sql: string): void {
       new Date().toISOString(),
     );
   })();
+}
+
+/**
+ * Runs, audit trails, conversation references (and the emulator's data) are for this process only:
+ * the folder 0700, the file 0600, created so before SQLite opens it. SQLite gives the -wal and -shm
+ * files the database file's permissions; existing ones are tightened too.
+ */
+function preparePrivateFile(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    fs.chmodSync(dir, 0o700);
+  } catch {
+    // A folder this user does not own (e.g. a shared mount): the files' own modes still hold.
+  }
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  restrictToOwner(file);
+}
+
+function restrictToOwner(file: string): void {
+  for (const name of [file, `${file}-wal`, `${file}-shm`]) {
+    if (fs.existsSync(name)) fs.chmodSync(name, 0o600);
+  }
 }

@@ -1,6 +1,8 @@
 import type { Db } from './database';
 import { migrate } from './database';
 import type { Actor, AuditEntry, Run } from '../engine/model';
+import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
+import { LEASE_SCHEMA } from './schema';
 import {
   LOCK_HOLDING_STATUSES,
   type CreateRunResult,
@@ -56,6 +58,7 @@ interface AuditRow {
 export class SqliteRunStore implements RunStore {
   constructor(private readonly db: Db) {
     migrate(db, '001_runs', SCHEMA);
+    migrate(db, '002_run_leases', LEASE_SCHEMA('INTEGER PRIMARY KEY AUTOINCREMENT'));
   }
 
   create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Promise<CreateRunResult> {
@@ -74,11 +77,13 @@ export class SqliteRunStore implements RunStore {
     return settled(() => this.listUnfinishedNow());
   }
 
+  /** With a `fence`, the writer's lease is checked in the same transaction (see runLeasePort.ts). */
   update(
     runId: string,
     mutate: (run: Run) => RunChange | null,
+    fence?: LeaseFence,
   ): Promise<{ run: Run; changed: boolean } | null> {
-    return settled(() => this.updateNow(runId, mutate));
+    return settled(() => this.updateNow(runId, mutate, fence));
   }
 
   audit(runId: string): Promise<AuditEntry[]> {
@@ -131,10 +136,18 @@ export class SqliteRunStore implements RunStore {
   private listNow(filter: RunFilter): Run[] {
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const statuses = filter.status ?? [];
-    const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
+    const conditions: string[] = [];
+    const values: unknown[] = [...statuses];
+    if (statuses.length) conditions.push(`status IN (${statuses.map(() => '?').join(',')})`);
+    // The run's scope lives in its JSON body (model.ts RunScope).
+    if (filter.tenantId !== undefined) {
+      conditions.push("json_extract(body, '$.scope.tenantId') = ?");
+      values.push(filter.tenantId);
+    }
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = this.db
       .prepare(`SELECT body, rev FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
-      .all(...statuses, limit) as RunRow[];
+      .all(...values, limit) as RunRow[];
     return rows.map(parse);
   }
 
@@ -148,8 +161,17 @@ export class SqliteRunStore implements RunStore {
   private updateNow(
     runId: string,
     mutate: (run: Run) => RunChange | null,
+    fence?: LeaseFence,
   ): { run: Run; changed: boolean } | null {
+    if (fence && !this.holds(runId, fence)) {
+      this.db
+        .prepare('INSERT INTO fenced_writes (run_id, owner, epoch, at) VALUES (?, ?, ?, ?)')
+        .run(runId, fence.owner, fence.epoch, new Date().toISOString());
+      throw new FencedWriteError(runId, fence);
+    }
     return this.db.transaction(() => {
+      // Checked again inside: the transaction is the unit the fence guards.
+      if (fence && !this.holds(runId, fence)) throw new FencedWriteError(runId, fence);
       const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
       if (!row) return null;
       const current = parse(row);
@@ -173,6 +195,19 @@ export class SqliteRunStore implements RunStore {
       this.appendAuditNow(runId, change.audit ?? []);
       return { run: next, changed: true };
     })();
+  }
+
+  /** Writes refused because the writer's lease was gone (the soak reports them). */
+  async fencedWrites(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM fenced_writes').get() as { n: number }).n;
+  }
+
+  private holds(runId: string, fence: LeaseFence): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM run_leases WHERE run_id = ? AND owner = ? AND epoch = ? AND expires_at > ?')
+        .get(runId, fence.owner, fence.epoch, Date.now()) !== undefined
+    );
   }
 
   private auditNow(runId: string): AuditEntry[] {

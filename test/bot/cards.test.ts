@@ -145,6 +145,7 @@ describe('the confirmation card shows what the plan touches', () => {
     const steps = planScenario(input as never, {
       deployFinanceOps: true,
       dualWriteGateway: true,
+      linkDualWrite: true,
       createLegalEntity: true,
     });
     const card = renderCard(

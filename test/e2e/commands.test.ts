@@ -61,13 +61,13 @@ describe('commands and wizard paths', () => {
     expect(await lastCardText(conversation.id, expected)).toContain(expected);
   });
 
-  it('"help me choose" asks three questions and recommends new-existing', async () => {
+  it('"help me choose" asks where F&O lives and the three questions, and recommends new-existing', async () => {
     const conversation = newConversation();
     const scenario = await openScenarioCard(h, admin, conversation);
     const chooser = responseCard(
       await h.client.click(admin, conversation, scenario.card, scenario.id, 'setup.chooser'),
     );
-    expect(textOf(chooser)).toContain('Three questions');
+    expect(textOf(chooser)).toContain('A few questions');
     const missing = responseCard(
       await h.client.click(admin, conversation, chooser, scenario.id, 'setup.recommend'),
     );

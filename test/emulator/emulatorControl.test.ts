@@ -186,19 +186,34 @@ describe('failure modes', () => {
     it('pause, resume and stop move the map between states', async () => {
       await platform.dualWrite.runMap(connectionId, 'Legal entities', { initialSync: true });
       expect((await stateOf('Legal entities'))?.state).toBe('Running');
+      // Over raw HTTP, in the tool's shapes (DWMapEngine.startStopMap / checkRequestResponseStatus).
+      const cid = connectionId.split(':')[0];
+      const GW = '/dualwrite/api/DualWriteManagement/1.0';
+      const entities = await api(emulator, `${GW}/Entities?targetType=AX&cid=${cid}`);
+      const map = (
+        entities.body as Array<{ detail: { tName: string; pid: string; template: { id: string } } }>
+      ).find((m) => m.detail.tName === 'Legal entities');
       for (const [action, state] of [
-        [5, 'Paused'],
-        [6, 'Running'],
-        [4, 'Stopped'],
+        ['5', 'Paused'],
+        ['6', 'Running'],
+        ['4', 'Stopped'],
       ] as const) {
-        const job = await api(emulator, '/dualwrite/api/DualWriteManagement/1.0/Start', {
+        const started = await api(emulator, `${GW}/Start`, {
           method: 'POST',
-          body: JSON.stringify({ EnvironmentId: connectionId, EntityName: 'Legal entities', Action: action }),
+          body: JSON.stringify({
+            action,
+            details: [{ tid: map?.detail.template.id, pid: map?.detail.pid, cid }],
+          }),
         });
-        expect(job.status).toBe(202);
-        expect(
-          (await api(emulator, `/dualwrite/api/DualWriteManagement/1.0/Status/${job.body.Id}`)).body.Status,
-        ).toBe('Succeeded');
+        expect(started.status).toBe(200);
+        const requestId = (started.body as { requestId: string }).requestId;
+        const status = await api(emulator, `${GW}/Status/${requestId}`);
+        const requests = (
+          status.body as Array<{
+            detail: { lastRequests: Array<{ requestId: string; state: string; action: string }> };
+          }>
+        )[0].detail.lastRequests;
+        expect(requests.find((r) => r.requestId === requestId)).toMatchObject({ state: '2', action });
         expect((await stateOf('Legal entities'))?.state).toBe(state);
       }
     });

@@ -5,8 +5,18 @@ import { EngineError } from '../../src/engine/engineApi';
 import { planScenario } from '../../src/engine/scenarios/planScenario';
 import { setupInputSchema } from '../../src/engine/scenarios/scenarioInput';
 
-const allAuto = { deployFinanceOps: true, dualWriteGateway: true, createLegalEntity: true };
-const live = { deployFinanceOps: false, dualWriteGateway: false, createLegalEntity: false };
+const allAuto = {
+  deployFinanceOps: true,
+  dualWriteGateway: true,
+  linkDualWrite: true,
+  createLegalEntity: true,
+};
+const live = {
+  deployFinanceOps: false,
+  dualWriteGateway: false,
+  linkDualWrite: false,
+  createLegalEntity: false,
+};
 
 describe('scenario plans', () => {
   let h: Harness;

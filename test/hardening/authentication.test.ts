@@ -11,6 +11,13 @@ import { BOT, newConversation, user } from '../support/teamsClient';
  */
 const BOT_ID = '6f1d1c6e-55a4-4c8e-9d7b-0c2f4f1e7a11';
 const SECRET_MARK = 'forged-secret-in-token';
+/** What production needs besides BOT_ID (config.ts refuses to start without it). */
+const CLOSED = {
+  ADMINS: '00000000-0000-4000-8000-0000000000a1',
+  APPROVERS: '00000000-0000-4000-8000-0000000000a2',
+  DYNAMICS_MODE: 'emulator',
+  BOT_TENANT_ID: 'tenant-contoso',
+};
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 function jwt(header: object, payload: object, sign: (data: string) => string): string {
@@ -64,7 +71,12 @@ describe('authentication: BOT_ID set', () => {
   let h: LoggedHarness;
   let errors: string[];
   beforeAll(async () => {
-    h = await startLoggedHarness({ BOT_ID, BOT_PASSWORD: 'bot-password-never-logged', HOST: '127.0.0.1' });
+    h = await startLoggedHarness({
+      BOT_ID,
+      BOT_PASSWORD: 'bot-password-never-logged',
+      HOST: '127.0.0.1',
+      ...CLOSED,
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -180,6 +192,6 @@ describe('local mode: no BOT_ID', () => {
       expect(() => loadConfig({ HOST: host })).toThrow(ConfigError);
     }
     expect(loadConfig({}).listenHost).toBe('127.0.0.1');
-    expect(loadConfig({ BOT_ID, BOT_PASSWORD: 'x' }).listenHost).toBe('0.0.0.0');
+    expect(loadConfig({ BOT_ID, BOT_PASSWORD: 'x', ...CLOSED }).listenHost).toBe('0.0.0.0');
   });
 });

@@ -92,7 +92,8 @@ describe('the new-demo-new path through the clients', () => {
 
   it('creates a Dataverse environment with the CRM prime solution and polls it to ready', async () => {
     const started = await platform.powerPlatform.createDataverse({ name: 'dv-new', crmPrime: true });
-    expect(started.state).toBe('provisioning');
+    // The client follows the lifecycle operation first: at this time scale creation may be done already.
+    expect(['provisioning', 'ready']).toContain(started.state);
     const ready = await pollUntil(
       () => platform.powerPlatform.getDataverse(started.id),
       (env) => env.state === 'ready',
@@ -171,7 +172,7 @@ describe('the new-demo-new path through the clients', () => {
     const { body } = await control(emulator, 'GET', 'state');
     expect(body.effects.bySubject['dv.company.create dvnew/USMF']).toBe(1);
     expect(body.effects.bySubject['dv.company.create dvnew/DEMF']).toBe(1);
-    expect(body.effects.bySubject[`gw.map.start ${connectionId}/Legal entities`]).toBe(2);
+    expect(body.effects.bySubject[`gw.map.start ${connectionId.split(':')[0]}/Legal entities`]).toBe(2);
   });
 
   it('copies F&O customers to Dataverse on an F&O-master initial sync, stamped per company', async () => {
@@ -194,7 +195,7 @@ describe('the new-demo-new path through the clients', () => {
     expect(await dataverse.countRowsOfCompany('accounts', usmf?.id ?? '')).toBe(5);
     expect(await dataverse.countRowsOfCompany('accounts', demf?.id ?? '')).toBe(5);
     const { body } = await control(emulator, 'GET', 'state');
-    expect(body.effects.bySubject[`gw.initialSync.run ${connectionId}/Customers V3`]).toBe(1);
+    expect(body.effects.bySubject[`gw.initialSync.run ${connectionId.split(':')[0]}/Customers V3`]).toBe(1);
   });
 
   it('live-syncs a Dataverse account stamped with a connected company to F&O', async () => {
@@ -283,6 +284,7 @@ describe('live mode wiring', () => {
     expect(live.capabilities).toEqual({
       deployFinanceOps: false,
       dualWriteGateway: false,
+      linkDualWrite: false,
       createLegalEntity: false,
     });
     // Reads go to F&O OData (dualWriteReader.test.ts); the gateway's writes refuse.
@@ -292,5 +294,43 @@ describe('live mode wiring', () => {
     await expect(live.lifecycle.deployFinanceOps({ name: 'x', demoData: false })).rejects.toMatchObject({
       code: 'not_supported',
     });
+  });
+
+  it('uses the gateway only with a user credential, and never to link', async () => {
+    const requested: string[] = [];
+    const options = {
+      mode: 'live' as const,
+      credential: {
+        getToken: async (scopes: string | string[]) => {
+          requested.push(...[scopes].flat());
+          return { token: 'x', expiresOnTimestamp: Date.now() + 60_000 };
+        },
+      },
+      powerPlatformApiUrl: 'https://api.powerplatform.com',
+      bapApiUrl: 'https://api.bap.microsoft.com',
+      dualWriteGatewayEnabled: true,
+      // Nothing listens here: the refusals below must come before any HTTP call.
+      dualWriteGatewayUrl: 'http://127.0.0.1:9',
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    };
+    const app = createPlatform({ ...options, lcsDelegated: false });
+    expect(app.capabilities).toMatchObject({ dualWriteGateway: false, linkDualWrite: false });
+    await expect(app.dualWrite.runMap('x', 'Currencies', { initialSync: false })).rejects.toMatchObject({
+      code: 'not_supported',
+      message: expect.stringMatching(/delegated \(user\) tokens only/),
+    });
+    const user = createPlatform({ ...options, lcsDelegated: true });
+    expect(user.capabilities).toMatchObject({ dualWriteGateway: true, linkDualWrite: false });
+    await expect(
+      user.dualWrite.createConnection({
+        financeOpsUrl: 'https://fo',
+        dataverseUrl: 'https://dv',
+        legalEntities: ['USMF'],
+      }),
+    ).rejects.toMatchObject({ code: 'not_supported', message: expect.stringMatching(/no public endpoint/) });
+    expect(requested).toEqual([]);
+    // A gateway call asks the credential for the IntegratorApp resource (then finds nothing listening).
+    await expect(user.dualWrite.listMaps('cid:cname')).rejects.toBeDefined();
+    expect(requested).toContain('https://IntegratorApp.com/.default');
   });
 });

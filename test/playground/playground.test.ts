@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/log';
 import { openDatabase, type Db } from '../../src/store/database';
-import { ConversationStore } from '../../src/store/conversationStore';
+import type { ConversationStore } from '../../src/store/conversationStore';
+import { SqliteConversationStore } from '../../src/store/sqliteConversationStore';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
 import { startPlayground, type RunningPlayground } from '../../src/playground/startPlayground';
 import { APPROVER, OTHER_PEOPLE, PLAYGROUND_TEAM, REQUESTER } from '../../src/playground/playgroundPeople';
@@ -146,7 +147,7 @@ describe('finding the pending approval for npm run approve', () => {
   beforeEach(() => {
     db = openDatabase(':memory:');
     runs = new SqliteRunStore(db);
-    conversations = new ConversationStore(db);
+    conversations = new SqliteConversationStore(db);
   });
   afterEach(() => db.close());
 
@@ -154,7 +155,7 @@ describe('finding the pending approval for npm run approve', () => {
     const run = awaitingApprovalRun();
     await runs.create(run, 'key-1', []);
     const step = run.steps.find((s) => s.status === 'awaiting_approval')!;
-    conversations.bindMessage(
+    await conversations.bindMessage(
       run.id,
       'approval',
       step.id,

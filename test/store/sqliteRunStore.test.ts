@@ -46,6 +46,29 @@ describe('SqliteRunStore', () => {
     expect(await store.get('r2')).toBeNull();
   });
 
+  it('lists the runs of one tenant: scoped runs of that tenant only, newest first', async () => {
+    const store = new SqliteRunStore(
+      openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-')), 'runs.sqlite')),
+    );
+    const scoped = (id: string, tenantId: string, minute: number): Run => ({
+      ...run(id, `pair-${id}`),
+      createdAt: `2025-01-06T09:0${minute}:00.000Z`,
+      scope: { tenantId, conversationId: `19:${id}@thread.tacv2` },
+    });
+    await store.create(scoped('t1', 'contoso', 1), 'k-t1', []);
+    await store.create(scoped('t2', 'fabrikam', 2), 'k-t2', []);
+    await store.create(scoped('t3', 'contoso', 3), 'k-t3', []);
+    await store.create(run('legacy', 'pair-legacy'), 'k-legacy', []);
+    expect((await store.list({ tenantId: 'contoso' })).map((r) => r.id)).toEqual(['t3', 't1']);
+    expect((await store.list({ tenantId: 'fabrikam' })).map((r) => r.id)).toEqual(['t2']);
+    expect(await store.list({ tenantId: 'nobody' })).toEqual([]);
+    expect((await store.get('t1'))?.scope).toEqual({
+      tenantId: 'contoso',
+      conversationId: '19:t1@thread.tacv2',
+    });
+    expect(await store.list()).toHaveLength(4);
+  });
+
   it('locks each environment of the pair: the same Dataverse with another F&O waits, other pairs do not', async () => {
     const store = new SqliteRunStore(
       openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'locks-')), 'runs.sqlite')),

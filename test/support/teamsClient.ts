@@ -38,6 +38,8 @@ export class TeamsClient {
   constructor(
     private readonly botUrl: string,
     private readonly serviceUrl: string,
+    /** The Authorization header of each request (a bot with BOT_ID); none when absent. */
+    private readonly authorization?: (activity: Record<string, unknown>) => string | undefined,
   ) {}
 
   private base(from: TeamsUser, conversation: Conversation): Record<string, unknown> {
@@ -71,6 +73,7 @@ export class TeamsClient {
     activity: Record<string, unknown>,
   ): Promise<{ status: number; body: unknown; serverMs?: number; clientMs: number }> {
     const payload = JSON.stringify(activity);
+    const auth = this.authorization?.(activity);
     const url = new URL(`${this.botUrl}/api/messages`);
     const started = performance.now();
     const { status, text, serverTiming } = await new Promise<{
@@ -85,7 +88,11 @@ export class TeamsClient {
           path: url.pathname,
           method: 'POST',
           agent: KEEP_ALIVE,
-          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(payload),
+            ...(auth ? { Authorization: auth } : {}),
+          },
         },
         (response) => {
           const chunks: Buffer[] = [];

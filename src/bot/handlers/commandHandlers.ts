@@ -9,6 +9,7 @@ import { helpCard } from '../views/helpView';
 import { RUN_STATUS, formatTime, shortId } from '../views/marks';
 import { SCENARIO_TEXT } from '../views/scenarioView';
 import { dispatch } from '../verbRoutes';
+import { visibleRun, visibleRuns } from '../guard';
 
 // Typed commands: help, setup, runs, status, cancel, retry, audit. Unknown text gets help. Commands
 // that change something go through the verb table (verbRoutes.ts) like the card buttons.
@@ -26,11 +27,11 @@ export async function handleMessage(services: BotServices, context: TurnContext)
     case 'setup':
       return reply(await dispatch(services, context, 'setup.begin', {}));
     case 'runs':
-      return reply(runsCard(await services.engine.list({ limit: 10 })));
+      return reply(runsCard(await visibleRuns(services, context, 10)));
     case 'status': {
       const run = command.runId
-        ? await findRun(services, command.runId)
-        : (await services.engine.list({ limit: 1 }))[0];
+        ? await visibleRun(services, context, command.runId, true)
+        : (await visibleRuns(services, context, 1))[0];
       if (!run)
         return reply(
           messageCard(
@@ -47,24 +48,18 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       // The latest status card also follows the run from now on: one per run and conversation (the
       // newest replaces the older one), or every "status" would add a card to each later update.
       if (response?.id)
-        services.conversations.bindMessage(
-          run.id,
-          'run',
-          `status:${context.activity.conversation.id}`,
-          context.activity.conversation.id,
-          response.id,
-        );
+        await services.conversations.bindStatusCard(run.id, context.activity.conversation.id, response.id);
       return;
     }
     case 'cancel':
     case 'retry': {
       // The same route as the card's Cancel / Retry button: one validation, guard and answer.
-      const run = await findRun(services, command.runId);
+      const run = await visibleRun(services, context, command.runId, true);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
       return reply(await dispatch(services, context, `run.${command.name}`, { runId: run.id }));
     }
     case 'audit': {
-      const run = await findRun(services, command.runId);
+      const run = await visibleRun(services, context, command.runId, true);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
       const entries = (await services.engine.audit(run.id)).slice(-40);
       return reply(
@@ -80,16 +75,6 @@ export async function handleMessage(services: BotServices, context: TurnContext)
       );
     }
   }
-}
-
-/** A run by full id or by a unique prefix (the short id cards show). */
-async function findRun(services: BotServices, ref: string): Promise<Run | null> {
-  const exact = await services.engine.get(ref);
-  if (exact) return exact;
-  const matches = (await services.engine.list({ limit: 500 })).filter((run) =>
-    run.id.startsWith(ref.toLowerCase()),
-  );
-  return matches.length === 1 ? matches[0] : null;
 }
 
 function runsCard(runs: Run[]): AdaptiveCard {

@@ -12,9 +12,7 @@ import type { RunRequest } from '../verbRoute';
 // repeated click answers with the current card and a notice, and changes nothing. Everyone else's
 // copy is updated by the notifier.
 
-export function unknownRun(runId: string): AdaptiveCard {
-  return messageCard('Unknown run', `There is no setup run ${runId}. Say "runs" to list them.`, 'Attention');
-}
+export { unknownRunCard as unknownRun } from '../guard';
 
 const REFUSAL_TEXT: Partial<Record<string, string>> = {
   stale: 'This card was out of date; here is where the setup stands now.',

@@ -6,6 +6,7 @@ import { setupInputSchema, type ScenarioId } from '../../engine/scenarios/scenar
 import type { Actor, PlanPreview } from '../../engine/model';
 import type { ActionData } from '../cardActions';
 import type { BotServices } from '../botServices';
+import { canSeeRun, scopeOf } from '../runScope';
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { scenarioCardData } from '../views/scenarioView';
 import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView';
@@ -114,21 +115,31 @@ export async function start(
 ): Promise<AdaptiveCard> {
   const input = parseInputJson(data.input);
   if (!input) return scenarioCard('That plan could not be read; please start again.');
-  const result = await services.engine.start(input, actor, data.requestKey);
+  // The run belongs to this tenant and conversation (runScope.ts).
+  const result = await services.engine.start(input, actor, data.requestKey, scopeOf(context));
   if (!result.ok) {
     if (result.code === 'invalid_input') {
       const scenario = input.scenario as ScenarioId;
       return renderCard('details', detailsCardData(scenario, input, {}, result.message));
     }
-    return messageCard('The setup did not start', result.message, 'Attention');
+    // The run holding the lock may be one the asker may not see: then it is not described.
+    const message =
+      result.code === 'locked' && result.run && !canSeeRun(services.policy, context, result.run)
+        ? 'These environments are already being set up by another run. Wait for it to finish.'
+        : result.message;
+    return messageCard('The setup did not start', message, 'Attention');
+  }
+  // A replayed Start (same request key) answers the run it created: only where that run may be seen.
+  if (!canSeeRun(services.policy, context, result.run)) {
+    return messageCard('The setup did not start', 'That plan was already started elsewhere.', 'Attention');
   }
   const conversationId = context.activity.conversation.id;
   const replyToId = context.activity.replyToId;
-  if (replyToId && !services.conversations.conversationOf(result.run.id)) {
-    services.conversations.bindMessage(result.run.id, 'run', '', conversationId, replyToId);
+  if (replyToId && !(await services.conversations.conversationOf(result.run.id))) {
+    await services.conversations.bindMessage(result.run.id, 'run', '', conversationId, replyToId);
   }
   // The engine's run.updated came before this binding existed: update everyone's copy once now.
-  services.notifier.runChanged(result.run);
+  await services.notifier.runChanged(result.run);
   return renderCard('run', runCardData(result.run));
 }
 

@@ -19,6 +19,7 @@ const STATUS_OF: Record<MapRow['state'], string> = {
   InitialSync: 'Disabled',
   NotRunning: 'Disabled',
   Stopped: 'Disabled',
+  None: 'Disabled',
 };
 
 function projectNames(connectionId: string, index: number): [string, string] {

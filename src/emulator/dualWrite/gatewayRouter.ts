@@ -1,89 +1,189 @@
+import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { sendJsonError } from '../shell/httpShell';
 import type { GatewayService } from './gatewayService';
-import { GatewayError, MAP_STATE_CODES, type ConnectionRow, type JobRow, type MapRow } from './gatewayTypes';
-import { findMapFact } from '../microsoft/entityMaps';
+import {
+  connectionName,
+  financeOpsIdentifier,
+  toConnectionSet,
+  toEnvironment,
+  toMap,
+  toSolutionResult,
+} from './gatewayShapes';
+import { GatewayError, RESTORE_TEMPLATES_ACTION, type ConnectionRow } from './gatewayTypes';
 
-/**
- * The dual-write management gateway under `/dualwrite/api/DualWriteManagement/1.0/`. The real one is
- * an internal API (docs/dynamics-apis.md): the resource names and action codes are from Microsoft's tooling; the
- * JSON bodies here are our reading of it [inferred] and are kept in one place so they are easy to fix.
- */
+// The dual-write management gateway under `/dualwrite`: `api/DualWriteManagement/1.0/...` and the
+// host-level `api/ConnectionSet/...`, with the requests of Microsoft's Dual-write-automations tool
+// (docs/dynamics-apis.md, "Dual-write management gateway"; each route names the tool file it follows).
+
+const DWM = '/api/DualWriteManagement/1.0';
 const codes = z.array(z.string().regex(/^[A-Za-z0-9]{1,4}$/)).max(1000);
-const createSchema = z.object({
-  FinanceAndOperationsUrl: z.string().url(),
-  DataverseUrl: z.string().url(),
-  LegalEntities: codes.min(1),
-});
-const addSchema = z.object({ LegalEntities: codes.min(1) });
+/** MapsHelper.cs `MapStartStopAction`: `action` is a string, details name template, project, connection. */
 const startSchema = z.object({
-  EnvironmentId: z.string().min(1),
-  EntityName: z.string().min(1),
-  Action: z.number().int(),
-  Master: z.enum(['Dataverse', 'FinanceAndOperations']).optional(),
-  LegalEntities: codes.optional(),
+  action: z.enum(['1', '4', '5', '6', '8']),
+  details: z
+    .array(
+      z.object({
+        tid: z.string().min(1),
+        pid: z.string().min(1).nullish(),
+        cid: z.string().min(1),
+        parameters: z
+          .object({
+            skipInitialSync: z.boolean(),
+            conflictResolution: z.object({ option: z.string(), master: z.enum(['CRM', 'AX']) }).optional(),
+          })
+          .nullish(),
+      }),
+    )
+    .min(1)
+    .max(500),
+});
+/** SolutionHelpers.cs `SolutionApplyObj`: the tool sends one solution per request. */
+const restoreSchema = z.object({
+  action: z.literal(String(RESTORE_TEMPLATES_ACTION)),
+  solutions: z.array(z.object({ criteria: z.object({ uniquename: z.string().min(1) }) })).length(1),
+});
+/** ResetLinkPayload.cs. */
+const resetSchema = z.object({
+  powerAppsEnvironmentName: z.string().min(1),
+  environments: z
+    .array(
+      z.object({
+        targetType: z.string(),
+        name: z.string(),
+        displayName: z.string().nullish(),
+        id: z.string().nullish(),
+        isDevInstance: z.boolean().optional(),
+        directUrl: z.string().nullish(),
+      }),
+    )
+    .min(2),
+  legalEntities: codes.min(1),
+});
+/** Emulator only: the link wizard has no public API; this stands in for the admin finishing it. */
+const linkSchema = z.object({
+  financeOpsUrl: z.string().url(),
+  dataverseUrl: z.string().url(),
+  legalEntities: codes.min(1),
 });
 
 export function gatewayRouter(service: GatewayService): Router {
   const router = express.Router();
   router.use(express.json());
+  const environment = (conn: ConnectionRow) => toEnvironment(conn, service.powerAppsEnvironment(conn));
+  const maps = (cid: string) => service.maps(cid).map((map) => toMap(map, service.requests(cid, map.name)));
 
-  router.get('/Environments', (req, res) => {
-    const fo =
-      typeof req.query.financeAndOperationsUrl === 'string'
-        ? normalise(req.query.financeAndOperationsUrl)
-        : undefined;
-    const dv = typeof req.query.dataverseUrl === 'string' ? normalise(req.query.dataverseUrl) : undefined;
-    const rows = service
-      .connections()
-      .filter((conn) => (!fo || normalise(conn.fo_url) === fo) && (!dv || normalise(conn.dv_url) === dv));
-    res.json({ value: rows.map((conn) => toConnection(service, conn)) });
-  });
-
-  router.get('/Environments/:id', (req, res) =>
-    res.json(toConnection(service, service.connection(req.params.id))),
-  );
-
-  router.post('/Environments', (req, res) => {
-    const body = createSchema.parse(req.body);
-    const conn = service.createConnection(
-      body.FinanceAndOperationsUrl,
-      body.DataverseUrl,
-      body.LegalEntities,
+  // DWEnvCalls.getEnvironment: the connection of one F&O environment, as an array.
+  router.get(`${DWM}/Environments`, (req, res) => {
+    requireAx(req);
+    const identifier = query(req, 'identifier');
+    const wanted = financeOpsIdentifier(identifier);
+    res.json(
+      service
+        .connections()
+        .filter((conn) => financeOpsIdentifier(conn.fo_url) === wanted)
+        .map(environment),
     );
-    res.status(201).json(toConnection(service, conn));
   });
 
-  router.post('/Environments/:id/LegalEntities', (req, res) => {
-    const body = addSchema.parse(req.body);
-    res.json(toConnection(service, service.addLegalEntities(req.params.id, body.LegalEntities)));
+  // DWCommonEngine.tryGetDWMaps: the published maps with their state and last requests.
+  router.get(`${DWM}/Entities`, (req, res) => {
+    requireAx(req);
+    res.json(maps(query(req, 'cid')));
   });
 
-  router.post('/Environments/:id/ApplySolution', (req, res) => {
-    service.applySolution(req.params.id);
-    res.status(202).json({ EnvironmentId: req.params.id, Status: 'Succeeded' });
-  });
-
-  router.get('/Entities', (req, res) => {
-    const id = typeof req.query.environmentId === 'string' ? req.query.environmentId : '';
-    if (!id) return sendJsonError(res, 400, 'MissingParameter', 'environmentId is required.');
-    res.json({ value: service.maps(id).map(toMap) });
-  });
-
-  router.post('/Start', (req, res) => {
+  // DWMapEngine.startStopMap: one action on maps; answers the request id to poll.
+  router.post(`${DWM}/Start`, (req, res) => {
     const body = startSchema.parse(req.body);
-    const job = service.actions.act(body.EnvironmentId, body.EntityName, body.Action, {
-      master: body.Master,
-      legalEntities: body.LegalEntities,
-    });
-    res.status(202).json(toJob(job));
+    const action = Number(body.action);
+    // One request id per call, shared by its details (the tool pauses or resumes many maps in one call
+    // and finds the request id in each map's lastRequests).
+    const requestId = randomUUID();
+    service.transaction(() =>
+      body.details.forEach((detail, index) =>
+        service.actions.act(
+          detail.cid,
+          detail,
+          action,
+          {
+            skipInitialSync: detail.parameters?.skipInitialSync ?? true,
+            master: detail.parameters?.conflictResolution?.master,
+          },
+          index === 0 ? requestId : `${requestId}#${index}`,
+        ),
+      ),
+    );
+    res.json({ requestId });
   });
 
-  router.get('/Status/:id', (req, res) => {
-    const job = service.job(req.params.id);
-    if (!job) return sendJsonError(res, 404, 'JobNotFound', `Job ${req.params.id} was not found.`);
-    res.json(toJob(job));
+  // DWMapEngine.checkRequestResponseStatus: the maps the request acted on, with their lastRequests.
+  router.get(`${DWM}/Status/:requestId`, (req, res) => {
+    const jobs = service.requestJobs(req.params.requestId);
+    if (!jobs.length)
+      return sendJsonError(res, 404, 'RequestNotFound', `Request ${req.params.requestId} was not found.`);
+    res.json(
+      jobs.map((job) => {
+        const map = service.map(job.connection_id, job.map);
+        if (!map) throw new GatewayError(404, 'EntityNotFound', `Map ${job.map} was not found.`);
+        return toMap(map, service.requests(job.connection_id, job.map));
+      }),
+    );
+  });
+
+  // DWCommonEngine.getSolutions.
+  router.get(`${DWM}/SolutionAware/:cid/Solutions`, (req, res) => {
+    res.json(service.solutions(req.params.cid).map((uniquename) => ({ uniquename })));
+  });
+
+  // DWSolutionEngine.postSolutionApply.
+  router.post(`${DWM}/SolutionAware/:cid/RestoreTemplates`, (req, res) => {
+    const body = restoreSchema.parse(req.body);
+    const job = service.restoreTemplates(req.params.cid, body.solutions[0].criteria.uniquename);
+    res.json({ requestId: job.id });
+  });
+
+  // DWSolutionEngine.checkSolutionApplied.
+  router.get(`${DWM}/SolutionAware/:cid/Status/:requestId`, (req, res) => {
+    const job = service.job(req.params.requestId);
+    if (!job || job.connection_id !== req.params.cid || job.action !== RESTORE_TEMPLATES_ACTION)
+      return sendJsonError(res, 404, 'RequestNotFound', `Request ${req.params.requestId} was not found.`);
+    res.json(toSolutionResult(job));
+  });
+
+  // DWCommonEngine.getConnectionSet: by the connection's name (cname), at the gateway's root.
+  router.get('/api/ConnectionSet/:cname', (req, res) => {
+    const conn = service.connections().find((row) => connectionName(row) === req.params.cname);
+    if (!conn)
+      return sendJsonError(
+        res,
+        404,
+        'ConnectionSetNotFound',
+        `Connection set ${req.params.cname} was not found.`,
+      );
+    res.json(toConnectionSet(conn, service.powerAppsEnvironment(conn), service.legalEntities(conn.id)));
+  });
+
+  // ResetLinkEngine.sendResetLinkPayload: re-links with the legal entities given.
+  router.post('/api/ConnectionSet/:cid/Reset', (req, res) => {
+    requireAx(req);
+    const body = resetSchema.parse(req.body);
+    const conn = service.connection(req.params.cid);
+    if (body.powerAppsEnvironmentName !== service.powerAppsEnvironment(conn))
+      throw new GatewayError(
+        400,
+        'EnvironmentMismatch',
+        `powerAppsEnvironmentName ${body.powerAppsEnvironmentName} is not the linked Power Platform environment.`,
+      );
+    service.resetLegalEntities(conn.id, body.legalEntities);
+    res.json(toConnectionSet(conn, service.powerAppsEnvironment(conn), service.legalEntities(conn.id)));
+  });
+
+  // Emulator only (no public create endpoint): the link the admin makes in F&O's wizard.
+  router.post('/emulator/link', (req, res) => {
+    const body = linkSchema.parse(req.body);
+    const conn = service.createConnection(body.financeOpsUrl, body.dataverseUrl, body.legalEntities);
+    res.status(201).json(environment(conn));
   });
 
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -100,42 +200,14 @@ export function gatewayRouter(service: GatewayService): Router {
   return router;
 }
 
-function normalise(url: string): string {
-  return url.trim().replace(/\/+$/, '').toLowerCase();
+function query(req: Request, name: string): string {
+  const value = req.query[name];
+  if (typeof value !== 'string' || !value.trim())
+    throw new GatewayError(400, 'MissingParameter', `${name} is required.`);
+  return value.trim();
 }
 
-function toConnection(service: GatewayService, conn: ConnectionRow): Record<string, unknown> {
-  return {
-    Id: conn.id,
-    FinanceAndOperationsUrl: conn.fo_url,
-    DataverseUrl: conn.dv_url,
-    LegalEntities: service.legalEntities(conn.id).map((code) => code.toLowerCase()),
-    SolutionApplied: conn.solution_applied === 1,
-    CreatedOn: new Date(conn.created_at).toISOString(),
-  };
-}
-
-function toMap(map: MapRow): Record<string, unknown> {
-  const definition = findMapFact(map.name);
-  return {
-    Name: map.name,
-    FinanceAndOperationsEntity: definition?.financeOpsEntitySet,
-    DataverseEntity: definition?.dataverseEntitySet,
-    State: map.state,
-    StateCode: MAP_STATE_CODES[map.state],
-    LastError: map.last_error,
-    Master: map.master,
-    ModifiedOn: new Date(map.updated_at).toISOString(),
-  };
-}
-
-function toJob(job: JobRow): Record<string, unknown> {
-  return {
-    Id: job.id,
-    EnvironmentId: job.connection_id,
-    EntityName: job.map,
-    Action: job.action,
-    Status: job.status,
-    Error: job.error,
-  };
+function requireAx(req: Request): void {
+  if (query(req, 'targetType') !== 'AX')
+    throw new GatewayError(400, 'InvalidParameter', 'targetType must be AX.');
 }

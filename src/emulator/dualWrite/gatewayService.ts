@@ -6,6 +6,8 @@ import { EntitySync, type SyncTarget } from './entitySync';
 import { checkLinkHealth } from './gatewayChecks';
 import {
   GatewayError,
+  RESTORE_TEMPLATES_ACTION,
+  templateId,
   type ConnectionRow,
   type JobRow,
   type MapRow,
@@ -18,7 +20,11 @@ import { MAP_FACTS } from '../microsoft/entityMaps';
 // The dual-write gateway's behaviour: connections (F&O env + Dataverse org + legal entities) and the
 // maps Apply Solution publishes. The actions on a map live in mapActions.ts.
 
-export { ACTIONS, GatewayError, MAP_STATE_CODES } from './gatewayTypes';
+function appCoreSolutions(): readonly string[] {
+  return DUAL_WRITE_PACKAGES.find((pkg) => pkg.key === 'applicationCore')?.solutions ?? [];
+}
+
+export { ACTIONS, GatewayError, MAP_STATE_CODES, REQUEST_STATES, templateId } from './gatewayTypes';
 export type { ConnectionRow, JobRow, MapRow, MapStateName } from './gatewayTypes';
 
 export class GatewayService {
@@ -61,7 +67,10 @@ export class GatewayService {
     ).map((row) => row.code);
   }
 
-  /** Link: checks what the real link wizard checks, then records the connection. */
+  /**
+   * Link: checks what the real link wizard checks, then records the connection. The gateway has no
+   * public create (the link is F&O's wizard): the emulator's link route stands in for the admin.
+   */
   createConnection(foUrl: string, dvUrl: string, codes: string[]): ConnectionRow {
     const foEnv = this.resolveFinanceOps(foUrl);
     const dvOrg = this.resolveDataverse(dvUrl);
@@ -102,57 +111,117 @@ export class GatewayService {
     return row;
   }
 
-  /** Adds companies not linked yet; while Legal entities runs, their cdm_companies rows appear. */
-  addLegalEntities(connectionId: string, codes: string[]): ConnectionRow {
+  /**
+   * `ConnectionSet/{cid}/Reset` sets the linked legal entities to the list given (the tool re-posts the
+   * current list; a longer list adds companies [inferred]). While Legal entities runs, the new
+   * companies' cdm_companies rows appear.
+   */
+  resetLegalEntities(connectionId: string, codes: string[]): ConnectionRow {
     const conn = this.connection(connectionId);
-    const upper = this.checkLegalEntities(conn.fo_env, codes);
+    const wanted = this.checkLegalEntities(conn.fo_env, codes);
     const present = new Set(this.legalEntities(connectionId));
-    for (const code of upper) {
-      if (present.has(code)) continue;
-      this.ctx.db
-        .prepare('INSERT INTO gw_legal_entities (connection_id, code) VALUES (?, ?)')
-        .run(connectionId, code);
-      this.ctx.effects.record('gw.legalEntity.add', `${connectionId}/${code}`);
-    }
+    this.ctx.db.transaction(() => {
+      for (const code of present) {
+        if (wanted.includes(code)) continue;
+        this.ctx.db
+          .prepare('DELETE FROM gw_legal_entities WHERE connection_id = ? AND code = ?')
+          .run(connectionId, code);
+        this.ctx.effects.record('gw.legalEntity.remove', `${connectionId}/${code}`);
+      }
+      for (const code of wanted) {
+        if (present.has(code)) continue;
+        this.ctx.db
+          .prepare('INSERT INTO gw_legal_entities (connection_id, code) VALUES (?, ?)')
+          .run(connectionId, code);
+        this.ctx.effects.record('gw.legalEntity.add', `${connectionId}/${code}`);
+      }
+    })();
     if (this.map(connectionId, 'Legal entities')?.state === 'Running') {
       this.sync.ensureCompanies(this.target(conn), this.legalEntities(connectionId));
     }
     return conn;
   }
 
-  /** Apply Solution: publishes the maps of the orchestration solutions installed in Dataverse. */
-  applySolution(connectionId: string): void {
+  /** The Power Platform environment id behind the connection's Dataverse org (`powerAppsEnvironment`). */
+  powerAppsEnvironment(conn: ConnectionRow): string {
+    const row = this.ctx.db.prepare('SELECT id FROM pp_environments WHERE org = ?').get(conn.dv_org) as
+      { id: string } | undefined;
+    return row?.id ?? conn.dv_org;
+  }
+
+  /**
+   * `SolutionAware/{cid}/Solutions/`: the dual-write solutions this connection can apply, by unique
+   * name: the anchor solution of each installed orchestration package, in install order [inferred].
+   */
+  solutions(connectionId: string): string[] {
     const conn = this.connection(connectionId);
     const installed = this.powerPlatform.installedSolutions(conn.dv_org);
-    // Apply Solution publishes the maps of the orchestration packages that are installed; the
-    // application core package is the least it needs.
-    const packages = DUAL_WRITE_PACKAGES.filter(
+    return DUAL_WRITE_PACKAGES.filter(
       (pkg) => pkg.key !== 'core' && pkg.solutions.every((name) => installed.has(name)),
+    ).map((pkg) => pkg.uniqueName);
+  }
+
+  /**
+   * `SolutionAware/{cid}/RestoreTemplates` for one solution: publishes its package's maps (state None,
+   * no project yet). Finishes at once; a refusal is a failed request (`state` "3"), as the tool reads it.
+   */
+  restoreTemplates(connectionId: string, uniqueName: string): JobRow {
+    const conn = this.connection(connectionId);
+    const pkg = DUAL_WRITE_PACKAGES.find((candidate) => candidate.uniqueName === uniqueName);
+    if (!pkg || pkg.key === 'core')
+      throw new GatewayError(400, 'SolutionNotFound', `${uniqueName} is not a dual-write solution.`);
+    const job: JobRow = {
+      id: randomUUID(),
+      connection_id: connectionId,
+      map: uniqueName,
+      action: RESTORE_TEMPLATES_ACTION,
+      status: 'Succeeded',
+      error: null,
+      created_at: this.ctx.now(),
+    };
+    const installed = this.powerPlatform.installedSolutions(conn.dv_org);
+    const missing = [...pkg.solutions, ...(pkg.key === 'applicationCore' ? [] : appCoreSolutions())].find(
+      (name) => !installed.has(name),
     );
-    if (!packages.some((pkg) => pkg.key === 'applicationCore')) {
-      const missing = DUAL_WRITE_PACKAGES.find((pkg) => pkg.key === 'applicationCore')?.solutions.find(
-        (name) => !installed.has(name),
-      );
-      throw new GatewayError(
-        400,
-        'SolutionNotFound',
-        `Apply Solution failed: solution ${missing} is not installed in Dataverse.`,
-      );
-    }
-    const published = new Set(packages.map((pkg) => pkg.key));
     const now = this.ctx.now();
     this.ctx.db.transaction(() => {
-      this.ctx.db.prepare('UPDATE gw_connections SET solution_applied = 1 WHERE id = ?').run(connectionId);
-      if (this.ctx.settings.failures.blankMapList) return;
-      for (const map of MAP_FACTS.filter((fact) => published.has(fact.package))) {
-        this.ctx.db
-          .prepare(
-            "INSERT OR IGNORE INTO gw_maps (connection_id, name, state, updated_at) VALUES (?, ?, 'NotRunning', ?)",
-          )
-          .run(connectionId, map.name, now);
+      if (missing) {
+        job.status = 'Failed';
+        job.error = `Apply Solution failed: solution ${missing} is not installed in Dataverse.`;
+      } else {
+        this.ctx.db.prepare('UPDATE gw_connections SET solution_applied = 1 WHERE id = ?').run(connectionId);
+        if (!this.ctx.settings.failures.blankMapList) {
+          for (const map of MAP_FACTS.filter((fact) => fact.package === pkg.key)) {
+            this.ctx.db
+              .prepare(
+                "INSERT OR IGNORE INTO gw_maps (connection_id, name, state, updated_at) VALUES (?, ?, 'None', ?)",
+              )
+              .run(connectionId, map.name, now);
+          }
+        }
       }
+      this.ctx.db
+        .prepare(
+          'INSERT INTO gw_jobs (id, connection_id, map, action, status, error, created_at) VALUES (@id, @connection_id, @map, @action, @status, @error, @created_at)',
+        )
+        .run(job);
     })();
-    this.ctx.effects.record('gw.solution.apply', connectionId);
+    if (!missing) this.ctx.effects.record('gw.solution.apply', `${connectionId}/${uniqueName}`);
+    return job;
+  }
+
+  /** The latest requests on one map, newest first (`detail.lastRequests`). */
+  requests(connectionId: string, mapName: string): JobRow[] {
+    return this.ctx.db
+      .prepare(
+        'SELECT * FROM gw_jobs WHERE connection_id = ? AND map = ? ORDER BY created_at DESC, rowid DESC LIMIT 10',
+      )
+      .all(connectionId, mapName) as JobRow[];
+  }
+
+  /** The map a `Start` detail names by its template id (`tid`). */
+  mapByTemplate(connectionId: string, tid: string): MapRow | undefined {
+    return this.maps(connectionId).find((map) => templateId(map.name) === tid.toLowerCase());
   }
 
   maps(connectionId: string): MapRow[] {
@@ -167,6 +236,18 @@ export class GatewayService {
     return this.ctx.db
       .prepare('SELECT * FROM gw_maps WHERE connection_id = ? AND name = ?')
       .get(connectionId, name) as MapRow | undefined;
+  }
+
+  /** The jobs of one `Start` request (`<requestId>` and `<requestId>#<n>`). */
+  requestJobs(requestId: string): JobRow[] {
+    this.actions.advance();
+    return this.ctx.db
+      .prepare("SELECT * FROM gw_jobs WHERE id = ? OR substr(id, 1, length(?) + 1) = ? || '#' ORDER BY rowid")
+      .all(requestId, requestId, requestId) as JobRow[];
+  }
+
+  transaction(work: () => void): void {
+    this.ctx.db.transaction(work)();
   }
 
   job(id: string): JobRow | undefined {

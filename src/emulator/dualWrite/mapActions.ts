@@ -19,13 +19,15 @@ export interface MapActionHost {
   connection(id: string): ConnectionRow;
   legalEntities(connectionId: string): string[];
   map(connectionId: string, name: string): MapRow | undefined;
+  mapByTemplate(connectionId: string, tid: string): MapRow | undefined;
   target(conn: ConnectionRow): SyncTarget;
   setState(map: MapRow, state: MapStateName, error: string | null): void;
   fail(job: JobRow, map: MapRow, message: string): void;
 }
 
-// The actions on one map (start, stop, pause, resume, initial sync; codes from Microsoft's
-// Dual-write-automations tool), the initial syncs they start, and live sync between runs.
+// The actions on one map (start with or without initial sync, stop, pause, resume, create the project;
+// codes from Microsoft's Dual-write-automations tool), the initial syncs they start, and live sync
+// between runs.
 
 /** An initial sync takes about a minute per map in the real world (scaled). [inferred] */
 const INITIAL_SYNC_SECONDS = 60;
@@ -36,24 +38,28 @@ export class MapActions {
     private readonly gateway: MapActionHost,
   ) {}
 
-  /** One action on one map; returns the job to poll with `Status/{id}`. */
+  /**
+   * One `Start` detail: an action on the map whose template is `tid`; returns the request to poll with
+   * `Status/{requestId}`. Start runs an initial sync unless `skipInitialSync` (DWMapEngine.startStopMap).
+   */
   act(
     connectionId: string,
-    mapName: string,
+    detail: { tid: string; pid?: string | null },
     action: number,
-    options: { master?: string; legalEntities?: string[] },
+    options: { skipInitialSync: boolean; master?: 'CRM' | 'AX' },
+    requestId: string = randomUUID(),
   ): JobRow {
     const conn = this.gateway.connection(connectionId);
-    const definition = findMapFact(mapName);
-    const map = definition ? this.gateway.map(connectionId, definition.name) : undefined;
+    const map = this.gateway.mapByTemplate(connectionId, detail.tid);
+    const definition = map ? findMapFact(map.name) : undefined;
     if (!definition || !map)
       throw new GatewayError(
         404,
-        'EntityNotFound',
-        `Entity map ${mapName} is not published for this environment.`,
+        'TemplateNotFound',
+        `No map with template ${detail.tid} is published for this environment.`,
       );
     const job: JobRow = {
-      id: randomUUID(),
+      id: requestId,
       connection_id: connectionId,
       map: definition.name,
       action,
@@ -61,10 +67,29 @@ export class MapActions {
       error: null,
       created_at: this.ctx.now(),
     };
+    if (action !== ACTIONS.init && (!map.pid || detail.pid !== map.pid))
+      throw new GatewayError(
+        400,
+        'ProjectNotFound',
+        map.pid
+          ? `Project ${detail.pid ?? '(none)'} is not the project of ${definition.name}.`
+          : `${definition.name} has no project yet: send action 8 first.`,
+      );
     const failures = this.ctx.settings.failures;
     switch (action) {
-      case ACTIONS.start:
-      case ACTIONS.initialSync: {
+      case ACTIONS.init:
+        // Creates the map's project; a map that has one keeps it [inferred: the tool sends 8 only
+        // when pid is null].
+        if (!map.pid) {
+          this.ctx.db
+            .prepare(
+              "UPDATE gw_maps SET pid = ?, state = CASE state WHEN 'None' THEN 'NotRunning' ELSE state END, updated_at = ? WHERE connection_id = ? AND name = ?",
+            )
+            .run(randomUUID(), this.ctx.now(), connectionId, definition.name);
+          this.ctx.effects.record('gw.map.init', `${connectionId}/${definition.name}`);
+        }
+        break;
+      case ACTIONS.start: {
         if (failures.pluginsDisabled) {
           this.gateway.fail(
             job,
@@ -76,9 +101,9 @@ export class MapActions {
         this.ctx.effects.record(
           'gw.map.start',
           `${connectionId}/${definition.name}`,
-          action === ACTIONS.initialSync ? 'initial sync' : 'live',
+          options.skipInitialSync ? 'live' : 'initial sync',
         );
-        if (action === ACTIONS.start) {
+        if (options.skipInitialSync) {
           this.gateway.setState(map, 'Running', null);
           if (definition.name === 'Legal entities')
             this.gateway.sync.ensureCompanies(
@@ -87,9 +112,8 @@ export class MapActions {
             );
           break;
         }
-        const companies = (
-          options.legalEntities?.length ? options.legalEntities : this.gateway.legalEntities(connectionId)
-        ).map((c) => c.toUpperCase());
+        // Start names no companies: the initial sync covers the connection's legal entities.
+        const companies = this.gateway.legalEntities(connectionId).map((c) => c.toUpperCase());
         const error = initialSyncRefusal(
           this.ctx,
           (id, name) => this.gateway.map(id, name),
@@ -108,7 +132,7 @@ export class MapActions {
             "UPDATE gw_maps SET state = 'InitialSync', last_error = NULL, master = ?, sync_companies = ?, sync_due_at = ?, updated_at = ? WHERE connection_id = ? AND name = ?",
           )
           .run(
-            options.master ?? 'Dataverse',
+            options.master === 'AX' ? 'FinanceAndOperations' : 'Dataverse',
             JSON.stringify(companies),
             dueAt(this.ctx, INITIAL_SYNC_SECONDS),
             this.ctx.now(),
@@ -145,7 +169,7 @@ export class MapActions {
         throw new GatewayError(
           400,
           'InvalidAction',
-          `Unknown action ${action}. Use 1 (start), 4 (stop), 5 (pause), 6 (resume) or 8 (initial sync).`,
+          `Unknown action ${action}. Use 1 (start), 4 (stop), 5 (pause), 6 (resume) or 8 (create the project).`,
         );
     }
     this.ctx.db

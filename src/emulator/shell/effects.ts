@@ -16,6 +16,8 @@ export type EffectKind =
   | 'dv.solution.install'
   | 'gw.connection.create'
   | 'gw.legalEntity.add'
+  | 'gw.legalEntity.remove'
+  | 'gw.map.init'
   | 'gw.solution.apply'
   | 'gw.map.start'
   | 'gw.map.stop'

@@ -55,5 +55,7 @@ export function openEmulatorDatabase(file: string): Db {
       demo_data INTEGER NOT NULL, state TEXT NOT NULL, fo_env TEXT, error TEXT, ready_at INTEGER NOT NULL);
     `,
   );
+  // Dual-write-automations' shapes: a map has a project (pid) once action 8 created it.
+  migrate(db, 'emulator_002_gateway_projects', 'ALTER TABLE gw_maps ADD COLUMN pid TEXT;');
   return db;
 }

@@ -54,7 +54,7 @@ export const STEP_DEFINITIONS: Record<StepKind, StepDefinition> = {
   },
   linkEnvironments: {
     title: 'Link the environments for dual-write',
-    automatic: gateway,
+    automatic: (c) => c.dualWriteGateway && c.linkDualWrite,
     skippable: false,
     needsApproval: false,
     instructions:

@@ -1,10 +1,12 @@
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { toDataverseError } from './dataverseError';
+import { followableNextLink } from '../http/nextLink';
+import { DataverseError, toDataverseError } from './dataverseError';
 
 /**
- * Reads a Dataverse collection page by page, following `@odata.nextLink` exactly as the service
- * wrote it (the `$skiptoken` paging cookie is opaque), with `Prefer: odata.maxpagesize`.
+ * Reads a Dataverse collection page by page, following `@odata.nextLink` as the service wrote it
+ * (the `$skiptoken` paging cookie is opaque) but only inside the client's service root (nextLink.ts),
+ * with `Prefer: odata.maxpagesize`.
  */
 const page = z.object({
   value: z.array(z.record(z.unknown())),
@@ -33,7 +35,8 @@ export async function* queryPages(
     if (!parsed.success)
       throw toDataverseError(new Error('unexpected collection shape'), `GET ${path.split('?')[0]}`);
     yield parsed.data.value;
-    url = parsed.data['@odata.nextLink'];
+    const next = parsed.data['@odata.nextLink'];
+    url = next === undefined ? undefined : withinServiceRoot(http, next, path);
   }
 }
 
@@ -51,4 +54,13 @@ export async function queryAll(
 /** An OData string literal: single quotes doubled. */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A nextLink as a path under the client's service root; refused (not retried) when it leaves it. */
+function withinServiceRoot(http: AxiosInstance, nextLink: string, path: string): string {
+  try {
+    return followableNextLink(String(http.defaults.baseURL), nextLink);
+  } catch (error) {
+    throw new DataverseError(`GET ${path.split('?')[0]}: ${(error as Error).message}`, 'next_link_refused');
+  }
 }

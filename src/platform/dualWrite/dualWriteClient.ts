@@ -1,60 +1,72 @@
 import type { TokenCredential } from '@azure/identity';
-import { MAP_STATE_BY_CODE } from './mapStates';
 import { z } from 'zod';
-import type { DualWriteConnection, DualWritePort, EntityMapStatus, MapState } from '../../engine/ports';
+import type { DualWriteConnection, DualWritePort, EntityMapStatus } from '../../engine/ports';
 import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
-import { toPlatformError, trimUrl } from '../platformError';
+import { PlatformError, toPlatformError, trimUrl } from '../platformError';
+import {
+  DWM_PATH,
+  REQUEST_STATE,
+  RESTORE_TEMPLATES_APPLY,
+  START_ACTIONS,
+  axEnvironment,
+  connectionSetSchema,
+  crmEnvironment,
+  environmentSchema,
+  linkedLegalEntities,
+  mapName,
+  mapSchema,
+  requestIdSchema,
+  requestState,
+  solutionResultSchema,
+  solutionsSchema,
+  templateIdOf,
+  type ConnectionSet,
+  type GatewayEnvironment,
+  type GatewayMap,
+} from './gatewayWire';
+import { MAP_STATE_BY_CODE } from './mapStates';
 
-/**
- * DualWritePort over the dual-write management gateway (`<gateway>/api/DualWriteManagement/1.0/`).
- * An internal API [internal]: resource names and action codes come from Microsoft's own tooling, the
- * JSON field names are our reading of it [inferred]; everything that depends on them is in this file.
- * In live mode it is only used when DUALWRITE_GATEWAY_ENABLED is on; otherwise `dualWriteReader.ts` reads
- * the state through F&O OData.
- */
+// DualWritePort over the dual-write management gateway, an internal API [internal] read from
+// Microsoft's Dual-write-automations tool (docs/dynamics-apis.md, "Dual-write management gateway"):
+// `Environments`, `Entities`, `Start` + `Status/{requestId}`, `SolutionAware/{cid}/RestoreTemplates`,
+// `api/ConnectionSet/{cname}` and `api/ConnectionSet/{cid}/Reset`. It takes a delegated (user) token for
+// `https://IntegratorApp.com/.default`. The gateway has no public endpoint that creates a link: in live
+// mode linking stays the admin's step in F&O; `canLink` is true only against the emulator, whose link
+// route stands in for that wizard. The port's connection id carries the gateway's `cid` and `cname`
+// (`<cid>:<cname>`): the connection set is read by name, everything else by cid.
+
 export interface DualWriteClientOptions {
   gatewayUrl: string;
   credential: TokenCredential;
   scope?: string;
+  /** Link through the emulator's stand-in for F&O's link wizard (no such public endpoint). */
+  canLink?: boolean;
+  /** How often to poll a request's status (default 2 s, as the tool waits 1-2 s). */
+  pollIntervalMs?: number;
+  /** How long to wait for a request to finish (default 10 min). */
+  requestTimeoutMs?: number;
   logger?: Logger;
   retry?: Partial<RetryOptions>;
   timeoutMs?: number;
 }
 
-export const GATEWAY_PATH = '/api/DualWriteManagement/1.0';
-export const MAP_ACTIONS = { start: 1, stop: 4, pause: 5, resume: 6, initialSync: 8 } as const;
-const STATE_NAMES: readonly MapState[] = ['NotRunning', 'InitialSync', 'Running', 'Paused', 'Stopped'];
-
-const connectionSchema = z
-  .object({
-    Id: z.string(),
-    FinanceAndOperationsUrl: z.string(),
-    DataverseUrl: z.string(),
-    LegalEntities: z.array(z.string()).default([]),
-    SolutionApplied: z.boolean().default(false),
-  })
-  .passthrough();
-const mapSchema = z
-  .object({
-    Name: z.string(),
-    State: z.string().nullable().optional(),
-    StateCode: z.number().nullable().optional(),
-    LastError: z.string().nullable().optional(),
-  })
-  .passthrough();
+/** The resource the gateway's tokens are for (TokenRefresh.cs, ServicePrincipalAuth.cs). */
+export const GATEWAY_SCOPE = 'https://IntegratorApp.com/.default';
 
 export function createDualWriteClient(options: DualWriteClientOptions): DualWritePort {
   const base = trimUrl(options.gatewayUrl);
   const http = createHttpClient({
-    baseURL: `${base}${GATEWAY_PATH}`,
+    baseURL: base,
     scope: options.scope ?? defaultScope(base),
     credential: options.credential,
     logger: options.logger,
     retry: options.retry,
     timeoutMs: options.timeoutMs,
   });
+  const pollMs = options.pollIntervalMs ?? 2000;
+  const waitMs = options.requestTimeoutMs ?? 600_000;
 
   async function call<T>(what: string, work: () => Promise<T>): Promise<T> {
     try {
@@ -64,103 +76,220 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     }
   }
 
+  async function environmentsOf(financeOpsUrl: string): Promise<GatewayEnvironment[]> {
+    const response = await http.get(`${DWM_PATH}/Environments`, {
+      params: { targetType: 'AX', identifier: financeOpsIdentifier(financeOpsUrl) },
+    });
+    return z.array(environmentSchema).parse(response.data);
+  }
+
+  async function connectionSet(cname: string): Promise<ConnectionSet> {
+    const response = await http.get(`/api/ConnectionSet/${encodeURIComponent(cname)}`);
+    return connectionSetSchema.parse(response.data);
+  }
+
+  async function maps(cid: string): Promise<GatewayMap[]> {
+    const response = await http.get(`${DWM_PATH}/Entities`, { params: { targetType: 'AX', cid } });
+    return z.array(mapSchema).parse(response.data);
+  }
+
+  async function toConnection(env: GatewayEnvironment, set: ConnectionSet): Promise<DualWriteConnection> {
+    return {
+      id: `${env.cid}:${env.cname}`,
+      financeOpsUrl: trimUrl(axEnvironment(set)?.directUrl ?? ''),
+      dataverseUrl: trimUrl(crmEnvironment(set)?.directUrl ?? ''),
+      legalEntities: linkedLegalEntities(set),
+      // Apply Solution is what publishes maps: a connection with maps has had it [inferred].
+      solutionApplied: (await maps(env.cid)).length > 0,
+    };
+  }
+
+  async function find(financeOpsUrl: string, dataverseUrl: string): Promise<DualWriteConnection | null> {
+    for (const env of await environmentsOf(financeOpsUrl)) {
+      const set = await connectionSet(env.cname);
+      // Filter here too: an F&O environment linked to another Dataverse org is not this link.
+      if (sameUrl(crmEnvironment(set)?.directUrl ?? '', dataverseUrl)) return toConnection(env, set);
+    }
+    return null;
+  }
+
+  /** Polls until a request is completed ("2") or failed ("3", DWEnums.RequestStatus). */
+  async function waitFor(what: string, read: () => Promise<{ state: string; message?: string } | undefined>) {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const request = await read();
+      if (request?.state === REQUEST_STATE.completed) return;
+      if (request?.state === REQUEST_STATE.error)
+        throw new PlatformError(
+          'failed',
+          `${what} failed: ${request.message ?? 'the gateway gave no reason'}`,
+        );
+      if (Date.now() > deadline)
+        throw new PlatformError('timeout', `${what} did not finish within ${Math.round(waitMs / 1000)} s.`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  async function start(detail: Record<string, unknown>, action: string): Promise<string> {
+    const response = await http.post(
+      `${DWM_PATH}/Start`,
+      { action, details: [detail] },
+      { idempotent: false },
+    );
+    return requestIdSchema.parse(response.data).requestId;
+  }
+
   return {
     findConnection: (financeOpsUrl, dataverseUrl) =>
-      call('Looking up the dual-write connection', async () => {
-        const response = await http.get('/Environments', {
-          params: { financeAndOperationsUrl: trimUrl(financeOpsUrl), dataverseUrl: trimUrl(dataverseUrl) },
-        });
-        const rows = z.object({ value: z.array(connectionSchema) }).parse(response.data).value;
-        // Filter here too: never rely on the server honouring the query.
-        const found = rows.find(
-          (row) =>
-            sameUrl(row.FinanceAndOperationsUrl, financeOpsUrl) && sameUrl(row.DataverseUrl, dataverseUrl),
-        );
-        return found ? toConnection(found) : null;
-      }),
+      call('Looking up the dual-write connection', () => find(financeOpsUrl, dataverseUrl)),
 
     createConnection: (request) =>
       call('Linking the environments for dual-write', async () => {
-        const response = await http.post(
-          '/Environments',
+        if (!options.canLink)
+          throw new PlatformError(
+            'not_supported',
+            'The dual-write gateway has no public endpoint that links environments: link them in Finance and Operations, Data management > Dual-write.',
+          );
+        await http.post(
+          '/emulator/link',
           {
-            FinanceAndOperationsUrl: trimUrl(request.financeOpsUrl),
-            DataverseUrl: trimUrl(request.dataverseUrl),
-            LegalEntities: request.legalEntities.map((code) => code.toUpperCase()),
+            financeOpsUrl: trimUrl(request.financeOpsUrl),
+            dataverseUrl: trimUrl(request.dataverseUrl),
+            legalEntities: request.legalEntities.map((code) => code.toUpperCase()),
           },
           { idempotent: false },
         );
-        return toConnection(connectionSchema.parse(response.data));
+        const created = await find(request.financeOpsUrl, request.dataverseUrl);
+        if (!created) throw new PlatformError('failed', 'The link was made but cannot be read back.');
+        return created;
       }),
 
     addLegalEntities: (connectionId, codes) =>
       call('Adding legal entities to the dual-write connection', async () => {
-        const response = await http.post(
-          `/Environments/${encodeURIComponent(connectionId)}/LegalEntities`,
-          { LegalEntities: codes.map((code) => code.toUpperCase()) },
-          // Adding a company that is already linked changes nothing: safe to send again.
-          { idempotent: true },
+        const { cid, cname } = parseConnectionId(connectionId);
+        const set = await connectionSet(cname);
+        const crm = crmEnvironment(set);
+        const ax = axEnvironment(set);
+        if (!crm || !ax) throw new PlatformError('invalid', `Connection set ${cname} lacks an environment.`);
+        // ResetLinkEngine: both environments as the set names them, and the full list of companies.
+        const legalEntities = [
+          ...new Set([...linkedLegalEntities(set), ...codes.map((c) => c.toUpperCase())]),
+        ];
+        await http.post(
+          `/api/ConnectionSet/${encodeURIComponent(cid)}/Reset`,
+          {
+            powerAppsEnvironmentName: crm.powerAppsEnvironment,
+            environments: [crm, ax].map((env) => ({
+              targetType: env.targetType,
+              name: env.name,
+              displayName: env.environmentDisplayName,
+              id: env.powerAppsEnvironment,
+              isDevInstance: env.isDevInstance ?? false,
+              directUrl: env.directUrl,
+            })),
+            legalEntities,
+          },
+          // Resetting to the same list twice changes nothing: safe to send again.
+          { idempotent: true, params: { targetType: 'AX', forceReset: false } },
         );
-        return toConnection(connectionSchema.parse(response.data));
+        return toConnection({ cid, cname }, await connectionSet(cname));
       }),
 
     applySolution: (connectionId) =>
-      call('Applying the dual-write solution', async () => {
-        await http.post(`/Environments/${encodeURIComponent(connectionId)}/ApplySolution`, undefined, {
-          idempotent: true,
-        });
+      call('Applying the dual-write solutions', async () => {
+        const { cid } = parseConnectionId(connectionId);
+        const response = await http.get(`${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/Solutions/`);
+        const solutions = solutionsSchema.parse(response.data);
+        if (!solutions.length)
+          throw new PlatformError('not_found', 'No dual-write solution is installed in Dataverse to apply.');
+        // One solution per request, as the tool does ("otherwise duplicates will appear").
+        for (const { uniquename } of solutions) {
+          const posted = await http.post(
+            `${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/RestoreTemplates`,
+            { action: RESTORE_TEMPLATES_APPLY, solutions: [{ criteria: { uniquename } }] },
+            { idempotent: true },
+          );
+          const { requestId } = requestIdSchema.parse(posted.data);
+          await waitFor(`Applying ${uniquename}`, async () => {
+            const status = await http.get(
+              `${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/Status/${encodeURIComponent(requestId)}`,
+            );
+            const result = solutionResultSchema.parse(status.data);
+            return { state: result.state, message: result.result?.message ?? undefined };
+          });
+        }
       }),
 
     listMaps: (connectionId) =>
-      call('Reading the dual-write maps', async () => {
-        const response = await http.get('/Entities', { params: { environmentId: connectionId } });
-        return z
-          .object({ value: z.array(mapSchema) })
-          .parse(response.data)
-          .value.map(toMapStatus);
-      }),
+      call('Reading the dual-write maps', async () =>
+        (await maps(parseConnectionId(connectionId).cid)).map(toMapStatus),
+      ),
 
-    runMap: (connectionId, mapName, runOptions) =>
-      call(`Running the map ${mapName}`, async () => {
-        await http.post(
-          '/Start',
+    runMap: (connectionId, name, runOptions) =>
+      call(`Running the map ${name}`, async () => {
+        const { cid } = parseConnectionId(connectionId);
+        const find = async () => {
+          const found = (await maps(cid)).find((map) => mapName(map).toLowerCase() === name.toLowerCase());
+          if (!found) throw new PlatformError('not_found', `The map ${name} is not published.`);
+          return found;
+        };
+        let map = await find();
+        if (!map.detail.pid) {
+          // A map without a project: action 8 creates it first (DWMapEngine.initMap).
+          const requestId = await start({ tid: templateIdOf(map), cid }, START_ACTIONS.init);
+          await waitFor(`Creating the project of ${name}`, async () => {
+            const status = await http.get(`${DWM_PATH}/Status/${encodeURIComponent(requestId)}`);
+            const found = requestState(z.array(mapSchema).parse(status.data), requestId);
+            return found && { state: found.state, message: found.errorMessage };
+          });
+          map = await find();
+          if (!map.detail.pid) throw new PlatformError('failed', `The project of ${name} was not created.`);
+        }
+        // Returns at once: the engine polls Entities until the map leaves InitialSync. The Start
+        // body names no companies: the initial sync covers the connection's legal entities.
+        await start(
           {
-            EnvironmentId: connectionId,
-            EntityName: mapName,
-            Action: runOptions.initialSync ? MAP_ACTIONS.initialSync : MAP_ACTIONS.start,
-            Master:
-              runOptions.master === 'financeOps'
-                ? 'FinanceAndOperations'
-                : runOptions.master === 'dataverse'
-                  ? 'Dataverse'
-                  : undefined,
-            LegalEntities: runOptions.legalEntities?.map((code) => code.toUpperCase()),
+            tid: templateIdOf(map),
+            pid: map.detail.pid,
+            cid,
+            parameters: {
+              skipInitialSync: !runOptions.initialSync,
+              conflictResolution: { option: '1', master: runOptions.master === 'financeOps' ? 'AX' : 'CRM' },
+            },
           },
-          { idempotent: false },
+          START_ACTIONS.start,
         );
       }),
   };
+}
+
+/** `identifier` of `Environments`: the F&O URL without its scheme (the host, for a real F&O URL). */
+export function financeOpsIdentifier(url: string): string {
+  return trimUrl(url)
+    .replace(/^https?:\/\//i, '')
+    .toLowerCase();
+}
+
+function parseConnectionId(id: string): { cid: string; cname: string } {
+  const at = id.indexOf(':');
+  if (at <= 0 || at === id.length - 1)
+    throw new PlatformError(
+      'invalid',
+      `${id} is not a dual-write connection id of the gateway (<cid>:<cname>).`,
+    );
+  return { cid: id.slice(0, at), cname: id.slice(at + 1) };
 }
 
 function sameUrl(a: string, b: string): boolean {
   return trimUrl(a).toLowerCase() === trimUrl(b).toLowerCase();
 }
 
-function toConnection(row: z.infer<typeof connectionSchema>): DualWriteConnection {
+function toMapStatus(map: GatewayMap): EntityMapStatus {
+  const code = Number(map.detail.state ?? 0);
+  const last = map.detail.lastRequest ?? map.detail.lastRequests?.[0];
   return {
-    id: row.Id,
-    financeOpsUrl: trimUrl(row.FinanceAndOperationsUrl),
-    dataverseUrl: trimUrl(row.DataverseUrl),
-    legalEntities: row.LegalEntities.map((code) => code.toUpperCase()),
-    solutionApplied: row.SolutionApplied,
+    name: mapName(map),
+    state: MAP_STATE_BY_CODE[code] ?? 'NotRunning',
+    lastError: last?.state === REQUEST_STATE.error ? (last.errorMessage ?? undefined) : undefined,
   };
-}
-
-function toMapStatus(row: z.infer<typeof mapSchema>): EntityMapStatus {
-  const byName = STATE_NAMES.find(
-    (name) => name.toLowerCase() === (row.State ?? '').replace(/\s/g, '').toLowerCase(),
-  );
-  const state =
-    byName ?? (row.StateCode != null ? MAP_STATE_BY_CODE[row.StateCode] : undefined) ?? 'NotRunning';
-  return { name: row.Name, state, lastError: row.LastError ?? undefined };
 }

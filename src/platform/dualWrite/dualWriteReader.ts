@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { AxiosInstance } from 'axios';
 import { MAP_STATE_BY_CODE } from './mapStates';
 import { createFinanceOpsHttp } from '../financeOps/financeOpsHttp';
+import { followableNextLink } from '../http/nextLink';
 import { z } from 'zod';
 import type { DualWriteConnection, DualWritePort, EntityMapStatus, MapState } from '../../engine/ports';
 import type { Logger } from '../../log';
@@ -34,6 +35,8 @@ export interface DualWriteReaderOptions {
   timeoutMs?: number;
   /** Why writes refuse: shown to the admin when an automatic path is tried anyway. */
   refusal?: string;
+  /** Throws when the platform must not call this F&O URL (createPlatform's URL policy). */
+  assertAllowedUrl?: (url: string) => void;
 }
 
 const DEFAULT_REFUSAL =
@@ -78,6 +81,7 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
   const refusal = options.refusal ?? DEFAULT_REFUSAL;
 
   function clientOf(financeOpsUrl: string): AxiosInstance {
+    options.assertAllowedUrl?.(financeOpsUrl);
     const base = trimUrl(financeOpsUrl);
     let client = clients.get(base.toLowerCase());
     if (!client) {
@@ -101,7 +105,8 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
         const response = await http.get(next);
         const parsed = page(row).parse(response.data);
         rows.push(...(parsed.value as Array<z.infer<T>>));
-        next = parsed['@odata.nextLink'];
+        const link = parsed['@odata.nextLink'];
+        next = link === undefined ? undefined : followableNextLink(String(http.defaults.baseURL), link);
       }
       return rows;
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import { createFinanceOpsHttp } from './financeOpsHttp';
+import { followableNextLink } from '../http/nextLink';
 import { z } from 'zod';
 import type { FinanceOpsPort, LegalEntity } from '../../engine/ports';
 import type { Logger } from '../../log';
@@ -44,7 +45,8 @@ export function createFinanceOpsClient(options: FinanceOpsClientOptions): Financ
           const page = legalEntitiesSchema.parse(response.data);
           for (const row of page.value)
             entities.push({ id: row.LegalEntityId.toUpperCase(), name: row.Name ?? row.LegalEntityId });
-          next = page['@odata.nextLink'];
+          const link = page['@odata.nextLink'];
+          next = link === undefined ? undefined : followableNextLink(`${base}/data`, link);
         }
         return entities;
       } catch (error) {

@@ -106,12 +106,19 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
     headers: { Accept: 'application/json', ...options.headers },
     // Status handling is the caller's business; the policy only retries.
     validateStatus: (status) => status >= 200 && status < 300,
+    // An absolute URL (a service's nextLink, say) is appended to baseURL, never sent to its own host.
+    allowAbsoluteUrls: false,
   });
+  const origin = new URL(options.baseURL).origin;
 
   client.interceptors.request.use(async (config: InternalAxiosRequestConfig) => {
     config.attempt = config.attempt ?? 1;
     if (!config.headers.has('x-ms-client-request-id')) {
       config.headers.set('x-ms-client-request-id', randomUUID());
+    }
+    // The token is for this client's origin only: a request that would leave it is not sent.
+    if (new URL(client.getUri(config)).origin !== origin) {
+      throw new Error(`Refused a request outside ${origin}`);
     }
     if (options.credential && options.scope) {
       const token = await options.credential.getToken(options.scope);

@@ -16,6 +16,7 @@ import {
   getUnifiedEnvironment,
   installFinanceOpsApp,
 } from './unifiedEnvironmentClient';
+import { followableNextLink } from '../http/nextLink';
 
 // PowerPlatformPort over two APIs (docs/dynamics-apis.md, "Power Platform"): the BAP admin environments
 // API (list, create, get; create answers 202 + `Location` of a lifecycle operation, followed here as
@@ -210,7 +211,9 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
         // 202 + Location of the lifecycle operation: it names the new environment.
         const location = response.headers?.location as string | undefined;
         if (location) {
-          const op = lifecycleOperationSchema.parse((await bap.get(location)).data);
+          // Followed inside the BAP API only, as a relative path (the client refuses absolute URLs).
+          const operation = followableNextLink(String(bap.defaults.baseURL), location);
+          const op = lifecycleOperationSchema.parse((await bap.get(operation)).data);
           if (op.state.id.toLowerCase() === 'failed')
             throw new PlatformError(
               'failed',

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { ErpTemplate, UnifiedEnvironment, UnifiedEnvironmentType } from '../../engine/ports';
+import { followableNextLink } from '../http/nextLink';
 import { PlatformError, trimUrl } from '../platformError';
 
 // Unified environments through the same two APIs (docs/dynamics-apis.md, "Unified environments"):
@@ -103,7 +104,9 @@ export async function createUnifiedEnvironment(
       'failed',
       'The Power Platform accepted the environment without a lifecycle operation to follow.',
     );
-  const op = lifecycleSchema.parse((await apis.bap.get(location)).data);
+  // Followed inside the BAP API only, as a relative path (the client refuses absolute URLs).
+  const operation = followableNextLink(String(apis.bap.defaults.baseURL), location);
+  const op = lifecycleSchema.parse((await apis.bap.get(operation)).data);
   if (op.state.id.toLowerCase() === 'failed')
     throw new PlatformError(
       'failed',

@@ -47,6 +47,7 @@ export class FakeDynamics {
   capabilities: PlatformCapabilities = {
     deployFinanceOps: true,
     dualWriteGateway: true,
+    linkDualWrite: true,
     createLegalEntity: true,
   };
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/log';
-import { startBot } from '../../../src/index';
+import { startBot, type StartOptions } from '../../../src/index';
 import { LocalConnector } from '../../support/localConnector';
 import { TeamsClient } from '../../support/teamsClient';
 import type { Harness } from '../../support/botHarness';
@@ -23,6 +23,11 @@ export interface LoggedHarness extends Harness {
 export async function startLoggedHarness(
   env: Record<string, string> = {},
   level = 'trace',
+  extra: {
+    start?: Pick<StartOptions, 'botAuthentication' | 'trustedOrigins'>;
+    /** The Authorization header of the client's requests (BOT_ID set); `serviceUrl` is the connector's. */
+    authorization?: (serviceUrl: string) => string | undefined;
+  } = {},
 ): Promise<LoggedHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dwbot-hard-'));
   const config = loadConfig({
@@ -40,12 +45,17 @@ export async function startLoggedHarness(
     logger,
     queue: { updateIntervalMs: 100, baseDelayMs: 20 },
     engine: { pollIntervalMs: 25 },
+    ...extra.start,
   });
   const reader = new Database(path.join(dir, 'bot.sqlite'), { readonly: true, fileMustExist: true });
   return {
     bot,
     connector,
-    client: new TeamsClient(bot.url, connector.url),
+    client: new TeamsClient(
+      bot.url,
+      connector.url,
+      extra.authorization ? () => extra.authorization?.(connector.url) : undefined,
+    ),
     dataDir: dir,
     logs,
     storeSnapshot: () => snapshotStore(reader),

@@ -8,6 +8,7 @@ import { LocalConnector, cardOf } from '../../support/localConnector';
 import { TeamsClient, newConversation, user } from '../../support/teamsClient';
 import { driveSoakRun, type SoakRunOutcome } from './soakDriver';
 import { freePort, kill, peakRssMb, spawnSource, stop, waitForHealth } from './soakProcesses';
+import { freeze, readReplicaRecord, teamsLimitBreaches, updatesRepeated } from './soakReplicas';
 import { DUAL_WRITE_PACKAGE_ORDER } from '../../../src/engine/catalog/solutions';
 
 /**
@@ -31,6 +32,14 @@ export interface SoakOptions {
   /** The fault mix (default FAULTS). */
   faults?: typeof FAULTS;
   log?: (line: string) => void;
+  /**
+   * Bot processes on one PostgreSQL (`databaseUrl`); runs are started through each in turn. With 2 or
+   * more, each disruption alternates: a replica is SIGKILLed (and started again after its leases
+   * expired), or SIGSTOPped past its leases and then SIGCONTed.
+   */
+  replicas?: number;
+  databaseUrl?: string;
+  leaseTtlSeconds?: number;
 }
 
 export interface SoakReport {
@@ -47,6 +56,15 @@ export interface SoakReport {
   faults_injected: Record<string, number>;
   seconds: number;
   failures: string[];
+  replicas: number;
+  /** Runs taken over from a replica that stopped renewing its lease. */
+  takeovers: number;
+  /** Writes refused because the writer's lease was gone (a frozen replica waking up). */
+  fenced_writes: number;
+  /** Conversations in which the connector saw more sends than Teams allows (7/1 s, 8/2 s, 60/30 s). */
+  teams_limit_breaches: number;
+  /** In-place updates that sent a card's content again unchanged (one update sent twice). */
+  card_updates_repeated: number;
 }
 
 /** The fault mix: at least 20% of the requests of every API get a 429, a 5xx or a timeout. */
@@ -76,11 +94,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const emulatorFile = path.join(dir, 'emulator.sqlite');
   await seedOrgs(emulatorFile, options);
 
-  const [botPort, emulatorPort] = [await freePort(), await freePort()];
+  const replicas = options.replicas ?? 1;
+  if (replicas > 1 && !options.databaseUrl) throw new Error('several replicas need a databaseUrl');
+  const ttl = options.leaseTtlSeconds ?? 6;
+  const botPorts = await Promise.all(Array.from({ length: replicas }, () => freePort()));
+  const emulatorPort = await freePort();
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PORT: String(botPort),
+    ...(options.databaseUrl
+      ? {
+          DATABASE_URL: options.databaseUrl,
+          LEASE_TTL_SECONDS: String(ttl),
+          LEASE_HEARTBEAT_SECONDS: String(ttl / 3),
+        }
+      : {}),
     EMULATOR_PORT: String(emulatorPort),
     EMULATOR_URL: emulatorUrl,
     DATA_DIR: dir,
@@ -92,20 +120,25 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const stderr: string[] = [];
   const connector = await new LocalConnector().start();
   const emulator = spawnSource('src/emulator/standalone.ts', { ...env, EMULATOR_URL: '' }, stderr);
-  let bot: ChildProcess | undefined;
+  const bots: Array<ChildProcess | undefined> = [];
   let peak = 0;
   let restarts = 0;
   const restartMs: number[] = [];
-  const sampler = setInterval(() => (peak = Math.max(peak, peakRssMb(bot?.pid))), 250);
-  const startBot = async () => {
-    bot = spawnSource('src/index.ts', env, stderr);
-    await waitForHealth(`http://127.0.0.1:${botPort}/healthz`);
+  const sample = () => (peak = Math.max(peak, ...bots.map((b) => peakRssMb(b?.pid))));
+  const sampler = setInterval(sample, 250);
+  const startBot = async (k = 0) => {
+    bots[k] = spawnSource(
+      'src/index.ts',
+      { ...env, PORT: String(botPorts[k]), REPLICA_ID: `replica-${k}` },
+      stderr,
+    );
+    await waitForHealth(`http://127.0.0.1:${botPorts[k]}/healthz`);
   };
   try {
     await waitForHealth(`${emulatorUrl}/_emulator/health`);
     await putSettings(emulatorUrl, options.faults ?? FAULTS);
-    await startBot();
-    const client = new TeamsClient(`http://127.0.0.1:${botPort}`, connector.url);
+    for (let k = 0; k < replicas; k += 1) await startBot(k);
+    const clients = botPorts.map((port) => new TeamsClient(`http://127.0.0.1:${port}`, connector.url));
     const deadline = Date.now() + options.deadlineMs;
     const specs = Array.from({ length: options.runs }, (_, i) => ({
       index: i,
@@ -124,9 +157,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       conversation: newConversation(),
     }));
     let finished = false;
-    const driving = Promise.all(specs.map((spec) => driveSoakRun(client, connector, spec, deadline))).finally(
-      () => (finished = true),
-    );
+    const driving = Promise.all(
+      specs.map((spec) => driveSoakRun(clients[spec.index % replicas], connector, spec, deadline)),
+    ).finally(() => (finished = true));
     // The killer: SIGKILL at a random moment, start again at once on the same port and store.
     const killer = (async () => {
       while (!finished && Date.now() < deadline) {
@@ -137,14 +170,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (finished || restarts >= (options.maxRestarts ?? Infinity)) continue;
         // Past the floor, each planned kill happens with even odds: the remaining schedule is random.
         if (restarts >= options.restarts && Math.random() < 0.5) continue;
-        peak = Math.max(peak, peakRssMb(bot?.pid));
-        const killedAt = Date.now();
-        await kill(bot);
+        sample();
+        const k = restarts % replicas;
         restarts += 1;
-        await startBot();
+        if (replicas > 1 && restarts % 2 === 0) {
+          // Frozen past its leases: the others take its runs; woken, it must change and send nothing.
+          await freeze(bots[k], (ttl + 3) * 1000);
+          log(`soak: froze replica ${k} for ${ttl + 3} s (${restarts})`);
+          continue;
+        }
+        const killedAt = Date.now();
+        await kill(bots[k]);
+        // With replicas, stay down past the leases so the others take the runs over.
+        if (replicas > 1) await new Promise((resolve) => setTimeout(resolve, (ttl + 2) * 1000));
+        await startBot(k);
         restartMs.push(Date.now() - killedAt);
         log(
-          `soak: killed the bot (${restarts}) after ${Math.round(wait)} ms up; back in ${Date.now() - killedAt} ms`,
+          `soak: killed replica ${k} (${restarts}) after ${Math.round(wait)} ms up; back in ${Date.now() - killedAt} ms`,
         );
       }
     })();
@@ -152,11 +194,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await killer;
     // Let the last updates land, then stop the bot cleanly and count.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    peak = Math.max(peak, peakRssMb(bot?.pid));
-    await stop(bot);
-    const report = await account(dir, emulatorUrl, connector, specs, outcomes, options);
+    sample();
+    for (const bot of bots) await stop(bot);
+    const replicaRecord = await readReplicaRecord(options.databaseUrl, dir);
+    const report = await account(replicaRecord.runs, emulatorUrl, dir, connector, specs, outcomes, options);
     return {
       ...report,
+      replicas,
+      takeovers: replicaRecord.takeovers,
+      fenced_writes: replicaRecord.fencedWrites,
+      teams_limit_breaches: teamsLimitBreaches(connector),
+      card_updates_repeated: updatesRepeated(connector),
       restarts,
       restart_ms_avg: restartMs.length
         ? Math.round(restartMs.reduce((a, b) => a + b, 0) / restartMs.length)
@@ -168,12 +216,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     throw new Error(`${(error as Error).message}\n${stderr.join('').slice(-2000)}`);
   } finally {
     clearInterval(sampler);
-    await kill(bot);
+    for (const bot of bots) await kill(bot);
     await stop(emulator);
     await connector.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+type ReplicaFigures = Pick<
+  SoakReport,
+  'replicas' | 'takeovers' | 'fenced_writes' | 'teams_limit_breaches' | 'card_updates_repeated'
+>;
 
 const orgOf = (i: number) => `soakdv${i}`;
 const codeOf = (i: number) => `S${String(i).padStart(3, '0')}`;
@@ -230,21 +283,17 @@ interface EmulatorState {
 
 /** Compares what happened with what every run should have done. */
 async function account(
-  dir: string,
+  rows: Array<{ id: string; status: string; body: string; lease?: string }>,
   emulatorUrl: string,
+  dir: string,
   connector: LocalConnector,
   specs: Array<{ index: number; conversation: { id: string }; requester: { name: string } }>,
   outcomes: SoakRunOutcome[],
   options: SoakOptions,
-): Promise<Omit<SoakReport, 'restarts' | 'restart_ms_avg' | 'peak_rss_mb' | 'seconds'>> {
+): Promise<
+  Omit<SoakReport, 'restarts' | 'restart_ms_avg' | 'peak_rss_mb' | 'seconds' | keyof ReplicaFigures>
+> {
   const failures: string[] = [];
-  // The bot's own record of each run.
-  const botDb = new Database(path.join(dir, 'bot.sqlite'), { readonly: true });
-  const rows = botDb.prepare('SELECT id, status, body FROM runs').all() as Array<{
-    id: string;
-    status: string;
-    body: string;
-  }>;
   const statusOf = new Map(rows.map((r) => [r.id, r.status]));
   // Why a run did not succeed: its steps that did not (with their error).
   const whyOf = new Map(
@@ -260,10 +309,9 @@ async function account(
           (step) =>
             `${step.id} ${step.status} after ${step.attempts} attempts: ${JSON.stringify(step.error ?? null)}`,
         )
-        .join('; '),
+        .join('; ') + (r.lease ? ` (lease: ${r.lease})` : ''),
     ]),
   );
-  botDb.close();
   const state = (await (await fetch(`${emulatorUrl}/_emulator/state`)).json()) as EmulatorState;
   // Rows whose company lookup was written, and how often (the Dataverse part counts every write).
   const emuDb = new Database(path.join(dir, 'emulator.sqlite'), { readonly: true });
@@ -309,7 +357,10 @@ async function account(
       `dv.company.create ${org}/${code}`,
       ...PACKAGES.map((p) => `pp.package.install ${org}/${p}`),
       ...(connection
-        ? [`gw.legalEntity.add ${connection.id}/${code}`, `gw.solution.apply ${connection.id}`]
+        ? [
+            `gw.legalEntity.add ${connection.id}/${code}`,
+            `gw.solution.apply ${connection.id}/msdyn_DualWriteAppCoreAnchor`,
+          ]
         : []),
     ];
     const missing = expected.filter((subject) => !state.effects.bySubject[subject]);

@@ -1,0 +1,106 @@
+// Opens the bot's store: PostgreSQL when a DATABASE_URL is given (production, any number of
+// replicas), otherwise SQLite under DATA_DIR (embedded default, one process). Both give the same
+// four parts; the composition root (src/index.ts) wires them in and knows nothing of either.
+import path from 'node:path';
+import type { TokenCredential } from '@azure/identity';
+import { Client } from 'pg';
+import type { RunLeases, RunSignals } from '../engine/runLeasePort';
+import type { RunStore } from '../engine/runStorePort';
+import type { ConversationStore } from './conversationStore';
+import { openDatabase } from './database';
+import { openPostgres, POSTGRES_ENTRA_SCOPE } from './postgresDatabase';
+import { PostgresConversationStore } from './postgresConversationStore';
+import { PostgresRunLeases } from './postgresRunLeases';
+import { PostgresRunSignals } from './postgresRunSignals';
+import { PostgresRunStore } from './postgresRunStore';
+import { InProcessRunSignals } from './runSignals';
+import { SqliteConversationStore } from './sqliteConversationStore';
+import { SqliteRunLeases } from './sqliteRunLeases';
+import { SqliteRunStore } from './sqliteRunStore';
+
+export interface Store {
+  kind: 'sqlite' | 'postgres';
+  runs: RunStore;
+  conversations: ConversationStore;
+  leases: RunLeases;
+  signals: RunSignals;
+  /** Writes refused by fencing since the database was created (all replicas). */
+  fencedWrites(): Promise<number>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Entra identity whose token is the PostgreSQL password (DATABASE_AUTH=managed-identity). */
+  credential?: TokenCredential;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  return options.databaseUrl
+    ? openPostgresStore(options.databaseUrl, options.credential)
+    : openSqliteStore(path.join(options.dataDir, 'bot.sqlite'));
+}
+
+function openSqliteStore(file: string): Store {
+  const db = openDatabase(file);
+  const runs = new SqliteRunStore(db);
+  const signals = new InProcessRunSignals();
+  return {
+    kind: 'sqlite',
+    runs,
+    conversations: new SqliteConversationStore(db),
+    leases: new SqliteRunLeases(db),
+    signals,
+    fencedWrites: () => runs.fencedWrites(),
+    async ping() {
+      return db.prepare('SELECT 1 AS ok').get() !== undefined;
+    },
+    async close() {
+      await signals.close();
+      db.close();
+    },
+  };
+}
+
+async function openPostgresStore(url: string, credential?: TokenCredential): Promise<Store> {
+  const pool = openPostgres({ url, credential });
+  try {
+    const runs = await PostgresRunStore.open(pool);
+    const conversations = await PostgresConversationStore.open(pool);
+    const leases = await PostgresRunLeases.open(pool);
+    // LISTEN needs a connection of its own, outside the pool, with the same settings.
+    const signals = await PostgresRunSignals.open(
+      pool,
+      () =>
+        new Client({
+          connectionString: url,
+          ...(credential
+            ? {
+                password: async () => (await credential.getToken(POSTGRES_ENTRA_SCOPE))?.token ?? '',
+              }
+            : {}),
+        }),
+    );
+    return {
+      kind: 'postgres',
+      runs,
+      conversations,
+      leases,
+      signals,
+      fencedWrites: () => runs.fencedWrites(),
+      async ping() {
+        const result = await pool.query('SELECT 1 AS ok');
+        return result.rowCount === 1;
+      },
+      async close() {
+        await signals.close();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,166 @@
+// PostgreSQL implementation of the ConversationStore: the same tables as SQLite, shared by every
+// replica, so a claim, a send budget or a card-update claim holds for the bot as a whole.
+import type { ConversationReference } from 'botbuilder';
+import type { Pool } from 'pg';
+import type { CardKind, ConversationStore, RunMessage, StatusCard } from './conversationStore';
+import { inTransaction, migratePostgres } from './postgresDatabase';
+import { budgetWaitMs, longestWindowMs, type RateWindow } from './sendBudget';
+import { CONVERSATION_SCHEMA, SEND_BUDGET_SCHEMA, STATUS_CARD_SCHEMA } from './schema';
+
+export class PostgresConversationStore implements ConversationStore {
+  private constructor(private readonly pool: Pool) {}
+
+  static async open(pool: Pool): Promise<PostgresConversationStore> {
+    await migratePostgres(pool, 'conversations-1', CONVERSATION_SCHEMA);
+    await migratePostgres(pool, 'conversations-2-status-cards', STATUS_CARD_SCHEMA);
+    await migratePostgres(pool, 'conversations-3-send-budget', SEND_BUDGET_SCHEMA);
+    return new PostgresConversationStore(pool);
+  }
+
+  async saveReference(reference: Partial<ConversationReference>): Promise<void> {
+    const id = reference.conversation?.id;
+    if (!id) return;
+    await this.pool.query(
+      `INSERT INTO conversations (conversation_id, reference, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (conversation_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
+      [id, JSON.stringify(reference), new Date().toISOString()],
+    );
+  }
+
+  async getReference(conversationId: string): Promise<Partial<ConversationReference> | null> {
+    const result = await this.pool.query<{ reference: string }>(
+      'SELECT reference FROM conversations WHERE conversation_id = $1',
+      [conversationId],
+    );
+    return result.rows[0] ? (JSON.parse(result.rows[0].reference) as Partial<ConversationReference>) : null;
+  }
+
+  async claimMessage(
+    runId: string,
+    kind: CardKind,
+    stepId: string,
+    conversationId: string,
+  ): Promise<boolean> {
+    const result = await this.pool.query(
+      `INSERT INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
+       VALUES ($1, $2, $3, $4, NULL, $5) ON CONFLICT DO NOTHING`,
+      [runId, kind, stepId, conversationId, new Date().toISOString()],
+    );
+    return result.rowCount === 1;
+  }
+
+  async bindMessage(
+    runId: string,
+    kind: CardKind,
+    stepId: string,
+    conversationId: string,
+    activityId: string,
+  ): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (run_id, kind, step_id) DO UPDATE SET activity_id = excluded.activity_id`,
+      [runId, kind, stepId, conversationId, activityId, new Date().toISOString()],
+    );
+  }
+
+  async setActivityId(runId: string, kind: CardKind, stepId: string, activityId: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE run_messages SET activity_id = $1 WHERE run_id = $2 AND kind = $3 AND step_id = $4',
+      [activityId, runId, kind, stepId],
+    );
+  }
+
+  async releaseClaim(runId: string, kind: CardKind, stepId: string): Promise<void> {
+    await this.pool.query(
+      'DELETE FROM run_messages WHERE run_id = $1 AND kind = $2 AND step_id = $3 AND activity_id IS NULL',
+      [runId, kind, stepId],
+    );
+  }
+
+  async messagesOf(runId: string): Promise<RunMessage[]> {
+    const result = await this.pool.query<{
+      run_id: string;
+      kind: CardKind;
+      step_id: string;
+      conversation_id: string;
+      activity_id: string | null;
+    }>(
+      'SELECT run_id, kind, step_id, conversation_id, activity_id FROM run_messages WHERE run_id = $1 ORDER BY created_at',
+      [runId],
+    );
+    return result.rows.map((row) => ({
+      runId: row.run_id,
+      kind: row.kind,
+      stepId: row.step_id,
+      conversationId: row.conversation_id,
+      activityId: row.activity_id,
+    }));
+  }
+
+  async conversationOf(runId: string): Promise<string | null> {
+    const result = await this.pool.query<{ conversation_id: string }>(
+      "SELECT conversation_id FROM run_messages WHERE run_id = $1 AND kind = 'run' AND step_id = ''",
+      [runId],
+    );
+    return result.rows[0]?.conversation_id ?? null;
+  }
+
+  async bindStatusCard(runId: string, conversationId: string, activityId: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO status_cards (run_id, conversation_id, activity_id, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (run_id, conversation_id) DO UPDATE SET activity_id = excluded.activity_id, updated_at = excluded.updated_at`,
+      [runId, conversationId, activityId, new Date().toISOString()],
+    );
+  }
+
+  async statusCardsOf(runId: string): Promise<StatusCard[]> {
+    const result = await this.pool.query<{ run_id: string; conversation_id: string; activity_id: string }>(
+      'SELECT run_id, conversation_id, activity_id FROM status_cards WHERE run_id = $1 ORDER BY updated_at',
+      [runId],
+    );
+    return result.rows.map((row) => ({
+      runId: row.run_id,
+      conversationId: row.conversation_id,
+      activityId: row.activity_id,
+    }));
+  }
+
+  async reserveSend(conversationId: string, limits: readonly RateWindow[], replica: string): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
+      // One decision per conversation at a time, across replicas.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dwbot:send:${conversationId}`]);
+      const now = Date.now();
+      await client.query('DELETE FROM conversation_sends WHERE conversation_id = $1 AND at_ms <= $2', [
+        conversationId,
+        now - longestWindowMs(limits),
+      ]);
+      const sent = await client.query<{ at_ms: string }>(
+        'SELECT at_ms FROM conversation_sends WHERE conversation_id = $1 ORDER BY at_ms',
+        [conversationId],
+      );
+      const wait = budgetWaitMs(
+        sent.rows.map((row) => Number(row.at_ms)),
+        limits,
+        now,
+      );
+      if (wait > 0) return wait;
+      await client.query(
+        'INSERT INTO conversation_sends (conversation_id, at_ms, replica) VALUES ($1, $2, $3)',
+        [conversationId, now, replica],
+      );
+      return 0;
+    });
+  }
+
+  async claimCardUpdate(cardKey: string, version: number, replica: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `INSERT INTO card_updates (card_key, version, replica, at_ms) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (card_key) DO UPDATE SET version = excluded.version, replica = excluded.replica, at_ms = excluded.at_ms
+       WHERE card_updates.version < excluded.version
+            OR (card_updates.version = excluded.version AND card_updates.replica = excluded.replica)`,
+      [cardKey, version, replica, Date.now()],
+    );
+    return result.rowCount === 1;
+  }
+}

@@ -1,0 +1,216 @@
+// PostgreSQL implementation of the RunStore (production, several replicas on one database). Same
+// model as the SQLite store: a run is one row with its JSON snapshot and a rev; the lock of an
+// environment pair is taken under an advisory lock so two replicas' concurrent starts cannot both
+// win; a fenced update checks the writer's lease in the same transaction (row lock FOR SHARE, so a
+// takeover waits for the write to commit or sees it refused).
+import type { Pool, PoolClient } from 'pg';
+import type { Actor, AuditEntry, Run } from '../engine/model';
+import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
+import {
+  LOCK_HOLDING_STATUSES,
+  type CreateRunResult,
+  type RunChange,
+  type RunFilter,
+  type RunStore,
+} from '../engine/runStorePort';
+import { inTransaction, migratePostgres } from './postgresDatabase';
+import { POSTGRES_RUN_SCHEMA } from './schema';
+
+interface RunRow {
+  body: string;
+  rev: number;
+}
+
+export class PostgresRunStore implements RunStore {
+  private constructor(private readonly pool: Pool) {}
+
+  static async open(pool: Pool): Promise<PostgresRunStore> {
+    await migratePostgres(pool, '001_runs', POSTGRES_RUN_SCHEMA);
+    return new PostgresRunStore(pool);
+  }
+
+  async create(
+    run: Run,
+    requestKey: string,
+    audit: Array<Omit<AuditEntry, 'runId'>>,
+  ): Promise<CreateRunResult> {
+    return inTransaction(this.pool, async (client): Promise<CreateRunResult> => {
+      // One start at a time decides on locks: the lock key has two parts, a unique index only one.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['dwbot:run-locks']);
+      const existing = await client.query<RunRow>('SELECT body, rev FROM runs WHERE request_key = $1', [
+        requestKey,
+      ]);
+      if (existing.rows[0]) return { ok: true, run: parse(existing.rows[0]), created: false };
+      const parts = run.lockKey.split('|');
+      const active = await client.query<RunRow & { lock_key: string }>(
+        'SELECT body, rev, lock_key FROM runs WHERE lock_held = 1',
+      );
+      const holder = active.rows.find((row) => row.lock_key.split('|').some((part) => parts.includes(part)));
+      if (holder) return { ok: false, reason: 'locked', holder: parse(holder) };
+      await client.query(
+        `INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          run.id,
+          requestKey,
+          run.lockKey,
+          holdsLock(run) ? 1 : 0,
+          run.status,
+          run.rev,
+          run.createdAt,
+          run.updatedAt,
+          JSON.stringify(run),
+        ],
+      );
+      await appendAudit(client, run.id, audit);
+      return { ok: true, run, created: true };
+    });
+  }
+
+  async get(runId: string): Promise<Run | null> {
+    const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
+    return result.rows[0] ? parse(result.rows[0]) : null;
+  }
+
+  async list(filter: RunFilter = {}): Promise<Run[]> {
+    const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
+    const statuses = filter.status ?? [];
+    const result = statuses.length
+      ? await this.pool.query<RunRow>(
+          'SELECT body, rev FROM runs WHERE status = ANY($1) ORDER BY created_at DESC, id DESC LIMIT $2',
+          [statuses, limit],
+        )
+      : await this.pool.query<RunRow>(
+          'SELECT body, rev FROM runs ORDER BY created_at DESC, id DESC LIMIT $1',
+          [limit],
+        );
+    return result.rows.map(parse);
+  }
+
+  async listUnfinished(): Promise<Run[]> {
+    const result = await this.pool.query<RunRow>(
+      'SELECT body, rev FROM runs WHERE lock_held = 1 ORDER BY created_at',
+    );
+    return result.rows.map(parse);
+  }
+
+  async update(
+    runId: string,
+    mutate: (run: Run) => RunChange | null,
+    fence?: LeaseFence,
+  ): Promise<{ run: Run; changed: boolean } | null> {
+    try {
+      return await inTransaction(this.pool, async (client) => {
+        if (fence) await checkFence(client, runId, fence);
+        const found = await client.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1 FOR UPDATE', [
+          runId,
+        ]);
+        if (!found.rows[0]) return null;
+        const current = parse(found.rows[0]);
+        const change = mutate(structuredClone(current));
+        if (!change) return { run: current, changed: false };
+        const next: Run = { ...change.run, id: current.id, rev: current.rev + 1 };
+        const written = await client.query(
+          'UPDATE runs SET status = $1, lock_held = $2, rev = $3, updated_at = $4, body = $5 WHERE id = $6 AND rev = $7',
+          [
+            next.status,
+            holdsLock(next) ? 1 : 0,
+            next.rev,
+            next.updatedAt,
+            JSON.stringify(next),
+            runId,
+            current.rev,
+          ],
+        );
+        if (written.rowCount !== 1) throw new Error(`Run ${runId} changed underneath (rev ${current.rev})`);
+        await appendAudit(client, runId, change.audit ?? []);
+        return { run: next, changed: true };
+      });
+    } catch (error) {
+      if (error instanceof FencedWriteError) await this.recordFenced(error);
+      throw error;
+    }
+  }
+
+  async audit(runId: string): Promise<AuditEntry[]> {
+    const result = await this.pool.query<{
+      run_id: string;
+      at: string;
+      actor: string | null;
+      action: string;
+      step_id: string | null;
+      detail: string | null;
+    }>('SELECT run_id, at, actor, action, step_id, detail FROM run_audit WHERE run_id = $1 ORDER BY seq', [
+      runId,
+    ]);
+    return result.rows.map((row) => ({
+      runId: row.run_id,
+      at: row.at,
+      actor: row.actor ? (JSON.parse(row.actor) as Actor) : null,
+      action: row.action,
+      ...(row.step_id ? { stepId: row.step_id } : {}),
+      ...(row.detail ? { detail: row.detail } : {}),
+    }));
+  }
+
+  async appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void> {
+    if (entries.length === 0) return;
+    await inTransaction(this.pool, (client) => appendAudit(client, runId, entries));
+  }
+
+  /** Writes refused because the writer's lease was gone (the soak reports them). */
+  async fencedWrites(): Promise<number> {
+    const result = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM fenced_writes');
+    return Number(result.rows[0].n);
+  }
+
+  private async recordFenced(error: FencedWriteError): Promise<void> {
+    await this.pool
+      .query('INSERT INTO fenced_writes (run_id, owner, epoch, at) VALUES ($1, $2, $3, $4)', [
+        error.runId,
+        error.fence.owner,
+        error.fence.epoch,
+        new Date().toISOString(),
+      ])
+      .catch(() => undefined);
+  }
+}
+
+/** The writer must hold the current, unexpired lease; FOR SHARE keeps a takeover out until commit. */
+async function checkFence(client: PoolClient, runId: string, fence: LeaseFence): Promise<void> {
+  const held = await client.query(
+    'SELECT 1 FROM run_leases WHERE run_id = $1 AND owner = $2 AND epoch = $3 AND expires_at > $4 FOR SHARE',
+    [runId, fence.owner, fence.epoch, Date.now()],
+  );
+  if (!held.rowCount) throw new FencedWriteError(runId, fence);
+}
+
+async function appendAudit(
+  client: PoolClient,
+  runId: string,
+  entries: Array<Omit<AuditEntry, 'runId'>>,
+): Promise<void> {
+  for (const entry of entries) {
+    await client.query(
+      'INSERT INTO run_audit (run_id, at, actor, action, step_id, detail) VALUES ($1, $2, $3, $4, $5, $6)',
+      [
+        runId,
+        entry.at,
+        entry.actor ? JSON.stringify(entry.actor) : null,
+        entry.action,
+        entry.stepId ?? null,
+        entry.detail ?? null,
+      ],
+    );
+  }
+}
+
+function parse(row: RunRow): Run {
+  const run = JSON.parse(row.body) as Run;
+  run.rev = Number(row.rev);
+  return run;
+}
+
+function holdsLock(run: Run): boolean {
+  return LOCK_HOLDING_STATUSES.includes(run.status);
+}
