@@ -34,6 +34,11 @@ export class Notifier {
   readonly queue: SendQueue;
   /** Proactive calls made, per conversation (for the benchmarks). */
   readonly sendsByConversation = new Map<string, number>();
+  /**
+   * The card last sent per updated message (by key): a card that did not change is not sent again.
+   * Steps run side by side, so a run changes often; every change used to re-send every card of it.
+   */
+  private readonly lastSent = new Map<string, string>();
 
   constructor(private readonly options: NotifierOptions) {
     const replica = options.replicaId ?? 'local';
@@ -104,7 +109,9 @@ export class Notifier {
   }
 
   /** Updates every message of the run that shows its state (coalesced per message). */
-  async runChanged(run: Run): Promise<void> {
+  async runChanged(run: Run, again = false): Promise<void> {
+    // `again`: send even a version already sent (the clicker's copy was replaced by an answer).
+    const version = again ? undefined : run.rev;
     const { conversations } = this.options;
     for (const status of await conversations.statusCardsOf(run.id)) {
       this.updateCard(
@@ -112,7 +119,7 @@ export class Notifier {
         status.activityId,
         `${run.id}:status:${status.conversationId}`,
         () => cardOfRun(run, 'run', undefined),
-        run.rev,
+        version,
       );
     }
     for (const message of await conversations.messagesOf(run.id)) {
@@ -126,7 +133,7 @@ export class Notifier {
         message.activityId,
         `${run.id}:${kind}:${message.stepId}`,
         () => (kind === 'run' ? cardOfRun(run, 'run', undefined) : this.currentCard(run, kind, stepId)),
-        run.rev,
+        version,
       );
     }
   }
@@ -144,20 +151,34 @@ export class Notifier {
     version?: number,
   ): void {
     this.queue.update(conversationId, key, async () => {
+      const card = await build();
+      const text = JSON.stringify(card);
+      // Steps run side by side, so a run changes often: a card that did not change is not sent again.
+      if (this.lastSent.get(key) === text) return 'skipped';
       if (version !== undefined) {
         const claimed = await this.options.conversations.claimCardUpdate(
           `${key}@${activityId}`,
           version,
           this.options.replicaId ?? 'local',
         );
-        if (!claimed) return;
+        if (!claimed) return 'skipped';
       }
       await this.continue(conversationId, async (context) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await build()));
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
         activity.id = activityId;
         await context.updateActivity(activity);
       });
+      this.lastSent.set(key, text);
     });
+  }
+
+  /**
+   * After a click was answered: the answer replaced the clicker's copy of that card, so the cards of
+   * the run are sent again even if unchanged since the last update (any pending update merges).
+   */
+  refreshAfterAnswer(run: Run): void {
+    for (const key of this.lastSent.keys()) if (key.startsWith(`${run.id}:`)) this.lastSent.delete(key);
+    void this.runChanged(run, true).catch(() => undefined);
   }
 
   private async postOnce(

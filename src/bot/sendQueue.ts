@@ -35,7 +35,8 @@ export interface SendQueueOptions {
   logger?: Logger;
 }
 
-type Job = () => Promise<void>;
+/** A send; 'skipped' when it found nothing to send (an unchanged card), which costs no budget. */
+type Job = () => Promise<void | 'skipped'>;
 
 type QueueSettings = Required<Omit<SendQueueOptions, 'logger' | 'budget'>> & {
   logger?: Logger;
@@ -95,7 +96,7 @@ class ConversationQueue {
         continue;
       }
       await this.respectLimits();
-      await this.withRetry(next.job);
+      if ((await this.withRetry(next.job)) === 'skipped') this.sentAt.pop();
     }
   }
 
@@ -147,11 +148,10 @@ class ConversationQueue {
     while (this.sentAt.length > 0 && this.sentAt[0] <= now - longest) this.sentAt.shift();
   }
 
-  private async withRetry(job: Job): Promise<void> {
+  private async withRetry(job: Job): Promise<void | 'skipped'> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await job();
-        return;
+        return await job();
       } catch (error) {
         const status = statusOf(error);
         const retriable = status === undefined || RETRY_STATUS.has(status);

@@ -179,5 +179,15 @@ async function onRun<V extends Verb>(
     refusedCard: (reason) => cardOfRun(run, route.cardOf, stepId, reason),
   });
   if (!guarded.allowed) return guarded.card;
-  return route.handle({ services, context, actor: guarded.actor, data, run });
+  const card = await route.handle({ services, context, actor: guarded.actor, data, run });
+  // The answer becomes the clicker's copy of the card. Steps now run at once, so an update the engine
+  // caused meanwhile may reach Teams before this answer and be overwritten by it for the clicker:
+  // queue one more refresh of the run's cards (it merges with any update still pending).
+  setTimeout(() => {
+    void services.engine
+      .get(run.id)
+      .then((latest) => latest && services.notifier.refreshAfterAnswer(latest))
+      .catch(() => undefined);
+  }, 0);
+  return card;
 }

@@ -36,8 +36,13 @@ export interface PlannedStep {
   mode: StepMode;
   needsApproval: boolean;
   skippable: boolean;
-  /** The step's parameters (validated per kind by the step module). */
+  /** The step's parameters (one schema per kind: stepParams.ts). */
   params: Record<string, unknown>;
+  /**
+   * The ids of the steps this one waits for (they must succeed or be skipped first): the plan is a
+   * graph (scenarios/stepNeeds.ts). Absent in runs planned before: then every earlier step.
+   */
+  needs?: string[];
   /** For manual steps: what the admin does, and a deep link where there is one. */
   instructions?: string;
   link?: string;

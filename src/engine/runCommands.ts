@@ -107,16 +107,26 @@ export function retryCommand(run: Run, c: CommandContext): CommandOutcome {
   if (run.status === 'succeeded' || run.status === 'cancelled') {
     return refuse('invalid_state', `The run is ${run.status}; there is nothing to retry.`);
   }
-  const step = run.steps.find((s) => s.status === 'failed');
-  if (!step) return { kind: 'noop' };
+  // Steps run side by side, so more than one may have failed: a retry gives each another go.
+  const failed = run.steps.filter((s) => s.status === 'failed');
+  if (!failed.length) return { kind: 'noop' };
   if (isStale(run, undefined, c.rev))
     return refuse('stale', 'This card is out of date; here is the current state.');
-  moveStep(step, 'pending');
-  delete step.error;
-  delete step.finishedAt;
-  // A rejected or expired approval needs a fresh request; an approved one still holds.
-  if (step.approval && !step.approval.decision?.approved) delete step.approval;
-  return change(run, c, 'retry', step.id);
+  for (const step of failed) {
+    moveStep(step, 'pending');
+    delete step.error;
+    delete step.finishedAt;
+    // A rejected or expired approval needs a fresh request; an approved one still holds.
+    if (step.approval && !step.approval.decision?.approved) delete step.approval;
+  }
+  const outcome = change(run, c, 'retry', failed[0].id);
+  if (outcome.kind === 'change' && failed.length > 1) {
+    outcome.audit[0].detail = `also ${failed
+      .slice(1)
+      .map((s) => s.id)
+      .join(', ')}`;
+  }
+  return outcome;
 }
 
 export function skipCommand(run: Run, stepId: string, c: CommandContext): CommandOutcome {

@@ -1,36 +1,19 @@
 import type { Logger } from '../log';
-import { commitAndEmit, type Emit } from './commitAndEmit';
-import type { Run, StepState } from './model';
+import type { Emit } from './commitAndEmit';
 import type { Clock, Platform } from './ports';
-import type { RunChange, RunStore } from './runStorePort';
 import type { RunLeaseKeeper } from './runLeaseKeeper';
-import { nextAction } from './runStateMachine';
-import {
-  completeRun,
-  expireApproval,
-  finalizeCancel,
-  recordVerification,
-  remindApproval,
-  requestApproval,
-  requestManual,
-  startStep,
-  stepFailed,
-  stepRetrying,
-  stepSucceeded,
-  type StepTransition,
-} from './runTransitions';
-import { classifyError } from './stepErrors';
-import { buildStepContext, type BuiltStepContext } from './stepContextFactory';
-import { EVENT_OF_STEP_ACTION } from './stepEvents';
-import { afterFailure, type RetryBudget } from './stepRetryPolicy';
-import { STEP_MODULES } from './steps';
-import { isAbortError } from './systemClock';
+import type { RunStore } from './runStorePort';
+import { nextActions, type StepWork } from './runStateMachine';
+import { completeRun, finalizeCancel } from './runTransitions';
+import type { RetryBudget } from './stepRetryPolicy';
+import { StepRunner } from './stepRunner';
 
 // Drives runs: one driver (an async loop) per run that has something to do. Each turn it reads the
-// run from the store, asks the state machine what comes next, commits that transition (a pure
-// function of runTransitions.ts), and only then acts on it. A driver sleeps (on the injected clock)
-// until an approval's reminder or expiry, and ends when the run waits for an admin; a command wakes
-// or restarts it.
+// run from the store and asks the state machine for every step that can move now (a plan is a graph:
+// a step whose needs are met starts while others still run), and starts each on its own, up to
+// `parallelSteps` executing at once. Each step commits its transition before acting on it
+// (stepRunner.ts). A driver sleeps (on the injected clock) until a step ends, a command arrives, or
+// an approval's reminder or expiry is due, and ends when nothing runs and the run waits for an admin.
 
 export interface ExecutorOptions {
   platform: Platform;
@@ -42,6 +25,10 @@ export interface ExecutorOptions {
   pollIntervalMs: number;
   retry: RetryBudget;
   emit: Emit;
+  /** Steps of one run executing at once (1: one step at a time, as before plans were graphs). */
+  parallelSteps: number;
+  /** Ask approvals at Start instead of when their step is reached. */
+  approvalsAtStart: boolean;
   /** Several replicas: drive only the runs whose lease this replica holds, and fence every write. */
   leases?: RunLeaseKeeper;
 }
@@ -49,18 +36,30 @@ export interface ExecutorOptions {
 interface Driver {
   done: Promise<unknown>;
   wake: () => void;
-  /** Stops the running step (cancel) or the whole driver (close). */
+  /** Stops the running steps (cancel) or the whole driver (close). */
   abort: AbortController;
   busy: boolean;
   wakeRequested: boolean;
+  /** The step actions in hand, by step id (one per step). */
+  tasks: Map<string, { action: StepWork; done: Promise<void> }>;
+  /** A step action that threw (the store failed): the driver ends with it, as a crash would. */
+  failure?: unknown;
 }
 
 export class RunExecutor {
   private readonly drivers = new Map<string, Driver>();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  private readonly steps: StepRunner;
 
-  constructor(private readonly o: ExecutorOptions) {}
+  constructor(private readonly o: ExecutorOptions) {
+    this.steps = new StepRunner({
+      ...o,
+      closed: () => this.closed,
+      fence: (runId) => o.leases?.writeFence(runId),
+      platformFor: (runId) => o.leases?.guard(o.platform, runId) ?? o.platform,
+    });
+  }
 
   /** Starts a driver for the run, or wakes the one it has (after taking its lease, with replicas). */
   kick(runId: string): void {
@@ -83,6 +82,7 @@ export class RunExecutor {
       abort: new AbortController(),
       busy: true,
       wakeRequested: false,
+      tasks: new Map(),
     };
     this.drivers.set(runId, driver);
     driver.done = this.drive(runId, driver)
@@ -94,11 +94,9 @@ export class RunExecutor {
     this.o.logger?.error({ err, runId }, 'run driver crashed');
   }
 
-  /** Stops the step running in this run (a cancel): it sees its AbortSignal fire. */
+  /** Stops the steps running in this run (a cancel): they see their AbortSignal fire. */
   abortStep(runId: string): void {
-    const driver = this.drivers.get(runId);
-    if (!driver) return;
-    driver.abort.abort();
+    this.drivers.get(runId)?.abort.abort();
   }
 
   async close(): Promise<void> {
@@ -131,20 +129,6 @@ export class RunExecutor {
     for (const resolve of waiters) resolve();
   }
 
-  private commit(runId: string, mutate: (run: Run) => RunChange | null) {
-    return commitAndEmit(this.o.store, this.o.emit, runId, mutate, this.o.leases?.writeFence(runId));
-  }
-
-  /** Commits a step transition and emits its step event when it applied; the run after it or null. */
-  private async transition(runId: string, t: StepTransition): Promise<Run | null> {
-    const result = await this.commit(runId, (r) => t.apply(r, this.nowIso()));
-    if (!result?.changed) return null;
-    const event = EVENT_OF_STEP_ACTION[t.action];
-    const step = result.run.steps.find((s) => s.id === t.stepId) as StepState;
-    if (event) this.o.emit(event, { run: result.run, step });
-    return result.run;
-  }
-
   private nowIso(): string {
     return this.o.clock.now().toISOString();
   }
@@ -154,13 +138,13 @@ export class RunExecutor {
   }
 
   /**
-   * Ends the driver unless a command woke it since the turn began (`kick` sets `wakeRequested`; the
-   * loop clears it before reading the run). The check and the release happen with no await in
-   * between, so a command either is seen here (the loop turns again and reads its committed change)
-   * or arrives after the release and starts a fresh driver: it is never lost on a driver going away.
+   * Ends the driver unless a command or a finished step woke it since the turn began (both set
+   * `wakeRequested`; the loop clears it before reading the run). The check and the release happen
+   * with no await in between, so a command either is seen here (the loop turns again and reads its
+   * committed change) or arrives after the release and starts a fresh driver: it is never lost.
    */
   private releaseUnlessWoken(runId: string, driver: Driver): boolean {
-    if (driver.wakeRequested && !this.closed) return false;
+    if (driver.tasks.size > 0 || (driver.wakeRequested && !this.closed)) return false;
     this.release(runId, driver);
     return true;
   }
@@ -169,62 +153,84 @@ export class RunExecutor {
     try {
       await this.loop(runId, driver);
     } finally {
+      // Closing: every step in hand stops at its signal; wait for them before the driver ends.
+      await Promise.allSettled([...driver.tasks.values()].map((task) => task.done));
       this.release(runId, driver);
     }
   }
 
   private async loop(runId: string, driver: Driver): Promise<void> {
     while (!this.closed) {
+      if (driver.failure) throw driver.failure;
       driver.wakeRequested = false;
       const run = await this.o.store.get(runId);
-      if (!run || (this.o.leases && !this.o.leases.holds(runId))) return this.release(runId, driver);
-      const action = nextAction(run, this.o.clock.now().getTime(), this.o.approvalReminderMs);
-      switch (action.type) {
-        case 'finished':
-        case 'idle':
-          if (action.type === 'finished') void this.o.leases?.release(runId);
-          if (this.releaseUnlessWoken(runId, driver)) return;
-          break;
-        case 'complete':
-          await this.commit(runId, (r) => completeRun(r, this.nowIso()));
-          if (this.releaseUnlessWoken(runId, driver)) return;
-          break;
-        case 'finalize_cancel':
-          await this.commit(runId, (r) => finalizeCancel(r, this.nowIso()));
-          if (this.releaseUnlessWoken(runId, driver)) return;
-          break;
-        case 'request_approval':
-          await this.requestApproval(run, action.step, driver);
-          break;
-        case 'request_manual':
-          await this.requestManual(run, action.step, driver);
-          break;
-        case 'remind':
-          await this.transition(runId, remindApproval(action.step.id));
-          break;
-        case 'expire':
-          await this.transition(runId, expireApproval(action.step.id));
-          break;
-        case 'wait':
-          if (action.untilMs === undefined) {
-            if (this.releaseUnlessWoken(runId, driver)) return;
-            break;
-          }
-          await this.sleepUntil(driver, action.untilMs);
-          break;
-        case 'verify':
-          await this.verifyManual(run, action.step, driver);
-          break;
-        case 'execute':
-          await this.execute(run, action.step, driver);
-          break;
+      if (!run || (this.o.leases && !this.o.leases.holds(runId))) return;
+      const next = nextActions(run, this.o.clock.now().getTime(), this.o.approvalReminderMs, {
+        approvalsAtStart: this.o.approvalsAtStart,
+      });
+      if (next.type === 'finished') void this.o.leases?.release(runId);
+      if (next.type === 'finished' || (next.type === 'finalize_cancel' && driver.tasks.size > 0)) {
+        // A cancelled step is still stopping: its end wakes the driver.
+        if (this.releaseUnlessWoken(runId, driver)) return;
+        await this.waitForChange(driver);
+        continue;
       }
+      if (next.type === 'complete' || next.type === 'finalize_cancel') {
+        await this.steps.commit(runId, (r) =>
+          next.type === 'complete' ? completeRun(r, this.nowIso()) : finalizeCancel(r, this.nowIso()),
+        );
+        if (this.releaseUnlessWoken(runId, driver)) return;
+        continue;
+      }
+      this.startReady(run.id, next.actions, driver);
+      if (driver.tasks.size === 0 && next.wakeAtMs === undefined) {
+        if (this.releaseUnlessWoken(runId, driver)) return;
+        continue;
+      }
+      await this.waitForChange(driver, next.wakeAtMs);
     }
   }
 
-  private async sleepUntil(driver: Driver, untilMs: number): Promise<void> {
-    const delay = untilMs - this.o.clock.now().getTime();
-    if (delay <= 0 || driver.wakeRequested) return;
+  /** Starts every action whose step has none in hand, executing at most `parallelSteps` at once. */
+  private startReady(runId: string, actions: StepWork[], driver: Driver): void {
+    let executing = [...driver.tasks.values()].filter((t) => t.action.type === 'execute').length;
+    for (const action of actions) {
+      if (driver.tasks.has(action.step.id)) continue;
+      if (action.type === 'execute') {
+        if (executing >= this.o.parallelSteps) continue;
+        executing += 1;
+      }
+      const id = action.step.id;
+      const done = this.act(runId, action, driver).finally(() => {
+        driver.tasks.delete(id);
+        driver.wakeRequested = true;
+        driver.wake();
+      });
+      driver.tasks.set(id, { action, done });
+    }
+  }
+
+  private async act(runId: string, action: StepWork, driver: Driver): Promise<void> {
+    try {
+      const run = await this.o.store.get(runId);
+      if (run) await this.steps.act(run, action, () => this.signalOf(driver));
+    } catch (error) {
+      driver.failure = error;
+    }
+  }
+
+  /** The run's signal; a fired one (a cancel that has finished) is renewed once no step runs. */
+  private signalOf(driver: Driver): AbortSignal {
+    const running = [...driver.tasks.values()].filter((t) => t.action.type === 'execute').length;
+    if (driver.abort.signal.aborted && running <= 1 && !this.closed) driver.abort = new AbortController();
+    return driver.abort.signal;
+  }
+
+  /** Sleeps until a step in hand ends, a command wakes the driver, or `untilMs` (a timer) is due. */
+  private async waitForChange(driver: Driver, untilMs?: number): Promise<void> {
+    if (driver.wakeRequested) return;
+    const delay = untilMs === undefined ? undefined : untilMs - this.o.clock.now().getTime();
+    if (delay !== undefined && delay <= 0) return;
     const timer = new AbortController();
     const woken = new Promise<void>((resolve) => {
       driver.wake = () => {
@@ -232,111 +238,17 @@ export class RunExecutor {
         resolve();
       };
     });
-    driver.busy = false;
+    // Waiting only for a person or a timer is idle; a step in hand keeps the run busy.
+    driver.busy = driver.tasks.size > 0;
     this.checkIdle();
     try {
-      await Promise.race([this.o.clock.sleep(delay, timer.signal).catch(() => undefined), woken]);
+      const sleeps =
+        delay === undefined ? [] : [this.o.clock.sleep(delay, timer.signal).catch(() => undefined)];
+      await Promise.race([woken, ...sleeps]);
     } finally {
       timer.abort();
       driver.wake = () => {};
       driver.busy = true;
-    }
-  }
-
-  private context(run: Run, step: StepState, signal: AbortSignal): BuiltStepContext {
-    return buildStepContext(
-      {
-        platform: this.o.leases?.guard(this.o.platform, run.id) ?? this.o.platform,
-        clock: this.o.clock,
-        logger: this.o.logger,
-        pollIntervalMs: this.o.pollIntervalMs,
-        commit: (runId, t) => this.transition(runId, t),
-      },
-      run,
-      step,
-      signal,
-    );
-  }
-
-  private async requestApproval(run: Run, step: StepState, driver: Driver): Promise<void> {
-    const module = STEP_MODULES[step.kind];
-    let summary: Record<string, unknown> = {};
-    try {
-      summary = (await module.approvalSummary?.(this.context(run, step, driver.abort.signal).ctx)) ?? {};
-    } catch (error) {
-      summary = { unavailable: `The summary could not be read: ${classifyError(error).message}` };
-    }
-    const requestedAt = this.o.clock.now();
-    await this.transition(
-      run.id,
-      requestApproval(step.id, {
-        requestedAt: requestedAt.toISOString(),
-        expiresAt: new Date(requestedAt.getTime() + this.o.approvalTimeoutMs).toISOString(),
-        summary,
-      }),
-    );
-  }
-
-  private async requestManual(run: Run, step: StepState, driver: Driver): Promise<void> {
-    const module = STEP_MODULES[step.kind];
-    const { ctx } = this.context(run, step, driver.abort.signal);
-    // Both are best effort: the generic instructions of the plan stand when a read fails.
-    const [link, instructions] = await Promise.all([
-      module.manualLink?.(ctx).catch(() => undefined),
-      module.manualInstructions?.(ctx).catch(() => undefined),
-    ]);
-    await this.transition(run.id, requestManual(step.id, { link, instructions }));
-  }
-
-  private async verifyManual(run: Run, step: StepState, driver: Driver): Promise<void> {
-    const module = STEP_MODULES[step.kind];
-    let result: { ok: boolean; message: string; output?: Record<string, unknown> };
-    try {
-      result = await module.verify(this.context(run, step, driver.abort.signal).ctx);
-    } catch (error) {
-      if (isAbortError(error) && this.closed) return;
-      result = { ok: false, message: `The check could not run: ${classifyError(error).message}` };
-    }
-    await this.transition(run.id, recordVerification(step.id, result));
-  }
-
-  private async execute(run: Run, step: StepState, driver: Driver): Promise<void> {
-    if (this.closed) return;
-    const started = await this.transition(run.id, startStep(step.id, step.status === 'running'));
-    if (!started) return;
-    if (driver.abort.signal.aborted) driver.abort = new AbortController();
-    const signal = driver.abort.signal;
-    const module = STEP_MODULES[step.kind];
-    const current = started.steps.find((s) => s.id === step.id) as StepState;
-    const { ctx, progress } = this.context(started, current, signal);
-    for (let attempt = 1; ; attempt++) {
-      const progressBefore = progress.highest;
-      try {
-        const output = await module.execute(ctx);
-        await progress.settled();
-        await this.transition(run.id, stepSucceeded(step.id, output));
-        return;
-      } catch (error) {
-        await progress.settled();
-        if (signal.aborted || isAbortError(error)) return; // cancel or close: the next turn decides
-        const failure = classifyError(error);
-        const next = afterFailure(failure, attempt, progress.highest > progressBefore, this.o.retry);
-        attempt = next.attempt;
-        this.o.logger?.warn(
-          { runId: run.id, stepId: step.id, code: failure.code, attempt },
-          'step attempt failed',
-        );
-        if (next.kind === 'fail') {
-          await this.transition(run.id, stepFailed(step.id, next.error, failure.message));
-          return;
-        }
-        await this.transition(run.id, stepRetrying(step.id, next.error));
-        try {
-          await this.o.clock.sleep(next.delayMs, signal);
-        } catch {
-          return;
-        }
-      }
     }
   }
 }

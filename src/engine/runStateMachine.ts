@@ -23,54 +23,100 @@ export const ALLOWED_STEP_TRANSITIONS: Record<StepStatus, readonly StepStatus[]>
 /** Step statuses a run moves past. */
 export const DONE: readonly StepStatus[] = ['succeeded', 'skipped'];
 
-export type NextAction =
-  | { type: 'finished' }
-  | { type: 'complete' }
-  | { type: 'finalize_cancel' }
-  | { type: 'idle' }
+/** What one step needs done next; the executor runs these side by side, one per step. */
+export type StepWork =
   | { type: 'request_approval'; step: StepState }
   | { type: 'request_manual'; step: StepState }
   | { type: 'execute'; step: StepState }
   | { type: 'verify'; step: StepState }
   | { type: 'remind'; step: StepState }
-  | { type: 'expire'; step: StepState }
-  | { type: 'wait'; step: StepState; untilMs?: number };
+  | { type: 'expire'; step: StepState };
 
-/** The first step that is not done: steps run strictly in plan order. */
-export function currentStep(run: Run): StepState | undefined {
-  return run.steps.find((step) => !DONE.includes(step.status));
+export type NextActions =
+  | { type: 'finished' }
+  | { type: 'complete' }
+  | { type: 'finalize_cancel' }
+  /** Every step that can move now; `wakeAtMs`: the earliest approval reminder or expiry. */
+  | { type: 'steps'; actions: StepWork[]; wakeAtMs?: number };
+
+export interface SchedulingRules {
+  /** Ask an approval as soon as the run starts (its facts are known from the pre-flight). */
+  approvalsAtStart: boolean;
 }
 
-export function nextAction(run: Run, nowMs: number, reminderMs: number): NextAction {
+/** The ids a step waits for: its planned needs, or (a run planned before graphs) every earlier step. */
+export function needsOf(run: Run, step: StepState): string[] {
+  if (step.needs) return step.needs;
+  const index = run.steps.findIndex((s) => s.id === step.id);
+  return run.steps.slice(0, index).map((s) => s.id);
+}
+
+/** The steps a step still waits for (neither succeeded nor skipped). */
+export function unmetNeeds(run: Run, step: StepState): StepState[] {
+  const needs = new Set(needsOf(run, step));
+  return run.steps.filter((s) => needs.has(s.id) && !DONE.includes(s.status));
+}
+
+export function nextActions(
+  run: Run,
+  nowMs: number,
+  reminderMs: number,
+  rules: SchedulingRules = { approvalsAtStart: true },
+): NextActions {
   if (run.status === 'succeeded' || run.status === 'cancelled') return { type: 'finished' };
   if (run.cancelRequested) return { type: 'finalize_cancel' };
-  const step = currentStep(run);
-  if (!step) return { type: 'complete' };
-  switch (step.status) {
-    case 'failed':
-    case 'cancelled':
-    case 'succeeded':
-    case 'skipped':
-      return { type: 'idle' };
-    case 'running':
-      return { type: 'execute', step };
-    case 'pending':
-      if (step.needsApproval && !step.approval?.decision?.approved) return { type: 'request_approval', step };
-      if (step.mode === 'manual') return { type: 'request_manual', step };
-      return { type: 'execute', step };
-    case 'awaiting_approval': {
-      const approval = step.approval;
-      if (approval?.decision?.approved) return { type: 'execute', step };
-      if (!approval) return { type: 'request_approval', step };
-      const expiresMs = Date.parse(approval.expiresAt);
-      if (nowMs >= expiresMs) return { type: 'expire', step };
-      const remindMs = expiresMs - reminderMs;
-      if (!approval.reminded && reminderMs > 0 && nowMs >= remindMs) return { type: 'remind', step };
-      return { type: 'wait', step, untilMs: approval.reminded || reminderMs <= 0 ? expiresMs : remindMs };
+  if (run.steps.every((step) => DONE.includes(step.status))) return { type: 'complete' };
+  // After a failure nothing new starts (running steps finish); the admin retries, skips or cancels.
+  const halted = run.steps.some((step) => step.status === 'failed');
+  const actions: StepWork[] = [];
+  let wakeAtMs: number | undefined;
+  for (const step of run.steps) {
+    const ready = unmetNeeds(run, step).length === 0;
+    switch (step.status) {
+      case 'running':
+        actions.push({ type: 'execute', step });
+        break;
+      case 'pending':
+        if (halted) break;
+        if (step.needsApproval && !step.approval) {
+          if (ready || rules.approvalsAtStart) actions.push({ type: 'request_approval', step });
+          break;
+        }
+        if (!ready) break;
+        actions.push({ type: step.mode === 'manual' ? 'request_manual' : 'execute', step });
+        break;
+      case 'awaiting_approval': {
+        const approval = step.approval;
+        if (approval?.decision?.approved) {
+          if (ready && !halted) actions.push({ type: 'execute', step });
+          break;
+        }
+        if (!approval) {
+          if (!halted) actions.push({ type: 'request_approval', step });
+          break;
+        }
+        const expiresMs = Date.parse(approval.expiresAt);
+        if (nowMs >= expiresMs) {
+          actions.push({ type: 'expire', step });
+          break;
+        }
+        const remindMs = expiresMs - reminderMs;
+        if (!approval.reminded && reminderMs > 0 && nowMs >= remindMs) {
+          actions.push({ type: 'remind', step });
+          break;
+        }
+        const at = approval.reminded || reminderMs <= 0 ? expiresMs : remindMs;
+        wakeAtMs = wakeAtMs === undefined ? at : Math.min(wakeAtMs, at);
+        break;
+      }
+      case 'awaiting_manual':
+        if (step.confirmation) actions.push({ type: 'verify', step });
+        break;
+      default:
+        break;
     }
-    case 'awaiting_manual':
-      return step.confirmation ? { type: 'verify', step } : { type: 'wait', step };
   }
+  return { type: 'steps', actions, ...(wakeAtMs !== undefined ? { wakeAtMs } : {}) };
 }
 
 /** The run's status follows from its steps. */
@@ -78,9 +124,13 @@ export function deriveRunStatus(run: Run): RunStatus {
   if (run.steps.some((step) => step.status === 'cancelled')) return 'cancelled';
   if (run.steps.every((step) => DONE.includes(step.status))) return 'succeeded';
   if (run.steps.some((step) => step.status === 'failed')) return 'failed';
-  const step = currentStep(run);
-  if (step && (step.status === 'awaiting_approval' || step.status === 'awaiting_manual')) return 'waiting';
-  return 'running';
+  if (run.steps.some((step) => step.status === 'running')) return 'running';
+  const waits = run.steps.some(
+    (step) =>
+      step.status === 'awaiting_manual' ||
+      (step.status === 'awaiting_approval' && !step.approval?.decision?.approved),
+  );
+  return waits ? 'waiting' : 'running';
 }
 
 /** Moves a step, refusing any transition the table does not allow (a bug, never an admin error). */

@@ -38,6 +38,10 @@ export interface SetupEngineOptions {
   fourEyes: boolean;
   pollIntervalMs?: number;
   retry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** Steps of one run executing at once (default 4; 1 runs one step at a time). */
+  parallelSteps?: number;
+  /** Ask approvals at Start, from the confirmed pre-flight (default), or when their step is reached. */
+  approvalsAtStart?: boolean;
   /** Several replicas on one store: leases decide who drives a run, signals wake its holder. */
   replicas?: ReplicaOptions;
 }
@@ -60,6 +64,9 @@ export interface SetupEngine extends EngineApi {
 // Six attempts without progress (about a minute of backoff): at a steady 16% of transient faults on
 // non-idempotent calls, four failed ~1.4% of new-existing runs on one map start alone (0.16^4 x 21).
 export const DEFAULT_STEP_RETRY = { maxAttempts: 6, baseDelayMs: 2_000, maxDelayMs: 60_000 };
+
+/** Steps of one run executing at once: the independent branches of a plan are two or three wide. */
+export const DEFAULT_PARALLEL_STEPS = 4;
 
 /** How long a preview's pre-flight findings stand for the Start that follows it. */
 const PREVIEW_REUSE_MS = 30 * 60_000;
@@ -110,6 +117,8 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     retry: options.retry ?? DEFAULT_STEP_RETRY,
     emit,
+    parallelSteps: Math.max(1, options.parallelSteps ?? DEFAULT_PARALLEL_STEPS),
+    approvalsAtStart: options.approvalsAtStart ?? true,
   });
 
   const parseInput = (raw: unknown): SetupInput => {
@@ -306,7 +315,8 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     },
     async resume() {
       for (const run of await store.listUnfinished()) {
-        if (run.status !== 'failed') executor.kick(run.id);
+        // A failed run waits for an admin, unless another branch of it was still running.
+        if (run.status !== 'failed' || run.steps.some((s) => s.status === 'running')) executor.kick(run.id);
       }
       keeper?.start();
     },

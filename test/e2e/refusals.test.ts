@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { startHarness, findCard, getJson, type Harness } from '../support/botHarness';
 import { cardOf } from '../support/localConnector';
 import { reachConfirmation } from '../support/scenarioDriver';
@@ -57,6 +58,16 @@ describe('refused clicks change nothing', () => {
       (m) => findCard(m, conversation.id, 'Approval needed'),
       60_000,
       'the approval card',
+    );
+    // The approval is asked at Start while the other steps work: wait until the run stands still at
+    // it (nothing running), so that any change below could only come from a click.
+    await eventually(
+      async () => {
+        const run = (await h.bot.engine.get(runId)) as Run;
+        return run.status === 'waiting' && !run.steps.some((s) => s.status === 'running');
+      },
+      60_000,
+      'the run to wait for the approval alone',
     );
   });
   afterAll(async () => {

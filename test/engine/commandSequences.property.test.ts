@@ -3,7 +3,8 @@ import { FakeDynamics } from './fakes/fakePlatform';
 import { instantClock } from './fakes/manualClock';
 import { alice, bob, createHarness } from './engineHarness';
 import type { Run, StepStatus } from '../../src/engine/model';
-import { ALLOWED_STEP_TRANSITIONS, deriveRunStatus } from '../../src/engine/runStateMachine';
+import { ALLOWED_STEP_TRANSITIONS, deriveRunStatus, unmetNeeds } from '../../src/engine/runStateMachine';
+import { DEFAULT_PARALLEL_STEPS } from '../../src/engine/setupEngine';
 
 /**
  * Random sequences of admin commands (approve, reject, cancel, retry, skip, confirm a manual step),
@@ -61,15 +62,16 @@ function reachable(from: StepStatus, to: StepStatus): boolean {
 
 function checkInvariants(run: Run, previous: Run | undefined, dyn: FakeDynamics): void {
   expect(run.status).toBe(deriveRunStatus(run));
-  const active = run.steps.filter((s) =>
-    ['running', 'awaiting_approval', 'awaiting_manual', 'failed'].includes(s.status),
-  );
-  expect(active.length).toBeLessThanOrEqual(1);
-  const firstOpen = run.steps.findIndex((s) => s.status !== 'succeeded' && s.status !== 'skipped');
-  if (firstOpen >= 0) {
-    for (const later of run.steps.slice(firstOpen + 1))
-      expect(['pending', 'cancelled']).toContain(later.status);
+  // A plan is a graph: a step acts only once every step it needs is done (succeeded or skipped); only
+  // an approval may be asked (and decided or refused) before that.
+  for (const step of run.steps) {
+    const refusedApproval = ['rejected', 'approval_expired'].includes(step.error?.code ?? '');
+    const acted =
+      ['running', 'succeeded', 'awaiting_manual'].includes(step.status) ||
+      (step.status === 'failed' && !refusedApproval);
+    if (acted) expect([step.id, unmetNeeds(run, step).map((s) => s.id)]).toEqual([step.id, []]);
   }
+  expect(run.steps.filter((s) => s.status === 'running').length).toBeLessThanOrEqual(DEFAULT_PARALLEL_STEPS);
   if (run.status !== 'cancelled') expect(run.steps.some((s) => s.status === 'cancelled')).toBe(false);
   if (run.status === 'succeeded' || run.status === 'cancelled') {
     expect(run.steps.some((s) => s.status === 'running')).toBe(false);

@@ -36,9 +36,14 @@ async function main(): Promise<void> {
   const report = (run: Run) => {
     const index = run.steps.findIndex((s) => s.status !== 'succeeded' && s.status !== 'skipped');
     const step = run.steps[index];
-    say(
-      `EVENT ${run.status} ${index < 0 ? run.steps.length : index} ${step?.kind ?? 'done'} ${step?.status ?? ''}\n`,
+    // Steps run side by side: one line per step at work (running, or waiting for a person).
+    const active = run.steps.filter((s) =>
+      ['running', 'awaiting_approval', 'awaiting_manual'].includes(s.status),
     );
+    for (const s of active.length ? active : step ? [step] : []) {
+      say(`EVENT ${run.status} ${run.steps.indexOf(s)} ${s.kind} ${s.status}\n`);
+    }
+    if (!step) say(`EVENT ${run.status} ${run.steps.length} done \n`);
     if (run.status === 'succeeded') say(`DONE ${run.id}\n`);
     if (run.status === 'failed') say(`FAILED ${JSON.stringify(step?.error)}\n`);
   };

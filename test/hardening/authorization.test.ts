@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { findCard, getJson } from '../support/botHarness';
 import { reachConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
@@ -115,6 +116,15 @@ describe('authorization: admins start, approvers decide, every refusal is audite
     );
     const stepId = String(/"stepId":"([^"]+)"/.exec(textOf(approval.card))?.[1]);
     const run = async () => (await h.bot.engine.get(runId))!;
+    // The approval is asked at Start while the other steps work: wait until the run stands at it.
+    await eventually(
+      async () => {
+        const current = await run();
+        return current.status === 'waiting' && !current.steps.some((s) => s.status === 'running');
+      },
+      60_000,
+      'the run to wait for the approval alone',
+    );
     const stateBefore = JSON.stringify({
       rev: (await run()).rev,
       steps: (await run()).steps.map((s) => s.status),

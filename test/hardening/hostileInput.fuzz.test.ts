@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { findCard, getJson } from '../support/botHarness';
@@ -188,6 +189,16 @@ describe('hostile input', () => {
       'the approval card',
     );
     stepId = String(/"stepId":"([^"]+)"/.exec(textOf(approval.card))?.[1]);
+    // The approval is asked at Start while the other steps work: wait until the run stands still at
+    // it (nothing running), so that any change below could only come from a payload.
+    await eventually(
+      async () => {
+        const run = await h.bot.engine.get(runId);
+        return run?.status === 'waiting' && !run.steps.some((s) => s.status === 'running');
+      },
+      60_000,
+      'the run to wait for the approval alone',
+    );
     // Let the notifier settle, so the baseline is quiet.
     await new Promise((resolve) => setTimeout(resolve, 300));
   });

@@ -1,4 +1,5 @@
-import type { RunStatus, StepState, StepStatus } from '../../engine/model';
+import type { Run, RunStatus, StepState, StepStatus } from '../../engine/model';
+import { unmetNeeds } from '../../engine/runStateMachine';
 
 /** The one place that turns states into the marks and words the cards show. */
 export const STEP_MARK: Record<StepStatus, string> = {
@@ -26,22 +27,33 @@ export function shortId(runId: string): string {
   return runId.slice(0, 8);
 }
 
-/** "12,400 / 48,000 rows", or the status in words. */
-export function stepDetail(step: StepState): string {
+/**
+ * "12,400 / 48,000 rows", or the status in words, and what the step waits for: the steps it needs
+ * (by title), a person (an approval, a manual step) or the service it runs in.
+ */
+export function stepDetail(step: StepState, run?: Run): string {
   const parts: string[] = [];
+  const waitingFor =
+    run && !['succeeded', 'skipped', 'cancelled', 'failed'].includes(step.status)
+      ? unmetNeeds(run, step).map((s) => s.title)
+      : [];
   if (step.progress && (step.status === 'running' || step.progress.done > 0)) {
     parts.push(
       `${formatNumber(step.progress.done)} / ${formatNumber(step.progress.total)} ${step.progress.unit}`,
     );
   }
-  if (step.status === 'awaiting_approval') parts.push('waiting for approval');
+  if (step.status === 'awaiting_approval') {
+    parts.push(step.approval?.decision?.approved ? 'approved' : 'waiting for an approver');
+  }
+  if (waitingFor.length) parts.push(`waits for ${waitingFor.join(', ')}`);
+  if (step.status === 'running') parts.push(`working in ${step.where}`);
   if (step.status === 'awaiting_manual') parts.push('waiting for you to do this step');
   if (step.status === 'failed' && step.error) parts.push(step.error.message);
   if (step.status === 'running' && step.attempts > 1) parts.push(`attempt ${step.attempts}`);
   if (step.verification && !step.verification.ok && step.status === 'awaiting_manual') {
     parts.push(`not verified yet: ${step.verification.message}`);
   }
-  parts.push(step.where);
+  if (step.status !== 'running') parts.push(step.where);
   return parts.join(' · ');
 }
 

@@ -20,7 +20,7 @@ export function runCardData(run: Run, notice = ''): RunModel {
     steps: run.steps.map((step) => ({
       mark: STEP_MARK[step.status],
       title: step.title,
-      detail: stepDetail(step),
+      detail: stepDetail(step, run),
     })),
     failure: failed?.error
       ? { title: `${failed.title} failed`, message: `${failed.error.message} (${failed.error.code})` }

@@ -13,6 +13,7 @@ import type { Master, PlatformCapabilities, StepLocation } from '../ports';
 import type { StepParamsInput } from '../stepParams';
 import { isUnified, type SetupInput } from './scenarioInput';
 import { plannedStep } from './stepDefinitions';
+import { deriveNeeds } from './stepNeeds';
 
 // The five scenarios of docs/domain.md §2 as ordered plans. Pure: the same input and capabilities give the
 // same plan. Where a step happens: a new F&O in LCS is set up from Lifecycle Services; a new unified
@@ -237,7 +238,8 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
       break;
     }
   }
-  return b.steps;
+  const needs = deriveNeeds(b.steps);
+  return b.steps.map((step, index) => ({ ...step, needs: needs[index] }));
 }
 
 function unique(values: string[]): string[] {
