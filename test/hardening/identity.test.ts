@@ -121,7 +121,8 @@ describe('identity: Teams users of allowed tenants only, channel tokens only', (
     for (;;) {
       const current = (await h.bot.engine.get(started.run.id))!;
       const waiting = current.steps.find((s) => s.status === 'awaiting_approval');
-      if (waiting) {
+      // The approval is asked at Start while other steps work: wait until the run stands at it alone.
+      if (waiting && current.status === 'waiting' && !current.steps.some((s) => s.status === 'running')) {
         run = current;
         stepId = waiting.id;
         break;
