@@ -5,13 +5,19 @@ import { z } from 'zod';
  * `.env.sample` documents each variable line by line; keep the two in step.
  */
 
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+/** A switch: true/false, 1/0, yes/no or on/off, any case; empty or unset takes the default. */
 const bool = (fallback: boolean) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .string()
     .optional()
-    .transform((value) =>
-      value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value),
-    );
+    .transform((value) => (value ?? '').trim().toLowerCase())
+    .refine((value) => value === '' || TRUE_WORDS.includes(value) || FALSE_WORDS.includes(value), {
+      message: 'must be true or false (also accepted: 1/0, yes/no, on/off)',
+    })
+    .transform((value) => (value === '' ? fallback : TRUE_WORDS.includes(value)));
 
 const port = (fallback: number) =>
   z
