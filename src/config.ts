@@ -82,10 +82,12 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
 
   // --- Who may do what ---
-  /** Entra object ids allowed to start setups; empty means everyone in the conversation. */
+  /** Entra object ids (users or groups) allowed to start setups; empty means everyone in the conversation. */
   ADMINS: idList,
-  /** Entra object ids allowed to approve risky steps; empty means any admin. */
+  /** Entra object ids (users or groups) allowed to approve risky steps; empty means any admin. */
   APPROVERS: idList,
+  /** Microsoft Graph, asked which ADMINS/APPROVERS entries are groups and who is in them (live mode). */
+  GRAPH_API_URL: z.string().url('must be a URL').default('https://graph.microsoft.com'),
   FOUR_EYES: bool(true),
   APPROVAL_TIMEOUT_MINUTES: positiveNumber(24 * 60),
   APPROVAL_REMINDER_MINUTES: positiveNumber(60),
