@@ -30,6 +30,9 @@ export class LocalConnector {
   private readonly perConversation = new Map<string, RecordedActivity[]>();
   readonly calls: ConnectorCall[] = [];
   url = '';
+  /** The members `GET /v3/conversations/{id}/pagedmembers` answers with (every conversation). */
+  roster: Array<{ id: string; name: string; aadObjectId: string }> = [];
+  rosterCalls = 0;
   /** Make the next N calls fail with this status (to exercise the bot's retries). */
   failNext: { count: number; status: number; retryAfter?: string } = { count: 0, status: 429 };
   private server?: Server;
@@ -71,6 +74,13 @@ export class LocalConnector {
     app.put('/v3/conversations/:conversationId/activities/:activityId', (req, res) =>
       record(req, res, 'PUT'),
     );
+    // Teams answers members as TeamsChannelAccount objects, in pages of at most 500.
+    app.get('/v3/conversations/:conversationId/pagedmembers', (_req, res) => {
+      this.rosterCalls += 1;
+      res.json({
+        members: this.roster.map((m) => ({ ...m, userPrincipalName: `${m.aadObjectId}@contoso.example` })),
+      });
+    });
     await new Promise<void>((resolve) => {
       this.server = app.listen(0, '127.0.0.1', () => resolve());
     });
