@@ -97,15 +97,23 @@ export class Roles {
   }
 
   /** The people who may decide (users listed by id, and the people of listed groups), at most `max`. */
-  async approvers(max = 60): Promise<ApproverList> {
-    const ids = this.approverIds;
+  approvers(max = 60): Promise<ApproverList> {
+    return this.peopleOf(this.approverIds, max);
+  }
+
+  /** The people who may start and run setups, at most `max`. */
+  admins(max = 60): Promise<ApproverList> {
+    return this.peopleOf(this.policy.admins, max);
+  }
+
+  private async peopleOf(ids: string[], max: number): Promise<ApproverList> {
     if (ids.length === 0) return { anyone: true, people: [] };
     // Without a directory every entry is taken for a user; the caller may know names from the roster.
     if (!this.directory) return { anyone: false, people: ids.map((id) => ({ id, displayName: id })) };
     try {
       const groups = await this.groupsAmong(ids);
       const users = ids.filter((id) => !groups.some((g) => same(g, id)));
-      const names = await this.directory.displayNames(users);
+      const names = await this.directory.displayNames(users.filter((id) => GUID.test(id)));
       const people = new Map<string, DirectoryPerson>();
       for (const id of users)
         people.set(id.toLowerCase(), { id, displayName: names.get(id.toLowerCase()) ?? id });
