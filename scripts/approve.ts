@@ -45,7 +45,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const db = openDatabase(dbFile);
   try {
-    const lookup = findPendingApproval(new SqliteRunStore(db), new ConversationStore(db), positional[0]);
+    const lookup = await findPendingApproval(
+      new SqliteRunStore(db),
+      new ConversationStore(db),
+      positional[0],
+    );
     if (!lookup.found) {
       process.stderr.write(`${lookup.reason}\n`);
       return 1;

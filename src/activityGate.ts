@@ -1,16 +1,14 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 
-/**
- * What stands between the open internet and the Bot Framework adapter on `POST /api/messages`.
- *
- * The adapter (botbuilder 4.23) throws outside its own try/catch on a body without a string `type`:
- * in an async express 4 route that is an unhandled rejection, and Node 20 exits on those, so one
- * unauthenticated request could stop the bot. It also answers errors with their raw message (the
- * signing-key URL it failed to reach, for instance) and only rejects an unsigned token after fetching
- * the signing keys. The gate checks what can be checked without the network first and answers every
- * failure with a short, fixed body.
- */
+// What stands between the open internet and the Bot Framework adapter on `POST /api/messages`.
+//
+// The adapter (botbuilder 4.23) throws outside its own try/catch on a body without a string `type`:
+// in an async express 4 route that is an unhandled rejection, and Node 20 exits on those, so one
+// unauthenticated request could stop the bot. It also answers errors with their raw message (the
+// signing-key URL it failed to reach, for instance) and only rejects an unsigned token after fetching
+// the signing keys. The gate checks what can be checked without the network first and answers every
+// failure with a short, fixed body.
 
 /** Bot Framework tokens are RS256-signed JWTs (botframework-connector's AllowedSigningAlgorithms). */
 const SIGNED_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512']);

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-/**
- * The one schema for every environment variable, and the only reader of `process.env`.
- * `.env.sample` documents each variable line by line; keep the two in step.
- */
+// The one schema for every environment variable, and the only reader of `process.env`.
+// `.env.sample` documents each variable line by line; keep the two in step.
 
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];

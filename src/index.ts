@@ -23,10 +23,9 @@ import { startPlayground, type RunningPlayground } from './playground/startPlayg
 import { clearPlaygroundState, playgroundDir, writePlaygroundState } from './playground/playgroundState';
 import { APPROVER, REQUESTER } from './playground/playgroundPeople';
 
-/**
- * The composition root: the only place that wires concrete pieces together. `npm start` runs
- * `main()`; tests call `startBot()` with their own configuration.
- */
+// The composition root: the only place that wires concrete pieces together. `npm start` runs
+// `main()`; tests call `startBot()` with their own configuration.
+
 export interface RunningBot {
   url: string;
   emulatorUrl?: string;
@@ -166,7 +165,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 
   await engine.resume();
-  notifier.recover();
+  await notifier.recover();
   logger.info(
     { url, emulator: emulatorUrl, mode: config.DYNAMICS_MODE, auth: Boolean(config.BOT_ID) },
     'bot listening',

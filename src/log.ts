@@ -1,9 +1,8 @@
 import pino, { type Logger } from 'pino';
 
-/**
- * Structured logs (pino). Anything that can carry a secret is redacted at the source: headers with
- * tokens, client secrets and passwords never reach a log line.
- */
+// Structured logs (pino). Anything that can carry a secret is redacted at the source: headers with
+// tokens, client secrets and passwords never reach a log line.
+
 export const REDACTED_PATHS = [
   'authorization',
   'headers.authorization',

@@ -3,11 +3,10 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 
-/**
- * The Bot Framework adapter. With BOT_ID set, every request to /api/messages must carry a valid Bot
- * Framework token (the adapter answers 401 otherwise, before any handler). Without it the bot runs
- * unauthenticated for local use, and config.ts has already made sure it only listens on loopback.
- */
+// The Bot Framework adapter. With BOT_ID set, every request to /api/messages must carry a valid Bot
+// Framework token (the adapter answers 401 otherwise, before any handler). Without it the bot runs
+// unauthenticated for local use, and config.ts has already made sure it only listens on loopback.
+
 export function createAdapter(config: Config, logger: Logger): TeamsAdapter {
   const adapter = new TeamsAdapter(
     {},

@@ -1,18 +1,16 @@
 import { ActivityTypes, CardFactory, MessageFactory, TurnContext, type CloudAdapter } from 'botbuilder';
 import { Application, type TurnState } from '@microsoft/teams-ai';
-import { ACTION_SCHEMAS, MAX_ACTION_BYTES, VERBS, type ActionData, type Verb } from './cardActions';
+import { VERBS } from './cardActions';
 import type { BotServices } from './botServices';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { messageCard } from './views/messageView';
-import { handleMessage, helpCard } from './handlers/commandHandlers';
-import * as wizard from './handlers/wizardActions';
-import * as runActions from './handlers/runActions';
+import { handleMessage } from './handlers/commandHandlers';
+import { dispatch } from './verbRoutes';
 
-/**
- * The teams-ai Application: routes for every card verb, the welcome on install, and the typed
- * commands. No AI planner. Handlers validate first (zod), answer fast, and never throw a stack at
- * the user.
- */
+// The teams-ai Application: a route for every card verb of the verb table (verbRoutes.ts), the
+// welcome on install, and the typed commands. No AI planner. Handlers validate first (zod), answer
+// fast, and never throw a stack at the user.
+
 export function createBotApp(
   services: BotServices,
   adapter: CloudAdapter,
@@ -96,63 +94,4 @@ export function createBotApp(
 
 export function welcomeCard(services: BotServices): AdaptiveCard {
   return renderCard('welcome', { mode: services.modeDescription });
-}
-
-/** Validates the action data of a verb and calls its handler. */
-export async function dispatch(
-  services: BotServices,
-  context: TurnContext,
-  verb: Verb,
-  rawData: unknown,
-): Promise<AdaptiveCard> {
-  const size = JSON.stringify(rawData ?? {}).length;
-  if (size > MAX_ACTION_BYTES) {
-    return messageCard(
-      'Card data too large',
-      `That card action carried ${size} characters; at most ${MAX_ACTION_BYTES} are accepted. Nothing was changed.`,
-      'Attention',
-    );
-  }
-  const parsed = ACTION_SCHEMAS[verb].safeParse(rawData ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (verb === 'setup.recommend') return renderCard('chooser', { notice: issue.message });
-    return messageCard(
-      'That card action was not understood',
-      `${issue.path.join('.') || 'data'}: ${issue.message}. Nothing was changed.`,
-      'Attention',
-    );
-  }
-  const data = parsed.data;
-  switch (verb) {
-    case 'help.show':
-      return helpCard();
-    case 'setup.begin':
-      return wizard.begin(services, context);
-    case 'setup.chooser':
-      return wizard.chooser();
-    case 'setup.recommend':
-      return wizard.recommend(data as ActionData<'setup.recommend'>);
-    case 'setup.scenario':
-      return wizard.chooseScenario(data as ActionData<'setup.scenario'>);
-    case 'setup.review':
-      return wizard.review(services, context, data as ActionData<'setup.review'>);
-    case 'setup.edit':
-      return wizard.edit(data as ActionData<'setup.edit'>);
-    case 'setup.start':
-      return wizard.start(services, context, data as ActionData<'setup.start'>);
-    case 'setup.abandon':
-      return wizard.abandon();
-    case 'run.refresh':
-      return runActions.refresh(services, data as ActionData<'run.refresh'>);
-    case 'run.cancel':
-    case 'run.retry':
-    case 'run.skip':
-      return runActions.control(services, context, verb, data as ActionData<'run.skip'>);
-    case 'run.approve':
-    case 'run.reject':
-      return runActions.decide(services, context, verb, data as ActionData<'run.reject'>);
-    case 'run.verify':
-      return runActions.verify(services, context, data as ActionData<'run.verify'>);
-  }
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { scenarioIdSchema } from '../engine/scenarios/scenarioInput';
 
-/**
- * The data every card action carries, validated before anything else looks at it. Teams merges the
- * card's input values into the action data, so wizard schemas are passthrough; run actions carry
- * `runId` and the run's `rev` so stale and repeated clicks are recognised.
- */
+// The data every card action carries, validated before anything else looks at it. Teams merges the
+// card's input values into the action data, so wizard schemas are passthrough; run actions carry
+// `runId` and the run's `rev` so stale and repeated clicks are recognised.
+
 const MAX_FIELD = 4000;
 const text = z.string().max(MAX_FIELD);
 const runId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a run id');

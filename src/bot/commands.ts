@@ -1,7 +1,6 @@
-/**
- * Typed commands from message text (the @mention already stripped). Anchored and case-insensitive:
- * "run setup please" is not "setup". Unknown text gets help.
- */
+// Typed commands from message text (the @mention already stripped). Anchored and case-insensitive:
+// "run setup please" is not "setup". Unknown text gets help.
+
 export type Command =
   | { name: 'help' }
   | { name: 'setup' }

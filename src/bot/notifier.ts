@@ -6,22 +6,19 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { EngineApi } from '../engine/engineApi';
-import type { Run, StepState } from '../engine/model';
+import { FINISHED_RUN_STATUSES, type Run } from '../engine/model';
 import type { CardKind, ConversationStore } from '../store/conversationStore';
 import type { Logger } from '../log';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { SendQueue, type SendQueueOptions } from './sendQueue';
-import { runCardData } from './views/runView';
-import { approvalCardData } from './views/approvalView';
-import { manualCardData } from './views/manualView';
+import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
 import { completionCardData } from './views/completionView';
 import { shortId } from './views/marks';
 
-/**
- * Turns engine events into proactive Teams messages through the conversation references kept in the
- * store: the run card updated in place, an approval card and a manual-step card posted once per
- * step, a completion notice posted once per run. All sends go through the per-conversation queue.
- */
+// Turns engine events into proactive Teams messages through the conversation references kept in the
+// store: the run card updated in place, an approval card and a manual-step card posted once per
+// step, a completion notice posted once per run. All sends go through the per-conversation queue.
+
 export interface NotifierOptions {
   adapter: CloudAdapter;
   botId: string;
@@ -30,8 +27,6 @@ export interface NotifierOptions {
   logger?: Logger;
   queue?: SendQueueOptions;
 }
-
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export class Notifier {
   readonly queue: SendQueue;
@@ -47,10 +42,10 @@ export class Notifier {
     const { engine } = this.options;
     engine.on('run.updated', ({ run }) => this.runChanged(run));
     engine.on('approval.requested', ({ run, step }) =>
-      this.postOnce(run, 'approval', step.id, () => this.approvalCard(run, step)),
+      this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id)),
     );
     engine.on('manual.requested', ({ run, step }) =>
-      this.postOnce(run, 'manual', step.id, () => this.manualCard(run, step)),
+      this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id)),
     );
     engine.on('approval.reminder', ({ run, step }) =>
       this.postText(
@@ -71,17 +66,17 @@ export class Notifier {
   }
 
   /** After a restart: deliver what a crash may have swallowed (cards, the completion notice). */
-  recover(): void {
-    for (const run of this.options.engine.list({ limit: 500 })) {
+  async recover(): Promise<void> {
+    for (const run of await this.options.engine.list({ limit: 500 })) {
       if (!this.options.conversations.conversationOf(run.id)) continue;
       for (const step of run.steps) {
         if (step.status === 'awaiting_approval')
-          this.postOnce(run, 'approval', step.id, () => this.approvalCard(run, step), true);
+          this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id), true);
         if (step.status === 'awaiting_manual')
-          this.postOnce(run, 'manual', step.id, () => this.manualCard(run, step), true);
+          this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id), true);
       }
       this.runChanged(run);
-      if (FINISHED.has(run.status))
+      if (FINISHED_RUN_STATUSES.has(run.status))
         this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run), true);
     }
   }
@@ -90,30 +85,29 @@ export class Notifier {
   runChanged(run: Run): void {
     for (const message of this.options.conversations.messagesOf(run.id)) {
       if (!message.activityId || message.kind === 'completion') continue;
-      const step = run.steps.find((s) => s.id === message.stepId);
-      const card =
-        message.kind === 'run'
-          ? () => renderCard('run', runCardData(run))
-          : step && message.kind === 'approval'
-            ? () => this.approvalCard(run, step)
-            : step && message.kind === 'manual'
-              ? () => this.manualCard(run, step)
-              : undefined;
-      if (!card) continue;
+      const kind: RunCardKind = message.kind;
+      // A step card whose step the run no longer has (a stale row) is left alone.
+      if (kind !== 'run' && !run.steps.some((s) => s.id === message.stepId)) continue;
+      const stepId = kind === 'run' ? undefined : message.stepId;
       this.updateCard(
         message.conversationId,
         message.activityId,
-        `${run.id}:${message.kind}:${message.stepId}`,
-        card,
+        `${run.id}:${kind}:${message.stepId}`,
+        () => (kind === 'run' ? cardOfRun(run, 'run', undefined) : this.currentCard(run, kind, stepId)),
       );
     }
   }
 
   /** Replaces a posted card for everyone (coalesced: a later update of the same key wins). */
-  updateCard(conversationId: string, activityId: string, key: string, build: () => AdaptiveCard): void {
+  updateCard(
+    conversationId: string,
+    activityId: string,
+    key: string,
+    build: () => AdaptiveCard | Promise<AdaptiveCard>,
+  ): void {
     this.queue.update(conversationId, key, () =>
       this.continue(conversationId, async (context) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(build()));
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await build()));
         activity.id = activityId;
         await context.updateActivity(activity);
       }),
@@ -124,7 +118,7 @@ export class Notifier {
     run: Run,
     kind: CardKind,
     stepId: string,
-    build: () => AdaptiveCard | Partial<import('botbuilder').Activity>,
+    build: () => Promise<AdaptiveCard | Partial<import('botbuilder').Activity>>,
     recovering = false,
   ): void {
     const { conversations } = this.options;
@@ -138,7 +132,7 @@ export class Notifier {
     }
     this.queue.send(conversationId, () =>
       this.continue(conversationId, async (context) => {
-        const built = build();
+        const built = await build();
         const activity =
           'type' in built && built.type === 'AdaptiveCard'
             ? MessageFactory.attachment(CardFactory.adaptiveCard(built))
@@ -159,21 +153,14 @@ export class Notifier {
     );
   }
 
-  private approvalCard(run: Run, step: StepState): AdaptiveCard {
-    const current = this.options.engine.get(run.id) ?? run;
-    const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
-    return renderCard('approval', approvalCardData(current, currentStep));
-  }
-
-  private manualCard(run: Run, step: StepState): AdaptiveCard {
-    const current = this.options.engine.get(run.id) ?? run;
-    const currentStep = current.steps.find((s) => s.id === step.id) ?? step;
-    return renderCard('manual', manualCardData(current, currentStep));
+  /** A step card from the stored run (fresher than the event's snapshot by the time it is sent). */
+  private async currentCard(run: Run, kind: RunCardKind, stepId: string | undefined): Promise<AdaptiveCard> {
+    return cardOfRun((await this.options.engine.get(run.id)) ?? run, kind, stepId);
   }
 
   /** The notice: an @mention of the requester in the text, and the summary card. */
-  private completionActivity(run: Run): Partial<import('botbuilder').Activity> {
-    const current = this.options.engine.get(run.id) ?? run;
+  private async completionActivity(run: Run): Promise<Partial<import('botbuilder').Activity>> {
+    const current = (await this.options.engine.get(run.id)) ?? run;
     const data = completionCardData(current);
     const mention = `<at>${current.requestedBy.name}</at>`;
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard('completion', data)));

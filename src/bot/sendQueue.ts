@@ -1,18 +1,17 @@
 import type { Logger } from '../log';
 
-/**
- * One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
- * content wins, and a message is updated at most once per `updateIntervalMs`), new messages keep
- * their order, everything stays within the Teams limits per bot per conversation, and 429/412/502/504
- * are retried with exponential backoff and jitter. Enqueueing never waits: the engine is never
- * blocked by Teams.
- */
+// One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
+// content wins, and a message is updated at most once per `updateIntervalMs`), new messages keep
+// their order, everything stays within the Teams limits per bot per conversation, and 429/412/502/504
+// are retried with exponential backoff and jitter. Enqueueing never waits: the engine is never
+// blocked by Teams.
+
 export interface RateWindow {
   ms: number;
   max: number;
 }
 
-/** Teams per bot per conversation (WIRE.md): 7/s, 8/2 s, 60/30 s, 1,800/h. */
+/** Teams per bot per conversation (docs/teams.md §1): 7/s, 8/2 s, 60/30 s, 1,800/h. */
 export const TEAMS_CONVERSATION_LIMITS: RateWindow[] = [
   { ms: 1_000, max: 7 },
   { ms: 2_000, max: 8 },

@@ -1,9 +1,8 @@
 import type { Actor, AuditEntry, PlanPreview, Run, RunStatus, StepState } from './model';
 
-/**
- * What the conversation layer may ask of the engine. Every command is idempotent and answers at once
- * (it records the decision and wakes the executor; nothing slow runs inside it).
- */
+// What the conversation layer may ask of the engine. Every command is idempotent and answers at once
+// (it records the decision and wakes the executor; nothing slow runs inside it).
+
 export interface EngineApi {
   /** Validates the raw input (zod) and returns the dry run; throws EngineError('invalid_input'). */
   preview(rawInput: unknown): Promise<PlanPreview>;
@@ -19,11 +18,11 @@ export interface EngineApi {
   retry(runId: string, actor: Actor, rev?: number): Promise<CommandResult>;
   skip(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
   cancel(runId: string, actor: Actor, rev?: number): Promise<CommandResult>;
-  get(runId: string): Run | null;
-  list(filter?: { status?: RunStatus[]; limit?: number }): Run[];
-  audit(runId: string): AuditEntry[];
+  get(runId: string): Promise<Run | null>;
+  list(filter?: { status?: RunStatus[]; limit?: number }): Promise<Run[]>;
+  audit(runId: string): Promise<AuditEntry[]>;
   /** Records a refused action in the run's audit trail (refusals decided outside the engine too). */
-  recordRefusal(runId: string, actor: Actor, action: string, reason: string, stepId?: string): void;
+  recordRefusal(runId: string, actor: Actor, action: string, reason: string, stepId?: string): Promise<void>;
   on<E extends keyof EngineEvents>(event: E, listener: (payload: EngineEvents[E]) => void): void;
   /** Resumes unfinished runs (called once at start-up). */
   resume(): Promise<void>;

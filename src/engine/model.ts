@@ -1,10 +1,8 @@
 import type { ScenarioId, SetupInput } from './scenarios/scenarioInput';
 import type { StepLocation } from './ports';
 
-/**
- * The engine's vocabulary: plans, runs, steps, actors and the commands the conversation sends.
- * Plain data, persisted as JSON by the RunStore.
- */
+// The engine's vocabulary: plans, runs, steps, actors and the commands the conversation sends.
+// Plain data, persisted as JSON by the RunStore.
 
 /** A person acting through the conversation (Entra object id when Teams gives one). */
 export interface Actor {
@@ -76,6 +74,16 @@ export type StepStatus =
   | 'cancelled';
 
 export type RunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * Statuses after which the engine does nothing more on its own (a failed run can still be retried
+ * by an admin, but it waits for one). The notifier owes the admin a word when a run enters one.
+ */
+export const FINISHED_RUN_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>([
+  'succeeded',
+  'failed',
+  'cancelled',
+]);
 
 export interface ApprovalRequest {
   requestedAt: string;

@@ -1,14 +1,12 @@
-/**
- * The ports: what the engine needs from the world, declared by the engine and implemented by
- * `src/platform/` (real Dynamics 365 or the embedded emulator, same code) and `src/store/`.
- * The engine imports nothing else that touches the network or the disk.
- *
- * Conventions: company codes are upper case here (F&O returns `dataAreaId` in lower case; the
- * platform layer normalises). Every method that creates something has a `find*` partner so a step can
- * read the current state first and do only what is missing (idempotent after a crash).
- */
+// The ports: what the engine needs from the world, declared by the engine and implemented by
+// `src/platform/` (real Dynamics 365 or the embedded emulator, same code) and `src/store/`.
+// The engine imports nothing else that touches the network or the disk.
+//
+// Conventions: company codes are upper case here (F&O returns `dataAreaId` in lower case; the
+// platform layer normalises). Every method that creates something has a `find*` partner so a step can
+// read the current state first and do only what is missing (idempotent after a crash).
 
-/** Where a step happens, as the seed says (new F&O begins in LCS, existing F&O in F&O itself). */
+/** Where a step happens, as docs/domain.md §2 says (new F&O begins in LCS, existing F&O in F&O itself). */
 export type StepLocation = 'Lifecycle Services' | 'Finance and Operations' | 'Power Platform' | 'Dataverse';
 
 export type DeploymentState = 'deploying' | 'deployed' | 'failed';

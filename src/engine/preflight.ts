@@ -10,13 +10,12 @@ import type { PlannedStep, PreflightFinding } from './model';
 import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from './ports';
 import { environmentsOf, nameFromUrl, sameUrl } from './scenarios/environments';
 import type { SetupInput } from './scenarios/scenarioInput';
-import { stringList } from './steps/runFacts';
+import { paramsOfStep, type StepParams } from './stepParams';
 
-/**
- * Pre-flight: the prerequisite checks (DOMAIN 2) and the initial sync volume rules (DOMAIN 4) that
- * can be read before anything runs, each as a warning or a blocking error with the advice an admin
- * needs. Environments that do not exist yet are checked again by the run's own steps.
- */
+// Pre-flight: the prerequisite checks (docs/domain.md §3) and the initial sync volume rules (docs/domain.md §5) that
+// can be read before anything runs, each as a warning or a blocking error with the advice an admin
+// needs. Environments that do not exist yet are checked again by the run's own steps.
+
 export const INITIAL_SYNC_MAX_ROWS = 500_000;
 export const SINGLE_THREADED_MAX_ROWS = 70_000;
 export const INITIAL_SYNC_MAX_LEGAL_ENTITIES = 40;
@@ -180,9 +179,10 @@ export async function preflight(
   }
 
   // --- initial sync: legal entities, circular references, volumes ---
-  const sync = steps.find((step) => step.kind === 'initialSync');
+  const syncStep = steps.find((step) => step.kind === 'initialSync');
+  const sync = syncStep && paramsOfStep(syncStep, 'initialSync');
   if (sync) {
-    const legalEntities = stringList(sync.params.legalEntities);
+    const legalEntities = sync.legalEntities;
     if (legalEntities.length > INITIAL_SYNC_MAX_LEGAL_ENTITIES) {
       add(
         'too_many_legal_entities',
@@ -191,7 +191,7 @@ export async function preflight(
         'Split the companies over several runs of at most 40 each.',
       );
     }
-    for (const deferred of (sync.params.deferred ?? []) as Array<{ map: string; lookupTo: string }>) {
+    for (const deferred of sync.deferred) {
       add(
         'circular_reference',
         'warning',
@@ -206,16 +206,15 @@ export async function preflight(
 
 async function volumeFindings(
   input: SetupInput,
-  sync: PlannedStep,
+  sync: StepParams<'initialSync'>,
   platform: Platform,
   urls: { foUrl?: string; dvUrl?: string },
   add: (code: string, severity: PreflightFinding['severity'], message: string, advice: string) => void,
   unreadable: (what: string, error: unknown) => void,
 ): Promise<void> {
-  const master = sync.params.master === 'financeOps' ? 'financeOps' : 'dataverse';
-  const legalEntities = stringList(sync.params.legalEntities);
+  const { master, legalEntities } = sync;
   const bootstrapTables = 'bootstrapTables' in input ? input.bootstrapTables : [];
-  for (const name of stringList(sync.params.maps)) {
+  for (const name of sync.maps) {
     const map = findEntityMap(name);
     if (!map) continue;
     let rows: number | undefined;

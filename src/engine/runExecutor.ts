@@ -1,20 +1,36 @@
 import type { Logger } from '../log';
-import type { EngineEvents } from './engineApi';
+import { commitAndEmit, type Emit } from './commitAndEmit';
 import type { Run, StepState } from './model';
 import type { Clock, Platform } from './ports';
 import type { RunChange, RunStore } from './runStorePort';
-import { cancelRemaining, moveStep, nextAction, settle } from './runStateMachine';
-import { classifyError, stepRetryDelay } from './stepErrors';
+import { nextAction } from './runStateMachine';
+import {
+  completeRun,
+  expireApproval,
+  finalizeCancel,
+  recordVerification,
+  remindApproval,
+  requestApproval,
+  requestManual,
+  startStep,
+  stepFailed,
+  stepRetrying,
+  stepSucceeded,
+  type StepTransition,
+} from './runTransitions';
+import { classifyError } from './stepErrors';
+import { buildStepContext, type BuiltStepContext } from './stepContextFactory';
+import { EVENT_OF_STEP_ACTION } from './stepEvents';
+import { afterFailure, type RetryBudget } from './stepRetryPolicy';
 import { STEP_MODULES } from './steps';
-import type { StepContext } from './steps/stepContext';
 import { isAbortError } from './systemClock';
 
-/**
- * Drives runs: one driver (an async loop) per run that has something to do. Each turn it reads the
- * run from the store, asks the state machine what comes next, commits that transition, and only
- * then acts on it. A driver sleeps (on the injected clock) until an approval's reminder or expiry,
- * and ends when the run waits for an admin; a command wakes or restarts it.
- */
+// Drives runs: one driver (an async loop) per run that has something to do. Each turn it reads the
+// run from the store, asks the state machine what comes next, commits that transition (a pure
+// function of runTransitions.ts), and only then acts on it. A driver sleeps (on the injected clock)
+// until an approval's reminder or expiry, and ends when the run waits for an admin; a command wakes
+// or restarts it.
+
 export interface ExecutorOptions {
   platform: Platform;
   store: RunStore;
@@ -23,8 +39,8 @@ export interface ExecutorOptions {
   approvalTimeoutMs: number;
   approvalReminderMs: number;
   pollIntervalMs: number;
-  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
-  emit: <E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]) => void;
+  retry: RetryBudget;
+  emit: Emit;
 }
 
 interface Driver {
@@ -36,12 +52,8 @@ interface Driver {
   wakeRequested: boolean;
 }
 
-const PROGRESS_PERSIST_MS = 500;
-
 export class RunExecutor {
   private readonly drivers = new Map<string, Driver>();
-  /** Highest progress each running step reported (runId:stepId), so a retry can tell it moved on. */
-  private readonly progressMarks = new Map<string, number>();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -107,20 +119,38 @@ export class RunExecutor {
     for (const resolve of waiters) resolve();
   }
 
-  private commit(runId: string, mutate: (run: Run) => RunChange | null): Run | null {
-    return commitAndEmit(this.o.store, this.o.emit, runId, mutate);
+  private async commit(runId: string, mutate: (run: Run) => RunChange | null): Promise<Run | null> {
+    return (await commitAndEmit(this.o.store, this.o.emit, runId, mutate))?.run ?? null;
+  }
+
+  /** Commits a step transition and emits its step event when it applied; the run after it or null. */
+  private async transition(runId: string, t: StepTransition): Promise<Run | null> {
+    const result = await commitAndEmit(this.o.store, this.o.emit, runId, (r) => t.apply(r, this.nowIso()));
+    if (!result?.changed) return null;
+    const event = EVENT_OF_STEP_ACTION[t.action];
+    const step = result.run.steps.find((s) => s.id === t.stepId) as StepState;
+    if (event) this.o.emit(event, { run: result.run, step });
+    return result.run;
   }
 
   private nowIso(): string {
     return this.o.clock.now().toISOString();
   }
 
-  /**
-   * Ends a driver synchronously with the decision to end it (no await in between), so a command
-   * arriving a moment later starts a fresh driver instead of waking one that is going away.
-   */
   private release(runId: string, driver: Driver): void {
     if (this.drivers.get(runId) === driver) this.drivers.delete(runId);
+  }
+
+  /**
+   * Ends the driver unless a command woke it since the turn began (`kick` sets `wakeRequested`; the
+   * loop clears it before reading the run). The check and the release happen with no await in
+   * between, so a command either is seen here (the loop turns again and reads its committed change)
+   * or arrives after the release and starts a fresh driver: it is never lost on a driver going away.
+   */
+  private releaseUnlessWoken(runId: string, driver: Driver): boolean {
+    if (driver.wakeRequested && !this.closed) return false;
+    this.release(runId, driver);
+    return true;
   }
 
   private async drive(runId: string, driver: Driver): Promise<void> {
@@ -134,28 +164,22 @@ export class RunExecutor {
   private async loop(runId: string, driver: Driver): Promise<void> {
     while (!this.closed) {
       driver.wakeRequested = false;
-      const run = this.o.store.get(runId);
+      const run = await this.o.store.get(runId);
       if (!run) return this.release(runId, driver);
       const action = nextAction(run, this.o.clock.now().getTime(), this.o.approvalReminderMs);
       switch (action.type) {
         case 'finished':
         case 'idle':
-          return this.release(runId, driver);
+          if (this.releaseUnlessWoken(runId, driver)) return;
+          break;
         case 'complete':
-          this.commit(runId, (r) => ({
-            run: settle(r, this.nowIso()),
-            audit: [{ at: this.nowIso(), actor: null, action: 'run.succeeded' }],
-          }));
-          return this.release(runId, driver);
+          await this.commit(runId, (r) => completeRun(r, this.nowIso()));
+          if (this.releaseUnlessWoken(runId, driver)) return;
+          break;
         case 'finalize_cancel':
-          this.commit(runId, (r) => {
-            cancelRemaining(r, this.nowIso());
-            return {
-              run: settle(r, this.nowIso()),
-              audit: [{ at: this.nowIso(), actor: null, action: 'run.cancelled' }],
-            };
-          });
-          return this.release(runId, driver);
+          await this.commit(runId, (r) => finalizeCancel(r, this.nowIso()));
+          if (this.releaseUnlessWoken(runId, driver)) return;
+          break;
         case 'request_approval':
           await this.requestApproval(run, action.step, driver);
           break;
@@ -163,26 +187,16 @@ export class RunExecutor {
           await this.requestManual(run, action.step, driver);
           break;
         case 'remind':
-          this.stepCommit(runId, action.step.id, 'approval.reminder', (step) => {
-            if (step.status !== 'awaiting_approval' || !step.approval) return false;
-            step.approval.reminded = true;
-            return true;
-          });
+          await this.transition(runId, remindApproval(action.step.id));
           break;
         case 'expire':
-          this.stepCommit(runId, action.step.id, 'approval.expired', (step, at) => {
-            if (step.status !== 'awaiting_approval' || step.approval?.decision) return false;
-            moveStep(step, 'failed');
-            step.finishedAt = at;
-            step.error = {
-              code: 'approval_expired',
-              message: `Nobody approved "${step.title}" before ${step.approval?.expiresAt}. Retry to ask again.`,
-            };
-            return true;
-          });
+          await this.transition(runId, expireApproval(action.step.id));
           break;
         case 'wait':
-          if (action.untilMs === undefined) return this.release(runId, driver);
+          if (action.untilMs === undefined) {
+            if (this.releaseUnlessWoken(runId, driver)) return;
+            break;
+          }
           await this.sleepUntil(driver, action.untilMs);
           break;
         case 'verify':
@@ -193,36 +207,6 @@ export class RunExecutor {
           break;
       }
     }
-  }
-
-  /** Commits a change to one step and emits the step event named by `action` when it applied. */
-  private stepCommit(
-    runId: string,
-    stepId: string,
-    action: string,
-    mutate: (step: StepState, at: string, run: Run) => boolean,
-    detail?: string,
-  ): Run | null {
-    let applied = false;
-    const run = this.commit(runId, (r) => {
-      const step = r.steps.find((s) => s.id === stepId);
-      const at = this.nowIso();
-      const before = r.status;
-      if (!step || !mutate(step, at, r)) return null;
-      applied = true;
-      const settled = settle(r, at);
-      const audit: RunChange['audit'] = [{ at, actor: null, action, stepId, detail }];
-      if (settled.status !== before && settled.status !== 'running' && settled.status !== 'waiting') {
-        audit.push({ at, actor: null, action: `run.${settled.status}` });
-      }
-      return { run: settled, audit };
-    });
-    if (applied && run) {
-      const step = run.steps.find((s) => s.id === stepId) as StepState;
-      const event = EVENT_OF_ACTION[action];
-      if (event) this.o.emit(event, { run, step });
-    }
-    return applied ? run : null;
   }
 
   private async sleepUntil(driver: Driver, untilMs: number): Promise<void> {
@@ -246,239 +230,100 @@ export class RunExecutor {
     }
   }
 
-  private context(run: Run, step: StepState, signal: AbortSignal): StepContext {
-    let lastProgress = 0;
-    const ctx: StepContext = {
+  private context(run: Run, step: StepState, signal: AbortSignal): BuiltStepContext {
+    return buildStepContext(
+      {
+        platform: this.o.platform,
+        clock: this.o.clock,
+        logger: this.o.logger,
+        pollIntervalMs: this.o.pollIntervalMs,
+        commit: (runId, t) => this.transition(runId, t),
+      },
       run,
       step,
-      platform: this.o.platform,
-      clock: this.o.clock,
       signal,
-      logger: this.o.logger?.child({ runId: run.id, stepId: step.id }),
-      pollIntervalMs: this.o.pollIntervalMs,
-      checkpoint: (patch) => {
-        const updated = this.commit(run.id, (r) => {
-          const s = r.steps.find((x) => x.id === step.id) as StepState;
-          s.checkpoint = { ...(s.checkpoint ?? {}), ...patch };
-          return { run: settle(r, this.nowIso()) };
-        });
-        if (updated) {
-          ctx.run = updated;
-          ctx.step = updated.steps.find((x) => x.id === step.id) as StepState;
-        }
-      },
-      progress: (done, total, unit) => {
-        const mark = `${run.id}:${step.id}`;
-        this.progressMarks.set(mark, Math.max(done, this.progressMarks.get(mark) ?? 0));
-        const now = this.o.clock.now().getTime();
-        if (done < total && now - lastProgress < PROGRESS_PERSIST_MS && lastProgress !== 0) return;
-        lastProgress = now || 1;
-        this.commit(run.id, (r) => {
-          const s = r.steps.find((x) => x.id === step.id) as StepState;
-          if (s.status !== 'running') return null;
-          s.progress = { done, total, unit };
-          return { run: settle(r, this.nowIso()) };
-        });
-      },
-    };
-    return ctx;
+    );
   }
 
   private async requestApproval(run: Run, step: StepState, driver: Driver): Promise<void> {
     const module = STEP_MODULES[step.kind];
     let summary: Record<string, unknown> = {};
     try {
-      summary = (await module.approvalSummary?.(this.context(run, step, driver.abort.signal))) ?? {};
+      summary = (await module.approvalSummary?.(this.context(run, step, driver.abort.signal).ctx)) ?? {};
     } catch (error) {
-      const failure = classifyError(error);
-      summary = { unavailable: `The summary could not be read: ${failure.message}` };
+      summary = { unavailable: `The summary could not be read: ${classifyError(error).message}` };
     }
     const requestedAt = this.o.clock.now();
-    this.stepCommit(run.id, step.id, 'approval.requested', (s, at, r) => {
-      if (s.status !== 'pending' && s.status !== 'awaiting_approval') return false;
-      moveStep(s, 'awaiting_approval');
-      s.approval = {
+    await this.transition(
+      run.id,
+      requestApproval(step.id, {
         requestedAt: requestedAt.toISOString(),
         expiresAt: new Date(requestedAt.getTime() + this.o.approvalTimeoutMs).toISOString(),
         summary,
-      };
-      s.waitingSinceRev = r.rev + 1;
-      void at;
-      return true;
-    });
+      }),
+    );
   }
 
   private async requestManual(run: Run, step: StepState, driver: Driver): Promise<void> {
     const module = STEP_MODULES[step.kind];
-    const ctx = this.context(run, step, driver.abort.signal);
+    const { ctx } = this.context(run, step, driver.abort.signal);
     // Both are best effort: the generic instructions of the plan stand when a read fails.
     const [link, instructions] = await Promise.all([
       module.manualLink?.(ctx).catch(() => undefined),
       module.manualInstructions?.(ctx).catch(() => undefined),
     ]);
-    this.stepCommit(run.id, step.id, 'manual.requested', (s, _at, r) => {
-      if (s.status !== 'pending') return false;
-      moveStep(s, 'awaiting_manual');
-      if (link) s.link = link;
-      if (instructions) s.instructions = instructions;
-      s.waitingSinceRev = r.rev + 1;
-      return true;
-    });
+    await this.transition(run.id, requestManual(step.id, { link, instructions }));
   }
 
   private async verifyManual(run: Run, step: StepState, driver: Driver): Promise<void> {
     const module = STEP_MODULES[step.kind];
     let result: { ok: boolean; message: string; output?: Record<string, unknown> };
     try {
-      result = await module.verify(this.context(run, step, driver.abort.signal));
+      result = await module.verify(this.context(run, step, driver.abort.signal).ctx);
     } catch (error) {
       if (isAbortError(error) && this.closed) return;
       result = { ok: false, message: `The check could not run: ${classifyError(error).message}` };
     }
-    this.stepCommit(
-      run.id,
-      step.id,
-      result.ok ? 'manual.verified' : 'manual.verification_failed',
-      (s, at, r) => {
-        if (s.status !== 'awaiting_manual' || !s.confirmation) return false;
-        s.verification = { ok: result.ok, message: result.message, at };
-        delete s.confirmation;
-        if (result.ok) {
-          moveStep(s, 'succeeded');
-          s.finishedAt = at;
-          s.output = { ...(s.output ?? {}), ...(result.output ?? {}) };
-        } else {
-          s.waitingSinceRev = r.rev + 1;
-        }
-        return true;
-      },
-      result.message,
-    );
+    await this.transition(run.id, recordVerification(step.id, result));
   }
 
   private async execute(run: Run, step: StepState, driver: Driver): Promise<void> {
     if (this.closed) return;
-    const resumed = step.status === 'running';
-    const started = this.stepCommit(run.id, step.id, resumed ? 'step.resumed' : 'step.started', (s, at) => {
-      if (s.status !== 'pending' && s.status !== 'running' && s.status !== 'awaiting_approval') return false;
-      moveStep(s, 'running');
-      s.attempts += 1;
-      s.startedAt = s.startedAt ?? at;
-      delete s.error;
-      return true;
-    });
+    const started = await this.transition(run.id, startStep(step.id, step.status === 'running'));
     if (!started) return;
     if (driver.abort.signal.aborted) driver.abort = new AbortController();
     const signal = driver.abort.signal;
     const module = STEP_MODULES[step.kind];
     const current = started.steps.find((s) => s.id === step.id) as StepState;
-    const ctx = this.context(started, current, signal);
-    const mark = `${run.id}:${step.id}`;
+    const { ctx, progress } = this.context(started, current, signal);
     for (let attempt = 1; ; attempt++) {
-      const progressBefore = this.progressMarks.get(mark) ?? 0;
+      const progressBefore = progress.highest;
       try {
         const output = await module.execute(ctx);
-        this.progressMarks.delete(mark);
-        this.stepCommit(run.id, step.id, 'step.succeeded', (s, at) => {
-          if (s.status !== 'running') return false;
-          moveStep(s, 'succeeded');
-          s.finishedAt = at;
-          s.output = output;
-          if (s.progress) s.progress = { ...s.progress, done: s.progress.total };
-          delete s.error;
-          return true;
-        });
+        await progress.settled();
+        await this.transition(run.id, stepSucceeded(step.id, output));
         return;
       } catch (error) {
+        await progress.settled();
         if (signal.aborted || isAbortError(error)) return; // cancel or close: the next turn decides
         const failure = classifyError(error);
-        // A step of many requests (21 map starts, thousands of rows) that got further before a
-        // transient fault has not failed again: its retry budget counts attempts without progress.
-        // Progress is bounded by the step's work, so this cannot loop for ever.
-        if (failure.transient && (this.progressMarks.get(mark) ?? 0) > progressBefore) attempt = 1;
+        const next = afterFailure(failure, attempt, progress.highest > progressBefore, this.o.retry);
+        attempt = next.attempt;
         this.o.logger?.warn(
           { runId: run.id, stepId: step.id, code: failure.code, attempt },
           'step attempt failed',
         );
-        if (!failure.transient || attempt >= this.o.retry.maxAttempts) {
-          this.progressMarks.delete(mark);
-          this.stepCommit(
-            run.id,
-            step.id,
-            'step.failed',
-            (s, at) => {
-              if (s.status !== 'running') return false;
-              moveStep(s, 'failed');
-              s.finishedAt = at;
-              s.error = {
-                code: failure.code,
-                message: failure.transient
-                  ? `${failure.message} (still failing after ${attempt} attempts; retry later)`
-                  : failure.message,
-              };
-              return true;
-            },
-            failure.message,
-          );
+        if (next.kind === 'fail') {
+          await this.transition(run.id, stepFailed(step.id, next.error, failure.message));
           return;
         }
-        const delay = stepRetryDelay(attempt, this.o.retry, failure.retryAfterMs);
-        this.stepCommit(run.id, step.id, 'step.retrying', (s) => {
-          if (s.status !== 'running') return false;
-          s.error = {
-            code: failure.code,
-            message: `${failure.message} (retrying in ${Math.ceil(delay / 1000)} s)`,
-          };
-          return true;
-        });
+        await this.transition(run.id, stepRetrying(step.id, next.error));
         try {
-          await this.o.clock.sleep(delay, signal);
+          await this.o.clock.sleep(next.delayMs, signal);
         } catch {
           return;
         }
       }
     }
   }
-}
-
-const EVENT_OF_ACTION: Record<
-  string,
-  | 'step.started'
-  | 'approval.requested'
-  | 'approval.reminder'
-  | 'approval.expired'
-  | 'manual.requested'
-  | undefined
-> = {
-  'step.started': 'step.started',
-  'step.resumed': 'step.started',
-  'approval.requested': 'approval.requested',
-  'approval.reminder': 'approval.reminder',
-  'approval.expired': 'approval.expired',
-  'manual.requested': 'manual.requested',
-};
-
-/**
- * Commits a change and emits `run.updated`, plus `run.finished` when the run just entered succeeded,
- * cancelled or failed (a failed run can still be retried; the notifier owes the admin a word anyway).
- */
-export function commitAndEmit(
-  store: RunStore,
-  emit: ExecutorOptions['emit'],
-  runId: string,
-  mutate: (run: Run) => RunChange | null,
-): Run | null {
-  let before: Run['status'] | undefined;
-  const result = store.update(runId, (run) => {
-    before = run.status;
-    return mutate(run);
-  });
-  if (!result) return null;
-  if (result.changed) {
-    emit('run.updated', { run: result.run });
-    if (before !== result.run.status && ['succeeded', 'cancelled', 'failed'].includes(result.run.status)) {
-      emit('run.finished', { run: result.run });
-    }
-  }
-  return result.run;
 }

@@ -1,10 +1,9 @@
 import type { AuditEntry, Run, RunStatus } from './model';
 
-/**
- * The engine's durable memory: runs (as JSON snapshots with a rev) and their audit trail. Declared
- * here, implemented by `src/store/sqliteRunStore.ts`. Every method is synchronous on purpose: a
- * transition is committed before the engine acts on it, with no await in between.
- */
+// The engine's durable memory: runs (as JSON snapshots with a rev) and their audit trail. Declared
+// here, implemented by `src/store/sqliteRunStore.ts` (and any other store, e.g. PostgreSQL). Every
+// method is asynchronous; the engine awaits a transition's commit before it acts on it.
+
 export type CreateRunResult =
   { ok: true; run: Run; created: boolean } | { ok: false; reason: 'locked'; holder: Run };
 
@@ -26,21 +25,25 @@ export interface RunStore {
    * returns the run it created (`created: false`); a lock held by another active run is refused with
    * the holder.
    */
-  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult;
-  get(runId: string): Run | null;
-  list(filter?: RunFilter): Run[];
+  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Promise<CreateRunResult>;
+  get(runId: string): Promise<Run | null>;
+  list(filter?: RunFilter): Promise<Run[]>;
   /** Runs that are neither succeeded nor cancelled (they hold their lock). */
-  listUnfinished(): Run[];
+  listUnfinished(): Promise<Run[]>;
   /**
    * Read-modify-write in one transaction: `mutate` sees the stored run and returns the change, or
-   * null for "nothing to do". The store bumps `rev` and `updatedAt`, writes, and appends the audit
+   * null for "nothing to do". `mutate` is synchronous and pure (it runs inside the transaction and
+   * may run again if the store retries it). The store bumps `rev` and `updatedAt`, writes, and appends the audit
    * entries in the same transaction. Returns the stored run after the call (changed or not) and
    * whether it changed; null when the run does not exist.
    */
-  update(runId: string, mutate: (run: Run) => RunChange | null): { run: Run; changed: boolean } | null;
-  audit(runId: string): AuditEntry[];
+  update(
+    runId: string,
+    mutate: (run: Run) => RunChange | null,
+  ): Promise<{ run: Run; changed: boolean } | null>;
+  audit(runId: string): Promise<AuditEntry[]>;
   /** Appends audit entries that change no run (refused commands). */
-  appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void;
+  appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void>;
 }
 
 /** Statuses in which a run still holds the lock of its environment pair. */

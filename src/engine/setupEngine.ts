@@ -5,7 +5,8 @@ import { EngineError, type CommandResult, type EngineApi, type EngineEvents } fr
 import type { Actor, PlanPreview, Run, StepState } from './model';
 import type { Clock, Platform } from './ports';
 import { preflight } from './preflight';
-import { RunExecutor, commitAndEmit } from './runExecutor';
+import { commitAndEmit } from './commitAndEmit';
+import { RunExecutor } from './runExecutor';
 import {
   approveCommand,
   cancelCommand,
@@ -15,17 +16,16 @@ import {
   skipCommand,
   type CommandContext,
   type CommandOutcome,
-} from './runStateMachine';
+} from './runCommands';
 import type { RunStore } from './runStorePort';
 import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
 import { planScenario } from './scenarios/planScenario';
 import { setupInputSchema, type SetupInput } from './scenarios/scenarioInput';
 
-/**
- * The setup engine: the commands of EngineApi over a durable run store and the executor. Commands
- * only record a decision in one store transaction and wake the executor; nothing slow runs inside
- * them, so the Teams invoke that called them answers within milliseconds.
- */
+// The setup engine: the commands of EngineApi over a durable run store and the executor. Commands
+// only record a decision in one store transaction and wake the executor; nothing slow runs inside
+// them, so the Teams invoke that called them answers within milliseconds.
+
 export interface SetupEngineOptions {
   platform: Platform;
   store: RunStore;
@@ -120,32 +120,34 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   };
 
   /** Applies a pure command to the stored run in one transaction; wakes the executor if it changed. */
-  const command = (
+  const command = async (
     runId: string,
     actor: Actor,
     rev: number | undefined,
     apply: (run: Run, c: CommandContext) => CommandOutcome,
-  ) => {
-    let refusal:
-      { code: Exclude<CommandOutcome, { kind: 'change' | 'noop' }>['code']; message: string } | undefined;
+    afterChange?: () => void,
+  ): Promise<CommandResult> => {
+    let refusal: Extract<CommandOutcome, { kind: 'refuse' }> | undefined;
     const c: CommandContext = { actor, at: clock.now().toISOString(), rev, fourEyes: options.fourEyes };
-    let changed = false;
-    const run = commitAndEmit(store, emit, runId, (current) => {
+    const result = await commitAndEmit(store, emit, runId, (current) => {
+      // Decided afresh on every call: a store may run the mutation again after a conflict.
       const outcome = apply(current, c);
-      if (outcome.kind === 'refuse') refusal = { code: outcome.code, message: outcome.message };
-      if (outcome.kind !== 'change') return null;
-      changed = true;
-      return { run: outcome.run, audit: outcome.audit };
+      refusal = outcome.kind === 'refuse' ? outcome : undefined;
+      return outcome.kind === 'change' ? { run: outcome.run, audit: outcome.audit } : null;
     });
-    if (!run) return { ok: false, code: 'not_found', message: `There is no run ${runId}.` } as CommandResult;
+    if (!result) return { ok: false, code: 'not_found', message: `There is no run ${runId}.` };
+    const { run, changed } = result;
     if (refusal) {
-      store.appendAudit(runId, [
+      await store.appendAudit(runId, [
         { at: c.at, actor, action: `refused (${refusal.code})`, detail: refusal.message },
       ]);
-      return { ok: false, code: refusal.code, message: refusal.message, run } as CommandResult;
+      return { ok: false, code: refusal.code, message: refusal.message, run };
     }
-    if (changed) executor.kick(runId);
-    return { ok: true, run, changed } as CommandResult;
+    if (changed) {
+      executor.kick(runId);
+      afterChange?.();
+    }
+    return { ok: true, run, changed };
   };
 
   return {
@@ -181,7 +183,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
         steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
       };
       const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
-      const result = store.create(run, requestKey, [
+      const result = await store.create(run, requestKey, [
         {
           at,
           actor: requestedBy,
@@ -216,18 +218,22 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     retry: async (runId, actor, rev) => command(runId, actor, rev, (run, c) => retryCommand(run, c)),
     skip: async (runId, stepId, actor, rev) =>
       command(runId, actor, rev, (run, c) => skipCommand(run, stepId, c)),
-    async cancel(runId, actor, rev) {
-      const result = command(runId, actor, rev, (run, c) => cancelCommand(run, c));
-      if (result.ok && result.changed) executor.abortStep(runId);
-      return result;
-    },
+    // The cancel is committed before the running step is told to stop.
+    cancel: async (runId, actor, rev) =>
+      command(
+        runId,
+        actor,
+        rev,
+        (run, c) => cancelCommand(run, c),
+        () => executor.abortStep(runId),
+      ),
 
     get: (runId) => store.get(runId),
     list: (filter) => store.list(filter),
     audit: (runId) => store.audit(runId),
-    recordRefusal: (runId, actor, action, reason, stepId) => {
-      if (!store.get(runId)) return;
-      store.appendAudit(runId, [
+    recordRefusal: async (runId, actor, action, reason, stepId) => {
+      if (!(await store.get(runId))) return;
+      await store.appendAudit(runId, [
         {
           at: clock.now().toISOString(),
           actor,
@@ -243,7 +249,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       listeners.set(event, list);
     },
     async resume() {
-      for (const run of store.listUnfinished()) {
+      for (const run of await store.listUnfinished()) {
         if (run.status !== 'failed') executor.kick(run.id);
       }
     },

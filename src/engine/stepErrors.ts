@@ -1,11 +1,10 @@
 import { PermanentStepError, TransientStepError } from './steps/stepContext';
 
-/**
- * Sorts a step failure into "try the whole step again later" (throttling, 5xx, timeouts, network)
- * and "the admin must act" (everything else), with a readable message. Platform clients throw their
- * own typed errors; this reads the common fields (status, code, retryAfterMs) rather than their
- * classes, so the engine imports nothing from the platform layer.
- */
+// Sorts a step failure into "try the whole step again later" (throttling, 5xx, timeouts, network)
+// and "the admin must act" (everything else), with a readable message. Platform clients throw their
+// own typed errors; this reads the common fields (status, code, retryAfterMs) rather than their
+// classes, so the engine imports nothing from the platform layer.
+
 export interface ClassifiedError {
   transient: boolean;
   code: string;

@@ -3,10 +3,9 @@ import type { RunStore } from '../engine/runStorePort';
 import type { ConversationStore } from '../store/conversationStore';
 import type { CardClick } from './playgroundClient';
 
-/**
- * Finds the approval card a run is waiting on, and where the bot posted it, from the bot's own store
- * (the Playground has no API that lists past messages). Read-only.
- */
+// Finds the approval card a run is waiting on, and where the bot posted it, from the bot's own store
+// (the Playground has no API that lists past messages). Read-only.
+
 export interface PendingApproval {
   run: Run;
   step: StepState;
@@ -17,23 +16,23 @@ export interface PendingApproval {
 export type PendingApprovalLookup = { found: PendingApproval } | { found: null; reason: string };
 
 /** `runRef`: a run id or its first characters; empty: the newest run waiting for an approval. */
-export function findPendingApproval(
+export async function findPendingApproval(
   runs: RunStore,
   conversations: ConversationStore,
   runRef: string | undefined,
-): PendingApprovalLookup {
+): Promise<PendingApprovalLookup> {
   const ref = (runRef ?? '').trim().toLowerCase();
   let run: Run | undefined;
   if (ref) {
-    const matches = runs.list({ limit: 1000 }).filter((r) => r.id.toLowerCase().startsWith(ref));
+    const matches = (await runs.list({ limit: 1000 })).filter((r) => r.id.toLowerCase().startsWith(ref));
     if (matches.length === 0) return { found: null, reason: `There is no run ${ref}.` };
     if (matches.length > 1)
       return { found: null, reason: `${ref} matches ${matches.length} runs; give more characters.` };
     run = matches[0];
   } else {
-    run = runs
-      .list({ status: ['waiting'], limit: 100 })
-      .find((r) => r.steps.some((s) => s.status === 'awaiting_approval'));
+    run = (await runs.list({ status: ['waiting'], limit: 100 })).find((r) =>
+      r.steps.some((s) => s.status === 'awaiting_approval'),
+    );
     if (!run) return { found: null, reason: 'No run is waiting for an approval.' };
   }
   const step = run.steps.find((s) => s.status === 'awaiting_approval');

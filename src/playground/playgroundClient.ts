@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
-/**
- * The one place that calls the Agents Playground's own (undocumented) endpoints, so a change in a
- * later Playground version is fixed here only. Used to act as a second person (the approver): the
- * page itself always acts as the signed-in user.
- */
+// The one place that calls the Agents Playground's own (undocumented) endpoints, so a change in a
+// later Playground version is fixed here only. Used to act as a second person (the approver): the
+// page itself always acts as the signed-in user.
+
 export interface CardClick {
   /** The thread's conversation id, e.g. `19:...@thread.tacv2;messageid=...`. */
   conversationId: string;

@@ -7,11 +7,10 @@ import {
   type PlaygroundPerson,
 } from './playgroundPeople';
 
-/**
- * The Playground's `.m365agentsplayground.yml` (schema 0.1.1), generated at start so the bot's name
- * in the page always matches BOT_NAME. Values are written as JSON strings, which YAML reads as
- * double-quoted scalars, so no YAML library and no escaping surprises.
- */
+// The Playground's `.m365agentsplayground.yml` (schema 0.1.1), generated at start so the bot's name
+// in the page always matches BOT_NAME. Values are written as JSON strings, which YAML reads as
+// double-quoted scalars, so no YAML library and no escaping surprises.
+
 export const PLAYGROUND_CONFIG_FILE = '.m365agentsplayground.yml';
 
 const q = (value: string) => JSON.stringify(value);

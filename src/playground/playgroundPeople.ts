@@ -1,10 +1,9 @@
-/**
- * Who is in the Agents Playground's tenant. The Playground has no user switch: the page always acts
- * as `currentUser` (the admin who requests a setup); the approver acts through the Playground's
- * invoke endpoint (`npm run approve`). With four eyes on, the two must be different people.
- *
- * The ids are fixed so the README can tell a newcomer which `aadObjectId` to put into `APPROVERS`.
- */
+// Who is in the Agents Playground's tenant. The Playground has no user switch: the page always acts
+// as `currentUser` (the admin who requests a setup); the approver acts through the Playground's
+// invoke endpoint (`npm run approve`). With four eyes on, the two must be different people.
+//
+// The ids are fixed so the README can tell a newcomer which `aadObjectId` to put into `APPROVERS`.
+
 export interface PlaygroundPerson {
   /** The Bot Framework channel account id (`from.id`). */
   id: string;

@@ -3,12 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
-/**
- * Where the running Playground is, written by `npm start` so `npm run approve` finds it even when its
- * preferred port was taken and another one was picked: once in DATA_DIR, and once in a registry in a
- * well-known place (the OS temp folder, one file per bot process) so a bot started with another
- * DATA_DIR is found too.
- */
+// Where the running Playground is, written by `npm start` so `npm run approve` finds it even when its
+// preferred port was taken and another one was picked: once in DATA_DIR, and once in a registry in a
+// well-known place (the OS temp folder, one file per bot process) so a bot started with another
+// DATA_DIR is found too.
+
 const stateSchema = z.object({
   url: z.string().url(),
   botUrl: z.string().url(),

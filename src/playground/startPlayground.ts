@@ -6,11 +6,10 @@ import type { Logger } from '../log';
 import { projectRoot } from '../projectRoot';
 import { PLAYGROUND_CONFIG_FILE, playgroundConfigYaml } from './playgroundConfig';
 
-/**
- * Starts the Microsoft 365 Agents Playground (a local Teams-like page that talks Bot Framework to
- * the bot) as a child process on loopback, with a generated config (team, channel, the requester
- * and the approver). Only for local mode: the bot must run without Bot Framework auth.
- */
+// Starts the Microsoft 365 Agents Playground (a local Teams-like page that talks Bot Framework to
+// the bot) as a child process on loopback, with a generated config (team, channel, the requester
+// and the approver). Only for local mode: the bot must run without Bot Framework auth.
+
 export interface PlaygroundOptions {
   /** The bot's messaging endpoint, e.g. http://127.0.0.1:3978/api/messages. */
   botEndpoint: string;

@@ -1,11 +1,10 @@
 import type { ConversationReference } from 'botbuilder';
 import { migrate, type Db } from './database';
 
-/**
- * Where the bot talks about a run: the conversation references it sends through proactively, and
- * the messages (run card, approval cards, manual-step cards, completion notice) it posted for each
- * run, so it can update them in place after a restart and never post one twice.
- */
+// Where the bot talks about a run: the conversation references it sends through proactively, and
+// the messages (run card, approval cards, manual-step cards, completion notice) it posted for each
+// run, so it can update them in place after a restart and never post one twice.
+
 export type CardKind = 'run' | 'approval' | 'manual' | 'completion';
 
 export interface RunMessage {

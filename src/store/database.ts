@@ -2,11 +2,10 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/**
- * Opens the bot's SQLite file (WAL, so readers never wait on the executor's writes) and applies the
- * schema migrations each store declares. Synchronous on purpose: better-sqlite3 transactions are the
- * unit of durability for "every transition is written before it is acted on".
- */
+// Opens the bot's SQLite file (WAL, so readers never wait on the executor's writes) and applies the
+// schema migrations each store declares. Synchronous on purpose: better-sqlite3 transactions are the
+// unit of durability for "every transition is written before it is acted on".
+
 export type Db = Database.Database;
 
 export function openDatabase(file: string): Db {

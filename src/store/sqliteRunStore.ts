@@ -9,11 +9,10 @@ import {
   type RunStore,
 } from '../engine/runStorePort';
 
-/**
- * SQLite implementation of the RunStore (better-sqlite3, synchronous). A run is one row holding its
- * JSON snapshot; `rev` doubles as a compare-and-swap guard. The one-active-run-per-environment-pair
- * rule is a partial unique index, so two concurrent starts cannot both win.
- */
+// SQLite implementation of the RunStore. better-sqlite3 is synchronous: each method does its work
+// (one transaction) before it returns its promise, so the promise only carries a committed result.
+// A run is one row holding its JSON snapshot; `rev` doubles as a compare-and-swap guard. The
+// one-active-run-per-environment-pair rule is a partial unique index, so two starts cannot both win.
 const SCHEMA = `
 CREATE TABLE runs (
   id TEXT PRIMARY KEY,
@@ -59,7 +58,38 @@ export class SqliteRunStore implements RunStore {
     migrate(db, '001_runs', SCHEMA);
   }
 
-  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult {
+  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Promise<CreateRunResult> {
+    return settled(() => this.createNow(run, requestKey, audit));
+  }
+
+  get(runId: string): Promise<Run | null> {
+    return settled(() => this.getNow(runId));
+  }
+
+  list(filter: RunFilter = {}): Promise<Run[]> {
+    return settled(() => this.listNow(filter));
+  }
+
+  listUnfinished(): Promise<Run[]> {
+    return settled(() => this.listUnfinishedNow());
+  }
+
+  update(
+    runId: string,
+    mutate: (run: Run) => RunChange | null,
+  ): Promise<{ run: Run; changed: boolean } | null> {
+    return settled(() => this.updateNow(runId, mutate));
+  }
+
+  audit(runId: string): Promise<AuditEntry[]> {
+    return settled(() => this.auditNow(runId));
+  }
+
+  appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void> {
+    return settled(() => this.appendAuditNow(runId, entries));
+  }
+
+  private createNow(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult {
     return this.db.transaction((): CreateRunResult => {
       const existing = this.db.prepare('SELECT body, rev FROM runs WHERE request_key = ?').get(requestKey) as
         RunRow | undefined;
@@ -88,17 +118,17 @@ export class SqliteRunStore implements RunStore {
           run.updatedAt,
           JSON.stringify(run),
         );
-      this.appendAudit(run.id, audit);
+      this.appendAuditNow(run.id, audit);
       return { ok: true, run, created: true };
     })();
   }
 
-  get(runId: string): Run | null {
+  private getNow(runId: string): Run | null {
     const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
     return row ? parse(row) : null;
   }
 
-  list(filter: RunFilter = {}): Run[] {
+  private listNow(filter: RunFilter): Run[] {
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const statuses = filter.status ?? [];
     const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
@@ -108,14 +138,17 @@ export class SqliteRunStore implements RunStore {
     return rows.map(parse);
   }
 
-  listUnfinished(): Run[] {
+  private listUnfinishedNow(): Run[] {
     const rows = this.db
       .prepare('SELECT body, rev FROM runs WHERE lock_held = 1 ORDER BY created_at')
       .all() as RunRow[];
     return rows.map(parse);
   }
 
-  update(runId: string, mutate: (run: Run) => RunChange | null): { run: Run; changed: boolean } | null {
+  private updateNow(
+    runId: string,
+    mutate: (run: Run) => RunChange | null,
+  ): { run: Run; changed: boolean } | null {
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
       if (!row) return null;
@@ -137,12 +170,12 @@ export class SqliteRunStore implements RunStore {
           current.rev,
         );
       if (result.changes !== 1) throw new Error(`Run ${runId} changed underneath (rev ${current.rev})`);
-      this.appendAudit(runId, change.audit ?? []);
+      this.appendAuditNow(runId, change.audit ?? []);
       return { run: next, changed: true };
     })();
   }
 
-  audit(runId: string): AuditEntry[] {
+  private auditNow(runId: string): AuditEntry[] {
     const rows = this.db
       .prepare(
         'SELECT run_id, at, actor, action, step_id, detail FROM run_audit WHERE run_id = ? ORDER BY seq',
@@ -158,7 +191,7 @@ export class SqliteRunStore implements RunStore {
     }));
   }
 
-  appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void {
+  private appendAuditNow(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): void {
     const insert = this.db.prepare(
       'INSERT INTO run_audit (run_id, at, actor, action, step_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -172,6 +205,15 @@ export class SqliteRunStore implements RunStore {
         entry.detail ?? null,
       );
     }
+  }
+}
+
+/** Runs the synchronous work now and hands its result (or its error) over as a promise. */
+function settled<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

@@ -1,4 +1,4 @@
-import { renderCard, type CardName } from '../../src/bot/cards/renderCard';
+import { renderCard, type CardModels, type CardName } from '../../src/bot/cards/renderCard';
 import { ACTION_SCHEMAS, type Verb } from '../../src/bot/cardActions';
 import { scenarioCardData } from '../../src/bot/views/scenarioView';
 import { detailsCardData } from '../../src/bot/views/detailsView';
@@ -31,7 +31,14 @@ function manualRun() {
   return { run, step };
 }
 
-const cases: Array<[string, CardName, object]> = [
+/** A card and a model of that card's type (the pairing renderCard checks). */
+type Case = { [N in CardName]: [string, N, CardModels[N]] }[CardName];
+
+function render<N extends CardName>([, name, data]: [string, N, CardModels[N]]) {
+  return renderCard(name, data);
+}
+
+const cases: Case[] = [
   ['welcome', 'welcome', { mode: 'the embedded Dynamics 365 emulator (http://127.0.0.1:3979)' }],
   ['help', 'help', { notice: 'I did not understand "hello".' }],
   ['scenario', 'scenario', scenarioCardData()],
@@ -43,7 +50,7 @@ const cases: Array<[string, CardName, object]> = [
     ),
   ],
   ['chooser', 'chooser', { notice: '' }],
-  ...SCENARIO_IDS.map((id): [string, CardName, object] => [`details ${id}`, 'details', detailsCardData(id)]),
+  ...SCENARIO_IDS.map((id): Case => [`details ${id}`, 'details', detailsCardData(id)]),
   [
     'details with errors',
     'details',
@@ -78,16 +85,16 @@ const cases: Array<[string, CardName, object]> = [
 ];
 
 describe('cards render from cards/*.json', () => {
-  it.each(cases)('%s: no leftover ${, valid Adaptive Card 1.5, under 28 KB', (_label, name, data) => {
-    const card = renderCard(name, data);
+  it.each(cases)('%s: no leftover ${, valid Adaptive Card 1.5, under 28 KB', (...c) => {
+    const card = render(c);
     const json = JSON.stringify(card);
     expect(json).not.toContain('${');
     expect(adaptiveCardProblems(card)).toEqual([]);
     expect(Buffer.byteLength(json)).toBeLessThan(MAX_CARD_BYTES);
   });
 
-  it.each(cases)('%s: every Action.Execute carries data its verb accepts', (_label, name, data) => {
-    for (const action of executeActions(renderCard(name, data))) {
+  it.each(cases)('%s: every Action.Execute carries data its verb accepts', (...c) => {
+    for (const action of executeActions(render(c))) {
       expect(Object.keys(ACTION_SCHEMAS)).toContain(action.verb);
       const schema = ACTION_SCHEMAS[action.verb as Verb];
       // Inputs are merged into the data by Teams; the wizard verbs need them, run verbs must stand alone.

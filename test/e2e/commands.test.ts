@@ -1,5 +1,6 @@
 import { startHarness, findCard, type Harness } from '../support/botHarness';
 import { cardOf } from '../support/localConnector';
+import { eventually } from '../support/eventually';
 import { openScenarioCard, reachConfirmation } from '../support/scenarioDriver';
 import { BOT, newConversation, responseCard, textOf, user } from '../support/teamsClient';
 
@@ -129,8 +130,8 @@ describe('commands and wizard paths', () => {
       responseCard(await h.client.click(admin, reached.conversation, run, reached.cardId, 'run.cancel')),
     );
     expect(cancelled).toMatch(/Cancell/);
-    await h.connector.waitFor(
-      () => (h.bot.engine.get(runId)?.status === 'cancelled' ? true : undefined),
+    await eventually(
+      async () => (await h.bot.engine.get(runId))?.status === 'cancelled',
       30_000,
       'the run to stop',
     );

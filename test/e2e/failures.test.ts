@@ -71,7 +71,7 @@ describe('failures and expiries', () => {
     expect(textOf(runCard)).toContain('400');
     expect(textOf(runCard)).toContain('run.skip');
     expect(textOf(runCard)).toContain('run.cancel');
-    expect(h.bot.engine.get(runId)?.status).toBe('failed');
+    expect((await h.bot.engine.get(runId))?.status).toBe('failed');
 
     await putSettings(h, { failures: { initialSyncHttpError: 0 } });
     const retried = textOf(
@@ -84,9 +84,11 @@ describe('failures and expiries', () => {
       'the success notice',
     );
     expect(notices(h, conversation)[1]).toContain('completed');
-    expect(h.bot.engine.get(runId)?.status).toBe('succeeded');
+    expect((await h.bot.engine.get(runId))?.status).toBe('succeeded');
     expect(
-      h.bot.engine.audit(runId).some((e) => /retry/i.test(e.action) && e.actor?.id === admin.aadObjectId),
+      (await h.bot.engine.audit(runId)).some(
+        (e) => /retry/i.test(e.action) && e.actor?.id === admin.aadObjectId,
+      ),
     ).toBe(true);
   });
 
@@ -131,7 +133,7 @@ describe('failures and expiries', () => {
       responseCard(await h.client.click(approver, conversation, approval.card, approval.id, 'run.approve')),
     );
     expect(late).not.toContain('Approved by');
-    const bootstrap = h.bot.engine.get(runId)!.steps.find((s) => s.kind === 'bootstrapCompanyData')!;
+    const bootstrap = (await h.bot.engine.get(runId))!.steps.find((s) => s.kind === 'bootstrapCompanyData')!;
     expect(bootstrap.approval?.decision?.approved).not.toBe(true);
     expect(bootstrap.status).not.toBe('succeeded');
   });

@@ -126,8 +126,8 @@ async function runMap(name: string, initialSync: boolean, legalEntities: string[
 
 // --- reading the conversation ---
 
-function stepOf(runId: string, kind: StepKind): StepState {
-  const step = h.bot.engine.get(runId)?.steps.find((s) => s.kind === kind);
+async function stepOf(runId: string, kind: StepKind): Promise<StepState> {
+  const step = (await h.bot.engine.get(runId))?.steps.find((s) => s.kind === kind);
   if (!step) throw new Error(`run ${runId} has no ${kind} step`);
   return step;
 }
@@ -167,7 +167,7 @@ async function manualStep(
   expected: { instructions: RegExp[]; reason: RegExp },
   perform: (step: StepState) => Promise<void>,
 ): Promise<void> {
-  const stepId = stepOf(runId, kind).id;
+  const stepId = (await stepOf(runId, kind)).id;
   const message = await h.connector.waitFor(
     () => manualMessage(conversation, stepId),
     15_000,
@@ -177,8 +177,8 @@ async function manualStep(
   for (const pattern of expected.instructions) expect(textOf(posted)).toMatch(pattern);
   expect(textOf(posted)).toContain('Action.OpenUrl');
 
-  const before = h.bot.engine.get(runId)!;
-  expect(stepOf(runId, kind).status).toBe('awaiting_manual');
+  const before = (await h.bot.engine.get(runId))!;
+  expect((await stepOf(runId, kind)).status).toBe('awaiting_manual');
   expect(before.status).toBe('waiting');
   const answer = responseCard(
     await h.client.click(requester, conversation, posted, message.id, 'run.verify'),
@@ -188,8 +188,8 @@ async function manualStep(
   const refused = await cardShowing(message, 'Not verified yet', `the reason on the ${kind} card`);
   expect(textOf(refused)).toMatch(expected.reason);
   expect(textOf(refused)).toContain('run.verify');
-  const after = h.bot.engine.get(runId)!;
-  const step = stepOf(runId, kind);
+  const after = (await h.bot.engine.get(runId))!;
+  const step = await stepOf(runId, kind);
   expect(step.status).toBe('awaiting_manual');
   expect(step.verification?.ok).toBe(false);
   expect(after.status).toBe('waiting');
@@ -200,7 +200,7 @@ async function manualStep(
   await h.client.click(requester, conversation, refused, message.id, 'run.verify');
   const verified = await cardShowing(message, 'Verified:', `the ${kind} card verified`);
   expect(textOf(verified)).not.toContain('run.verify');
-  expect(stepOf(runId, kind).status).toBe('succeeded');
+  expect((await stepOf(runId, kind)).status).toBe('succeeded');
 }
 
 describe('live mode without the dual-write gateway: manual steps verified through F&O OData', () => {
@@ -236,7 +236,7 @@ describe('live mode without the dual-write gateway: manual steps verified throug
     );
     const runId = String(/"runId":"([0-9a-f-]{36})"/.exec(textOf(started))?.[1] ?? '');
     expect(runId).not.toBe('');
-    const modes = Object.fromEntries(h.bot.engine.get(runId)!.steps.map((s) => [s.kind, s.mode]));
+    const modes = Object.fromEntries((await h.bot.engine.get(runId))!.steps.map((s) => [s.kind, s.mode]));
     expect(modes).toMatchObject({
       checkPrerequisites: 'automatic',
       installDualWriteSolutions: 'automatic',
@@ -328,7 +328,7 @@ describe('live mode without the dual-write gateway: manual steps verified throug
         }
       },
     );
-    expect(stepOf(runId, 'bootstrapCompanyData').status).toBe('succeeded');
+    expect((await stepOf(runId, 'bootstrapCompanyData')).status).toBe('succeeded');
 
     const notice = await h.connector.waitFor(
       () =>
@@ -340,7 +340,7 @@ describe('live mode without the dual-write gateway: manual steps verified throug
     );
     expect(String(notice.activity.text)).toContain('completed');
     expect(textOf(cardOf(notice.activity)!)).toContain(`"Rows stamped","value":"${orphansBefore}"`);
-    expect(h.bot.engine.get(runId)?.status).toBe('succeeded');
+    expect((await h.bot.engine.get(runId))?.status).toBe('succeeded');
 
     // The emulator's end state, and no dual-write write but the admin's own.
     const s = await getJson<EmulatorState>(`${emulator.url}/_emulator/state`);

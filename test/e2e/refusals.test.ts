@@ -18,8 +18,8 @@ describe('refused clicks change nothing', () => {
   let runId: string;
   let approval: { id: string; card: Record<string, unknown> };
 
-  const snapshot = (): string => {
-    const run = h.bot.engine.get(runId) as Run;
+  const snapshot = async (): Promise<string> => {
+    const run = (await h.bot.engine.get(runId)) as Run;
     return JSON.stringify({
       rev: run.rev,
       status: run.status,
@@ -64,27 +64,27 @@ describe('refused clicks change nothing', () => {
   });
 
   it('a non-approver cannot approve', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const answer = textOf(
       responseCard(await h.client.click(stranger, conversation, approval.card, approval.id, 'run.approve')),
     );
     expect(answer).toContain('is not an approver');
-    expect(snapshot()).toBe(before);
-    const refusals = h.bot.engine.audit(runId).filter((e) => e.action === 'refused run.approve');
+    expect(await snapshot()).toBe(before);
+    const refusals = (await h.bot.engine.audit(runId)).filter((e) => e.action === 'refused run.approve');
     expect(refusals.map((e) => e.actor?.id)).toContain(stranger.aadObjectId);
   });
 
   it('the requester cannot approve their own run (four eyes)', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const answer = textOf(
       responseCard(await h.client.click(requester, conversation, approval.card, approval.id, 'run.approve')),
     );
     expect(answer).toContain('Four eyes');
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it('a reject without a reason is refused', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const answer = textOf(
       responseCard(
         await h.client.click(approver, conversation, approval.card, approval.id, 'run.reject', {
@@ -93,11 +93,11 @@ describe('refused clicks change nothing', () => {
       ),
     );
     expect(answer).toContain('Give a reason to reject');
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it('a stale revision gets the current card and changes nothing', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const stale = await h.client.invoke(
       approver,
       conversation,
@@ -108,11 +108,11 @@ describe('refused clicks change nothing', () => {
     const answer = textOf(responseCard(stale));
     expect(answer).toContain('out of date');
     expect(answer).toContain('run.approve');
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
     expect(
-      h.bot.engine
-        .audit(runId)
-        .some((e) => e.action === 'refused (stale)' && e.actor?.id === approver.aadObjectId),
+      (await h.bot.engine.audit(runId)).some(
+        (e) => e.action === 'refused (stale)' && e.actor?.id === approver.aadObjectId,
+      ),
     ).toBe(true);
   });
 
@@ -125,15 +125,15 @@ describe('refused clicks change nothing', () => {
       { runId: '3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b', stepId: '<script>alert(1)</script>', rev: 1 },
     ],
   ])('malformed card data (%s) is refused clearly', async (_label, data) => {
-    const before = snapshot();
+    const before = await snapshot();
     const response = await h.client.invoke(approver, conversation, 'run.approve', data, approval.id);
     expect(response.status).toBe(200);
     expect(textOf(responseCard(response))).toContain('was not understood');
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it('oversized card data is refused unread', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const response = await h.client.invoke(
       approver,
       conversation,
@@ -142,7 +142,7 @@ describe('refused clicks change nothing', () => {
       approval.id,
     );
     expect(textOf(responseCard(response))).toContain('too large');
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it('an unknown run id is named in the answer', async () => {
@@ -162,22 +162,20 @@ describe('refused clicks change nothing', () => {
     );
     expect(first).toContain('Approved by Priya Approver');
     expect(first).not.toContain('run.approve');
-    const afterFirst = h.bot.engine.get(runId)!;
+    const afterFirst = (await h.bot.engine.get(runId))!;
     const decision = afterFirst.steps.find((s) => s.id === stepIdOf(approval.card))!.approval!.decision!;
     // The same (now stale) card clicked again.
     const second = textOf(
       responseCard(await h.client.click(approver, conversation, approval.card, approval.id, 'run.approve')),
     );
     expect(second).toContain('Approved by Priya Approver');
-    const again = h.bot.engine.get(runId)!.steps.find((s) => s.id === stepIdOf(approval.card))!.approval!
-      .decision!;
+    const again = (await h.bot.engine.get(runId))!.steps.find((s) => s.id === stepIdOf(approval.card))!
+      .approval!.decision!;
     expect(again).toEqual(decision);
     expect(
-      h.bot.engine
-        .audit(runId)
-        .filter(
-          (e) => /approv/i.test(e.action) && e.actor?.id === approver.aadObjectId && !/refus/i.test(e.action),
-        ),
+      (await h.bot.engine.audit(runId)).filter(
+        (e) => /approv/i.test(e.action) && e.actor?.id === approver.aadObjectId && !/refus/i.test(e.action),
+      ),
     ).toHaveLength(1);
     // Everyone's copy of the approval card shows the decision, without buttons.
     await h.connector.waitFor(

@@ -5,7 +5,7 @@ import { textOf, user } from '../support/teamsClient';
 /**
  * Issue "The conversation": each of the five scenarios driven through the cards over real HTTP, the
  * bootstrap approved by a second person, to the completion notice; then the emulator's end state,
- * read through its own APIs, is what the seed describes.
+ * read through its own APIs, is what docs/domain.md §2 describes.
  */
 interface EmulatorState {
   financeOps: Array<{ name: string; state: string; url: string; demoData: boolean; legalEntities: string[] }>;

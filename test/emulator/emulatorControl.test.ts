@@ -59,7 +59,7 @@ async function withFailures<T>(failures: Record<string, unknown>, work: () => Pr
 }
 
 describe('control API', () => {
-  it('reports health and a state snapshot with the seed', async () => {
+  it('reports health and a state snapshot with the demo data', async () => {
     expect((await control(emulator, 'GET', 'health')).body).toEqual({ status: 'ok' });
     const { body } = await control(emulator, 'GET', 'state');
     expect(body.financeOps.map((env: { name: string }) => env.name)).toContain('contoso-fo');

@@ -1,7 +1,7 @@
 import type { RunningEmulator } from '../../src/emulator';
 import { api, startTestEmulator } from './emulatorTestKit';
 
-/** The F&O OData surface of the emulator, in the shapes WIRE.md describes. */
+/** The F&O OData surface of the emulator, in the shapes docs/dynamics-apis.md describes. */
 let emulator: RunningEmulator;
 const data = '/fo/contoso-fo/data';
 

@@ -120,10 +120,10 @@ describe('random command sequences (property)', () => {
           if (!started.ok) throw new Error(started.message);
           const runId = started.run.id;
           await h.engine.whenIdle();
-          let previous = h.engine.get(runId) as Run;
+          let previous = (await h.engine.get(runId)) as Run;
           checkInvariants(previous, undefined, dyn);
           for (const c of commands) {
-            const run = h.engine.get(runId) as Run;
+            const run = (await h.engine.get(runId)) as Run;
             const actor = 'who' in c ? (c.who === 'alice' ? alice : bob) : bob;
             const rev = 'staleRev' in c && c.staleRev ? Math.max(0, run.rev - 3) : run.rev;
             const stepId = 'stepIndex' in c ? run.steps[c.stepIndex % run.steps.length].id : '';
@@ -157,7 +157,7 @@ describe('random command sequences (property)', () => {
                 break;
             }
             await h.engine.whenIdle();
-            const current = h.engine.get(runId) as Run;
+            const current = (await h.engine.get(runId)) as Run;
             checkInvariants(current, previous, dyn);
             previous = current;
           }

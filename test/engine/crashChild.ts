@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   engine.on('approval.requested', ({ run, step }) => void engine.approve(run.id, step.id, approver, run.rev));
   await engine.resume();
   // A crash after the approval was requested but before it was answered: answer it now.
-  for (const run of store.listUnfinished()) {
+  for (const run of await store.listUnfinished()) {
     for (const step of run.steps) {
       if (step.status === 'awaiting_approval' && !step.approval?.decision)
         await engine.approve(run.id, step.id, approver, run.rev);

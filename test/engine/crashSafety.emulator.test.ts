@@ -129,9 +129,9 @@ describe('crash safety (SIGKILL at 24 points of a new-existing run)', () => {
 
     const db = openDatabase(file);
     const store = new SqliteRunStore(db);
-    const [run] = store.list();
+    const [run] = await store.list();
     expect(run.status).toBe('succeeded');
-    expect(store.list()).toHaveLength(1);
+    expect(await store.list()).toHaveLength(1);
     db.close();
 
     const state = await emulatorState(emu.url);

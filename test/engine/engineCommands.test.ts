@@ -33,7 +33,7 @@ describe('setup engine commands (fake platform)', () => {
     const started = await h.engine.start(newExisting, alice, 'req-1');
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
-    const run = h.engine.get(started.run.id) as Run;
+    const run = (await h.engine.get(started.run.id)) as Run;
     return run;
   }
 
@@ -58,7 +58,7 @@ describe('setup engine commands (fake platform)', () => {
     expect(again).toMatchObject({ ok: true, changed: false });
     await h.engine.whenIdle();
 
-    const done = h.engine.get(run.id) as Run;
+    const done = (await h.engine.get(run.id)) as Run;
     expect(done.status).toBe('succeeded');
     expect(dyn.count('stamp:accounts')).toBe(30);
     expect(dyn.count('stamp:contacts')).toBe(10);
@@ -66,7 +66,7 @@ describe('setup engine commands (fake platform)', () => {
     expect(dyn.count('runMap:Customers V3')).toBe(1);
     expect(dyn.count('initialSync:Customers V3')).toBe(1);
     expect(step(done, 'bootstrapCompanyData').progress).toEqual({ done: 40, total: 40, unit: 'rows' });
-    const actions = h.engine.audit(run.id).map((a) => a.action);
+    const actions = (await h.engine.audit(run.id)).map((a) => a.action);
     expect(actions).toEqual(
       expect.arrayContaining([
         'run.started',
@@ -76,7 +76,7 @@ describe('setup engine commands (fake platform)', () => {
         'run.succeeded',
       ]),
     );
-    expect(h.engine.audit(run.id).find((a) => a.action === 'approved')?.actor).toEqual(bob);
+    expect((await h.engine.audit(run.id)).find((a) => a.action === 'approved')?.actor).toEqual(bob);
   });
 
   it('a repeated start with the same request key returns the same run; another start for the pair is locked', async () => {
@@ -87,7 +87,7 @@ describe('setup engine commands (fake platform)', () => {
     const other = await h.engine.start(newExisting, bob, 'req-2');
     expect(other).toMatchObject({ ok: false, code: 'locked' });
     if (!other.ok) expect(other.message).toContain('Alice');
-    expect(h.engine.list().length).toBe(1);
+    expect((await h.engine.list()).length).toBe(1);
   });
 
   it('reject fails the step with the reason; retry asks again; skip passes over it', async () => {
@@ -95,7 +95,7 @@ describe('setup engine commands (fake platform)', () => {
     const id = step(run, 'bootstrapCompanyData').id;
     const rejected = await h.engine.reject(run.id, id, bob, run.rev, 'wrong company');
     expect(rejected.ok).toBe(true);
-    let current = h.engine.get(run.id) as Run;
+    let current = (await h.engine.get(run.id)) as Run;
     expect(current.status).toBe('failed');
     expect(step(current, 'bootstrapCompanyData').error).toEqual({
       code: 'rejected',
@@ -108,7 +108,7 @@ describe('setup engine commands (fake platform)', () => {
 
     await h.engine.retry(run.id, alice, current.rev);
     await h.engine.whenIdle();
-    current = h.engine.get(run.id) as Run;
+    current = (await h.engine.get(run.id)) as Run;
     expect(step(current, 'bootstrapCompanyData').status).toBe('awaiting_approval');
     expect(step(current, 'bootstrapCompanyData').approval?.decision).toBeUndefined();
 
@@ -117,7 +117,7 @@ describe('setup engine commands (fake platform)', () => {
 
     await h.engine.skip(run.id, id, alice, current.rev);
     await h.engine.whenIdle();
-    current = h.engine.get(run.id) as Run;
+    current = (await h.engine.get(run.id)) as Run;
     expect(step(current, 'bootstrapCompanyData').status).toBe('skipped');
     expect(current.status).toBe('succeeded');
     expect(dyn.count('stamp:accounts')).toBe(0);
@@ -134,7 +134,7 @@ describe('setup engine commands (fake platform)', () => {
     const started = await h.engine.start(newExisting, alice, 'r');
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
-    expect(step(h.engine.get(started.run.id) as Run, 'bootstrapCompanyData').status).toBe(
+    expect(step((await h.engine.get(started.run.id)) as Run, 'bootstrapCompanyData').status).toBe(
       'awaiting_approval',
     );
 
@@ -146,7 +146,7 @@ describe('setup engine commands (fake platform)', () => {
     expect(reminders).toHaveLength(1);
     clock.advance(3600_000);
     await h.engine.whenIdle();
-    const run = h.engine.get(started.run.id) as Run;
+    const run = (await h.engine.get(started.run.id)) as Run;
     expect(expired).toHaveLength(1);
     expect(run.status).toBe('failed');
     expect(step(run, 'bootstrapCompanyData').error?.code).toBe('approval_expired');
@@ -162,7 +162,7 @@ describe('setup engine commands (fake platform)', () => {
     const started = await h.engine.start(newExisting, alice, 'r');
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
-    let run = h.engine.get(started.run.id) as Run;
+    let run = (await h.engine.get(started.run.id)) as Run;
     expect(step(run, 'createCompany').status).toBe('succeeded');
     expect(dyn.count('createLegalEntity')).toBe(1);
 
@@ -177,7 +177,7 @@ describe('setup engine commands (fake platform)', () => {
     const second = await h.engine.start(newExisting, alice, 'r2');
     if (!second.ok) throw new Error(second.message);
     await h.engine.whenIdle();
-    run = h.engine.get(second.run.id) as Run;
+    run = (await h.engine.get(second.run.id)) as Run;
     expect(run.status).toBe('failed');
     expect(step(run, 'createCompany').error).toEqual({
       code: 'http_400',
@@ -185,7 +185,7 @@ describe('setup engine commands (fake platform)', () => {
     });
     await h.engine.retry(run.id, alice);
     await h.engine.whenIdle();
-    expect(step(h.engine.get(run.id) as Run, 'createCompany').status).toBe('succeeded');
+    expect(step((await h.engine.get(run.id)) as Run, 'createCompany').status).toBe('succeeded');
   });
 
   it('cancel stops the running step through its AbortSignal and starts nothing after it', async () => {
@@ -210,7 +210,7 @@ describe('setup engine commands (fake platform)', () => {
     const cancelled = await h.engine.cancel(run0.id, bob);
     expect(cancelled.ok).toBe(true);
     await h.engine.whenIdle();
-    const run = h.engine.get(run0.id) as Run;
+    const run = (await h.engine.get(run0.id)) as Run;
     expect(sawAbort).toBe(true);
     expect(run.status).toBe('cancelled');
     expect(run.steps.filter((s) => s.status === 'running')).toHaveLength(0);
@@ -218,7 +218,7 @@ describe('setup engine commands (fake platform)', () => {
     expect(step(run, 'initialSync').status).toBe('cancelled');
     expect(dyn.count('initialSync:Customers V3')).toBe(0);
     expect(await h.engine.cancel(run.id, bob)).toMatchObject({ ok: true, changed: false });
-    expect(h.engine.audit(run.id).map((a) => a.action)).toEqual(
+    expect((await h.engine.audit(run.id)).map((a) => a.action)).toEqual(
       expect.arrayContaining(['cancel', 'run.cancelled']),
     );
     // The lock is free again.
@@ -235,7 +235,7 @@ describe('setup engine commands (fake platform)', () => {
     const started = await h.engine.start(newExisting, alice, 'r');
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
-    let run = h.engine.get(started.run.id) as Run;
+    let run = (await h.engine.get(started.run.id)) as Run;
     const company = step(run, 'createCompany');
     expect(company.mode).toBe('manual');
     expect(company.status).toBe('awaiting_manual');
@@ -244,7 +244,7 @@ describe('setup engine commands (fake platform)', () => {
 
     await h.engine.confirmManual(run.id, company.id, alice, run.rev);
     await h.engine.whenIdle();
-    run = h.engine.get(run.id) as Run;
+    run = (await h.engine.get(run.id)) as Run;
     expect(step(run, 'createCompany').status).toBe('awaiting_manual');
     expect(step(run, 'createCompany').verification).toMatchObject({
       ok: false,
@@ -254,7 +254,7 @@ describe('setup engine commands (fake platform)', () => {
     dyn.fo.get('fo-test')?.legalEntities.add('CTSO'); // the admin creates it in F&O
     await h.engine.confirmManual(run.id, company.id, alice, run.rev);
     await h.engine.whenIdle();
-    run = h.engine.get(run.id) as Run;
+    run = (await h.engine.get(run.id)) as Run;
     expect(step(run, 'createCompany').status).toBe('succeeded');
     expect(step(run, 'bootstrapCompanyData').status).toBe('awaiting_approval');
   });

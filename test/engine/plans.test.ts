@@ -47,7 +47,7 @@ describe('scenario plans', () => {
     });
   });
 
-  it('new-existing follows the seed: link, maps, company, add company, bootstrap (approval), initial sync', () => {
+  it('new-existing follows Microsoft guidance (docs/domain.md §2): link, maps, company, add company, bootstrap (approval), initial sync', () => {
     const steps = planScenario(
       setupInputSchema.parse({
         scenario: 'new-existing',
@@ -100,7 +100,7 @@ describe('scenario plans', () => {
     expect(steps.find((s) => s.kind === 'bootstrapCompanyData')?.mode).toBe('automatic');
   });
 
-  it('refuses the standalone Human Resources app with the seed explanation, by choice or by URL', () => {
+  it('refuses the standalone Human Resources app with the documented explanation (docs/domain.md §2), by choice or by URL', () => {
     const byChoice = setupInputSchema.safeParse({
       scenario: 'new-new',
       financeOpsName: 'fo-a',

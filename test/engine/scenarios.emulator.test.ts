@@ -37,7 +37,7 @@ describe('the five scenarios against the emulator', () => {
     if (!started.ok) throw new Error(started.message);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const run = h.engine.get(started.run.id) as Run;
+      const run = (await h.engine.get(started.run.id)) as Run;
       if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
       if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -164,7 +164,7 @@ describe('the five scenarios against the emulator', () => {
   });
 
   it('new-demo-existing: demo data synced, then the new company bootstrapped in the existing Dataverse', async () => {
-    // A fresh existing org would be ideal; the seed's `contoso` was bootstrapped above, so add rows.
+    // A fresh existing org would be ideal; the emulator's demo `contoso` was bootstrapped above, so add rows.
     const dvUrl = `${emu.url}/orgs/contoso`;
     for (let i = 0; i < 25; i++) {
       const response = await fetch(`${dvUrl}/api/data/v9.2/accounts`, {

@@ -119,7 +119,7 @@ describe('authentication: BOT_ID set', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(h.connector.calls).toHaveLength(0);
     expect(h.storeSnapshot()).toBe(before);
-    expect(h.bot.engine.list()).toHaveLength(0);
+    expect(await h.bot.engine.list()).toHaveLength(0);
     const everything = [...h.logs, ...errors].join('\n');
     expect(everything).not.toContain(SECRET_MARK);
     if (header) expect(everything).not.toContain(header.slice(7));

@@ -31,11 +31,10 @@ describe('authorization: admins start, approvers decide, every refusal is audite
     h.logs
       .map((line) => JSON.parse(line) as RefusalLine & { msg: string })
       .filter((entry) => entry.event === 'access.refused');
-  const runsAndAudit = () =>
-    JSON.stringify({
-      runs: h.bot.engine.list(),
-      audit: h.bot.engine.list().map((r) => h.bot.engine.audit(r.id)),
-    });
+  const runsAndAudit = async () => {
+    const runs = await h.bot.engine.list();
+    return JSON.stringify({ runs, audit: await Promise.all(runs.map((r) => h.bot.engine.audit(r.id))) });
+  };
 
   beforeAll(async () => {
     h = await startLoggedHarness(
@@ -84,7 +83,7 @@ describe('authorization: admins start, approvers decide, every refusal is audite
   });
 
   it("a non-admin's Review and Start on the admin's card are refused, no run is created, both logged", async () => {
-    const before = runsAndAudit();
+    const before = await runsAndAudit();
     const linesBefore = refusalLines().length;
     const review = await h.client.invoke(
       stranger,
@@ -96,8 +95,8 @@ describe('authorization: admins start, approvers decide, every refusal is audite
     expect(textOf(responseCard(review))).toContain('Only the configured dual-write admins');
     const start = await h.client.click(stranger, conversation, confirm.card, confirm.cardId, 'setup.start');
     expect(textOf(responseCard(start))).toContain('Only the configured dual-write admins');
-    expect(h.bot.engine.list()).toHaveLength(0);
-    expect(runsAndAudit()).toBe(before);
+    expect(await h.bot.engine.list()).toHaveLength(0);
+    expect(await runsAndAudit()).toBe(before);
     expect(refusalLines().slice(linesBefore)).toEqual([
       expect.objectContaining({ action: 'setup.review', actorId: stranger.aadObjectId }),
       expect.objectContaining({ action: 'setup.start', actorId: stranger.aadObjectId }),
@@ -115,10 +114,13 @@ describe('authorization: admins start, approvers decide, every refusal is audite
       'the approval card',
     );
     const stepId = String(/"stepId":"([^"]+)"/.exec(textOf(approval.card))?.[1]);
-    const run = () => h.bot.engine.get(runId)!;
-    const stateBefore = JSON.stringify({ rev: run().rev, steps: run().steps.map((s) => s.status) });
+    const run = async () => (await h.bot.engine.get(runId))!;
+    const stateBefore = JSON.stringify({
+      rev: (await run()).rev,
+      steps: (await run()).steps.map((s) => s.status),
+    });
     const linesBefore = refusalLines().length;
-    const auditBefore = h.bot.engine.audit(runId).length;
+    const auditBefore = (await h.bot.engine.audit(runId)).length;
 
     const attempts: Array<[string, () => Promise<unknown>, RegExp]> = [
       [
@@ -146,30 +148,36 @@ describe('authorization: admins start, approvers decide, every refusal is audite
       ],
       [
         'run.cancel',
-        () =>
-          h.client.invoke(stranger, conversation, 'run.cancel', { runId, rev: run().rev }, confirm.cardId),
+        async () =>
+          h.client.invoke(
+            stranger,
+            conversation,
+            'run.cancel',
+            { runId, rev: (await run()).rev },
+            confirm.cardId,
+          ),
         /Only the configured/,
       ],
       [
         'run.skip',
-        () =>
+        async () =>
           h.client.invoke(
             stranger,
             conversation,
             'run.skip',
-            { runId, stepId, rev: run().rev },
+            { runId, stepId, rev: (await run()).rev },
             confirm.cardId,
           ),
         /Only the configured/,
       ],
       [
         'run.verify',
-        () =>
+        async () =>
           h.client.invoke(
             stranger,
             conversation,
             'run.verify',
-            { runId, stepId, rev: run().rev },
+            { runId, stepId, rev: (await run()).rev },
             confirm.cardId,
           ),
         /Only the configured/,
@@ -188,13 +196,15 @@ describe('authorization: admins start, approvers decide, every refusal is audite
       'the command refusals',
     );
 
-    expect(JSON.stringify({ rev: run().rev, steps: run().steps.map((s) => s.status) })).toBe(stateBefore);
-    const actions = [...attempts.map(([action]) => action), 'cancel', 'retry'];
+    expect(JSON.stringify({ rev: (await run()).rev, steps: (await run()).steps.map((s) => s.status) })).toBe(
+      stateBefore,
+    );
+    // The typed commands take the same route as the card buttons, so they are refused as the verb.
+    const actions = [...attempts.map(([action]) => action), 'run.cancel', 'run.retry'];
     const lines = refusalLines().slice(linesBefore);
     expect(lines.map((l) => l.action)).toEqual(actions);
     expect(lines.every((l) => l.runId === runId)).toBe(true);
-    const audited = h.bot.engine
-      .audit(runId)
+    const audited = (await h.bot.engine.audit(runId))
       .slice(auditBefore)
       .filter((e) => e.action.startsWith('refused '));
     expect(audited.map((e) => e.action)).toEqual(actions.map((a) => `refused ${a}`));

@@ -196,7 +196,7 @@ describe('hostile input', () => {
   });
 
   /** Runs, posted messages and non-refusal audit: what an invalid request must never change. */
-  const state = (): string => {
+  const state = async (): Promise<string> => {
     const store = JSON.parse(h.storeSnapshot()) as {
       runs: unknown;
       audit: Array<{ action: string }>;
@@ -205,7 +205,7 @@ describe('hostile input', () => {
     };
     return JSON.stringify({
       runs: store.runs,
-      engine: h.bot.engine.list().map((r) => [r.id, r.rev, r.status, r.steps.map((s) => s.status)]),
+      engine: (await h.bot.engine.list()).map((r) => [r.id, r.rev, r.status, r.steps.map((s) => s.status)]),
       audit: store.audit.filter((entry) => !entry.action.startsWith('refused')),
       // A valid "status" binds its card to the run: one per run and conversation, however many.
       messages: store.messages.filter((m) => !m.step_id.startsWith('status:')),
@@ -254,8 +254,8 @@ describe('hostile input', () => {
   }
 
   it('10,000 generated payloads: no 5xx, no crash, no state change', async () => {
-    const before = state();
-    const runBefore = h.bot.engine.get(runId)!;
+    const before = await state();
+    const runBefore = (await h.bot.engine.get(runId))!;
     const statuses = new Map<number, number>();
     const failures: string[] = [];
     const outcome = await fc.check(
@@ -284,18 +284,18 @@ describe('hostile input', () => {
     // Replies to commands and card updates are still being delivered: let them land, then compare.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(requests).toBeGreaterThanOrEqual(BATCH * BATCHES);
-    expect(JSON.parse(state())).toEqual(JSON.parse(before));
+    expect(JSON.parse(await state())).toEqual(JSON.parse(before));
     const statusCards = (
       JSON.parse(h.storeSnapshot()) as { messages: Array<{ step_id: string }> }
     ).messages.filter((m) => m.step_id.startsWith('status:'));
     expect(statusCards.length).toBeLessThanOrEqual(1);
-    const runAfter = h.bot.engine.get(runId)!;
+    const runAfter = (await h.bot.engine.get(runId))!;
     expect(runAfter.rev).toBe(runBefore.rev);
     expect(runAfter.steps.find((s) => s.id === stepId)?.status).toBe('awaiting_approval');
     // The refusals aimed at the real run were audited.
-    expect(h.bot.engine.audit(runId).filter((e) => e.action.startsWith('refused')).length).toBeGreaterThan(
-      10,
-    );
+    expect(
+      (await h.bot.engine.audit(runId)).filter((e) => e.action.startsWith('refused')).length,
+    ).toBeGreaterThan(10);
     // Still alive and well.
     const health = await fetch(`${h.bot.url}/healthz`);
     expect(health.status).toBe(200);

@@ -99,7 +99,7 @@ describe('secrets stay out of logs, cards and replies', () => {
       approver: user('Priya Approver'),
       timeoutMs: 90_000,
     });
-    const run = h.bot.engine.get(result.runId)!;
+    const run = (await h.bot.engine.get(result.runId))!;
     expect(
       JSON.stringify(run.steps.filter((s) => s.status !== 'succeeded').map((s) => [s.id, s.status, s.error])),
     ).toBe('[]');
@@ -119,7 +119,7 @@ describe('secrets stay out of logs, cards and replies', () => {
     expect(answers.length).toBeGreaterThan(3);
     expect(leaks(answers.join('\n'))).toEqual([]);
     // The audit trail is shown in a card too.
-    expect(leaks(JSON.stringify(h.bot.engine.audit(result.runId)))).toEqual([]);
+    expect(leaks(JSON.stringify(await h.bot.engine.audit(result.runId)))).toEqual([]);
   });
 
   it('the scan itself finds a planted token (it can fail)', () => {

@@ -32,7 +32,7 @@ describe('a step that makes progress between transient faults', () => {
     );
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
-    const run = h.engine.get(started.run.id) as Run;
+    const run = (await h.engine.get(started.run.id)) as Run;
     const maps = run.steps.find((s) => s.kind === 'enableEntityMaps')!;
     expect({ run: run.status, maps: maps.status, error: maps.error ?? null }).toEqual({
       run: 'succeeded',
@@ -43,9 +43,9 @@ describe('a step that makes progress between transient faults', () => {
     expect(started21).toHaveLength(21);
     expect(started21.every((key) => dyn.effects.get(key) === 1)).toBe(true);
     // Far more transient faults than the budget of 3: only attempts without progress count.
-    const retries = h.engine
-      .audit(run.id)
-      .filter((e) => e.action === 'step.retrying' && e.stepId === maps.id);
+    const retries = (await h.engine.audit(run.id)).filter(
+      (e) => e.action === 'step.retrying' && e.stepId === maps.id,
+    );
     expect(retries.length).toBeGreaterThan(10);
   });
 
@@ -64,7 +64,7 @@ describe('a step that makes progress between transient faults', () => {
     );
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
-    const run = h.engine.get(started.run.id) as Run;
+    const run = (await h.engine.get(started.run.id)) as Run;
     const maps = run.steps.find((s) => s.kind === 'enableEntityMaps')!;
     expect(run.status).toBe('failed');
     expect(maps.error?.message).toContain('still failing after 3 attempts');

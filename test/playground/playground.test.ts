@@ -150,9 +150,9 @@ describe('finding the pending approval for npm run approve', () => {
   });
   afterEach(() => db.close());
 
-  it('finds the newest waiting run and the card the bot posted for its approval', () => {
+  it('finds the newest waiting run and the card the bot posted for its approval', async () => {
     const run = awaitingApprovalRun();
-    runs.create(run, 'key-1', []);
+    await runs.create(run, 'key-1', []);
     const step = run.steps.find((s) => s.status === 'awaiting_approval')!;
     conversations.bindMessage(
       run.id,
@@ -161,7 +161,7 @@ describe('finding the pending approval for npm run approve', () => {
       '19:team@thread.tacv2;messageid=1',
       '1795620860331',
     );
-    const lookup = findPendingApproval(runs, conversations, undefined);
+    const lookup = await findPendingApproval(runs, conversations, undefined);
     expect(lookup.found).not.toBeNull();
     const pending = lookup.found!;
     expect(pending.run.id).toBe(run.id);
@@ -177,18 +177,18 @@ describe('finding the pending approval for npm run approve', () => {
         data: { runId: run.id, stepId: step.id, rev: pending.run.rev },
       },
     });
-    expect(findPendingApproval(runs, conversations, run.id.slice(0, 8)).found?.run.id).toBe(run.id);
+    expect((await findPendingApproval(runs, conversations, run.id.slice(0, 8))).found?.run.id).toBe(run.id);
   });
 
-  it('says why when there is nothing to approve', () => {
-    expect(findPendingApproval(runs, conversations, undefined)).toEqual({
+  it('says why when there is nothing to approve', async () => {
+    expect(await findPendingApproval(runs, conversations, undefined)).toEqual({
       found: null,
       reason: 'No run is waiting for an approval.',
     });
     const running = sampleRun();
-    runs.create(running, 'key-2', []);
-    expect(findPendingApproval(runs, conversations, running.id.slice(0, 8)).found).toBeNull();
-    expect(findPendingApproval(runs, conversations, 'ffffffff')).toEqual({
+    await runs.create(running, 'key-2', []);
+    expect((await findPendingApproval(runs, conversations, running.id.slice(0, 8))).found).toBeNull();
+    expect(await findPendingApproval(runs, conversations, 'ffffffff')).toEqual({
       found: null,
       reason: 'There is no run ffffffff.',
     });
@@ -197,8 +197,8 @@ describe('finding the pending approval for npm run approve', () => {
       id: '9a8b7c6d-0000-4000-8000-000000000001',
       lockKey: 'other|pair',
     };
-    runs.create(waiting, 'key-3', []);
-    const lookup = findPendingApproval(runs, conversations, '9a8b7c6d');
+    await runs.create(waiting, 'key-3', []);
+    const lookup = await findPendingApproval(runs, conversations, '9a8b7c6d');
     expect(lookup.found).toBeNull();
     expect(lookup).toMatchObject({ reason: expect.stringContaining('has not been posted yet') });
   });

@@ -3,22 +3,13 @@ import path from 'node:path';
 import { Template } from 'adaptivecards-templating';
 import { projectRoot } from '../../projectRoot';
 
-/**
- * Renders an Adaptive Card from its template in `cards/<name>.json` with adaptivecards-templating.
- * Templates are parsed once and cached; the data is plain JSON built by the view functions.
- */
-export type CardName =
-  | 'welcome'
-  | 'help'
-  | 'scenario'
-  | 'chooser'
-  | 'details'
-  | 'confirm'
-  | 'run'
-  | 'approval'
-  | 'manual'
-  | 'completion'
-  | 'message';
+import type { CardModels, CardName } from './cardModels';
+
+// Renders an Adaptive Card from its template in `cards/<name>.json` with adaptivecards-templating.
+// Templates are parsed once and cached; the data is the card's model (cardModels.ts), built by the
+// view functions.
+
+export type { CardModels, CardName } from './cardModels';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
@@ -39,6 +30,6 @@ function templateOf(name: CardName): Template {
   return template;
 }
 
-export function renderCard(name: CardName, data: object): AdaptiveCard {
+export function renderCard<N extends CardName>(name: N, data: CardModels[N]): AdaptiveCard {
   return templateOf(name).expand({ $root: data }) as AdaptiveCard;
 }

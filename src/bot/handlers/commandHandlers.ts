@@ -1,17 +1,18 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Run } from '../../engine/model';
-import { actorOf, canStart } from '../access';
 import type { BotServices } from '../botServices';
 import { parseCommand } from '../commands';
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { runCardData } from '../views/runView';
 import { messageCard } from '../views/messageView';
+import { helpCard } from '../views/helpView';
 import { RUN_STATUS, formatTime, shortId } from '../views/marks';
 import { SCENARIO_TEXT } from '../views/scenarioView';
-import { begin } from './wizardActions';
-import { recordRefusal } from '../refusals';
+import { dispatch } from '../verbRoutes';
 
-/** Typed commands: help, setup, runs, status, cancel, retry, audit. Unknown text gets help. */
+// Typed commands: help, setup, runs, status, cancel, retry, audit. Unknown text gets help. Commands
+// that change something go through the verb table (verbRoutes.ts) like the card buttons.
+
 export async function handleMessage(services: BotServices, context: TurnContext): Promise<void> {
   const command = parseCommand(context.activity.text);
   const reply = async (card: AdaptiveCard) => {
@@ -23,11 +24,13 @@ export async function handleMessage(services: BotServices, context: TurnContext)
     case 'unknown':
       return reply(helpCard(command.text ? `I did not understand "${command.text}".` : ''));
     case 'setup':
-      return reply(begin(services, context));
+      return reply(await dispatch(services, context, 'setup.begin', {}));
     case 'runs':
-      return reply(runsCard(services.engine.list({ limit: 10 })));
+      return reply(runsCard(await services.engine.list({ limit: 10 })));
     case 'status': {
-      const run = command.runId ? findRun(services, command.runId) : services.engine.list({ limit: 1 })[0];
+      const run = command.runId
+        ? await findRun(services, command.runId)
+        : (await services.engine.list({ limit: 1 }))[0];
       if (!run)
         return reply(
           messageCard(
@@ -55,38 +58,15 @@ export async function handleMessage(services: BotServices, context: TurnContext)
     }
     case 'cancel':
     case 'retry': {
-      const run = findRun(services, command.runId);
+      // The same route as the card's Cancel / Retry button: one validation, guard and answer.
+      const run = await findRun(services, command.runId);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
-      const actor = actorOf(context);
-      const refusal = canStart(services.policy, actor);
-      if (!refusal.allowed) {
-        recordRefusal(services, context, actor, command.name, refusal.reason, { runId: run.id });
-        return reply(messageCard('Not allowed', refusal.reason, 'Attention'));
-      }
-      const result =
-        command.name === 'cancel'
-          ? await services.engine.cancel(run.id, actor)
-          : await services.engine.retry(run.id, actor);
-      if (!result.ok)
-        return reply(
-          messageCard(`Could not ${command.name} run ${shortId(run.id)}`, result.message, 'Attention'),
-        );
-      return reply(
-        renderCard(
-          'run',
-          runCardData(
-            result.run,
-            command.name === 'cancel'
-              ? 'Cancellation requested: no further step starts.'
-              : 'Retrying the failed step.',
-          ),
-        ),
-      );
+      return reply(await dispatch(services, context, `run.${command.name}`, { runId: run.id }));
     }
     case 'audit': {
-      const run = findRun(services, command.runId);
+      const run = await findRun(services, command.runId);
       if (!run) return reply(messageCard('No such run', `No run matches "${command.runId}".`, 'Attention'));
-      const entries = services.engine.audit(run.id).slice(-40);
+      const entries = (await services.engine.audit(run.id)).slice(-40);
       return reply(
         messageCard(
           `Audit of run ${shortId(run.id)}`,
@@ -102,15 +82,13 @@ export async function handleMessage(services: BotServices, context: TurnContext)
   }
 }
 
-export function helpCard(notice = ''): AdaptiveCard {
-  return renderCard('help', { notice });
-}
-
 /** A run by full id or by a unique prefix (the short id cards show). */
-function findRun(services: BotServices, ref: string): Run | null {
-  const exact = services.engine.get(ref);
+async function findRun(services: BotServices, ref: string): Promise<Run | null> {
+  const exact = await services.engine.get(ref);
   if (exact) return exact;
-  const matches = services.engine.list({ limit: 500 }).filter((run) => run.id.startsWith(ref.toLowerCase()));
+  const matches = (await services.engine.list({ limit: 500 })).filter((run) =>
+    run.id.startsWith(ref.toLowerCase()),
+  );
   return matches.length === 1 ? matches[0] : null;
 }
 

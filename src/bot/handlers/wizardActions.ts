@@ -3,8 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import { EngineError } from '../../engine/engineApi';
 import { recommendScenario } from '../../engine/scenarios/recommendScenario';
 import { setupInputSchema, type ScenarioId } from '../../engine/scenarios/scenarioInput';
-import type { PlanPreview } from '../../engine/model';
-import { actorOf, canStart } from '../access';
+import type { Actor, PlanPreview } from '../../engine/model';
 import type { ActionData } from '../cardActions';
 import type { BotServices } from '../botServices';
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
@@ -13,24 +12,12 @@ import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView'
 import { confirmCardData } from '../views/confirmView';
 import { runCardData } from '../views/runView';
 import { messageCard } from '../views/messageView';
-import { recordRefusal } from '../refusals';
 
-/**
- * The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
- * card carries what the next step needs in its action data, validated again on every click.
- */
+// The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
+// card carries what the next step needs in its action data, validated again on every click. Who may
+// use it is checked by the verb table (verbRoutes.ts) before these run.
 export function scenarioCard(notice = ''): AdaptiveCard {
   return renderCard('scenario', scenarioCardData(undefined, notice));
-}
-
-export function begin(services: BotServices, context: TurnContext): AdaptiveCard {
-  const actor = actorOf(context);
-  const refusal = canStart(services.policy, actor);
-  if (!refusal.allowed) {
-    recordRefusal(services, context, actor, 'setup.begin', refusal.reason);
-    return messageCard('Not allowed', refusal.reason, 'Attention');
-  }
-  return scenarioCard();
 }
 
 export function chooser(): AdaptiveCard {
@@ -64,12 +51,6 @@ export async function review(
   context: TurnContext,
   data: ActionData<'setup.review'>,
 ): Promise<AdaptiveCard> {
-  const actor = actorOf(context);
-  const refusal = canStart(services.policy, actor);
-  if (!refusal.allowed) {
-    recordRefusal(services, context, actor, 'setup.review', refusal.reason);
-    return messageCard('Not allowed', refusal.reason, 'Attention');
-  }
   const raw = formToInput(data.scenario, data as Record<string, unknown>);
   const parsed = setupInputSchema.safeParse(raw);
   if (!parsed.success) {
@@ -127,14 +108,9 @@ function previewOutcomeCard(
 export async function start(
   services: BotServices,
   context: TurnContext,
+  actor: Actor,
   data: ActionData<'setup.start'>,
 ): Promise<AdaptiveCard> {
-  const actor = actorOf(context);
-  const refusal = canStart(services.policy, actor);
-  if (!refusal.allowed) {
-    recordRefusal(services, context, actor, 'setup.start', refusal.reason);
-    return messageCard('Not allowed', refusal.reason, 'Attention');
-  }
   const input = parseInputJson(data.input);
   if (!input) return scenarioCard('That plan could not be read; please start again.');
   const result = await services.engine.start(input, actor, data.requestKey);

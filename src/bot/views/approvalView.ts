@@ -1,9 +1,10 @@
 import type { Run, StepState } from '../../engine/model';
+import type { ApprovalModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
 import { formatNumber, formatTime, shortId } from './marks';
 
 /** The approval card: what will change, who asked, until when; decided, it shows who and when. */
-export function approvalCardData(run: Run, step: StepState, notice = ''): Record<string, unknown> {
+export function approvalCardData(run: Run, step: StepState, notice = ''): ApprovalModel {
   const approval = step.approval;
   const summary = (approval?.summary ?? {}) as Record<string, unknown>;
   const rows = (summary.rowsPerTable ?? {}) as Record<string, number>;

@@ -1,9 +1,10 @@
 import type { Run } from '../../engine/model';
+import type { CompletionModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { STEP_MARK, formatDuration, formatNumber, shortId } from './marks';
 
 /** The completion notice: outcome, duration, per-step summary, maps running, rows stamped and synced. */
-export function completionCardData(run: Run): Record<string, unknown> {
+export function completionCardData(run: Run): CompletionModel {
   const ok = run.status === 'succeeded';
   const end = run.finishedAt ?? run.updatedAt;
   const duration = Date.parse(end) - Date.parse(run.createdAt);

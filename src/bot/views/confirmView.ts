@@ -1,12 +1,9 @@
 import type { PlannedStep, PlanPreview } from '../../engine/model';
+import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
-export function confirmCardData(
-  preview: PlanPreview,
-  requestKey: string,
-  notice = '',
-): Record<string, unknown> {
+export function confirmCardData(preview: PlanPreview, requestKey: string, notice = ''): ConfirmModel {
   return {
     notice,
     title: SCENARIO_TEXT[preview.scenario].title,

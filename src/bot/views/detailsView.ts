@@ -1,13 +1,13 @@
 import type { ZodIssue } from 'zod';
+import type { DetailsModel } from '../cards/cardModels';
 import { ENTITY_MAP_CATALOG } from '../../engine/catalog/entityMapCatalog';
 import { DEMO_COMPANIES } from '../../engine/catalog/demoCompanies';
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
 import { SCENARIO_TEXT } from './scenarioView';
 
-/**
- * The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
- * validation message at the field it belongs to.
- */
+// The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
+// validation message at the field it belongs to.
+
 type FieldId =
   | 'financeOpsApp'
   | 'financeOpsName'
@@ -212,7 +212,7 @@ export function detailsCardData(
   values: Record<string, unknown> = {},
   errors: Record<string, string> = {},
   notice = '',
-): Record<string, unknown> {
+): DetailsModel {
   return {
     notice,
     scenario,

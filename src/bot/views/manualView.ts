@@ -1,8 +1,9 @@
 import type { Run, StepState } from '../../engine/model';
+import type { ManualModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
 
 /** The manual-step card: instructions, a deep link, "Done, verify" and the verification result. */
-export function manualCardData(run: Run, step: StepState, notice = ''): Record<string, unknown> {
+export function manualCardData(run: Run, step: StepState, notice = ''): ManualModel {
   const verification = step.verification;
   // Between "Done, verify" and the engine's answer the last result is out of date: say it is checking.
   const checking = step.status === 'awaiting_manual' && step.confirmation !== undefined;

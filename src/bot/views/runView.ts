@@ -1,14 +1,13 @@
-import type { Run } from '../../engine/model';
+import { FINISHED_RUN_STATUSES, type Run } from '../../engine/model';
+import type { RunModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { RUN_STATUS, STEP_MARK, formatTime, shortId, stepDetail } from './marks';
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
-
 /** The run card: one per run, updated in place for everyone as the run moves. */
-export function runCardData(run: Run, notice = ''): Record<string, unknown> {
+export function runCardData(run: Run, notice = ''): RunModel {
   const failed = run.steps.find((step) => step.status === 'failed');
   const status = RUN_STATUS[run.status];
-  const cancelling = Boolean(run.cancelRequested) && !FINISHED.has(run.status);
+  const cancelling = Boolean(run.cancelRequested) && !FINISHED_RUN_STATUSES.has(run.status);
   return {
     notice,
     runId: run.id,
@@ -29,8 +28,8 @@ export function runCardData(run: Run, notice = ''): Record<string, unknown> {
     failedStepId: failed?.id ?? '',
     canRetry: Boolean(failed) && run.status === 'failed',
     canSkip: Boolean(failed?.skippable) && run.status === 'failed',
-    canCancel: !FINISHED.has(run.status) || (run.status === 'failed' && Boolean(failed)),
-    finished: FINISHED.has(run.status) && !failed,
+    canCancel: !FINISHED_RUN_STATUSES.has(run.status) || (run.status === 'failed' && Boolean(failed)),
+    finished: FINISHED_RUN_STATUSES.has(run.status) && !failed,
     updatedAt: formatTime(run.updatedAt),
   };
 }

@@ -1,4 +1,5 @@
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
+import type { ScenarioModel } from '../cards/cardModels';
 
 /** The five seed scenarios in plain words, for the scenario card and the plan's title. */
 export const SCENARIO_TEXT: Record<ScenarioId, { title: string; summary: string }> = {
@@ -32,7 +33,7 @@ export const SCENARIO_TEXT: Record<ScenarioId, { title: string; summary: string 
 export function scenarioCardData(
   recommendation?: { scenario: ScenarioId; reason: string },
   notice = '',
-): Record<string, unknown> {
+): ScenarioModel {
   return {
     notice,
     scenarios: (Object.keys(SCENARIO_TEXT) as ScenarioId[]).map((id) => ({

@@ -1,6 +1,6 @@
 import type { Run, StepState } from '../../engine/model';
+import type { StepCardModel } from '../cards/cardModels';
 
-/** What every card about one step carries: its actions' `runId`, `stepId` and `rev`, and a notice. */
-export function stepCardBase(run: Run, step: StepState, notice: string): Record<string, unknown> {
+export function stepCardBase(run: Run, step: StepState, notice: string): StepCardModel {
   return { notice, runId: run.id, stepId: step.id, rev: run.rev, stepTitle: step.title };
 }

@@ -1,11 +1,10 @@
-/**
- * The starter catalog of dual-write entity maps (DOMAIN.md section 4): which F&O entity syncs with
- * which Dataverse table, and which maps must run first so the lookups resolve.
- *
- * `dependsOn` are hard prerequisites. `circularWith` are the documented circular references (Customers
- * V3 <-> Vendors V2 / CDS Contacts V2): they are not prerequisites; the engine breaks the cycle by
- * running these maps in stages instead of failing.
- */
+// The starter catalog of dual-write entity maps (docs/domain.md §5): which F&O entity syncs with
+// which Dataverse table, and which maps must run first so the lookups resolve.
+//
+// `dependsOn` are hard prerequisites. `circularWith` are the documented circular references (Customers
+// V3 <-> Vendors V2 / CDS Contacts V2): they are not prerequisites; the engine breaks the cycle by
+// running these maps in stages instead of failing.
+
 export interface EntityMapDefinition {
   /** The map's name as the dual-write UI shows it. */
   name: string;
@@ -78,7 +77,7 @@ function m(
     name,
     dataverseEntitySet,
     financeOpsEntitySet,
-    // Every company-specific map also depends on Legal entities (DOMAIN 4).
+    // Every company-specific map also depends on Legal entities (docs/domain.md §5).
     dependsOn:
       companySpecific && !dependsOn.includes(LEGAL_ENTITIES) ? [LEGAL_ENTITIES, ...dependsOn] : dependsOn,
     circularWith: options.circularWith,

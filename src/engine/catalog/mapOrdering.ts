@@ -1,13 +1,12 @@
 import { ENTITY_MAP_CATALOG, findEntityMap, type EntityMapDefinition } from './entityMapCatalog';
 
-/**
- * Orders entity maps so that every map runs after the maps its lookups need (DOMAIN 4), in stages:
- * the maps of one stage only depend on earlier stages. Known circular references (`circularWith`,
- * Customers V3 <-> Vendors V2 / CDS Contacts V2) are honoured where possible and otherwise broken
- * deliberately: the map goes first and the lookup it cannot resolve yet is reported as deferred
- * (Microsoft's "sync in stages" workaround). A cycle of hard dependencies (a catalog bug) is broken
- * the same way, never by failing.
- */
+// Orders entity maps so that every map runs after the maps its lookups need (docs/domain.md §5), in stages:
+// the maps of one stage only depend on earlier stages. Known circular references (`circularWith`,
+// Customers V3 <-> Vendors V2 / CDS Contacts V2) are honoured where possible and otherwise broken
+// deliberately: the map goes first and the lookup it cannot resolve yet is reported as deferred
+// (Microsoft's "sync in stages" workaround). A cycle of hard dependencies (a catalog bug) is broken
+// the same way, never by failing.
+
 export interface DeferredLookup {
   /** The map that runs first... */
   map: string;

@@ -1,11 +1,9 @@
-/**
- * Unique names of the Dataverse solutions and Power Platform application packages that dual-write
- * setup installs or checks. One module for the engine (prerequisite checks) and the emulator (which
- * writes these rows when a package is installed), so the two can never drift apart.
- *
- * [inferred] marks names read from admin centre screens and Microsoft's unsupported tooling, not from
- * a reference page: verify on a live tenant before relying on them there.
- */
+// Unique names of the Dataverse solutions and Power Platform application packages that dual-write
+// setup installs or checks. One module for the engine (prerequisite checks) and the emulator (which
+// writes these rows when a package is installed), so the two can never drift apart.
+//
+// [inferred] marks names read from admin centre screens and Microsoft's unsupported tooling, not from
+// a reference page: verify on a live tenant before relying on them there.
 
 /** The Dynamics 365 base ("CRM prime") solution a new environment gets with Dynamics 365 apps. [inferred] */
 export const CRM_PRIME_SOLUTION = 'msdynce_CrmPrime';

@@ -1,9 +1,8 @@
 import type { SetupInput } from './scenarioInput';
 
-/**
- * The two environments a setup input names: new ones by the name the bot will create, existing ones
- * by URL. Also the key of the one-active-run-per-pair lock.
- */
+// The two environments a setup input names: new ones by the name the bot will create, existing ones
+// by URL. Also the key of the one-active-run-per-pair lock.
+
 export type EnvironmentRef = { kind: 'new'; name: string } | { kind: 'existing'; url: string };
 
 export interface EnvironmentPair {

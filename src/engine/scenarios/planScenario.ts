@@ -10,14 +10,14 @@ import {
 } from '../catalog/mapOrdering';
 import type { PlannedStep, StepKind } from '../model';
 import type { Master, PlatformCapabilities, StepLocation } from '../ports';
+import type { StepParamsInput } from '../stepParams';
 import type { SetupInput } from './scenarioInput';
 import { plannedStep } from './stepDefinitions';
 
-/**
- * The five seed scenarios as ordered plans (DOMAIN 2). Pure: the same input and capabilities give the
- * same plan. Where a step happens follows the seed: a new F&O instance is set up from Lifecycle
- * Services, an existing one from Finance and Operations itself.
- */
+// The five scenarios of docs/domain.md §2 as ordered plans. Pure: the same input and capabilities give the
+// same plan. Where a step happens follows Microsoft's guidance (docs/domain.md §2): a new F&O instance is set up from Lifecycle
+// Services, an existing one from Finance and Operations itself.
+
 export const DUAL_WRITE_PACKAGES: readonly string[] = [
   DUAL_WRITE_CORE_PACKAGE,
   ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((pkg) => pkg.uniqueName),
@@ -53,7 +53,7 @@ export function planMaps(initialSyncEntities: readonly string[]): MapPlan {
 }
 
 interface Builder {
-  add(kind: StepKind, where: StepLocation, params: Record<string, unknown>, title?: string): void;
+  add<K extends StepKind>(kind: K, where: StepLocation, params: StepParamsInput<K>, title?: string): void;
   steps: PlannedStep[];
 }
 
@@ -110,7 +110,7 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
       const demo = input.scenario === 'new-demo-new';
       b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
       b.add('provisionDataverse', lcs, { name: input.dataverseName, crmPrime: true });
-      b.add('installDualWriteSolutions', lcs, { packages: DUAL_WRITE_PACKAGES });
+      b.add('installDualWriteSolutions', lcs, { packages: [...DUAL_WRITE_PACKAGES] });
       b.add('checkPrerequisites', lcs, {});
       link(input.scenario === 'new-demo-new' ? input.demoLegalEntities : []);
       b.add('applySolution', lcs, {});
@@ -126,7 +126,7 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
     case 'new-demo-existing': {
       const demo = input.scenario === 'new-demo-existing';
       b.add('provisionFinanceOps', lcs, { name: input.financeOpsName, demoData: demo });
-      b.add('installDualWriteSolutions', lcs, { packages: DUAL_WRITE_PACKAGES });
+      b.add('installDualWriteSolutions', lcs, { packages: [...DUAL_WRITE_PACKAGES] });
       b.add('checkPrerequisites', lcs, {});
       link(input.scenario === 'new-demo-existing' ? input.demoLegalEntities : []);
       b.add('applySolution', lcs, {});
@@ -157,7 +157,7 @@ export function planScenario(input: SetupInput, capabilities: PlatformCapabiliti
         b.add('provisionDataverse', 'Power Platform', { name: input.dataverseName, crmPrime: true });
       }
       b.add('checkPrerequisites', fo, {});
-      b.add('installDualWriteSolutions', 'Power Platform', { packages: DUAL_WRITE_PACKAGES });
+      b.add('installDualWriteSolutions', 'Power Platform', { packages: [...DUAL_WRITE_PACKAGES] });
       b.add('linkEnvironments', fo, { legalEntities: input.legalEntities });
       b.add('applySolution', fo, {});
       // The company's cdm_companies row comes from the running Legal entities map: maps before bootstrap.

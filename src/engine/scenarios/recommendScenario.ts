@@ -1,9 +1,8 @@
 import type { ScenarioId } from './scenarioInput';
 
-/**
- * The three questions that decide the scenario (DOMAIN 2): is F&O new, does it have demo data,
- * is Dataverse new. An existing F&O instance is one scenario whatever Dataverse is.
- */
+// The three questions that decide the scenario (docs/domain.md §2): is F&O new, does it have demo data,
+// is Dataverse new. An existing F&O instance is one scenario whatever Dataverse is.
+
 export interface ScenarioAnswers {
   financeOpsIsNew: boolean;
   financeOpsHasDemoData: boolean;

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
-/**
- * The five supported setup scenarios of the seed ("Supported scenarios for dual-write setup") and the
- * inputs each one needs: no more, no less. This module is the seam between the conversation (which
- * asks for these values on a card) and the engine (which plans from them).
- */
+// The five supported setup scenarios of docs/domain.md §2 (Microsoft's "Guidance for dual-write setup") and the
+// inputs each one needs: no more, no less. This module is the seam between the conversation (which
+// asks for these values on a card) and the engine (which plans from them).
+
 export const SCENARIO_IDS = [
   'new-new',
   'new-existing',
@@ -15,7 +14,7 @@ export const SCENARIO_IDS = [
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 export const scenarioIdSchema = z.enum(SCENARIO_IDS);
 
-/** F&O company id (DataAreaId): 1-4 letters or digits, stored upper case (DOMAIN 3). */
+/** F&O company id (DataAreaId): 1-4 letters or digits, stored upper case (docs/domain.md §4). */
 export const companyCodeSchema = z
   .string()
   .trim()

@@ -1,11 +1,11 @@
 import type { PlannedStep, StepKind, StepMode } from '../model';
 import type { PlatformCapabilities, StepLocation } from '../ports';
+import { parseStepParams, type StepParamsInput } from '../stepParams';
 
-/**
- * What every step kind is, independent of the scenario: title, whether a public API can do it
- * (else it becomes manual-with-verification), whether it may be skipped, and the instructions an
- * admin follows when it is manual.
- */
+// What every step kind is, independent of the scenario: title, whether a public API can do it
+// (else it becomes manual-with-verification), whether it may be skipped, and the instructions an
+// admin follows when it is manual.
+
 interface StepDefinition {
   title: string;
   /** Automatic on this platform? */
@@ -115,12 +115,12 @@ export const STEP_DEFINITIONS: Record<StepKind, StepDefinition> = {
 };
 
 /** Builds one planned step; ids are "sNN-<kind>" in plan order, stable for card actions. */
-export function plannedStep(
+export function plannedStep<K extends StepKind>(
   index: number,
-  kind: StepKind,
+  kind: K,
   where: StepLocation,
   capabilities: PlatformCapabilities,
-  params: Record<string, unknown>,
+  params: StepParamsInput<K>,
   overrides: { title?: string; skippable?: boolean } = {},
 ): PlannedStep {
   const definition = STEP_DEFINITIONS[kind];
@@ -133,7 +133,8 @@ export function plannedStep(
     mode,
     needsApproval: definition.needsApproval,
     skippable: overrides.skippable ?? definition.skippable,
-    params,
+    // Parsed here once: a planner bug fails the preview instead of a step hours into a run.
+    params: parseStepParams(kind, params),
     ...(mode === 'manual' && definition.instructions ? { instructions: definition.instructions } : {}),
     ...(mode === 'manual' && definition.link ? { link: definition.link } : {}),
   };

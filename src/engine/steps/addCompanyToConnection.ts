@@ -1,4 +1,4 @@
-import { connectionOf, stringList } from './runFacts';
+import { connectionOf } from './runFacts';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,
@@ -7,16 +7,13 @@ import {
   numbered,
   openDualWritePage,
 } from './dualWriteSteps';
-import type { StepModule } from './stepContext';
+import { defineStep } from './stepContext';
 
 /** Adds the companies the connection does not have yet. */
-export const addCompanyToConnection: StepModule = {
-  kind: 'addCompanyToConnection',
+export const addCompanyToConnection = defineStep('addCompanyToConnection', {
   async execute(ctx) {
     const connection = await connectionOf(ctx.run, ctx.platform);
-    const missing = stringList(ctx.step.params.codes).filter(
-      (code) => !connection.legalEntities.includes(code),
-    );
+    const missing = ctx.params.codes.filter((code) => !connection.legalEntities.includes(code));
     const updated = missing.length
       ? await ctx.platform.dualWrite.addLegalEntities(connection.id, missing)
       : connection;
@@ -26,9 +23,7 @@ export const addCompanyToConnection: StepModule = {
     const found = await connectionToVerify(ctx);
     if ('result' in found) return found.result;
     const { connection } = found;
-    const missing = stringList(ctx.step.params.codes).filter(
-      (code) => !connection.legalEntities.includes(code),
-    );
+    const missing = ctx.params.codes.filter((code) => !connection.legalEntities.includes(code));
     return missing.length
       ? {
           ok: false,
@@ -46,8 +41,8 @@ export const addCompanyToConnection: StepModule = {
     return numbered([
       openDualWritePage(foUrl),
       'Choose **Environment details** and open the **Legal entities** tab.',
-      `Choose **Add legal entity**, add ${listOf(stringList(ctx.step.params.codes))} and choose **Save**.`,
+      `Choose **Add legal entity**, add ${listOf(ctx.params.codes)} and choose **Save**.`,
       'Press **Done, verify**.',
     ]);
   },
-};
+});

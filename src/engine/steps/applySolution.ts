@@ -8,13 +8,12 @@ import {
   numbered,
   openDualWritePage,
 } from './dualWriteSteps';
-import { PermanentStepError, pollUntil, type StepModule } from './stepContext';
+import { PermanentStepError, pollUntil, defineStep } from './stepContext';
 
 /** Apply Solution: publishes the maps of the installed orchestration packages. */
 const PUBLISH_TIMEOUT_MS = 30 * 60_000;
 
-export const applySolution: StepModule = {
-  kind: 'applySolution',
+export const applySolution = defineStep('applySolution', {
   async execute(ctx) {
     const connection = await connectionOf(ctx.run, ctx.platform);
     if (!connection.solutionApplied) await ctx.platform.dualWrite.applySolution(connection.id);
@@ -56,4 +55,4 @@ export const applySolution: StepModule = {
       'Wait until the table map list is filled (it takes a few minutes), then press **Done, verify**.',
     ]);
   },
-};
+});

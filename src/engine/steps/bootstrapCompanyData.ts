@@ -5,19 +5,18 @@ import {
   TransientStepError,
   pollUntil,
   type StepContext,
-  type StepModule,
+  defineStep,
+  type KindContext,
 } from './stepContext';
 
-/**
- * Bootstrapping (DOMAIN 3): stamps every company-less row of the chosen tables with the company.
- * The lookup is read-only once saved, so this step always waits for an approval showing the rows
- * per table. Resumable: the port only selects rows still without a company, and the per-table
- * baselines persisted before the first stamp keep the progress figure honest across a crash.
- */
+// Bootstrapping (docs/domain.md §4): stamps every company-less row of the chosen tables with the company.
+// The lookup is read-only once saved, so this step always waits for an approval showing the rows
+// per table. Resumable: the port only selects rows still without a company, and the per-table
+// baselines persisted before the first stamp keep the progress figure honest across a crash.
+
 const COMPANY_TIMEOUT_MS = 30 * 60_000;
 
-export const bootstrapCompanyData: StepModule = {
-  kind: 'bootstrapCompanyData',
+export const bootstrapCompanyData = defineStep('bootstrapCompanyData', {
   async approvalSummary(ctx) {
     const { code, tables } = params(ctx);
     const dataverse = await dataverseOf(ctx);
@@ -47,7 +46,7 @@ export const bootstrapCompanyData: StepModule = {
         ]);
         baselines[table] = { ofCompany, toStamp };
       }
-      ctx.checkpoint({ baselines, companyId: company.id });
+      await ctx.checkpoint({ baselines, companyId: company.id });
     }
     const total = tables.reduce((sum, table) => sum + baselines[table].toStamp, 0);
     const tablesDone = stringList(checkpoint.tablesDone);
@@ -71,7 +70,7 @@ export const bootstrapCompanyData: StepModule = {
       }
       doneBefore += baselines[table].toStamp;
       tablesDone.push(table);
-      ctx.checkpoint({ tablesDone: [...tablesDone] });
+      await ctx.checkpoint({ tablesDone: [...tablesDone] });
       ctx.progress(doneBefore, total, 'rows');
     }
     const stamped: Record<string, number> = {};
@@ -91,16 +90,16 @@ export const bootstrapCompanyData: StepModule = {
       ? { ok: false, message: `Still without a company: ${left.join(', ')}.` }
       : { ok: true, message: 'Every row of the chosen tables has a company.' };
   },
-};
+});
 
-function params(ctx: StepContext): { code: string; tables: string[] } {
+function params(ctx: KindContext<'bootstrapCompanyData'>): { code: string; tables: string[] } {
   return {
-    code: String(ctx.step.params.companyCode).toUpperCase(),
-    tables: stringList(ctx.step.params.tables),
+    code: ctx.params.companyCode.toUpperCase(),
+    tables: ctx.params.tables,
   };
 }
 
-async function dataverseOf(ctx: StepContext): Promise<DataversePort> {
+async function dataverseOf(ctx: KindContext<'bootstrapCompanyData'>): Promise<DataversePort> {
   return ctx.platform.dataverse(await dataverseUrl(ctx.run, ctx.platform));
 }
 

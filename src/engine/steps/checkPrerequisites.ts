@@ -6,29 +6,22 @@ import {
 } from '../catalog/solutions';
 import { environmentsOf } from '../scenarios/environments';
 import { dataverseEnvironment, dataverseUrl, financeOpsEnvironment, financeOpsUrl } from './runFacts';
-import {
-  PermanentStepError,
-  type StepContext,
-  type StepModule,
-  type VerificationResult,
-} from './stepContext';
+import { PermanentStepError, defineStep, type VerificationResult, type KindContext } from './stepContext';
 
-/**
- * The prerequisites every scenario checks before linking (DOMAIN 2): same tenant, F&O 10.0.9 or
- * later, no Prospect-to-Cash, the dual-write apps present as application users, and (for an existing
- * F&O) the chosen legal entities exist. The solutions themselves are installed by their own step.
- */
-export const checkPrerequisites: StepModule = {
-  kind: 'checkPrerequisites',
+// The prerequisites every scenario checks before linking (docs/domain.md §3): same tenant, F&O 10.0.9 or
+// later, no Prospect-to-Cash, the dual-write apps present as application users, and (for an existing
+// F&O) the chosen legal entities exist. The solutions themselves are installed by their own step.
+
+export const checkPrerequisites = defineStep('checkPrerequisites', {
   async execute(ctx) {
     const result = await check(ctx);
     if (!result.ok) throw new PermanentStepError('prerequisites_failed', result.message);
     return result.output ?? {};
   },
   verify: check,
-};
+});
 
-async function check(ctx: StepContext): Promise<VerificationResult> {
+async function check(ctx: KindContext<'checkPrerequisites'>): Promise<VerificationResult> {
   const problems: string[] = [];
   const [foEnv, dvEnv, foUrl, dvUrl] = await Promise.all([
     financeOpsEnvironment(ctx.run, ctx.platform),

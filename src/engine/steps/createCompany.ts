@@ -1,10 +1,9 @@
 import { numbered } from './dualWriteSteps';
 import { financeOpsUrl } from './runFacts';
-import type { StepContext, StepModule } from './stepContext';
+import { defineStep, type KindContext } from './stepContext';
 
 /** Creates the legal entity in F&O unless it exists (codes compared case-insensitively). */
-export const createCompany: StepModule = {
-  kind: 'createCompany',
+export const createCompany = defineStep('createCompany', {
   async execute(ctx) {
     const { code, name } = params(ctx);
     const financeOps = ctx.platform.financeOps(await financeOpsUrl(ctx.run, ctx.platform));
@@ -35,8 +34,8 @@ export const createCompany: StepModule = {
       'Press **Done, verify**: the bot looks the company up through OData.',
     ]);
   },
-};
+});
 
-function params(ctx: StepContext): { code: string; name: string } {
-  return { code: String(ctx.step.params.code).toUpperCase(), name: String(ctx.step.params.name) };
+function params(ctx: KindContext<'createCompany'>): { code: string; name: string } {
+  return { code: ctx.params.code.toUpperCase(), name: ctx.params.name };
 }

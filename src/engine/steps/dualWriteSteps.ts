@@ -3,10 +3,8 @@ import { dataverseUrl, financeOpsUrl } from './runFacts';
 import { findMap } from './mapRunner';
 import type { StepContext, VerificationResult } from './stepContext';
 
-/**
- * What the dual-write steps share when the admin does them by hand in F&O (gateway off): the way
- * to the Dual-write page, the run's two URLs, and readings of map states for verification messages.
- */
+// What the dual-write steps share when the admin does them by hand in F&O (gateway off): the way
+// to the Dual-write page, the run's two URLs, and readings of map states for verification messages.
 
 /**
  * The F&O dual-write workspace, where every gateway step is done by hand when the gateway is off.

@@ -1,4 +1,4 @@
-import { connectionOf, stringList } from './runFacts';
+import { connectionOf } from './runFacts';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,
@@ -9,14 +9,13 @@ import {
   openDualWritePage,
 } from './dualWriteSteps';
 import { findMap, runMapOnce } from './mapRunner';
-import type { StepModule } from './stepContext';
+import { defineStep } from './stepContext';
 
 /** Runs the planned maps for live sync, in dependency order, each once. */
-export const enableEntityMaps: StepModule = {
-  kind: 'enableEntityMaps',
+export const enableEntityMaps = defineStep('enableEntityMaps', {
   async execute(ctx) {
     const connection = await connectionOf(ctx.run, ctx.platform);
-    const maps = stringList(ctx.step.params.maps);
+    const maps = ctx.params.maps;
     const running: string[] = [];
     const unpublished: string[] = [];
     for (const [index, name] of maps.entries()) {
@@ -29,7 +28,7 @@ export const enableEntityMaps: StepModule = {
   async verify(ctx) {
     const found = await connectionToVerify(ctx);
     if ('result' in found) return found.result;
-    const maps = stringList(ctx.step.params.maps);
+    const maps = ctx.params.maps;
     const statuses = await ctx.platform.dualWrite.listMaps(found.connection.id);
     if (!statuses.length)
       return { ok: false, message: 'The table map list is blank: run Apply Solution first.' };
@@ -48,7 +47,7 @@ export const enableEntityMaps: StepModule = {
   manualLink: dualWriteWorkspaceLink,
   async manualInstructions(ctx) {
     const { foUrl } = await environmentUrls(ctx);
-    const maps = stringList(ctx.step.params.maps);
+    const maps = ctx.params.maps;
     return numbered([
       openDualWritePage(foUrl),
       `Run these ${maps.length} table maps one at a time, in this order (each one's lookups come before it): ${listOf(maps)}.`,
@@ -56,4 +55,4 @@ export const enableEntityMaps: StepModule = {
       'Press **Done, verify** once every one of them shows Running.',
     ]);
   },
-};
+});

@@ -1,6 +1,6 @@
 import { findEntityMap } from '../catalog/entityMapCatalog';
 import type { Master } from '../ports';
-import { connectionOf, dataverseUrl, financeOpsUrl, stringList } from './runFacts';
+import { connectionOf, dataverseUrl, financeOpsUrl } from './runFacts';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,
@@ -11,14 +11,12 @@ import {
   openDualWritePage,
 } from './dualWriteSteps';
 import { findMap, runMapOnce } from './mapRunner';
-import type { StepContext, StepModule } from './stepContext';
+import { type StepContext, defineStep, type KindContext } from './stepContext';
 
-/**
- * Runs the chosen maps and their prerequisites with initial sync, stage by stage (circular
- * references already broken by the plan), then starts the live maps that depend on them.
- */
-export const initialSync: StepModule = {
-  kind: 'initialSync',
+// Runs the chosen maps and their prerequisites with initial sync, stage by stage (circular
+// references already broken by the plan), then starts the live maps that depend on them.
+
+export const initialSync = defineStep('initialSync', {
   async execute(ctx) {
     const { maps, legalEntities, master, enableAfter } = params(ctx);
     const connection = await connectionOf(ctx.run, ctx.platform);
@@ -82,19 +80,19 @@ export const initialSync: StepModule = {
       'Press **Done, verify** once all of them show Running; a map back at Not running shows its error here.',
     ]);
   },
-};
+});
 
-function params(ctx: StepContext): {
+function params(ctx: KindContext<'initialSync'>): {
   maps: string[];
   legalEntities: string[];
   master: Master;
   enableAfter: string[];
 } {
   return {
-    maps: stringList(ctx.step.params.maps),
-    legalEntities: stringList(ctx.step.params.legalEntities),
-    master: ctx.step.params.master === 'financeOps' ? 'financeOps' : 'dataverse',
-    enableAfter: stringList(ctx.step.params.enableAfter),
+    maps: ctx.params.maps,
+    legalEntities: ctx.params.legalEntities,
+    master: ctx.params.master,
+    enableAfter: ctx.params.enableAfter,
   };
 }
 

@@ -1,19 +1,17 @@
 import { DUAL_WRITE_CORE_SOLUTION, DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../catalog/solutions';
 import type { ApplicationPackage } from '../ports';
-import { dataverseEnvironment, dataverseUrl, outputOf, stringList } from './runFacts';
-import { PermanentStepError, pollUntil, type StepContext, type StepModule } from './stepContext';
+import { dataverseEnvironment, dataverseUrl, outputOf } from './runFacts';
+import { PermanentStepError, pollUntil, type StepContext, defineStep, type KindContext } from './stepContext';
 
-/**
- * Installs the dual-write core solution and orchestration packages that are not installed yet, one
- * at a time, persisting each install operation id so a resume polls it instead of installing again.
- */
+// Installs the dual-write core solution and orchestration packages that are not installed yet, one
+// at a time, persisting each install operation id so a resume polls it instead of installing again.
+
 const INSTALL_TIMEOUT_MS = 2 * 3600_000;
 
-export const installDualWriteSolutions: StepModule = {
-  kind: 'installDualWriteSolutions',
+export const installDualWriteSolutions = defineStep('installDualWriteSolutions', {
   async execute(ctx) {
     const environmentId = await environmentIdOf(ctx);
-    const wanted = stringList(ctx.step.params.packages);
+    const wanted = ctx.params.packages;
     const installed: string[] = [];
     for (const uniqueName of wanted) {
       const current = (await ctx.platform.powerPlatform.listPackages(environmentId)).find(
@@ -31,7 +29,7 @@ export const installDualWriteSolutions: StepModule = {
       if (current.state !== 'installing') {
         const operation = await ctx.platform.powerPlatform.installPackage(environmentId, uniqueName);
         operationId = operation.id;
-        ctx.checkpoint({ operations: { ...operations, [uniqueName]: operation.id } });
+        await ctx.checkpoint({ operations: { ...operations, [uniqueName]: operation.id } });
       }
       await waitInstalled(ctx, environmentId, uniqueName, operationId);
       installed.push(uniqueName);
@@ -50,9 +48,9 @@ export const installDualWriteSolutions: StepModule = {
       ? { ok: false, message: `Still missing in Dataverse: ${missing.join(', ')}.` }
       : { ok: true, message: 'The dual-write solutions are installed.' };
   },
-};
+});
 
-async function environmentIdOf(ctx: StepContext): Promise<string> {
+async function environmentIdOf(ctx: KindContext<'installDualWriteSolutions'>): Promise<string> {
   const fromStep = outputOf(ctx.run, 'provisionDataverse')?.environmentId;
   if (typeof fromStep === 'string') return fromStep;
   const env = await dataverseEnvironment(ctx.run, ctx.platform);

@@ -1,4 +1,4 @@
-import { dataverseUrl, financeOpsUrl, stringList } from './runFacts';
+import { dataverseUrl, financeOpsUrl } from './runFacts';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,
@@ -6,11 +6,10 @@ import {
   numbered,
   openDualWritePage,
 } from './dualWriteSteps';
-import type { StepContext, StepModule } from './stepContext';
+import { defineStep, type KindContext } from './stepContext';
 
 /** Creates the dual-write connection for the legal entities, or completes the one that exists. */
-export const linkEnvironments: StepModule = {
-  kind: 'linkEnvironments',
+export const linkEnvironments = defineStep('linkEnvironments', {
   async execute(ctx) {
     const [foUrl, dvUrl] = await urls(ctx);
     const legalEntities = await wantedLegalEntities(ctx, foUrl);
@@ -34,9 +33,7 @@ export const linkEnvironments: StepModule = {
     const found = await connectionToVerify(ctx);
     if ('result' in found) return found.result;
     const { connection } = found;
-    const missing = stringList(ctx.step.params.legalEntities).filter(
-      (code) => !connection.legalEntities.includes(code),
-    );
+    const missing = ctx.params.legalEntities.filter((code) => !connection.legalEntities.includes(code));
     if (missing.length)
       return {
         ok: false,
@@ -51,9 +48,7 @@ export const linkEnvironments: StepModule = {
   manualLink: dualWriteWorkspaceLink,
   async manualInstructions(ctx) {
     const [foUrl, dvUrl] = await urls(ctx);
-    const legalEntities = await wantedLegalEntities(ctx, foUrl).catch(() =>
-      stringList(ctx.step.params.legalEntities),
-    );
+    const legalEntities = await wantedLegalEntities(ctx, foUrl).catch(() => ctx.params.legalEntities);
     return numbered([
       openDualWritePage(foUrl),
       `Choose **Link to Dataverse environment** and pick the Dataverse environment ${dvUrl}.`,
@@ -62,16 +57,16 @@ export const linkEnvironments: StepModule = {
       'Press **Done, verify**: the bot reads the link back from Finance and Operations.',
     ]);
   },
-};
+});
 
-function urls(ctx: StepContext): Promise<[string, string]> {
+function urls(ctx: KindContext<'linkEnvironments'>): Promise<[string, string]> {
   return Promise.all([financeOpsUrl(ctx.run, ctx.platform), dataverseUrl(ctx.run, ctx.platform)]);
 }
 
 /** The planned legal entities plus the optional ones (DAT) that this F&O instance actually has. */
-async function wantedLegalEntities(ctx: StepContext, foUrl: string): Promise<string[]> {
-  const required = stringList(ctx.step.params.legalEntities);
-  const optional = stringList(ctx.step.params.optionalLegalEntities);
+async function wantedLegalEntities(ctx: KindContext<'linkEnvironments'>, foUrl: string): Promise<string[]> {
+  const required = ctx.params.legalEntities;
+  const optional = ctx.params.optionalLegalEntities;
   if (!optional.length) return required;
   const present = new Set(
     (await ctx.platform.financeOps(foUrl).listLegalEntities()).map((e) => e.id.toUpperCase()),

@@ -1,11 +1,10 @@
 import type { EntityMapStatus, Master } from '../ports';
 import { PermanentStepError, pollUntil, type StepContext } from './stepContext';
 
-/**
- * Starts one map unless it already runs, and waits until it leaves InitialSync. The state read
- * first is what makes a resume safe: a map the crashed attempt already started is never started
- * again.
- */
+// Starts one map unless it already runs, and waits until it leaves InitialSync. The state read
+// first is what makes a resume safe: a map the crashed attempt already started is never started
+// again.
+
 const MAP_TIMEOUT_MS = 24 * 3600_000;
 
 export type MapOutcome = 'started' | 'already_running' | 'not_published';

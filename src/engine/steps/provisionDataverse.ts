@@ -1,20 +1,19 @@
 import type { DataverseEnvironment } from '../ports';
-import { PermanentStepError, pollUntil, type StepContext, type StepModule } from './stepContext';
+import { PermanentStepError, pollUntil, defineStep, type KindContext } from './stepContext';
 
 /** Creates the new Dataverse environment with the CRM prime solution (Power Platform admin API). */
 const CREATE_TIMEOUT_MS = 3 * 3600_000;
 
-export const provisionDataverse: StepModule = {
-  kind: 'provisionDataverse',
+export const provisionDataverse = defineStep('provisionDataverse', {
   async execute(ctx) {
     const name = nameOf(ctx);
     let env = await ctx.platform.powerPlatform.findDataverse(name);
     if (!env)
       env = await ctx.platform.powerPlatform.createDataverse({
         name,
-        crmPrime: ctx.step.params.crmPrime !== false,
+        crmPrime: ctx.params.crmPrime,
       });
-    ctx.checkpoint({ environmentId: env.id });
+    await ctx.checkpoint({ environmentId: env.id });
     const id = env.id;
     const ready = await pollUntil(
       ctx,
@@ -37,10 +36,10 @@ export const provisionDataverse: StepModule = {
     if (env.state !== 'ready') return { ok: false, message: `"${name}" is ${env.state}, not ready yet.` };
     return { ok: true, message: `"${name}" is ready at ${env.url}.`, output: output(env) };
   },
-};
+});
 
-function nameOf(ctx: StepContext): string {
-  return String(ctx.step.params.name);
+function nameOf(ctx: KindContext<'provisionDataverse'>): string {
+  return ctx.params.name;
 }
 
 function output(env: DataverseEnvironment): Record<string, unknown> {

@@ -1,18 +1,17 @@
 import { environmentsOf } from '../scenarios/environments';
 import type { FinanceOpsEnvironment } from '../ports';
 import { numbered } from './dualWriteSteps';
-import { PermanentStepError, pollUntil, type StepContext, type StepModule } from './stepContext';
+import { PermanentStepError, pollUntil, defineStep, type KindContext } from './stepContext';
 
 /** Deploys the new F&O environment through LCS (or verifies the admin did), then waits for Deployed. */
 const DEPLOY_TIMEOUT_MS = 12 * 3600_000;
 
-export const provisionFinanceOps: StepModule = {
-  kind: 'provisionFinanceOps',
+export const provisionFinanceOps = defineStep('provisionFinanceOps', {
   async execute(ctx) {
     const { name, demoData } = params(ctx);
     let env = await ctx.platform.lifecycle.findFinanceOps(name);
     if (!env) env = await ctx.platform.lifecycle.deployFinanceOps({ name, demoData });
-    ctx.checkpoint({ environmentId: env.id });
+    await ctx.checkpoint({ environmentId: env.id });
     const deployed = await pollUntil(
       ctx,
       () => ctx.platform.lifecycle.getFinanceOps((env as FinanceOpsEnvironment).id),
@@ -43,13 +42,12 @@ export const provisionFinanceOps: StepModule = {
       'Press **Done, verify** once LCS shows the environment Deployed: the bot reads its state from the LCS environment API.',
     ]);
   },
-};
+});
 
-function params(ctx: StepContext): { name: string; demoData: boolean } {
+function params(ctx: KindContext<'provisionFinanceOps'>): { name: string; demoData: boolean } {
   const ref = environmentsOf(ctx.run.input).financeOps;
-  const name =
-    typeof ctx.step.params.name === 'string' ? ctx.step.params.name : ref.kind === 'new' ? ref.name : '';
-  return { name, demoData: ctx.step.params.demoData === true };
+  const name = ctx.params.name ?? (ref.kind === 'new' ? ref.name : '');
+  return { name, demoData: ctx.params.demoData };
 }
 
 function output(env: FinanceOpsEnvironment): Record<string, unknown> {

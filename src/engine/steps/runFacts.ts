@@ -3,11 +3,10 @@ import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from '../p
 import { environmentsOf, nameFromUrl, sameUrl } from '../scenarios/environments';
 import { PermanentStepError } from './stepContext';
 
-/**
- * Facts about the run's two environments that later steps need: taken from the input for existing
- * environments, from the provisioning steps' outputs for new ones, and otherwise looked up again
- * (so a step still works after a crash that lost nothing but in-memory state).
- */
+// Facts about the run's two environments that later steps need: taken from the input for existing
+// environments, from the provisioning steps' outputs for new ones, and otherwise looked up again
+// (so a step still works after a crash that lost nothing but in-memory state).
+
 export function outputOf(run: Run, kind: string): Record<string, unknown> | undefined {
   return run.steps.find((step) => step.kind === kind && step.status === 'succeeded')?.output;
 }

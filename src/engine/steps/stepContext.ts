@@ -1,11 +1,11 @@
 import type { Logger } from '../../log';
 import type { Run, StepKind, StepState } from '../model';
 import type { Clock, Platform } from '../ports';
+import { parseStepParams, type StepParams } from '../stepParams';
 
-/**
- * What a step module gets: the run and step as persisted, the platform, time, a cancellation signal
- * and two ways to persist before acting (`checkpoint`) and to report progress.
- */
+// What a step module gets: the run and step as persisted, the platform, time, a cancellation signal
+// and two ways to persist before acting (`checkpoint`) and to report progress.
+
 export interface StepContext {
   run: Run;
   step: StepState;
@@ -14,9 +14,9 @@ export interface StepContext {
   signal: AbortSignal;
   logger?: Logger;
   pollIntervalMs: number;
-  /** Merges into `step.checkpoint` and commits it before returning. */
-  checkpoint(patch: Record<string, unknown>): void;
-  /** Reports progress (persisted, throttled). */
+  /** Merges into `step.checkpoint`; resolves once it is committed (await it before acting). */
+  checkpoint(patch: Record<string, unknown>): Promise<void>;
+  /** Reports progress (persisted in order, throttled; the step's next transition waits for it). */
   progress(done: number, total: number, unit: string): void;
 }
 
@@ -41,6 +41,38 @@ export interface StepModule {
    * the generic ones of the plan when the step comes up.
    */
   manualInstructions?(ctx: StepContext): Promise<string | undefined>;
+}
+
+/** What a module of kind K sees: the context plus its parameters, parsed for that kind. */
+export type KindContext<K extends StepKind> = StepContext & { readonly params: StepParams<K> };
+
+/** A step module written against its own kind's parameters. */
+export interface KindModule<K extends StepKind> {
+  execute(ctx: KindContext<K>): Promise<Record<string, unknown>>;
+  verify(ctx: KindContext<K>): Promise<VerificationResult>;
+  approvalSummary?(ctx: KindContext<K>): Promise<Record<string, unknown>>;
+  manualLink?(ctx: KindContext<K>): Promise<string | undefined>;
+  manualInstructions?(ctx: KindContext<K>): Promise<string | undefined>;
+}
+
+/**
+ * Declares the module of one step kind: every call parses the step's parameters once, with the
+ * kind's schema (stepParams.ts), and hands them to the module typed.
+ */
+export function defineStep<K extends StepKind>(kind: K, module: KindModule<K>): StepModule {
+  const typed = (ctx: StepContext): KindContext<K> =>
+    Object.assign(ctx, { params: parseStepParams(kind, ctx.step.params) });
+  const { approvalSummary, manualLink, manualInstructions } = module;
+  return {
+    kind,
+    execute: (ctx) => module.execute(typed(ctx)),
+    verify: (ctx) => module.verify(typed(ctx)),
+    ...(approvalSummary ? { approvalSummary: (ctx: StepContext) => approvalSummary(typed(ctx)) } : {}),
+    ...(manualLink ? { manualLink: (ctx: StepContext) => manualLink(typed(ctx)) } : {}),
+    ...(manualInstructions
+      ? { manualInstructions: (ctx: StepContext) => manualInstructions(typed(ctx)) }
+      : {}),
+  };
 }
 
 /** A failure the admin must act on: retrying as-is will not help. */

@@ -1,28 +1,23 @@
 import { DUAL_WRITE_CORE_SOLUTION } from '../catalog/solutions';
-import { connectionOf, dataverseUrl, stringList } from './runFacts';
+import { paramsOfStep } from '../stepParams';
+import { connectionOf, dataverseUrl } from './runFacts';
 import { findMap } from './mapRunner';
-import {
-  PermanentStepError,
-  type StepContext,
-  type StepModule,
-  type VerificationResult,
-} from './stepContext';
+import { PermanentStepError, defineStep, type VerificationResult, type KindContext } from './stepContext';
 
-/** The end state the seed describes, read back through the APIs: the final word of a run. */
-export const verifySetup: StepModule = {
-  kind: 'verifySetup',
+/** The end state docs/domain.md §2 describes, read back through the APIs: the final word of a run. */
+export const verifySetup = defineStep('verifySetup', {
   async execute(ctx) {
     const result = await check(ctx);
     if (!result.ok) throw new PermanentStepError('verification_failed', result.message);
     return result.output ?? {};
   },
   verify: check,
-};
+});
 
-async function check(ctx: StepContext): Promise<VerificationResult> {
+async function check(ctx: KindContext<'verifySetup'>): Promise<VerificationResult> {
   const problems: string[] = [];
   const connection = await connectionOf(ctx.run, ctx.platform);
-  const legalEntities = stringList(ctx.step.params.legalEntities);
+  const legalEntities = ctx.params.legalEntities;
   const missing = legalEntities.filter((code) => !connection.legalEntities.includes(code));
   if (missing.length) problems.push(`The connection lacks ${missing.join(', ')}.`);
   if (!connection.solutionApplied) problems.push('Apply Solution has not run.');
@@ -33,7 +28,11 @@ async function check(ctx: StepContext): Promise<VerificationResult> {
       (step) =>
         step.status === 'succeeded' && (step.kind === 'enableEntityMaps' || step.kind === 'initialSync'),
     )
-    .flatMap((step) => [...stringList(step.params.maps), ...stringList(step.params.enableAfter)]);
+    .flatMap((step) => {
+      const enabled = paramsOfStep(step, 'enableEntityMaps');
+      const synced = paramsOfStep(step, 'initialSync');
+      return [...(enabled?.maps ?? []), ...(synced?.maps ?? []), ...(synced?.enableAfter ?? [])];
+    });
   const notRunning = expected.filter((name) => {
     const status = findMap(statuses, name);
     return status && status.state !== 'Running';
@@ -46,8 +45,7 @@ async function check(ctx: StepContext): Promise<VerificationResult> {
     problems.push('The dual-write core solution is missing.');
 
   const stamped: Record<string, number> = {};
-  const companyCode =
-    typeof ctx.step.params.companyCode === 'string' ? ctx.step.params.companyCode : undefined;
+  const companyCode = ctx.params.companyCode;
   const bootstrapped = ctx.run.steps.some(
     (step) => step.kind === 'bootstrapCompanyData' && step.status === 'succeeded',
   );
@@ -55,7 +53,7 @@ async function check(ctx: StepContext): Promise<VerificationResult> {
     const company = await dataverse.findCompany(companyCode);
     if (!company) problems.push(`Company ${companyCode} is not in Dataverse.`);
     if (company && bootstrapped) {
-      for (const table of stringList(ctx.step.params.bootstrapTables)) {
+      for (const table of ctx.params.bootstrapTables) {
         const left = await dataverse.countRowsWithoutCompany(table);
         if (left > 0) problems.push(`${left} rows of ${table} still have no company.`);
         stamped[table] = await dataverse.countRowsOfCompany(table, company.id);

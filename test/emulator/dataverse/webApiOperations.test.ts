@@ -4,7 +4,7 @@ import { startEmulatedDataverse, type EmulatedDataverse } from './emulatorHarnes
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const asJson = (value: unknown): any => value;
 
-/** The emulated Web API's CRUD, upsert and query semantics over real HTTP (WIRE.md). */
+/** The emulated Web API's CRUD, upsert and query semantics over real HTTP (docs/dynamics-apis.md). */
 describe('emulated Dataverse Web API operations', () => {
   let dv: EmulatedDataverse;
   let api: string;

@@ -1,0 +1,81 @@
+// The layering rules of docs/architecture.md, checked by `npm run lint` (depcruise). The arrow only
+// points down: bot -> engine -> (ports) <- platform / store; the emulator is a model of Microsoft and
+// knows none of our code.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'An import cycle means two modules are one concept or a layer points up.',
+      from: {
+        path: '^src',
+        // temporary: removed by the real-Dynamics work (it unties these two emulator files).
+        pathNot: '^src/emulator/dualWrite/gateway(Service|Checks)\\.ts$',
+      },
+      to: { circular: true },
+    },
+    {
+      name: 'engine-stays-pure',
+      severity: 'error',
+      comment: 'The engine declares ports; it imports nothing from the Teams layer, clients, stores or the emulator.',
+      from: { path: '^src/engine' },
+      to: { path: '^src/(bot|platform|store|emulator|playground)/|^src/(index|config)\\.ts$' },
+    },
+    {
+      name: 'emulator-models-microsoft-not-us',
+      severity: 'error',
+      comment: 'The emulator is written from Microsoft documentation, not from our engine or clients.',
+      from: {
+        path: '^src/emulator',
+        // temporary: removed by the real-Dynamics work (the emulator gets its own catalog and
+        // credentials check); exactly the files that import engine/platform today.
+        pathNot: [
+          '^src/emulator/shell/httpShell\\.ts$',
+          '^src/emulator/financeOps/foEntitySets\\.ts$',
+          '^src/emulator/dualWrite/entitySync\\.ts$',
+          '^src/emulator/dualWrite/gatewayChecks\\.ts$',
+          '^src/emulator/dualWrite/gatewayRouter\\.ts$',
+          '^src/emulator/dualWrite/gatewayService\\.ts$',
+          '^src/emulator/lcs/lifecycleService\\.ts$',
+          '^src/emulator/powerPlatform/powerPlatformService\\.ts$',
+          '^src/emulator/dataverse/dataverseRouter\\.ts$',
+        ],
+      },
+      to: { path: '^src/(engine|platform|bot)/' },
+    },
+    {
+      name: 'platform-implements-ports-only',
+      severity: 'error',
+      comment: 'Clients implement the engine ports (ports.ts, with the model types); nothing else of the engine, no bot, store or emulator.',
+      from: { path: '^src/platform' },
+      to: {
+        path: '^src/(engine|bot|store|emulator|playground)/',
+        pathNot: '^src/engine/(ports|model)\\.ts$',
+      },
+    },
+    {
+      name: 'store-implements-ports-only',
+      severity: 'error',
+      comment: 'Stores implement the RunStore port (runStorePort.ts, with the model types); nothing else of the engine, no bot, platform or emulator.',
+      from: { path: '^src/store' },
+      to: {
+        path: '^src/(engine|bot|platform|emulator|playground)/',
+        pathNot: '^src/engine/(runStorePort|model)\\.ts$',
+      },
+    },
+    {
+      name: 'bot-talks-to-the-engine-api',
+      severity: 'error',
+      comment: 'The Teams layer reaches Dynamics only through the engine; it never calls a client or the emulator.',
+      from: { path: '^src/bot' },
+      to: { path: '^src/(platform|emulator)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|node_modules|data|artifacts|coverage)/' },
+  },
+};

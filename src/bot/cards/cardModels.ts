@@ -1,0 +1,127 @@
+// The data each card template in `cards/<name>.json` expands: one model per card, so a view that
+// forgets a field the template binds (which would leave a literal `${field}` in the card) does not
+// compile. renderCard takes the card's name and its model.
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface NoticeModel {
+  notice: string;
+}
+
+export interface WelcomeModel {
+  mode: string;
+}
+
+export interface ScenarioModel extends NoticeModel {
+  scenarios: Array<{ id: string; title: string; summary: string; recommended: boolean; reason: string }>;
+}
+
+export interface DetailsField {
+  id: string;
+  kind: string;
+  label: string;
+  placeholder: string;
+  hint: string;
+  value: string;
+  required: boolean;
+  multi: boolean;
+  style: 'expanded' | 'compact';
+  choices: Array<{ title: string; value: string }>;
+  error: string;
+}
+
+export interface DetailsModel extends NoticeModel {
+  scenario: string;
+  title: string;
+  summary: string;
+  fields: DetailsField[];
+}
+
+export interface ConfirmModel extends NoticeModel {
+  title: string;
+  facts: Fact[];
+  steps: Array<{ number: number; title: string; detail: string }>;
+  findings: Array<{ mark: string; message: string; advice: string }>;
+  canStart: boolean;
+  inputJson: string;
+  requestKey: string;
+}
+
+export interface RunModel extends NoticeModel {
+  runId: string;
+  shortId: string;
+  rev: number;
+  title: string;
+  requestedBy: string;
+  statusText: string;
+  statusColor: string;
+  steps: Array<{ mark: string; title: string; detail: string }>;
+  failure: { title: string; message: string } | null;
+  failedStepId: string;
+  canRetry: boolean;
+  canSkip: boolean;
+  canCancel: boolean;
+  finished: boolean;
+  updatedAt: string;
+}
+
+/** What every card about one step carries: its actions' `runId`, `stepId` and `rev`, and a notice. */
+export interface StepCardModel extends NoticeModel {
+  runId: string;
+  stepId: string;
+  rev: number;
+  stepTitle: string;
+}
+
+export interface ApprovalModel extends StepCardModel {
+  whatChanges: string;
+  facts: Fact[];
+  decided: boolean;
+  decisionStyle: 'good' | 'attention';
+  decisionText: string;
+}
+
+export interface ManualModel extends StepCardModel {
+  where: string;
+  instructions: string;
+  link: string;
+  verification: string | null;
+  verificationStyle: 'emphasis' | 'good' | 'attention';
+  finished: boolean;
+}
+
+export interface CompletionModel {
+  headline: string;
+  color: 'Good' | 'Attention';
+  mentionText: string;
+  facts: Fact[];
+  steps: Array<{ mark: string; title: string; suffix: string }>;
+  maps: string[];
+  mentions: Array<{ text: string; id: string; name: string }>;
+}
+
+export interface MessageModel {
+  title: string;
+  text: string;
+  color: 'Default' | 'Good' | 'Attention' | 'Warning' | 'Accent';
+  facts: Fact[];
+}
+
+export interface CardModels {
+  welcome: WelcomeModel;
+  help: NoticeModel;
+  scenario: ScenarioModel;
+  chooser: NoticeModel;
+  details: DetailsModel;
+  confirm: ConfirmModel;
+  run: RunModel;
+  approval: ApprovalModel;
+  manual: ManualModel;
+  completion: CompletionModel;
+  message: MessageModel;
+}
+
+export type CardName = keyof CardModels;
