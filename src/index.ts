@@ -15,6 +15,10 @@ import { systemClock } from './engine/systemClock';
 import type { EngineApi } from './engine/engineApi';
 import { createAdapter } from './bot/adapter';
 import { createBotApp } from './bot/botApp';
+import { CardViews } from './bot/audience/cardViews';
+import { Roster } from './bot/audience/roster';
+import { Roles } from './bot/roles/roles';
+import { createGraphDirectoryClient } from './platform/graph/graphDirectoryClient';
 import { Notifier } from './bot/notifier';
 import type { SendQueueOptions } from './bot/sendQueue';
 import { createServer, type HealthReport } from './server';
@@ -65,24 +69,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   }
   const emulatorUrl =
     config.DYNAMICS_MODE === 'emulator' ? (config.EMULATOR_URL ?? emulator?.url) : undefined;
+  // Live mode: one credential for Dynamics 365 and Microsoft Graph (group roles).
+  const liveCredential = emulatorUrl ? undefined : (options.credential ?? credentialOf(config));
   const platform = emulatorUrl
     ? createPlatform({ mode: 'emulator', emulatorUrl, logger, timeoutMs: config.HTTP_TIMEOUT_MS })
     : createPlatform({
         mode: 'live',
-        credential:
-          options.credential ??
-          createCredential(
-            config.AZURE_AUTH === 'client-secret'
-              ? {
-                  kind: 'client-secret',
-                  tenantId: config.AZURE_TENANT_ID!,
-                  clientId: config.AZURE_CLIENT_ID!,
-                  clientSecret: config.AZURE_CLIENT_SECRET!,
-                }
-              : config.AZURE_AUTH === 'managed-identity'
-                ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
-                : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
-          ),
+        credential: liveCredential!,
         lcsApiUrl: config.LCS_API_URL,
         lcsProjectId: config.LCS_PROJECT_ID,
         powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
@@ -92,6 +85,15 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         logger,
         timeoutMs: config.HTTP_TIMEOUT_MS,
       });
+  const roles = new Roles(
+    { admins: config.ADMINS, approvers: config.APPROVERS, fourEyes: config.FOUR_EYES },
+    createGraphDirectoryClient(
+      emulatorUrl
+        ? { baseUrl: `${emulatorUrl}/graph`, credential: createCredential({ kind: 'emulator' }), logger }
+        : { baseUrl: config.GRAPH_API_URL, credential: liveCredential!, logger },
+    ),
+  );
+  const views = new CardViews(roles, new Roster(), logger);
 
   const engine = createSetupEngine({
     platform,
@@ -107,14 +109,23 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const conversations = new ConversationStore(db);
   const adapter = createAdapter(config, logger);
   const botId = config.BOT_ID ?? '';
-  const notifier = new Notifier({ adapter, botId, engine, conversations, logger, queue: options.queue });
+  const notifier = new Notifier({
+    adapter,
+    botId,
+    engine,
+    conversations,
+    views,
+    logger,
+    queue: options.queue,
+  });
   notifier.attach();
   const app = createBotApp(
     {
       engine,
       conversations,
       notifier,
-      policy: { admins: config.ADMINS, approvers: config.APPROVERS, fourEyes: config.FOUR_EYES },
+      roles,
+      views,
       logger,
       modeDescription: emulatorUrl ? `the Dynamics 365 emulator (${emulatorUrl})` : 'live Dynamics 365',
       previewWaitMs: 40,
@@ -187,6 +198,22 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       db.close();
     },
   };
+}
+
+/** The credential of the Dynamics 365 (and Graph) clients in live mode, from AZURE_*. */
+function credentialOf(config: Config): TokenCredential {
+  return createCredential(
+    config.AZURE_AUTH === 'client-secret'
+      ? {
+          kind: 'client-secret',
+          tenantId: config.AZURE_TENANT_ID!,
+          clientId: config.AZURE_CLIENT_ID!,
+          clientSecret: config.AZURE_CLIENT_SECRET!,
+        }
+      : config.AZURE_AUTH === 'managed-identity'
+        ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
+        : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
+  );
 }
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@ export interface GuardTarget {
   run?: Run;
   stepId?: string;
   /** The card to answer a refusal with (the clicked card with the reason); a "Not allowed" card if absent. */
-  refusedCard?: (reason: string) => AdaptiveCard;
+  refusedCard?: (reason: string) => AdaptiveCard | Promise<AdaptiveCard>;
 }
 
 export async function guard(
@@ -27,13 +27,13 @@ export async function guard(
   target: GuardTarget = {},
 ): Promise<Guarded> {
   const actor = actorOf(context);
-  const refusal = checkPermission(services.policy, permission, actor, target.run?.requestedBy);
+  const refusal = await checkPermission(services.roles, permission, actor, target.run?.requestedBy);
   if (refusal.allowed) return { allowed: true, actor };
   await recordRefusal(services, context, actor, action, refusal.reason, {
     ...(target.run ? { runId: target.run.id } : {}),
     ...(target.run && target.stepId ? { stepId: target.stepId } : {}),
   });
   const card =
-    target.refusedCard?.(refusal.reason) ?? messageCard('Not allowed', refusal.reason, 'Attention');
+    (await target.refusedCard?.(refusal.reason)) ?? messageCard('Not allowed', refusal.reason, 'Attention');
   return { allowed: false, card };
 }

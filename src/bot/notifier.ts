@@ -14,6 +14,9 @@ import { SendQueue, type SendQueueOptions } from './sendQueue';
 import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
 import { completionCardData } from './views/completionView';
 import { shortId } from './views/marks';
+import type { CardViews } from './audience/cardViews';
+import type { CardView } from './audience/cardView';
+import { messageLink } from './teamsLinks';
 
 // Turns engine events into proactive Teams messages through the conversation references kept in the
 // store: the run card updated in place, an approval card and a manual-step card posted once per
@@ -24,6 +27,8 @@ export interface NotifierOptions {
   botId: string;
   engine: EngineApi;
   conversations: ConversationStore;
+  /** The shared view of a run's cards (who gets a personal view through refresh); none: every action shows. */
+  views?: CardViews;
   logger?: Logger;
   queue?: SendQueueOptions;
 }
@@ -42,10 +47,12 @@ export class Notifier {
     const { engine } = this.options;
     engine.on('run.updated', ({ run }) => this.runChanged(run));
     engine.on('approval.requested', ({ run, step }) =>
-      this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id)),
+      this.postOnce(run, 'approval', step.id, (context) =>
+        this.currentCard(run, 'approval', step.id, context),
+      ),
     );
     engine.on('manual.requested', ({ run, step }) =>
-      this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id)),
+      this.postOnce(run, 'manual', step.id, (context) => this.currentCard(run, 'manual', step.id, context)),
     );
     engine.on('approval.reminder', ({ run, step }) =>
       this.postText(
@@ -61,7 +68,7 @@ export class Notifier {
     );
     engine.on('run.finished', ({ run }) => {
       this.runChanged(run);
-      this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run));
+      this.postOnce(run, 'completion', outcomeKey(run), (context) => this.completionActivity(run, context));
     });
   }
 
@@ -71,13 +78,31 @@ export class Notifier {
       if (!this.options.conversations.conversationOf(run.id)) continue;
       for (const step of run.steps) {
         if (step.status === 'awaiting_approval')
-          this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id), true);
+          this.postOnce(
+            run,
+            'approval',
+            step.id,
+            (context) => this.currentCard(run, 'approval', step.id, context),
+            true,
+          );
         if (step.status === 'awaiting_manual')
-          this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id), true);
+          this.postOnce(
+            run,
+            'manual',
+            step.id,
+            (context) => this.currentCard(run, 'manual', step.id, context),
+            true,
+          );
       }
       this.runChanged(run);
       if (FINISHED_RUN_STATUSES.has(run.status))
-        this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run), true);
+        this.postOnce(
+          run,
+          'completion',
+          outcomeKey(run),
+          (context) => this.completionActivity(run, context),
+          true,
+        );
     }
   }
 
@@ -93,7 +118,10 @@ export class Notifier {
         message.conversationId,
         message.activityId,
         `${run.id}:${kind}:${message.stepId}`,
-        () => (kind === 'run' ? cardOfRun(run, 'run', undefined) : this.currentCard(run, kind, stepId)),
+        async (context) =>
+          kind === 'run'
+            ? cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run))
+            : this.currentCard(run, kind, stepId, context),
       );
     }
   }
@@ -103,11 +131,11 @@ export class Notifier {
     conversationId: string,
     activityId: string,
     key: string,
-    build: () => AdaptiveCard | Promise<AdaptiveCard>,
+    build: (context: TurnContext) => AdaptiveCard | Promise<AdaptiveCard>,
   ): void {
     this.queue.update(conversationId, key, () =>
       this.continue(conversationId, async (context) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await build()));
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await build(context)));
         activity.id = activityId;
         await context.updateActivity(activity);
       }),
@@ -118,7 +146,7 @@ export class Notifier {
     run: Run,
     kind: CardKind,
     stepId: string,
-    build: () => Promise<AdaptiveCard | Partial<import('botbuilder').Activity>>,
+    build: (context: TurnContext) => Promise<AdaptiveCard | Partial<import('botbuilder').Activity>>,
     recovering = false,
   ): void {
     const { conversations } = this.options;
@@ -132,7 +160,7 @@ export class Notifier {
     }
     this.queue.send(conversationId, () =>
       this.continue(conversationId, async (context) => {
-        const built = await build();
+        const built = await build(context);
         const activity =
           'type' in built && built.type === 'AdaptiveCard'
             ? MessageFactory.attachment(CardFactory.adaptiveCard(built))
@@ -154,25 +182,35 @@ export class Notifier {
   }
 
   /** A step card from the stored run (fresher than the event's snapshot by the time it is sent). */
-  private async currentCard(run: Run, kind: RunCardKind, stepId: string | undefined): Promise<AdaptiveCard> {
-    return cardOfRun((await this.options.engine.get(run.id)) ?? run, kind, stepId);
+  private async currentCard(
+    run: Run,
+    kind: RunCardKind,
+    stepId: string | undefined,
+    context: TurnContext,
+  ): Promise<AdaptiveCard> {
+    const current = (await this.options.engine.get(run.id)) ?? run;
+    return cardOfRun(current, kind, stepId, '', await this.sharedView(context, current));
   }
 
-  /** The notice: an @mention of the requester in the text, and the summary card. */
-  private async completionActivity(run: Run): Promise<Partial<import('botbuilder').Activity>> {
+  /** The shared copy's view: who gets a personal view through refresh (roster and roles). */
+  private async sharedView(context: TurnContext, run: Run): Promise<CardView | undefined> {
+    return this.options.views?.shared(context, run);
+  }
+
+  /** The one completion message: the @mention and the outcome in one card, linking to the run card. */
+  private async completionActivity(run: Run, context: TurnContext): Promise<AdaptiveCard> {
     const current = (await this.options.engine.get(run.id)) ?? run;
-    const data = completionCardData(current);
-    const mention = `<at>${current.requestedBy.name}</at>`;
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard('completion', data)));
-    activity.text = `${mention} ${String(data.headline)}`;
-    activity.entities = [
-      {
-        type: 'mention',
-        text: mention,
-        mentioned: { id: current.requestedBy.id, name: current.requestedBy.name },
-      },
-    ];
-    return activity;
+    const runMessage = this.options.conversations
+      .messagesOf(run.id)
+      .find((m) => m.kind === 'run' && m.activityId);
+    const link = runMessage?.activityId
+      ? messageLink({
+          conversationId: runMessage.conversationId,
+          activityId: runMessage.activityId,
+          tenantId: context.activity.conversation?.tenantId,
+        })
+      : undefined;
+    return renderCard('completion', completionCardData(current, link ?? ''));
   }
 
   private async continue(

@@ -10,7 +10,7 @@ import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { scenarioCardData } from '../views/scenarioView';
 import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView';
 import { confirmCardData } from '../views/confirmView';
-import { runCardData } from '../views/runView';
+import { cardOfRun } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
 
 // The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
@@ -128,7 +128,14 @@ export async function start(
   }
   // The engine's run.updated came before this binding existed: update everyone's copy once now.
   services.notifier.runChanged(result.run);
-  return renderCard('run', runCardData(result.run));
+  // The starter's own copy: an admin (Start needs it), with the refresh every copy carries.
+  return cardOfRun(
+    result.run,
+    'run',
+    undefined,
+    '',
+    await services.views.forViewer(context, result.run, actor),
+  );
 }
 
 export function abandon(): AdaptiveCard {

@@ -63,6 +63,18 @@ export class Roles {
   }
 
   async mayStart(actor: Actor): Promise<Refusal> {
+    return this.asAdmin(actor, 'Only the configured dual-write admins can start or change a setup.');
+  }
+
+  /** Cancel, retry, skip and "Done, verify" on a run: the admins too. */
+  async mayOperate(actor: Actor): Promise<Refusal> {
+    return this.asAdmin(
+      actor,
+      'Only the configured dual-write admins can cancel, retry, skip or verify a step of a setup.',
+    );
+  }
+
+  private async asAdmin(actor: Actor, refusal: string): Promise<Refusal> {
     if (this.policy.admins.length === 0) return { allowed: true };
     const membership = await this.membership(actor, this.policy.admins);
     if (membership.member) return { allowed: true };
@@ -70,7 +82,7 @@ export class Roles {
       allowed: false,
       reason: membership.unavailable
         ? `Could not check whether ${actor.name} is a dual-write admin, so nothing was done: ${membership.unavailable}`
-        : 'Only the configured dual-write admins can start or change a setup.',
+        : refusal,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { RunStatus, StepState, StepStatus } from '../../engine/model';
+import { longStepText } from './stepClock';
 
 /** The one place that turns states into the marks and words the cards show. */
 export const STEP_MARK: Record<StepStatus, string> = {
@@ -14,7 +15,8 @@ export const STEP_MARK: Record<StepStatus, string> = {
 
 export const RUN_STATUS: Record<RunStatus, { text: string; color: string }> = {
   running: { text: 'Running', color: 'Accent' },
-  waiting: { text: 'Waiting for you', color: 'Warning' },
+  // The run card is shared: its words never say "you" (runView says what it waits for).
+  waiting: { text: 'Waiting', color: 'Warning' },
   succeeded: { text: 'Completed', color: 'Good' },
   failed: { text: 'Failed', color: 'Attention' },
   cancelled: { text: 'Cancelled', color: 'Attention' },
@@ -35,9 +37,11 @@ export function stepDetail(step: StepState): string {
     );
   }
   if (step.status === 'awaiting_approval') parts.push('waiting for approval');
-  if (step.status === 'awaiting_manual') parts.push('waiting for you to do this step');
+  if (step.status === 'awaiting_manual') parts.push('waiting for an admin to do this step');
   if (step.status === 'failed' && step.error) parts.push(step.error.message);
   if (step.status === 'running' && step.attempts > 1) parts.push(`attempt ${step.attempts}`);
+  const clock = longStepText(step, Date.now());
+  if (clock) parts.push(clock);
   if (step.verification && !step.verification.ok && step.status === 'awaiting_manual') {
     parts.push(`not verified yet: ${step.verification.message}`);
   }
