@@ -52,7 +52,7 @@ describe('the completion message', () => {
   it('says the outcome with the mention, in one sentence', () => {
     const mention = '<at>Alex Admin</at>';
     expect(completionSentence(run([]), mention, 'New F&O, new Dataverse')).toBe(
-      '<at>Alex Admin</at>, dual-write is set up (New F&O, new Dataverse): the maps run live.',
+      '<at>Alex Admin</at>, the dual-write setup completed (New F&O, new Dataverse): the maps run live.',
     );
     const failed = run(
       [{ ...step('bootstrapCompanyData', 'failed'), title: 'Stamp rows' } as StepState],

@@ -1,5 +1,5 @@
 import { startHarness, findCard, getJson, type Harness } from '../support/botHarness';
-import { cardOf } from '../support/localConnector';
+import { cardOf, noticeTextOf } from '../support/localConnector';
 import { reachConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
 
@@ -23,7 +23,7 @@ async function putSettings(h: Harness, body: unknown): Promise<void> {
 function notices(h: Harness, conversation: Conversation): string[] {
   return h.connector
     .inConversation(conversation.id)
-    .map((m) => String(m.activity.text ?? ''))
+    .map((m) => noticeTextOf(m.activity))
     .filter((text) => text.includes(`<at>${admin.name}</at>`));
 }
 
@@ -113,7 +113,7 @@ describe('failures and expiries', () => {
       60_000,
       'the approval card',
     );
-    const texts = () => h.connector.inConversation(conversation.id).map((m) => String(m.activity.text ?? ''));
+    const texts = () => h.connector.inConversation(conversation.id).map((m) => noticeTextOf(m.activity));
     await h.connector.waitFor(() => texts().find((t) => t.startsWith('Reminder:')), 30_000, 'the reminder');
     await h.connector.waitFor(
       () => texts().find((t) => t.includes('expired without a decision')),

@@ -156,3 +156,24 @@ export function cardOf(activity: Record<string, unknown> | undefined): Record<st
   }>;
   return attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }
+
+/**
+ * What a message says in words: its text, and for a card the text of its first block (the completion
+ * message carries the @mention and the outcome inside its card).
+ */
+export function noticeTextOf(activity: Record<string, unknown> | undefined): string {
+  const card = cardOf(activity);
+  const first = (card?.body as Array<{ text?: unknown }> | undefined)?.[0]?.text;
+  return [activity?.text, typeof first === 'string' ? first : ''].filter(Boolean).join(' ');
+}
+
+/** The mention entities of a message: the activity's, or those inside its card (`msteams.entities`). */
+export function mentionsOf(
+  activity: Record<string, unknown> | undefined,
+): Array<{ type: string; text: string; mentioned: { id: string; name: string } }> {
+  const card = cardOf(activity) as { msteams?: { entities?: unknown[] } } | undefined;
+  return [...((activity?.entities as unknown[]) ?? []), ...(card?.msteams?.entities ?? [])].filter(
+    (e): e is { type: string; text: string; mentioned: { id: string; name: string } } =>
+      typeof e === 'object' && e !== null && (e as { type?: string }).type === 'mention',
+  );
+}

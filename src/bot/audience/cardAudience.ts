@@ -15,6 +15,8 @@ export interface CardAudience {
   approvers: Person[];
   anyoneMayDecide: boolean;
   anyoneMayAct: boolean;
+  /** Whether the conversation's members are known; if not, refresh lists nobody and Teams asks for all. */
+  rosterKnown: boolean;
   /** Why the names may be incomplete. */
   unavailable?: string;
 }
@@ -38,6 +40,7 @@ export async function cardAudience(roles: Roles, members: Member[], requester: A
     approvers: approverPeople,
     anyoneMayDecide: approvers.anyone,
     anyoneMayAct: admins.anyone,
+    rosterKnown: members.length > 0,
     unavailable: approvers.unavailable ?? admins.unavailable,
   };
 }

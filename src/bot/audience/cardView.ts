@@ -52,8 +52,20 @@ export function canOperate(view: CardView): boolean {
   return view.viewer ? view.viewer.mayOperate : view.audience.anyoneMayAct;
 }
 
-/** The `refresh` of a run's card: who gets their own view, and the verb Teams calls for it. */
+/**
+ * The `refresh` of a run's card: who gets their own view, and the verb Teams calls for it. None where
+ * the shared card already offers everyone all they may do. Without a roster the list is left out:
+ * Teams then refreshes for every member of a conversation of up to 60 (User-Specific-Views.md).
+ */
 export function refreshOf(run: Run, kind: RunCardKind, stepId: string | undefined, view: CardView) {
-  const userIds = kind === 'approval' ? view.audience.approvalUserIds : view.audience.actionUserIds;
-  return refreshBlock(VIEW_VERB, { runId: run.id, kind, ...(stepId ? { stepId } : {}) }, userIds);
+  const { audience } = view;
+  const personal =
+    kind === 'approval' ? !(audience.anyoneMayDecide && !view.fourEyes) : !audience.anyoneMayAct;
+  if (!personal) return undefined;
+  const data = { runId: run.id, kind, ...(stepId ? { stepId } : {}) };
+  if (!audience.rosterKnown) {
+    return { action: { type: 'Action.Execute' as const, title: 'Refresh', verb: VIEW_VERB, data } };
+  }
+  const userIds = kind === 'approval' ? audience.approvalUserIds : audience.actionUserIds;
+  return refreshBlock(VIEW_VERB, data, userIds);
 }

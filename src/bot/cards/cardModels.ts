@@ -86,6 +86,8 @@ export interface ApprovalModel extends StepCardModel {
   canDecide: boolean;
   /** Everyone else reads who may decide (never "you": the shared card says it too). */
   waitingText: string;
+  /** A line for this viewer only (the requester's card says why they cannot decide); empty if none. */
+  viewerNote: string;
 }
 
 export interface ManualModel extends StepCardModel {

@@ -10,7 +10,11 @@ export function approvalCardData(
   run: Run,
   step: StepState,
   notice = '',
-  perspective: Pick<ApprovalPerspective, 'canDecide' | 'waitingText'> = { canDecide: true, waitingText: '' },
+  perspective: Pick<ApprovalPerspective, 'viewer' | 'canDecide' | 'waitingText'> = {
+    viewer: 'approver',
+    canDecide: true,
+    waitingText: '',
+  },
 ): ApprovalModel {
   const approval = step.approval;
   const summary = (approval?.summary ?? {}) as Record<string, unknown>;
@@ -46,5 +50,9 @@ export function approvalCardData(
         : '',
     canDecide: perspective.canDecide,
     waitingText: perspective.waitingText || 'Waiting for an approver.',
+    viewerNote:
+      perspective.viewer === 'requester'
+        ? 'You requested this setup, so an approver other than you decides. This card changes once they have.'
+        : '',
   };
 }
