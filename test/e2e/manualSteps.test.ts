@@ -301,7 +301,8 @@ describe('live mode without the dual-write gateway: manual steps verified throug
       () =>
         h.connector.inConversation(conversation.id).find((m) => {
           const card = cardOf(m.activity);
-          return card && textOf(card).includes('Approval needed') && textOf(card).includes('run.approve');
+          // The shared copy has no buttons; the approver gets hers through refresh (click below).
+          return card && textOf(card).includes('Approval needed') && textOf(card).includes('run.view');
         }),
       15_000,
       'the bootstrap approval card',

@@ -23,10 +23,10 @@ function ran(run: Run, kind: string): boolean {
   return run.steps.some((step) => step.kind === kind && step.status === 'succeeded');
 }
 
-/** "Alex Admin, dual-write is set up: ..." with the mention text Teams highlights. */
+/** "Alex Admin, the dual-write setup completed (...)" with the mention text Teams highlights. */
 export function completionSentence(run: Run, mention: string, scenarioTitle: string): string {
   if (run.status === 'succeeded')
-    return `${mention}, dual-write is set up (${scenarioTitle}): the maps run live.`;
+    return `${mention}, the dual-write setup completed (${scenarioTitle}): the maps run live.`;
   if (run.status === 'cancelled') {
     const by = run.cancelRequested?.by.name;
     return `${mention}, the setup (${scenarioTitle}) was cancelled${by ? ` by ${by}` : ''}. Nothing more will run.`;
