@@ -59,7 +59,7 @@ describe('the completion message', () => {
       'failed',
     );
     expect(completionSentence(failed, mention, 'X')).toBe(
-      '<at>Alex Admin</at>, the setup (X) stopped at "Stamp rows". The run card has Retry and Cancel.',
+      '<at>Alex Admin</at>, the setup (X) failed at "Stamp rows". The run card has Retry and Cancel.',
     );
   });
 

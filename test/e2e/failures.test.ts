@@ -113,6 +113,8 @@ describe('failures and expiries', () => {
       60_000,
       'the approval card',
     );
+    // Priya's own view while the approval is open (Teams refreshes it for her), kept for a late click.
+    const mine = await h.client.personalCard(approver, conversation, approval.card, approval.id);
     const texts = () => h.connector.inConversation(conversation.id).map((m) => noticeTextOf(m.activity));
     await h.connector.waitFor(() => texts().find((t) => t.startsWith('Reminder:')), 30_000, 'the reminder');
     await h.connector.waitFor(
@@ -130,7 +132,7 @@ describe('failures and expiries', () => {
     );
     // A late click changes nothing.
     const late = textOf(
-      responseCard(await h.client.click(approver, conversation, approval.card, approval.id, 'run.approve')),
+      responseCard(await h.client.click(approver, conversation, mine, approval.id, 'run.approve')),
     );
     expect(late).not.toContain('Approved by');
     const bootstrap = (await h.bot.engine.get(runId))!.steps.find((s) => s.kind === 'bootstrapCompanyData')!;

@@ -32,7 +32,7 @@ export function completionSentence(run: Run, mention: string, scenarioTitle: str
     return `${mention}, the setup (${scenarioTitle}) was cancelled${by ? ` by ${by}` : ''}. Nothing more will run.`;
   }
   const failed = run.steps.find((step) => step.status === 'failed');
-  return `${mention}, the setup (${scenarioTitle}) stopped${failed ? ` at "${failed.title}"` : ''}. The run card has Retry and Cancel.`;
+  return `${mention}, the setup (${scenarioTitle}) failed${failed ? ` at "${failed.title}"` : ''}. The run card has Retry and Cancel.`;
 }
 
 export function completionFacts(run: Run): CompletionFact[] {
