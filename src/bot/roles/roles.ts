@@ -46,6 +46,7 @@ export class Roles {
   private readonly now: () => number;
   private readonly groupCache = new Map<string, { groups: string[]; until: number }>();
   private readonly memberCache = new Map<string, { member: boolean; until: number }>();
+  private readonly peopleCache = new Map<string, { list: ApproverList; until: number }>();
 
   constructor(
     readonly policy: RolePolicy,
@@ -118,7 +119,18 @@ export class Roles {
     return this.peopleOf(this.policy.admins, max);
   }
 
+  /** Who the entries are, cached like memberships (every card a run shows asks). */
   private async peopleOf(ids: string[], max: number): Promise<ApproverList> {
+    const key = `${max}|${ids.map((id) => id.toLowerCase()).join(',')}`;
+    const cached = this.peopleCache.get(key);
+    if (cached && cached.until > this.now()) return cached.list;
+    const list = await this.lookUpPeople(ids, max);
+    // A lookup that failed is not kept: the next card asks again.
+    if (!list.unavailable) this.peopleCache.set(key, { list, until: this.now() + this.membershipTtlMs });
+    return list;
+  }
+
+  private async lookUpPeople(ids: string[], max: number): Promise<ApproverList> {
     if (ids.length === 0) return { anyone: true, people: [] };
     // Without a directory every entry is taken for a user; the caller may know names from the roster.
     if (!this.directory) return { anyone: false, people: ids.map((id) => ({ id, displayName: id })) };
