@@ -143,14 +143,19 @@ function manualMessage(conversation: Conversation, stepId: string): RecordedActi
 
 /** Waits until the message's current card contains `text`; returns that card. */
 async function cardShowing(message: RecordedActivity, text: string, what: string) {
-  return h.connector.waitFor(
-    () => {
-      const card = cardOf(h.connector.messages.get(message.id)?.activity);
-      return card && textOf(card).includes(text) ? card : undefined;
-    },
-    15_000,
-    what,
-  );
+  const last = () => textOf(cardOf(h.connector.messages.get(message.id)?.activity) ?? {}).slice(0, 1500);
+  return h.connector
+    .waitFor(
+      () => {
+        const card = cardOf(h.connector.messages.get(message.id)?.activity);
+        return card && textOf(card).includes(text) ? card : undefined;
+      },
+      15_000,
+      what,
+    )
+    .catch((error: Error) => {
+      throw new Error(`${error.message}; the card shows ${last()}`);
+    });
 }
 
 /** Statuses of the steps after `stepId`, to show that a failed verification moved nothing. */
