@@ -1,30 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Run } from '../../src/engine/model';
+import { run } from './support/runFixture';
 import { openDatabase } from '../../src/store/database';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
-
-function run(id: string, lockKey: string, status: Run['status'] = 'running'): Run {
-  const at = '2025-01-06T09:00:00.000Z';
-  return {
-    id,
-    scenario: 'new-new',
-    input: {
-      scenario: 'new-new',
-      financeOpsApp: 'finance-and-operations',
-      financeOpsName: 'fo-a',
-      dataverseName: 'dv-a',
-    },
-    status,
-    rev: 1,
-    requestedBy: { id: 'alice', name: 'Alice' },
-    lockKey,
-    createdAt: at,
-    updatedAt: at,
-    steps: [],
-  };
-}
 
 describe('SqliteRunStore', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'runstore-')), 'runs.sqlite');

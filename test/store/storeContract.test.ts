@@ -1,29 +1,9 @@
 // One contract, two stores: every test runs against a real SQLite file and a real PostgreSQL
 // (TEST_DATABASE_URL or the embedded server of jest's global setup; no server is a failure).
 import type { Run } from '../../src/engine/model';
+import { run } from './support/runFixture';
 import { FencedWriteError } from '../../src/engine/runLeasePort';
 import { STORE_KITS, type StoreHandle, type StoreKit } from './support/storeKits';
-
-function run(id: string, lockKey: string, status: Run['status'] = 'running'): Run {
-  const at = '2025-01-06T09:00:00.000Z';
-  return {
-    id,
-    scenario: 'new-new',
-    input: {
-      scenario: 'new-new',
-      financeOpsApp: 'finance-and-operations',
-      financeOpsName: 'fo-a',
-      dataverseName: 'dv-a',
-    },
-    status,
-    rev: 1,
-    requestedBy: { id: 'alice', name: 'Alice' },
-    lockKey,
-    createdAt: at,
-    updatedAt: at,
-    steps: [],
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
