@@ -150,7 +150,7 @@ export class Notifier {
     build: () => AdaptiveCard | Promise<AdaptiveCard>,
     version?: number,
   ): void {
-    this.queue.update(conversationId, key, async () => {
+    this.queue.update(conversationId, key, async (reserve) => {
       const card = await build();
       const text = JSON.stringify(card);
       // Steps run side by side, so a run changes often: a card that did not change is not sent again.
@@ -163,6 +163,7 @@ export class Notifier {
         );
         if (!claimed) return 'skipped';
       }
+      await reserve();
       await this.continue(conversationId, async (context) => {
         const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
         activity.id = activityId;

@@ -35,8 +35,15 @@ export interface SendQueueOptions {
   logger?: Logger;
 }
 
-/** A send; 'skipped' when it found nothing to send (an unchanged card), which costs no budget. */
-type Job = () => Promise<void | 'skipped'>;
+/** A new message: its place in the budget is reserved before it runs. */
+type Job = () => Promise<void>;
+
+/**
+ * An update of a posted message. It calls `reserve` right before it sends (that waits for the
+ * budget); one that finds nothing to send (an unchanged card) returns 'skipped' without reserving,
+ * so it costs no budget and, with several replicas, no write to the shared budget.
+ */
+export type UpdateJob = (reserve: () => Promise<void>) => Promise<void | 'skipped'>;
 
 type QueueSettings = Required<Omit<SendQueueOptions, 'logger' | 'budget'>> & {
   logger?: Logger;
@@ -51,8 +58,8 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 class ConversationQueue {
-  private readonly sends: Job[] = [];
-  private readonly updates = new Map<string, Job>();
+  private readonly sends: UpdateJob[] = [];
+  private readonly updates = new Map<string, UpdateJob>();
   private readonly lastUpdate = new Map<string, number>();
   private readonly sentAt: number[] = [];
   private running = false;
@@ -64,11 +71,14 @@ class ConversationQueue {
   ) {}
 
   send(job: Job): void {
-    this.sends.push(job);
+    this.sends.push(async (reserve) => {
+      await reserve();
+      await job();
+    });
     this.kick();
   }
 
-  update(key: string, job: Job): void {
+  update(key: string, job: UpdateJob): void {
     this.updates.set(key, job);
     this.kick();
   }
@@ -95,13 +105,12 @@ class ConversationQueue {
         await delay(next.waitMs);
         continue;
       }
-      await this.respectLimits();
-      if ((await this.withRetry(next.job)) === 'skipped') this.sentAt.pop();
+      await this.withRetry(next.job);
     }
   }
 
   /** New messages first (they carry news); then the update whose interval has passed. */
-  private takeNext(): { job: Job } | { waitMs: number } | undefined {
+  private takeNext(): { job: UpdateJob } | { waitMs: number } | undefined {
     const send = this.sends.shift();
     if (send) return { job: send };
     if (this.updates.size === 0) return undefined;
@@ -148,10 +157,10 @@ class ConversationQueue {
     while (this.sentAt.length > 0 && this.sentAt[0] <= now - longest) this.sentAt.shift();
   }
 
-  private async withRetry(job: Job): Promise<void | 'skipped'> {
+  private async withRetry(job: UpdateJob): Promise<void | 'skipped'> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await job();
+        return await job(() => this.respectLimits());
       } catch (error) {
         const status = statusOf(error);
         const retriable = status === undefined || RETRY_STATUS.has(status);
@@ -164,7 +173,6 @@ class ConversationQueue {
         }
         const ceiling = this.options.baseDelayMs * 2 ** (attempt - 1);
         await delay(ceiling / 2 + Math.random() * (ceiling / 2));
-        await this.respectLimits();
       }
     }
   }
@@ -192,7 +200,7 @@ export class SendQueue {
   }
 
   /** Queues an update of one message; a later update of the same key replaces this one. */
-  update(conversationId: string, key: string, job: Job): void {
+  update(conversationId: string, key: string, job: UpdateJob): void {
     this.queueOf(conversationId).update(key, job);
   }
 

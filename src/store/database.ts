@@ -17,7 +17,26 @@ export function openDatabase(file: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  cacheStatements(db);
   return db;
+}
+
+/**
+ * better-sqlite3 compiles the SQL on every `prepare()`; the stores prepare their statements where
+ * they use them, on every call (a run update, a send reservation). The compiled statement is kept
+ * per SQL text instead (the texts are constants, so the cache is bounded by the code).
+ */
+function cacheStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const compiled = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = compiled.get(sql);
+    if (!statement) {
+      statement = compile(sql);
+      compiled.set(sql, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
 }
 
 /** Applies a named migration once (idempotent across restarts). */

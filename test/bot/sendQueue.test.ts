@@ -100,4 +100,25 @@ describe('SendQueue', () => {
     await queue.whenIdle();
     expect([...delivered.values()]).toEqual(new Array(10).fill(1));
   });
+
+  it('asks the shared budget only for updates that send, never for an unchanged card', async () => {
+    const asked: string[] = [];
+    const queue = new SendQueue({
+      updateIntervalMs: 0,
+      budget: async (conversationId) => {
+        asked.push(conversationId);
+        return 0;
+      },
+    });
+    const sent: string[] = [];
+    queue.update('conv', 'unchanged', async () => 'skipped');
+    queue.update('conv', 'changed', async (reserve) => {
+      await reserve();
+      sent.push('changed');
+    });
+    queue.send('conv', async () => void sent.push('posted'));
+    await queue.whenIdle();
+    expect(sent).toEqual(['posted', 'changed']);
+    expect(asked).toEqual(['conv', 'conv']);
+  });
 });

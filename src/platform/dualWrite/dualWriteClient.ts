@@ -88,9 +88,22 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     return connectionSetSchema.parse(response.data);
   }
 
+  // `Entities` answers every map of the connection (dozens, each with its requests). The engine reads
+  // it right before it runs a map, so `runMap` takes that read when it is under a second old and no
+  // request of this client changed the connection since, instead of asking for the same list again.
+  const lastRead = new Map<string, { maps: GatewayMap[]; atMs: number }>();
+  const REREAD_AFTER_MS = 1_000;
+
   async function maps(cid: string): Promise<GatewayMap[]> {
     const response = await http.get(`${DWM_PATH}/Entities`, { params: { targetType: 'AX', cid } });
-    return z.array(mapSchema).parse(response.data);
+    const read = z.array(mapSchema).parse(response.data);
+    lastRead.set(cid, { maps: read, atMs: Date.now() });
+    return read;
+  }
+
+  async function recentMaps(cid: string): Promise<GatewayMap[]> {
+    const recent = lastRead.get(cid);
+    return recent && Date.now() - recent.atMs < REREAD_AFTER_MS ? recent.maps : maps(cid);
   }
 
   async function toConnection(env: GatewayEnvironment, set: ConnectionSet): Promise<DualWriteConnection> {
@@ -131,6 +144,7 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
   }
 
   async function start(detail: Record<string, unknown>, action: string): Promise<string> {
+    lastRead.delete(String(detail.cid));
     const response = await http.post(
       `${DWM_PATH}/Start`,
       { action, details: [detail] },
@@ -198,6 +212,7 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     applySolution: (connectionId) =>
       call('Applying the dual-write solutions', async () => {
         const { cid } = parseConnectionId(connectionId);
+        lastRead.delete(cid);
         const response = await http.get(`${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/Solutions/`);
         const solutions = solutionsSchema.parse(response.data);
         if (!solutions.length)
@@ -228,22 +243,23 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     runMap: (connectionId, name, runOptions) =>
       call(`Running the map ${name}`, async () => {
         const { cid } = parseConnectionId(connectionId);
-        const find = async () => {
-          const found = (await maps(cid)).find((map) => mapName(map).toLowerCase() === name.toLowerCase());
-          if (!found) throw new PlatformError('not_found', `The map ${name} is not published.`);
-          return found;
-        };
-        let map = await find();
+        const named = (list: GatewayMap[]) =>
+          list.find((map) => mapName(map).toLowerCase() === name.toLowerCase());
+        let map = named(await recentMaps(cid));
+        if (!map) throw new PlatformError('not_found', `The map ${name} is not published.`);
         if (!map.detail.pid) {
           // A map without a project: action 8 creates it first (DWMapEngine.initMap).
           const requestId = await start({ tid: templateIdOf(map), cid }, START_ACTIONS.init);
+          let answered: GatewayMap[] = [];
           await waitFor(`Creating the project of ${name}`, async () => {
             const status = await http.get(`${DWM_PATH}/Status/${encodeURIComponent(requestId)}`);
-            const found = requestState(z.array(mapSchema).parse(status.data), requestId);
+            answered = z.array(mapSchema).parse(status.data);
+            const found = requestState(answered, requestId);
             return found && { state: found.state, message: found.errorMessage };
           });
-          map = await find();
-          if (!map.detail.pid) throw new PlatformError('failed', `The project of ${name} was not created.`);
+          // `Status` answers the maps the request acted on, as they are now: the project id is there.
+          map = named(answered) ?? named(await maps(cid));
+          if (!map?.detail.pid) throw new PlatformError('failed', `The project of ${name} was not created.`);
         }
         // Returns at once: the engine polls Entities until the map leaves InitialSync. The Start
         // body names no companies: the initial sync covers the connection's legal entities.

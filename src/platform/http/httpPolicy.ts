@@ -108,6 +108,9 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
     validateStatus: (status) => status >= 200 && status < 300,
     // An absolute URL (a service's nextLink, say) is appended to baseURL, never sent to its own host.
     allowAbsoluteUrls: false,
+    // The Dynamics APIs answer long work with 202 + Location, never a redirect: a 3xx is an error,
+    // and without redirects axios uses Node's http directly (no follow-redirects layer per request).
+    maxRedirects: 0,
   });
   const origin = new URL(options.baseURL).origin;
 
