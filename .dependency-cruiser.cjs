@@ -28,11 +28,11 @@ module.exports = {
     {
       name: 'platform-implements-ports-only',
       severity: 'error',
-      comment: 'Clients implement the engine ports (ports.ts, with the model types); nothing else of the engine, no bot, store or emulator.',
+      comment: 'Clients implement the engine ports (ports.ts, with the model types, and the request guard each request asks); nothing else of the engine, no bot, store or emulator.',
       from: { path: '^src/platform' },
       to: {
         path: '^src/(engine|bot|store|emulator|playground)/',
-        pathNot: '^src/engine/(ports|model)\\.ts$',
+        pathNot: '^src/engine/(ports|model|requestGuardPort)\\.ts$',
       },
     },
     {

@@ -58,6 +58,7 @@ export class RunExecutor {
       closed: () => this.closed,
       fence: (runId) => o.leases?.writeFence(runId),
       platformFor: (runId) => o.leases?.guard(o.platform, runId) ?? o.platform,
+      leaseRefusal: (runId) => o.leases?.refusal(runId),
     });
   }
 

@@ -34,6 +34,7 @@ export interface LeaseKeeperHooks {
 
 export class RunLeaseKeeper {
   private readonly held = new Map<string, RunLease>();
+  private readonly refused = new Map<string, FencedWriteError>();
   private timer: NodeJS.Timeout | undefined;
   private beating = false;
   private pending = 0;
@@ -65,9 +66,23 @@ export class RunLeaseKeeper {
     return fence;
   }
 
-  /** The platform for a step of this run: every call checks the lease first. */
+  /** The platform for a step of this run: every call, and every request in it, checks the lease first. */
   guard(platform: Platform, runId: string): Platform {
-    return leaseGuardedPlatform(platform, runId, (id) => this.fenceOf(id), this.writeFence(runId));
+    return leaseGuardedPlatform(
+      platform,
+      runId,
+      (id) => this.fenceOf(id),
+      this.writeFence(runId),
+      (error) => this.refused.set(runId, error),
+    );
+  }
+
+  /**
+   * The refusal of a request of this run's steps since its lease was last taken: the step that got
+   * it failed because this replica lost the run, not because of Dynamics, so it records nothing.
+   */
+  refusal(runId: string): FencedWriteError | undefined {
+    return this.refused.get(runId);
   }
 
   holds(runId: string): boolean {
@@ -84,6 +99,7 @@ export class RunLeaseKeeper {
     const lease = await this.o.leases.acquire(runId, this.o.owner, this.o.ttlMs);
     if (!lease) return null;
     this.held.set(runId, lease);
+    this.refused.delete(runId);
     // A released lease has expiresAt 0: picking it up is no takeover.
     if (!before || before.owner === this.o.owner || before.expiresAt === 0) return {};
     this.takeovers += 1;
@@ -119,6 +135,7 @@ export class RunLeaseKeeper {
   absorbLost(runId: string, error: unknown): boolean {
     if (!(error instanceof FencedWriteError)) return false;
     this.held.delete(runId);
+    this.refused.delete(runId);
     this.o.logger?.warn({ runId, epoch: error.fence.epoch }, 'lease lost; the run is left to its new holder');
     return true;
   }

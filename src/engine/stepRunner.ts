@@ -43,6 +43,8 @@ export interface StepRunnerOptions {
   fence: (runId: string) => LeaseFence | undefined;
   /** With replicas: the platform, its calls checked against the run's lease. */
   platformFor: (runId: string) => Platform;
+  /** With replicas: the refusal a step's request got because this replica lost the run's lease. */
+  leaseRefusal?: (runId: string) => Error | undefined;
 }
 
 export class StepRunner {
@@ -184,6 +186,9 @@ export class StepRunner {
       } catch (error) {
         await progress.settled();
         if (signal.aborted || isAbortError(error)) return; // cancel or close: the next turn decides
+        // The run was taken over mid-step: the new holder resumes it; this replica records nothing.
+        const lost = this.o.leaseRefusal?.(run.id);
+        if (lost) throw lost;
         const failure = classifyError(error);
         const next = afterFailure(failure, attempt, progress.highest > progressBefore, this.o.retry);
         attempt = next.attempt;

@@ -2,6 +2,7 @@ import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig 
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../../log';
+import { checkRequestGuard } from '../../engine/requestGuardPort';
 
 /**
  * The one HTTP policy every platform client uses: bearer token from a TokenCredential, a correlation
@@ -115,6 +116,8 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
   const origin = new URL(options.baseURL).origin;
 
   client.interceptors.request.use(async (config: InternalAxiosRequestConfig) => {
+    // A step's request goes out only while its replica still holds the run (requestGuardPort.ts).
+    checkRequestGuard();
     config.attempt = config.attempt ?? 1;
     if (!config.headers.has('x-ms-client-request-id')) {
       config.headers.set('x-ms-client-request-id', randomUUID());
