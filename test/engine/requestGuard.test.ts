@@ -39,8 +39,12 @@ describe('the request guard of a leaseholder', () => {
         },
       },
     } as unknown as Platform;
-    const guarded = leaseGuardedPlatform(platform, 'run-1', () => (held ? fence : undefined), fence, (e) =>
-      refusals.push(e),
+    const guarded = leaseGuardedPlatform(
+      platform,
+      'run-1',
+      () => (held ? fence : undefined),
+      fence,
+      (e) => refusals.push(e),
     );
 
     await expect(guarded.dualWrite.applySolution('cid:cname')).rejects.toBeInstanceOf(FencedWriteError);
