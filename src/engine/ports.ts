@@ -204,8 +204,11 @@ export interface DualWritePort {
     legalEntities: string[];
   }): Promise<DualWriteConnection>;
   addLegalEntities(connectionId: string, codes: string[]): Promise<DualWriteConnection>;
-  /** Apply Solution: publishes the maps of the installed orchestration packages. */
-  applySolution(connectionId: string): Promise<void>;
+  /**
+   * Apply Solution: publishes the maps of the installed orchestration packages, one solution at a
+   * time in install order; `only` names the solutions (package unique names) to apply, default all.
+   */
+  applySolution(connectionId: string, only?: readonly string[]): Promise<void>;
   listMaps(connectionId: string): Promise<EntityMapStatus[]>;
   /**
    * Runs one map (live sync), optionally with initial sync for the given companies and master.

@@ -12,7 +12,7 @@ import { emulatorState, startRigEmulator } from './emulatorRig';
 
 /**
  * Crash safety: the engine runs a new-existing setup in a child process that is killed with SIGKILL
- * at 24 planned points (every step, several inside bootstrap and initial sync) and restarted each
+ * at 25 planned points (every step, several inside bootstrap and initial sync) and restarted each
  * time. The emulator lives in this process, so it survives the kills and its effects log shows
  * whether anything was applied twice.
  */
@@ -25,6 +25,8 @@ const KILL_PLAN: Array<[kind: string, nthEvent: number]> = [
   ['checkPrerequisites', 1],
   ['linkEnvironments', 1],
   ['applySolution', 1],
+  // Between two solutions: the resumed step goes on from the first one not applied.
+  ['applySolution', 3],
   ['enableEntityMaps', 1],
   ['enableEntityMaps', 3],
   ['enableEntityMaps', 5],
@@ -130,7 +132,7 @@ function runChild(
   });
 }
 
-describe('crash safety (SIGKILL at 24 points of a new-existing run)', () => {
+describe('crash safety (SIGKILL at 25 points of a new-existing run)', () => {
   let emu: RunningEmulator;
   let dir: string;
   beforeAll(async () => {

@@ -26,6 +26,8 @@ export interface DualWritePackage {
   /** What the package is, as the admin center names it. */
   title: string;
   solutions: readonly string[];
+  /** The maps of the entity map catalog it publishes on Apply Solution (entityMapCatalog.ts). */
+  maps?: 'applicationCore' | 'finance' | 'supplyChain';
 }
 
 /**
@@ -37,6 +39,7 @@ export const DUAL_WRITE_ORCHESTRATION_PACKAGES: readonly DualWritePackage[] = [
   {
     uniqueName: 'msdyn_DualWriteAppCoreAnchor',
     title: 'Dual-write Application Core',
+    maps: 'applicationCore',
     solutions: [
       'Dynamics365Company',
       'Dynamics365FinanceAndOperationsCommon',
@@ -48,6 +51,7 @@ export const DUAL_WRITE_ORCHESTRATION_PACKAGES: readonly DualWritePackage[] = [
   {
     uniqueName: 'msdyn_Dynamics365FinanceExtendedAnchor',
     title: 'Dual-write Finance',
+    maps: 'finance',
     solutions: [
       'Dynamics365FinanceExtended',
       'msdyn_Dynamics365FinanceExtendedMaps',
@@ -64,6 +68,7 @@ export const DUAL_WRITE_ORCHESTRATION_PACKAGES: readonly DualWritePackage[] = [
   {
     uniqueName: 'msdyn_Dynamics365SupplyChainExtendedAnchor',
     title: 'Dual-write Supply Chain',
+    maps: 'supplyChain',
     solutions: [
       'Dynamics365SupplyChainExtended',
       'msdyn_Dynamics365SupplyChainExtendedMaps',

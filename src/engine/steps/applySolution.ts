@@ -1,5 +1,11 @@
 import { connectionOf } from './runFacts';
-import { DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../catalog/solutions';
+import { ENTITY_MAP_CATALOG } from '../catalog/entityMapCatalog';
+import {
+  DUAL_WRITE_ORCHESTRATION_PACKAGES,
+  DUAL_WRITE_ORCHESTRATION_SOLUTIONS,
+  type DualWritePackage,
+} from '../catalog/solutions';
+import type { EntityMapStatus } from '../ports';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,
@@ -16,7 +22,15 @@ const PUBLISH_TIMEOUT_MS = 30 * 60_000;
 export const applySolution = defineStep('applySolution', {
   async execute(ctx) {
     const connection = await connectionOf(ctx.run, ctx.platform);
-    if (!connection.solutionApplied) await ctx.platform.dualWrite.applySolution(connection.id);
+    const published = await ctx.platform.dualWrite.listMaps(connection.id);
+    const applied = new Set(stringsOf(ctx.step.checkpoint?.appliedSolutions));
+    // One solution per call, each recorded once applied: a resumed step (a crash, or a replica that
+    // took the run over) goes on from the first solution not known to be applied.
+    for (const solution of solutionsToApply(published, applied)) {
+      await ctx.platform.dualWrite.applySolution(connection.id, [solution]);
+      applied.add(solution);
+      await ctx.checkpoint({ appliedSolutions: [...applied] });
+    }
     const maps = await pollUntil(
       ctx,
       () => ctx.platform.dualWrite.listMaps(connection.id),
@@ -56,3 +70,25 @@ export const applySolution = defineStep('applySolution', {
     ]);
   },
 });
+
+/**
+ * The solutions still to apply, in install order: those after the last one whose maps are published
+ * (they are applied in order, so everything before it was applied) and not recorded as applied.
+ * Packages without maps in the catalog cannot be told from the map list: they follow the order.
+ */
+export function solutionsToApply(published: EntityMapStatus[], applied: ReadonlySet<string>): string[] {
+  const names = new Set(published.map((map) => map.name.toLowerCase()));
+  const hasMaps = (pkg: DualWritePackage) =>
+    ENTITY_MAP_CATALOG.some((map) => map.package === pkg.maps && names.has(map.name.toLowerCase()));
+  let last = -1;
+  DUAL_WRITE_ORCHESTRATION_PACKAGES.forEach((pkg, index) => {
+    if (pkg.maps && hasMaps(pkg)) last = index;
+  });
+  return DUAL_WRITE_ORCHESTRATION_PACKAGES.slice(last + 1)
+    .map((pkg) => pkg.uniqueName)
+    .filter((name) => !applied.has(name));
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}

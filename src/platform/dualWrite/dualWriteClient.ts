@@ -209,14 +209,18 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
         return toConnection({ cid, cname }, await connectionSet(cname));
       }),
 
-    applySolution: (connectionId) =>
+    applySolution: (connectionId, only) =>
       call('Applying the dual-write solutions', async () => {
         const { cid } = parseConnectionId(connectionId);
         lastRead.delete(cid);
         const response = await http.get(`${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/Solutions/`);
-        const solutions = solutionsSchema.parse(response.data);
-        if (!solutions.length)
+        const installed = solutionsSchema.parse(response.data);
+        if (!installed.length)
           throw new PlatformError('not_found', 'No dual-write solution is installed in Dataverse to apply.');
+        // `only` may name a package this plan did not install: there is nothing of it to apply.
+        const solutions = installed.filter(
+          ({ uniquename }) => !only || only.some((name) => sameName(name, uniquename)),
+        );
         // One solution per request, as the tool does ("otherwise duplicates will appear").
         for (const { uniquename } of solutions) {
           const posted = await http.post(
@@ -308,4 +312,8 @@ function toMapStatus(map: GatewayMap): EntityMapStatus {
     state: MAP_STATE_BY_CODE[code] ?? 'NotRunning',
     lastError: last?.state === REQUEST_STATE.error ? (last.errorMessage ?? undefined) : undefined,
   };
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

@@ -231,14 +231,22 @@ export class FakeDynamics {
           self.syncCompanies(connection);
           return connection;
         },
-        async applySolution(connectionId) {
+        async applySolution(connectionId, only) {
           await self.act('applySolution');
-          self.effect('applySolution');
           const connection = self.connections.find(
             (c) => c.id === connectionId,
           ) as (typeof self.connections)[number];
+          // One effect per solution applied; each publishes the catalog maps of its package.
+          for (const pkg of DUAL_WRITE_ORCHESTRATION_PACKAGES) {
+            if (only && !only.includes(pkg.uniqueName)) continue;
+            self.effect(`applySolution:${pkg.uniqueName}`);
+            const published = new Set(connection.maps.map((m) => m.name));
+            for (const map of ENTITY_MAP_CATALOG.filter(
+              (m) => m.package === pkg.maps && !published.has(m.name),
+            ))
+              connection.maps.push({ name: map.name, state: 'NotRunning' });
+          }
           connection.solutionApplied = true;
-          connection.maps = ENTITY_MAP_CATALOG.map((m) => ({ name: m.name, state: 'NotRunning' }));
         },
         async listMaps(connectionId) {
           return structuredClone(self.connections.find((c) => c.id === connectionId)?.maps ?? []);
