@@ -64,6 +64,15 @@ export const VERB_ROUTES: VerbRoutes = {
     target: runTarget,
     handle: runActions.refresh,
   },
+  'run.view': {
+    kind: 'run',
+    schema: ACTION_SCHEMAS['run.view'],
+    // Teams asks for a listed user's own view of a posted card (refresh.userIds): looking only.
+    permission: 'view',
+    cardOf: 'run',
+    target: runTarget,
+    handle: runActions.view,
+  },
   'run.cancel': {
     kind: 'run',
     schema: ACTION_SCHEMAS['run.cancel'],
@@ -176,7 +185,15 @@ async function onRun<V extends Verb>(
   const guarded = await guard(services, context, verb, route.permission, {
     run,
     stepId,
-    refusedCard: (reason) => cardOfRun(run, route.cardOf, stepId, reason),
+    // The clicked card as the clicker may see it, with the reason.
+    refusedCard: async (reason) =>
+      cardOfRun(
+        run,
+        route.cardOf,
+        stepId,
+        reason,
+        await services.views.forViewer(context, run, actorOf(context)),
+      ),
   });
   if (!guarded.allowed) return guarded.card;
   const card = await route.handle({ services, context, actor: guarded.actor, data, run });

@@ -11,7 +11,7 @@ import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { scenarioCardData } from '../views/scenarioView';
 import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView';
 import { confirmCardData } from '../views/confirmView';
-import { runCardData } from '../views/runView';
+import { cardOfRun } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
 
 // The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
@@ -124,13 +124,13 @@ export async function start(
     }
     // The run holding the lock may be one the asker may not see: then it is not described.
     const message =
-      result.code === 'locked' && result.run && !canSeeRun(services.policy, context, result.run)
+      result.code === 'locked' && result.run && !(await canSeeRun(services.roles, context, result.run))
         ? 'These environments are already being set up by another run. Wait for it to finish.'
         : result.message;
     return messageCard('The setup did not start', message, 'Attention');
   }
   // A replayed Start (same request key) answers the run it created: only where that run may be seen.
-  if (!canSeeRun(services.policy, context, result.run)) {
+  if (!(await canSeeRun(services.roles, context, result.run))) {
     return messageCard('The setup did not start', 'That plan was already started elsewhere.', 'Attention');
   }
   const conversationId = context.activity.conversation.id;
@@ -140,7 +140,14 @@ export async function start(
   }
   // The engine's run.updated came before this binding existed: update everyone's copy once now.
   await services.notifier.runChanged(result.run);
-  return renderCard('run', runCardData(result.run));
+  // The starter's own copy: an admin (Start needs it), with the refresh every copy carries.
+  return cardOfRun(
+    result.run,
+    'run',
+    undefined,
+    '',
+    await services.views.forViewer(context, result.run, actor),
+  );
 }
 
 export function abandon(): AdaptiveCard {
