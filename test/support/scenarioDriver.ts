@@ -60,6 +60,14 @@ export async function reachConfirmation(
     inputs: options.inputs,
   });
   let confirm = responseCard(reviewed);
+  // Entities for initial sync without a conflict winner: the card asks it, with Dataverse preselected.
+  if (textOf(confirm).includes('One more question')) {
+    confirm = responseCard(
+      await h.client.click(requester, conversation, confirm, scenario.id, 'setup.review', {
+        inputs: options.inputs,
+      }),
+    );
+  }
   if (!textOf(confirm).includes('Review the plan') && textOf(confirm).includes('Checking the plan')) {
     confirm = await h.connector.waitFor(
       () => {

@@ -32,7 +32,14 @@ async function cardFor(
   stepId: string | undefined,
   notice: string,
 ): Promise<AdaptiveCard> {
-  const view = await request.services.views.forViewer(request.context, run, request.actor);
+  const { granted } = request;
+  const view = await request.services.views.forViewer(
+    request.context,
+    run,
+    request.actor,
+    { kind, stepId },
+    granted === 'operate' ? { mayOperate: true } : granted === 'decide' ? { mayDecide: true } : {},
+  );
   return cardOfRun(run, kind, stepId, notice, view);
 }
 

@@ -9,7 +9,7 @@ import type { BotServices } from '../botServices';
 import { canSeeRun, scopeOf } from '../runScope';
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { scenarioCardData } from '../views/scenarioView';
-import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView';
+import { detailsCardData, fieldErrors, formToInput, missingQuestion } from '../views/detailsView';
 import { confirmCardData } from '../views/confirmView';
 import { cardOfRun } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
@@ -55,6 +55,18 @@ export async function review(
 ): Promise<AdaptiveCard> {
   const raw = formToInput(data.scenario, data as Record<string, unknown>);
   const parsed = setupInputSchema.safeParse(raw);
+  // Entities chosen for initial sync: now the conflict winner applies, and is asked before the plan.
+  if (parsed.success && missingQuestion(data.scenario, data as Record<string, unknown>)) {
+    return renderCard(
+      'details',
+      detailsCardData(
+        data.scenario,
+        { ...raw, master: undefined },
+        {},
+        'One more question, because you chose entities for initial sync: which side wins a conflict.',
+      ),
+    );
+  }
   if (!parsed.success) {
     return renderCard(
       'details',
@@ -146,7 +158,8 @@ export async function start(
     'run',
     undefined,
     '',
-    await services.views.forViewer(context, result.run, actor),
+    // Start needs the admin permission, the same one the run card's actions need.
+    await services.views.forViewer(context, result.run, actor, { kind: 'run' }, { mayOperate: true }),
   );
 }
 

@@ -4,8 +4,10 @@ import type { DirectoryPerson, RoleDirectory } from './roleDirectory';
 // Who may start a setup and who may decide an approval, from ADMINS and APPROVERS: each entry is an
 // Entra object id of a user or of a group (nested groups count). A user listed by id needs no
 // directory call; otherwise Microsoft Graph says which entries are groups and whether the user is in
-// one of them. Answers are cached briefly; a directory that cannot be reached never grants anything,
-// and the refusal says so.
+// one of them. Answers are cached briefly and calls at the same time share one request; a directory
+// that cannot be reached never grants anything, and the refusal says so. Who the approvers are (names
+// on cards, never a grant) is served from cache even when old, and read again behind the answer, so
+// a card click does not wait on Graph for it.
 
 export interface RolePolicy {
   /** Object ids (users or groups) allowed to start and run setups; empty means everyone. */
@@ -23,6 +25,8 @@ export interface RolesOptions {
   membershipTtlMs?: number;
   /** How long the answer "which entries are groups" is kept (default 10 min). */
   groupsTtlMs?: number;
+  /** How long a failed look-up of who the approvers are is not tried again (default 15 s). */
+  peopleFailureTtlMs?: number;
   now?: () => number;
 }
 
@@ -43,7 +47,10 @@ type Membership = { member: true } | { member: false; unavailable?: string };
 export class Roles {
   private readonly membershipTtlMs: number;
   private readonly groupsTtlMs: number;
+  private readonly peopleFailureTtlMs: number;
   private readonly now: () => number;
+  /** Look-ups under way, by cache key: callers at the same time share one. */
+  private readonly pending = new Map<string, Promise<unknown>>();
   private readonly groupCache = new Map<string, { groups: string[]; until: number }>();
   private readonly memberCache = new Map<string, { member: boolean; until: number }>();
   private readonly peopleCache = new Map<string, { list: ApproverList; until: number }>();
@@ -55,6 +62,7 @@ export class Roles {
   ) {
     this.membershipTtlMs = options.membershipTtlMs ?? 60_000;
     this.groupsTtlMs = options.groupsTtlMs ?? 600_000;
+    this.peopleFailureTtlMs = options.peopleFailureTtlMs ?? 15_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -129,15 +137,36 @@ export class Roles {
     return this.peopleOf(this.policy.admins, max);
   }
 
-  /** Who the entries are, cached like memberships (every card a run shows asks). */
+  /**
+   * Who the entries are (names and refresh lists, never a grant): a cached answer is served even when
+   * old, and read again behind it; only the very first asker waits. A failed look-up is kept briefly.
+   */
   private async peopleOf(ids: string[], max: number): Promise<ApproverList> {
     const key = `${max}|${ids.map((id) => id.toLowerCase()).join(',')}`;
     const cached = this.peopleCache.get(key);
     if (cached && cached.until > this.now()) return cached.list;
-    const list = await this.lookUpPeople(ids, max);
-    // A lookup that failed is not kept: the next card asks again.
-    if (!list.unavailable) this.peopleCache.set(key, { list, until: this.now() + this.membershipTtlMs });
-    return list;
+    const read = this.once(`people|${key}`, async () => {
+      const list = await this.lookUpPeople(ids, max);
+      const ttl = list.unavailable ? this.peopleFailureTtlMs : this.membershipTtlMs;
+      // A failed look-up does not replace names already known.
+      const kept = list.unavailable && cached && !cached.list.unavailable ? cached.list : list;
+      this.peopleCache.set(key, { list: kept, until: this.now() + ttl });
+      return kept;
+    });
+    if (cached) {
+      read.catch(() => undefined);
+      return cached.list;
+    }
+    return read;
+  }
+
+  /** One look-up per key at a time. */
+  private once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const running = this.pending.get(key) as Promise<T> | undefined;
+    if (running) return running;
+    const started = work().finally(() => this.pending.delete(key));
+    this.pending.set(key, started);
+    return started;
   }
 
   private async lookUpPeople(ids: string[], max: number): Promise<ApproverList> {
@@ -185,12 +214,17 @@ export class Roles {
       .join(',')}`;
     const cached = this.memberCache.get(key);
     if (cached && cached.until > this.now()) return { member: cached.member };
+    const directory = this.directory;
     try {
-      const found = await this.directory.memberGroups(actor.id, groups);
-      const member = found.length > 0;
-      this.memberCache.set(key, { member, until: this.now() + this.membershipTtlMs });
+      const member = await this.once(`member|${key}`, async () => {
+        const found = await directory.memberGroups(actor.id, groups);
+        const answer = found.length > 0;
+        this.memberCache.set(key, { member: answer, until: this.now() + this.membershipTtlMs });
+        return answer;
+      });
       return { member } as Membership;
     } catch (error) {
+      // Not kept: the next click asks Graph again (a refusal must not outlive the outage).
       return { member: false, unavailable: graphReason(error) };
     }
   }
@@ -204,9 +238,12 @@ export class Roles {
       .join(',');
     const cached = this.groupCache.get(key);
     if (cached && cached.until > this.now()) return cached.groups;
-    const groups = await this.directory.groupsAmong(candidates);
-    this.groupCache.set(key, { groups, until: this.now() + this.groupsTtlMs });
-    return groups;
+    const directory = this.directory;
+    return this.once(`groups|${key}`, async () => {
+      const groups = await directory.groupsAmong(candidates);
+      this.groupCache.set(key, { groups, until: this.now() + this.groupsTtlMs });
+      return groups;
+    });
   }
 }
 

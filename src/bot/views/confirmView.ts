@@ -1,6 +1,7 @@
 import type { PlannedStep, PlanPreview } from '../../engine/model';
 import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
+import { CONFLICT_WINNER } from './detailsView';
 
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
 export function confirmCardData(preview: PlanPreview, requestKey: string, notice = ''): ConfirmModel {
@@ -54,7 +55,7 @@ export function whatItTouches(step: PlannedStep, chosen: string[]): string {
         added.length ? `prerequisite maps added: ${added.join(', ')}` : '',
         deferred.length ? `circular lookups filled in a later stage: ${deferred.join(', ')}` : '',
         `companies ${list(params.legalEntities).join(', ')}`,
-        params.master === 'financeOps' ? 'F&O wins conflicts' : 'Dataverse wins conflicts',
+        `${CONFLICT_WINNER.toLowerCase()}: ${params.master === 'financeOps' ? 'Finance and Operations' : 'Dataverse'}`,
       ]
         .filter(Boolean)
         .join(' · ');
@@ -85,23 +86,27 @@ const FACT_TITLES: Record<string, string> = {
   legalEntities: 'Legal entities',
   bootstrapTables: 'Tables to bootstrap',
   initialSyncEntities: 'Initial sync',
-  master: 'Master on conflicts',
+  master: CONFLICT_WINNER,
 };
 
 export function inputFacts(input: Record<string, unknown>): Array<{ title: string; value: string }> {
-  return Object.entries(FACT_TITLES)
-    .filter(
-      ([key]) =>
-        input[key] !== undefined && !(Array.isArray(input[key]) && (input[key] as unknown[]).length === 0),
-    )
-    .map(([key, title]) => ({
-      title,
-      value: Array.isArray(input[key])
-        ? (input[key] as unknown[]).join(', ')
-        : key === 'master'
-          ? input[key] === 'financeOps'
-            ? 'Finance and Operations'
-            : 'Dataverse'
-          : String(input[key]),
-    }));
+  return (
+    Object.entries(FACT_TITLES)
+      .filter(
+        ([key]) =>
+          input[key] !== undefined && !(Array.isArray(input[key]) && (input[key] as unknown[]).length === 0),
+      )
+      // The conflict winner means something only with initial sync.
+      .filter(([key]) => key !== 'master' || list(input.initialSyncEntities).length > 0)
+      .map(([key, title]) => ({
+        title,
+        value: Array.isArray(input[key])
+          ? (input[key] as unknown[]).join(', ')
+          : key === 'master'
+            ? input[key] === 'financeOps'
+              ? 'Finance and Operations'
+              : 'Dataverse'
+            : String(input[key]),
+      }))
+  );
 }
