@@ -66,6 +66,8 @@ export interface PlanPreview {
   findings: PreflightFinding[];
   /** False when any finding blocks. */
   canStart: boolean;
+  /** Display names of the Dataverse tables the plan names, by entity set (one name per table). */
+  tableNames?: Record<string, string>;
 }
 
 export type StepStatus =
@@ -142,6 +144,8 @@ export interface Run {
   cancelRequested?: { by: Actor; at: string };
   /** Where the run belongs; absent on runs stored before runs were scoped. */
   scope?: RunScope;
+  /** Display names of the Dataverse tables, by entity set, as the plan showed them. */
+  tableNames?: Record<string, string>;
 }
 
 /**

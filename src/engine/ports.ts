@@ -131,6 +131,11 @@ export interface DataversePort {
   listSolutions(): Promise<Array<{ uniqueName: string; version: string }>>;
   /** Application users (systemusers with an applicationid), for the prerequisite check. */
   listApplicationUserIds(): Promise<string[]>;
+  /**
+   * Plural display names (`DisplayCollectionName`) of these tables by entity set, from the table
+   * definitions; tables without one are left out. Optional: planning falls back to standard names.
+   */
+  tableDisplayNames?(entitySets: readonly string[]): Promise<Record<string, string>>;
   /** Names of the registered plug-in assemblies (`pluginassemblies`); optional: only the doctor reads them. */
   listPluginAssemblies?(): Promise<string[]>;
   findCompany(code: string): Promise<Company | null>;

@@ -161,7 +161,17 @@ describe('the confirmation card shows what the plan touches', () => {
     expect(order.indexOf('Customer groups')).toBeGreaterThan(order.indexOf('Terms of payment'));
     expect(order.indexOf('Customers V3')).toBeGreaterThan(order.indexOf('Customer groups'));
     expect(JSON.stringify(card)).toMatch(/prerequisite maps added: [^"]*Customer groups/);
-    expect(JSON.stringify(card)).toContain('company CNTS on accounts');
+    expect(JSON.stringify(card)).toContain('company CNTS on Accounts');
+  });
+
+  it("names tables as the environment's own table definitions do, the same on the facts and the steps", () => {
+    const preview = { ...samplePreview(), tableNames: { accounts: 'Customers (Contoso)' } };
+    const json = JSON.stringify(
+      renderCard('confirm', confirmCardData(preview, '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11')),
+    );
+    expect(json).toContain('company CNTS on Customers (Contoso)');
+    expect(json).toContain('"title":"Tables to bootstrap","value":"Customers (Contoso), Contacts"');
+    expect(json).not.toMatch(/on accounts|"value":"accounts"/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { tableName } from '../../engine/catalog/tableNames';
 import type { Run, StepState } from '../../engine/model';
 import type { ApprovalModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
@@ -31,7 +32,7 @@ export function approvalCardData(
     facts: [
       { title: 'Company code', value: companyCode || '-' },
       ...Object.entries(rows).map(([table, count]) => ({
-        title: table,
+        title: tableName(table, run.tableNames),
         value: `${formatNumber(Number(count))} rows`,
       })),
       { title: 'Run', value: shortId(run.id) },

@@ -2,13 +2,14 @@ import type { PlannedStep, PlanPreview } from '../../engine/model';
 import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { CONFLICT_WINNER } from './detailsView';
+import { tableName } from '../../engine/catalog/tableNames';
 
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
 export function confirmCardData(preview: PlanPreview, requestKey: string, notice = ''): ConfirmModel {
   return {
     notice,
     title: SCENARIO_TEXT[preview.scenario].title,
-    facts: inputFacts(preview.input as unknown as Record<string, unknown>),
+    facts: inputFacts(preview.input as unknown as Record<string, unknown>, preview.tableNames),
     steps: preview.steps.map((step, index) => ({
       number: index + 1,
       title: step.title,
@@ -16,7 +17,7 @@ export function confirmCardData(preview: PlanPreview, requestKey: string, notice
         step.where,
         step.mode === 'manual' ? 'you do this step, I verify it' : 'automatic',
         step.needsApproval ? 'needs approval' : '',
-        whatItTouches(step, chosenMaps(preview)),
+        whatItTouches(step, chosenMaps(preview), preview.tableNames),
       ]
         .filter(Boolean)
         .join(' · '),
@@ -40,7 +41,11 @@ function chosenMaps(preview: PlanPreview): string[] {
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
 /** The maps, companies or tables a step works on, so the admin sees what the plan really does. */
-export function whatItTouches(step: PlannedStep, chosen: string[]): string {
+export function whatItTouches(
+  step: PlannedStep,
+  chosen: string[],
+  tableNames?: Record<string, string>,
+): string {
   const { params } = step;
   switch (step.kind) {
     case 'initialSync': {
@@ -69,7 +74,9 @@ export function whatItTouches(step: PlannedStep, chosen: string[]): string {
     case 'createCompany':
       return `company ${String(params.code)} (${String(params.name)})`;
     case 'bootstrapCompanyData':
-      return `company ${String(params.companyCode)} on ${list(params.tables).join(', ')}`;
+      return `company ${String(params.companyCode)} on ${list(params.tables)
+        .map((table) => tableName(table, tableNames))
+        .join(', ')}`;
     default:
       return '';
   }
@@ -89,7 +96,10 @@ const FACT_TITLES: Record<string, string> = {
   master: CONFLICT_WINNER,
 };
 
-export function inputFacts(input: Record<string, unknown>): Array<{ title: string; value: string }> {
+export function inputFacts(
+  input: Record<string, unknown>,
+  tableNames?: Record<string, string>,
+): Array<{ title: string; value: string }> {
   return (
     Object.entries(FACT_TITLES)
       .filter(
@@ -101,7 +111,9 @@ export function inputFacts(input: Record<string, unknown>): Array<{ title: strin
       .map(([key, title]) => ({
         title,
         value: Array.isArray(input[key])
-          ? (input[key] as unknown[]).join(', ')
+          ? (input[key] as unknown[])
+              .map((item) => (key === 'bootstrapTables' ? tableName(String(item), tableNames) : item))
+              .join(', ')
           : key === 'master'
             ? input[key] === 'financeOps'
               ? 'Finance and Operations'

@@ -2,6 +2,7 @@ import type { ZodIssue } from 'zod';
 import type { DetailsModel } from '../cards/cardModels';
 import { ENTITY_MAP_CATALOG } from '../../engine/catalog/entityMapCatalog';
 import { DEMO_COMPANIES } from '../../engine/catalog/demoCompanies';
+import { tableName } from '../../engine/catalog/tableNames';
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
 import { FREEZE_LINE, SCENARIO_TEXT } from './scenarioView';
 
@@ -122,11 +123,8 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     kind: 'choice',
     list: true,
     label: 'Dataverse tables whose company-less rows get the company (bootstrap)',
-    choices: [
-      { title: 'Accounts (customers)', value: 'accounts' },
-      { title: 'Contacts', value: 'contacts' },
-      { title: 'Vendors', value: 'msdyn_vendors' },
-    ],
+    // The tables' display names (the plan shows the chosen environment's own, the same by default).
+    choices: ['accounts', 'contacts', 'msdyn_vendors'].map((set) => ({ title: tableName(set), value: set })),
     defaultValue: 'accounts,contacts',
   },
   initialSyncEntities: {
