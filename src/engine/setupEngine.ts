@@ -161,17 +161,15 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     const key = JSON.stringify(input);
     const cached = previews.get(key);
     if (reuse && cached && cached.at > clock.now().getTime() - PREVIEW_REUSE_MS) return cached.preview;
-    const [findings, tableNames] = await Promise.all([
-      preflight(input, steps, platform),
-      tableDisplayNames(input, platform),
-    ]);
+    const tableNames = tableDisplayNames(input, platform); // never rejects: standard names stand in
+    const findings = await preflight(input, steps, platform);
     const preview: PlanPreview = {
       scenario: input.scenario,
       input,
       steps,
       findings,
       canStart: !findings.some((f) => f.severity === 'blocking'),
-      tableNames,
+      tableNames: await tableNames,
     };
     previews.set(key, { at: clock.now().getTime(), preview });
     if (previews.size > 500) previews.delete(previews.keys().next().value as string);
