@@ -227,6 +227,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
       });
+      notifier.ticker.stop();
       await engine.close();
       await emulator?.close();
       await store.close();

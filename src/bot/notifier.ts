@@ -17,6 +17,7 @@ import { shortId } from './views/marks';
 import type { CardViews } from './audience/cardViews';
 import type { CardView } from './audience/cardView';
 import { messageLink } from './teamsLinks';
+import { LongStepTicker } from './longStepTicker';
 
 // Turns engine events into proactive Teams messages through the conversation references kept in the
 // store: the run card updated in place, an approval card and a manual-step card posted once per
@@ -44,9 +45,15 @@ export class Notifier {
    * Steps run side by side, so a run changes often; every change used to re-send every card of it.
    */
   private readonly lastSent = new Map<string, string>();
+  /** Re-renders the run card of a long step once a minute (elapsed time, the service's status). */
+  readonly ticker: LongStepTicker;
 
   constructor(private readonly options: NotifierOptions) {
     const replica = options.replicaId ?? 'local';
+    this.ticker = new LongStepTicker({
+      load: (runId) => options.engine.get(runId),
+      rerender: (run) => void this.runChanged(run, true).catch(() => undefined),
+    });
     // Teams counts sends per bot and conversation: the budget lives in the store, shared by replicas.
     this.queue = new SendQueue({
       logger: options.logger,
@@ -138,6 +145,7 @@ export class Notifier {
     // `again`: send even a version already sent (the clicker's copy was replaced by an answer).
     const version = again ? undefined : run.rev;
     const { conversations } = this.options;
+    this.ticker.rendered(run);
     for (const status of await conversations.statusCardsOf(run.id)) {
       this.updateCard(
         status.conversationId,

@@ -108,6 +108,8 @@ export interface StepState extends PlannedStep {
   finishedAt?: string;
   error?: { code: string; message: string };
   progress?: { done: number; total: number; unit: string };
+  /** What the service itself last said about a long operation (e.g. "Lifecycle Services: Deploying"). */
+  serviceStatus?: { text: string; at: string };
   approval?: ApprovalRequest;
   /** Result of the last verification of a manual step, shown on its card. */
   verification?: { ok: boolean; message: string; at: string };

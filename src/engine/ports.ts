@@ -31,6 +31,8 @@ export interface FinanceOpsEnvironment {
   platformVersion: string;
   tenantId: string;
   failureReason?: string;
+  /** The service's own word for the state as it answered (LCS `DeploymentStatusDisplay`), for the card. */
+  serviceState?: string;
 }
 
 /** LCS-like provisioning of F&O environments (emulator; manual with verification in live mode). */
@@ -50,6 +52,8 @@ export interface DataverseEnvironment {
   state: 'provisioning' | 'ready' | 'failed';
   tenantId: string;
   failureReason?: string;
+  /** The service's own word for the state (Power Platform `provisioningState`), for the card. */
+  serviceState?: string;
 }
 
 export interface ApplicationPackage {
@@ -63,6 +67,8 @@ export interface PackageOperation {
   id: string;
   status: 'running' | 'succeeded' | 'failed';
   error?: string;
+  /** The operation's status as the service answered it (NotStarted, Running, ...), for the card. */
+  serviceState?: string;
 }
 
 /** ERP templates of a unified environment (F&O in the Power Platform admin center). */
