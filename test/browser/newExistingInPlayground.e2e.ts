@@ -127,7 +127,8 @@ async function main(): Promise<number> {
       await details.getByLabel('URL of your existing Dataverse environment').fill(dataverseUrl);
       await details.getByLabel(/^Company code/).fill(COMPANY);
       await details.getByLabel('Company name').fill('Contoso Ltd');
-      for (const table of ['Accounts (customers)', 'Contacts']) {
+      // The tables by their display names (the same on the plan and the approval card).
+      for (const table of ['Accounts', 'Contacts']) {
         const box = details.getByRole('checkbox', { name: table });
         if (!(await box.isChecked())) await box.check();
       }

@@ -31,6 +31,8 @@ export interface DetailsField {
   required: boolean;
   multi: boolean;
   style: 'expanded' | 'compact';
+  /** Choice titles wrap (only where one is long: a wrapped choice renders without its label tag). */
+  wrap: boolean;
   choices: Array<{ title: string; value: string }>;
   error: string;
 }

@@ -38,6 +38,9 @@ interface FieldSpec {
   defaultValue?: string;
 }
 
+/** A choice title longer than this may not fit one line of a card: its choice set wraps. */
+const LONG_TITLE = 40;
+
 /** One name for the initial sync's master on every card and the plan. */
 export const CONFLICT_WINNER = 'Conflict winner in initial sync';
 
@@ -283,6 +286,7 @@ export function detailsCardData(
         multi: Boolean(spec.list),
         // Radio buttons or checkboxes show every title whole (wrapped); a long list stays a dropdown.
         style: (spec.choices?.length ?? 0) <= 6 ? 'expanded' : 'compact',
+        wrap: (spec.choices ?? []).some((choice) => choice.title.length > LONG_TITLE),
         choices: spec.choices ?? [],
         error: errors[id] ?? '',
       };
