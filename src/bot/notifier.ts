@@ -151,7 +151,7 @@ export class Notifier {
         status.conversationId,
         status.activityId,
         `${run.id}:status:${status.conversationId}`,
-        async (context) => cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run)),
+        async (context) => cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run, 'run')),
         version,
       );
     }
@@ -167,7 +167,7 @@ export class Notifier {
         `${run.id}:${kind}:${message.stepId}`,
         async (context) =>
           kind === 'run'
-            ? cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run))
+            ? cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run, 'run'))
             : this.currentCard(run, kind, stepId, context),
         version,
       );
@@ -277,12 +277,12 @@ export class Notifier {
     context: TurnContext,
   ): Promise<AdaptiveCard> {
     const current = (await this.options.engine.get(run.id)) ?? run;
-    return cardOfRun(current, kind, stepId, '', await this.sharedView(context, current));
+    return cardOfRun(current, kind, stepId, '', await this.sharedView(context, current, kind));
   }
 
   /** The shared copy's view: who gets a personal view through refresh (roster and roles). */
-  private async sharedView(context: TurnContext, run: Run): Promise<CardView | undefined> {
-    return this.options.views?.shared(context, run);
+  private async sharedView(context: TurnContext, run: Run, kind: RunCardKind): Promise<CardView | undefined> {
+    return this.options.views?.shared(context, run, kind);
   }
 
   /** The one completion message: the @mention and the outcome in one card, linking to the run card. */

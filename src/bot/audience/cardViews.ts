@@ -33,9 +33,19 @@ export class CardViews {
     private readonly logger?: Logger,
   ) {}
 
-  /** The shared card's view; waits for the roster (outside any click). */
-  async shared(context: TurnContext, run: Run): Promise<CardView> {
-    return this.viewOf(run, await this.members(context));
+  /**
+   * The shared card's view; waits for the roster (outside any click), unless that card of the run
+   * (`kind`) gives nobody a personal view, so the roster is not read at all.
+   */
+  async shared(context: TurnContext, run: Run, kind?: RunCardKind): Promise<CardView> {
+    const members = kind && !this.personalViews(kind) ? [] : await this.members(context);
+    return this.viewOf(run, members);
+  }
+
+  /** Whether the card of this kind may differ per person (so the roster's user ids matter). */
+  private personalViews(kind: RunCardKind): boolean {
+    if (kind === 'approval') return this.roles.approverIds.length > 0 || this.roles.policy.fourEyes;
+    return this.roles.policy.admins.length > 0;
   }
 
   async forViewer(
@@ -47,7 +57,7 @@ export class CardViews {
   ): Promise<CardView> {
     const needs = viewerNeeds(run, target);
     const [view, mayOperate, mayDecide] = await Promise.all([
-      this.viewOf(run, this.cachedMembers(context)),
+      this.viewOf(run, this.personalViews(target.kind) ? this.cachedMembers(context) : []),
       needs.operate ? (known.mayOperate ?? this.roles.mayOperate(actor).then((r) => r.allowed)) : false,
       needs.decide
         ? (known.mayDecide ?? this.roles.mayDecide(actor, run.requestedBy).then((r) => r.allowed))

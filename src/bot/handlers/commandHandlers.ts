@@ -46,7 +46,7 @@ export async function handleMessage(services: BotServices, context: TurnContext)
         // A new message everyone reads: the shared copy (admins get theirs through refresh).
         MessageFactory.attachment(
           CardFactory.adaptiveCard(
-            cardOfRun(run, 'run', undefined, '', await services.views.shared(context, run)),
+            cardOfRun(run, 'run', undefined, '', await services.views.shared(context, run, 'run')),
           ),
         ),
       );
