@@ -6,7 +6,7 @@ import { SqliteConversationStore } from '../src/store/sqliteConversationStore';
 import { SqliteRunStore } from '../src/store/sqliteRunStore';
 import { PlaygroundClient, cardOfInvokeResponse } from '../src/playground/playgroundClient';
 import { APPROVER } from '../src/playground/playgroundPeople';
-import { readPlaygroundState } from '../src/playground/playgroundState';
+import { locatePlayground } from '../src/playground/playgroundState';
 import { decisionClick, findPendingApproval } from '../src/playground/pendingApproval';
 
 /**
@@ -31,17 +31,16 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const config = loadConfig();
-  const state = readPlaygroundState(config.DATA_DIR);
-  const client = state ? new PlaygroundClient(state.url) : undefined;
-  if (!state || !client || !(await client.ping())) {
-    process.stderr.write(
-      `The Agents Playground is not running for ${path.resolve(config.DATA_DIR)}: start it with "npm start" (without BOT_ID, PLAYGROUND=true).\n`,
-    );
+  const location = await locatePlayground(config.DATA_DIR, (url) => new PlaygroundClient(url).ping());
+  if (!location.found) {
+    process.stderr.write(`${location.message}\n`);
     return 1;
   }
-  const dbFile = path.join(config.DATA_DIR, 'bot.sqlite');
+  if (location.note) process.stdout.write(`${location.note}\n`);
+  const client = new PlaygroundClient(location.state.url);
+  const dbFile = path.join(location.dataDir, 'bot.sqlite');
   if (!fs.existsSync(dbFile)) {
-    process.stderr.write(`No bot data in ${path.resolve(config.DATA_DIR)} yet: start a setup first.\n`);
+    process.stderr.write(`No bot data in ${path.resolve(location.dataDir)} yet: start a setup first.\n`);
     return 1;
   }
   const db = openDatabase(dbFile);

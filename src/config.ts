@@ -3,13 +3,19 @@ import { z } from 'zod';
 // The one schema for every environment variable, and the only reader of `process.env`.
 // `.env.sample` documents each variable line by line; keep the two in step.
 
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+/** A switch: true/false, 1/0, yes/no or on/off, any case; empty or unset takes the default. */
 const bool = (fallback: boolean) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .string()
     .optional()
-    .transform((value) =>
-      value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value),
-    );
+    .transform((value) => (value ?? '').trim().toLowerCase())
+    .refine((value) => value === '' || TRUE_WORDS.includes(value) || FALSE_WORDS.includes(value), {
+      message: 'must be true or false (also accepted: 1/0, yes/no, on/off)',
+    })
+    .transform((value) => (value === '' ? fallback : TRUE_WORDS.includes(value)));
 
 const port = (fallback: number) =>
   z
@@ -93,10 +99,12 @@ export const configSchema = z.object({
   LEASE_HEARTBEAT_SECONDS: positiveNumber(5),
 
   // --- Who may do what ---
-  /** Entra object ids allowed to start setups; empty means everyone in the conversation. */
+  /** Entra object ids (users or groups) allowed to start setups; empty means everyone in the conversation. */
   ADMINS: idList,
-  /** Entra object ids allowed to approve risky steps; empty means any admin. */
+  /** Entra object ids (users or groups) allowed to approve risky steps; empty means any admin. */
   APPROVERS: idList,
+  /** Microsoft Graph, asked which ADMINS/APPROVERS entries are groups and who is in them (live mode). */
+  GRAPH_API_URL: z.string().url('must be a URL').default('https://graph.microsoft.com'),
   FOUR_EYES: bool(true),
   APPROVAL_TIMEOUT_MINUTES: positiveNumber(24 * 60),
   APPROVAL_REMINDER_MINUTES: positiveNumber(60),

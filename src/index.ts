@@ -14,6 +14,10 @@ import { systemClock } from './engine/systemClock';
 import type { EngineApi } from './engine/engineApi';
 import { createAdapter, type BotAuthenticationOverrides } from './bot/adapter';
 import { createBotApp } from './bot/botApp';
+import { CardViews } from './bot/audience/cardViews';
+import { Roster } from './bot/audience/roster';
+import { Roles } from './bot/roles/roles';
+import { createGraphDirectoryClient } from './platform/graph/graphDirectoryClient';
 import { Notifier } from './bot/notifier';
 import type { SendQueueOptions } from './bot/sendQueue';
 import { createServer, type HealthReport } from './server';
@@ -78,11 +82,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   }
   const emulatorUrl =
     config.DYNAMICS_MODE === 'emulator' ? (config.EMULATOR_URL ?? emulator?.url) : undefined;
+  // Live mode: one credential for Dynamics 365 and Microsoft Graph (group roles).
+  const liveCredential = emulatorUrl ? undefined : (options.credential ?? azureCredential(config));
   const platform = emulatorUrl
     ? createPlatform({ mode: 'emulator', emulatorUrl, logger, timeoutMs: config.HTTP_TIMEOUT_MS })
     : createPlatform({
         mode: 'live',
-        credential: options.credential ?? azureCredential(config),
+        credential: liveCredential!,
         lcsApiUrl: config.LCS_API_URL,
         lcsProjectId: config.LCS_PROJECT_ID,
         lcsDelegated: config.AZURE_AUTH === 'default',
@@ -96,6 +102,15 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         logger,
         timeoutMs: config.HTTP_TIMEOUT_MS,
       });
+  const roles = new Roles(
+    { admins: config.ADMINS, approvers: config.APPROVERS, fourEyes: config.FOUR_EYES },
+    createGraphDirectoryClient(
+      emulatorUrl
+        ? { baseUrl: `${emulatorUrl}/graph`, credential: createCredential({ kind: 'emulator' }), logger }
+        : { baseUrl: config.GRAPH_API_URL, credential: liveCredential!, logger },
+    ),
+  );
+  const views = new CardViews(roles, new Roster(), logger);
 
   // Unique among live processes: leases and card-update claims are told apart by it. SQLite serves
   // one process, so a fixed name lets a restarted bot take its runs back at once.
@@ -131,6 +146,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     botId,
     engine,
     conversations,
+    views,
     logger,
     queue: options.queue,
     replicaId,
@@ -141,7 +157,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       engine,
       conversations,
       notifier,
-      policy: { admins: config.ADMINS, approvers: config.APPROVERS, fourEyes: config.FOUR_EYES },
+      roles,
+      views,
       logger,
       modeDescription: emulatorUrl ? `the Dynamics 365 emulator (${emulatorUrl})` : 'live Dynamics 365',
       previewWaitMs: 40,
@@ -210,6 +227,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
       });
+      notifier.ticker.stop();
       await engine.close();
       await emulator?.close();
       await store.close();
@@ -217,7 +235,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   };
 }
 
-/** The Entra identity of AZURE_AUTH (Dynamics 365 in live mode, PostgreSQL with DATABASE_AUTH=entra). */
+/** The Entra identity of AZURE_AUTH (Dynamics 365 and Microsoft Graph in live mode). */
 function azureCredential(config: Config): TokenCredential {
   return createCredential(
     config.AZURE_AUTH === 'client-secret'

@@ -39,6 +39,25 @@ describe('configuration', () => {
     expect(config.LEASE_HEARTBEAT_SECONDS).toBe(5);
   });
 
+  it.each([
+    ['off', false],
+    ['ON', true],
+    ['on', true],
+    [' no ', false],
+    ['Yes', true],
+    ['0', false],
+    ['TRUE', true],
+    ['', true],
+  ])('reads the switch PLAYGROUND=%j as %s', (value, expected) => {
+    expect(loadConfig({ PLAYGROUND: value }).PLAYGROUND).toBe(expected);
+  });
+
+  it('says which words a switch accepts', () => {
+    expect(() => loadConfig({ DUALWRITE_GATEWAY_ENABLED: 'enabled' })).toThrow(
+      'Invalid environment variable DUALWRITE_GATEWAY_ENABLED: must be true or false (also accepted: 1/0, yes/no, on/off) (got "enabled")',
+    );
+  });
+
   it('refuses to listen beyond loopback without Bot Framework auth', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST: without BOT_ID/);
   });

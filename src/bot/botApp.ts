@@ -40,15 +40,29 @@ export function createBotApp(
   for (const verb of VERBS) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const started = Date.now();
+      let card: AdaptiveCard;
       try {
-        return await dispatch(services, context, verb, data);
+        card = await dispatch(services, context, verb, data);
       } catch (error) {
         services.logger.error({ verb, err: (error as Error).message }, 'card action failed');
-        return messageCard(
+        card = messageCard(
           'Something went wrong',
           'That action could not be completed. Nothing was changed; try again.',
           'Attention',
         );
+      }
+      try {
+        // The answer goes to the clicker only. teams-ai would turn a returned card that carries
+        // `refresh` into an update of the message for everyone (REPLACE_FOR_ALL), showing one
+        // person's buttons to all: so the invoke response is sent here, and teams-ai sends none.
+        await context.sendActivity({
+          type: ActivityTypes.InvokeResponse,
+          value: {
+            status: 200,
+            body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card },
+          },
+        });
+        return card;
       } finally {
         services.logger.debug({ verb, ms: Date.now() - started }, 'card action');
       }

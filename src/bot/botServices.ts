@@ -1,7 +1,8 @@
 import type { EngineApi } from '../engine/engineApi';
 import type { ConversationStore } from '../store/conversationStore';
 import type { Logger } from '../log';
-import type { AccessPolicy } from './access';
+import type { CardViews } from './audience/cardViews';
+import type { Roles } from './roles/roles';
 import type { Notifier } from './notifier';
 
 /** What the Teams layer's handlers use; built once by the composition root. */
@@ -9,7 +10,10 @@ export interface BotServices {
   engine: EngineApi;
   conversations: ConversationStore;
   notifier: Notifier;
-  policy: AccessPolicy;
+  /** Who may do what (ADMINS, APPROVERS; Entra groups through Microsoft Graph). */
+  roles: Roles;
+  /** The shared or a viewer's view of a run's cards (roster, roles). */
+  views: CardViews;
   logger: Logger;
   /** "the embedded emulator" or "live Dynamics 365", for the welcome card. */
   modeDescription: string;

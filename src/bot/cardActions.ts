@@ -29,6 +29,10 @@ export const ACTION_SCHEMAS = {
   'setup.start': z.object({ input: text, requestKey: z.string().uuid() }).passthrough(),
   'setup.abandon': z.object({}).passthrough(),
   'run.refresh': z.object({ runId }).passthrough(),
+  /** The refresh verb of run, approval and manual cards (Teams invokes it for each listed user). */
+  'run.view': z
+    .object({ runId, kind: z.enum(['run', 'approval', 'manual']), stepId: stepId.optional() })
+    .passthrough(),
   'run.cancel': z.object({ runId, rev: rev.optional() }).passthrough(),
   'run.retry': z.object({ runId, rev: rev.optional() }).passthrough(),
   'run.skip': z.object({ runId, stepId, rev }).passthrough(),

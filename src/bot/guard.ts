@@ -18,7 +18,7 @@ export interface GuardTarget {
   run?: Run;
   stepId?: string;
   /** The card to answer a refusal with (the clicked card with the reason); a "Not allowed" card if absent. */
-  refusedCard?: (reason: string) => AdaptiveCard;
+  refusedCard?: (reason: string) => AdaptiveCard | Promise<AdaptiveCard>;
 }
 
 /**
@@ -32,7 +32,7 @@ export async function visibleRun(
   shortIds = false,
 ): Promise<Run | null> {
   const exact = await services.engine.get(ref);
-  if (exact) return canSeeRun(services.policy, context, exact) ? exact : null;
+  if (exact) return (await canSeeRun(services.roles, context, exact)) ? exact : null;
   // Cards carry full ids; typed commands may give the short id a card shows.
   if (!shortIds) return null;
   // A prefix must be unique among the runs the asker may see (otherwise "ambiguous" would leak).
@@ -49,7 +49,8 @@ export async function visibleRuns(
   limit: number,
 ): Promise<Run[]> {
   const runs = await services.engine.list({ limit: Math.max(limit, 200), tenantId: tenantOf(context) });
-  return runs.filter((run) => canSeeRun(services.policy, context, run)).slice(0, limit);
+  const seen = await Promise.all(runs.map((run) => canSeeRun(services.roles, context, run)));
+  return runs.filter((_, i) => seen[i]).slice(0, limit);
 }
 
 export async function guard(
@@ -61,17 +62,17 @@ export async function guard(
 ): Promise<Guarded> {
   const actor = actorOf(context);
   // Callers reach runs through visibleRun; this holds even if one did not.
-  if (target.run && !canSeeRun(services.policy, context, target.run)) {
+  if (target.run && !(await canSeeRun(services.roles, context, target.run))) {
     return { allowed: false, card: unknownRunCard(target.run.id) };
   }
-  const refusal = checkPermission(services.policy, permission, actor, target.run?.requestedBy);
+  const refusal = await checkPermission(services.roles, permission, actor, target.run?.requestedBy);
   if (refusal.allowed) return { allowed: true, actor };
   await recordRefusal(services, context, actor, action, refusal.reason, {
     ...(target.run ? { runId: target.run.id } : {}),
     ...(target.run && target.stepId ? { stepId: target.stepId } : {}),
   });
   const card =
-    target.refusedCard?.(refusal.reason) ?? messageCard('Not allowed', refusal.reason, 'Attention');
+    (await target.refusedCard?.(refusal.reason)) ?? messageCard('Not allowed', refusal.reason, 'Attention');
   return { allowed: false, card };
 }
 

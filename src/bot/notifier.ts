@@ -14,6 +14,10 @@ import { SendQueue, type SendQueueOptions } from './sendQueue';
 import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
 import { completionCardData } from './views/completionView';
 import { shortId } from './views/marks';
+import type { CardViews } from './audience/cardViews';
+import type { CardView } from './audience/cardView';
+import { messageLink } from './teamsLinks';
+import { LongStepTicker } from './longStepTicker';
 
 // Turns engine events into proactive Teams messages through the conversation references kept in the
 // store: the run card updated in place, an approval card and a manual-step card posted once per
@@ -24,6 +28,8 @@ export interface NotifierOptions {
   botId: string;
   engine: EngineApi;
   conversations: ConversationStore;
+  /** The shared view of a run's cards (who gets a personal view through refresh); none: every action shows. */
+  views?: CardViews;
   logger?: Logger;
   queue?: SendQueueOptions;
   /** This replica's name in the store's send budget and card-update claims. */
@@ -39,9 +45,15 @@ export class Notifier {
    * Steps run side by side, so a run changes often; every change used to re-send every card of it.
    */
   private readonly lastSent = new Map<string, string>();
+  /** Re-renders the run card of a long step once a minute (elapsed time, the service's status). */
+  readonly ticker: LongStepTicker;
 
   constructor(private readonly options: NotifierOptions) {
     const replica = options.replicaId ?? 'local';
+    this.ticker = new LongStepTicker({
+      load: (runId) => options.engine.get(runId),
+      rerender: (run) => void this.runChanged(run, true).catch(() => undefined),
+    });
     // Teams counts sends per bot and conversation: the budget lives in the store, shared by replicas.
     this.queue = new SendQueue({
       logger: options.logger,
@@ -55,10 +67,16 @@ export class Notifier {
     const { engine } = this.options;
     engine.on('run.updated', ({ run }) => this.settle(this.runChanged(run)));
     engine.on('approval.requested', ({ run, step }) =>
-      this.settle(this.postOnce(run, 'approval', step.id, () => this.currentCard(run, 'approval', step.id))),
+      this.settle(
+        this.postOnce(run, 'approval', step.id, (context) =>
+          this.currentCard(run, 'approval', step.id, context),
+        ),
+      ),
     );
     engine.on('manual.requested', ({ run, step }) =>
-      this.settle(this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id))),
+      this.settle(
+        this.postOnce(run, 'manual', step.id, (context) => this.currentCard(run, 'manual', step.id, context)),
+      ),
     );
     engine.on('approval.reminder', ({ run, step }) =>
       this.settle(
@@ -80,7 +98,9 @@ export class Notifier {
       this.settle(
         (async () => {
           await this.runChanged(run);
-          await this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run));
+          await this.postOnce(run, 'completion', outcomeKey(run), (context) =>
+            this.completionActivity(run, context),
+          );
         })(),
       ),
     );
@@ -96,15 +116,27 @@ export class Notifier {
             run,
             'approval',
             step.id,
-            () => this.currentCard(run, 'approval', step.id),
+            (context) => this.currentCard(run, 'approval', step.id, context),
             true,
           );
         if (step.status === 'awaiting_manual')
-          await this.postOnce(run, 'manual', step.id, () => this.currentCard(run, 'manual', step.id), true);
+          await this.postOnce(
+            run,
+            'manual',
+            step.id,
+            (context) => this.currentCard(run, 'manual', step.id, context),
+            true,
+          );
       }
       await this.runChanged(run);
       if (FINISHED_RUN_STATUSES.has(run.status))
-        await this.postOnce(run, 'completion', outcomeKey(run), () => this.completionActivity(run), true);
+        await this.postOnce(
+          run,
+          'completion',
+          outcomeKey(run),
+          (context) => this.completionActivity(run, context),
+          true,
+        );
     }
   }
 
@@ -113,12 +145,13 @@ export class Notifier {
     // `again`: send even a version already sent (the clicker's copy was replaced by an answer).
     const version = again ? undefined : run.rev;
     const { conversations } = this.options;
+    this.ticker.rendered(run);
     for (const status of await conversations.statusCardsOf(run.id)) {
       this.updateCard(
         status.conversationId,
         status.activityId,
         `${run.id}:status:${status.conversationId}`,
-        () => cardOfRun(run, 'run', undefined),
+        async (context) => cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run, 'run')),
         version,
       );
     }
@@ -132,7 +165,10 @@ export class Notifier {
         message.conversationId,
         message.activityId,
         `${run.id}:${kind}:${message.stepId}`,
-        () => (kind === 'run' ? cardOfRun(run, 'run', undefined) : this.currentCard(run, kind, stepId)),
+        async (context) =>
+          kind === 'run'
+            ? cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run, 'run'))
+            : this.currentCard(run, kind, stepId, context),
         version,
       );
     }
@@ -147,30 +183,32 @@ export class Notifier {
     conversationId: string,
     activityId: string,
     key: string,
-    build: () => AdaptiveCard | Promise<AdaptiveCard>,
+    build: (context: TurnContext) => AdaptiveCard | Promise<AdaptiveCard>,
     version?: number,
   ): void {
-    this.queue.update(conversationId, key, async (reserve) => {
-      const card = await build();
-      const text = JSON.stringify(card);
-      // Steps run side by side, so a run changes often: a card that did not change is not sent again.
-      if (this.lastSent.get(key) === text) return 'skipped';
-      if (version !== undefined) {
-        const claimed = await this.options.conversations.claimCardUpdate(
-          `${key}@${activityId}`,
-          version,
-          this.options.replicaId ?? 'local',
-        );
-        if (!claimed) return 'skipped';
-      }
-      await reserve();
-      await this.continue(conversationId, async (context) => {
+    // The card is built in the continuation: its shared view reads the roster through that turn.
+    this.queue.update(conversationId, key, (reserve) =>
+      this.continue(conversationId, async (context) => {
+        const card = await build(context);
+        const text = JSON.stringify(card);
+        // Steps run side by side, so a run changes often: a card that did not change is not sent again.
+        if (this.lastSent.get(key) === text) return 'skipped';
+        if (version !== undefined) {
+          const claimed = await this.options.conversations.claimCardUpdate(
+            `${key}@${activityId}`,
+            version,
+            this.options.replicaId ?? 'local',
+          );
+          if (!claimed) return 'skipped';
+        }
+        await reserve();
         const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
         activity.id = activityId;
+        this.countSend(conversationId);
         await context.updateActivity(activity);
-      });
-      this.lastSent.set(key, text);
-    });
+        this.lastSent.set(key, text);
+      }),
+    );
   }
 
   /**
@@ -186,7 +224,7 @@ export class Notifier {
     run: Run,
     kind: CardKind,
     stepId: string,
-    build: () => Promise<AdaptiveCard | Partial<import('botbuilder').Activity>>,
+    build: (context: TurnContext) => Promise<AdaptiveCard | Partial<import('botbuilder').Activity>>,
     recovering = false,
   ): Promise<void> {
     const { conversations } = this.options;
@@ -202,11 +240,12 @@ export class Notifier {
     }
     this.queue.send(conversationId, () =>
       this.continue(conversationId, async (context) => {
-        const built = await build();
+        const built = await build(context);
         const activity =
           'type' in built && built.type === 'AdaptiveCard'
             ? MessageFactory.attachment(CardFactory.adaptiveCard(built))
             : (built as Partial<import('botbuilder').Activity>);
+        this.countSend(conversationId);
         const response = await context.sendActivity(activity);
         if (response?.id) await conversations.setActivityId(run.id, kind, stepId, response.id);
       }),
@@ -218,6 +257,7 @@ export class Notifier {
     if (!conversationId) return;
     this.queue.send(conversationId, () =>
       this.continue(conversationId, async (context) => {
+        this.countSend(conversationId);
         await context.sendActivity(MessageFactory.text(text));
       }),
     );
@@ -231,44 +271,60 @@ export class Notifier {
   }
 
   /** A step card from the stored run (fresher than the event's snapshot by the time it is sent). */
-  private async currentCard(run: Run, kind: RunCardKind, stepId: string | undefined): Promise<AdaptiveCard> {
-    return cardOfRun((await this.options.engine.get(run.id)) ?? run, kind, stepId);
-  }
-
-  /** The notice: an @mention of the requester in the text, and the summary card. */
-  private async completionActivity(run: Run): Promise<Partial<import('botbuilder').Activity>> {
+  private async currentCard(
+    run: Run,
+    kind: RunCardKind,
+    stepId: string | undefined,
+    context: TurnContext,
+  ): Promise<AdaptiveCard> {
     const current = (await this.options.engine.get(run.id)) ?? run;
-    const data = completionCardData(current);
-    const mention = `<at>${current.requestedBy.name}</at>`;
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard('completion', data)));
-    activity.text = `${mention} ${String(data.headline)}`;
-    activity.entities = [
-      {
-        type: 'mention',
-        text: mention,
-        mentioned: { id: current.requestedBy.id, name: current.requestedBy.name },
-      },
-    ];
-    return activity;
+    return cardOfRun(current, kind, stepId, '', await this.sharedView(context, current, kind));
   }
 
+  /** The shared copy's view: who gets a personal view through refresh (roster and roles). */
+  private async sharedView(context: TurnContext, run: Run, kind: RunCardKind): Promise<CardView | undefined> {
+    return this.options.views?.shared(context, run, kind);
+  }
+
+  /** The one completion message: the @mention and the outcome in one card, linking to the run card. */
+  private async completionActivity(run: Run, context: TurnContext): Promise<AdaptiveCard> {
+    const current = (await this.options.engine.get(run.id)) ?? run;
+    const runMessage = (await this.options.conversations.messagesOf(run.id)).find(
+      (m) => m.kind === 'run' && m.activityId,
+    );
+    const link = runMessage?.activityId
+      ? messageLink({
+          conversationId: runMessage.conversationId,
+          activityId: runMessage.activityId,
+          tenantId: context.activity.conversation?.tenantId,
+        })
+      : undefined;
+    return renderCard('completion', completionCardData(current, link ?? ''));
+  }
+
+  private countSend(conversationId: string): void {
+    this.sendsByConversation.set(conversationId, (this.sendsByConversation.get(conversationId) ?? 0) + 1);
+  }
+
+  /** Runs `logic` in a proactive turn of the conversation; 'skipped' when it sent nothing. */
   private async continue(
     conversationId: string,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<void> {
+    logic: (context: TurnContext) => Promise<void | 'skipped'>,
+  ): Promise<void | 'skipped'> {
     const reference = await this.options.conversations.getReference(conversationId);
     if (!reference) {
       this.options.logger?.warn({ conversationId }, 'no conversation reference; message dropped');
       return;
     }
-    this.sendsByConversation.set(conversationId, (this.sendsByConversation.get(conversationId) ?? 0) + 1);
+    let outcome: void | 'skipped' = undefined;
     await this.options.adapter.continueConversationAsync(
       this.options.botId,
       reference as ConversationReference,
       async (context) => {
-        await logic(context);
+        outcome = await logic(context);
       },
     );
+    return outcome;
   }
 }
 

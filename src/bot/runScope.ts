@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Run, RunScope } from '../engine/model';
-import { actorOf, type AccessPolicy } from './access';
+import { actorOf } from './access';
+import type { Roles } from './roles/roles';
 
 // Which runs a person may see and act on. A run belongs to the tenant and the conversation it was
 // started in (RunScope): it is visible in that conversation (for a channel: any thread of it), and
@@ -30,17 +31,17 @@ export function scopeOf(context: TurnContext): RunScope {
   return { tenantId: tenantOf(context), conversationId: conversationKey(context.activity.conversation.id) };
 }
 
-/** Admins and approvers (everyone while both lists are empty: local demos). */
-function isPrivileged(policy: AccessPolicy, actorId: string): boolean {
-  if (policy.admins.length === 0 && policy.approvers.length === 0) return true;
-  return policy.admins.includes(actorId) || policy.approvers.includes(actorId);
-}
-
-export function canSeeRun(policy: AccessPolicy, context: TurnContext, run: Run): boolean {
-  const privileged = isPrivileged(policy, actorOf(context).id);
-  // A run stored before runs were scoped: its tenant is unknown, so only admins and approvers.
-  if (!run.scope) return privileged;
+/**
+ * Whether the asker may see the run. The conversation is checked first, so a card action in the run's
+ * own conversation never waits on the directory; elsewhere only admins and approvers (users or Entra
+ * groups) see it, and a directory that cannot answer shows nothing.
+ */
+export async function canSeeRun(roles: Roles, context: TurnContext, run: Run): Promise<boolean> {
   const here = scopeOf(context);
-  if (here.tenantId !== run.scope.tenantId) return false;
-  return privileged || here.conversationId === run.scope.conversationId;
+  if (run.scope) {
+    if (here.tenantId !== run.scope.tenantId) return false;
+    if (here.conversationId === run.scope.conversationId) return true;
+  }
+  // Elsewhere, or a run stored before runs were scoped (its tenant unknown): admins and approvers only.
+  return roles.isPrivileged(actorOf(context));
 }

@@ -36,7 +36,7 @@ export interface SendQueueOptions {
 }
 
 /** A new message: its place in the budget is reserved before it runs. */
-type Job = () => Promise<void>;
+type Job = () => Promise<void | 'skipped'>;
 
 /**
  * An update of a posted message. It calls `reserve` right before it sends (that waits for the

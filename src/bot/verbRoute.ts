@@ -20,6 +20,8 @@ export interface VerbRequest<V extends Verb> {
 /** A verb on a run: the table has read the run (an unknown run never reaches the handler). */
 export interface RunRequest<V extends Verb> extends VerbRequest<V> {
   run: Run;
+  /** The permission the click was granted (the viewer's card need not ask the roles again). */
+  granted?: Permission;
 }
 
 type Schema<V extends Verb> = z.ZodType<ActionData<V>, z.ZodTypeDef, unknown>;

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { actorOf } from './access';
+import { actorOf, type Permission } from './access';
+import type { KnownVerdicts } from './audience/cardViews';
 import type { BotServices } from './botServices';
 import { ACTION_SCHEMAS, MAX_ACTION_BYTES, type Verb } from './cardActions';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
@@ -64,6 +65,15 @@ export const VERB_ROUTES: VerbRoutes = {
     target: runTarget,
     handle: runActions.refresh,
   },
+  'run.view': {
+    kind: 'run',
+    schema: ACTION_SCHEMAS['run.view'],
+    // Teams asks for a listed user's own view of a posted card (refresh.userIds): looking only.
+    permission: 'view',
+    cardOf: 'run',
+    target: runTarget,
+    handle: runActions.view,
+  },
   'run.cancel': {
     kind: 'run',
     schema: ACTION_SCHEMAS['run.cancel'],
@@ -115,6 +125,12 @@ export const VERB_ROUTES: VerbRoutes = {
     handle: runActions.verify,
   },
 };
+
+function refusedVerdict(permission: Permission): KnownVerdicts {
+  if (permission === 'operate') return { mayOperate: false };
+  if (permission === 'decide') return { mayDecide: false };
+  return {};
+}
 
 /** Validates a verb's data, checks who may use it, and calls its handler. */
 export async function dispatch<V extends Verb>(
@@ -176,10 +192,32 @@ async function onRun<V extends Verb>(
   const guarded = await guard(services, context, verb, route.permission, {
     run,
     stepId,
-    refusedCard: (reason) => cardOfRun(run, route.cardOf, stepId, reason),
+    // The clicked card as the clicker may see it, with the reason.
+    refusedCard: async (reason) =>
+      cardOfRun(
+        run,
+        route.cardOf,
+        stepId,
+        reason,
+        await services.views.forViewer(
+          context,
+          run,
+          actorOf(context),
+          { kind: route.cardOf, stepId },
+          // Refused: the card shows the clicker no button for it (and Graph is not asked twice).
+          refusedVerdict(route.permission),
+        ),
+      ),
   });
   if (!guarded.allowed) return guarded.card;
-  const card = await route.handle({ services, context, actor: guarded.actor, data, run });
+  const card = await route.handle({
+    services,
+    context,
+    actor: guarded.actor,
+    data,
+    run,
+    granted: route.permission,
+  });
   // The answer becomes the clicker's copy of the card. Steps now run at once, so an update the engine
   // caused meanwhile may reach Teams before this answer and be overwritten by it for the clicker:
   // queue one more refresh of the run's cards (it merges with any update still pending).

@@ -8,6 +8,8 @@ import { createDataverseSettings, type DataverseSettings } from './dataverse/dat
 import { DataverseStore } from './dataverse/dataverseStore';
 import { gatewayRouter } from './dualWrite/gatewayRouter';
 import { projectConfigurations, projectPartitionMappings } from './dualWrite/financeOpsTables';
+import { GraphDirectory } from './graph/graphDirectory';
+import { graphControlRouter, graphRouter } from './graph/graphRouter';
 import { GatewayService } from './dualWrite/gatewayService';
 import { financeOpsRouter } from './financeOps/financeOpsRouter';
 import { FinanceOpsStore } from './financeOps/financeOpsStore';
@@ -54,6 +56,8 @@ export interface RunningEmulator {
   settings: EmulatorSettings;
   /** The Dataverse part's live settings (latency, service protection, its faults). */
   dataverseSettings: DataverseSettings;
+  /** The Entra directory behind the Microsoft Graph part (users, nested groups, outage switch). */
+  graphDirectory: GraphDirectory;
   close(): Promise<void>;
 }
 
@@ -90,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const gateway = new GatewayService(ctx, lifecycle, powerPlatform);
   const faults: FaultCounters = { throttled: 0, transient: 0, hung: 0 };
   const dataverseStats = createDataverseStats();
+  const graphDirectory = new GraphDirectory();
 
   const tick = () => {
     lifecycle.advance();
@@ -122,6 +127,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     settings.http.scripted.length = 0;
     Object.assign(settings, defaultSettings(settings.timeScale));
     faults.throttled = faults.transient = faults.hung = 0;
+    graphDirectory.reset();
     applySeed();
   };
   applySeed();
@@ -142,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     tick,
     reset,
   };
+  app.use(`${CONTROL_PREFIX}/graph`, graphControlRouter(graphDirectory));
   app.use(CONTROL_PREFIX, controlRouter(deps));
   app.use('/lcs', lifecycleRouter(lifecycle, new LcsRateLimit(ctx)));
   app.use(
@@ -156,6 +163,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use('/bap', bapRouter(powerPlatform, unified));
   app.use('/powerplatform', applicationPackagesRouter(powerPlatform, unified));
   app.use('/dualwrite', gatewayRouter(gateway));
+  app.use('/graph/v1.0', graphRouter(graphDirectory));
   app.use('/orgs/:org', dataverseRouter(dataverseStore, dataverseSettings, { stats: dataverseStats }));
   app.use((req, res) => sendJsonError(res, 404, 'NotFound', `No emulated API at ${req.method} ${req.path}.`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -200,6 +208,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     url: baseUrl,
     settings,
     dataverseSettings,
+    graphDirectory,
     close: async () => {
       closed = true;
       if (timer) clearTimeout(timer);

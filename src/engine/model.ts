@@ -66,6 +66,8 @@ export interface PlanPreview {
   findings: PreflightFinding[];
   /** False when any finding blocks. */
   canStart: boolean;
+  /** Display names of the Dataverse tables the plan names, by entity set (one name per table). */
+  tableNames?: Record<string, string>;
 }
 
 export type StepStatus =
@@ -106,6 +108,8 @@ export interface StepState extends PlannedStep {
   finishedAt?: string;
   error?: { code: string; message: string };
   progress?: { done: number; total: number; unit: string };
+  /** What the service itself last said about a long operation (e.g. "Lifecycle Services: Deploying"). */
+  serviceStatus?: { text: string; at: string };
   approval?: ApprovalRequest;
   /** Result of the last verification of a manual step, shown on its card. */
   verification?: { ok: boolean; message: string; at: string };
@@ -142,6 +146,8 @@ export interface Run {
   cancelRequested?: { by: Actor; at: string };
   /** Where the run belongs; absent on runs stored before runs were scoped. */
   scope?: RunScope;
+  /** Display names of the Dataverse tables, by entity set, as the plan showed them. */
+  tableNames?: Record<string, string>;
 }
 
 /**

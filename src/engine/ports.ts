@@ -31,6 +31,8 @@ export interface FinanceOpsEnvironment {
   platformVersion: string;
   tenantId: string;
   failureReason?: string;
+  /** The service's own word for the state as it answered (LCS `DeploymentStatusDisplay`), for the card. */
+  serviceState?: string;
 }
 
 /** LCS-like provisioning of F&O environments (emulator; manual with verification in live mode). */
@@ -50,6 +52,8 @@ export interface DataverseEnvironment {
   state: 'provisioning' | 'ready' | 'failed';
   tenantId: string;
   failureReason?: string;
+  /** The service's own word for the state (Power Platform `provisioningState`), for the card. */
+  serviceState?: string;
 }
 
 export interface ApplicationPackage {
@@ -63,6 +67,8 @@ export interface PackageOperation {
   id: string;
   status: 'running' | 'succeeded' | 'failed';
   error?: string;
+  /** The operation's status as the service answered it (NotStarted, Running, ...), for the card. */
+  serviceState?: string;
 }
 
 /** ERP templates of a unified environment (F&O in the Power Platform admin center). */
@@ -131,6 +137,11 @@ export interface DataversePort {
   listSolutions(): Promise<Array<{ uniqueName: string; version: string }>>;
   /** Application users (systemusers with an applicationid), for the prerequisite check. */
   listApplicationUserIds(): Promise<string[]>;
+  /**
+   * Plural display names (`DisplayCollectionName`) of these tables by entity set, from the table
+   * definitions; tables without one are left out. Optional: planning falls back to standard names.
+   */
+  tableDisplayNames?(entitySets: readonly string[]): Promise<Record<string, string>>;
   /** Names of the registered plug-in assemblies (`pluginassemblies`); optional: only the doctor reads them. */
   listPluginAssemblies?(): Promise<string[]>;
   findCompany(code: string): Promise<Company | null>;

@@ -15,6 +15,7 @@ export type StepAction =
   | 'step.retrying'
   | 'step.checkpoint'
   | 'step.progress'
+  | 'step.service_status'
   | 'approval.requested'
   | 'approval.reminder'
   | 'approval.expired'
@@ -30,7 +31,11 @@ export interface StepTransition {
 }
 
 /** Actions that change a step silently (no audit line: they happen many times per step). */
-const UNAUDITED: ReadonlySet<StepAction> = new Set<StepAction>(['step.checkpoint', 'step.progress']);
+const UNAUDITED: ReadonlySet<StepAction> = new Set<StepAction>([
+  'step.checkpoint',
+  'step.progress',
+  'step.service_status',
+]);
 
 function onStep(
   stepId: string,
@@ -126,6 +131,15 @@ export function saveProgress(stepId: string, progress: NonNullable<StepState['pr
   return onStep(stepId, 'step.progress', (s) => {
     if (s.status !== 'running') return false;
     s.progress = progress;
+    return true;
+  });
+}
+
+/** The service's own status of the running step's operation; recorded only when it changes. */
+export function saveServiceStatus(stepId: string, text: string): StepTransition {
+  return onStep(stepId, 'step.service_status', (s, at) => {
+    if (s.status !== 'running' || s.serviceStatus?.text === text) return false;
+    s.serviceStatus = { text, at };
     return true;
   });
 }

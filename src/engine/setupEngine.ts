@@ -4,6 +4,7 @@ import { UnknownMapError } from './catalog/mapOrdering';
 import { EngineError, type CommandResult, type EngineApi, type EngineEvents } from './engineApi';
 import type { Actor, PlanPreview, Run, StepState } from './model';
 import type { Clock, Platform } from './ports';
+import { tableDisplayNames } from './tableDisplayNames';
 import { preflight } from './preflight';
 import { commitAndEmit } from './commitAndEmit';
 import { RunExecutor } from './runExecutor';
@@ -160,6 +161,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     const key = JSON.stringify(input);
     const cached = previews.get(key);
     if (reuse && cached && cached.at > clock.now().getTime() - PREVIEW_REUSE_MS) return cached.preview;
+    const tableNames = tableDisplayNames(input, platform); // never rejects: standard names stand in
     const findings = await preflight(input, steps, platform);
     const preview: PlanPreview = {
       scenario: input.scenario,
@@ -167,6 +169,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       steps,
       findings,
       canStart: !findings.some((f) => f.severity === 'blocking'),
+      tableNames: await tableNames,
     };
     previews.set(key, { at: clock.now().getTime(), preview });
     if (previews.size > 500) previews.delete(previews.keys().next().value as string);
@@ -246,6 +249,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
         updatedAt: at,
         steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
         ...(scope ? { scope } : {}),
+        ...(preview.tableNames ? { tableNames: preview.tableNames } : {}),
       };
       const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
       const result = await store.create(run, requestKey, [

@@ -2,7 +2,7 @@ import type { Logger } from '../log';
 import type { Run, StepState } from './model';
 import type { Clock, Platform } from './ports';
 import { ProgressWriter } from './progressThrottle';
-import { saveCheckpoint, saveProgress, type StepTransition } from './runTransitions';
+import { saveCheckpoint, saveProgress, saveServiceStatus, type StepTransition } from './runTransitions';
 import type { StepContext } from './steps/stepContext';
 
 // Builds what a step module gets: the run and step as persisted, the platform, time, a signal, and
@@ -52,6 +52,15 @@ export function buildStepContext(
       }
     },
     progress: (done, total, unit) => progress.report(done, total, unit),
+    serviceStatus: async (text) => {
+      if (ctx.step.serviceStatus?.text === text) return;
+      await progress.settled();
+      const updated = await deps.commit(run.id, saveServiceStatus(step.id, text));
+      if (updated) {
+        ctx.run = updated;
+        ctx.step = updated.steps.find((x) => x.id === step.id) as StepState;
+      }
+    },
   };
   return { ctx, progress };
 }

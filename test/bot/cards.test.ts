@@ -1,8 +1,8 @@
 import { renderCard, type CardModels, type CardName } from '../../src/bot/cards/renderCard';
 import { ACTION_SCHEMAS, type Verb } from '../../src/bot/cardActions';
 import { scenarioCardData } from '../../src/bot/views/scenarioView';
-import { detailsCardData } from '../../src/bot/views/detailsView';
-import { confirmCardData } from '../../src/bot/views/confirmView';
+import { CONFLICT_WINNER, detailsCardData, missingQuestion } from '../../src/bot/views/detailsView';
+import { confirmCardData, inputFacts } from '../../src/bot/views/confirmView';
 import { runCardData } from '../../src/bot/views/runView';
 import { approvalCardData } from '../../src/bot/views/approvalView';
 import { manualCardData } from '../../src/bot/views/manualView';
@@ -161,6 +161,68 @@ describe('the confirmation card shows what the plan touches', () => {
     expect(order.indexOf('Customer groups')).toBeGreaterThan(order.indexOf('Terms of payment'));
     expect(order.indexOf('Customers V3')).toBeGreaterThan(order.indexOf('Customer groups'));
     expect(JSON.stringify(card)).toMatch(/prerequisite maps added: [^"]*Customer groups/);
-    expect(JSON.stringify(card)).toContain('company CNTS on accounts');
+    expect(JSON.stringify(card)).toContain('company CNTS on Accounts');
+  });
+
+  it("names tables as the environment's own table definitions do, the same on the facts and the steps", () => {
+    const preview = { ...samplePreview(), tableNames: { accounts: 'Customers (Contoso)' } };
+    const json = JSON.stringify(
+      renderCard('confirm', confirmCardData(preview, '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11')),
+    );
+    expect(json).toContain('company CNTS on Customers (Contoso)');
+    expect(json).toContain('"title":"Tables to bootstrap","value":"Customers (Contoso), Contacts"');
+    expect(json).not.toMatch(/on accounts|"value":"accounts"/);
+  });
+});
+
+describe('the details card asks what applies, in words that fit', () => {
+  const choiceSets = (card: unknown): Array<Record<string, unknown>> => {
+    const found: Array<Record<string, unknown>> = [];
+    const walk = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        const record = node as Record<string, unknown>;
+        if (record.type === 'Input.ChoiceSet') found.push(record);
+        Object.values(record).forEach(walk);
+      }
+    };
+    walk(card);
+    return found;
+  };
+
+  it.each(SCENARIO_IDS)('%s: short lists are expanded and wrapped; a dropdown has short titles', (id) => {
+    const sets = choiceSets(
+      renderCard('details', detailsCardData(id, { initialSyncEntities: 'Customers V3' })),
+    );
+    expect(sets.length).toBeGreaterThan(0);
+    for (const set of sets) {
+      const choices = set.choices as Array<{ title: string }>;
+      if (choices.some((c) => c.title.length > 40)) expect(set.wrap).toBe(true);
+      if (choices.length <= 6) expect(set.style).toBe('expanded');
+      // A dropdown shows one line: Teams cuts a longer title ("…Human Resour…").
+      else for (const choice of choices) expect(choice.title.length).toBeLessThanOrEqual(48);
+    }
+  });
+
+  it('asks the conflict winner only once entities are chosen for initial sync', () => {
+    const ids = (values: Record<string, unknown>) =>
+      detailsCardData('new-existing', values).fields.map((f) => f.id);
+    expect(ids({})).not.toContain('master');
+    expect(ids({ initialSyncEntities: ['Customers V3'] })).toContain('master');
+    expect(missingQuestion('new-existing', { initialSyncEntities: 'Customers V3' })).toBe('master');
+    expect(
+      missingQuestion('new-existing', { initialSyncEntities: 'Customers V3', master: 'dataverse' }),
+    ).toBeUndefined();
+    expect(missingQuestion('new-existing', { initialSyncEntities: '' })).toBeUndefined();
+  });
+
+  it('the plan names the conflict winner only with initial sync, with the same words as the question', () => {
+    const facts = (input: Record<string, unknown>) => inputFacts(input).map((f) => f.title);
+    expect(facts({ master: 'dataverse' })).not.toContain(CONFLICT_WINNER);
+    expect(facts({ master: 'dataverse', initialSyncEntities: ['Customers V3'] })).toContain(CONFLICT_WINNER);
+    const label = detailsCardData('new-existing', { initialSyncEntities: ['Customers V3'] }).fields.find(
+      (f) => f.id === 'master',
+    )?.label;
+    expect(label).toContain(CONFLICT_WINNER);
   });
 });

@@ -1,5 +1,5 @@
 import { startHarness, findCard, type Harness } from '../support/botHarness';
-import { cardOf } from '../support/localConnector';
+import { cardOf, noticeTextOf } from '../support/localConnector';
 import { eventually } from '../support/eventually';
 import { openScenarioCard, reachConfirmation } from '../support/scenarioDriver';
 import { BOT, newConversation, responseCard, textOf, user } from '../support/teamsClient';
@@ -151,8 +151,7 @@ describe('commands and wizard paths', () => {
       (m) =>
         m.find(
           (x) =>
-            x.conversationId === reached.conversation.id &&
-            String(x.activity.text ?? '').includes('cancelled'),
+            x.conversationId === reached.conversation.id && noticeTextOf(x.activity).includes('cancelled'),
         ),
       10_000,
       'the cancellation notice',
@@ -172,12 +171,12 @@ describe('commands and wizard paths', () => {
         m.find(
           (x) =>
             x.conversationId === reached.conversation.id &&
-            String(x.activity.text ?? '').includes('<at>Alex Admin</at>'),
+            noticeTextOf(x.activity).includes('<at>Alex Admin</at>'),
         ),
       60_000,
       'the completion notice',
     );
-    expect(String(notice.activity.text)).toContain('completed');
+    expect(noticeTextOf(notice.activity)).toContain('completed');
     expect(h.connector.failNext.count).toBe(0);
     const refused = h.connector.calls.filter((c) => c.conversationId === reached.conversation.id);
     expect(refused.length).toBeGreaterThan(6);

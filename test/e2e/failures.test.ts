@@ -1,5 +1,5 @@
 import { startHarness, findCard, getJson, type Harness } from '../support/botHarness';
-import { cardOf } from '../support/localConnector';
+import { cardOf, noticeTextOf } from '../support/localConnector';
 import { reachConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
 
@@ -23,7 +23,7 @@ async function putSettings(h: Harness, body: unknown): Promise<void> {
 function notices(h: Harness, conversation: Conversation): string[] {
   return h.connector
     .inConversation(conversation.id)
-    .map((m) => String(m.activity.text ?? ''))
+    .map((m) => noticeTextOf(m.activity))
     .filter((text) => text.includes(`<at>${admin.name}</at>`));
 }
 
@@ -113,7 +113,9 @@ describe('failures and expiries', () => {
       60_000,
       'the approval card',
     );
-    const texts = () => h.connector.inConversation(conversation.id).map((m) => String(m.activity.text ?? ''));
+    // Priya's own view while the approval is open (Teams refreshes it for her), kept for a late click.
+    const mine = await h.client.personalCard(approver, conversation, approval.card, approval.id);
+    const texts = () => h.connector.inConversation(conversation.id).map((m) => noticeTextOf(m.activity));
     await h.connector.waitFor(() => texts().find((t) => t.startsWith('Reminder:')), 30_000, 'the reminder');
     await h.connector.waitFor(
       () => texts().find((t) => t.includes('expired without a decision')),
@@ -130,7 +132,7 @@ describe('failures and expiries', () => {
     );
     // A late click changes nothing.
     const late = textOf(
-      responseCard(await h.client.click(approver, conversation, approval.card, approval.id, 'run.approve')),
+      responseCard(await h.client.click(approver, conversation, mine, approval.id, 'run.approve')),
     );
     expect(late).not.toContain('Approved by');
     const bootstrap = (await h.bot.engine.get(runId))!.steps.find((s) => s.kind === 'bootstrapCompanyData')!;

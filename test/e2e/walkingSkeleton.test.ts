@@ -1,5 +1,5 @@
 import { startHarness, findCard, getJson, type Harness } from '../support/botHarness';
-import { cardOf } from '../support/localConnector';
+import { cardOf, mentionsOf, noticeTextOf } from '../support/localConnector';
 import { newConversation, responseCard, user, textOf } from '../support/teamsClient';
 import { CRM_PRIME_SOLUTION } from '../../src/engine/catalog/solutions';
 
@@ -82,16 +82,15 @@ describe('walking skeleton: new-new from a Teams message to the completion notic
       (messages) =>
         messages.find(
           (m) =>
-            m.conversationId === conversation.id &&
-            String(m.activity.text ?? '').includes('<at>Alex Admin</at>'),
+            m.conversationId === conversation.id && noticeTextOf(m.activity).includes('<at>Alex Admin</at>'),
         ),
       120_000,
       'the completion notice',
     );
-    expect(String(notice.activity.text)).toContain('completed');
-    const mention = (notice.activity.entities as Array<{ type: string; mentioned: { id: string } }>).find(
-      (e) => e.type === 'mention',
-    );
+    expect(noticeTextOf(notice.activity)).toContain('completed');
+    // One message: the mention is inside the card, with no separate text message.
+    expect(notice.activity.text ?? '').toBe('');
+    const mention = mentionsOf(notice.activity).find((e) => e.type === 'mention');
     expect(mention?.mentioned.id).toBe(admin.aadObjectId);
 
     // The run card (the confirmation card's message) was updated in place to its final state.

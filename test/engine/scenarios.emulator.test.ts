@@ -64,6 +64,8 @@ describe('the five scenarios against the emulator', () => {
     );
     expectSucceeded(run);
     expect(run.steps[0]).toMatchObject({ kind: 'provisionFinanceOps', where: 'Lifecycle Services' });
+    // What LCS itself said while the deployment ran (DeploymentStatusDisplay), for the run card.
+    expect(run.steps[0].serviceStatus?.text).toBe('Lifecycle Services: Deploying');
     const state = await emulatorState(emu.url);
     expect(state.financeOps.find((e) => e.name === 'nn-fo')).toMatchObject({
       state: 'Deployed',
@@ -98,6 +100,8 @@ describe('the five scenarios against the emulator', () => {
       },
       'ne',
     );
+    // The tables' names as the environment's table definitions give them (DisplayCollectionName).
+    expect(run.tableNames).toMatchObject({ accounts: 'Accounts', contacts: 'Contacts' });
     expectSucceeded(run);
     const bootstrap = run.steps.find((s) => s.kind === 'bootstrapCompanyData');
     expect(bootstrap?.approval?.decision).toMatchObject({ approved: true, by: bob });

@@ -135,17 +135,26 @@ describe('authorization: admins start, approvers decide, every refusal is audite
     const attempts: Array<[string, () => Promise<unknown>, RegExp]> = [
       [
         'run.approve',
-        () => h.client.click(stranger, conversation, approval.card, approval.id, 'run.approve'),
+        () =>
+          h.client.click(stranger, conversation, approval.card, approval.id, 'run.approve', {
+            seenBy: approver,
+          }),
         /not an approver/,
       ],
       [
         'run.approve',
-        () => h.client.click(secondAdmin, conversation, approval.card, approval.id, 'run.approve'),
+        () =>
+          h.client.click(secondAdmin, conversation, approval.card, approval.id, 'run.approve', {
+            seenBy: approver,
+          }),
         /not an approver/,
       ],
       [
         'run.approve',
-        () => h.client.click(admin, conversation, approval.card, approval.id, 'run.approve'),
+        () =>
+          h.client.click(admin, conversation, approval.card, approval.id, 'run.approve', {
+            seenBy: approver,
+          }),
         /not an approver|Four eyes/,
       ],
       [
@@ -153,6 +162,7 @@ describe('authorization: admins start, approvers decide, every refusal is audite
         () =>
           h.client.click(stranger, conversation, approval.card, approval.id, 'run.reject', {
             inputs: { reason: 'no' },
+            seenBy: approver,
           }),
         /not an approver/,
       ],

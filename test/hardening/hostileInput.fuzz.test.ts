@@ -271,8 +271,13 @@ describe('hostile input', () => {
     return { status: response.status, body: await response.text() };
   }
 
+  const graphRequests = async (): Promise<number> =>
+    (await getJson<{ requests: number }>(`${h.bot.emulatorUrl}/_emulator/graph`)).requests;
+
   it('10,000 generated payloads: no 5xx, no crash, no state change', async () => {
     const before = await state();
+    const graphBefore = await graphRequests();
+    const rosterBefore = h.connector.rosterCalls;
     const runBefore = (await h.bot.engine.get(runId))!;
     const statuses = new Map<number, number>();
     const failures: string[] = [];
@@ -316,8 +321,14 @@ describe('hostile input', () => {
     // Still alive and well.
     const health = await fetch(`${h.bot.url}/healthz`);
     expect(health.status).toBe(200);
+    // Card actions answer from cache: the roster is read at most once more for the conversation and
+    // Graph is asked only to refresh what expired (once a minute), never once per action.
+    const graphCalls = (await graphRequests()) - graphBefore;
+    const rosterReads = h.connector.rosterCalls - rosterBefore;
     process.stdout.write(
-      `fuzz: ${requests} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`,
+      `fuzz: ${requests} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}, roster reads ${rosterReads}, Graph requests ${graphCalls}\n`,
     );
+    expect(rosterReads).toBeLessThanOrEqual(1);
+    expect(graphCalls).toBeLessThan(20);
   }, 170_000);
 });

@@ -30,6 +30,9 @@ export class LocalConnector {
   private readonly perConversation = new Map<string, RecordedActivity[]>();
   readonly calls: ConnectorCall[] = [];
   url = '';
+  /** The members `GET /v3/conversations/{id}/pagedmembers` answers with (every conversation). */
+  roster: Array<{ id: string; name: string; aadObjectId: string }> = [];
+  rosterCalls = 0;
   /** Make the next N calls fail with this status (to exercise the bot's retries). */
   failNext: { count: number; status: number; retryAfter?: string } = { count: 0, status: 429 };
   private server?: Server;
@@ -71,6 +74,13 @@ export class LocalConnector {
     app.put('/v3/conversations/:conversationId/activities/:activityId', (req, res) =>
       record(req, res, 'PUT'),
     );
+    // Teams answers members as TeamsChannelAccount objects, in pages of at most 500.
+    app.get('/v3/conversations/:conversationId/pagedmembers', (_req, res) => {
+      this.rosterCalls += 1;
+      res.json({
+        members: this.roster.map((m) => ({ ...m, userPrincipalName: `${m.aadObjectId}@contoso.example` })),
+      });
+    });
     await new Promise<void>((resolve) => {
       this.server = app.listen(0, '127.0.0.1', () => resolve());
     });
@@ -145,4 +155,25 @@ export function cardOf(activity: Record<string, unknown> | undefined): Record<st
     content?: Record<string, unknown>;
   }>;
   return attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
+
+/**
+ * What a message says in words: its text, and for a card the text of its first block (the completion
+ * message carries the @mention and the outcome inside its card).
+ */
+export function noticeTextOf(activity: Record<string, unknown> | undefined): string {
+  const card = cardOf(activity);
+  const first = (card?.body as Array<{ text?: unknown }> | undefined)?.[0]?.text;
+  return [activity?.text, typeof first === 'string' ? first : ''].filter(Boolean).join(' ');
+}
+
+/** The mention entities of a message: the activity's, or those inside its card (`msteams.entities`). */
+export function mentionsOf(
+  activity: Record<string, unknown> | undefined,
+): Array<{ type: string; text: string; mentioned: { id: string; name: string } }> {
+  const card = cardOf(activity) as { msteams?: { entities?: unknown[] } } | undefined;
+  return [...((activity?.entities as unknown[]) ?? []), ...(card?.msteams?.entities ?? [])].filter(
+    (e): e is { type: string; text: string; mentioned: { id: string; name: string } } =>
+      typeof e === 'object' && e !== null && (e as { type?: string }).type === 'mention',
+  );
 }

@@ -140,13 +140,14 @@ export class TeamsClient {
     verb: string,
     data: Record<string, unknown>,
     replyToId: string,
+    trigger: 'manual' | 'automatic' = 'manual',
   ): Promise<{ status: number; body: InvokeResponse; serverMs?: number; clientMs: number }> {
     const activity = {
       ...this.base(from, conversation),
       type: 'invoke',
       name: 'adaptiveCard/action',
       replyToId,
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      value: { action: { type: 'Action.Execute', verb, data }, trigger },
     };
     const result = await this.post(activity);
     return {
@@ -155,6 +156,31 @@ export class TeamsClient {
       serverMs: result.serverMs,
       clientMs: result.clientMs,
     };
+  }
+
+  /**
+   * The card as Teams shows it to `from`: when the card's `refresh` lists them (or lists nobody, so
+   * Teams refreshes for everyone), Teams invokes the refresh action as them and shows the answer.
+   */
+  async personalCard(
+    from: TeamsUser,
+    conversation: Conversation,
+    card: Record<string, unknown>,
+    replyToId: string,
+  ): Promise<Record<string, unknown>> {
+    const refresh = card.refresh as
+      { action?: { verb?: string; data?: Record<string, unknown> }; userIds?: string[] } | undefined;
+    if (!refresh?.action?.verb) return card;
+    if (refresh.userIds && !refresh.userIds.includes(from.id)) return card;
+    const response = await this.invoke(
+      from,
+      conversation,
+      refresh.action.verb,
+      refresh.action.data ?? {},
+      replyToId,
+      'automatic',
+    );
+    return responseCard(response);
   }
 
   /**
@@ -171,16 +197,29 @@ export class TeamsClient {
       title?: string | RegExp;
       inputs?: Record<string, string>;
       match?: (data: Record<string, unknown>) => boolean;
+      /** A forged click: the button as this other person's view shows it. */
+      seenBy?: TeamsUser;
     } = {},
   ): Promise<{ status: number; body: InvokeResponse; serverMs?: number; clientMs: number }> {
-    const action = executeActions(card).find(
-      (a) =>
-        a.verb === verb &&
-        (options.title === undefined ||
-          (typeof options.title === 'string' ? a.title === options.title : options.title.test(a.title))) &&
-        (!options.match || options.match(a.data)),
-    );
-    if (!action) throw new Error(`The card has no Action.Execute with verb ${verb}`);
+    // Teams shows a listed user their own view of a card (refresh): the buttons may be only there.
+    const find = (c: Record<string, unknown>) =>
+      executeActions(c).find(
+        (a) =>
+          a.verb === verb &&
+          (options.title === undefined ||
+            (typeof options.title === 'string' ? a.title === options.title : options.title.test(a.title))) &&
+          (!options.match || options.match(a.data)),
+      );
+    let action = find(card);
+    if (!action) {
+      const own = await this.personalCard(from, conversation, card, replyToId);
+      action = find(own);
+      if (!action && options.seenBy) {
+        card = await this.personalCard(options.seenBy, conversation, card, replyToId);
+        action = find(card);
+      } else card = own;
+    }
+    if (!action) throw new Error(`The card has no Action.Execute with verb ${verb} for ${from.name}`);
     const data = { ...inputValues(card), ...(options.inputs ?? {}), ...action.data };
     return this.invoke(from, conversation, verb, data, replyToId);
   }

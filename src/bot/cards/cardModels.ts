@@ -31,6 +31,8 @@ export interface DetailsField {
   required: boolean;
   multi: boolean;
   style: 'expanded' | 'compact';
+  /** Choice titles wrap (only where one is long: a wrapped choice renders without its label tag). */
+  wrap: boolean;
   choices: Array<{ title: string; value: string }>;
   error: string;
 }
@@ -84,6 +86,12 @@ export interface ApprovalModel extends StepCardModel {
   decided: boolean;
   decisionStyle: 'good' | 'attention';
   decisionText: string;
+  /** Approve, Reject and the reason box: only on the card of someone who may decide. */
+  canDecide: boolean;
+  /** Everyone else reads who may decide (never "you": the shared card says it too). */
+  waitingText: string;
+  /** A line for this viewer only (the requester's card says why they cannot decide); empty if none. */
+  viewerNote: string;
 }
 
 export interface ManualModel extends StepCardModel {
@@ -93,15 +101,21 @@ export interface ManualModel extends StepCardModel {
   verification: string | null;
   verificationStyle: 'emphasis' | 'good' | 'attention';
   finished: boolean;
+  /** "Done, verify": only on the card of an admin. */
+  canAct: boolean;
+  /** Everyone else reads who does the step. */
+  actorsText: string;
 }
 
 export interface CompletionModel {
-  headline: string;
-  color: 'Good' | 'Attention';
+  /** The outcome in one sentence, starting with the requester's @mention. */
   mentionText: string;
+  color: 'Good' | 'Attention';
   facts: Fact[];
-  steps: Array<{ mark: string; title: string; suffix: string }>;
   maps: string[];
+  shortId: string;
+  /** A Teams deep link to the run card; empty where Teams documents none (a personal chat). */
+  runLink: string;
   mentions: Array<{ text: string; id: string; name: string }>;
 }
 

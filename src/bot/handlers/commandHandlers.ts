@@ -2,8 +2,8 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Run } from '../../engine/model';
 import type { BotServices } from '../botServices';
 import { parseCommand } from '../commands';
-import { renderCard, type AdaptiveCard } from '../cards/renderCard';
-import { runCardData } from '../views/runView';
+import type { AdaptiveCard } from '../cards/renderCard';
+import { cardOfRun } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
 import { helpCard } from '../views/helpView';
 import { RUN_STATUS, formatTime, shortId } from '../views/marks';
@@ -43,7 +43,12 @@ export async function handleMessage(services: BotServices, context: TurnContext)
           ),
         );
       const response = await context.sendActivity(
-        MessageFactory.attachment(CardFactory.adaptiveCard(renderCard('run', runCardData(run)))),
+        // A new message everyone reads: the shared copy (admins get theirs through refresh).
+        MessageFactory.attachment(
+          CardFactory.adaptiveCard(
+            cardOfRun(run, 'run', undefined, '', await services.views.shared(context, run, 'run')),
+          ),
+        ),
       );
       // The latest status card also follows the run from now on: one per run and conversation (the
       // newest replaces the older one), or every "status" would add a card to each later update.

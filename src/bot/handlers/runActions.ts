@@ -1,6 +1,6 @@
 import type { CommandResult } from '../../engine/engineApi';
 import type { Run } from '../../engine/model';
-import type { ActionData } from '../cardActions';
+import type { ActionData, Verb } from '../cardActions';
 import type { AdaptiveCard } from '../cards/renderCard';
 import { cardOfRun, type RunCardKind } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
@@ -24,26 +24,55 @@ const DONE_TEXT: Partial<Record<string, string>> = {
   'run.retry': 'Retrying the failed step.',
 };
 
-function answer(result: CommandResult, cardOf: RunCardKind, stepId?: string, doneText = ''): AdaptiveCard {
+/** The card for the person who clicked: their own view of it (their buttons, their refresh). */
+async function cardFor(
+  request: RunRequest<Verb>,
+  run: Run,
+  kind: RunCardKind,
+  stepId: string | undefined,
+  notice: string,
+): Promise<AdaptiveCard> {
+  const { granted } = request;
+  const view = await request.services.views.forViewer(
+    request.context,
+    run,
+    request.actor,
+    { kind, stepId },
+    granted === 'operate' ? { mayOperate: true } : granted === 'decide' ? { mayDecide: true } : {},
+  );
+  return cardOfRun(run, kind, stepId, notice, view);
+}
+
+async function answer(
+  request: RunRequest<Verb>,
+  result: CommandResult,
+  cardOf: RunCardKind,
+  stepId?: string,
+  doneText = '',
+): Promise<AdaptiveCard> {
   if (result.ok) {
     const notice = result.changed ? doneText : 'Nothing to do: that was already done.';
-    return cardOfRun(result.run, cardOf, stepId, notice);
+    return cardFor(request, result.run, cardOf, stepId, notice);
   }
   if (!result.run) return messageCard('Not done', result.message, 'Attention');
-  return cardOfRun(result.run, cardOf, stepId, REFUSAL_TEXT[result.code] ?? result.message);
+  return cardFor(request, result.run, cardOf, stepId, REFUSAL_TEXT[result.code] ?? result.message);
 }
 
-export function refresh({ run }: RunRequest<'run.refresh'>): AdaptiveCard {
-  return cardOfRun(run, 'run', undefined, '');
+export function refresh(request: RunRequest<'run.refresh'>): Promise<AdaptiveCard> {
+  return cardFor(request, request.run, 'run', undefined, '');
 }
 
-export async function cancel({
-  services,
-  actor,
-  run,
-  data,
-}: RunRequest<'run.cancel'>): Promise<AdaptiveCard> {
+/** Teams' refresh for a listed user: that user's own view of the card, changing nothing. */
+export function view(request: RunRequest<'run.view'>): Promise<AdaptiveCard> {
+  const { run, data } = request;
+  const stepId = data.kind === 'run' ? undefined : data.stepId;
+  return cardFor(request, run, data.kind, stepId, '');
+}
+
+export async function cancel(request: RunRequest<'run.cancel'>): Promise<AdaptiveCard> {
+  const { services, actor, run, data } = request;
   return answer(
+    request,
     await services.engine.cancel(run.id, actor, data.rev),
     'run',
     undefined,
@@ -51,8 +80,10 @@ export async function cancel({
   );
 }
 
-export async function retry({ services, actor, run, data }: RunRequest<'run.retry'>): Promise<AdaptiveCard> {
+export async function retry(request: RunRequest<'run.retry'>): Promise<AdaptiveCard> {
+  const { services, actor, run, data } = request;
   return answer(
+    request,
     await services.engine.retry(run.id, actor, data.rev),
     'run',
     undefined,
@@ -60,28 +91,27 @@ export async function retry({ services, actor, run, data }: RunRequest<'run.retr
   );
 }
 
-export async function skip({ services, actor, run, data }: RunRequest<'run.skip'>): Promise<AdaptiveCard> {
-  return answer(await services.engine.skip(run.id, data.stepId, actor, data.rev), 'run');
+export async function skip(request: RunRequest<'run.skip'>): Promise<AdaptiveCard> {
+  const { services, actor, run, data } = request;
+  return answer(request, await services.engine.skip(run.id, data.stepId, actor, data.rev), 'run');
 }
 
-export async function approve({
-  services,
-  actor,
-  run,
-  data,
-}: RunRequest<'run.approve'>): Promise<AdaptiveCard> {
-  return answer(await services.engine.approve(run.id, data.stepId, actor, data.rev), 'approval', data.stepId);
-}
-
-export async function reject({
-  services,
-  actor,
-  run,
-  data,
-}: RunRequest<'run.reject'>): Promise<AdaptiveCard> {
-  const reason = (data.reason ?? '').trim();
-  if (!reason) return cardOfRun(run, 'approval', data.stepId, 'Give a reason to reject.');
+export async function approve(request: RunRequest<'run.approve'>): Promise<AdaptiveCard> {
+  const { services, actor, run, data } = request;
   return answer(
+    request,
+    await services.engine.approve(run.id, data.stepId, actor, data.rev),
+    'approval',
+    data.stepId,
+  );
+}
+
+export async function reject(request: RunRequest<'run.reject'>): Promise<AdaptiveCard> {
+  const { services, actor, run, data } = request;
+  const reason = (data.reason ?? '').trim();
+  if (!reason) return cardFor(request, run, 'approval', data.stepId, 'Give a reason to reject.');
+  return answer(
+    request,
     await services.engine.reject(run.id, data.stepId, actor, data.rev, reason),
     'approval',
     data.stepId,
@@ -89,13 +119,10 @@ export async function reject({
 }
 
 /** "Done, verify" on a manual step: the engine verifies through the APIs. */
-export async function verify({
-  services,
-  actor,
-  run,
-  data,
-}: RunRequest<'run.verify'>): Promise<AdaptiveCard> {
+export async function verify(request: RunRequest<'run.verify'>): Promise<AdaptiveCard> {
+  const { services, actor, run, data } = request;
   return answer(
+    request,
     await services.engine.confirmManual(run.id, data.stepId, actor, data.rev),
     'manual',
     data.stepId,

@@ -9,9 +9,9 @@ import type { BotServices } from '../botServices';
 import { canSeeRun, scopeOf } from '../runScope';
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import { scenarioCardData } from '../views/scenarioView';
-import { detailsCardData, fieldErrors, formToInput } from '../views/detailsView';
+import { detailsCardData, fieldErrors, formToInput, missingQuestion } from '../views/detailsView';
 import { confirmCardData } from '../views/confirmView';
-import { runCardData } from '../views/runView';
+import { cardOfRun } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
 
 // The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
@@ -55,6 +55,18 @@ export async function review(
 ): Promise<AdaptiveCard> {
   const raw = formToInput(data.scenario, data as Record<string, unknown>);
   const parsed = setupInputSchema.safeParse(raw);
+  // Entities chosen for initial sync: now the conflict winner applies, and is asked before the plan.
+  if (parsed.success && missingQuestion(data.scenario, data as Record<string, unknown>)) {
+    return renderCard(
+      'details',
+      detailsCardData(
+        data.scenario,
+        { ...raw, master: undefined },
+        {},
+        'One more question, because you chose entities for initial sync: which side wins a conflict.',
+      ),
+    );
+  }
   if (!parsed.success) {
     return renderCard(
       'details',
@@ -124,13 +136,13 @@ export async function start(
     }
     // The run holding the lock may be one the asker may not see: then it is not described.
     const message =
-      result.code === 'locked' && result.run && !canSeeRun(services.policy, context, result.run)
+      result.code === 'locked' && result.run && !(await canSeeRun(services.roles, context, result.run))
         ? 'These environments are already being set up by another run. Wait for it to finish.'
         : result.message;
     return messageCard('The setup did not start', message, 'Attention');
   }
   // A replayed Start (same request key) answers the run it created: only where that run may be seen.
-  if (!canSeeRun(services.policy, context, result.run)) {
+  if (!(await canSeeRun(services.roles, context, result.run))) {
     return messageCard('The setup did not start', 'That plan was already started elsewhere.', 'Attention');
   }
   const conversationId = context.activity.conversation.id;
@@ -140,7 +152,15 @@ export async function start(
   }
   // The engine's run.updated came before this binding existed: update everyone's copy once now.
   await services.notifier.runChanged(result.run);
-  return renderCard('run', runCardData(result.run));
+  // The starter's own copy: an admin (Start needs it), with the refresh every copy carries.
+  return cardOfRun(
+    result.run,
+    'run',
+    undefined,
+    '',
+    // Start needs the admin permission, the same one the run card's actions need.
+    await services.views.forViewer(context, result.run, actor, { kind: 'run' }, { mayOperate: true }),
+  );
 }
 
 export function abandon(): AdaptiveCard {

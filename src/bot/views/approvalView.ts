@@ -1,10 +1,22 @@
+import { tableName } from '../../engine/catalog/tableNames';
 import type { Run, StepState } from '../../engine/model';
 import type { ApprovalModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
+import type { ApprovalPerspective } from '../audience/cardView';
 import { formatNumber, formatTime, shortId } from './marks';
 
 /** The approval card: what will change, who asked, until when; decided, it shows who and when. */
-export function approvalCardData(run: Run, step: StepState, notice = ''): ApprovalModel {
+/** `perspective`: whose copy this is (approver, requester, bystander, or the shared card). */
+export function approvalCardData(
+  run: Run,
+  step: StepState,
+  notice = '',
+  perspective: Pick<ApprovalPerspective, 'viewer' | 'canDecide' | 'waitingText'> = {
+    viewer: 'approver',
+    canDecide: true,
+    waitingText: '',
+  },
+): ApprovalModel {
   const approval = step.approval;
   const summary = (approval?.summary ?? {}) as Record<string, unknown>;
   const rows = (summary.rowsPerTable ?? {}) as Record<string, number>;
@@ -20,7 +32,7 @@ export function approvalCardData(run: Run, step: StepState, notice = ''): Approv
     facts: [
       { title: 'Company code', value: companyCode || '-' },
       ...Object.entries(rows).map(([table, count]) => ({
-        title: table,
+        title: tableName(table, run.tableNames),
         value: `${formatNumber(Number(count))} rows`,
       })),
       { title: 'Run', value: shortId(run.id) },
@@ -36,6 +48,12 @@ export function approvalCardData(run: Run, step: StepState, notice = ''): Approv
         }`
       : expired
         ? `No longer waiting for a decision (step ${step.status.replace('_', ' ')}).`
+        : '',
+    canDecide: perspective.canDecide,
+    waitingText: perspective.waitingText || 'Waiting for an approver.',
+    viewerNote:
+      perspective.viewer === 'requester'
+        ? 'You requested this setup, so an approver other than you decides. This card changes once they have.'
         : '',
   };
 }

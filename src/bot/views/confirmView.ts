@@ -1,13 +1,15 @@
 import type { PlannedStep, PlanPreview } from '../../engine/model';
 import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
+import { CONFLICT_WINNER } from './detailsView';
+import { tableName } from '../../engine/catalog/tableNames';
 
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
 export function confirmCardData(preview: PlanPreview, requestKey: string, notice = ''): ConfirmModel {
   return {
     notice,
     title: SCENARIO_TEXT[preview.scenario].title,
-    facts: inputFacts(preview.input as unknown as Record<string, unknown>),
+    facts: inputFacts(preview.input as unknown as Record<string, unknown>, preview.tableNames),
     steps: preview.steps.map((step, index) => ({
       number: index + 1,
       title: step.title,
@@ -15,7 +17,7 @@ export function confirmCardData(preview: PlanPreview, requestKey: string, notice
         step.where,
         step.mode === 'manual' ? 'you do this step, I verify it' : 'automatic',
         step.needsApproval ? 'needs approval' : '',
-        whatItTouches(step, chosenMaps(preview)),
+        whatItTouches(step, chosenMaps(preview), preview.tableNames),
       ]
         .filter(Boolean)
         .join(' · '),
@@ -39,7 +41,11 @@ function chosenMaps(preview: PlanPreview): string[] {
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
 /** The maps, companies or tables a step works on, so the admin sees what the plan really does. */
-export function whatItTouches(step: PlannedStep, chosen: string[]): string {
+export function whatItTouches(
+  step: PlannedStep,
+  chosen: string[],
+  tableNames?: Record<string, string>,
+): string {
   const { params } = step;
   switch (step.kind) {
     case 'initialSync': {
@@ -54,7 +60,7 @@ export function whatItTouches(step: PlannedStep, chosen: string[]): string {
         added.length ? `prerequisite maps added: ${added.join(', ')}` : '',
         deferred.length ? `circular lookups filled in a later stage: ${deferred.join(', ')}` : '',
         `companies ${list(params.legalEntities).join(', ')}`,
-        params.master === 'financeOps' ? 'F&O wins conflicts' : 'Dataverse wins conflicts',
+        `${CONFLICT_WINNER.toLowerCase()}: ${params.master === 'financeOps' ? 'Finance and Operations' : 'Dataverse'}`,
       ]
         .filter(Boolean)
         .join(' · ');
@@ -68,7 +74,9 @@ export function whatItTouches(step: PlannedStep, chosen: string[]): string {
     case 'createCompany':
       return `company ${String(params.code)} (${String(params.name)})`;
     case 'bootstrapCompanyData':
-      return `company ${String(params.companyCode)} on ${list(params.tables).join(', ')}`;
+      return `company ${String(params.companyCode)} on ${list(params.tables)
+        .map((table) => tableName(table, tableNames))
+        .join(', ')}`;
     default:
       return '';
   }
@@ -85,23 +93,32 @@ const FACT_TITLES: Record<string, string> = {
   legalEntities: 'Legal entities',
   bootstrapTables: 'Tables to bootstrap',
   initialSyncEntities: 'Initial sync',
-  master: 'Master on conflicts',
+  master: CONFLICT_WINNER,
 };
 
-export function inputFacts(input: Record<string, unknown>): Array<{ title: string; value: string }> {
-  return Object.entries(FACT_TITLES)
-    .filter(
-      ([key]) =>
-        input[key] !== undefined && !(Array.isArray(input[key]) && (input[key] as unknown[]).length === 0),
-    )
-    .map(([key, title]) => ({
-      title,
-      value: Array.isArray(input[key])
-        ? (input[key] as unknown[]).join(', ')
-        : key === 'master'
-          ? input[key] === 'financeOps'
-            ? 'Finance and Operations'
-            : 'Dataverse'
-          : String(input[key]),
-    }));
+export function inputFacts(
+  input: Record<string, unknown>,
+  tableNames?: Record<string, string>,
+): Array<{ title: string; value: string }> {
+  return (
+    Object.entries(FACT_TITLES)
+      .filter(
+        ([key]) =>
+          input[key] !== undefined && !(Array.isArray(input[key]) && (input[key] as unknown[]).length === 0),
+      )
+      // The conflict winner means something only with initial sync.
+      .filter(([key]) => key !== 'master' || list(input.initialSyncEntities).length > 0)
+      .map(([key, title]) => ({
+        title,
+        value: Array.isArray(input[key])
+          ? (input[key] as unknown[])
+              .map((item) => (key === 'bootstrapTables' ? tableName(String(item), tableNames) : item))
+              .join(', ')
+          : key === 'master'
+            ? input[key] === 'financeOps'
+              ? 'Finance and Operations'
+              : 'Dataverse'
+            : String(input[key]),
+      }))
+  );
 }

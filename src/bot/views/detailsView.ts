@@ -2,11 +2,14 @@ import type { ZodIssue } from 'zod';
 import type { DetailsModel } from '../cards/cardModels';
 import { ENTITY_MAP_CATALOG } from '../../engine/catalog/entityMapCatalog';
 import { DEMO_COMPANIES } from '../../engine/catalog/demoCompanies';
+import { tableName } from '../../engine/catalog/tableNames';
 import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
 import { FREEZE_LINE, SCENARIO_TEXT } from './scenarioView';
 
 // The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
-// validation message at the field it belongs to.
+// validation message at the field it belongs to. A question that only applies after another answer
+// (the conflict winner, once entities are chosen for initial sync) is asked only then. Choices with
+// few options are shown expanded (radio buttons or checkboxes, wrapped), so no title is cut off.
 
 type FieldId =
   | 'financeOpsApp'
@@ -35,16 +38,22 @@ interface FieldSpec {
   defaultValue?: string;
 }
 
+/** A choice title longer than this may not fit one line of a card: its choice set wraps. */
+const LONG_TITLE = 40;
+
+/** One name for the initial sync's master on every card and the plan. */
+export const CONFLICT_WINNER = 'Conflict winner in initial sync';
+
 const FIELDS: Record<FieldId, FieldSpec> = {
   financeOpsApp: {
     kind: 'choice',
     label: 'Which app runs on the Finance and Operations side?',
     choices: [
       {
-        title: 'Finance, Supply Chain, Commerce or Human Resources inside Finance and Operations',
+        title: 'Finance and Operations apps (Finance, Supply Chain, Commerce, Human Resources)',
         value: 'finance-and-operations',
       },
-      { title: 'The standalone Dynamics 365 Human Resources app', value: 'human-resources-standalone' },
+      { title: 'The standalone Human Resources app', value: 'human-resources-standalone' },
     ],
     defaultValue: 'finance-and-operations',
   },
@@ -52,8 +61,8 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     kind: 'choice',
     label: 'Where does the new Finance and Operations environment live?',
     choices: [
-      { title: 'Power Platform admin center: a unified environment (new customers)', value: 'unified' },
-      { title: 'Lifecycle Services: an existing LCS project (or Commerce)', value: 'lcs' },
+      { title: 'Power Platform admin center (unified environment)', value: 'unified' },
+      { title: 'Lifecycle Services (existing LCS project, or Commerce)', value: 'lcs' },
     ],
     // LCS stays the default of the form so a started LCS project is never switched by accident; the
     // advisor ("help me choose") recommends a unified environment to a new customer.
@@ -117,26 +126,21 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     kind: 'choice',
     list: true,
     label: 'Dataverse tables whose company-less rows get the company (bootstrap)',
-    choices: [
-      { title: 'Accounts (customers)', value: 'accounts' },
-      { title: 'Contacts', value: 'contacts' },
-      { title: 'Vendors', value: 'msdyn_vendors' },
-    ],
+    // The tables' display names (the plan shows the chosen environment's own, the same by default).
+    choices: ['accounts', 'contacts', 'msdyn_vendors'].map((set) => ({ title: tableName(set), value: set })),
     defaultValue: 'accounts,contacts',
   },
   initialSyncEntities: {
     kind: 'choice',
     list: true,
     label: 'Entities to copy with initial sync',
-    choices: ENTITY_MAP_CATALOG.map((map) => ({
-      title: `${map.name} (${map.dataverseEntitySet})`,
-      value: map.name,
-    })),
-    hint: 'Their prerequisite maps are added for you; the plan shows them in order.',
+    // The entity map's own name fits a dropdown line; the plan shows the tables each one fills.
+    choices: ENTITY_MAP_CATALOG.map((map) => ({ title: map.name, value: map.name })),
+    hint: 'Their prerequisite maps are added for you; the plan shows them in order, with their Dataverse tables.',
   },
   master: {
     kind: 'choice',
-    label: 'Which side wins when initial sync finds the same row on both',
+    label: `${CONFLICT_WINNER}: which side's row is kept when the same row is on both sides?`,
     choices: [
       { title: 'Dataverse', value: 'dataverse' },
       { title: 'Finance and Operations', value: 'financeOps' },
@@ -236,6 +240,24 @@ export function fieldErrors(
   return errors;
 }
 
+/** The questions shown now: the conflict winner only once entities are chosen for initial sync. */
+function shownFields(scenario: ScenarioId, values: Record<string, unknown>, errors: Record<string, string>) {
+  const chosen = values.initialSyncEntities;
+  const syncing = Array.isArray(chosen) ? chosen.length > 0 : typeof chosen === 'string' && chosen !== '';
+  return SCENARIO_FIELDS[scenario].filter((id) => id !== 'master' || syncing || Boolean(errors.master));
+}
+
+/**
+ * The question the review must still ask: the conflict winner when entities were chosen for initial
+ * sync but the card did not show it yet. Undefined when nothing is missing.
+ */
+export function missingQuestion(scenario: ScenarioId, form: Record<string, unknown>): FieldId | undefined {
+  if (!SCENARIO_FIELDS[scenario].includes('master')) return undefined;
+  const input = formToInput(scenario, form);
+  const chosen = input.initialSyncEntities;
+  return Array.isArray(chosen) && chosen.length > 0 && input.master === undefined ? 'master' : undefined;
+}
+
 export function detailsCardData(
   scenario: ScenarioId,
   values: Record<string, unknown> = {},
@@ -247,7 +269,7 @@ export function detailsCardData(
     scenario,
     title: SCENARIO_TEXT[scenario].title,
     summary: 'Fill in what this setup needs. Nothing changes until you review the plan and press Start.',
-    fields: SCENARIO_FIELDS[scenario].map((id) => {
+    fields: shownFields(scenario, values, errors).map((id) => {
       const spec = FIELDS[id];
       const value = values[id];
       const text = Array.isArray(value) ? value.join(spec.kind === 'choice' ? ',' : ', ') : value;
@@ -262,7 +284,9 @@ export function detailsCardData(
         value: text === undefined || text === null ? (spec.defaultValue ?? '') : String(text),
         required: required && id !== 'initialSyncEntities',
         multi: Boolean(spec.list),
-        style: spec.list && (spec.choices?.length ?? 0) <= 6 ? 'expanded' : 'compact',
+        // Radio buttons or checkboxes show every title whole (wrapped); a long list stays a dropdown.
+        style: (spec.choices?.length ?? 0) <= 6 ? 'expanded' : 'compact',
+        wrap: (spec.choices ?? []).some((choice) => choice.title.length > LONG_TITLE),
         choices: spec.choices ?? [],
         error: errors[id] ?? '',
       };

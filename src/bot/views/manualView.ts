@@ -3,7 +3,8 @@ import type { ManualModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
 
 /** The manual-step card: instructions, a deep link, "Done, verify" and the verification result. */
-export function manualCardData(run: Run, step: StepState, notice = ''): ManualModel {
+/** `canAct`: whether this copy shows "Done, verify" (only an admin's, or everyone's when anyone may). */
+export function manualCardData(run: Run, step: StepState, notice = '', canAct = true): ManualModel {
   const verification = step.verification;
   // Between "Done, verify" and the engine's answer the last result is out of date: say it is checking.
   const checking = step.status === 'awaiting_manual' && step.confirmation !== undefined;
@@ -25,5 +26,7 @@ export function manualCardData(run: Run, step: StepState, notice = ''): ManualMo
         ? 'good'
         : 'attention',
     finished: step.status !== 'awaiting_manual',
+    canAct,
+    actorsText: 'A dual-write admin does this step and presses "Done, verify".',
   };
 }

@@ -1,5 +1,6 @@
 import type { Run, RunStatus, StepState, StepStatus } from '../../engine/model';
 import { unmetNeeds } from '../../engine/runStateMachine';
+import { longStepText } from './stepClock';
 
 /** The one place that turns states into the marks and words the cards show. */
 export const STEP_MARK: Record<StepStatus, string> = {
@@ -15,7 +16,8 @@ export const STEP_MARK: Record<StepStatus, string> = {
 
 export const RUN_STATUS: Record<RunStatus, { text: string; color: string }> = {
   running: { text: 'Running', color: 'Accent' },
-  waiting: { text: 'Waiting for you', color: 'Warning' },
+  // The run card is shared: its words never say "you" (runView says what it waits for).
+  waiting: { text: 'Waiting', color: 'Warning' },
   succeeded: { text: 'Completed', color: 'Good' },
   failed: { text: 'Failed', color: 'Attention' },
   cancelled: { text: 'Cancelled', color: 'Attention' },
@@ -47,9 +49,12 @@ export function stepDetail(step: StepState, run?: Run): string {
   }
   if (waitingFor.length) parts.push(`waits for ${waitingFor.join(', ')}`);
   if (step.status === 'running') parts.push(`working in ${step.where}`);
-  if (step.status === 'awaiting_manual') parts.push('waiting for you to do this step');
+  // The run card is shared: it names the role, never "you".
+  if (step.status === 'awaiting_manual') parts.push('waiting for an admin to do this step');
   if (step.status === 'failed' && step.error) parts.push(step.error.message);
   if (step.status === 'running' && step.attempts > 1) parts.push(`attempt ${step.attempts}`);
+  const clock = longStepText(step, Date.now());
+  if (clock) parts.push(clock);
   if (step.verification && !step.verification.ok && step.status === 'awaiting_manual') {
     parts.push(`not verified yet: ${step.verification.message}`);
   }

@@ -1,10 +1,12 @@
 import { FINISHED_RUN_STATUSES, type Run } from '../../engine/model';
 import type { RunModel } from '../cards/cardModels';
+import { sharedWaitingText } from '../audience/audience';
 import { SCENARIO_TEXT } from './scenarioView';
 import { RUN_STATUS, STEP_MARK, formatTime, shortId, stepDetail } from './marks';
 
 /** The run card: one per run, updated in place for everyone as the run moves. */
-export function runCardData(run: Run, notice = ''): RunModel {
+/** `canOperate`: whether this copy shows Retry, Skip and Cancel (the shared card: only when anyone may). */
+export function runCardData(run: Run, notice = '', canOperate = true): RunModel {
   const failed = run.steps.find((step) => step.status === 'failed');
   const status = RUN_STATUS[run.status];
   const cancelling = Boolean(run.cancelRequested) && !FINISHED_RUN_STATUSES.has(run.status);
@@ -15,7 +17,11 @@ export function runCardData(run: Run, notice = ''): RunModel {
     rev: run.rev,
     title: SCENARIO_TEXT[run.scenario].title,
     requestedBy: run.requestedBy.name,
-    statusText: cancelling ? 'Cancelling' : status.text,
+    statusText: cancelling
+      ? 'Cancelling'
+      : run.status === 'waiting'
+        ? sharedWaitingText(run.steps)
+        : status.text,
     statusColor: status.color,
     steps: run.steps.map((step) => ({
       mark: STEP_MARK[step.status],
@@ -26,9 +32,10 @@ export function runCardData(run: Run, notice = ''): RunModel {
       ? { title: `${failed.title} failed`, message: `${failed.error.message} (${failed.error.code})` }
       : null,
     failedStepId: failed?.id ?? '',
-    canRetry: Boolean(failed) && run.status === 'failed',
-    canSkip: Boolean(failed?.skippable) && run.status === 'failed',
-    canCancel: !FINISHED_RUN_STATUSES.has(run.status) || (run.status === 'failed' && Boolean(failed)),
+    canRetry: canOperate && Boolean(failed) && run.status === 'failed',
+    canSkip: canOperate && Boolean(failed?.skippable) && run.status === 'failed',
+    canCancel:
+      canOperate && (!FINISHED_RUN_STATUSES.has(run.status) || (run.status === 'failed' && Boolean(failed))),
     finished: FINISHED_RUN_STATUSES.has(run.status) && !failed,
     updatedAt: formatTime(run.updatedAt),
   };

@@ -10,7 +10,7 @@ export const SCENARIO_TEXT: Record<ScenarioId, { title: string; summary: string 
   'new-new': {
     title: 'New Finance and Operations, new Dataverse',
     summary:
-      'Both are new and empty. A unified environment is F&O and Dataverse in one, created in the Power Platform admin center; with an LCS project I deploy F&O, create Dataverse with the CRM prime solution, link them for company DAT and turn the maps on for live sync.',
+      'Both are new and empty. A unified environment is F&O and Dataverse in one, created in the Power Platform admin center; with an LCS project I deploy F&O, create Dataverse with the CRM prime solution, link them for company DAT (the default company every new F&O has) and turn the maps on for live sync.',
   },
   'new-existing': {
     title: 'New Finance and Operations, existing Dataverse with data',
@@ -20,12 +20,12 @@ export const SCENARIO_TEXT: Record<ScenarioId, { title: string; summary: string 
   'new-demo-new': {
     title: 'New Finance and Operations with demo data, new Dataverse',
     summary:
-      'As new/new, then I add the demo companies (such as USMF) to the connection and copy their data to Dataverse with initial sync.',
+      'Everything of "New Finance and Operations, new Dataverse" above; then I add the demo companies (such as USMF) to the connection and copy their data to Dataverse with initial sync.',
   },
   'new-demo-existing': {
     title: 'New Finance and Operations with demo data, existing Dataverse with data',
     summary:
-      'As new/existing, with the demo companies synced to Dataverse first; then your own company is created and your existing Dataverse rows are stamped with it, after approval.',
+      'Everything of "New Finance and Operations, existing Dataverse with data" above, with the demo companies synced to Dataverse first; then your own company is created and your existing Dataverse rows are stamped with it, after approval.',
   },
   'existing-existing': {
     title: 'Existing Finance and Operations, new or existing Dataverse',

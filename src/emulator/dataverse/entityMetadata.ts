@@ -4,9 +4,13 @@ import { errors } from './odataErrors';
 import type { WebApiResponse } from './webApi';
 
 /**
- * `GET EntityDefinitions?$select=...&$filter=EntitySetName eq '<set>'` (or `LogicalName eq`): the
- * slice of the real metadata API a client needs to learn a table's primary key without hard-coding
- * it. Other metadata queries are not emulated.
+ * `GET EntityDefinitions?$select=...&$filter=EntitySetName eq '<set>'` (or `LogicalName eq`, or no
+ * filter: every table): the slice of the real metadata API a client needs to learn a table's primary
+ * key and its display name without hard-coding them. Other metadata queries are not emulated.
+ * `DisplayCollectionName` is a Label (`LocalizedLabels`, `UserLocalizedLabel` of LocalizedLabel
+ * `{Label, LanguageCode, IsManaged, MetadataId, HasChanged}`): Microsoft Learn, power-apps/developer/
+ * data-platform/webapi/use-web-api-metadata.md and the EntityMetadata / Label / LocalizedLabel entity
+ * type reference (webapi/reference/entitymetadata.md, label.md, localizedlabel.md).
  */
 const PROPERTIES = [
   'MetadataId',
@@ -14,7 +18,49 @@ const PROPERTIES = [
   'EntitySetName',
   'PrimaryIdAttribute',
   'SchemaName',
+  'DisplayCollectionName',
 ] as const;
+
+/**
+ * Plural display names of the emulated tables as a new English (1033) org shows them. Account,
+ * Contact, Currency, Unit, Order: the standard tables' names in the Dataverse table reference
+ * (Microsoft Learn, developer/data-platform/reference/entities/*.md). The dual-write tables' (msdyn_*,
+ * cdm_company) plural names are inferred from their singular display names in the dual-write docs.
+ */
+const DISPLAY_COLLECTION_NAMES: Readonly<Record<string, string>> = {
+  account: 'Accounts',
+  contact: 'Contacts',
+  msdyn_vendor: 'Vendors',
+  cdm_company: 'Companies',
+  transactioncurrency: 'Currencies',
+  uom: 'Units',
+  salesorder: 'Orders',
+  msdyn_exchangeratetype: 'Exchange Rate Types',
+  msdyn_paymentterm: 'Payment Terms',
+  msdyn_paymentday: 'Payment Days',
+  msdyn_paymentschedule: 'Payment Schedules',
+  msdyn_customerpaymentmethod: 'Customer Payment Methods',
+  msdyn_vendorpaymentmethod: 'Vendor Payment Methods',
+  msdyn_customergroup: 'Customer Groups',
+  msdyn_vendorgroup: 'Vendor Groups',
+  msdyn_taxgroup: 'Tax Groups',
+  msdyn_taxcode: 'Tax Codes',
+  msdyn_ledger: 'Ledgers',
+  msdyn_operationalsite: 'Operational Sites',
+  msdyn_warehouse: 'Warehouses',
+  msdyn_sharedproductdetail: 'Shared Product Details',
+};
+
+function label(text: string, logicalName: string) {
+  const localized = {
+    Label: text,
+    LanguageCode: 1033,
+    IsManaged: true,
+    MetadataId: deterministicGuid(`label/${logicalName}`),
+    HasChanged: null,
+  };
+  return { LocalizedLabels: [localized], UserLocalizedLabel: localized };
+}
 
 export function entityDefinitions(serviceRoot: string, query: URLSearchParams): WebApiResponse {
   const selectText = query.get('$select');
@@ -34,14 +80,19 @@ export function entityDefinitions(serviceRoot: string, query: URLSearchParams): 
     );
   }
   const value = matches.map((definition) => {
-    const all: Record<string, string> = {
+    const name = DISPLAY_COLLECTION_NAMES[definition.logicalName];
+    const all: Record<string, unknown> = {
       MetadataId: deterministicGuid(`metadata/${definition.logicalName}`),
       LogicalName: definition.logicalName,
       EntitySetName: definition.entitySet,
       PrimaryIdAttribute: definition.primaryKey,
       SchemaName: definition.logicalName,
+      // Tables without a display name have an empty Label (no localized labels).
+      DisplayCollectionName: name
+        ? label(name, definition.logicalName)
+        : { LocalizedLabels: [], UserLocalizedLabel: null },
     };
-    const out: Record<string, string> = {};
+    const out: Record<string, unknown> = {};
     for (const property of select) out[property] = all[property];
     out.MetadataId = all.MetadataId;
     return out;

@@ -80,7 +80,11 @@ async function waitInstalled(
       ctx,
       () => ctx.platform.powerPlatform.getPackageOperation(environmentId, id),
       (op) => op.status !== 'running',
-      { timeoutMs: INSTALL_TIMEOUT_MS, what: `the installation of ${uniqueName}` },
+      {
+        timeoutMs: INSTALL_TIMEOUT_MS,
+        what: `the installation of ${uniqueName}`,
+        status: (op) => op.serviceState && `Power Platform: ${uniqueName} ${op.serviceState}`,
+      },
     );
     if (operation.status === 'failed') {
       throw new PermanentStepError(

@@ -19,7 +19,11 @@ export const provisionDataverse = defineStep('provisionDataverse', {
       ctx,
       () => ctx.platform.powerPlatform.getDataverse(id),
       (current) => current.state !== 'provisioning',
-      { timeoutMs: CREATE_TIMEOUT_MS, what: `the Dataverse environment "${name}"` },
+      {
+        timeoutMs: CREATE_TIMEOUT_MS,
+        what: `the Dataverse environment "${name}"`,
+        status: (env) => env.serviceState && `Power Platform: ${env.serviceState}`,
+      },
     );
     if (ready.state === 'failed') {
       throw new PermanentStepError(

@@ -21,7 +21,11 @@ export const provisionFinanceOps = defineStep('provisionFinanceOps', {
       ctx,
       () => ctx.platform.lifecycle.getFinanceOps((env as FinanceOpsEnvironment).id),
       (current) => current.state !== 'deploying',
-      { timeoutMs: DEPLOY_TIMEOUT_MS, what: `the deployment of "${name}"` },
+      {
+        timeoutMs: DEPLOY_TIMEOUT_MS,
+        what: `the deployment of "${name}"`,
+        status: (env) => env.serviceState && `Lifecycle Services: ${env.serviceState}`,
+      },
     );
     if (deployed.state === 'failed') {
       throw new PermanentStepError(

@@ -18,6 +18,8 @@ export interface StepContext {
   checkpoint(patch: Record<string, unknown>): Promise<void>;
   /** Reports progress (persisted in order, throttled; the step's next transition waits for it). */
   progress(done: number, total: number, unit: string): void;
+  /** Records what the service says about the operation the step waits on (persisted when it changes). */
+  serviceStatus?(text: string): Promise<void>;
 }
 
 export interface VerificationResult {
@@ -100,15 +102,18 @@ export class TransientStepError extends Error {
 
 /** Polls `read` every `pollIntervalMs` until `done` says so, or `timeoutMs` passes. */
 export async function pollUntil<T>(
-  ctx: Pick<StepContext, 'clock' | 'signal' | 'pollIntervalMs'>,
+  ctx: Pick<StepContext, 'clock' | 'signal' | 'pollIntervalMs' | 'serviceStatus'>,
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  options: { timeoutMs: number; what: string },
+  options: { timeoutMs: number; what: string; status?: (value: T) => string | undefined },
 ): Promise<T> {
   const started = ctx.clock.now().getTime();
   for (;;) {
     const value = await read();
     if (done(value)) return value;
+    // The service's own word shows on the run card while the step waits (only a change is written).
+    const status = options.status?.(value);
+    if (status) await ctx.serviceStatus?.(status);
     if (ctx.clock.now().getTime() - started > options.timeoutMs) {
       throw new TransientStepError(
         'timeout',

@@ -33,6 +33,20 @@ const companyRow = z.object({
   cdm_name: z.string().nullable(),
 });
 const entityDefinitions = z.object({ value: z.array(z.object({ PrimaryIdAttribute: z.string() })) });
+/** `DisplayCollectionName` is a Label; `UserLocalizedLabel` is the caller's language (null if unset). */
+const displayNames = z.object({
+  value: z.array(
+    z.object({
+      EntitySetName: z.string().nullable(),
+      DisplayCollectionName: z
+        .object({ UserLocalizedLabel: z.object({ Label: z.string() }).nullable().optional() })
+        .nullable()
+        .optional(),
+    }),
+  ),
+});
+/** Table display names change rarely: read once an hour per environment. */
+const DISPLAY_NAMES_TTL_MS = 3_600_000;
 
 export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps): DataversePort {
   const root = orgUrl.replace(/\/+$/, '');
@@ -48,6 +62,29 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
   });
   const primaryKeys = new Map<string, Promise<string>>();
   const companyLookup = companyLookupResolver(http);
+  let names: { at: number; read: Promise<Map<string, string>> } | undefined;
+
+  /** Every table's plural display name by entity set, from one metadata query (cached). */
+  function allDisplayNames(): Promise<Map<string, string>> {
+    if (names && names.at > Date.now() - DISPLAY_NAMES_TTL_MS) return names.read;
+    const read = (async () => {
+      let data: unknown;
+      try {
+        ({ data } = await http.get('EntityDefinitions?$select=EntitySetName,DisplayCollectionName'));
+      } catch (error) {
+        throw toDataverseError(error, 'GET EntityDefinitions (display names)');
+      }
+      const found = new Map<string, string>();
+      for (const table of displayNames.parse(data).value) {
+        const label = table.DisplayCollectionName?.UserLocalizedLabel?.Label;
+        if (table.EntitySetName && label) found.set(table.EntitySetName, label);
+      }
+      return found;
+    })();
+    names = { at: Date.now(), read };
+    read.catch(() => (names = undefined));
+    return read;
+  }
 
   /** The table's primary key from the metadata API (cached): never guessed from the set name. */
   function primaryKey(entitySet: string): Promise<string> {
@@ -82,6 +119,11 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
   }
 
   return {
+    async tableDisplayNames(entitySets) {
+      const all = await allDisplayNames();
+      return Object.fromEntries(entitySets.filter((set) => all.has(set)).map((set) => [set, all.get(set)!]));
+    },
+
     async listSolutions() {
       const rows = await queryAll(http, 'solutions?$select=uniquename,version');
       return rows

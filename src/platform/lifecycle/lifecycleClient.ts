@@ -120,5 +120,6 @@ export function toEnvironment(data: z.infer<typeof metadataSchema>): FinanceOpsE
     // LCS does not report the tenant: empty means unknown, and tenant checks skip it.
     tenantId: '',
     failureReason: failed ? `LCS shows the environment as ${data.DeploymentStatusDisplay}.` : undefined,
+    ...(data.DeploymentStatusDisplay ? { serviceState: data.DeploymentStatusDisplay } : {}),
   };
 }

@@ -286,6 +286,7 @@ function toEnvironment(env: z.infer<typeof environmentSchema>): DataverseEnviron
     tenantId: env.properties.tenantId ?? '',
     failureReason:
       provisioning === 'failed' ? 'Creating the environment failed in the Power Platform.' : undefined,
+    ...(env.properties.provisioningState ? { serviceState: env.properties.provisioningState } : {}),
   };
 }
 
@@ -314,5 +315,6 @@ function toOperation(op: z.infer<typeof operationSchema>): PackageOperation {
     id: op.operationId,
     status: status === 'succeeded' ? 'succeeded' : failed ? 'failed' : 'running',
     error: failed ? (error ?? op.statusMessage ?? 'The installation failed.') : undefined,
+    serviceState: op.status,
   };
 }

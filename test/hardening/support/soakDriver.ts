@@ -1,5 +1,5 @@
 import { findCard } from '../../support/botHarness';
-import { cardOf, type LocalConnector } from '../../support/localConnector';
+import { cardOf, noticeTextOf, type LocalConnector } from '../../support/localConnector';
 import {
   responseCard,
   textOf,
@@ -81,18 +81,20 @@ export async function driveSoakRun(
     // 3. Approvals by the second person, until the completion notice.
     const approved = new Set<string>();
     for (;;) {
-      const notice = mine().find((m) => String(m.activity.text ?? '').includes(`<at>${requester.name}</at>`));
+      const notice = mine().find((m) => noticeTextOf(m.activity).includes(`<at>${requester.name}</at>`));
       if (notice) {
-        outcome.notice = String(notice.activity.text);
+        outcome.notice = noticeTextOf(notice.activity);
         return outcome;
       }
       if (Date.now() > deadline) throw new Error('no completion notice before the deadline');
       for (const message of mine()) {
         if (approved.has(message.id)) continue;
-        const card = cardOf(message.activity);
-        if (!card || !textOf(card).includes('Approval needed') || !textOf(card).includes('run.approve'))
-          continue;
+        const shared = cardOf(message.activity);
+        if (!shared || !textOf(shared).includes('Approval needed')) continue;
         try {
+          // The approver's own view (Teams refreshes it for them): the buttons are there.
+          const card = await client.personalCard(spec.approver, conversation, shared, message.id);
+          if (!textOf(card).includes('run.approve')) continue;
           const answer = await client.click(spec.approver, conversation, card, message.id, 'run.approve');
           if (answer.status === 200 && textOf(responseCard(answer)).includes('Approved by')) {
             approved.add(message.id);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator } from '../../../src/emulator/index';
-import { LocalConnector, cardOf } from '../../support/localConnector';
+import { LocalConnector, cardOf, noticeTextOf } from '../../support/localConnector';
 import { TeamsClient, newConversation, user } from '../../support/teamsClient';
 import { driveSoakRun, type SoakRunOutcome } from './soakDriver';
 import { freePort, kill, peakRssMb, spawnSource, stop, waitForHealth } from './soakProcesses';
@@ -339,8 +339,7 @@ async function account(
     const notices = connector
       .inConversation(spec.conversation.id)
       .filter(
-        (m) =>
-          String(m.activity.text ?? '').includes(`<at>${spec.requester.name}</at>`) && cardOf(m.activity),
+        (m) => noticeTextOf(m.activity).includes(`<at>${spec.requester.name}</at>`) && cardOf(m.activity),
       );
     if (notices.length === 0) noticesMissing += 1;
     if (notices.length > 1) noticesDuplicated += notices.length - 1;

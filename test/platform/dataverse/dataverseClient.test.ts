@@ -49,6 +49,17 @@ describe('createDataverseClient', () => {
     expect(await client().listApplicationUserIds()).toEqual(['33976c19-1db5-4c02-810e-c243db79efde']);
   });
 
+  test('tableDisplayNames reads DisplayCollectionName from the table definitions, once per client', async () => {
+    const dataverse = client();
+    const before = dv.stats.requests;
+    expect(await dataverse.tableDisplayNames!(['accounts', 'msdyn_vendors', 'no_such_tables'])).toEqual({
+      accounts: 'Accounts',
+      msdyn_vendors: 'Vendors',
+    });
+    expect(await dataverse.tableDisplayNames!(['contacts'])).toEqual({ contacts: 'Contacts' });
+    expect(dv.stats.requests - before).toBe(1);
+  });
+
   test('findCompany is case-insensitive and returns the code upper case; null when absent', async () => {
     expect(await client().findCompany('usmf')).toEqual({ id: companyId, code: 'USMF', name: 'Contoso USA' });
     expect(await client().findCompany('DEMF')).toBeNull();
