@@ -27,6 +27,7 @@ import {
   type GatewayMap,
 } from './gatewayWire';
 import { MAP_STATE_BY_CODE } from './mapStates';
+import { retryAfterMsOf } from '../http/pollHint';
 
 // DualWritePort over the dual-write management gateway, an internal API [internal] read from
 // Microsoft's Dual-write-automations tool (docs/dynamics-apis.md, "Dual-write management gateway"):
@@ -43,7 +44,10 @@ export interface DualWriteClientOptions {
   scope?: string;
   /** Link through the emulator's stand-in for F&O's link wizard (no such public endpoint). */
   canLink?: boolean;
-  /** How often to poll a request's status (default 2 s, as the tool waits 1-2 s). */
+  /**
+   * How often to poll a request's status when the gateway sends no `Retry-After` (default 2 s, as
+   * the tool waits 1-2 s; the tool's record shows no hint header).
+   */
   pollIntervalMs?: number;
   /** How long to wait for a request to finish (default 10 min). */
   requestTimeoutMs?: number;
@@ -114,7 +118,10 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
   }
 
   /** Polls until a request is completed ("2") or failed ("3", DWEnums.RequestStatus). */
-  async function waitFor(what: string, read: () => Promise<{ state: string; message?: string } | undefined>) {
+  async function waitFor(
+    what: string,
+    read: () => Promise<{ state: string; message?: string; retryAfterMs?: number } | undefined>,
+  ) {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const request = await read();
@@ -126,7 +133,9 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
         );
       if (Date.now() > deadline)
         throw new PlatformError('timeout', `${what} did not finish within ${Math.round(waitMs / 1000)} s.`);
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      const hint = request?.retryAfterMs;
+      const delay = hint === undefined ? pollMs : Math.min(Math.max(hint, pollMs / 10), pollMs * 60);
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
@@ -215,7 +224,11 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
               `${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/Status/${encodeURIComponent(requestId)}`,
             );
             const result = solutionResultSchema.parse(status.data);
-            return { state: result.state, message: result.result?.message ?? undefined };
+            return {
+              state: result.state,
+              message: result.result?.message ?? undefined,
+              retryAfterMs: retryAfterMsOf(status),
+            };
           });
         }
       }),
@@ -240,7 +253,13 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
           await waitFor(`Creating the project of ${name}`, async () => {
             const status = await http.get(`${DWM_PATH}/Status/${encodeURIComponent(requestId)}`);
             const found = requestState(z.array(mapSchema).parse(status.data), requestId);
-            return found && { state: found.state, message: found.errorMessage };
+            return (
+              found && {
+                state: found.state,
+                message: found.errorMessage,
+                retryAfterMs: retryAfterMsOf(status),
+              }
+            );
           });
           map = await find();
           if (!map.detail.pid) throw new PlatformError('failed', `The project of ${name} was not created.`);
