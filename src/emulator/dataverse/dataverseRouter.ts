@@ -91,6 +91,8 @@ export function dataverseRouter(
       if (error instanceof ODataError) return { error };
       throw error;
     });
+    // Admitted or refused, the answer tells what is left as it leaves.
+    setBudgetHeaders(res, protection.remaining(user), settings.dopHint);
     if (answer.error) {
       if (!answer.executed) await sleep(roundTrip);
       if (answer.error.status === 429)
@@ -176,6 +178,28 @@ interface Answer {
   error?: ODataError;
   /** The latency was already spent inside `run`. */
   executed?: boolean;
+}
+
+/**
+ * The service-protection hints Dataverse puts on its responses ("Service protection API limits",
+ * "Send parallel requests"): requests left, execution time left in seconds written as the service
+ * writes it (`1,199.46`), and the recommended degree of parallelism. Taken as the answer leaves
+ * [inferred: the record does not say when in a request the service reads them].
+ */
+function setBudgetHeaders(
+  res: Response,
+  remaining: { requests: number; executionMs: number },
+  dopHint: number,
+): void {
+  res.setHeader('x-ms-ratelimit-burst-remaining-xrm-requests', String(remaining.requests));
+  res.setHeader(
+    'x-ms-ratelimit-time-remaining-xrm-requests',
+    (remaining.executionMs / 1000).toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }),
+  );
+  res.setHeader('x-ms-dop-hint', String(dopHint));
 }
 
 function runSingle(api: WebApi, req: Request, resource: string): WebApiResponse {

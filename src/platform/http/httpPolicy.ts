@@ -27,6 +27,11 @@ export interface HttpPolicyOptions {
   logger?: Logger;
   /** Extra default headers (OData versions and the like). */
   headers?: Record<string, string>;
+  /**
+   * Sees the headers of every answer, 429s and other failures included, before any retry: where a
+   * client reads the service's hints (Dataverse's `x-ms-ratelimit-*`, `x-ms-dop-hint`).
+   */
+  onAnswer?: (answer: { status: number; headers: Record<string, unknown>; sentAt: number }) => void;
 }
 
 declare module 'axios' {
@@ -39,6 +44,8 @@ declare module 'axios' {
     idempotent?: boolean;
     /** Internal: attempt number of this request. */
     attempt?: number;
+    /** Internal: when this attempt was sent (performance.now()). */
+    sentAt?: number;
   }
 }
 
@@ -111,6 +118,15 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
   });
   const origin = new URL(options.baseURL).origin;
 
+  const observe = (config: InternalAxiosRequestConfig, status: number, headers: unknown) => {
+    if (options.onAnswer && headers)
+      options.onAnswer({
+        status,
+        headers: headers as Record<string, unknown>,
+        sentAt: config.sentAt ?? performance.now(),
+      });
+  };
+
   client.interceptors.request.use(async (config: InternalAxiosRequestConfig) => {
     config.attempt = config.attempt ?? 1;
     if (!config.headers.has('x-ms-client-request-id')) {
@@ -125,11 +141,13 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
       if (!token) throw new Error(`No access token for scope ${options.scope}`);
       config.headers.set('Authorization', `Bearer ${token.token}`);
     }
+    config.sentAt = performance.now();
     return config;
   });
 
   client.interceptors.response.use(
     (response) => {
+      observe(response.config, response.status, response.headers);
       options.logger?.debug(
         {
           method: response.config.method,
@@ -143,6 +161,7 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
     },
     async (error: unknown) => {
       if (!axios.isAxiosError(error) || !error.config) throw error;
+      if (error.response) observe(error.config, error.response.status, error.response.headers);
       const decision = retryDecision(error, retry);
       const log = {
         method: error.config.method,

@@ -1,0 +1,172 @@
+import type { ServiceHints } from './serviceHints';
+
+// Paces the bootstrap's `$batch` requests by what Dataverse says on its answers (serviceHints.ts):
+//
+// - at most `min(concurrency, x-ms-dop-hint)` in flight ("Send parallel requests": the hint is the
+//   environment's recommended degree of parallelism);
+// - a batch goes only while the execution time left, minus what the batches sent since that reading
+//   will cost, covers it: the service's budget is spent up to its edge but not past it, so the
+//   client waits a short probe interval instead of a 429's whole-second Retry-After. The cost of one
+//   operation is learned from the first batch, sent alone (the drop of the time left across it);
+// - held back by the budget, a cheap read (`probe`, one at a time) after a quarter of a batch's
+//   round trip (at most four of the shortest round trips) without an answer sees the window free up;
+// - after any 429 everybody waits its Retry-After.
+//
+// Without the headers (another service, or a server that resets them) it is plain bounded
+// concurrency, and the 429 handling alone keeps it within the limits.
+
+export interface StampPacerOptions {
+  hints: ServiceHints;
+  /** Our own upper bound on batches in flight; the dop hint may lower it. */
+  concurrency: number;
+  /** A cheap read whose answer refreshes the hints. */
+  probe: () => Promise<unknown>;
+  signal?: AbortSignal;
+}
+
+interface Ticket {
+  operations: number;
+  sentAt: number;
+  /** The execution time left before this batch, for learning what an operation costs. */
+  before?: BudgetSnapshot;
+}
+
+interface BudgetSnapshot {
+  executionSeconds: number;
+  sentAt: number;
+}
+
+export class StampPacer {
+  private readonly inFlight = new Map<number, Ticket>();
+  private nextId = 1;
+  /** Execution seconds one operation costs, learned from the first batch; 0 when unknown. */
+  private secondsPerOperation?: number;
+  /** Round trip of a batch (ms, moving average): a quarter of it is the probe interval. */
+  private roundTripMs = 200;
+  private probing = false;
+  private readonly waiters = new Set<() => void>();
+  private readonly unsubscribe: () => void;
+  peakInFlight = 0;
+  probes = 0;
+
+  constructor(private readonly o: StampPacerOptions) {
+    this.unsubscribe = o.hints.onChange(() => this.wake());
+  }
+
+  /** Waits until a batch of `operations` may go; resolves its ticket id, or undefined once aborted. */
+  async acquire(operations: number): Promise<number | undefined> {
+    for (;;) {
+      if (this.o.signal?.aborted) return undefined;
+      const pause = this.o.hints.throttledUntil - performance.now();
+      if (pause > 0) {
+        await this.waitChange(pause);
+        continue;
+      }
+      if (this.inFlight.size < this.limit() && this.allows(operations)) {
+        const id = this.nextId++;
+        const reading = this.o.hints.latest;
+        this.inFlight.set(id, {
+          operations,
+          sentAt: performance.now(),
+          before:
+            reading?.executionSeconds !== undefined
+              ? { executionSeconds: reading.executionSeconds, sentAt: reading.sentAt }
+              : undefined,
+        });
+        this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
+        return id;
+      }
+      const changed = await this.waitChange(
+        Math.max(2, Math.min(this.roundTripMs / 4, 4 * this.o.hints.minRoundTripMs)),
+      );
+      // Held back by the budget and no answer for a while: look whether the window freed up.
+      if (!changed && this.inFlight.size < this.limit() && !this.probing) void this.probe();
+    }
+  }
+
+  /** The batch is answered (or given up): frees its place and learns from it. */
+  release(id: number): void {
+    const ticket = this.inFlight.get(id);
+    if (!ticket) return;
+    this.inFlight.delete(id);
+    this.roundTripMs = 0.8 * this.roundTripMs + 0.2 * (performance.now() - ticket.sentAt);
+    const after = this.o.hints.latest;
+    if (
+      this.secondsPerOperation === undefined &&
+      ticket.before &&
+      after?.executionSeconds !== undefined &&
+      after.sentAt >= ticket.sentAt
+    ) {
+      // Sent alone: the drop is its cost (a refill meanwhile only makes it look cheaper).
+      this.secondsPerOperation = Math.max(
+        0,
+        (ticket.before.executionSeconds - after.executionSeconds) / ticket.operations,
+      );
+    }
+    this.wake();
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.wake();
+  }
+
+  private limit(): number {
+    return Math.max(1, Math.min(this.o.concurrency, this.o.hints.dop ?? this.o.concurrency));
+  }
+
+  private allows(operations: number): boolean {
+    const reading = this.o.hints.latest;
+    if (!reading) return true;
+    // A batch sent after the reading's request may not be in it yet: it counts against what the
+    // reading says is left (twice, at worst, which only waits for its answer). One sent before it
+    // reached the service first.
+    let unreflectedOps = 0;
+    let unreflectedRequests = 0;
+    for (const ticket of this.inFlight.values()) {
+      if (ticket.sentAt >= reading.sentAt - 1) {
+        unreflectedOps += ticket.operations;
+        unreflectedRequests++;
+      }
+    }
+    if (reading.requests !== undefined && reading.requests - unreflectedRequests < 2) return false;
+    if (reading.executionSeconds === undefined) return true;
+    if (this.secondsPerOperation === undefined) return this.inFlight.size === 0;
+    const perOp = this.secondsPerOperation;
+    if (perOp === 0) return true;
+    // Half a batch more in hand: what a late send or a stale reading may cost, so the edge is never
+    // crossed (a 429 stops everybody for at least a whole second).
+    return reading.executionSeconds - (unreflectedOps + 1.5 * operations) * perOp >= 0;
+  }
+
+  private async probe(): Promise<void> {
+    this.probing = true;
+    this.probes++;
+    try {
+      await this.o.probe();
+    } catch {
+      // A failed probe still told the hints what it could (a 429's Retry-After included).
+    } finally {
+      this.probing = false;
+      this.wake();
+    }
+  }
+
+  /** Resolves true on the next answer or release, false after `ms`. */
+  private waitChange(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (changed: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(changed);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      this.waiters.add(wake);
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
