@@ -24,6 +24,8 @@ export interface DataverseStats {
   throttled: Record<string, number>;
   injectedErrors: number;
   hangs: number;
+  /** Most requests admitted and not yet answered at once, any user (bootstrap pacing tests). */
+  peakConcurrent: number;
 }
 
 export interface DataverseRouterOptions {
@@ -34,7 +36,15 @@ export interface DataverseRouterOptions {
 }
 
 export function createDataverseStats(): DataverseStats {
-  return { requests: 0, operations: 0, statuses: {}, throttled: {}, injectedErrors: 0, hangs: 0 };
+  return {
+    requests: 0,
+    operations: 0,
+    statuses: {},
+    throttled: {},
+    injectedErrors: 0,
+    hangs: 0,
+    peakConcurrent: 0,
+  };
 }
 
 const SERVICE_PATH = '/api/data/v9.2';
@@ -47,6 +57,7 @@ export function dataverseRouter(
   const stats = options.stats ?? createDataverseStats();
   const protection = options.protection ?? new ServiceProtection(settings);
   const router = express.Router({ mergeParams: true });
+  let concurrent = 0;
   router.use(SERVICE_PATH, express.text({ type: () => true, limit: '64mb' }));
   router.use(SERVICE_PATH, (req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -144,6 +155,7 @@ export function dataverseRouter(
     }
 
     const release = protection.admit(user, operations);
+    stats.peakConcurrent = Math.max(stats.peakConcurrent, ++concurrent);
     try {
       const api = new WebApi(store, org, serviceRoot);
       let answer: Answer;
@@ -165,6 +177,7 @@ export function dataverseRouter(
       }
       return answer;
     } finally {
+      concurrent--;
       release();
     }
   }
