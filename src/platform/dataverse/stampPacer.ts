@@ -120,11 +120,14 @@ export class StampPacer {
     if (!reading) return true;
     // A batch sent after the reading's request may not be in it yet: it counts against what the
     // reading says is left (twice, at worst, which only waits for its answer). One sent before it
-    // reached the service first.
+    // reached the service first, unless it left late: a batch is built between its place and its
+    // send, where a small read can overtake it, so "before" means by more than the shortest round
+    // trip.
+    const slack = 1 + Math.min(this.o.hints.minRoundTripMs, this.roundTripMs);
     let unreflectedOps = 0;
     let unreflectedRequests = 0;
     for (const ticket of this.inFlight.values()) {
-      if (ticket.sentAt >= reading.sentAt - 1) {
+      if (ticket.sentAt >= reading.sentAt - slack) {
         unreflectedOps += ticket.operations;
         unreflectedRequests++;
       }
