@@ -153,7 +153,9 @@ async function stampPasses(
         if (ticket === undefined) break;
         let results: Awaited<ReturnType<typeof sendStampBatch>>;
         try {
-          results = await sendStampBatch(http, serviceRoot, entitySet, chunk, bind, signal);
+          results = await sendStampBatch(http, serviceRoot, entitySet, chunk, bind, signal, (at) =>
+            pacer.sent(ticket, at),
+          );
         } finally {
           pacer.release(ticket);
         }
@@ -221,6 +223,7 @@ async function sendStampBatch(
   ids: string[],
   bind: Record<string, string>,
   signal?: AbortSignal,
+  onSend?: (sentAt: number) => void,
 ): Promise<BatchOperationResult[] | DataverseError> {
   const request = buildBatchRequest(
     ids.map((id) => ({
@@ -237,6 +240,7 @@ async function sendStampBatch(
         responseType: 'text',
         transformResponse: [(data: unknown) => data],
         idempotent: false,
+        onSend,
       });
       return parseBatchResponse(String(response.headers['content-type']), response.data);
     } catch (error) {

@@ -26,7 +26,10 @@ export interface StampPacerOptions {
 
 interface Ticket {
   operations: number;
-  sentAt: number;
+  /** When it went out (its HTTP attempt), undefined until then. */
+  sentAt?: number;
+  /** When it was given its place. */
+  placedAt: number;
   /** The execution time left before this batch, for learning what an operation costs. */
   before?: BudgetSnapshot;
 }
@@ -44,6 +47,9 @@ export class StampPacer {
   /** Round trip of a batch (ms, moving average): a quarter of it is the probe interval. */
   private roundTripMs = 200;
   private probing = false;
+  /** How long before a reading a batch must have left to be in it (ms); grows with every 429. */
+  private marginMs = 0;
+  private throttlesSeen = 0;
   private readonly waiters = new Set<() => void>();
   private readonly unsubscribe: () => void;
   peakInFlight = 0;
@@ -67,7 +73,7 @@ export class StampPacer {
         const reading = this.o.hints.latest;
         this.inFlight.set(id, {
           operations,
-          sentAt: performance.now(),
+          placedAt: performance.now(),
           before:
             reading?.executionSeconds !== undefined
               ? { executionSeconds: reading.executionSeconds, sentAt: reading.sentAt }
@@ -84,18 +90,25 @@ export class StampPacer {
     }
   }
 
+  /** The batch's HTTP attempt went out (a retry moves it on: the service ran nothing of a 429). */
+  sent(id: number, at: number): void {
+    const ticket = this.inFlight.get(id);
+    if (ticket) ticket.sentAt = at;
+  }
+
   /** The batch is answered (or given up): frees its place and learns from it. */
   release(id: number): void {
     const ticket = this.inFlight.get(id);
     if (!ticket) return;
     this.inFlight.delete(id);
-    this.roundTripMs = 0.8 * this.roundTripMs + 0.2 * (performance.now() - ticket.sentAt);
+    this.roundTripMs =
+      0.8 * this.roundTripMs + 0.2 * (performance.now() - (ticket.sentAt ?? ticket.placedAt));
     const after = this.o.hints.latest;
     if (
       this.secondsPerOperation === undefined &&
       ticket.before &&
       after?.executionSeconds !== undefined &&
-      after.sentAt >= ticket.sentAt
+      after.sentAt >= (ticket.sentAt ?? ticket.placedAt)
     ) {
       // Sent alone: the drop is its cost (a refill meanwhile only makes it look cheaper).
       this.secondsPerOperation = Math.max(
@@ -118,16 +131,21 @@ export class StampPacer {
   private allows(operations: number): boolean {
     const reading = this.o.hints.latest;
     if (!reading) return true;
-    // A batch sent after the reading's request may not be in it yet: it counts against what the
-    // reading says is left (twice, at worst, which only waits for its answer). One sent before it
-    // reached the service first, unless it left late: a batch is built between its place and its
-    // send, where a small read can overtake it, so "before" means by more than the shortest round
-    // trip.
-    const slack = 1 + Math.min(this.o.hints.minRoundTripMs, this.roundTripMs);
+    // The service wrote the reading as its answer left, about half the shortest round trip before
+    // it came. A batch not yet sent, or sent less than a margin before that, may not be in it: it
+    // counts against what the reading says is left (twice, at worst, which only waits for its
+    // answer). The margin starts at three shortest round trips and doubles with every 429: a busy
+    // client (or service) reaches the service later than it sends.
+    if (this.o.hints.throttled > this.throttlesSeen) {
+      this.throttlesSeen = this.o.hints.throttled;
+      this.marginMs = Math.max(2 * this.marginMs, 6 * this.o.hints.minRoundTripMs, 5);
+    }
+    const margin = Math.max(3 * this.o.hints.minRoundTripMs, this.marginMs);
+    const writtenBefore = reading.receivedAt - margin - 1;
     let unreflectedOps = 0;
     let unreflectedRequests = 0;
     for (const ticket of this.inFlight.values()) {
-      if (ticket.sentAt >= reading.sentAt - slack) {
+      if (ticket.sentAt === undefined || ticket.sentAt >= writtenBefore) {
         unreflectedOps += ticket.operations;
         unreflectedRequests++;
       }

@@ -46,6 +46,8 @@ declare module 'axios' {
     attempt?: number;
     /** Internal: when this attempt was sent (performance.now()). */
     sentAt?: number;
+    /** Called with `sentAt` as each attempt goes out (a pacer's view of what left when). */
+    onSend?: (sentAt: number) => void;
   }
 }
 
@@ -142,6 +144,7 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
       config.headers.set('Authorization', `Bearer ${token.token}`);
     }
     config.sentAt = performance.now();
+    config.onSend?.(config.sentAt);
     return config;
   });
 

@@ -89,9 +89,9 @@ describe('Dataverse limit hints and the paced bootstrap', () => {
   });
 
   test('at a tight limit the bootstrap slows down before it, instead of running into 429s', async () => {
-    const companyId = seed('tight', 3_000);
-    // 300 operations (3 s of execution) per 2 s window, requests out of the way: 3,000 rows need
-    // about ten windows, so the budget runs out again and again.
+    const companyId = seed('tight', 6_000);
+    // 300 operations (3 s of execution) per 2 s window, requests out of the way: 6,000 rows need
+    // about twenty windows, so the budget runs out again and again.
     Object.assign(dv.settings, {
       windowMs: 2_000,
       maxExecutionMsPerWindow: 3_000,
@@ -102,7 +102,7 @@ describe('Dataverse limit hints and the paced bootstrap', () => {
       bootstrap: { batchSize: 25, concurrency: 8 },
     });
     try {
-      expect(await client.stampRowsWithCompany('accounts', companyId, {})).toEqual({ stamped: 3_000 });
+      expect(await client.stampRowsWithCompany('accounts', companyId, {})).toEqual({ stamped: 6_000 });
     } finally {
       Object.assign(dv.settings, {
         windowMs: 300_000,
@@ -111,10 +111,11 @@ describe('Dataverse limit hints and the paced bootstrap', () => {
       });
     }
     const throttled = Object.values(dv.stats.throttled).reduce((a, b) => a + b, 0);
-    // Without pacing this run meets the limit about ten times with eight batches each; paced, the
-    // budget's edge is read, not hit (a stray 429 from a late reading on a busy machine is allowed).
-    expect(throttled).toBeLessThanOrEqual(2);
-    expect(dv.store.stampCounts('tight', 'accounts')).toMatchObject({ rowsStamped: 3_000, stampedTwice: 0 });
+    // Without the brake this run meets the limit more than once per window (33 times, measured by
+    // disabling it); paced, the budget's edge is read, not hit. A late reading on a busy machine
+    // may still cross it now and then, so the bound is a quarter of the windows.
+    expect(throttled).toBeLessThanOrEqual(5);
+    expect(dv.store.stampCounts('tight', 'accounts')).toMatchObject({ rowsStamped: 6_000, stampedTwice: 0 });
     expect(dv.store.count('tight', 'accounts', (r) => r._msdyn_company_value === null)).toBe(0);
   });
 });
