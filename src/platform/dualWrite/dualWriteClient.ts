@@ -28,6 +28,7 @@ import {
 } from './gatewayWire';
 import { MAP_STATE_BY_CODE } from './mapStates';
 import { retryAfterMsOf } from '../http/pollHint';
+import { waitForRequest, type GatewayRequest } from './requestWait';
 
 // DualWritePort over the dual-write management gateway, an internal API [internal] read from
 // Microsoft's Dual-write-automations tool (docs/dynamics-apis.md, "Dual-write management gateway"):
@@ -117,27 +118,8 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     return null;
   }
 
-  /** Polls until a request is completed ("2") or failed ("3", DWEnums.RequestStatus). */
-  async function waitFor(
-    what: string,
-    read: () => Promise<{ state: string; message?: string; retryAfterMs?: number } | undefined>,
-  ) {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const request = await read();
-      if (request?.state === REQUEST_STATE.completed) return;
-      if (request?.state === REQUEST_STATE.error)
-        throw new PlatformError(
-          'failed',
-          `${what} failed: ${request.message ?? 'the gateway gave no reason'}`,
-        );
-      if (Date.now() > deadline)
-        throw new PlatformError('timeout', `${what} did not finish within ${Math.round(waitMs / 1000)} s.`);
-      const hint = request?.retryAfterMs;
-      const delay = hint === undefined ? pollMs : Math.min(Math.max(hint, pollMs / 10), pollMs * 60);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  const waitFor = (what: string, read: () => Promise<GatewayRequest | undefined>) =>
+    waitForRequest(what, read, { pollMs, waitMs });
 
   async function start(detail: Record<string, unknown>, action: string): Promise<string> {
     const response = await http.post(
