@@ -50,6 +50,7 @@ export class StampPacer {
   /** How long before a reading a batch must have left to be in it (ms); grows with every 429. */
   private marginMs = 0;
   private throttlesSeen = 0;
+  private releasedSinceThrottle = 0;
   private readonly waiters = new Set<() => void>();
   private readonly unsubscribe: () => void;
   peakInFlight = 0;
@@ -101,6 +102,11 @@ export class StampPacer {
     const ticket = this.inFlight.get(id);
     if (!ticket) return;
     this.inFlight.delete(id);
+    // A hundred answers without a 429: the margin may shrink again (halving back towards the start).
+    if (++this.releasedSinceThrottle >= 100) {
+      this.releasedSinceThrottle = 0;
+      this.marginMs /= 2;
+    }
     this.roundTripMs =
       0.8 * this.roundTripMs + 0.2 * (performance.now() - (ticket.sentAt ?? ticket.placedAt));
     const after = this.o.hints.latest;
@@ -134,10 +140,12 @@ export class StampPacer {
     // The service wrote the reading as its answer left, about half the shortest round trip before
     // it came. A batch not yet sent, or sent less than a margin before that, may not be in it: it
     // counts against what the reading says is left (twice, at worst, which only waits for its
-    // answer). The margin starts at three shortest round trips and doubles with every 429: a busy
-    // client (or service) reaches the service later than it sends.
+    // answer). The margin starts at three shortest round trips, doubles with every 429 (a busy
+    // client or service reaches the service later than it sends) and halves after a hundred
+    // answers without one.
     if (this.o.hints.throttled > this.throttlesSeen) {
       this.throttlesSeen = this.o.hints.throttled;
+      this.releasedSinceThrottle = 0;
       this.marginMs = Math.max(2 * this.marginMs, 6 * this.o.hints.minRoundTripMs, 5);
     }
     const margin = Math.max(3 * this.o.hints.minRoundTripMs, this.marginMs);
