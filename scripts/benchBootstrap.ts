@@ -154,6 +154,7 @@ async function main(): Promise<void> {
     windows_spanned: Number((seconds / windowSeconds).toFixed(1)),
     batch_size: batchSize,
     concurrency,
+    dop_hint: settings.dopHint,
     naive_rows_per_s: Number(naiveRate.toFixed(2)),
     rows_per_s: Number(rate.toFixed(1)),
     ratio: Number((rate / naiveRate).toFixed(1)),

@@ -19,8 +19,17 @@ export type StepLocation =
 
 export type DeploymentState = 'deploying' | 'deployed' | 'failed';
 
+/**
+ * What a status read of a long operation may carry besides the status: how long the service asks
+ * the caller to wait before reading again (its `Retry-After`, or the hint it gave when it accepted
+ * the operation). Absent when the service sent none; the engine then polls at its own interval.
+ */
+export interface PollHint {
+  retryAfterMs?: number;
+}
+
 /** A Finance and Operations environment as Lifecycle Services describes it. */
-export interface FinanceOpsEnvironment {
+export interface FinanceOpsEnvironment extends PollHint {
   id: string;
   name: string;
   /** Base URL of the F&O host; OData lives under `${url}/data/`. */
@@ -44,7 +53,7 @@ export interface LifecyclePort {
 }
 
 /** A Dataverse (model-driven app) environment as the Power Platform admin API describes it. */
-export interface DataverseEnvironment {
+export interface DataverseEnvironment extends PollHint {
   id: string;
   name: string;
   /** Org URL; the Web API lives under `${url}/api/data/v9.2/`. */
@@ -63,7 +72,7 @@ export interface ApplicationPackage {
   version?: string;
 }
 
-export interface PackageOperation {
+export interface PackageOperation extends PollHint {
   id: string;
   status: 'running' | 'succeeded' | 'failed';
   error?: string;
@@ -77,7 +86,7 @@ export type ErpTemplate = 'D365_FinOps_Finance' | 'D365_FinOps_SCM' | 'D365_FinO
 export type UnifiedEnvironmentType = 'sandbox' | 'production' | 'developer';
 
 /** One environment holding both F&O and Dataverse, with no Lifecycle Services footprint. */
-export interface UnifiedEnvironment {
+export interface UnifiedEnvironment extends PollHint {
   id: string;
   name: string;
   /** Dataverse org URL ('' while the environment is created). */

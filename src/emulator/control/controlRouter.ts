@@ -34,6 +34,7 @@ const dataversePatchSchema = z
     maxRequestsPerWindow: z.number().int().positive(),
     maxExecutionMsPerWindow: z.number().positive(),
     maxConcurrentRequests: z.number().int().positive(),
+    dopHint: z.number().int().positive(),
     errorRate: z.number().min(0).max(1),
     throttleBurst: z.number().int().min(0),
     throttleRetryAfterSeconds: z.number().min(0),

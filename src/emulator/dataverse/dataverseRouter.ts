@@ -24,6 +24,8 @@ export interface DataverseStats {
   throttled: Record<string, number>;
   injectedErrors: number;
   hangs: number;
+  /** Most requests admitted and not yet answered at once, any user (bootstrap pacing tests). */
+  peakConcurrent: number;
 }
 
 export interface DataverseRouterOptions {
@@ -34,7 +36,15 @@ export interface DataverseRouterOptions {
 }
 
 export function createDataverseStats(): DataverseStats {
-  return { requests: 0, operations: 0, statuses: {}, throttled: {}, injectedErrors: 0, hangs: 0 };
+  return {
+    requests: 0,
+    operations: 0,
+    statuses: {},
+    throttled: {},
+    injectedErrors: 0,
+    hangs: 0,
+    peakConcurrent: 0,
+  };
 }
 
 const SERVICE_PATH = '/api/data/v9.2';
@@ -47,6 +57,7 @@ export function dataverseRouter(
   const stats = options.stats ?? createDataverseStats();
   const protection = options.protection ?? new ServiceProtection(settings);
   const router = express.Router({ mergeParams: true });
+  let concurrent = 0;
   router.use(SERVICE_PATH, express.text({ type: () => true, limit: '64mb' }));
   router.use(SERVICE_PATH, (req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -91,6 +102,8 @@ export function dataverseRouter(
       if (error instanceof ODataError) return { error };
       throw error;
     });
+    // Admitted or refused, the answer tells what is left as it leaves.
+    setBudgetHeaders(res, protection.remaining(user), settings.dopHint);
     if (answer.error) {
       if (!answer.executed) await sleep(roundTrip);
       if (answer.error.status === 429)
@@ -142,6 +155,7 @@ export function dataverseRouter(
     }
 
     const release = protection.admit(user, operations);
+    stats.peakConcurrent = Math.max(stats.peakConcurrent, ++concurrent);
     try {
       const api = new WebApi(store, org, serviceRoot);
       let answer: Answer;
@@ -163,6 +177,7 @@ export function dataverseRouter(
       }
       return answer;
     } finally {
+      concurrent--;
       release();
     }
   }
@@ -176,6 +191,28 @@ interface Answer {
   error?: ODataError;
   /** The latency was already spent inside `run`. */
   executed?: boolean;
+}
+
+/**
+ * The service-protection hints Dataverse puts on its responses ("Service protection API limits",
+ * "Send parallel requests"): requests left, execution time left in seconds written as the service
+ * writes it (`1,199.46`), and the recommended degree of parallelism. Taken as the answer leaves
+ * [inferred: the record does not say when in a request the service reads them].
+ */
+function setBudgetHeaders(
+  res: Response,
+  remaining: { requests: number; executionMs: number },
+  dopHint: number,
+): void {
+  res.setHeader('x-ms-ratelimit-burst-remaining-xrm-requests', String(remaining.requests));
+  res.setHeader(
+    'x-ms-ratelimit-time-remaining-xrm-requests',
+    (remaining.executionMs / 1000).toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }),
+  );
+  res.setHeader('x-ms-dop-hint', String(dopHint));
 }
 
 function runSingle(api: WebApi, req: Request, resource: string): WebApiResponse {

@@ -20,6 +20,11 @@ export interface DataverseSettings {
   maxExecutionMsPerWindow: number;
   /** Requests in flight at once; trips immediately. 429 0x80072326. */
   maxConcurrentRequests: number;
+  /**
+   * `x-ms-dop-hint`, the degree of parallelism the environment recommends ("Send parallel
+   * requests"). The value is the environment's own: captures show 4 and 48; 16 is [inferred].
+   */
+  dopHint: number;
 
   // --- Fault injection ---
   /** Probability (0..1) that a request fails with 503 before anything runs. */
@@ -49,6 +54,7 @@ export const DEFAULT_DATAVERSE_SETTINGS: Readonly<Omit<DataverseSettings, 'rando
   maxRequestsPerWindow: 6_000,
   maxExecutionMsPerWindow: 1_200_000,
   maxConcurrentRequests: 52,
+  dopHint: 16,
   errorRate: 0,
   throttleBurst: 0,
   throttleRetryAfterSeconds: 2,

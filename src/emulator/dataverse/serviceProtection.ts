@@ -92,6 +92,18 @@ export class ServiceProtection {
     };
   }
 
+  /**
+   * What the user has left in the window, as the `x-ms-ratelimit-*-remaining-xrm-requests` headers
+   * report it: requests, and execution time in unscaled ms (never below 0).
+   */
+  remaining(user: string): { requests: number; executionMs: number } {
+    const { requests, executionMs } = this.usage(user);
+    return {
+      requests: Math.max(0, this.settings.maxRequestsPerWindow - requests),
+      executionMs: Math.max(0, this.settings.maxExecutionMsPerWindow - executionMs),
+    };
+  }
+
   /** Current counters of a user (for the control API and tests). */
   usage(user: string): { inFlight: number; requests: number; executionMs: number } {
     const window = this.user(user);

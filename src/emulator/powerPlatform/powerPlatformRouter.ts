@@ -112,7 +112,11 @@ export function bapRouter(service: PowerPlatformService, unified: UnifiedEnviron
           )
         : service.createEnvironment(displayName, templates.length > 0, environmentSku);
       const location = `${req.protocol}://${req.get('host')}${req.baseUrl}${LIFECYCLE_OPERATIONS}/${row.id}?api-version=${req.query['api-version']}`;
-      res.status(202).set('Location', location).json(toLifecycleOperation(row));
+      res
+        .status(202)
+        .set('Location', location)
+        .set('Retry-After', service.retryAfter(row.ready_at))
+        .json(toLifecycleOperation(row));
     } catch (error) {
       if (error instanceof ConflictError)
         return sendJsonError(res, 409, 'EnvironmentNameAlreadyExists', error.message);
@@ -131,6 +135,7 @@ export function bapRouter(service: PowerPlatformService, unified: UnifiedEnviron
         'LifecycleOperationNotFound',
         `Operation '${req.params.id}' was not found.`,
       );
+    if (row.state === 'Creating') res.set('Retry-After', service.retryAfter(row.ready_at));
     res.json(toLifecycleOperation(row));
   });
 
@@ -220,7 +225,11 @@ export function applicationPackagesRouter(
     }
     const op = service.install(env, pkg);
     const operationUrl = `${req.protocol}://${req.get('host')}${req.baseUrl}/appmanagement/environments/${env.id}/operations/${op.id}?api-version=${req.query['api-version']}`;
-    res.status(202).set('Operation-Location', operationUrl).json(toPackageInstance(op, pkg));
+    res
+      .status(202)
+      .set('Operation-Location', operationUrl)
+      .set('Retry-After', service.retryAfter(op.ready_at))
+      .json(toPackageInstance(op, pkg));
   });
 
   router.get(`${base}/operations/:operationId`, (req, res) => {
@@ -235,6 +244,9 @@ export function applicationPackagesRouter(
         `Operation ${req.params.operationId} was not found.`,
       );
     }
+    // While it runs the answer says when to look again [inferred: the header is the convention of
+    // the Power Platform's long operations; the install tutorial only says "poll every so often"].
+    if (op.status === 'Running') res.set('Retry-After', service.retryAfter(op.ready_at));
     res.json(toOperation(op));
   });
 

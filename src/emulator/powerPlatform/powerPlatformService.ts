@@ -58,6 +58,9 @@ export const PACKAGE_CATALOG: readonly PackageDefinition[] = [
 export const DATAVERSE_SOLUTION_VERSION = DATAVERSE_VERSION;
 const CORE = packageFact('core');
 
+/** The longest poll hint the emulator sends, modelled seconds [inferred]. */
+export const POLL_HINT_MAX_SECONDS = 60;
+
 /** BAP environments (each backed by a Dataverse org) and application package installs. */
 export class PowerPlatformService {
   /** Runs after every advance (the unified environments' provisioning app follows the environments). */
@@ -65,6 +68,19 @@ export class PowerPlatformService {
   private advancing = false;
 
   constructor(private readonly ctx: EmulatorContext) {}
+
+  /**
+   * `Retry-After` of a long operation still running, due at `readyAt`: the modelled seconds until
+   * it is due, whole, between 1 and 60, then time-scaled (the scaled value may have decimals).
+   * Microsoft documents the header on these answers (terraform-provider-power-platform waits it
+   * out between lifecycle-operation polls), not its value: the value is [inferred].
+   */
+  retryAfter(readyAt: number): string {
+    const scale = this.ctx.settings.timeScale;
+    const modelled = Math.ceil(Math.max(0, readyAt - this.ctx.now()) / scale / 1000);
+    const seconds = Math.min(POLL_HINT_MAX_SECONDS, Math.max(1, modelled)) * scale;
+    return String(Math.round(seconds * 1000) / 1000);
+  }
 
   createEnvironment(displayName: string, crmPrime: boolean, sku = 'Sandbox'): PowerPlatformEnvironmentRow {
     if (this.findByName(displayName))

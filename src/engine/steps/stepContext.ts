@@ -100,7 +100,32 @@ export class TransientStepError extends Error {
   }
 }
 
-/** Polls `read` every `pollIntervalMs` until `done` says so, or `timeoutMs` passes. */
+/**
+ * How far the engine follows a service's poll hint: never sooner than a tenth of its own interval
+ * (a hint of 0 must not become a busy loop) and never later than sixty intervals (a wild hint must
+ * not park a step for hours). Relative to the interval, so a time-scaled setup scales them too.
+ */
+export const POLL_HINT_MIN_FACTOR = 0.1;
+export const POLL_HINT_MAX_FACTOR = 60;
+
+/** The wait before the next status read: the service's hint within bounds, else the configured interval. */
+export function nextPollDelay(value: unknown, pollIntervalMs: number): number {
+  const hint =
+    typeof value === 'object' && value !== null
+      ? (value as { retryAfterMs?: unknown }).retryAfterMs
+      : undefined;
+  if (typeof hint !== 'number' || !Number.isFinite(hint) || hint < 0) return pollIntervalMs;
+  return Math.min(
+    Math.max(hint, pollIntervalMs * POLL_HINT_MIN_FACTOR),
+    pollIntervalMs * POLL_HINT_MAX_FACTOR,
+  );
+}
+
+/**
+ * Polls `read` until `done` says so, or `timeoutMs` passes. Between reads it waits what the last
+ * read asked for (`retryAfterMs`, the service's Retry-After or operation hint, bounded by
+ * `nextPollDelay`), or `pollIntervalMs` when the service gave no hint.
+ */
 export async function pollUntil<T>(
   ctx: Pick<StepContext, 'clock' | 'signal' | 'pollIntervalMs' | 'serviceStatus'>,
   read: () => Promise<T>,
@@ -120,6 +145,6 @@ export async function pollUntil<T>(
         `Still waiting for ${options.what} after ${Math.round(options.timeoutMs / 1000)} s.`,
       );
     }
-    await ctx.clock.sleep(ctx.pollIntervalMs, ctx.signal);
+    await ctx.clock.sleep(nextPollDelay(value, ctx.pollIntervalMs), ctx.signal);
   }
 }

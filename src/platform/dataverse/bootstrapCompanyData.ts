@@ -10,6 +10,9 @@ import {
 import type { CompanyLookup } from './companyLookup';
 import { DataverseError, toDataverseError } from './dataverseError';
 import { queryPages } from './odataQuery';
+import { ChunkQueue } from './chunkQueue';
+import type { ServiceHints } from './serviceHints';
+import { StampPacer } from './stampPacer';
 
 /**
  * Bootstrap: stamps every company-less row of a table with the company.
@@ -24,11 +27,15 @@ import { queryPages } from './odataQuery';
  * after Retry-After; a 5xx, a timeout or a dropped connection may have run some of it, so that batch
  * is NOT re-sent: the next pass re-reads which rows are still company-less and sends only those.
  * The same re-read makes it resumable after a crash.
+ *
+ * How many batches go at once, and when, is the service's call (stampPacer.ts): its `x-ms-dop-hint`
+ * bounds the batches in flight, and its remaining execution time paces them up to the edge of the
+ * limit instead of into 429s.
  */
 export interface BootstrapTuning {
   /** Operations per `$batch`. */
   batchSize: number;
-  /** `$batch` requests in flight at once. */
+  /** `$batch` requests in flight at most; the service's `x-ms-dop-hint` may lower it. */
   concurrency: number;
   /** Passes (query still-null rows, stamp them) before giving up on rows that keep failing. */
   maxPasses: number;
@@ -37,10 +44,11 @@ export interface BootstrapTuning {
 /**
  * Tuned for the documented limits (docs/dynamics-apis.md): execution time (1,200 s per 300 s = 400 ops/s at
  * ~10 ms an op) binds before the request limit (6,000 per 300 s = 20 req/s) as soon as a batch holds
- * more than 20 operations; 8 batches of 50 in flight keep ~700 ops/s of demand over a 50 ms round
- * trip, well above the ceiling and far below the 52-concurrent limit.
+ * more than 20 operations; 16 batches of 50 in flight (fewer when the dop hint says so) keep far more
+ * demand than the ceiling over a 50 ms round trip, below the 52-concurrent limit; the pacer holds
+ * them back to what the budget allows.
  */
-export const DEFAULT_BOOTSTRAP_TUNING: BootstrapTuning = { batchSize: 50, concurrency: 8, maxPasses: 6 };
+export const DEFAULT_BOOTSTRAP_TUNING: BootstrapTuning = { batchSize: 50, concurrency: 16, maxPasses: 6 };
 
 export interface BootstrapContext {
   http: AxiosInstance;
@@ -49,6 +57,8 @@ export interface BootstrapContext {
   primaryKey(entitySet: string): Promise<string>;
   /** The table's lookup to cdm_company, read from its metadata (companyLookup.ts). */
   companyLookup(entitySet: string): Promise<CompanyLookup>;
+  /** What the service said on its answers so far (dop hint, budget left, Retry-After). */
+  hints: ServiceHints;
   logger?: Logger;
   tuning: BootstrapTuning;
 }
@@ -65,13 +75,47 @@ export async function stampRowsWithCompany(
   companyId: string,
   options: { signal?: AbortSignal; onProgress?: (progress: BootstrapProgress) => void },
 ): Promise<{ stamped: number }> {
-  const { http, serviceRoot, tuning, logger } = context;
-  const { signal, onProgress } = options;
+  const { http, tuning, logger } = context;
+  const { signal } = options;
   const key = await context.primaryKey(entitySet);
   const lookup = await context.companyLookup(entitySet);
   await assertCompanyExists(http, companyId);
 
   const bind = { [`${lookup.navigation}@odata.bind`]: `/cdm_companies(${companyId})` };
+  const pacer = new StampPacer({
+    hints: context.hints,
+    concurrency: tuning.concurrency,
+    // The cheapest read there is: its answer carries the budget left.
+    probe: () => http.get('WhoAmI'),
+    signal,
+  });
+  try {
+    return await stampPasses(context, entitySet, key, lookup.attribute, bind, pacer, options);
+  } finally {
+    pacer.close();
+    logger?.info(
+      {
+        entitySet,
+        peakInFlight: pacer.peakInFlight,
+        probes: pacer.probes,
+        throttled: context.hints.throttled,
+      },
+      'bootstrap pacing',
+    );
+  }
+}
+
+async function stampPasses(
+  context: BootstrapContext,
+  entitySet: string,
+  key: string,
+  attribute: string,
+  bind: Record<string, string>,
+  pacer: StampPacer,
+  options: { signal?: AbortSignal; onProgress?: (progress: BootstrapProgress) => void },
+): Promise<{ stamped: number }> {
+  const { http, serviceRoot, tuning, logger } = context;
+  const { signal, onProgress } = options;
   let done = 0;
   let total = 0;
   for (let pass = 1; ; pass++) {
@@ -84,7 +128,7 @@ export async function stampRowsWithCompany(
     // drop out of the filter, and a row missed here is caught by the next pass's re-read.
     const producer = (async () => {
       try {
-        for await (const ids of companylessIdPages(http, entitySet, key, lookup.attribute, signal)) {
+        for await (const ids of companylessIdPages(http, entitySet, key, attribute, signal)) {
           seen += ids.length;
           total = Math.max(total, done + seen - outcome.stamped - outcome.gone);
           if (pass > 1 || ids.length > 0) onProgress?.({ done, total });
@@ -105,7 +149,16 @@ export async function stampRowsWithCompany(
     }
     const worker = async () => {
       for (let chunk = await queue.take(); chunk && !signal?.aborted; chunk = await queue.take()) {
-        const results = await sendStampBatch(http, serviceRoot, entitySet, chunk, bind, signal);
+        const ticket = await pacer.acquire(chunk.length);
+        if (ticket === undefined) break;
+        let results: Awaited<ReturnType<typeof sendStampBatch>>;
+        try {
+          results = await sendStampBatch(http, serviceRoot, entitySet, chunk, bind, signal, (at) =>
+            pacer.sent(ticket, at),
+          );
+        } finally {
+          pacer.release(ticket);
+        }
         if (results instanceof DataverseError) {
           outcome.lastError = results;
           logger?.warn(
@@ -145,30 +198,6 @@ export async function stampRowsWithCompany(
   }
 }
 
-/** Chunks handed from the page reader to the workers; `take` waits, and yields undefined once closed and empty. */
-class ChunkQueue {
-  private readonly chunks: string[][] = [];
-  private readonly waiting: Array<(chunk: string[] | undefined) => void> = [];
-  private closed = false;
-
-  push(chunk: string[]): void {
-    const waiter = this.waiting.shift();
-    if (waiter) waiter(chunk);
-    else this.chunks.push(chunk);
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const waiter of this.waiting.splice(0)) waiter(undefined);
-  }
-
-  take(): Promise<string[] | undefined> {
-    if (this.chunks.length > 0) return Promise.resolve(this.chunks.shift());
-    if (this.closed) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-}
-
 /** The keys of the rows that still have no company, page by page. */
 async function* companylessIdPages(
   http: AxiosInstance,
@@ -194,6 +223,7 @@ async function sendStampBatch(
   ids: string[],
   bind: Record<string, string>,
   signal?: AbortSignal,
+  onSend?: (sentAt: number) => void,
 ): Promise<BatchOperationResult[] | DataverseError> {
   const request = buildBatchRequest(
     ids.map((id) => ({
@@ -210,6 +240,7 @@ async function sendStampBatch(
         responseType: 'text',
         transformResponse: [(data: unknown) => data],
         idempotent: false,
+        onSend,
       });
       return parseBatchResponse(String(response.headers['content-type']), response.data);
     } catch (error) {

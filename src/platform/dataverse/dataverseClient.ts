@@ -8,6 +8,7 @@ import { DEFAULT_BOOTSTRAP_TUNING, stampRowsWithCompany } from './bootstrapCompa
 import { companyLookupResolver } from './companyLookup';
 import { DataverseError, toDataverseError } from './dataverseError';
 import { odataString, queryAll, queryPages } from './odataQuery';
+import { ServiceHints } from './serviceHints';
 
 /**
  * The Dataverse Web API of one environment (`DataversePort`), for the real service and the emulator
@@ -51,6 +52,8 @@ const DISPLAY_NAMES_TTL_MS = 3_600_000;
 export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps): DataversePort {
   const root = orgUrl.replace(/\/+$/, '');
   const serviceRoot = `${root}/api/data/v9.2/`;
+  // Every answer's limit hints (dop, budget left, Retry-After), for the bootstrap's pacing.
+  const hints = new ServiceHints();
   const http = createHttpClient({
     baseURL: serviceRoot,
     scope: defaultScope(root),
@@ -59,6 +62,7 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
     retry: deps.retry,
     logger: deps.logger,
     headers: { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
+    onAnswer: (answer) => hints.observe(answer),
   });
   const primaryKeys = new Map<string, Promise<string>>();
   const companyLookup = companyLookupResolver(http);
@@ -181,6 +185,7 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
           serviceRoot,
           primaryKey,
           companyLookup,
+          hints,
           logger: deps.logger,
           tuning: { ...DEFAULT_BOOTSTRAP_TUNING, ...deps.bootstrap },
         },

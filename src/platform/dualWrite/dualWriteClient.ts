@@ -27,6 +27,8 @@ import {
   type GatewayMap,
 } from './gatewayWire';
 import { MAP_STATE_BY_CODE } from './mapStates';
+import { retryAfterMsOf } from '../http/pollHint';
+import { waitForRequest, type GatewayRequest } from './requestWait';
 
 // DualWritePort over the dual-write management gateway, an internal API [internal] read from
 // Microsoft's Dual-write-automations tool (docs/dynamics-apis.md, "Dual-write management gateway"):
@@ -43,7 +45,10 @@ export interface DualWriteClientOptions {
   scope?: string;
   /** Link through the emulator's stand-in for F&O's link wizard (no such public endpoint). */
   canLink?: boolean;
-  /** How often to poll a request's status (default 2 s, as the tool waits 1-2 s). */
+  /**
+   * How often to poll a request's status when the gateway sends no `Retry-After` (default 2 s, as
+   * the tool waits 1-2 s; the tool's record shows no hint header).
+   */
   pollIntervalMs?: number;
   /** How long to wait for a request to finish (default 10 min). */
   requestTimeoutMs?: number;
@@ -126,22 +131,8 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     return null;
   }
 
-  /** Polls until a request is completed ("2") or failed ("3", DWEnums.RequestStatus). */
-  async function waitFor(what: string, read: () => Promise<{ state: string; message?: string } | undefined>) {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const request = await read();
-      if (request?.state === REQUEST_STATE.completed) return;
-      if (request?.state === REQUEST_STATE.error)
-        throw new PlatformError(
-          'failed',
-          `${what} failed: ${request.message ?? 'the gateway gave no reason'}`,
-        );
-      if (Date.now() > deadline)
-        throw new PlatformError('timeout', `${what} did not finish within ${Math.round(waitMs / 1000)} s.`);
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-    }
-  }
+  const waitFor = (what: string, read: () => Promise<GatewayRequest | undefined>) =>
+    waitForRequest(what, read, { pollMs, waitMs });
 
   async function start(detail: Record<string, unknown>, action: string): Promise<string> {
     lastRead.delete(String(detail.cid));
@@ -234,7 +225,11 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
               `${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/Status/${encodeURIComponent(requestId)}`,
             );
             const result = solutionResultSchema.parse(status.data);
-            return { state: result.state, message: result.result?.message ?? undefined };
+            return {
+              state: result.state,
+              message: result.result?.message ?? undefined,
+              retryAfterMs: retryAfterMsOf(status),
+            };
           });
         }
       }),
@@ -259,7 +254,13 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
             const status = await http.get(`${DWM_PATH}/Status/${encodeURIComponent(requestId)}`);
             answered = z.array(mapSchema).parse(status.data);
             const found = requestState(answered, requestId);
-            return found && { state: found.state, message: found.errorMessage };
+            return (
+              found && {
+                state: found.state,
+                message: found.errorMessage,
+                retryAfterMs: retryAfterMsOf(status),
+              }
+            );
           });
           // `Status` answers the maps the request acted on, as they are now: the project id is there.
           map = named(answered) ?? named(await maps(cid));

@@ -28,6 +28,11 @@ export interface HttpPolicyOptions {
   logger?: Logger;
   /** Extra default headers (OData versions and the like). */
   headers?: Record<string, string>;
+  /**
+   * Sees the headers of every answer, 429s and other failures included, before any retry: where a
+   * client reads the service's hints (Dataverse's `x-ms-ratelimit-*`, `x-ms-dop-hint`).
+   */
+  onAnswer?: (answer: { status: number; headers: Record<string, unknown>; sentAt: number }) => void;
 }
 
 declare module 'axios' {
@@ -40,6 +45,10 @@ declare module 'axios' {
     idempotent?: boolean;
     /** Internal: attempt number of this request. */
     attempt?: number;
+    /** Internal: when this attempt was sent (performance.now()). */
+    sentAt?: number;
+    /** Called with `sentAt` as each attempt goes out (a pacer's view of what left when). */
+    onSend?: (sentAt: number) => void;
   }
 }
 
@@ -115,6 +124,15 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
   });
   const origin = new URL(options.baseURL).origin;
 
+  const observe = (config: InternalAxiosRequestConfig, status: number, headers: unknown) => {
+    if (options.onAnswer && headers)
+      options.onAnswer({
+        status,
+        headers: headers as Record<string, unknown>,
+        sentAt: config.sentAt ?? performance.now(),
+      });
+  };
+
   client.interceptors.request.use(async (config: InternalAxiosRequestConfig) => {
     // A step's request goes out only while its replica still holds the run (requestGuardPort.ts).
     checkRequestGuard();
@@ -131,11 +149,14 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
       if (!token) throw new Error(`No access token for scope ${options.scope}`);
       config.headers.set('Authorization', `Bearer ${token.token}`);
     }
+    config.sentAt = performance.now();
+    config.onSend?.(config.sentAt);
     return config;
   });
 
   client.interceptors.response.use(
     (response) => {
+      observe(response.config, response.status, response.headers);
       options.logger?.debug(
         {
           method: response.config.method,
@@ -149,6 +170,7 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
     },
     async (error: unknown) => {
       if (!axios.isAxiosError(error) || !error.config) throw error;
+      if (error.response) observe(error.config, error.response.status, error.response.headers);
       const decision = retryDecision(error, retry);
       const log = {
         method: error.config.method,

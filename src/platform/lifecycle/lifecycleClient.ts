@@ -6,6 +6,7 @@ import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
+import { pollHint, retryAfterMsOf } from '../http/pollHint';
 
 // LifecyclePort over the LCS Environment API (`GET /environmentinfo/v1/detail/project/{projectId}/`,
 // header `x-ms-version: 2017-09-15`; docs/dynamics-apis.md, "Lifecycle Services"). The API answers 200
@@ -59,13 +60,16 @@ export function createLifecycleClient(options: LifecycleClientOptions): Lifecycl
   });
   const project = encodeURIComponent(options.projectId);
 
+  // A 200 of this API documents no Retry-After (only its 429 does, retried by the HTTP policy); one
+  // sent anyway is passed on as the poll hint.
   async function query(params: Record<string, string>, what: string): Promise<FinanceOpsEnvironment[]> {
     try {
       const response = await http.get(`/environmentinfo/v1/detail/project/${project}/`, { params });
       const body = lcsEnvelopeSchema.parse(response.data);
       if (!body.IsSuccess)
         throw new PlatformError('failed', `${what} failed: ${body.ErrorMessage ?? 'LCS reported an error.'}`);
-      return (body.Data ?? []).map(toEnvironment);
+      const hint = pollHint(retryAfterMsOf(response));
+      return (body.Data ?? []).map((data) => ({ ...toEnvironment(data), ...hint }));
     } catch (error) {
       throw toPlatformError(error, what);
     }

@@ -17,13 +17,16 @@ import {
   installFinanceOpsApp,
 } from './unifiedEnvironmentClient';
 import { followableNextLink } from '../http/nextLink';
+import { lifecycleHint, pollHint, retryAfterMsOf } from '../http/pollHint';
 
 // PowerPlatformPort over two APIs (docs/dynamics-apis.md, "Power Platform"): the BAP admin environments
 // API (list, create, get; create answers 202 + `Location` of a lifecycle operation, followed here as
 // terraform-provider-power-platform does) and the Power Platform API's application packages (list,
 // install by unique name: the answer is the package instance with `lastOperation.operationId`; poll
 // `operations/{operationId}`: `{status, operationId}`, statuses NotStarted, Running, Succeeded, Failed,
-// Canceled).
+// Canceled). Status reads carry the service's poll hint (`Retry-After`) as `retryAfterMs`: the
+// operation GET's own, or, for an environment being created, that of its lifecycle operation (the
+// `Location` this client followed; kept in memory, so after a restart the engine's interval applies).
 export interface PowerPlatformClientOptions {
   bapApiUrl: string;
   powerPlatformApiUrl: string;
@@ -146,7 +149,15 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
     }
   }
 
-  const unifiedApis = { bap, api, bapVersion: BAP_API_VERSION, appVersion: APP_MANAGEMENT_API_VERSION };
+  /** Lifecycle operation (relative path) of each environment this client created, for its poll hint. */
+  const operations = new Map<string, string>();
+  const unifiedApis = {
+    bap,
+    api,
+    bapVersion: BAP_API_VERSION,
+    appVersion: APP_MANAGEMENT_API_VERSION,
+    operations,
+  };
 
   const port: PowerPlatformPort = {
     createUnifiedEnvironment: (request) =>
@@ -220,7 +231,10 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
               `Creating the environment ${request.name} failed in the Power Platform.`,
             );
           const envId = /environments\/([^/?#]+)/.exec(op.links?.environment?.path ?? '')?.[1];
-          if (envId) return port.getDataverse(decodeURIComponent(envId));
+          if (envId) {
+            operations.set(decodeURIComponent(envId), operation);
+            return port.getDataverse(decodeURIComponent(envId));
+          }
         }
         const parsed = environmentSchema.safeParse(response.data);
         if (parsed.success) return toEnvironment(parsed.data);
@@ -238,7 +252,12 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
         const response = await bap.get(`${ADMIN_ENVIRONMENTS}/${encodeURIComponent(id)}`, {
           params: { 'api-version': BAP_API_VERSION },
         });
-        return toEnvironment(environmentSchema.parse(response.data));
+        const env = toEnvironment(environmentSchema.parse(response.data));
+        if (env.state !== 'provisioning') {
+          operations.delete(id);
+          return env;
+        }
+        return { ...env, ...pollHint(await lifecycleHint(unifiedApis, id, retryAfterMsOf(response))) };
       }),
 
     listPackages: (environmentId) =>
@@ -268,7 +287,10 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
             params: { 'api-version': APP_MANAGEMENT_API_VERSION },
           },
         );
-        return toOperation(operationSchema.parse(response.data));
+        return {
+          ...toOperation(operationSchema.parse(response.data)),
+          ...pollHint(retryAfterMsOf(response)),
+        };
       }),
   };
   return port;

@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { ErpTemplate, UnifiedEnvironment, UnifiedEnvironmentType } from '../../engine/ports';
 import { followableNextLink } from '../http/nextLink';
+import { lifecycleHint, pollHint, retryAfterMsOf } from '../http/pollHint';
 import { PlatformError, trimUrl } from '../platformError';
 
 // Unified environments through the same two APIs (docs/dynamics-apis.md, "Unified environments"):
@@ -61,6 +62,8 @@ export interface UnifiedApis {
   api: AxiosInstance;
   bapVersion: string;
   appVersion: string;
+  /** Lifecycle operation of each environment created here (its `Retry-After` is the poll hint). */
+  operations: Map<string, string>;
 }
 
 const ADMIN_ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
@@ -114,17 +117,15 @@ export async function createUnifiedEnvironment(
     );
   const id = /environments\/([^/?#]+)/.exec(op.links?.environment?.path ?? '')?.[1];
   if (!id) throw new PlatformError('failed', 'The lifecycle operation names no environment.');
+  apis.operations.set(decodeURIComponent(id), operation);
   return getUnifiedEnvironment(apis, decodeURIComponent(id));
 }
 
 export async function getUnifiedEnvironment(apis: UnifiedApis, id: string): Promise<UnifiedEnvironment> {
-  const env = environmentSchema.parse(
-    (
-      await apis.bap.get(`${ADMIN_ENVIRONMENTS}/${encodeURIComponent(id)}`, {
-        params: { 'api-version': apis.bapVersion },
-      })
-    ).data,
-  );
+  const response = await apis.bap.get(`${ADMIN_ENVIRONMENTS}/${encodeURIComponent(id)}`, {
+    params: { 'api-version': apis.bapVersion },
+  });
+  const env = environmentSchema.parse(response.data);
   const p = env.properties;
   const provisioning = (p.provisioningState ?? '').toLowerCase();
   const dataverseUrl = p.linkedEnvironmentMetadata?.instanceUrl
@@ -138,16 +139,24 @@ export async function getUnifiedEnvironment(apis: UnifiedApis, id: string): Prom
     if (app === 'installfailed')
       failureReason = 'The Finance and Operations provisioning app failed to install.';
   }
+  const state = failureReason
+    ? 'failed'
+    : provisioning === 'succeeded' && dataverseUrl && financeOpsUrl
+      ? 'ready'
+      : 'provisioning';
+  // Still being created: the lifecycle operation's Retry-After says when to look again.
+  const hint =
+    provisioning !== 'succeeded' && state === 'provisioning'
+      ? await lifecycleHint(apis, env.name, retryAfterMsOf(response))
+      : undefined;
+  if (provisioning === 'succeeded') apis.operations.delete(env.name);
   return {
     id: env.name,
     name: p.displayName ?? env.name,
     dataverseUrl,
     financeOpsUrl,
-    state: failureReason
-      ? 'failed'
-      : provisioning === 'succeeded' && dataverseUrl && financeOpsUrl
-        ? 'ready'
-        : 'provisioning',
+    state,
+    ...pollHint(hint),
     environmentSku: p.environmentSku ?? '',
     tenantId: p.tenantId ?? '',
     failureReason,
