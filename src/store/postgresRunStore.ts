@@ -42,11 +42,15 @@ export class PostgresRunStore implements RunStore {
       ]);
       if (existing.rows[0]) return { ok: true, run: parse(existing.rows[0]), created: false };
       const parts = run.lockKey.split('|');
-      const active = await client.query<RunRow & { lock_key: string }>(
-        'SELECT body, rev, lock_key FROM runs WHERE lock_held = 1',
+      // Keys only, inside the one lock every start takes: not the bodies of every running run.
+      const active = await client.query<{ id: string; lock_key: string }>(
+        'SELECT id, lock_key FROM runs WHERE lock_held = 1',
       );
       const holder = active.rows.find((row) => row.lock_key.split('|').some((part) => parts.includes(part)));
-      if (holder) return { ok: false, reason: 'locked', holder: parse(holder) };
+      if (holder) {
+        const held = await client.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [holder.id]);
+        return { ok: false, reason: 'locked', holder: parse(held.rows[0]) };
+      }
       await client.query(
         `INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

@@ -102,11 +102,16 @@ export class SqliteRunStore implements RunStore {
       // A Dataverse environment links to one F&O environment and the other way round: a run holds
       // both of its environments, so another run on either of them waits.
       const parts = run.lockKey.split('|');
-      const active = this.db
-        .prepare('SELECT body, rev, lock_key FROM runs WHERE lock_held = 1')
-        .all() as Array<RunRow & { lock_key: string }>;
+      // Keys only: the bodies of every running run are not read for each start.
+      const active = this.db.prepare('SELECT id, lock_key FROM runs WHERE lock_held = 1').all() as Array<{
+        id: string;
+        lock_key: string;
+      }>;
       const holder = active.find((row) => row.lock_key.split('|').some((part) => parts.includes(part)));
-      if (holder) return { ok: false, reason: 'locked', holder: parse(holder) };
+      if (holder) {
+        const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(holder.id) as RunRow;
+        return { ok: false, reason: 'locked', holder: parse(row) };
+      }
       this.db
         .prepare(
           `INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
