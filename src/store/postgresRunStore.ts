@@ -35,8 +35,11 @@ export class PostgresRunStore implements RunStore {
     audit: Array<Omit<AuditEntry, 'runId'>>,
   ): Promise<CreateRunResult> {
     return inTransaction(this.pool, async (client): Promise<CreateRunResult> => {
-      // One start at a time decides on locks: the lock key has two parts, a unique index only one.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['dwbot:run-locks']);
+      // Starts on the same environment decide one at a time: each takes the advisory lock of each of
+      // its environments (sorted, so two starts never wait on each other crosswise), and the same
+      // request key twice meets the unique index. Starts on other environments do not wait at all.
+      for (const part of [...new Set(run.lockKey.split('|'))].sort())
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dwbot:env:${part}`]);
       const existing = await client.query<RunRow>('SELECT body, rev FROM runs WHERE request_key = $1', [
         requestKey,
       ]);
