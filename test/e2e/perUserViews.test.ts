@@ -1,9 +1,8 @@
-import { eventually } from '../support/eventually';
 import { SEED_GROUPS, SEED_USERS } from '../../src/emulator/graph/graphDirectory';
 import type { Run } from '../../src/engine/model';
-import { findCard, getJson, startHarness, type Harness } from '../support/botHarness';
+import { getJson, startHarness, type Harness } from '../support/botHarness';
 import { executeActions } from '../support/adaptiveCardValidator';
-import { reachConfirmation } from '../support/scenarioDriver';
+import { startRunAtApproval } from '../support/scenarioDriver';
 import { responseCard, textOf, type Conversation, type TeamsUser } from '../support/teamsClient';
 
 // The approval card speaks to each person, over the Bot Framework protocol: the bot posts one shared
@@ -55,42 +54,8 @@ describe('per-user approval cards', () => {
   beforeAll(async () => {
     h = await startHarness({ ADMINS: alex.aadObjectId, APPROVERS: approversGroup.id });
     h.connector.roster = [alex, priya, megan];
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
-    const reached = await reachConfirmation(h, {
-      scenario: 'new-existing',
-      requester: alex,
-      inputs: {
-        financeOpsName: 'puv-fo',
-        dataverseUrl: contoso.url,
-        companyCode: 'CNTS',
-        companyName: 'Contoso Ltd',
-        initialSyncEntities: '',
-      },
-    });
-    conversation = reached.conversation;
-    const started = responseCard(
-      await h.client.click(alex, conversation, reached.confirm, reached.cardId, 'setup.start'),
-    );
-    runId = String(/"runId":"([0-9a-f-]{36})"/.exec(textOf(started))?.[1]);
-    shared = await h.connector.waitFor(
-      (m) => findCard(m, conversation.id, 'Approval needed'),
-      60_000,
-      'the approval card',
-    );
-    // The approval is asked at Start while the other steps work: wait until the run stands still at
-    // it, so that "changes nothing" below can only be about the click.
-    await eventually(
-      async () => {
-        const run = await h.bot.engine.get(runId);
-        return run?.status === 'waiting' && !run.steps.some((s) => s.status === 'running');
-      },
-      60_000,
-      'the run to wait for the approval alone',
-    );
+    const started = await startRunAtApproval(h, alex, { financeOpsName: 'puv-fo', companyCode: 'CNTS' });
+    ({ conversation, runId, approval: shared } = started);
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
-import { eventually } from '../support/eventually';
-import { startHarness, findCard, getJson, type Harness } from '../support/botHarness';
+import { startHarness, type Harness } from '../support/botHarness';
 import { cardOf } from '../support/localConnector';
-import { reachConfirmation } from '../support/scenarioDriver';
+import { startRunAtApproval } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
 import type { Run } from '../../src/engine/model';
 
@@ -33,42 +32,10 @@ describe('refused clicks change nothing', () => {
       APPROVERS: `${requester.aadObjectId},${approver.aadObjectId}`,
       ADMINS: `${requester.aadObjectId},${approver.aadObjectId}`,
     });
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
-    const reached = await reachConfirmation(h, {
-      scenario: 'new-existing',
-      requester,
-      inputs: {
-        financeOpsName: 'rf-fo',
-        dataverseUrl: contoso.url,
-        companyCode: 'CNTS',
-        companyName: 'Contoso Ltd',
-        initialSyncEntities: '',
-      },
-    });
-    conversation = reached.conversation;
-    const started = responseCard(
-      await h.client.click(requester, conversation, reached.confirm, reached.cardId, 'setup.start'),
-    );
-    runId = String(/"runId":"([0-9a-f-]{36})"/.exec(textOf(started))?.[1]);
-    approval = await h.connector.waitFor(
-      (m) => findCard(m, conversation.id, 'Approval needed'),
-      60_000,
-      'the approval card',
-    );
-    // The approval is asked at Start while the other steps work: wait until the run stands still at
-    // it (nothing running), so that any change below could only come from a click.
-    await eventually(
-      async () => {
-        const run = (await h.bot.engine.get(runId)) as Run;
-        return run.status === 'waiting' && !run.steps.some((s) => s.status === 'running');
-      },
-      60_000,
-      'the run to wait for the approval alone',
-    );
+    ({ conversation, runId, approval } = await startRunAtApproval(h, requester, {
+      financeOpsName: 'rf-fo',
+      companyCode: 'CNTS',
+    }));
   });
   afterAll(async () => {
     await h?.close();

@@ -1,4 +1,5 @@
-import { findCard, type Harness } from './botHarness';
+import { findCard, getJson, type Harness } from './botHarness';
+import { eventually } from './eventually';
 import { cardOf, noticeTextOf } from './localConnector';
 import { newConversation, responseCard, textOf, type Conversation, type TeamsUser } from './teamsClient';
 
@@ -135,4 +136,58 @@ export async function driveScenario(h: Harness, options: DriveOptions): Promise<
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The seeded Dataverse environment `contoso` of the harness's emulator (an existing Dataverse). */
+export async function contosoUrl(h: Harness): Promise<string> {
+  const state = await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
+    `${h.bot.emulatorUrl}/_emulator/state`,
+  );
+  return state.dataverse.find((e) => e.org === 'contoso')!.url;
+}
+
+/**
+ * Starts a new-existing setup on `contoso` through the cards and returns once its approval card is
+ * posted and the run stands still at it (nothing running): the approval is asked at Start while the
+ * other steps work, so a check that a click "changes nothing" can only be about the click.
+ */
+export async function startRunAtApproval(
+  h: Harness,
+  requester: TeamsUser,
+  names: { financeOpsName: string; companyCode: string },
+): Promise<{
+  conversation: Conversation;
+  runId: string;
+  approval: { id: string; card: Record<string, unknown> };
+}> {
+  const reached = await reachConfirmation(h, {
+    scenario: 'new-existing',
+    requester,
+    inputs: {
+      financeOpsName: names.financeOpsName,
+      dataverseUrl: await contosoUrl(h),
+      companyCode: names.companyCode,
+      companyName: 'Contoso Ltd',
+      initialSyncEntities: '',
+    },
+  });
+  const { conversation } = reached;
+  const started = responseCard(
+    await h.client.click(requester, conversation, reached.confirm, reached.cardId, 'setup.start'),
+  );
+  const runId = String(/"runId":"([0-9a-f-]{36})"/.exec(textOf(started))?.[1]);
+  const approval = await h.connector.waitFor(
+    (m) => findCard(m, conversation.id, 'Approval needed'),
+    60_000,
+    'the approval card',
+  );
+  await eventually(
+    async () => {
+      const run = await h.bot.engine.get(runId);
+      return run?.status === 'waiting' && !run.steps.some((s) => s.status === 'running');
+    },
+    60_000,
+    'the run to wait for the approval alone',
+  );
+  return { conversation, runId, approval };
 }
