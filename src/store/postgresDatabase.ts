@@ -17,7 +17,7 @@ export interface PostgresOptions {
 export function openPostgres(options: PostgresOptions): Pool {
   const { credential } = options;
   const pool = new Pool({
-    connectionString: options.url,
+    connectionString: withSessionOptions(options.url),
     max: options.max ?? 10,
     ...(credential
       ? {
@@ -32,16 +32,23 @@ export function openPostgres(options: PostgresOptions): Pool {
   // An idle client that loses its server (failover, restart) must not crash the process: the pool
   // drops it and the next query opens a new one.
   pool.on('error', () => undefined);
-  // A replica frozen inside a transaction would hold its row locks (a run, a lease) for as long as it
-  // is frozen, and every other replica would wait on it: the server ends such a session after 5 s
-  // (its transaction rolls back: a frozen replica changes nothing), and nobody waits on a lock more
-  // than 3 s (a lease sweep moves on to the next run).
-  pool.on('connect', (client) => {
-    client
-      .query('SET idle_in_transaction_session_timeout = 5000; SET lock_timeout = 3000')
-      .catch(() => undefined);
-  });
   return pool;
+}
+
+/**
+ * A replica frozen inside a transaction would hold its row locks (a run, a lease) for as long as it
+ * is frozen, and every other replica would wait on it: the server ends such a session after 5 s (its
+ * transaction rolls back: a frozen replica changes nothing), and nobody waits on a lock more than
+ * 3 s (a lease sweep moves on to the next run). Startup options of every session, added to those
+ * the URL may carry (which would otherwise replace them), so they hold from its first query.
+ */
+const SESSION_OPTIONS = '-c idle_in_transaction_session_timeout=5000 -c lock_timeout=3000';
+
+function withSessionOptions(url: string): string {
+  const parsed = new URL(url);
+  const own = parsed.searchParams.get('options');
+  parsed.searchParams.set('options', own ? `${own} ${SESSION_OPTIONS}` : SESSION_OPTIONS);
+  return parsed.toString();
 }
 
 /** Runs `work` in one transaction on one client; rolls back when it throws. */

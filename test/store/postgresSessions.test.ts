@@ -35,4 +35,16 @@ describe('PostgreSQL sessions ended by the server', () => {
       await admin.end();
     }
   });
+
+  it('every session ends an idle transaction after 5 s and waits on a lock 3 s at most, from its first query', async () => {
+    const pool = openPostgres({ url: schema.url, max: 1 });
+    try {
+      const first = await pool.query<{ idle: string; lock: string }>(
+        "SELECT current_setting('idle_in_transaction_session_timeout') AS idle, current_setting('lock_timeout') AS lock",
+      );
+      expect(first.rows[0]).toEqual({ idle: '5s', lock: '3s' });
+    } finally {
+      await pool.end();
+    }
+  });
 });
