@@ -9,7 +9,7 @@ import {
 } from './batchCodec';
 import type { CompanyLookup } from './companyLookup';
 import { DataverseError, toDataverseError } from './dataverseError';
-import { queryPages } from './odataQuery';
+import { MAX_PAGE_SIZE, queryPages } from './odataQuery';
 import { ChunkQueue } from './chunkQueue';
 import type { ServiceHints } from './serviceHints';
 import { StampPacer } from './stampPacer';
@@ -39,6 +39,12 @@ export interface BootstrapTuning {
   concurrency: number;
   /** Passes (query still-null rows, stamp them) before giving up on rows that keep failing. */
   maxPasses: number;
+  /**
+   * The window the service-protection limits slide over (ms): Dataverse documents 5 minutes. The
+   * pacer expects a batch's execution time back this long after it sent it; unset, it waits for
+   * the service's answers to show the refill.
+   */
+  limitWindowMs?: number;
 }
 
 /**
@@ -48,7 +54,12 @@ export interface BootstrapTuning {
  * demand than the ceiling over a 50 ms round trip, below the 52-concurrent limit; the pacer holds
  * them back to what the budget allows.
  */
-export const DEFAULT_BOOTSTRAP_TUNING: BootstrapTuning = { batchSize: 50, concurrency: 16, maxPasses: 6 };
+export const DEFAULT_BOOTSTRAP_TUNING: BootstrapTuning = {
+  batchSize: 50,
+  concurrency: 16,
+  maxPasses: 6,
+  limitWindowMs: 300_000,
+};
 
 export interface BootstrapContext {
   http: AxiosInstance;
@@ -87,6 +98,7 @@ export async function stampRowsWithCompany(
     concurrency: tuning.concurrency,
     // The cheapest read there is: its answer carries the budget left.
     probe: () => http.get('WhoAmI'),
+    windowMs: context.tuning.limitWindowMs,
     signal,
   });
   try {
@@ -121,11 +133,13 @@ async function stampPasses(
   for (let pass = 1; ; pass++) {
     throwIfAborted(signal);
     const outcome: PassOutcome = { stamped: 0, gone: 0 };
-    const queue = new ChunkQueue();
+    // About a page of chunks queued ahead: the next page is read while the last one is stamped.
+    const queue = new ChunkQueue(Math.ceil(MAX_PAGE_SIZE / tuning.batchSize));
     let seen = 0;
-    // Pages are read while earlier chunks are being stamped: paging 100,000 keys takes 20 requests
-    // that would otherwise leave the limits idle. Key-ordered paging cookies are stable while rows
-    // drop out of the filter, and a row missed here is caught by the next pass's re-read.
+    // Pages are read while earlier chunks are being stamped, a page ahead: paging 100,000 keys takes
+    // 20 requests that would otherwise leave the limits idle, and reading them all at the start
+    // would take the first window's time from the stamps. Key-ordered paging cookies are stable
+    // while rows drop out of the filter, and a row missed here is caught by the next pass's re-read.
     const producer = (async () => {
       try {
         for await (const ids of companylessIdPages(http, entitySet, key, attribute, signal)) {
@@ -133,7 +147,7 @@ async function stampPasses(
           total = Math.max(total, done + seen - outcome.stamped - outcome.gone);
           if (pass > 1 || ids.length > 0) onProgress?.({ done, total });
           for (let i = 0; i < ids.length; i += tuning.batchSize)
-            queue.push(ids.slice(i, i + tuning.batchSize));
+            await queue.push(ids.slice(i, i + tuning.batchSize));
         }
       } finally {
         queue.close();

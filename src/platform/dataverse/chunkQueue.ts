@@ -1,24 +1,47 @@
 // The hand-over between the bootstrap's page reader and its stamping workers.
 
-/** Chunks handed from the page reader to the workers; `take` waits, and yields undefined once closed and empty. */
+/**
+ * Chunks handed from the page reader to the workers; `take` waits, and yields undefined once closed
+ * and empty. `push` waits while `capacity` chunks are already queued: the reader stays about a page
+ * ahead of the workers instead of reading every page at the start, where its requests (and, on the
+ * emulator, its queries) compete with the first stamps for the same window.
+ */
 export class ChunkQueue {
   private readonly chunks: string[][] = [];
   private readonly waiting: Array<(chunk: string[] | undefined) => void> = [];
+  private readonly pushers: Array<() => void> = [];
   private closed = false;
 
-  push(chunk: string[]): void {
+  constructor(private readonly capacity = Infinity) {}
+
+  get size(): number {
+    return this.chunks.length;
+  }
+
+  async push(chunk: string[]): Promise<void> {
     const waiter = this.waiting.shift();
-    if (waiter) waiter(chunk);
-    else this.chunks.push(chunk);
+    if (waiter) {
+      waiter(chunk);
+      return;
+    }
+    while (this.chunks.length >= this.capacity && !this.closed) {
+      await new Promise<void>((resolve) => this.pushers.push(resolve));
+    }
+    this.chunks.push(chunk);
   }
 
   close(): void {
     this.closed = true;
     for (const waiter of this.waiting.splice(0)) waiter(undefined);
+    for (const pusher of this.pushers.splice(0)) pusher();
   }
 
   take(): Promise<string[] | undefined> {
-    if (this.chunks.length > 0) return Promise.resolve(this.chunks.shift());
+    if (this.chunks.length > 0) {
+      const chunk = this.chunks.shift();
+      this.pushers.shift()?.();
+      return Promise.resolve(chunk);
+    }
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => this.waiting.push(resolve));
   }

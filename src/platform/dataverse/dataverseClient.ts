@@ -4,7 +4,7 @@ import type { Company, DataversePort } from '../../engine/ports';
 import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
-import { DEFAULT_BOOTSTRAP_TUNING, stampRowsWithCompany } from './bootstrapCompanyData';
+import { DEFAULT_BOOTSTRAP_TUNING, stampRowsWithCompany, type BootstrapTuning } from './bootstrapCompanyData';
 import { companyLookupResolver } from './companyLookup';
 import { DataverseError, toDataverseError } from './dataverseError';
 import { odataString, queryAll, queryPages } from './odataQuery';
@@ -19,7 +19,7 @@ export interface DataverseClientDeps {
   logger?: Logger;
   retry?: Partial<RetryOptions>;
   timeoutMs?: number;
-  bootstrap?: { batchSize?: number; concurrency?: number };
+  bootstrap?: Partial<BootstrapTuning>;
 }
 
 const ENTITY_SET = /^[A-Za-z_][A-Za-z0-9_]*$/;

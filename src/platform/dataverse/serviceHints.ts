@@ -22,6 +22,11 @@ export class ServiceHints {
   dop?: number;
   /** The reading of the most recently *sent* request that carried one. */
   latest?: BudgetReading;
+  /**
+   * The latest reading of an answer that came within twice the quickest round trip (a probe's):
+   * written soon after its request was sent, so what it reflects of our other requests is sharp.
+   */
+  sharp?: BudgetReading;
   /** No request should go before this (performance.now()), after a 429's Retry-After. */
   throttledUntil = 0;
   throttled = 0;
@@ -37,11 +42,15 @@ export class ServiceHints {
     const executionSeconds = parseCount(header('x-ms-ratelimit-time-remaining-xrm-requests'));
     const receivedAt = performance.now();
     this.minRoundTripMs = Math.min(this.minRoundTripMs, receivedAt - answer.sentAt);
-    if (
-      (requests !== undefined || executionSeconds !== undefined) &&
-      (!this.latest || answer.sentAt >= this.latest.sentAt)
-    )
-      this.latest = { requests, executionSeconds, sentAt: answer.sentAt, receivedAt };
+    if (requests !== undefined || executionSeconds !== undefined) {
+      const reading = { requests, executionSeconds, sentAt: answer.sentAt, receivedAt };
+      if (!this.latest || answer.sentAt >= this.latest.sentAt) this.latest = reading;
+      if (
+        receivedAt - answer.sentAt <= 2 * this.minRoundTripMs + 1 &&
+        (!this.sharp || answer.sentAt >= this.sharp.sentAt)
+      )
+        this.sharp = reading;
+    }
     if (answer.status === 429) {
       this.throttled++;
       const wait = parseRetryAfter(header('retry-after')) ?? 1000;

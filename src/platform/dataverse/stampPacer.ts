@@ -1,4 +1,4 @@
-import type { ServiceHints } from './serviceHints';
+import type { BudgetReading, ServiceHints } from './serviceHints';
 
 // Paces the bootstrap's `$batch` requests by what Dataverse says on its answers (serviceHints.ts):
 //
@@ -6,8 +6,17 @@ import type { ServiceHints } from './serviceHints';
 //   environment's recommended degree of parallelism);
 // - a batch goes only while the execution time left, minus what the batches sent since that reading
 //   will cost, covers it: the service's budget is spent up to its edge but not past it, so the
-//   client waits a short probe interval instead of a 429's whole-second Retry-After. The cost of one
-//   operation is learned from the first batch, sent alone (the drop of the time left across it);
+//   client waits a short probe interval instead of a 429's whole-second Retry-After. The service
+//   admits a request while any time is left and counts what it ran afterwards, so one batch past
+//   the edge is admitted, but every request after it (the probe included) is refused until the
+//   window frees up: a batch goes only when it fits whole, with a few operations to spare for the
+//   probe and the page read. The cost of one operation is learned from the first batch, sent alone
+//   (the drop of the time left across it);
+// - the limits slide over a window (Dataverse: 300 s): with `windowMs` given, the time of a batch
+//   is counted as back a window after the service may have counted it (when it was sent, plus its
+//   answer's delay beyond the quickest, plus a margin), so a refill is used when it comes instead of
+//   when a probe next sees it: each late refill would shift every later window by as much. The
+//   budget is then kept from a probe's reading on, which is sharp about what it holds;
 // - held back by the budget, a cheap read (`probe`, one at a time) after a quarter of a batch's
 //   round trip (at most four of the shortest round trips) without an answer sees the window free up;
 // - after any 429 everybody waits its Retry-After.
@@ -21,17 +30,40 @@ export interface StampPacerOptions {
   concurrency: number;
   /** A cheap read whose answer refreshes the hints. */
   probe: () => Promise<unknown>;
+  /**
+   * The window the service's limits slide over (ms), when known: the execution time of a batch
+   * comes back this long after it was admitted. Too long only costs speed; too short crosses the edge.
+   */
+  windowMs?: number;
   signal?: AbortSignal;
 }
+
+/** Operations kept in hand below the edge: the probe and the page read in flight, and rounding. */
+const HEADROOM_OPERATIONS = 3;
 
 interface Ticket {
   operations: number;
   /** When it went out (its HTTP attempt), undefined until then. */
   sentAt?: number;
+  /** Its entry in the sent log (with `windowMs`). */
+  sent?: Sent;
   /** When it was given its place. */
   placedAt: number;
   /** The execution time left before this batch, for learning what an operation costs. */
   before?: BudgetSnapshot;
+}
+
+/** A batch as sent, kept for a window to expect its time back. */
+interface Sent {
+  /** When its HTTP attempt went out. */
+  at: number;
+  operations: number;
+  /**
+   * The latest the service may have counted it: its answer's delay beyond the quickest answer to
+   * a batch of its size, after it went out (a queue on the way, or in the service, shows there).
+   * Infinity until answered.
+   */
+  countedBy: number;
 }
 
 interface BudgetSnapshot {
@@ -47,11 +79,17 @@ export class StampPacer {
   /** Round trip of a batch (ms, moving average): a quarter of it is the probe interval. */
   private roundTripMs = 200;
   private probing = false;
-  /** How long before a reading a batch must have left to be in it (ms); grows with every 429. */
+  /** When the last probe went (performance.now()). */
+  private probedAt = -Infinity;
+  /** The margin after 429s (ms); see `margin()`. */
   private marginMs = 0;
   private throttlesSeen = 0;
   private releasedSinceThrottle = 0;
   private readonly waiters = new Set<() => void>();
+  /** Batches sent within the last window and a bit, oldest first (only with `windowMs`). */
+  private readonly sentLog: Sent[] = [];
+  /** The quickest answer to a batch, by its operations (ms). */
+  private readonly quickest = new Map<number, number>();
   private readonly unsubscribe: () => void;
   peakInFlight = 0;
   probes = 0;
@@ -69,7 +107,8 @@ export class StampPacer {
         await this.waitChange(pause);
         continue;
       }
-      if (this.inFlight.size < this.limit() && this.allows(operations)) {
+      const left = this.operationsLeft();
+      if (this.inFlight.size < this.limit() && left >= operations) {
         const id = this.nextId++;
         const reading = this.o.hints.latest;
         this.inFlight.set(id, {
@@ -83,9 +122,25 @@ export class StampPacer {
         this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
         return id;
       }
-      const changed = await this.waitChange(
-        Math.max(2, Math.min(this.roundTripMs / 4, 4 * this.o.hints.minRoundTripMs)),
-      );
+      const probeAfter = Math.max(2, Math.min(this.roundTripMs / 4, 4 * this.o.hints.minRoundTripMs));
+      const backAfter = this.nextTimeBack() - performance.now();
+      if (backAfter < probeAfter || (left < 2 && backAfter < Infinity)) {
+        // An earlier batch's time comes back before a probe would look, or a probe would spend the
+        // last of the budget (and the one after it be refused): wait for that instead.
+        await this.waitChange(Math.max(1, backAfter));
+        continue;
+      }
+      // The budget is kept from a sharp reading: renew it a few times a window (a probe that
+      // comes back without one is not repeated sooner).
+      const renewAfter = (this.o.windowMs ?? Infinity) / 4;
+      const sharp = this.o.hints.sharp;
+      if (
+        !this.probing &&
+        performance.now() - this.probedAt > renewAfter &&
+        (!sharp || performance.now() - sharp.receivedAt > renewAfter)
+      )
+        void this.probe();
+      const changed = await this.waitChange(probeAfter);
       // Held back by the budget and no answer for a while: look whether the window freed up.
       if (!changed && this.inFlight.size < this.limit() && !this.probing) void this.probe();
     }
@@ -94,7 +149,13 @@ export class StampPacer {
   /** The batch's HTTP attempt went out (a retry moves it on: the service ran nothing of a 429). */
   sent(id: number, at: number): void {
     const ticket = this.inFlight.get(id);
-    if (ticket) ticket.sentAt = at;
+    if (!ticket) return;
+    ticket.sentAt = at;
+    if (this.o.windowMs === undefined) return;
+    // A retry (after a 429, which ran nothing) moves the first attempt's entry.
+    if (ticket.sent) this.sentLog.splice(this.sentLog.indexOf(ticket.sent), 1);
+    ticket.sent = { at, operations: ticket.operations, countedBy: Infinity };
+    this.sentLog.push(ticket.sent);
   }
 
   /** The batch is answered (or given up): frees its place and learns from it. */
@@ -107,8 +168,13 @@ export class StampPacer {
       this.releasedSinceThrottle = 0;
       this.marginMs /= 2;
     }
-    this.roundTripMs =
-      0.8 * this.roundTripMs + 0.2 * (performance.now() - (ticket.sentAt ?? ticket.placedAt));
+    const roundTrip = performance.now() - (ticket.sentAt ?? ticket.placedAt);
+    this.roundTripMs = 0.8 * this.roundTripMs + 0.2 * roundTrip;
+    if (ticket.sent) {
+      const quickest = Math.min(this.quickest.get(ticket.operations) ?? Infinity, roundTrip);
+      this.quickest.set(ticket.operations, quickest);
+      ticket.sent.countedBy = ticket.sent.at + roundTrip - quickest;
+    }
     const after = this.o.hints.latest;
     if (
       this.secondsPerOperation === undefined &&
@@ -127,6 +193,7 @@ export class StampPacer {
 
   close(): void {
     this.unsubscribe();
+    this.sentLog.length = 0;
     this.wake();
   }
 
@@ -134,43 +201,115 @@ export class StampPacer {
     return Math.max(1, Math.min(this.o.concurrency, this.o.hints.dop ?? this.o.concurrency));
   }
 
-  private allows(operations: number): boolean {
-    const reading = this.o.hints.latest;
-    if (!reading) return true;
-    // The service wrote the reading as its answer left, about half the shortest round trip before
-    // it came. A batch not yet sent, or sent less than a margin before that, may not be in it: it
-    // counts against what the reading says is left (twice, at worst, which only waits for its
-    // answer). The margin starts at three shortest round trips, doubles with every 429 (a busy
-    // client or service reaches the service later than it sends) and halves after a hundred
-    // answers without one.
-    if (this.o.hints.throttled > this.throttlesSeen) {
-      this.throttlesSeen = this.o.hints.throttled;
-      this.releasedSinceThrottle = 0;
-      this.marginMs = Math.max(2 * this.marginMs, 6 * this.o.hints.minRoundTripMs, 5);
-    }
-    const margin = Math.max(3 * this.o.hints.minRoundTripMs, this.marginMs);
-    const writtenBefore = reading.receivedAt - margin - 1;
+  /** How many operations may go now by the budget (Infinity when it says nothing). */
+  private operationsLeft(): number {
+    const latest = this.o.hints.latest;
+    if (!latest) return Infinity;
+    // The service wrote a reading between its request reaching it and the answer leaving; when
+    // the answer came says little (a busy client reads it late). A batch sent less than a margin
+    // before the reading's request may not be in it: it counts against what the reading says is
+    // left (twice, at worst, which only waits for a later reading).
     let unreflectedOps = 0;
     let unreflectedRequests = 0;
     for (const ticket of this.inFlight.values()) {
-      if (ticket.sentAt === undefined || ticket.sentAt >= writtenBefore) {
+      if (ticket.sentAt === undefined || ticket.sentAt >= latest.sentAt - this.margin()) {
         unreflectedOps += ticket.operations;
         unreflectedRequests++;
       }
     }
-    if (reading.requests !== undefined && reading.requests - unreflectedRequests < 2) return false;
-    if (reading.executionSeconds === undefined) return true;
-    if (this.secondsPerOperation === undefined) return this.inFlight.size === 0;
+    if (latest.requests !== undefined && latest.requests - unreflectedRequests < 2) return 0;
+    if (latest.executionSeconds === undefined) return Infinity;
+    if (this.secondsPerOperation === undefined) return this.inFlight.size === 0 ? Infinity : 0;
     const perOp = this.secondsPerOperation;
-    if (perOp === 0) return true;
-    // Half a batch more in hand: what a late send or a stale reading may cost, so the edge is never
-    // crossed (a 429 stops everybody for at least a whole second).
-    return reading.executionSeconds - (unreflectedOps + 1.5 * operations) * perOp >= 0;
+    if (perOp === 0) return Infinity;
+    const windowMs = this.o.windowMs;
+    const fresh = windowMs !== undefined && performance.now() - latest.receivedAt < windowMs;
+    if (!fresh) return latest.executionSeconds / perOp - unreflectedOps - HEADROOM_OPERATIONS;
+    // With the window known the budget is kept from a sharp reading on: what it said, plus our
+    // batches' time come back since, minus every batch sent since (answered or not). A batch's
+    // answer is written long after it was sent, so its reading leaves unclear which of the batches
+    // sent meanwhile it holds; a probe's does not.
+    const reading = this.anchor(windowMs) ?? latest;
+    let sentSince = 0;
+    for (const ticket of this.inFlight.values())
+      if (ticket.sentAt === undefined) sentSince += ticket.operations;
+    for (const sent of this.sentLog)
+      if (sent.at >= reading.sentAt - this.margin()) sentSince += sent.operations;
+    return (
+      reading.executionSeconds! / perOp + this.backSince(reading) - sentSince - HEADROOM_OPERATIONS
+    );
+  }
+
+  /** The sharp reading the budget is kept from, while it is under half a window old. */
+  private anchor(windowMs: number): BudgetReading | undefined {
+    const sharp = this.o.hints.sharp;
+    return sharp?.executionSeconds !== undefined && performance.now() - sharp.receivedAt < windowMs / 2
+      ? sharp
+      : undefined;
+  }
+
+  /**
+   * Operations of our own batches whose time has come back since the reading was written: sent
+   * after the reading's window began (so still counted in it) and counted more than a window and a
+   * margin (so surely out of the service's window now). None when the window is unknown, or when
+   * the reading says nothing is left: it is never below 0, so it hides how far past the edge the
+   * last batch went.
+   */
+  private backSince(reading: BudgetReading): number {
+    const windowMs = this.o.windowMs;
+    if (windowMs === undefined || (reading.executionSeconds ?? 0) <= 0) return 0;
+    const dueBy = performance.now() - windowMs - this.margin();
+    while (this.sentLog.length > 0 && this.sentLog[0].at <= dueBy - windowMs) this.sentLog.shift();
+    let back = 0;
+    for (const sent of this.sentLog) {
+      if (sent.at > dueBy) break;
+      if (sent.countedBy <= dueBy && sent.at > reading.receivedAt - windowMs) back += sent.operations;
+    }
+    return back;
+  }
+
+  /** When the next of our batches' time is due back beyond the reading (Infinity: none known). */
+  private nextTimeBack(): number {
+    const windowMs = this.o.windowMs;
+    const reading = windowMs === undefined ? undefined : (this.anchor(windowMs) ?? this.o.hints.latest);
+    // A reading of nothing left may hide a deficit, and one over a window old says nothing of the
+    // batches sent since: only a probe tells when the window is back.
+    if (
+      windowMs === undefined ||
+      !reading ||
+      performance.now() - reading.receivedAt >= windowMs ||
+      (reading.executionSeconds ?? 0) <= 0 ||
+      this.secondsPerOperation === undefined
+    )
+      return Infinity;
+    const dueBy = performance.now() - windowMs - this.margin();
+    let next = Infinity;
+    for (const sent of this.sentLog) {
+      if (sent.countedBy > dueBy && sent.at > reading.receivedAt - windowMs)
+        next = Math.min(next, sent.countedBy);
+    }
+    return next + windowMs + this.margin();
+  }
+
+  /**
+   * How far apart our clock and the service's counting may be: the shortest round trip (the way
+   * there and back, each at most that), for when the service counted a request we sent and when
+   * its answer's reading was written. It doubles with every 429 (a busy client or service reaches
+   * the service later than it sends) and halves after a hundred answers without one.
+   */
+  private margin(): number {
+    if (this.o.hints.throttled > this.throttlesSeen) {
+      this.throttlesSeen = this.o.hints.throttled;
+      this.releasedSinceThrottle = 0;
+      this.marginMs = Math.max(2 * this.marginMs, 3 * this.o.hints.minRoundTripMs, 5);
+    }
+    return Math.max(this.o.hints.minRoundTripMs, this.marginMs);
   }
 
   private async probe(): Promise<void> {
     this.probing = true;
     this.probes++;
+    this.probedAt = performance.now();
     try {
       await this.o.probe();
     } catch {

@@ -1,0 +1,35 @@
+import { ChunkQueue } from '../../../src/platform/dataverse/chunkQueue';
+
+describe('ChunkQueue', () => {
+  test('the reader waits while the queue holds its capacity, and goes on as workers take', async () => {
+    const queue = new ChunkQueue(2);
+    await queue.push(['a']);
+    await queue.push(['b']);
+    let third = false;
+    const pushing = queue.push(['c']).then(() => (third = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(third).toBe(false);
+    expect(queue.size).toBe(2);
+    expect(await queue.take()).toEqual(['a']);
+    await pushing;
+    expect(third).toBe(true);
+    expect(await queue.take()).toEqual(['b']);
+    expect(await queue.take()).toEqual(['c']);
+  });
+
+  test('a waiting worker gets a chunk at once, and undefined once the queue is closed and empty', async () => {
+    const queue = new ChunkQueue(1);
+    const waiting = queue.take();
+    await queue.push(['x']);
+    expect(await waiting).toEqual(['x']);
+    const last = queue.take();
+    queue.close();
+    expect(await last).toBeUndefined();
+    // A reader held back by the capacity is let go by close (the pass is over).
+    const full = new ChunkQueue(1);
+    await full.push(['y']);
+    const held = full.push(['z']);
+    full.close();
+    await expect(held).resolves.toBeUndefined();
+  });
+});

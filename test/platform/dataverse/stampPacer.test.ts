@@ -1,0 +1,85 @@
+import { ServiceHints } from '../../../src/platform/dataverse/serviceHints';
+import { StampPacer } from '../../../src/platform/dataverse/stampPacer';
+
+/**
+ * The pacer's use of the limits' sliding window, driven by readings as Dataverse writes them on
+ * its answers (the HTTP path is covered in bootstrapPacing.test.ts). The probe here answers nothing:
+ * it stands in for a `GET WhoAmI` that lands nowhere, so the only way back to budget is the window.
+ */
+describe('StampPacer and the limits window', () => {
+  // A pacer still waiting at the end of a test is aborted (its acquire resolves undefined).
+  const stops: Array<() => void> = [];
+  afterEach(() => stops.splice(0).forEach((stop) => stop()));
+
+  const answer = (hints: ServiceHints, secondsLeft: string, sentAt: number) =>
+    hints.observe({
+      status: 200,
+      headers: {
+        'x-ms-ratelimit-time-remaining-xrm-requests': secondsLeft,
+        'x-ms-ratelimit-burst-remaining-xrm-requests': '5000',
+        'x-ms-dop-hint': '4',
+      },
+      sentAt,
+    });
+
+  /**
+   * Two batches of 50 spend a budget of 1.05 s (10 ms an operation) to its edge (3 operations are
+   * kept in hand): a third would not fit until the first is out of the window.
+   */
+  async function spendToTheEdge(windowMs?: number) {
+    const hints = new ServiceHints();
+    const probe = jest.fn(async () => undefined);
+    const controller = new AbortController();
+    stops.push(() => {
+      controller.abort();
+      pacer.close();
+    });
+    const pacer = new StampPacer({ hints, concurrency: 4, probe, windowMs, signal: controller.signal });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    answer(hints, '1.05', performance.now());
+    const first = (await pacer.acquire(50))!;
+    const sentAt = performance.now();
+    pacer.sent(first, sentAt);
+    answer(hints, '0.55', sentAt); // its answer: 0.50 s spent, the operation's cost learned
+    pacer.release(first);
+    await pause();
+    answer(hints, '0.55', performance.now()); // a probe's answer, sharp about the first batch
+    const second = (await pacer.acquire(50))!;
+    pacer.sent(second, performance.now());
+    pacer.release(second);
+    await pause();
+    answer(hints, '0.05', performance.now()); // a probe's answer: the budget is at its edge
+    return { hints, pacer, probe, sentAt };
+  }
+
+  test('with the window known, a batch goes again once the first batch is out of the window, without a reading saying so', async () => {
+    const { pacer, sentAt } = await spendToTheEdge(150);
+    const third = await pacer.acquire(50);
+    const waited = performance.now() - sentAt;
+    expect(third).toBeDefined();
+    // Not before the first batch's time is out of the window (sent + 150 ms), and soon after.
+    expect(waited).toBeGreaterThanOrEqual(150);
+    expect(waited).toBeLessThan(1_000);
+  });
+
+  test('without the window it waits for a reading: no answer, no batch', async () => {
+    const { pacer, probe } = await spendToTheEdge(undefined);
+    const third = Promise.race([
+      pacer.acquire(50),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 400)),
+    ]);
+    expect(await third).toBe('still waiting');
+    // It looked: the probe was asked (and answered nothing).
+    expect(probe).toHaveBeenCalled();
+  });
+
+  test('a reading of nothing left is not counted forward (it may hide how far past the edge the last batch went)', async () => {
+    const { hints, pacer } = await spendToTheEdge(150);
+    answer(hints, '0.00', performance.now());
+    const third = Promise.race([
+      pacer.acquire(50),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 400)),
+    ]);
+    expect(await third).toBe('still waiting');
+  });
+});
