@@ -99,7 +99,11 @@ async function main(): Promise<void> {
   const client = createDataverseClient(`${base}/bench`, {
     credential,
     // The client knows the window as Dataverse documents it (5 minutes); here it is the bench's own.
-    bootstrap: { batchSize, concurrency, limitWindowMs: windowKnown ? settings.windowMs * timeScale : undefined },
+    bootstrap: {
+      batchSize,
+      concurrency,
+      limitWindowMs: windowKnown ? settings.windowMs * timeScale : undefined,
+    },
   });
   let lastLog = 0;
   started = performance.now();
@@ -187,7 +191,11 @@ type Stats = ReturnType<typeof createDataverseStats>;
 async function startService(
   settings: Record<string, number>,
   file: string,
-): Promise<{ port: number; call: <T>(method: string, ...args: unknown[]) => Promise<T>; stop: () => Promise<void> }> {
+): Promise<{
+  port: number;
+  call: <T>(method: string, ...args: unknown[]) => Promise<T>;
+  stop: () => Promise<void>;
+}> {
   const child = fork(path.join(__dirname, 'benchDataverseProcess.ts'), [JSON.stringify(settings), file]);
   const pending = new Map<number, (result: unknown) => void>();
   let nextId = 1;

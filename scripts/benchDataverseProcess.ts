@@ -31,8 +31,7 @@ const handlers: Record<string, (...args: never[]) => unknown> = {
   keys: (org: string, set: string, key: string) => store.list(org, set).map((r) => String(r[key])),
   stampCounts: (org: string, set: string) => store.stampCounts(org, set),
   count: (org: string, set: string) => store.count(org, set),
-  countWhere: (org: string, set: string, sql: string) =>
-    store.countRecords(org, set, { sql, params: [] }),
+  countWhere: (org: string, set: string, sql: string) => store.countRecords(org, set, { sql, params: [] }),
   stats: () => stats,
   resetLimits: () => protection.reset(),
 };

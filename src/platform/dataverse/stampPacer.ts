@@ -235,9 +235,7 @@ export class StampPacer {
       if (ticket.sentAt === undefined) sentSince += ticket.operations;
     for (const sent of this.sentLog)
       if (sent.at >= reading.sentAt - this.margin()) sentSince += sent.operations;
-    return (
-      reading.executionSeconds! / perOp + this.backSince(reading) - sentSince - HEADROOM_OPERATIONS
-    );
+    return reading.executionSeconds! / perOp + this.backSince(reading) - sentSince - HEADROOM_OPERATIONS;
   }
 
   /** The sharp reading the budget is kept from, while it is under half a window old. */
