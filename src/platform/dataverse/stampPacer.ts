@@ -124,10 +124,16 @@ export class StampPacer {
       }
       const probeAfter = Math.max(2, Math.min(this.roundTripMs / 4, 4 * this.o.hints.minRoundTripMs));
       const backAfter = this.nextTimeBack() - performance.now();
-      if (backAfter < probeAfter || (left < 2 && backAfter < Infinity)) {
-        // An earlier batch's time comes back before a probe would look, or a probe would spend the
-        // last of the budget (and the one after it be refused): wait for that instead.
+      if (backAfter < probeAfter) {
+        // An earlier batch's time comes back before a probe would look: wait for that instead.
         await this.waitChange(Math.max(1, backAfter));
+        continue;
+      }
+      if (left < 2 && backAfter < Infinity) {
+        // A probe now would spend the last of the budget (and the one after it be refused): wait
+        // for the next time back; only when that is more than a batch's round trip away, look.
+        const changed = await this.waitChange(Math.min(backAfter, this.roundTripMs));
+        if (!changed && backAfter > this.roundTripMs && !this.probing) void this.probe();
         continue;
       }
       // The budget is kept from a sharp reading: renew it a few times a window (a probe that
@@ -229,7 +235,7 @@ export class StampPacer {
     // batches' time come back since, minus every batch sent since (answered or not). A batch's
     // answer is written long after it was sent, so its reading leaves unclear which of the batches
     // sent meanwhile it holds; a probe's does not.
-    const reading = this.anchor(windowMs) ?? latest;
+    const reading = this.anchor(latest);
     let sentSince = 0;
     for (const ticket of this.inFlight.values())
       if (ticket.sentAt === undefined) sentSince += ticket.operations;
@@ -238,12 +244,14 @@ export class StampPacer {
     return reading.executionSeconds! / perOp + this.backSince(reading) - sentSince - HEADROOM_OPERATIONS;
   }
 
-  /** The sharp reading the budget is kept from, while it is under half a window old. */
-  private anchor(windowMs: number): BudgetReading | undefined {
+  /**
+   * The reading the budget is kept from: a sharp one while it came after the latest reading's
+   * request went out (so it holds at least as much of ours), else the latest. Never older: the
+   * batches sent since an old reading would all count against it until a sharp answer came.
+   */
+  private anchor(latest: BudgetReading): BudgetReading {
     const sharp = this.o.hints.sharp;
-    return sharp?.executionSeconds !== undefined && performance.now() - sharp.receivedAt < windowMs / 2
-      ? sharp
-      : undefined;
+    return sharp?.executionSeconds !== undefined && sharp.receivedAt >= latest.sentAt ? sharp : latest;
   }
 
   /**
@@ -269,7 +277,8 @@ export class StampPacer {
   /** When the next of our batches' time is due back beyond the reading (Infinity: none known). */
   private nextTimeBack(): number {
     const windowMs = this.o.windowMs;
-    const reading = windowMs === undefined ? undefined : (this.anchor(windowMs) ?? this.o.hints.latest);
+    const latest = this.o.hints.latest;
+    const reading = windowMs === undefined || !latest ? undefined : this.anchor(latest);
     // A reading of nothing left may hide a deficit, and one over a window old says nothing of the
     // batches sent since: only a probe tells when the window is back.
     if (
