@@ -245,13 +245,15 @@ export class StampPacer {
   }
 
   /**
-   * The reading the budget is kept from: a sharp one while it came after the latest reading's
-   * request went out (so it holds at least as much of ours), else the latest. Never older: the
-   * batches sent since an old reading would all count against it until a sharp answer came.
+   * The reading the budget is kept from: a sharp one while it came no more than a batch's round
+   * trip before the latest reading's request went out, else the latest. Never older: the batches
+   * sent since an old reading would all count against it until a sharp answer came.
    */
   private anchor(latest: BudgetReading): BudgetReading {
     const sharp = this.o.hints.sharp;
-    return sharp?.executionSeconds !== undefined && sharp.receivedAt >= latest.sentAt ? sharp : latest;
+    return sharp?.executionSeconds !== undefined && sharp.receivedAt >= latest.sentAt - this.roundTripMs
+      ? sharp
+      : latest;
   }
 
   /**
