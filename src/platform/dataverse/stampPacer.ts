@@ -159,9 +159,12 @@ export class StampPacer {
     ticket.sentAt = at;
     if (this.o.windowMs === undefined) return;
     // A retry (after a 429, which ran nothing) moves the first attempt's entry.
-    if (ticket.sent) this.sentLog.splice(this.sentLog.indexOf(ticket.sent), 1);
+    const first = ticket.sent ? this.sentLog.indexOf(ticket.sent) : -1;
+    if (first !== -1) this.sentLog.splice(first, 1);
     ticket.sent = { at, operations: ticket.operations, countedBy: Infinity };
     this.sentLog.push(ticket.sent);
+    // Older than two windows, a batch is out of any reading that is still counted forward.
+    while (this.sentLog[0].at <= at - 2 * this.o.windowMs) this.sentLog.shift();
   }
 
   /** The batch is answered (or given up): frees its place and learns from it. */
@@ -215,10 +218,11 @@ export class StampPacer {
     // the answer came says little (a busy client reads it late). A batch sent less than a margin
     // before the reading's request may not be in it: it counts against what the reading says is
     // left (twice, at worst, which only waits for a later reading).
+    const margin = this.margin();
     let unreflectedOps = 0;
     let unreflectedRequests = 0;
     for (const ticket of this.inFlight.values()) {
-      if (ticket.sentAt === undefined || ticket.sentAt >= latest.sentAt - this.margin()) {
+      if (ticket.sentAt === undefined || ticket.sentAt >= latest.sentAt - margin) {
         unreflectedOps += ticket.operations;
         unreflectedRequests++;
       }
@@ -228,20 +232,29 @@ export class StampPacer {
     if (this.secondsPerOperation === undefined) return this.inFlight.size === 0 ? Infinity : 0;
     const perOp = this.secondsPerOperation;
     if (perOp === 0) return Infinity;
-    const windowMs = this.o.windowMs;
-    const fresh = windowMs !== undefined && performance.now() - latest.receivedAt < windowMs;
-    if (!fresh) return latest.executionSeconds / perOp - unreflectedOps - HEADROOM_OPERATIONS;
+    const forward = this.forwardFrom();
+    if (!forward) return latest.executionSeconds / perOp - unreflectedOps - HEADROOM_OPERATIONS;
     // With the window known the budget is kept from a sharp reading on: what it said, plus our
     // batches' time come back since, minus every batch sent since (answered or not). A batch's
     // answer is written long after it was sent, so its reading leaves unclear which of the batches
     // sent meanwhile it holds; a probe's does not.
-    const reading = this.anchor(latest);
+    const { reading } = forward;
     let sentSince = 0;
     for (const ticket of this.inFlight.values())
       if (ticket.sentAt === undefined) sentSince += ticket.operations;
-    for (const sent of this.sentLog)
-      if (sent.at >= reading.sentAt - this.margin()) sentSince += sent.operations;
-    return reading.executionSeconds! / perOp + this.backSince(reading) - sentSince - HEADROOM_OPERATIONS;
+    for (const sent of this.sentLog) if (sent.at >= reading.sentAt - margin) sentSince += sent.operations;
+    return (
+      reading.executionSeconds! / perOp + this.backSince(forward, margin) - sentSince - HEADROOM_OPERATIONS
+    );
+  }
+
+  /** With the window known and the latest reading under a window old: the reading to count forward from. */
+  private forwardFrom(): { reading: BudgetReading; windowMs: number } | undefined {
+    const windowMs = this.o.windowMs;
+    const latest = this.o.hints.latest;
+    if (windowMs === undefined || !latest || performance.now() - latest.receivedAt >= windowMs)
+      return undefined;
+    return { reading: this.anchor(latest), windowMs };
   }
 
   /**
@@ -263,11 +276,12 @@ export class StampPacer {
    * the reading says nothing is left: it is never below 0, so it hides how far past the edge the
    * last batch went.
    */
-  private backSince(reading: BudgetReading): number {
-    const windowMs = this.o.windowMs;
-    if (windowMs === undefined || (reading.executionSeconds ?? 0) <= 0) return 0;
-    const dueBy = performance.now() - windowMs - this.margin();
-    while (this.sentLog.length > 0 && this.sentLog[0].at <= dueBy - windowMs) this.sentLog.shift();
+  private backSince(
+    { reading, windowMs }: { reading: BudgetReading; windowMs: number },
+    margin: number,
+  ): number {
+    if ((reading.executionSeconds ?? 0) <= 0) return 0;
+    const dueBy = performance.now() - windowMs - margin;
     let back = 0;
     for (const sent of this.sentLog) {
       if (sent.at > dueBy) break;
@@ -278,26 +292,20 @@ export class StampPacer {
 
   /** When the next of our batches' time is due back beyond the reading (Infinity: none known). */
   private nextTimeBack(): number {
-    const windowMs = this.o.windowMs;
-    const latest = this.o.hints.latest;
-    const reading = windowMs === undefined || !latest ? undefined : this.anchor(latest);
+    const forward = this.forwardFrom();
     // A reading of nothing left may hide a deficit, and one over a window old says nothing of the
     // batches sent since: only a probe tells when the window is back.
-    if (
-      windowMs === undefined ||
-      !reading ||
-      performance.now() - reading.receivedAt >= windowMs ||
-      (reading.executionSeconds ?? 0) <= 0 ||
-      this.secondsPerOperation === undefined
-    )
+    if (!forward || (forward.reading.executionSeconds ?? 0) <= 0 || this.secondsPerOperation === undefined)
       return Infinity;
-    const dueBy = performance.now() - windowMs - this.margin();
+    const { reading, windowMs } = forward;
+    const margin = this.margin();
+    const dueBy = performance.now() - windowMs - margin;
     let next = Infinity;
     for (const sent of this.sentLog) {
       if (sent.countedBy > dueBy && sent.at > reading.receivedAt - windowMs)
         next = Math.min(next, sent.countedBy);
     }
-    return next + windowMs + this.margin();
+    return next + windowMs + margin;
   }
 
   /**
