@@ -163,8 +163,15 @@ async function stampPasses(
     }
     const worker = async () => {
       for (let chunk = await queue.take(); chunk && !signal?.aborted; chunk = await queue.take()) {
-        const ticket = await pacer.acquire(chunk.length);
-        if (ticket === undefined) break;
+        // A batch may be cut to the budget left (at least half a chunk): the rest goes back first
+        // in line, so the budget's last operations in a window are spent, not left over.
+        const grant = await pacer.acquire(chunk.length, Math.ceil(chunk.length / 2));
+        if (grant === undefined) break;
+        const ticket = grant.id;
+        if (grant.operations < chunk.length) {
+          queue.putBack(chunk.slice(grant.operations));
+          chunk = chunk.slice(0, grant.operations);
+        }
         let results: Awaited<ReturnType<typeof sendStampBatch>>;
         try {
           results = await sendStampBatch(http, serviceRoot, entitySet, chunk, bind, signal, (at) =>

@@ -30,6 +30,13 @@ export class ChunkQueue {
     this.chunks.push(chunk);
   }
 
+  /** Puts a chunk back at the front (the rows a budget-sized batch left over). */
+  putBack(chunk: string[]): void {
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(chunk);
+    else this.chunks.unshift(chunk);
+  }
+
   close(): void {
     this.closed = true;
     for (const waiter of this.waiting.splice(0)) waiter(undefined);

@@ -1,3 +1,4 @@
+import { SentLog, type Sent } from './sentLog';
 import type { BudgetReading, ServiceHints } from './serviceHints';
 
 // Paces the bootstrap's `$batch` requests by what Dataverse says on its answers (serviceHints.ts):
@@ -14,11 +15,17 @@ import type { BudgetReading, ServiceHints } from './serviceHints';
 //   (the drop of the time left across it);
 // - the limits slide over a window (Dataverse: 300 s): with `windowMs` given, the time of a batch
 //   is counted as back a window after the service may have counted it (when it was sent, plus its
-//   answer's delay beyond the quickest, plus a margin), so a refill is used when it comes instead of
+//   answer's delay beyond the quickest; plus a margin once a 429 said that was too soon), so a refill is used when it comes instead of
 //   when a probe next sees it: each late refill would shift every later window by as much. The
 //   budget is then kept from a probe's reading on, which is sharp about what it holds;
+// - a batch may be cut to the budget left (`acquire`'s `fewest`) when no time is due back within a
+//   round trip: a window's last operations are spent instead of left over;
 // - held back by the budget, a cheap read (`probe`, one at a time) after a quarter of a batch's
-//   round trip (at most four of the shortest round trips) without an answer sees the window free up;
+//   round trip (at most four of the shortest round trips) without an answer sees the window free up.
+//   With the window counted forward, the budget is kept from a probe's reading for half a window:
+//   no batch goes while a probe is out, and a probe waits a margin after the last batch, so its
+//   reading is sharp about every batch; probes then renew it a few times a window, look when the
+//   time back is far, and cost one operation each in the count;
 // - after any 429 everybody waits its Retry-After.
 //
 // Without the headers (another service, or a server that resets them) it is plain bounded
@@ -40,6 +47,11 @@ export interface StampPacerOptions {
 
 /** Operations kept in hand below the edge: the probe and the page read in flight, and rounding. */
 const HEADROOM_OPERATIONS = 3;
+/**
+ * Counting forward, a probe renews the reading only with this much left by the count beyond the
+ * headroom: one refused at the edge would stop every batch for a whole-second Retry-After.
+ */
+const PROBE_LEFT_OPERATIONS = 1;
 
 interface Ticket {
   operations: number;
@@ -51,19 +63,6 @@ interface Ticket {
   placedAt: number;
   /** The execution time left before this batch, for learning what an operation costs. */
   before?: BudgetSnapshot;
-}
-
-/** A batch as sent, kept for a window to expect its time back. */
-interface Sent {
-  /** When its HTTP attempt went out. */
-  at: number;
-  operations: number;
-  /**
-   * The latest the service may have counted it: its answer's delay beyond the quickest answer to
-   * a batch of its size, after it went out (a queue on the way, or in the service, shows there).
-   * Infinity until answered.
-   */
-  countedBy: number;
 }
 
 interface BudgetSnapshot {
@@ -79,6 +78,10 @@ export class StampPacer {
   /** Round trip of a batch (ms, moving average): a quarter of it is the probe interval. */
   private roundTripMs = 200;
   private probing = false;
+  /** Looks in a row that found no more than the count said (each waits twice as long). */
+  private idleLooks = 0;
+  /** The quickest answer to a probe (ms). */
+  private quickestProbeMs = Infinity;
   /** When the last probe went (performance.now()). */
   private probedAt = -Infinity;
   /** The margin after 429s (ms); see `margin()`. */
@@ -87,7 +90,7 @@ export class StampPacer {
   private releasedSinceThrottle = 0;
   private readonly waiters = new Set<() => void>();
   /** Batches sent within the last window and a bit, oldest first (only with `windowMs`). */
-  private readonly sentLog: Sent[] = [];
+  private readonly sentLog?: SentLog;
   /** The quickest answer to a batch, by its operations (ms). */
   private readonly quickest = new Map<number, number>();
   private readonly unsubscribe: () => void;
@@ -95,11 +98,19 @@ export class StampPacer {
   probes = 0;
 
   constructor(private readonly o: StampPacerOptions) {
+    if (o.windowMs !== undefined) this.sentLog = new SentLog(o.windowMs);
     this.unsubscribe = o.hints.onChange(() => this.wake());
   }
 
-  /** Waits until a batch of `operations` may go; resolves its ticket id, or undefined once aborted. */
-  async acquire(operations: number): Promise<number | undefined> {
+  /**
+   * Waits until a batch of `operations` may go, or of at least `fewest` when that is what the
+   * budget holds and no time is due back within a round trip; resolves its ticket and how many
+   * operations it may carry, or undefined once aborted.
+   */
+  async acquire(
+    operations: number,
+    fewest = operations,
+  ): Promise<{ id: number; operations: number } | undefined> {
     for (;;) {
       if (this.o.signal?.aborted) return undefined;
       const pause = this.o.hints.throttledUntil - performance.now();
@@ -108,7 +119,17 @@ export class StampPacer {
         continue;
       }
       const left = this.operationsLeft();
-      if (this.inFlight.size < this.limit() && left >= operations) {
+      const backAfter = this.nextTimeBack() - performance.now();
+      const granted =
+        left >= operations
+          ? operations
+          : left >= fewest && backAfter > this.roundTripMs
+            ? Math.floor(left)
+            : 0;
+      // While a probe is out its reading is being written: a batch now would blur it.
+      const probeOut = this.probing && this.forwardFrom() !== undefined;
+      if (this.inFlight.size < this.limit() && granted > 0 && !probeOut) {
+        operations = granted;
         const id = this.nextId++;
         const reading = this.o.hints.latest;
         this.inFlight.set(id, {
@@ -120,20 +141,21 @@ export class StampPacer {
               : undefined,
         });
         this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
-        return id;
+        return { id, operations };
+      }
+      if (this.secondsPerOperation === undefined && this.inFlight.size > 0) {
+        // The first batch is out alone to learn an operation's cost: a probe now would blur it.
+        await this.waitChange(this.roundTripMs);
+        continue;
       }
       const probeAfter = Math.max(2, Math.min(this.roundTripMs / 4, 4 * this.o.hints.minRoundTripMs));
-      const backAfter = this.nextTimeBack() - performance.now();
       if (backAfter < probeAfter) {
         // An earlier batch's time comes back before a probe would look: wait for that instead.
         await this.waitChange(Math.max(1, backAfter));
         continue;
       }
-      if (left < 2 && backAfter < Infinity) {
-        // A probe now would spend the last of the budget (and the one after it be refused): wait
-        // for the next time back; only when that is more than a batch's round trip away, look.
-        const changed = await this.waitChange(Math.min(backAfter, this.roundTripMs));
-        if (!changed && backAfter > this.roundTripMs && !this.probing) void this.probe();
+      if (backAfter < Infinity) {
+        await this.waitCountingForward(backAfter, probeAfter);
         continue;
       }
       // The budget is kept from a sharp reading: renew it a few times a window (a probe that
@@ -152,19 +174,52 @@ export class StampPacer {
     }
   }
 
+  /**
+   * Held back with the budget counted forward: waits for the next time back. A probe goes one at a
+   * time, within the limit in flight and a margin after the last batch, and only: to renew the
+   * reading a few times a window, with an operation left by the count; to replace a reading blurred
+   * by a batch sent while it was written; or to look while the time back is more than a round trip
+   * away, each look waiting twice as long as the last (the window may be shorter than we were told).
+   */
+  private async waitCountingForward(backAfter: number, probeAfter: number): Promise<void> {
+    const windowMs = this.o.windowMs!;
+    const lastProbe = Math.max(this.probedAt, this.o.hints.sharp?.receivedAt ?? -Infinity);
+    const renewIn = windowMs / 4 - (performance.now() - lastProbe);
+    const far = backAfter > this.roundTripMs;
+    const lookAfter = Math.min(windowMs / 4, this.roundTripMs * 2 ** this.idleLooks);
+    const mayProbe = () =>
+      !this.probing &&
+      this.inFlight.size < this.limit() &&
+      performance.now() - this.sentLog!.lastAt > this.margin();
+    if (renewIn <= 0 && mayProbe() && this.operationsLeft() >= PROBE_LEFT_OPERATIONS) void this.probe();
+    const changed = await this.waitChange(
+      Math.max(
+        1,
+        Math.min(
+          backAfter,
+          renewIn > 0 ? renewIn : this.margin(),
+          this.anchorBlurred() ? probeAfter : Infinity,
+          far ? lookAfter - (performance.now() - this.probedAt) : Infinity,
+        ),
+      ),
+    );
+    if (changed || !mayProbe()) return;
+    const look = far && performance.now() - this.probedAt >= lookAfter;
+    if (look) {
+      this.idleLooks++;
+      void this.probe(this.operationsLeft());
+    } else if (this.anchorBlurred()) void this.probe();
+  }
+
   /** The batch's HTTP attempt went out (a retry moves it on: the service ran nothing of a 429). */
   sent(id: number, at: number): void {
     const ticket = this.inFlight.get(id);
     if (!ticket) return;
     ticket.sentAt = at;
-    if (this.o.windowMs === undefined) return;
-    // A retry (after a 429, which ran nothing) moves the first attempt's entry.
-    const first = ticket.sent ? this.sentLog.indexOf(ticket.sent) : -1;
-    if (first !== -1) this.sentLog.splice(first, 1);
+    if (!this.sentLog) return;
+    const retried = ticket.sent;
     ticket.sent = { at, operations: ticket.operations, countedBy: Infinity };
-    this.sentLog.push(ticket.sent);
-    // Older than two windows, a batch is out of any reading that is still counted forward.
-    while (this.sentLog[0].at <= at - 2 * this.o.windowMs) this.sentLog.shift();
+    this.sentLog.add(ticket.sent, retried);
   }
 
   /** The batch is answered (or given up): frees its place and learns from it. */
@@ -202,7 +257,7 @@ export class StampPacer {
 
   close(): void {
     this.unsubscribe();
-    this.sentLog.length = 0;
+    this.sentLog?.clear();
     this.wake();
   }
 
@@ -239,13 +294,10 @@ export class StampPacer {
     // answer is written long after it was sent, so its reading leaves unclear which of the batches
     // sent meanwhile it holds; a probe's does not.
     const { reading } = forward;
-    let sentSince = 0;
+    let sentSince = this.sentLog!.sentSince(reading, margin);
     for (const ticket of this.inFlight.values())
       if (ticket.sentAt === undefined) sentSince += ticket.operations;
-    for (const sent of this.sentLog) if (sent.at >= reading.sentAt - margin) sentSince += sent.operations;
-    return (
-      reading.executionSeconds! / perOp + this.backSince(forward, margin) - sentSince - HEADROOM_OPERATIONS
-    );
+    return reading.executionSeconds! / perOp + this.backSince(forward) - sentSince - HEADROOM_OPERATIONS;
   }
 
   /** With the window known and the latest reading under a window old: the reading to count forward from. */
@@ -258,36 +310,37 @@ export class StampPacer {
   }
 
   /**
-   * The reading the budget is kept from: a sharp one while it came no more than a batch's round
-   * trip before the latest reading's request went out, else the latest. Never older: the batches
-   * sent since an old reading would all count against it until a sharp answer came.
+   * The reading the budget is kept from: a sharp one for half a window (probes renew it), else the
+   * latest. A batch's reading is written long after its request went out, so it leaves unclear
+   * which of the batches sent meanwhile it holds: every one of them counts against it.
    */
   private anchor(latest: BudgetReading): BudgetReading {
     const sharp = this.o.hints.sharp;
-    return sharp?.executionSeconds !== undefined && sharp.receivedAt >= latest.sentAt - this.roundTripMs
+    return sharp?.executionSeconds !== undefined &&
+      performance.now() - sharp.receivedAt < this.o.windowMs! / 2
       ? sharp
       : latest;
   }
 
+  /** Whether a batch went out while the reading the budget is kept from was being written. */
+  private anchorBlurred(): boolean {
+    const forward = this.forwardFrom();
+    if (!forward) return false;
+    const { reading } = forward;
+    if (reading !== this.o.hints.sharp) return true;
+    return this.sentLog!.blurs(reading, this.margin());
+  }
+
   /**
    * Operations of our own batches whose time has come back since the reading was written: sent
-   * after the reading's window began (so still counted in it) and counted more than a window and a
-   * margin (so surely out of the service's window now). None when the window is unknown, or when
+   * after the reading's window began (so still counted in it) and counted more than a window (and
+   * the margin after 429s) ago, so out of the service's window now. None when the window is unknown, or when
    * the reading says nothing is left: it is never below 0, so it hides how far past the edge the
    * last batch went.
    */
-  private backSince(
-    { reading, windowMs }: { reading: BudgetReading; windowMs: number },
-    margin: number,
-  ): number {
+  private backSince({ reading, windowMs }: { reading: BudgetReading; windowMs: number }): number {
     if ((reading.executionSeconds ?? 0) <= 0) return 0;
-    const dueBy = performance.now() - windowMs - margin;
-    let back = 0;
-    for (const sent of this.sentLog) {
-      if (sent.at > dueBy) break;
-      if (sent.countedBy <= dueBy && sent.at > reading.receivedAt - windowMs) back += sent.operations;
-    }
-    return back;
+    return this.sentLog!.backSince(reading, performance.now() - windowMs - this.returnMargin());
   }
 
   /** When the next of our batches' time is due back beyond the reading (Infinity: none known). */
@@ -298,14 +351,8 @@ export class StampPacer {
     if (!forward || (forward.reading.executionSeconds ?? 0) <= 0 || this.secondsPerOperation === undefined)
       return Infinity;
     const { reading, windowMs } = forward;
-    const margin = this.margin();
-    const dueBy = performance.now() - windowMs - margin;
-    let next = Infinity;
-    for (const sent of this.sentLog) {
-      if (sent.countedBy > dueBy && sent.at > reading.receivedAt - windowMs)
-        next = Math.min(next, sent.countedBy);
-    }
-    return next + windowMs + margin;
+    const margin = this.returnMargin();
+    return this.sentLog!.nextCountedBy(reading, performance.now() - windowMs - margin) + windowMs + margin;
   }
 
   /**
@@ -323,16 +370,36 @@ export class StampPacer {
     return Math.max(this.o.hints.minRoundTripMs, this.marginMs);
   }
 
-  private async probe(): Promise<void> {
+  /**
+   * Past `countedBy`, when a batch's time is counted back: `countedBy` already allows for its
+   * answer's delay, so only a quarter of the shortest round trip (the two clocks' jitter; sent on
+   * the dot, a batch meets the one it replaces still in the window now and then), more once a 429
+   * says the clocks are further apart.
+   */
+  private returnMargin(): number {
+    this.margin();
+    return Math.max(this.o.hints.minRoundTripMs / 4, this.marginMs);
+  }
+
+  /** `looking`: what the count says is left; a look that finds more starts the looks over. */
+  private async probe(looking?: number): Promise<void> {
     this.probing = true;
     this.probes++;
     this.probedAt = performance.now();
+    // A probe costs an operation too: in the count as a batch of one, back a window after it.
+    const sent: Sent = { at: this.probedAt, operations: 1, countedBy: Infinity, probe: true };
+    this.sentLog?.add(sent);
     try {
       await this.o.probe();
     } catch {
       // A failed probe still told the hints what it could (a 429's Retry-After included).
     } finally {
+      const roundTrip = performance.now() - sent.at;
+      const quickest = Math.min(this.quickestProbeMs, roundTrip);
+      this.quickestProbeMs = quickest;
+      sent.countedBy = sent.at + roundTrip - quickest;
       this.probing = false;
+      if (looking !== undefined && this.operationsLeft() > looking + 1) this.idleLooks = 0;
       this.wake();
     }
   }

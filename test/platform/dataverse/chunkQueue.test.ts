@@ -32,4 +32,21 @@ describe('ChunkQueue', () => {
     full.close();
     await expect(held).resolves.toBeUndefined();
   });
+
+  test('the rows a cut batch left over go back first in line, past the capacity, and to a waiting worker at once', async () => {
+    const queue = new ChunkQueue(1);
+    await queue.push(['a', 'b']);
+    queue.putBack(['r']);
+    expect(queue.size).toBe(2);
+    expect(await queue.take()).toEqual(['r']);
+    expect(await queue.take()).toEqual(['a', 'b']);
+    const waiting = queue.take();
+    queue.putBack(['s']);
+    expect(await waiting).toEqual(['s']);
+    // Closed meanwhile (the reader is done), what was put back is still taken before the end.
+    queue.putBack(['t']);
+    queue.close();
+    expect(await queue.take()).toEqual(['t']);
+    expect(await queue.take()).toBeUndefined();
+  });
 });

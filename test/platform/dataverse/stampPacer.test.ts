@@ -37,14 +37,14 @@ describe('StampPacer and the limits window', () => {
     const pacer = new StampPacer({ hints, concurrency: 4, probe, windowMs, signal: controller.signal });
     const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
     answer(hints, '1.05', performance.now());
-    const first = (await pacer.acquire(50))!;
+    const first = (await pacer.acquire(50))!.id;
     const sentAt = performance.now();
     pacer.sent(first, sentAt);
     answer(hints, '0.55', sentAt); // its answer: 0.50 s spent, the operation's cost learned
     pacer.release(first);
     await pause();
     answer(hints, '0.55', performance.now()); // a probe's answer, sharp about the first batch
-    const second = (await pacer.acquire(50))!;
+    const second = (await pacer.acquire(50))!.id;
     pacer.sent(second, performance.now());
     pacer.release(second);
     await pause();
@@ -81,5 +81,41 @@ describe('StampPacer and the limits window', () => {
       new Promise((resolve) => setTimeout(() => resolve('still waiting'), 400)),
     ]);
     expect(await third).toBe('still waiting');
+  });
+
+  test('a batch is cut to the budget left when no time is due back within a round trip, and only down to the fewest asked', async () => {
+    const hints = new ServiceHints();
+    const controller = new AbortController();
+    const pacer = new StampPacer({
+      hints,
+      concurrency: 4,
+      probe: async () => undefined,
+      windowMs: 10_000,
+      signal: controller.signal,
+    });
+    stops.push(() => {
+      controller.abort();
+      pacer.close();
+    });
+    answer(hints, '1.05', performance.now());
+    const first = (await pacer.acquire(50))!;
+    expect(first.operations).toBe(50);
+    const sentAt = performance.now();
+    pacer.sent(first.id, sentAt);
+    answer(hints, '0.55', sentAt); // 0.50 s for 50 operations: 10 ms each
+    pacer.release(first.id);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    answer(hints, '0.55', performance.now()); // a probe's: 55 operations left, 52 past the headroom
+    // The first batch's time is back only in 10 s: 52 go now rather than 80 then.
+    const cut = (await pacer.acquire(80, 40))!;
+    expect(cut.operations).toBe(52);
+    pacer.sent(cut.id, performance.now());
+    pacer.release(cut.id);
+    // Nothing left: not even the fewest fits, so it waits.
+    const next = Promise.race([
+      pacer.acquire(80, 1),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 200)),
+    ]);
+    expect(await next).toBe('still waiting');
   });
 });
