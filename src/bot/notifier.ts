@@ -45,11 +45,14 @@ export class Notifier {
    * Steps run side by side, so a run changes often; every change used to re-send every card of it.
    */
   private readonly lastSent = new Map<string, string>();
+  /** This replica's name (`replicaId`): the holder of the messages it claims. */
+  private readonly replica: string;
   /** Re-renders the run card of a long step once a minute (elapsed time, the service's status). */
   readonly ticker: LongStepTicker;
 
   constructor(private readonly options: NotifierOptions) {
     const replica = options.replicaId ?? 'local';
+    this.replica = replica;
     this.ticker = new LongStepTicker({
       load: (runId) => options.engine.get(runId),
       rerender: (run) => void this.runChanged(run, true).catch(() => undefined),
@@ -230,16 +233,14 @@ export class Notifier {
     const { conversations } = this.options;
     const conversationId = await conversations.conversationOf(run.id);
     if (!conversationId) return;
-    const claimed = await conversations.claimMessage(run.id, kind, stepId, conversationId);
-    if (!claimed) {
-      // Already posted, or (after a crash) claimed but never confirmed: resend only when recovering.
-      const existing = (await conversations.messagesOf(run.id)).find(
-        (m) => m.kind === kind && m.stepId === stepId,
-      );
-      if (!recovering || !existing || existing.activityId) return;
-    }
+    const claimed = await conversations.claimMessage(run.id, kind, stepId, conversationId, this.replica);
+    // Already posted, or claimed but not confirmed: only the recovery after a restart takes such a
+    // claim over (its claimer crashed, or is slow: then it finds the claim gone before it sends).
+    if (!claimed && !(recovering && (await conversations.takeOverClaim(run.id, kind, stepId, this.replica))))
+      return;
     this.queue.send(conversationId, () =>
       this.continue(conversationId, async (context) => {
+        if (!(await conversations.holdsClaim(run.id, kind, stepId, this.replica))) return 'skipped';
         const built = await build(context);
         const activity =
           'type' in built && built.type === 'AdaptiveCard'

@@ -34,7 +34,20 @@ export interface ConversationStore {
    * Claims the right to post a message of this kind for the run: true the first time only, so a
    * repeated event, a restart or another replica never posts the same card twice.
    */
-  claimMessage(runId: string, kind: CardKind, stepId: string, conversationId: string): Promise<boolean>;
+  claimMessage(
+    runId: string,
+    kind: CardKind,
+    stepId: string,
+    conversationId: string,
+    replica?: string,
+  ): Promise<boolean>;
+  /**
+   * Takes a claim not yet confirmed (no activity id) over to `replica`, for the recovery after a
+   * restart: true when taken (the claimer then no longer holds it).
+   */
+  takeOverClaim(runId: string, kind: CardKind, stepId: string, replica: string): Promise<boolean>;
+  /** Whether `replica` still holds the claim and it is unconfirmed: checked right before sending. */
+  holdsClaim(runId: string, kind: CardKind, stepId: string, replica: string): Promise<boolean>;
   /** Records a message that already exists (the confirmation card that became the run card). */
   bindMessage(
     runId: string,

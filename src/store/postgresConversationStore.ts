@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import type { CardKind, ConversationStore, RunMessage, StatusCard } from './conversationStore';
 import { inTransaction, migratePostgres } from './postgresDatabase';
 import { budgetWaitMs, longestWindowMs, type RateWindow } from './sendBudget';
-import { CONVERSATION_SCHEMA, SEND_BUDGET_SCHEMA, STATUS_CARD_SCHEMA } from './schema';
+import { CONVERSATION_SCHEMA, MESSAGE_CLAIMS_SCHEMA, SEND_BUDGET_SCHEMA, STATUS_CARD_SCHEMA } from './schema';
 
 export class PostgresConversationStore implements ConversationStore {
   private constructor(private readonly pool: Pool) {}
@@ -14,6 +14,7 @@ export class PostgresConversationStore implements ConversationStore {
     await migratePostgres(pool, 'conversations-1', CONVERSATION_SCHEMA);
     await migratePostgres(pool, 'conversations-2-status-cards', STATUS_CARD_SCHEMA);
     await migratePostgres(pool, 'conversations-3-send-budget', SEND_BUDGET_SCHEMA);
+    await migratePostgres(pool, 'conversations-4-message-claims', MESSAGE_CLAIMS_SCHEMA);
     return new PostgresConversationStore(pool);
   }
 
@@ -40,11 +41,30 @@ export class PostgresConversationStore implements ConversationStore {
     kind: CardKind,
     stepId: string,
     conversationId: string,
+    replica = 'local',
   ): Promise<boolean> {
     const result = await this.pool.query(
-      `INSERT INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
-       VALUES ($1, $2, $3, $4, NULL, $5) ON CONFLICT DO NOTHING`,
-      [runId, kind, stepId, conversationId, new Date().toISOString()],
+      `INSERT INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at, claimed_by)
+       VALUES ($1, $2, $3, $4, NULL, $5, $6) ON CONFLICT DO NOTHING`,
+      [runId, kind, stepId, conversationId, new Date().toISOString(), replica],
+    );
+    return result.rowCount === 1;
+  }
+
+  async takeOverClaim(runId: string, kind: CardKind, stepId: string, replica: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE run_messages SET claimed_by = $1
+       WHERE run_id = $2 AND kind = $3 AND step_id = $4 AND activity_id IS NULL`,
+      [replica, runId, kind, stepId],
+    );
+    return result.rowCount === 1;
+  }
+
+  async holdsClaim(runId: string, kind: CardKind, stepId: string, replica: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `SELECT 1 FROM run_messages
+       WHERE run_id = $1 AND kind = $2 AND step_id = $3 AND activity_id IS NULL AND claimed_by = $4`,
+      [runId, kind, stepId, replica],
     );
     return result.rowCount === 1;
   }

@@ -62,6 +62,13 @@ CREATE TABLE run_messages (
 `;
 
 /**
+ * Who holds an unconfirmed claim: a replica recovering after a restart takes it over before sending,
+ * and the claimer checks it still holds it right before its own send, so a slow (not dead) claimer
+ * and the recovery do not both post the message.
+ */
+export const MESSAGE_CLAIMS_SCHEMA = `ALTER TABLE run_messages ADD COLUMN claimed_by TEXT;`;
+
+/**
  * Status cards (a "status" answer that follows its run) get their own table: one per run and
  * conversation, the newest. They used to be run_messages rows with step_id 'status:<conversation>'.
  */

@@ -4,7 +4,7 @@ import type { ConversationReference } from 'botbuilder';
 import { migrate, type Db } from './database';
 import type { CardKind, ConversationStore, RunMessage, StatusCard } from './conversationStore';
 import { budgetWaitMs, longestWindowMs, type RateWindow } from './sendBudget';
-import { CONVERSATION_SCHEMA, SEND_BUDGET_SCHEMA, STATUS_CARD_SCHEMA } from './schema';
+import { CONVERSATION_SCHEMA, MESSAGE_CLAIMS_SCHEMA, SEND_BUDGET_SCHEMA, STATUS_CARD_SCHEMA } from './schema';
 
 interface MessageRow {
   run_id: string;
@@ -19,6 +19,7 @@ export class SqliteConversationStore implements ConversationStore {
     migrate(db, 'conversations-1', CONVERSATION_SCHEMA);
     migrate(db, 'conversations-2-status-cards', STATUS_CARD_SCHEMA);
     migrate(db, 'conversations-3-send-budget', SEND_BUDGET_SCHEMA);
+    migrate(db, 'conversations-4-message-claims', MESSAGE_CLAIMS_SCHEMA);
   }
 
   async saveReference(reference: Partial<ConversationReference>): Promise<void> {
@@ -44,14 +45,33 @@ export class SqliteConversationStore implements ConversationStore {
     kind: CardKind,
     stepId: string,
     conversationId: string,
+    replica = 'local',
   ): Promise<boolean> {
     const result = this.db
       .prepare(
-        `INSERT OR IGNORE INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
-         VALUES (?, ?, ?, ?, NULL, ?)`,
+        `INSERT OR IGNORE INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at, claimed_by)
+         VALUES (?, ?, ?, ?, NULL, ?, ?)`,
       )
-      .run(runId, kind, stepId, conversationId, new Date().toISOString());
+      .run(runId, kind, stepId, conversationId, new Date().toISOString(), replica);
     return result.changes === 1;
+  }
+
+  async takeOverClaim(runId: string, kind: CardKind, stepId: string, replica: string): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        'UPDATE run_messages SET claimed_by = ? WHERE run_id = ? AND kind = ? AND step_id = ? AND activity_id IS NULL',
+      )
+      .run(replica, runId, kind, stepId);
+    return result.changes === 1;
+  }
+
+  async holdsClaim(runId: string, kind: CardKind, stepId: string, replica: string): Promise<boolean> {
+    const row = this.db
+      .prepare(
+        'SELECT 1 FROM run_messages WHERE run_id = ? AND kind = ? AND step_id = ? AND activity_id IS NULL AND claimed_by = ?',
+      )
+      .get(runId, kind, stepId, replica);
+    return row !== undefined;
   }
 
   async bindMessage(

@@ -231,6 +231,23 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
       ]);
     });
 
+    it('an unconfirmed claim is taken over by the recovery, and its first claimer then no longer holds it', async () => {
+      expect(await kit.conversations.claimMessage('run-t', 'completion', 'succeeded@9', 'c1', 'r1')).toBe(
+        true,
+      );
+      expect(await kit.conversations.holdsClaim('run-t', 'completion', 'succeeded@9', 'r1')).toBe(true);
+      expect(await other.conversations.holdsClaim('run-t', 'completion', 'succeeded@9', 'r2')).toBe(false);
+      // r2 restarts and recovers: it takes the claim over; r1, slow but alive, finds it gone.
+      expect(await other.conversations.takeOverClaim('run-t', 'completion', 'succeeded@9', 'r2')).toBe(true);
+      expect(await kit.conversations.holdsClaim('run-t', 'completion', 'succeeded@9', 'r1')).toBe(false);
+      expect(await other.conversations.holdsClaim('run-t', 'completion', 'succeeded@9', 'r2')).toBe(true);
+      // Once sent (confirmed), nobody holds or takes it any more.
+      await other.conversations.setActivityId('run-t', 'completion', 'succeeded@9', 'act-done');
+      expect(await kit.conversations.takeOverClaim('run-t', 'completion', 'succeeded@9', 'r1')).toBe(false);
+      expect(await other.conversations.holdsClaim('run-t', 'completion', 'succeeded@9', 'r2')).toBe(false);
+      expect(await kit.conversations.takeOverClaim('run-t', 'completion', 'never', 'r1')).toBe(false);
+    });
+
     it('keeps one status card per run and conversation, the newest, apart from the posted messages', async () => {
       await kit.conversations.bindStatusCard('run-s', 'c1', 'status-1');
       await other.conversations.bindStatusCard('run-s', 'c2', 'status-2');
