@@ -21,6 +21,8 @@ export interface Sent {
  */
 export class SentLog {
   private readonly entries: Sent[] = [];
+  /** The quickest answer (ms) by request size (probes apart). */
+  private readonly quickest = new Map<string, number>();
 
   constructor(private readonly windowMs: number) {}
 
@@ -31,6 +33,14 @@ export class SentLog {
     this.entries.push(entry);
     // Older than two windows, a request is out of any reading that is still counted forward.
     while (this.entries[0].at <= entry.at - 2 * this.windowMs) this.entries.shift();
+  }
+
+  /** Its answer came after `roundTripMs`: what of that exceeds the quickest of its size sets `countedBy`. */
+  answered(sent: Sent, roundTripMs: number): void {
+    const size = sent.probe ? 'probe' : String(sent.operations);
+    const quickest = Math.min(this.quickest.get(size) ?? Infinity, roundTripMs);
+    this.quickest.set(size, quickest);
+    sent.countedBy = sent.at + roundTripMs - quickest;
   }
 
   /** When the last request went out (-Infinity: none). */

@@ -1,3 +1,5 @@
+import { ChangeSignal } from './changeSignal';
+import { ClockMargin } from './clockMargin';
 import { SentLog, type Sent } from './sentLog';
 import type { BudgetReading, ServiceHints } from './serviceHints';
 
@@ -15,17 +17,13 @@ import type { BudgetReading, ServiceHints } from './serviceHints';
 //   (the drop of the time left across it);
 // - the limits slide over a window (Dataverse: 300 s): with `windowMs` given, the time of a batch
 //   is counted as back a window after the service may have counted it (when it was sent, plus its
-//   answer's delay beyond the quickest; plus a margin once a 429 said that was too soon), so a refill is used when it comes instead of
-//   when a probe next sees it: each late refill would shift every later window by as much. The
-//   budget is then kept from a probe's reading on, which is sharp about what it holds;
+//   answer's delay beyond the quickest), so a refill is used when it comes, not when a probe next
+//   sees it (each late refill would shift every later window by as much); the budget is kept from
+//   a probe's reading, sharp about every batch (see `waitCountingForward`, `anchor`);
 // - a batch may be cut to the budget left (`acquire`'s `fewest`) when no time is due back within a
 //   round trip: a window's last operations are spent instead of left over;
-// - held back by the budget, a cheap read (`probe`, one at a time) after a quarter of a batch's
-//   round trip (at most four of the shortest round trips) without an answer sees the window free up.
-//   With the window counted forward, the budget is kept from a probe's reading for half a window:
-//   no batch goes while a probe is out, and a probe waits a margin after the last batch, so its
-//   reading is sharp about every batch; probes then renew it a few times a window, look when the
-//   time back is far, and cost one operation each in the count;
+// - held back by the budget, a cheap read (`probe`, one at a time, an operation in the count) sees
+//   the window free up;
 // - after any 429 everybody waits its Retry-After.
 //
 // Without the headers (another service, or a server that resets them) it is plain bounded
@@ -61,13 +59,8 @@ interface Ticket {
   sent?: Sent;
   /** When it was given its place. */
   placedAt: number;
-  /** The execution time left before this batch, for learning what an operation costs. */
-  before?: BudgetSnapshot;
-}
-
-interface BudgetSnapshot {
-  executionSeconds: number;
-  sentAt: number;
+  /** The latest reading when it was placed, for learning what an operation costs. */
+  before?: BudgetReading;
 }
 
 export class StampPacer {
@@ -80,26 +73,20 @@ export class StampPacer {
   private probing = false;
   /** Looks in a row that found no more than the count said (each waits twice as long). */
   private idleLooks = 0;
-  /** The quickest answer to a probe (ms). */
-  private quickestProbeMs = Infinity;
   /** When the last probe went (performance.now()). */
   private probedAt = -Infinity;
-  /** The margin after 429s (ms); see `margin()`. */
-  private marginMs = 0;
-  private throttlesSeen = 0;
-  private releasedSinceThrottle = 0;
-  private readonly waiters = new Set<() => void>();
+  private readonly clockMargin: ClockMargin;
+  private readonly change = new ChangeSignal();
   /** Batches sent within the last window and a bit, oldest first (only with `windowMs`). */
   private readonly sentLog?: SentLog;
-  /** The quickest answer to a batch, by its operations (ms). */
-  private readonly quickest = new Map<number, number>();
   private readonly unsubscribe: () => void;
   peakInFlight = 0;
   probes = 0;
 
   constructor(private readonly o: StampPacerOptions) {
     if (o.windowMs !== undefined) this.sentLog = new SentLog(o.windowMs);
-    this.unsubscribe = o.hints.onChange(() => this.wake());
+    this.clockMargin = new ClockMargin(o.hints);
+    this.unsubscribe = o.hints.onChange(() => this.change.notify());
   }
 
   /**
@@ -115,7 +102,7 @@ export class StampPacer {
       if (this.o.signal?.aborted) return undefined;
       const pause = this.o.hints.throttledUntil - performance.now();
       if (pause > 0) {
-        await this.waitChange(pause);
+        await this.change.wait(pause);
         continue;
       }
       const left = this.operationsLeft();
@@ -131,27 +118,19 @@ export class StampPacer {
       if (this.inFlight.size < this.limit() && granted > 0 && !probeOut) {
         operations = granted;
         const id = this.nextId++;
-        const reading = this.o.hints.latest;
-        this.inFlight.set(id, {
-          operations,
-          placedAt: performance.now(),
-          before:
-            reading?.executionSeconds !== undefined
-              ? { executionSeconds: reading.executionSeconds, sentAt: reading.sentAt }
-              : undefined,
-        });
+        this.inFlight.set(id, { operations, placedAt: performance.now(), before: this.o.hints.latest });
         this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
         return { id, operations };
       }
       if (this.secondsPerOperation === undefined && this.inFlight.size > 0) {
         // The first batch is out alone to learn an operation's cost: a probe now would blur it.
-        await this.waitChange(this.roundTripMs);
+        await this.change.wait(this.roundTripMs);
         continue;
       }
       const probeAfter = Math.max(2, Math.min(this.roundTripMs / 4, 4 * this.o.hints.minRoundTripMs));
       if (backAfter < probeAfter) {
         // An earlier batch's time comes back before a probe would look: wait for that instead.
-        await this.waitChange(Math.max(1, backAfter));
+        await this.change.wait(Math.max(1, backAfter));
         continue;
       }
       if (backAfter < Infinity) {
@@ -168,7 +147,7 @@ export class StampPacer {
         (!sharp || performance.now() - sharp.receivedAt > renewAfter)
       )
         void this.probe();
-      const changed = await this.waitChange(probeAfter);
+      const changed = await this.change.wait(probeAfter);
       // Held back by the budget and no answer for a while: look whether the window freed up.
       if (!changed && this.inFlight.size < this.limit() && !this.probing) void this.probe();
     }
@@ -190,14 +169,14 @@ export class StampPacer {
     const mayProbe = () =>
       !this.probing &&
       this.inFlight.size < this.limit() &&
-      performance.now() - this.sentLog!.lastAt > this.margin();
+      performance.now() - this.sentLog!.lastAt > this.clockMargin.ms;
     if (renewIn <= 0 && mayProbe() && this.operationsLeft() >= PROBE_LEFT_OPERATIONS) void this.probe();
-    const changed = await this.waitChange(
+    const changed = await this.change.wait(
       Math.max(
         1,
         Math.min(
           backAfter,
-          renewIn > 0 ? renewIn : this.margin(),
+          renewIn > 0 ? renewIn : this.clockMargin.ms,
           this.anchorBlurred() ? probeAfter : Infinity,
           far ? lookAfter - (performance.now() - this.probedAt) : Infinity,
         ),
@@ -227,22 +206,14 @@ export class StampPacer {
     const ticket = this.inFlight.get(id);
     if (!ticket) return;
     this.inFlight.delete(id);
-    // A hundred answers without a 429: the margin may shrink again (halving back towards the start).
-    if (++this.releasedSinceThrottle >= 100) {
-      this.releasedSinceThrottle = 0;
-      this.marginMs /= 2;
-    }
+    this.clockMargin.answered();
     const roundTrip = performance.now() - (ticket.sentAt ?? ticket.placedAt);
     this.roundTripMs = 0.8 * this.roundTripMs + 0.2 * roundTrip;
-    if (ticket.sent) {
-      const quickest = Math.min(this.quickest.get(ticket.operations) ?? Infinity, roundTrip);
-      this.quickest.set(ticket.operations, quickest);
-      ticket.sent.countedBy = ticket.sent.at + roundTrip - quickest;
-    }
+    if (ticket.sent) this.sentLog?.answered(ticket.sent, roundTrip);
     const after = this.o.hints.latest;
     if (
       this.secondsPerOperation === undefined &&
-      ticket.before &&
+      ticket.before?.executionSeconds !== undefined &&
       after?.executionSeconds !== undefined &&
       after.sentAt >= (ticket.sentAt ?? ticket.placedAt)
     ) {
@@ -252,13 +223,13 @@ export class StampPacer {
         (ticket.before.executionSeconds - after.executionSeconds) / ticket.operations,
       );
     }
-    this.wake();
+    this.change.notify();
   }
 
   close(): void {
     this.unsubscribe();
     this.sentLog?.clear();
-    this.wake();
+    this.change.notify();
   }
 
   private limit(): number {
@@ -273,7 +244,7 @@ export class StampPacer {
     // the answer came says little (a busy client reads it late). A batch sent less than a margin
     // before the reading's request may not be in it: it counts against what the reading says is
     // left (twice, at worst, which only waits for a later reading).
-    const margin = this.margin();
+    const margin = this.clockMargin.ms;
     let unreflectedOps = 0;
     let unreflectedRequests = 0;
     for (const ticket of this.inFlight.values()) {
@@ -328,7 +299,7 @@ export class StampPacer {
     if (!forward) return false;
     const { reading } = forward;
     if (reading !== this.o.hints.sharp) return true;
-    return this.sentLog!.blurs(reading, this.margin());
+    return this.sentLog!.blurs(reading, this.clockMargin.ms);
   }
 
   /**
@@ -340,7 +311,7 @@ export class StampPacer {
    */
   private backSince({ reading, windowMs }: { reading: BudgetReading; windowMs: number }): number {
     if ((reading.executionSeconds ?? 0) <= 0) return 0;
-    return this.sentLog!.backSince(reading, performance.now() - windowMs - this.returnMargin());
+    return this.sentLog!.backSince(reading, performance.now() - windowMs - this.clockMargin.returnMs);
   }
 
   /** When the next of our batches' time is due back beyond the reading (Infinity: none known). */
@@ -351,34 +322,8 @@ export class StampPacer {
     if (!forward || (forward.reading.executionSeconds ?? 0) <= 0 || this.secondsPerOperation === undefined)
       return Infinity;
     const { reading, windowMs } = forward;
-    const margin = this.returnMargin();
+    const margin = this.clockMargin.returnMs;
     return this.sentLog!.nextCountedBy(reading, performance.now() - windowMs - margin) + windowMs + margin;
-  }
-
-  /**
-   * How far apart our clock and the service's counting may be: the shortest round trip (the way
-   * there and back, each at most that), for when the service counted a request we sent and when
-   * its answer's reading was written. It doubles with every 429 (a busy client or service reaches
-   * the service later than it sends) and halves after a hundred answers without one.
-   */
-  private margin(): number {
-    if (this.o.hints.throttled > this.throttlesSeen) {
-      this.throttlesSeen = this.o.hints.throttled;
-      this.releasedSinceThrottle = 0;
-      this.marginMs = Math.max(2 * this.marginMs, 3 * this.o.hints.minRoundTripMs, 5);
-    }
-    return Math.max(this.o.hints.minRoundTripMs, this.marginMs);
-  }
-
-  /**
-   * Past `countedBy`, when a batch's time is counted back: `countedBy` already allows for its
-   * answer's delay, so only a quarter of the shortest round trip (the two clocks' jitter; sent on
-   * the dot, a batch meets the one it replaces still in the window now and then), more once a 429
-   * says the clocks are further apart.
-   */
-  private returnMargin(): number {
-    this.margin();
-    return Math.max(this.o.hints.minRoundTripMs / 4, this.marginMs);
   }
 
   /** `looking`: what the count says is left; a look that finds more starts the looks over. */
@@ -394,31 +339,10 @@ export class StampPacer {
     } catch {
       // A failed probe still told the hints what it could (a 429's Retry-After included).
     } finally {
-      const roundTrip = performance.now() - sent.at;
-      const quickest = Math.min(this.quickestProbeMs, roundTrip);
-      this.quickestProbeMs = quickest;
-      sent.countedBy = sent.at + roundTrip - quickest;
+      this.sentLog?.answered(sent, performance.now() - sent.at);
       this.probing = false;
       if (looking !== undefined && this.operationsLeft() > looking + 1) this.idleLooks = 0;
-      this.wake();
+      this.change.notify();
     }
-  }
-
-  /** Resolves true on the next answer or release, false after `ms`. */
-  private waitChange(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (changed: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve(changed);
-      };
-      const wake = () => done(true);
-      const timer = setTimeout(() => done(false), ms);
-      this.waiters.add(wake);
-    });
-  }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
   }
 }
