@@ -51,8 +51,7 @@ export class Notifier {
   readonly ticker: LongStepTicker;
 
   constructor(private readonly options: NotifierOptions) {
-    const replica = options.replicaId ?? 'local';
-    this.replica = replica;
+    this.replica = options.replicaId ?? 'local';
     this.ticker = new LongStepTicker({
       load: (runId) => options.engine.get(runId),
       rerender: (run) => void this.runChanged(run, true).catch(() => undefined),
@@ -60,7 +59,8 @@ export class Notifier {
     // Teams counts sends per bot and conversation: the budget lives in the store, shared by replicas.
     this.queue = new SendQueue({
       logger: options.logger,
-      budget: (conversationId, limits) => options.conversations.reserveSend(conversationId, limits, replica),
+      budget: (conversationId, limits) =>
+        options.conversations.reserveSend(conversationId, limits, this.replica),
       ...options.queue,
     });
   }

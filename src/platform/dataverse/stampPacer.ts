@@ -77,7 +77,7 @@ export class StampPacer {
   private probedAt = -Infinity;
   private readonly clockMargin: ClockMargin;
   private readonly change = new ChangeSignal();
-  /** Batches sent within the last window and a bit, oldest first (only with `windowMs`). */
+  /** Our batches and probes of the last two windows (only with `windowMs`). */
   private readonly sentLog?: SentLog;
   private readonly unsubscribe: () => void;
   peakInFlight = 0;
@@ -304,10 +304,9 @@ export class StampPacer {
 
   /**
    * Operations of our own batches whose time has come back since the reading was written: sent
-   * after the reading's window began (so still counted in it) and counted more than a window (and
-   * the margin after 429s) ago, so out of the service's window now. None when the window is unknown, or when
-   * the reading says nothing is left: it is never below 0, so it hides how far past the edge the
-   * last batch went.
+   * after the reading's window began (so still counted in it) and counted more than a window and
+   * `ClockMargin.returnMs` ago, so out of the service's window now. None when the reading says
+   * nothing is left: it is never below 0, so it hides how far past the edge the last batch went.
    */
   private backSince({ reading, windowMs }: { reading: BudgetReading; windowMs: number }): number {
     if ((reading.executionSeconds ?? 0) <= 0) return 0;
