@@ -1,3 +1,4 @@
+import { budgetWaitMs } from '../store/sendBudget';
 import type { Logger } from '../log';
 
 // One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
@@ -142,19 +143,14 @@ class ConversationQueue {
       }
     }
     for (;;) {
-      const now = Date.now();
-      let wait = 0;
-      for (const window of this.options.limits) {
-        const inWindow = this.sentAt.filter((t) => t > now - window.ms);
-        if (inWindow.length >= window.max) wait = Math.max(wait, inWindow[0] + window.ms - now + 1);
-      }
+      const wait = budgetWaitMs(this.sentAt, this.options.limits, Date.now());
       if (wait <= 0) break;
       await delay(wait);
     }
     const now = Date.now();
     this.sentAt.push(now);
     const longest = Math.max(...this.options.limits.map((w) => w.ms));
-    while (this.sentAt.length > 0 && this.sentAt[0] <= now - longest) this.sentAt.shift();
+    while (this.sentAt.length > 0 && this.sentAt[0] < now - longest) this.sentAt.shift();
   }
 
   private async withRetry(job: UpdateJob): Promise<void | 'skipped'> {

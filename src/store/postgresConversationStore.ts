@@ -151,7 +151,7 @@ export class PostgresConversationStore implements ConversationStore {
       // One decision per conversation at a time, across replicas.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dwbot:send:${conversationId}`]);
       const now = Date.now();
-      await client.query('DELETE FROM conversation_sends WHERE conversation_id = $1 AND at_ms <= $2', [
+      await client.query('DELETE FROM conversation_sends WHERE conversation_id = $1 AND at_ms < $2', [
         conversationId,
         now - longestWindowMs(limits),
       ]);

@@ -9,7 +9,9 @@ export interface RateWindow {
 export function budgetWaitMs(sentAt: readonly number[], limits: readonly RateWindow[], now: number): number {
   let wait = 0;
   for (const window of limits) {
-    const inWindow = sentAt.filter((t) => t > now - window.ms);
+    // A send still counts a full window after it was reserved (`>=`): it reaches Teams a moment
+    // after, so a clock tick between reserving and sending would otherwise let one more in.
+    const inWindow = sentAt.filter((t) => t >= now - window.ms);
     if (inWindow.length >= window.max) {
       const oldestThatCounts = inWindow[inWindow.length - window.max];
       wait = Math.max(wait, oldestThatCounts + window.ms - now + 1);

@@ -149,7 +149,7 @@ export class SqliteConversationStore implements ConversationStore {
         const now = Date.now();
         const since = now - longestWindowMs(limits);
         this.db
-          .prepare('DELETE FROM conversation_sends WHERE conversation_id = ? AND at_ms <= ?')
+          .prepare('DELETE FROM conversation_sends WHERE conversation_id = ? AND at_ms < ?')
           .run(conversationId, since);
         const sentAt = (
           this.db
