@@ -1,4 +1,4 @@
-import { budgetWaitMs } from '../store/sendBudget';
+import { budgetWaitMs, type RateWindow } from '../store/sendBudget';
 import type { Logger } from '../log';
 
 // One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
@@ -7,10 +7,7 @@ import type { Logger } from '../log';
 // are retried with exponential backoff and jitter. Enqueueing never waits: the engine is never
 // blocked by Teams.
 
-export interface RateWindow {
-  ms: number;
-  max: number;
-}
+export type { RateWindow };
 
 /** Teams per bot per conversation (docs/teams.md §1): 7/s, 8/2 s, 60/30 s, 1,800/h. */
 export const TEAMS_CONVERSATION_LIMITS: RateWindow[] = [

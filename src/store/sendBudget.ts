@@ -1,6 +1,7 @@
 // The arithmetic of a sliding-window send budget, shared by both stores: given the sends of one
 // conversation (epoch ms, oldest first), how long until one more fits every window.
 
+/** At most `max` sends in any `ms` (a Teams limit per bot per conversation). */
 export interface RateWindow {
   ms: number;
   max: number;
