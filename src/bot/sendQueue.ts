@@ -1,4 +1,4 @@
-import { budgetWaitMs, type RateWindow } from '../store/sendBudget';
+import { budgetWaitMs, longestWindowMs, type RateWindow } from '../store/sendBudget';
 import type { Logger } from '../log';
 
 // One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
@@ -146,7 +146,7 @@ class ConversationQueue {
     }
     const now = Date.now();
     this.sentAt.push(now);
-    const longest = Math.max(...this.options.limits.map((w) => w.ms));
+    const longest = longestWindowMs(this.options.limits);
     while (this.sentAt.length > 0 && this.sentAt[0] < now - longest) this.sentAt.shift();
   }
 
