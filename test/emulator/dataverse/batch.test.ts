@@ -151,6 +151,34 @@ describe('emulated $batch', () => {
     expect(dv.store.count('b', 'accounts', (r) => r.name === 'A3')).toBe(1);
   });
 
+  test('a failing change set between standalone operations rolls back alone: the operations around it stand', async () => {
+    // The emulator commits a whole batch at once (batchExecutor.ts): the change set must still roll
+    // back to its own start, not the batch's.
+    const failingChangeSet = [
+      'Content-Type: multipart/mixed; boundary=changeset_m',
+      '',
+      '--changeset_m',
+      single('POST', 'accounts', '{"name":"InsideRolledBack"}'),
+      '--changeset_m',
+      single('PATCH', 'accounts(eeeeeeee-0000-4000-8000-000000000000)', '{"nosuch":1}'),
+      '--changeset_m--',
+    ].join('\r\n');
+    const parts = [
+      single('POST', 'accounts', '{"name":"StandsBefore"}'),
+      failingChangeSet,
+      single('POST', 'accounts', '{"name":"StandsAfter"}'),
+    ];
+    const response = await post(
+      batchOf(parts),
+      'multipart/mixed; boundary=batch_z',
+      'odata.continue-on-error',
+    );
+    expect(response.status).toBe(200);
+    expect(statuses(await response.text())).toEqual([204, 400, 204]);
+    const named = (name: string) => dv.store.count('b', 'accounts', (r) => r.name === name);
+    expect([named('StandsBefore'), named('InsideRolledBack'), named('StandsAfter')]).toEqual([1, 0, 1]);
+  });
+
   test('refuses a GET inside a change set and more than 1000 operations', async () => {
     const getInChangeSet = [
       '--batch_g',
