@@ -38,20 +38,6 @@ export function executeBatch(
   parts: BatchPart[],
   prefer: string | undefined,
 ): BatchResult {
-  // One SQLite commit for the whole batch instead of one per statement (a stamp is three): the
-  // emulator's own disk work must not queue the next request's admission, which the real service
-  // does on other machines. Nothing a client sees changes: an operation outside a change set still
-  // stands alone (its error is its response, never a rollback of the others), and a change set
-  // still rolls back alone (better-sqlite3 nests it as a savepoint).
-  return store.transaction(() => runBatch(api, store, parts, prefer));
-}
-
-function runBatch(
-  api: WebApi,
-  store: DataverseStore,
-  parts: BatchPart[],
-  prefer: string | undefined,
-): BatchResult {
   const continueOnError = parsePrefer(prefer).continueOnError;
   const boundary = `batchresponse_${randomUUID()}`;
   const out: string[] = [];

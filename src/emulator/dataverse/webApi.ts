@@ -8,8 +8,8 @@ import { parsePrefer } from './preferHeader';
 /**
  * One Dataverse Web API operation (CRUD and queries on an entity set), independent of Express so
  * that a `$batch` runs its parts through exactly the same code as single requests. Synchronous:
- * the router adds latency and execution time around it, and a change set wraps several calls in
- * one SQLite transaction.
+ * the router adds latency and execution time around it and commits each request in one SQLite
+ * transaction, in which a change set's calls nest as a savepoint.
  */
 export interface WebApiRequest {
   method: string;

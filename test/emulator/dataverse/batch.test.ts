@@ -152,7 +152,7 @@ describe('emulated $batch', () => {
   });
 
   test('a failing change set between standalone operations rolls back alone: the operations around it stand', async () => {
-    // The emulator commits a whole batch at once (batchExecutor.ts): the change set must still roll
+    // The emulator commits a whole request at once (dataverseRouter.ts): the change set must still roll
     // back to its own start, not the batch's.
     const failingChangeSet = [
       'Content-Type: multipart/mixed; boundary=changeset_m',
