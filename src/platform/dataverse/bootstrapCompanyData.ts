@@ -88,8 +88,9 @@ export async function stampRowsWithCompany(
 ): Promise<{ stamped: number }> {
   const { http, tuning, logger } = context;
   const { signal } = options;
-  const key = await context.primaryKey(entitySet);
-  const lookup = await context.companyLookup(entitySet);
+  // Two metadata reads at once (the first key page, and so the first stamps, wait for them); not
+  // three: before an answer carries the dop hint, two is the most the service may want in flight.
+  const [key, lookup] = await Promise.all([context.primaryKey(entitySet), context.companyLookup(entitySet)]);
   await assertCompanyExists(http, companyId);
 
   const bind = { [`${lookup.navigation}@odata.bind`]: `/cdm_companies(${companyId})` };
@@ -162,7 +163,8 @@ async function stampPasses(
       );
     }
     const worker = async () => {
-      for (let chunk = await queue.take(); chunk && !signal?.aborted; chunk = await queue.take()) {
+      const take = () => queue.take(tuning.concurrency);
+      for (let chunk = await take(); chunk && !signal?.aborted; chunk = await take()) {
         // A batch may be cut to the budget left (at least half a chunk): the rest goes back first
         // in line, so the budget's last operations in a window are spent, not left over.
         const grant = await pacer.acquire(chunk.length, Math.ceil(chunk.length / 2));

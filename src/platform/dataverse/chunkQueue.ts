@@ -11,6 +11,8 @@ export class ChunkQueue {
   private readonly waiting: Array<(chunk: string[] | undefined) => void> = [];
   private readonly pushers: Array<() => void> = [];
   private closed = false;
+  /** Rows in the queued chunks. */
+  private rows = 0;
 
   constructor(private readonly capacity = Infinity) {}
 
@@ -28,13 +30,17 @@ export class ChunkQueue {
       await new Promise<void>((resolve) => this.pushers.push(resolve));
     }
     this.chunks.push(chunk);
+    this.rows += chunk.length;
   }
 
   /** Puts a chunk back at the front (the rows a budget-sized batch left over). */
   putBack(chunk: string[]): void {
     const waiter = this.waiting.shift();
     if (waiter) waiter(chunk);
-    else this.chunks.unshift(chunk);
+    else {
+      this.chunks.unshift(chunk);
+      this.rows += chunk.length;
+    }
   }
 
   close(): void {
@@ -43,10 +49,21 @@ export class ChunkQueue {
     for (const pusher of this.pushers.splice(0)) pusher();
   }
 
-  take(): Promise<string[] | undefined> {
+  /**
+   * The next chunk. Once closed, with `ways` given, at most a `ways`-th of the rows left: a pass
+   * lasts as long as its slowest batch, so its last rows are shared out among the workers instead
+   * of going as whole chunks behind one another (the rest goes back first in line).
+   */
+  take(ways?: number): Promise<string[] | undefined> {
     if (this.chunks.length > 0) {
-      const chunk = this.chunks.shift();
+      let chunk = this.chunks.shift()!;
       this.pushers.shift()?.();
+      const share = this.closed && ways ? Math.ceil(this.rows / ways) : chunk.length;
+      this.rows -= chunk.length;
+      if (chunk.length > share) {
+        this.putBack(chunk.slice(share));
+        chunk = chunk.slice(0, share);
+      }
       return Promise.resolve(chunk);
     }
     if (this.closed) return Promise.resolve(undefined);

@@ -11,6 +11,8 @@ export interface Sent {
    * Infinity until answered.
    */
   countedBy: number;
+  /** How long its answer took (ms), once answered. */
+  roundTripMs?: number;
   /** A probe's: probes go one at a time, so it is in every reading of a later one. */
   probe?: boolean;
 }
@@ -35,12 +37,23 @@ export class SentLog {
     while (this.entries[0].at <= entry.at - 2 * this.windowMs) this.entries.shift();
   }
 
-  /** Its answer came after `roundTripMs`: what of that exceeds the quickest of its size sets `countedBy`. */
+  /**
+   * Its answer came after `roundTripMs`: what of that exceeds the quickest of its size sets
+   * `countedBy`. A quicker answer than any before moves every answered one of its size later: the
+   * first round's answers are all slow together (the service works through its batches at once), so
+   * the quickest of them is no measure of the way there.
+   */
   answered(sent: Sent, roundTripMs: number): void {
-    const size = sent.probe ? 'probe' : String(sent.operations);
-    const quickest = Math.min(this.quickest.get(size) ?? Infinity, roundTripMs);
-    this.quickest.set(size, quickest);
-    sent.countedBy = sent.at + roundTripMs - quickest;
+    const size = sizeOf(sent);
+    sent.roundTripMs = roundTripMs;
+    const before = this.quickest.get(size) ?? Infinity;
+    if (roundTripMs < before) {
+      this.quickest.set(size, roundTripMs);
+      for (const other of this.entries)
+        if (other.roundTripMs !== undefined && sizeOf(other) === size)
+          other.countedBy = other.at + other.roundTripMs - roundTripMs;
+    }
+    sent.countedBy = sent.at + roundTripMs - Math.min(before, roundTripMs);
   }
 
   /** When the last request went out (-Infinity: none). */
@@ -93,4 +106,8 @@ export class SentLog {
         next = Math.min(next, sent.countedBy);
     return next;
   }
+}
+
+function sizeOf(sent: Sent): string {
+  return sent.probe ? 'probe' : String(sent.operations);
 }

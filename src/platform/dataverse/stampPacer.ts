@@ -1,5 +1,6 @@
 import { ChangeSignal } from './changeSignal';
 import { ClockMargin } from './clockMargin';
+import { FirstRound } from './firstRound';
 import { SentLog, type Sent } from './sentLog';
 import type { BudgetReading, ServiceHints } from './serviceHints';
 
@@ -13,8 +14,8 @@ import type { BudgetReading, ServiceHints } from './serviceHints';
 //   admits a request while any time is left and counts what it ran afterwards, so one batch past
 //   the edge is admitted, but every request after it (the probe included) is refused until the
 //   window frees up: a batch goes only when it fits whole, with a few operations to spare for the
-//   probe and the page read. The cost of one operation is learned from the first batch, sent alone
-//   (the drop of the time left across it);
+//   probe and the page read. The cost of one operation is learned from the first round (firstRound.ts),
+//   sent at once within what the budget covers at a cautious cost;
 // - the limits slide over a window (Dataverse: 300 s): with `windowMs` given, the time of a batch
 //   is counted as back a window after the service may have counted it (when it was sent, plus its
 //   answer's delay beyond the quickest), so a refill is used when it comes, not when a probe next
@@ -59,15 +60,15 @@ interface Ticket {
   sent?: Sent;
   /** When it was given its place. */
   placedAt: number;
-  /** The latest reading when it was placed, for learning what an operation costs. */
-  before?: BudgetReading;
+  /** Part of the first round (sent before an operation's cost was known). */
+  inFirstRound?: boolean;
 }
 
 export class StampPacer {
   private readonly inFlight = new Map<number, Ticket>();
   private nextId = 1;
-  /** Execution seconds one operation costs, learned from the first batch; 0 when unknown. */
-  private secondsPerOperation?: number;
+  /** Learns the execution seconds one operation costs. */
+  private readonly firstRound = new FirstRound();
   /** Round trip of a batch (ms, moving average): a quarter of it is the probe interval. */
   private roundTripMs = 200;
   private probing = false;
@@ -86,7 +87,10 @@ export class StampPacer {
   constructor(private readonly o: StampPacerOptions) {
     if (o.windowMs !== undefined) this.sentLog = new SentLog(o.windowMs);
     this.clockMargin = new ClockMargin(o.hints);
-    this.unsubscribe = o.hints.onChange(() => this.change.notify());
+    this.unsubscribe = o.hints.onChange(() => {
+      this.firstRound.learn(o.hints.latest);
+      this.change.notify();
+    });
   }
 
   /**
@@ -118,12 +122,16 @@ export class StampPacer {
       if (this.inFlight.size < this.limit() && granted > 0 && !probeOut) {
         operations = granted;
         const id = this.nextId++;
-        this.inFlight.set(id, { operations, placedAt: performance.now(), before: this.o.hints.latest });
+        const latest = this.o.hints.latest;
+        const inFirstRound = this.secondsPerOperation === undefined && latest?.executionSeconds !== undefined;
+        if (inFirstRound) this.firstRound.join(operations, latest);
+        this.inFlight.set(id, { operations, placedAt: performance.now(), inFirstRound });
         this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
         return { id, operations };
       }
-      if (this.secondsPerOperation === undefined && this.inFlight.size > 0) {
-        // The first batch is out alone to learn an operation's cost: a probe now would blur it.
+      if (this.secondsPerOperation === undefined && this.o.hints.latest?.executionSeconds !== undefined) {
+        // The first round is out, or answered and waiting for a reading sent after it: a probe's.
+        if (this.firstRound.waitsForReading && !this.probing) void this.probe();
         await this.change.wait(this.roundTripMs);
         continue;
       }
@@ -210,19 +218,7 @@ export class StampPacer {
     const roundTrip = performance.now() - (ticket.sentAt ?? ticket.placedAt);
     this.roundTripMs = 0.8 * this.roundTripMs + 0.2 * roundTrip;
     if (ticket.sent) this.sentLog?.answered(ticket.sent, roundTrip);
-    const after = this.o.hints.latest;
-    if (
-      this.secondsPerOperation === undefined &&
-      ticket.before?.executionSeconds !== undefined &&
-      after?.executionSeconds !== undefined &&
-      after.sentAt >= (ticket.sentAt ?? ticket.placedAt)
-    ) {
-      // Sent alone: the drop is its cost (a refill meanwhile only makes it look cheaper).
-      this.secondsPerOperation = Math.max(
-        0,
-        (ticket.before.executionSeconds - after.executionSeconds) / ticket.operations,
-      );
-    }
+    if (ticket.inFirstRound) this.firstRound.answered(performance.now());
     this.change.notify();
   }
 
@@ -230,6 +226,10 @@ export class StampPacer {
     this.unsubscribe();
     this.sentLog?.clear();
     this.change.notify();
+  }
+
+  private get secondsPerOperation(): number | undefined {
+    return this.firstRound.secondsPerOperation;
   }
 
   private limit(): number {
@@ -255,7 +255,7 @@ export class StampPacer {
     }
     if (latest.requests !== undefined && latest.requests - unreflectedRequests < 2) return 0;
     if (latest.executionSeconds === undefined) return Infinity;
-    if (this.secondsPerOperation === undefined) return this.inFlight.size === 0 ? Infinity : 0;
+    if (this.secondsPerOperation === undefined) return this.firstRound.room();
     const perOp = this.secondsPerOperation;
     if (perOp === 0) return Infinity;
     const forward = this.forwardFrom();

@@ -49,4 +49,22 @@ describe('ChunkQueue', () => {
     expect(await queue.take()).toEqual(['t']);
     expect(await queue.take()).toBeUndefined();
   });
+
+  test('once closed, a take shares the rows left among the ways asked for; before, it takes whole chunks', async () => {
+    const queue = new ChunkQueue();
+    const chunk = (from: number, n: number) => Array.from({ length: n }, (_, i) => `r${from + i}`);
+    await queue.push(chunk(0, 10));
+    await queue.push(chunk(10, 10));
+    expect(await queue.take(4)).toEqual(chunk(0, 10)); // still open: more pages may come
+    await queue.push(chunk(20, 10));
+    queue.close();
+    // 20 rows left among 4 ways: 5 each, the rest back first in line, in order.
+    expect(await queue.take(4)).toEqual(chunk(10, 5));
+    expect(await queue.take(4)).toEqual(chunk(15, 4)); // 15 left: ceil(15 / 4)
+    expect(await queue.take()).toEqual(chunk(19, 1)); // without ways: the chunk as it is
+    expect(await queue.take(4)).toEqual(chunk(20, 3));
+    expect(queue.size).toBe(1);
+    expect(await queue.take(1)).toEqual(chunk(23, 7));
+    expect(await queue.take(4)).toBeUndefined();
+  });
 });

@@ -118,4 +118,38 @@ describe('StampPacer and the limits window', () => {
     ]);
     expect(await next).toBe('still waiting');
   });
+
+  test('the first round goes at once while the budget covers it at a cautious cost, and its cost is learned from a probe after its last answer', async () => {
+    const hints = new ServiceHints();
+    const controller = new AbortController();
+    // The probe's answer: 2 s spent over the round's 200 operations, 10 ms each.
+    const probe = jest.fn(async () => answer(hints, '38.00', performance.now()));
+    const pacer = new StampPacer({
+      hints,
+      concurrency: 4,
+      probe,
+      windowMs: 10_000,
+      signal: controller.signal,
+    });
+    stops.push(() => {
+      controller.abort();
+      pacer.close();
+    });
+    answer(hints, '40.00', performance.now()); // covers 800 operations at 50 ms: all four go
+    const round = await Promise.all([1, 2, 3, 4].map(() => pacer.acquire(50)));
+    expect(round.map((grant) => grant?.operations)).toEqual([50, 50, 50, 50]);
+    for (const grant of round) pacer.sent(grant!.id, performance.now());
+    // The cost is not known yet: nothing more goes, and no probe while the round is out.
+    const fifth = pacer.acquire(50);
+    const early = await Promise.race([
+      fifth,
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 100)),
+    ]);
+    expect(early).toBe('still waiting');
+    expect(probe).not.toHaveBeenCalled();
+    for (const grant of round) pacer.release(grant!.id);
+    // All answered: the probe goes, its reading teaches the cost, and the next batch follows.
+    expect((await fifth)?.operations).toBe(50);
+    expect(probe).toHaveBeenCalledTimes(1);
+  });
 });
