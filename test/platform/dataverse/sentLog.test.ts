@@ -40,31 +40,24 @@ describe('SentLog', () => {
 
   test("countedBy: the answer's delay beyond the quickest of its size, moved later when a quicker one comes", () => {
     const log = new SentLog(1_000);
+    const answered = (at: number, operations: number, roundTripMs: number) => {
+      const sent = { at, operations, countedBy: Infinity };
+      log.add(sent);
+      log.answered(sent, roundTripMs);
+      return sent;
+    };
     // A first round answered all slowly together: the quickest of them (300) is no measure.
-    const first = { at: 1_000, operations: 50, countedBy: Infinity };
-    const second = { at: 1_001, operations: 50, countedBy: Infinity };
-    log.add(first);
-    log.add(second);
-    log.answered(first, 300);
-    log.answered(second, 340);
+    const first = answered(1_000, 50, 300);
+    const second = answered(1_001, 50, 340);
     expect(first.countedBy).toBe(1_000);
     expect(second.countedBy).toBe(1_041);
     // A batch of the same size answered in 60: the earlier ones may have been counted that much later.
-    const third = { at: 1_400, operations: 50, countedBy: Infinity };
-    log.add(third);
-    log.answered(third, 60);
-    expect(third.countedBy).toBe(1_400);
+    expect(answered(1_400, 50, 60).countedBy).toBe(1_400);
     expect(first.countedBy).toBe(1_240);
     expect(second.countedBy).toBe(1_281);
     // Another size keeps its own quickest; a slower answer moves nothing.
-    const small = { at: 1_500, operations: 10, countedBy: Infinity };
-    log.add(small);
-    log.answered(small, 30);
-    const slow = { at: 1_600, operations: 50, countedBy: Infinity };
-    log.add(slow);
-    log.answered(slow, 90);
-    expect(small.countedBy).toBe(1_500);
-    expect(slow.countedBy).toBe(1_630);
+    expect(answered(1_500, 10, 30).countedBy).toBe(1_500);
+    expect(answered(1_600, 50, 90).countedBy).toBe(1_630);
     expect(first.countedBy).toBe(1_240);
   });
 });
