@@ -228,7 +228,11 @@ export interface DualWritePort {
    * Apply Solution: publishes the maps of the installed orchestration packages, one solution at a
    * time in install order; `only` names the solutions (package unique names) to apply, default all.
    */
-  applySolution(connectionId: string, only?: readonly string[]): Promise<void>;
+  applySolution(
+    connectionId: string,
+    only?: readonly string[],
+    tracking?: SolutionApplyTracking,
+  ): Promise<void>;
   listMaps(connectionId: string): Promise<EntityMapStatus[]>;
   /**
    * Runs one map (live sync), optionally with initial sync for the given companies and master.
@@ -276,4 +280,16 @@ export interface PlatformCapabilities {
 export interface Clock {
   now(): Date;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * How a resumed Apply Solution finds the request it already made: the gateway accepts each solution
+ * as a request and answers its id before the wait, and a solution applied twice is one effect too
+ * many (a map-less package cannot be told applied from the map list).
+ */
+export interface SolutionApplyTracking {
+  /** A request the gateway already accepted: it is waited on, not posted again. */
+  resume?: { solution: string; requestId: string };
+  /** Called once the gateway accepted a solution's request, before the wait; resolves once recorded. */
+  onAccepted?(solution: string, requestId: string): Promise<void>;
 }

@@ -188,6 +188,23 @@ describe('setup engine commands (fake platform)', () => {
     expect(step((await h.engine.get(run.id)) as Run, 'createCompany').status).toBe('succeeded');
   });
 
+  it('a wait that fails after the gateway accepted Apply Solution is resumed on that request, not applied again', async () => {
+    dyn = new FakeDynamics();
+    dyn.faults.push({
+      op: 'applySolution.wait',
+      errors: [Object.assign(new Error('Service unavailable'), { status: 503 })],
+    });
+    h = createHarness(dyn.platform(), instantClock);
+    const started = await h.engine.start(newExisting, alice, 'r');
+    if (!started.ok) throw new Error(started.message);
+    await h.engine.whenIdle();
+    const run = (await h.engine.get(started.run.id)) as Run;
+    expect(step(run, 'applySolution').status).toBe('succeeded');
+    expect(dyn.faults[0].errors).toHaveLength(0); // the wait did fail once
+    expect(dyn.count('applySolution:msdyn_DualWriteAppCoreAnchor')).toBe(1);
+    expect(dyn.count('applySolution:HCMCommonAnchor')).toBe(1);
+  });
+
   it('cancel stops the running step through its AbortSignal and starts nothing after it', async () => {
     dyn = new FakeDynamics();
     let entered!: () => void;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { connectionOf } from './runFacts';
 import { ENTITY_MAP_CATALOG } from '../catalog/entityMapCatalog';
 import {
@@ -24,12 +25,17 @@ export const applySolution = defineStep('applySolution', {
     const connection = await connectionOf(ctx.run, ctx.platform);
     const published = await ctx.platform.dualWrite.listMaps(connection.id);
     const applied = new Set(stringsOf(ctx.step.checkpoint?.appliedSolutions));
-    // One solution per call, each recorded once applied: a resumed step (a crash, or a replica that
-    // took the run over) goes on from the first solution not known to be applied.
+    const accepted = acceptedOf(ctx.step.checkpoint?.applying);
+    // One solution per call, each recorded once the gateway accepted it and again once applied: a
+    // resumed step (a crash, a failed wait, or a replica that took the run over) waits on the request
+    // it already made, then goes on from the first solution not known to be applied.
     for (const solution of solutionsToApply(published, applied)) {
-      await ctx.platform.dualWrite.applySolution(connection.id, [solution]);
+      await ctx.platform.dualWrite.applySolution(connection.id, [solution], {
+        resume: accepted?.solution === solution ? accepted : undefined,
+        onAccepted: (_, requestId) => ctx.checkpoint({ applying: { solution, requestId } }),
+      });
       applied.add(solution);
-      await ctx.checkpoint({ appliedSolutions: [...applied] });
+      await ctx.checkpoint({ appliedSolutions: [...applied], applying: null });
     }
     const maps = await pollUntil(
       ctx,
@@ -87,6 +93,14 @@ export function solutionsToApply(published: EntityMapStatus[], applied: Readonly
   return DUAL_WRITE_ORCHESTRATION_PACKAGES.slice(last + 1)
     .map((pkg) => pkg.uniqueName)
     .filter((name) => !applied.has(name));
+}
+
+const acceptedSchema = z.object({ solution: z.string(), requestId: z.string() });
+
+/** The request the gateway accepted before the step stopped, as checkpointed. */
+function acceptedOf(value: unknown): z.infer<typeof acceptedSchema> | undefined {
+  const parsed = acceptedSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function stringsOf(value: unknown): string[] {

@@ -1,3 +1,4 @@
+import axios from 'axios';
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
 import type { DualWriteConnection, DualWritePort, EntityMapStatus } from '../../engine/ports';
@@ -200,7 +201,7 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
         return toConnection({ cid, cname }, await connectionSet(cname));
       }),
 
-    applySolution: (connectionId, only) =>
+    applySolution: (connectionId, only, tracking) =>
       call('Applying the dual-write solutions', async () => {
         const { cid } = parseConnectionId(connectionId);
         lastRead.delete(cid);
@@ -213,14 +214,8 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
           ({ uniquename }) => !only || only.some((name) => sameName(name, uniquename)),
         );
         // One solution per request, as the tool does ("otherwise duplicates will appear").
-        for (const { uniquename } of solutions) {
-          const posted = await http.post(
-            `${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/RestoreTemplates`,
-            { action: RESTORE_TEMPLATES_APPLY, solutions: [{ criteria: { uniquename } }] },
-            { idempotent: true },
-          );
-          const { requestId } = requestIdSchema.parse(posted.data);
-          await waitFor(`Applying ${uniquename}`, async () => {
+        const wait = (uniquename: string, requestId: string) =>
+          waitFor(`Applying ${uniquename}`, async () => {
             const status = await http.get(
               `${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/Status/${encodeURIComponent(requestId)}`,
             );
@@ -231,6 +226,27 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
               retryAfterMs: retryAfterMsOf(status),
             };
           });
+        for (const { uniquename } of solutions) {
+          // A request accepted before a crash or a failed wait is waited on, not posted again; one
+          // that failed or that the gateway no longer knows is posted anew.
+          const resume = tracking?.resume;
+          if (resume && sameName(resume.solution, uniquename)) {
+            try {
+              await wait(uniquename, resume.requestId);
+              continue;
+            } catch (error) {
+              const failed = error instanceof PlatformError && error.code === 'failed';
+              if (!failed && !(axios.isAxiosError(error) && error.response?.status === 404)) throw error;
+            }
+          }
+          const posted = await http.post(
+            `${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/RestoreTemplates`,
+            { action: RESTORE_TEMPLATES_APPLY, solutions: [{ criteria: { uniquename } }] },
+            { idempotent: true },
+          );
+          const { requestId } = requestIdSchema.parse(posted.data);
+          await tracking?.onAccepted?.(uniquename, requestId);
+          await wait(uniquename, requestId);
         }
       }),
 

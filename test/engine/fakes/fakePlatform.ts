@@ -231,15 +231,21 @@ export class FakeDynamics {
           self.syncCompanies(connection);
           return connection;
         },
-        async applySolution(connectionId, only) {
+        async applySolution(connectionId, only, tracking) {
           await self.act('applySolution');
           const connection = self.connections.find(
             (c) => c.id === connectionId,
           ) as (typeof self.connections)[number];
-          // One effect per solution applied; each publishes the catalog maps of its package.
+          // One effect per solution applied (when its request is accepted, unless it is the one the
+          // caller resumes); a fault on 'applySolution.wait' fails the wait after that; each
+          // publishes the catalog maps of its package.
           for (const pkg of DUAL_WRITE_ORCHESTRATION_PACKAGES) {
             if (only && !only.includes(pkg.uniqueName)) continue;
-            self.effect(`applySolution:${pkg.uniqueName}`);
+            if (tracking?.resume?.solution !== pkg.uniqueName) {
+              self.effect(`applySolution:${pkg.uniqueName}`);
+              await tracking?.onAccepted?.(pkg.uniqueName, `request-${pkg.uniqueName}`);
+            }
+            await self.act('applySolution.wait');
             const published = new Set(connection.maps.map((m) => m.name));
             for (const map of ENTITY_MAP_CATALOG.filter(
               (m) => m.package === pkg.maps && !published.has(m.name),
