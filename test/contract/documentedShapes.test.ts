@@ -8,7 +8,7 @@ import {
   packageOperationSchema,
   packageSchema,
 } from '../../src/platform/powerPlatform/powerPlatformClient';
-import { api, pollUntil, startTestEmulator, type TestBody } from '../emulator/emulatorTestKit';
+import { api, linkContoso, startTestEmulator, type TestBody } from '../emulator/emulatorTestKit';
 import { fixture, shapeDifferences } from '../fixtures/microsoft/fixture';
 
 // Response bodies printed on Microsoft's pages (test/fixtures/microsoft, each with its source): the
@@ -143,20 +143,7 @@ describe('F&O dual-write configuration', () => {
 
   it('the emulator serves both sets with the documented columns, two project rows per map', async () => {
     const platform = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url });
-    const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
-    const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
-    for (const pkg of ['DualWriteCoreAnchor', 'msdyn_DualWriteAppCoreAnchor']) {
-      const op = await platform.powerPlatform.installPackage(dv.id, pkg);
-      await pollUntil(
-        () => platform.powerPlatform.getPackageOperation(dv.id, op.id),
-        (o) => o.status !== 'running',
-      );
-    }
-    const link = await platform.dualWrite.createConnection({
-      financeOpsUrl: fo.url,
-      dataverseUrl: dv.url,
-      legalEntities: ['USMF'],
-    });
+    const link = await linkContoso(platform);
     await platform.dualWrite.applySolution(link.id);
     const configurations = await api(
       emulator,

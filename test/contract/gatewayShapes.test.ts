@@ -9,7 +9,7 @@ import {
   mapSchema,
   requestState,
 } from '../../src/platform/dualWrite/gatewayWire';
-import { api, pollUntil, startTestEmulator, type TestBody } from '../emulator/emulatorTestKit';
+import { api, linkContoso, startTestEmulator, type TestBody } from '../emulator/emulatorTestKit';
 import { fixture, shapeDifferences } from '../fixtures/microsoft/fixture';
 
 // The dual-write gateway in the shapes of Microsoft's Dual-write-automations tool (fixtures built from
@@ -49,19 +49,7 @@ it('the client parses the tool-derived examples', () => {
 it('the emulator answers Environments, Entities, Status and ConnectionSet with the same keys and types', async () => {
   const platform = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url });
   const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
-  const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
-  for (const pkg of ['DualWriteCoreAnchor', 'msdyn_DualWriteAppCoreAnchor']) {
-    const op = await platform.powerPlatform.installPackage(dv.id, pkg);
-    await pollUntil(
-      () => platform.powerPlatform.getPackageOperation(dv.id, op.id),
-      (o) => o.status !== 'running',
-    );
-  }
-  const link = await platform.dualWrite.createConnection({
-    financeOpsUrl: fo.url,
-    dataverseUrl: dv.url,
-    legalEntities: ['USMF'],
-  });
+  const link = await linkContoso(platform);
   await platform.dualWrite.applySolution(link.id);
   // A map runs only once it has a project: the client sends action 8, then 1.
   await platform.dualWrite.runMap(link.id, 'Legal entities', { initialSync: false });

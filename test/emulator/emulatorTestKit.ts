@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
+import type { DualWriteConnection, Platform } from '../../src/engine/ports';
 
 /** Helpers shared by the emulator and platform client tests. */
 /** Response bodies, asserted field by field in the tests. */
@@ -77,4 +78,25 @@ export async function api(
     // plain text ($count) stays text
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+/**
+ * The seeded `contoso-fo` and `contoso` with the core and application-core dual-write packages
+ * installed and linked for USMF: the start of every gateway test.
+ */
+export async function linkContoso(platform: Platform): Promise<DualWriteConnection> {
+  const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
+  const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
+  for (const pkg of ['DualWriteCoreAnchor', 'msdyn_DualWriteAppCoreAnchor']) {
+    const op = await platform.powerPlatform.installPackage(dv.id, pkg);
+    await pollUntil(
+      () => platform.powerPlatform.getPackageOperation(dv.id, op.id),
+      (o) => o.status !== 'running',
+    );
+  }
+  return platform.dualWrite.createConnection({
+    financeOpsUrl: fo.url,
+    dataverseUrl: dv.url,
+    legalEntities: ['USMF'],
+  });
 }

@@ -1,6 +1,6 @@
 import type { RunningEmulator } from '../../src/emulator';
 import { createPlatform } from '../../src/platform/createPlatform';
-import { control, pollUntil, startTestEmulator } from '../emulator/emulatorTestKit';
+import { control, linkContoso, startTestEmulator } from '../emulator/emulatorTestKit';
 
 // Apply Solution against the emulated gateway when the wait for an accepted request fails: the
 // request id the gateway answered is handed out before the wait, and a resumed call waits on it
@@ -25,20 +25,7 @@ it('a failed wait leaves the accepted request to be waited on again, applied onc
     emulatorUrl: emulator.url,
     retry: { baseDelayMs: 10, maxDelayMs: 20 },
   });
-  const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
-  const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
-  for (const pkg of ['DualWriteCoreAnchor', SOLUTION]) {
-    const op = await platform.powerPlatform.installPackage(dv.id, pkg);
-    await pollUntil(
-      () => platform.powerPlatform.getPackageOperation(dv.id, op.id),
-      (o) => o.status !== 'running',
-    );
-  }
-  const link = await platform.dualWrite.createConnection({
-    financeOpsUrl: fo.url,
-    dataverseUrl: dv.url,
-    legalEntities: ['USMF'],
-  });
+  const link = await linkContoso(platform);
   const cid = link.id.split(':')[0];
   // Every status read fails, past the client's retries: the wait gives up after the gateway accepted.
   await control(emulator, 'PUT', 'settings', {
