@@ -1,4 +1,3 @@
-import axios from 'axios';
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
 import type { DualWriteConnection, DualWritePort, EntityMapStatus } from '../../engine/ports';
@@ -235,8 +234,8 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
               await wait(uniquename, resume.requestId);
               continue;
             } catch (error) {
-              const failed = error instanceof PlatformError && error.code === 'failed';
-              if (!failed && !(axios.isAxiosError(error) && error.response?.status === 404)) throw error;
+              const { code } = toPlatformError(error, `Applying ${uniquename}`);
+              if (code !== 'not_found' && !(error instanceof PlatformError && code === 'failed')) throw error;
             }
           }
           const posted = await http.post(
