@@ -12,7 +12,7 @@ import type { PlannedStep, StepKind } from '../model';
 import type { Master, PlatformCapabilities, StepLocation } from '../ports';
 import type { StepParamsInput } from '../stepParams';
 import { isUnified, type SetupInput } from './scenarioInput';
-import { plannedStep } from './stepDefinitions';
+import { plannedStep } from './plannedStep';
 import { deriveNeeds } from './stepNeeds';
 
 // The five scenarios of docs/domain.md §2 as ordered plans. Pure: the same input and capabilities give the
