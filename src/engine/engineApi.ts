@@ -1,5 +1,8 @@
 import type { Actor, AuditEntry, PlanPreview, Run, RunStatus, StepState, RunScope } from './model';
 
+/** What a planned step works on, for the plan card (declared by its step module). */
+export { stepTouches } from './stepTouches';
+
 // What the conversation layer may ask of the engine. Every command is idempotent and answers at once
 // (it records the decision and wakes the executor; nothing slow runs inside it).
 

@@ -1,5 +1,6 @@
 import type { ScenarioId, SetupInput } from './scenarios/scenarioInput';
 import type { StepLocation } from './ports';
+import type { StepKind } from './stepKinds';
 
 // The engine's vocabulary: plans, runs, steps, actors and the commands the conversation sends.
 // Plain data, persisted as JSON by the RunStore.
@@ -10,19 +11,8 @@ export interface Actor {
   name: string;
 }
 
-export type StepKind =
-  | 'checkPrerequisites'
-  | 'provisionFinanceOps'
-  | 'provisionDataverse'
-  | 'installDualWriteSolutions'
-  | 'linkEnvironments'
-  | 'applySolution'
-  | 'enableEntityMaps'
-  | 'createCompany'
-  | 'addCompanyToConnection'
-  | 'bootstrapCompanyData'
-  | 'initialSync'
-  | 'verifySetup';
+/** The kinds of step (stepKinds.ts); each is declared in its module under steps/. */
+export type { StepKind };
 
 /** How a step is carried out: by the engine, or by the admin and then verified by the engine. */
 export type StepMode = 'automatic' | 'manual';
@@ -36,14 +26,17 @@ export interface PlannedStep {
   mode: StepMode;
   needsApproval: boolean;
   skippable: boolean;
-  /** The step's parameters (one schema per kind: stepParams.ts). */
+  /** The step's parameters (the schema its module declares, steps/<kind>.ts). */
   params: Record<string, unknown>;
   /**
    * The ids of the steps this one waits for (they must succeed or be skipped first): the plan is a
-   * graph (scenarios/stepNeeds.ts). Absent in runs planned before: then every earlier step.
+   * graph (each module's `needs`, scenarios/stepNeeds.ts). Absent in runs planned before: then every earlier step.
    */
   needs?: string[];
-  /** For manual steps: what the admin does, and a deep link where there is one. */
+  /**
+   * For manual steps: what the admin does (the module's `manual.instructions`, planned here; replaced
+   * by its run's own text when the step comes up, see steps/defineStep.ts), and a deep link.
+   */
   instructions?: string;
   link?: string;
 }

@@ -1,8 +1,9 @@
 /**
  * The engine in a child process, for the crash test: opens the run store file, resumes unfinished
- * runs, starts the new-existing run (same request key every time, so a restart finds its run),
+ * runs, starts the run of the variant named (crashVariants.ts; same request key every time, so a
+ * restart finds its run),
  * approves as a second person, and prints one line per committed change so the parent can kill it
- * with SIGKILL at a chosen point. Usage: tsx crashChild.ts <emulatorUrl> <runStoreFile>
+ * with SIGKILL at a chosen point. Usage: tsx crashChild.ts <emulatorUrl> <runStoreFile> <variant>
  */
 import fs from 'node:fs';
 import { createSetupEngine } from '../../src/engine/setupEngine';
@@ -11,8 +12,9 @@ import { createPlatform } from '../../src/platform/createPlatform';
 import { openDatabase } from '../../src/store/database';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
 import type { Run } from '../../src/engine/model';
+import { CRASH_VARIANTS, type CrashVariant } from './crashVariants';
 
-const [emulatorUrl, file, variant] = process.argv.slice(2);
+const [emulatorUrl, file, variant] = process.argv.slice(2) as [string, string, CrashVariant];
 const approver = { id: 'bob', name: 'Bob' };
 /** Synchronous: a pipe write may otherwise still sit in a buffer when SIGKILL lands. */
 const say = (line: string) => fs.writeSync(1, line);
@@ -57,28 +59,10 @@ async function main(): Promise<void> {
         await engine.approve(run.id, step.id, approver, run.rev);
     }
   }
-  // `unified`: a new F&O with demo data as a unified environment (Power Platform, no LCS), new Dataverse in it.
-  const input =
-    variant === 'unified'
-      ? {
-          scenario: 'new-demo-new',
-          financeOpsHome: 'unified',
-          financeOpsName: 'crash-uni',
-          demoLegalEntities: ['USMF'],
-          initialSyncEntities: ['Customers V3'],
-        }
-      : undefined;
   const started = await engine.start(
-    input ?? {
-      scenario: 'new-existing',
-      financeOpsName: 'crash-fo',
-      dataverseUrl: `${emulatorUrl}/orgs/contoso`,
-      companyCode: 'CRSH',
-      companyName: 'Crash Test',
-      initialSyncEntities: ['Customers V3'],
-    },
+    CRASH_VARIANTS[variant](emulatorUrl),
     { id: 'alice', name: 'Alice' },
-    variant === 'unified' ? 'crash-run-unified' : 'crash-run',
+    `crash-run-${variant}`,
   );
   if (!started.ok) {
     say(`REFUSED ${started.code} ${started.message}\n`);

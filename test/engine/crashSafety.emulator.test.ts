@@ -1,5 +1,7 @@
-import { STEP_NEEDS } from '../../src/engine/scenarios/stepNeeds';
-import type { StepKind } from '../../src/engine/model';
+import type { PlannedStep, StepKind } from '../../src/engine/model';
+import { planScenario } from '../../src/engine/scenarios/planScenario';
+import { setupInputSchema } from '../../src/engine/scenarios/scenarioInput';
+import { STEP_KINDS } from '../../src/engine/stepKinds';
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -8,66 +10,52 @@ import path from 'node:path';
 import type { RunningEmulator } from '../../src/emulator/index';
 import { openDatabase } from '../../src/store/database';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
-import { emulatorState, startRigEmulator } from './emulatorRig';
+import { CRASH_VARIANTS, type CrashVariant } from './crashVariants';
+import { emulatorPlatform, emulatorState, startRigEmulator } from './emulatorRig';
 
 /**
- * Crash safety: the engine runs a new-existing setup in a child process that is killed with SIGKILL
- * at 25 planned points (every step, several inside bootstrap and initial sync) and restarted each
- * time. The emulator lives in this process, so it survives the kills and its effects log shows
- * whether anything was applied twice.
+ * Crash safety: the engine runs a setup in a child process that is killed with SIGKILL at planned
+ * points and restarted each time. The emulator lives in this process, so it survives the kills and
+ * its effects log shows whether anything was applied twice. The kill points are the plan's own steps
+ * (planScenario of the variant's input), each killed at the nth event of its kind listed here; the
+ * compiler asks for every step kind, and the variants together plan every kind.
  */
-const KILL_PLAN: Array<[kind: string, nthEvent: number]> = [
-  ['provisionFinanceOps', 1],
-  ['provisionFinanceOps', 2],
-  ['installDualWriteSolutions', 1],
-  ['installDualWriteSolutions', 2],
-  ['installDualWriteSolutions', 4],
-  ['checkPrerequisites', 1],
-  ['linkEnvironments', 1],
-  ['applySolution', 1],
-  // Right after the first solution is recorded, while the second (Finance, which publishes maps) is
-  // posted: the resumed step goes on from the first solution not applied. (A kill between the post
-  // and the record of an HR solution, which publishes no map the catalog knows, applies that one
-  // again: the window stated in docs/reliability.md.)
-  ['applySolution', 2],
-  ['enableEntityMaps', 1],
-  ['enableEntityMaps', 3],
-  ['enableEntityMaps', 5],
-  ['createCompany', 1],
-  ['addCompanyToConnection', 1],
-  ['bootstrapCompanyData', 1],
-  ['bootstrapCompanyData', 2],
-  ['bootstrapCompanyData', 3],
-  ['bootstrapCompanyData', 4],
-  ['bootstrapCompanyData', 5],
-  ['initialSync', 1],
-  ['initialSync', 2],
-  ['initialSync', 3],
-  ['initialSync', 5],
-  ['initialSync', 7],
-  ['verifySetup', 1],
-];
-/** The plan's order (needs point only backwards in it). */
-const ORDER = [
-  'provisionFinanceOps',
-  'installDualWriteSolutions',
-  'checkPrerequisites',
-  'linkEnvironments',
-  'applySolution',
-  'enableEntityMaps',
-  'createCompany',
-  'addCompanyToConnection',
-  'bootstrapCompanyData',
-  'initialSync',
-  'verifySetup',
-];
+const KILL_POINTS: Record<StepKind, readonly number[]> = {
+  provisionFinanceOps: [1, 2],
+  provisionDataverse: [1, 2],
+  installDualWriteSolutions: [1, 2, 4],
+  checkPrerequisites: [1],
+  linkEnvironments: [1],
+  // The second: right after the first solution is recorded, while the second (Finance, which
+  // publishes maps) is posted: the resumed step goes on from the first solution not applied. (A kill
+  // between the post and the record of an HR solution, which publishes no map the catalog knows,
+  // applies that one again: the window stated in docs/reliability.md.)
+  applySolution: [1, 2],
+  enableEntityMaps: [1, 3, 5],
+  createCompany: [1],
+  addCompanyToConnection: [1],
+  bootstrapCompanyData: [1, 2, 3, 4, 5],
+  initialSync: [1, 2, 3, 5, 7],
+  verifySetup: [1],
+};
 
-/** Whether a `later` step waits (directly or not) for the `kind` step of this plan. */
-function dependsOn(later: string, kind: string, order: string[], seen = new Set<string>()): boolean {
-  if (seen.has(later) || order.indexOf(later) <= order.indexOf(kind)) return false;
-  seen.add(later);
-  const needs = (STEP_NEEDS[later as StepKind] ?? []).filter((n) => order.indexOf(n) < order.indexOf(later));
-  return needs.includes(kind as StepKind) || needs.some((need) => dependsOn(need, kind, order, seen));
+/** The variant's plan on the emulator's capabilities, as the child will plan it. */
+function planOf(variant: CrashVariant, emulatorUrl: string): PlannedStep[] {
+  const input = setupInputSchema.parse(CRASH_VARIANTS[variant](emulatorUrl));
+  return planScenario(input, emulatorPlatform(emulatorUrl).capabilities);
+}
+
+/** Every step of the plan, in plan order, at its first `depth` kill points. */
+function killPlan(plan: PlannedStep[], depth: number): Array<[StepKind, number]> {
+  return plan.flatMap((step) =>
+    KILL_POINTS[step.kind].slice(0, depth).map((nth): [StepKind, number] => [step.kind, nth]),
+  );
+}
+
+/** Whether the step at `later` (an index of the plan) waits, directly or not, for a step of `kind`. */
+function dependsOn(plan: PlannedStep[], later: number, kind: StepKind): boolean {
+  const needs = (plan[later]?.needs ?? []).map((id) => plan.findIndex((step) => step.id === id));
+  return needs.some((index) => plan[index].kind === kind || dependsOn(plan, index, kind));
 }
 
 interface ChildOutcome {
@@ -79,22 +67,15 @@ interface ChildOutcome {
 function runChild(
   emulatorUrl: string,
   file: string,
-  target?: [string, number],
-  variant?: { name: 'unified'; order: string[] },
+  variant: CrashVariant,
+  plan: PlannedStep[],
+  target?: [StepKind, number],
 ): Promise<ChildOutcome> {
-  const order = variant?.order ?? ORDER;
   return new Promise((resolve, reject) => {
     // One process (node with the tsx loader), so SIGKILL hits the engine itself, not a wrapper.
     const child: ChildProcess = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(__dirname, 'crashChild.ts'),
-        emulatorUrl,
-        file,
-        ...(variant ? [variant.name] : []),
-      ],
+      ['--import', 'tsx', path.join(__dirname, 'crashChild.ts'), emulatorUrl, file, variant],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -117,7 +98,8 @@ function runChild(
         const [kind, nth] = target;
         if (match[2] === kind) seen++;
         // Or past it: a step that needs it is at work (approvals are asked early, so only running counts).
-        const later = match[2] === 'done' || (dependsOn(match[2], kind, order) && match[3] === 'running');
+        const later =
+          match[2] === 'done' || (dependsOn(plan, Number(match[1]), kind) && match[3] === 'running');
         if ((match[2] === kind && seen >= nth) || later) {
           killedAt = `${kind}#${nth} (at ${match[2]}, event ${lines.length})`;
           // Sometimes right after the commit, sometimes a moment later while the step acts on it.
@@ -135,7 +117,42 @@ function runChild(
   });
 }
 
-describe('crash safety (SIGKILL at 25 points of a new-existing run)', () => {
+/** Kills a run of the variant at every point of its plan (to `depth` per kind), then runs it to the end. */
+async function crashRun(emulatorUrl: string, dir: string, variant: CrashVariant, depth: number) {
+  const plan = planOf(variant, emulatorUrl);
+  const file = path.join(dir, `runs-${variant}.sqlite`);
+  const before = (await emulatorState(emulatorUrl)).effects.bySubject;
+  const kills: string[] = [];
+  const targets = killPlan(plan, depth);
+  for (const target of targets) {
+    const outcome = await runChild(emulatorUrl, file, variant, plan, target);
+    if (outcome.done) break;
+    expect(outcome.lines.filter((l) => l.startsWith('CRASH') || l.startsWith('REFUSED'))).toEqual([]);
+    if (outcome.killedAt) kills.push(outcome.killedAt);
+  }
+  const final = await runChild(emulatorUrl, file, variant, plan);
+  expect(final.lines.filter((l) => l.startsWith('FAILED'))).toEqual([]);
+  expect(final.done).toBe(true);
+
+  const db = openDatabase(file);
+  const runs = await new SqliteRunStore(db).list();
+  db.close();
+  expect(runs.map((run) => run.status)).toEqual(['succeeded']);
+
+  const state = await emulatorState(emulatorUrl);
+  const added = Object.entries(state.effects.bySubject)
+    .map(([subject, count]) => [subject, count - (before[subject] ?? 0)] as const)
+    .filter(([, count]) => count > 0);
+  const twice = added.filter(
+    ([subject, count]) =>
+      count > 1 && !subject.startsWith('sync.') && !subject.startsWith('dv.solution.install'),
+  );
+  expect(twice).toEqual([]);
+  console.log(`crash test (${variant}): ${kills.length} kills: ${kills.join(', ')}`);
+  return { state, kills, targets, added };
+}
+
+describe('crash safety (SIGKILL at every step of each shape of plan)', () => {
   let emu: RunningEmulator;
   let dir: string;
   beforeAll(async () => {
@@ -144,34 +161,19 @@ describe('crash safety (SIGKILL at 25 points of a new-existing run)', () => {
   });
   afterAll(async () => emu?.close());
 
-  it('completes and applies every effect exactly once', async () => {
-    const file = path.join(dir, 'runs.sqlite');
-    const kills: string[] = [];
-    for (const target of KILL_PLAN) {
-      const outcome = await runChild(emu.url, file, target);
-      if (outcome.done) break;
-      expect(outcome.lines.filter((l) => l.startsWith('CRASH') || l.startsWith('REFUSED'))).toEqual([]);
-      if (outcome.killedAt) kills.push(outcome.killedAt);
-    }
-    const final = await runChild(emu.url, file);
-    expect(final.lines.filter((l) => l.startsWith('FAILED'))).toEqual([]);
-    expect(final.done).toBe(true);
-    expect(kills.length).toBeGreaterThanOrEqual(20);
-
-    const db = openDatabase(file);
-    const store = new SqliteRunStore(db);
-    const [run] = await store.list();
-    expect(run.status).toBe('succeeded');
-    expect(await store.list()).toHaveLength(1);
-    db.close();
-
-    const state = await emulatorState(emu.url);
-    const subjects = state.effects.bySubject;
-    const twice = Object.entries(subjects).filter(
-      ([subject, count]) =>
-        count > 1 && !subject.startsWith('sync.') && !subject.startsWith('dv.solution.install'),
+  it('the variants together kill every step kind mid-way', () => {
+    const killed = new Set(
+      (Object.keys(CRASH_VARIANTS) as CrashVariant[]).flatMap((variant) =>
+        killPlan(planOf(variant, emu.url), 1).map(([kind]) => kind),
+      ),
     );
-    expect(twice).toEqual([]);
+    expect(STEP_KINDS.filter((kind) => !killed.has(kind))).toEqual([]);
+  });
+
+  it('new-existing, killed at every point of every step: done, every effect exactly once', async () => {
+    const { state, kills, targets } = await crashRun(emu.url, dir, 'new-existing', Infinity);
+    expect(targets.length).toBeGreaterThanOrEqual(25);
+    expect(kills.length).toBeGreaterThanOrEqual(20);
     expect(state.effects.byKind['lcs.deploy']).toBe(1);
     expect(state.effects.byKind['fo.legalEntity.create']).toBe(1);
     expect(state.effects.byKind['gw.connection.create']).toBe(1);
@@ -190,62 +192,22 @@ describe('crash safety (SIGKILL at 25 points of a new-existing run)', () => {
     emulatorDb.close();
     expect(stamps.twice).toBe(0);
     expect(stamps.rows).toBe(300);
-    console.log(`crash test: ${kills.length} kills: ${kills.join(', ')}`);
   }, 300_000);
 
-  it('a unified run (F&O from the Power Platform, demo data) killed at 12 points: done, every effect once', async () => {
-    const order = [
-      'provisionFinanceOps',
-      'installDualWriteSolutions',
-      'checkPrerequisites',
-      'linkEnvironments',
-      'applySolution',
-      'enableEntityMaps',
-      'initialSync',
-      'verifySetup',
-    ];
-    const plan: Array<[string, number]> = [
-      ['provisionFinanceOps', 1],
-      ['provisionFinanceOps', 2],
-      ['installDualWriteSolutions', 1],
-      ['installDualWriteSolutions', 2],
-      ['checkPrerequisites', 1],
-      ['linkEnvironments', 1],
-      ['applySolution', 1],
-      ['enableEntityMaps', 1],
-      ['enableEntityMaps', 3],
-      ['initialSync', 1],
-      ['initialSync', 3],
-      ['verifySetup', 1],
-    ];
-    const variant = { name: 'unified' as const, order };
-    const file = path.join(dir, 'runs-unified.sqlite');
-    const before = (await emulatorState(emu.url)).effects.bySubject;
-    const kills: string[] = [];
-    for (const target of plan) {
-      const outcome = await runChild(emu.url, file, target, variant);
-      if (outcome.done) break;
-      expect(outcome.lines.filter((l) => l.startsWith('CRASH') || l.startsWith('REFUSED'))).toEqual([]);
-      if (outcome.killedAt) kills.push(outcome.killedAt);
-    }
-    const final = await runChild(emu.url, file, undefined, variant);
-    expect(final.lines.filter((l) => l.startsWith('FAILED'))).toEqual([]);
-    expect(final.done).toBe(true);
+  it('a unified run (F&O from the Power Platform, demo data): done, every effect once', async () => {
+    const { kills, added } = await crashRun(emu.url, dir, 'unified', 2);
     expect(kills.length).toBeGreaterThanOrEqual(8);
-
-    const state = await emulatorState(emu.url);
-    const added = Object.entries(state.effects.bySubject)
-      .map(([subject, count]) => [subject, count - (before[subject] ?? 0)] as const)
-      .filter(([, count]) => count > 0);
-    const twice = added.filter(
-      ([subject, count]) =>
-        count > 1 && !subject.startsWith('sync.') && !subject.startsWith('dv.solution.install'),
-    );
-    expect(twice).toEqual([]);
     const once = (prefix: string) => added.filter(([subject]) => subject.startsWith(prefix)).length;
     expect(once('pp.unified.create')).toBe(1);
     expect(once('unified.financeOps.ready')).toBe(1);
     expect(once('lcs.deploy')).toBe(0);
-    console.log(`crash test (unified): ${kills.length} kills: ${kills.join(', ')}`);
+  }, 300_000);
+
+  it('existing-existing with a new Dataverse: done, every effect once', async () => {
+    const { kills, added } = await crashRun(emu.url, dir, 'existing-existing', 1);
+    expect(kills.length).toBeGreaterThanOrEqual(6);
+    const once = (prefix: string) => added.filter(([subject]) => subject.startsWith(prefix)).length;
+    expect(once('lcs.deploy')).toBe(0);
+    expect(once('gw.connection.create')).toBe(1);
   }, 300_000);
 });

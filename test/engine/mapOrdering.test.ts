@@ -5,7 +5,7 @@ import {
   UnknownMapError,
   withPrerequisites,
 } from '../../src/engine/catalog/mapOrdering';
-import { planMaps } from '../../src/engine/scenarios/planScenario';
+import { planMaps } from '../../src/engine/scenarios/planMaps';
 
 function assertValidOrder(order: string[], catalog: readonly EntityMapDefinition[] = ENTITY_MAP_CATALOG) {
   const position = new Map(order.map((name, index) => [name, index]));

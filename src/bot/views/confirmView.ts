@@ -1,4 +1,5 @@
-import type { PlannedStep, PlanPreview } from '../../engine/model';
+import type { PlanPreview } from '../../engine/model';
+import { stepTouches } from '../../engine/engineApi';
 import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { CONFLICT_WINNER } from './detailsView';
@@ -17,7 +18,7 @@ export function confirmCardData(preview: PlanPreview, requestKey: string, notice
         step.where,
         step.mode === 'manual' ? 'you do this step, I verify it' : 'automatic',
         step.needsApproval ? 'needs approval' : '',
-        whatItTouches(step, chosenMaps(preview), preview.tableNames),
+        stepTouches(step, preview),
       ]
         .filter(Boolean)
         .join(' · '),
@@ -33,54 +34,7 @@ export function confirmCardData(preview: PlanPreview, requestKey: string, notice
   };
 }
 
-function chosenMaps(preview: PlanPreview): string[] {
-  const input = preview.input as { initialSyncEntities?: string[] };
-  return (input.initialSyncEntities ?? []).map((name) => name.toLowerCase());
-}
-
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-
-/** The maps, companies or tables a step works on, so the admin sees what the plan really does. */
-export function whatItTouches(
-  step: PlannedStep,
-  chosen: string[],
-  tableNames?: Record<string, string>,
-): string {
-  const { params } = step;
-  switch (step.kind) {
-    case 'initialSync': {
-      const maps = list(params.maps);
-      const added = maps.filter((map) => !chosen.includes(map.toLowerCase()));
-      const stages = Array.isArray(params.stages)
-        ? (params.stages as unknown[][]).map((stage) => list(stage).join(', '))
-        : [];
-      const deferred = list(params.deferred);
-      return [
-        stages.length ? `in order: ${stages.join(' → ')}` : `maps: ${maps.join(', ')}`,
-        added.length ? `prerequisite maps added: ${added.join(', ')}` : '',
-        deferred.length ? `circular lookups filled in a later stage: ${deferred.join(', ')}` : '',
-        `companies ${list(params.legalEntities).join(', ')}`,
-        `${CONFLICT_WINNER.toLowerCase()}: ${params.master === 'financeOps' ? 'Finance and Operations' : 'Dataverse'}`,
-      ]
-        .filter(Boolean)
-        .join(' · ');
-    }
-    case 'enableEntityMaps':
-      return `${list(params.maps).length} maps for live sync`;
-    case 'linkEnvironments':
-      return `companies ${list(params.legalEntities).join(', ')}`;
-    case 'addCompanyToConnection':
-      return `companies ${list(params.codes).join(', ')}`;
-    case 'createCompany':
-      return `company ${String(params.code)} (${String(params.name)})`;
-    case 'bootstrapCompanyData':
-      return `company ${String(params.companyCode)} on ${list(params.tables)
-        .map((table) => tableName(table, tableNames))
-        .join(', ')}`;
-    default:
-      return '';
-  }
-}
 
 const FACT_TITLES: Record<string, string> = {
   financeOpsName: 'New F&O environment',

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { connectionOf } from './runFacts';
 import {
   connectionToVerify,
@@ -6,11 +7,21 @@ import {
   listOf,
   numbered,
   openDualWritePage,
+  withGateway,
 } from './dualWriteSteps';
-import { defineStep } from './stepContext';
+import { BEFORE_VERIFICATION, defineStep } from './defineStep';
 
 /** Adds the companies the connection does not have yet. */
-export const addCompanyToConnection = defineStep('addCompanyToConnection', {
+export const addCompanyToConnection = defineStep({
+  kind: 'addCompanyToConnection',
+  params: z.object({ codes: z.array(z.string()) }),
+  title: 'Add the companies to the dual-write connection',
+  needs: ['linkEnvironments', 'createCompany', 'enableEntityMaps', 'initialSync'],
+  neededBy: BEFORE_VERIFICATION,
+  automatic: withGateway,
+  needsApproval: false,
+  skippable: false,
+  touches: ({ codes }) => `companies ${codes.join(', ')}`,
   async execute(ctx) {
     const connection = await connectionOf(ctx.run, ctx.platform);
     const missing = ctx.params.codes.filter((code) => !connection.legalEntities.includes(code));
@@ -35,14 +46,18 @@ export const addCompanyToConnection = defineStep('addCompanyToConnection', {
           output: { legalEntities: connection.legalEntities },
         };
   },
-  manualLink: dualWriteWorkspaceLink,
-  async manualInstructions(ctx) {
-    const { foUrl } = await environmentUrls(ctx);
-    return numbered([
-      openDualWritePage(foUrl),
-      'Choose **Environment details** and open the **Legal entities** tab.',
-      `Choose **Add legal entity**, add ${listOf(ctx.params.codes)} and choose **Save**.`,
-      'Press **Done, verify**.',
-    ]);
+  manual: {
+    instructions:
+      'In Finance and Operations, Data management > Dual-write, choose Environment details > Edit legal entities and add the companies shown. Press Done afterwards.',
+    linkForRun: dualWriteWorkspaceLink,
+    async forRun(ctx) {
+      const { foUrl } = await environmentUrls(ctx);
+      return numbered([
+        openDualWritePage(foUrl),
+        'Choose **Environment details** and open the **Legal entities** tab.',
+        `Choose **Add legal entity**, add ${listOf(ctx.params.codes)} and choose **Save**.`,
+        'Press **Done, verify**.',
+      ]);
+    },
   },
 });

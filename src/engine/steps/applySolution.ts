@@ -14,13 +14,24 @@ import {
   listOf,
   numbered,
   openDualWritePage,
+  withGateway,
 } from './dualWriteSteps';
-import { PermanentStepError, pollUntil, defineStep } from './stepContext';
+import { BEFORE_VERIFICATION, defineStep, touchesNothingMore } from './defineStep';
+import { PermanentStepError, pollUntil } from './stepContext';
 
 /** Apply Solution: publishes the maps of the installed orchestration packages. */
 const PUBLISH_TIMEOUT_MS = 30 * 60_000;
 
-export const applySolution = defineStep('applySolution', {
+export const applySolution = defineStep({
+  kind: 'applySolution',
+  params: z.object({}),
+  title: 'Apply the dual-write solutions (publish the entity maps)',
+  needs: ['linkEnvironments'],
+  neededBy: BEFORE_VERIFICATION,
+  automatic: withGateway,
+  needsApproval: false,
+  skippable: false,
+  touches: touchesNothingMore,
   async execute(ctx) {
     const connection = await connectionOf(ctx.run, ctx.platform);
     const published = await ctx.platform.dualWrite.listMaps(connection.id);
@@ -66,14 +77,18 @@ export const applySolution = defineStep('applySolution', {
     }
     return { ok: true, message: `${maps.length} entity maps are published.`, output: { maps: maps.length } };
   },
-  manualLink: dualWriteWorkspaceLink,
-  async manualInstructions(ctx) {
-    const { foUrl } = await environmentUrls(ctx);
-    return numbered([
-      openDualWritePage(foUrl),
-      `Choose **Apply solution**, select every dual-write application orchestration solution (${listOf(DUAL_WRITE_ORCHESTRATION_SOLUTIONS)}) and choose Apply.`,
-      'Wait until the table map list is filled (it takes a few minutes), then press **Done, verify**.',
-    ]);
+  manual: {
+    instructions:
+      'In Finance and Operations, Data management > Dual-write, choose Apply solution and select every dual-write orchestration solution. Press Done once the map list is filled.',
+    linkForRun: dualWriteWorkspaceLink,
+    async forRun(ctx) {
+      const { foUrl } = await environmentUrls(ctx);
+      return numbered([
+        openDualWritePage(foUrl),
+        `Choose **Apply solution**, select every dual-write application orchestration solution (${listOf(DUAL_WRITE_ORCHESTRATION_SOLUTIONS)}) and choose Apply.`,
+        'Wait until the table map list is filled (it takes a few minutes), then press **Done, verify**.',
+      ]);
+    },
   },
 });
 

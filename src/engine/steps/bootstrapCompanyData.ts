@@ -1,13 +1,9 @@
+import { z } from 'zod';
 import type { Company, DataversePort } from '../ports';
 import { dataverseUrl, stringList } from './runFacts';
-import {
-  PermanentStepError,
-  TransientStepError,
-  pollUntil,
-  type StepContext,
-  defineStep,
-  type KindContext,
-} from './stepContext';
+import { PermanentStepError, TransientStepError, pollUntil, type StepContext } from './stepContext';
+import { BEFORE_VERIFICATION, defineStep, onEveryPlatform, type KindContext } from './defineStep';
+import { tableName } from '../catalog/tableNames';
 
 // Bootstrapping (docs/domain.md §4): stamps every company-less row of the chosen tables with the company.
 // The lookup is read-only once saved, so this step always waits for an approval showing the rows
@@ -16,7 +12,22 @@ import {
 
 const COMPANY_TIMEOUT_MS = 30 * 60_000;
 
-export const bootstrapCompanyData = defineStep('bootstrapCompanyData', {
+const schema = z.object({ companyCode: z.string(), tables: z.array(z.string()) });
+type Params = z.output<typeof schema>;
+
+export const bootstrapCompanyData = defineStep({
+  kind: 'bootstrapCompanyData',
+  params: schema,
+  title: 'Bootstrap the existing Dataverse rows with the company',
+  // The company's cdm_companies row comes from the running Legal entities map and the added company.
+  needs: ['addCompanyToConnection', 'enableEntityMaps', 'initialSync'],
+  neededBy: BEFORE_VERIFICATION,
+  automatic: onEveryPlatform,
+  // The company of a row cannot be changed afterwards: a person decides.
+  needsApproval: true,
+  skippable: true,
+  touches: ({ companyCode, tables }, { tableNames }) =>
+    `company ${companyCode} on ${tables.map((table) => tableName(table, tableNames)).join(', ')}`,
   async approvalSummary(ctx) {
     const { code, tables } = params(ctx);
     const dataverse = await dataverseOf(ctx);
@@ -92,14 +103,14 @@ export const bootstrapCompanyData = defineStep('bootstrapCompanyData', {
   },
 });
 
-function params(ctx: KindContext<'bootstrapCompanyData'>): { code: string; tables: string[] } {
+function params(ctx: KindContext<Params>): { code: string; tables: string[] } {
   return {
     code: ctx.params.companyCode.toUpperCase(),
     tables: ctx.params.tables,
   };
 }
 
-async function dataverseOf(ctx: KindContext<'bootstrapCompanyData'>): Promise<DataversePort> {
+async function dataverseOf(ctx: KindContext<Params>): Promise<DataversePort> {
   return ctx.platform.dataverse(await dataverseUrl(ctx.run, ctx.platform));
 }
 

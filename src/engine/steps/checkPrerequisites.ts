@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   FINANCE_OPS_ENTRA_APP_IDS,
   MIN_PLATFORM_VERSION,
@@ -7,13 +8,30 @@ import {
 } from '../catalog/solutions';
 import { environmentsOf } from '../scenarios/environments';
 import { dataverseEnvironment, dataverseUrl, financeOpsEnvironment, financeOpsUrl } from './runFacts';
-import { PermanentStepError, defineStep, type VerificationResult, type KindContext } from './stepContext';
+import {
+  BEFORE_VERIFICATION,
+  defineStep,
+  onEveryPlatform,
+  touchesNothingMore,
+  type KindContext,
+} from './defineStep';
+import { PermanentStepError, type VerificationResult } from './stepContext';
 
 // The prerequisites every scenario checks before linking (docs/dynamics-apis.md): same tenant, F&O
 // 10.0.9 or later, no Prospect-to-Cash, the dual-write apps present as application users, and (for an
 // existing F&O) the chosen legal entities exist. The solutions themselves are installed by their own step.
 
-export const checkPrerequisites = defineStep('checkPrerequisites', {
+export const checkPrerequisites = defineStep({
+  kind: 'checkPrerequisites',
+  params: z.object({}),
+  title: 'Check the dual-write prerequisites',
+  // The health checks read both environments and the installed solutions.
+  needs: ['provisionFinanceOps', 'provisionDataverse', 'installDualWriteSolutions'],
+  neededBy: BEFORE_VERIFICATION,
+  automatic: onEveryPlatform,
+  needsApproval: false,
+  skippable: false,
+  touches: touchesNothingMore,
   async execute(ctx) {
     const result = await check(ctx);
     if (!result.ok) throw new PermanentStepError('prerequisites_failed', result.message);
@@ -22,7 +40,7 @@ export const checkPrerequisites = defineStep('checkPrerequisites', {
   verify: check,
 });
 
-async function check(ctx: KindContext<'checkPrerequisites'>): Promise<VerificationResult> {
+async function check(ctx: KindContext<unknown>): Promise<VerificationResult> {
   const problems: string[] = [];
   const [foEnv, dvEnv, foUrl, dvUrl] = await Promise.all([
     financeOpsEnvironment(ctx.run, ctx.platform),

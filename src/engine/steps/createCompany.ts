@@ -1,9 +1,36 @@
+import { z } from 'zod';
 import { numbered } from './dualWriteSteps';
 import { financeOpsUrl } from './runFacts';
-import { defineStep, type KindContext } from './stepContext';
+import { BEFORE_VERIFICATION, defineStep, type KindContext } from './defineStep';
 
 /** Creates the legal entity in F&O unless it exists (codes compared case-insensitively). */
-export const createCompany = defineStep('createCompany', {
+const schema = z.object({ code: z.string(), name: z.string() });
+
+export const createCompany = defineStep({
+  kind: 'createCompany',
+  params: schema,
+  title: 'Create the company in Finance and Operations',
+  // A company is created in F&O itself: it needs the deployed F&O, not the link.
+  needs: ['provisionFinanceOps'],
+  neededBy: BEFORE_VERIFICATION,
+  automatic: (c) => c.createLegalEntity,
+  needsApproval: false,
+  skippable: false,
+  manual: {
+    instructions:
+      'In Finance and Operations, go to Organization administration > Organizations > Legal entities, choose New and create the company with the code and name shown. Press Done afterwards.',
+    linkForRun: (ctx) => financeOpsUrl(ctx.run, ctx.platform).catch(() => undefined),
+    async forRun(ctx) {
+      const { code, name } = params(ctx);
+      const url = await financeOpsUrl(ctx.run, ctx.platform);
+      return numbered([
+        `In Finance and Operations (${url}), go to Organization administration > Organizations > Legal entities.`,
+        `Choose **New**, enter Company ${code} and Name ${name}, pick the country/region and choose **OK**.`,
+        'Press **Done, verify**: the bot looks the company up through OData.',
+      ]);
+    },
+  },
+  touches: ({ code, name }) => `company ${code} (${name})`,
   async execute(ctx) {
     const { code, name } = params(ctx);
     const financeOps = ctx.platform.financeOps(await financeOpsUrl(ctx.run, ctx.platform));
@@ -22,20 +49,8 @@ export const createCompany = defineStep('createCompany', {
           message: `Finance and Operations has no legal entity ${code} yet (Organization administration > Organizations > Legal entities).`,
         };
   },
-  async manualLink(ctx) {
-    return financeOpsUrl(ctx.run, ctx.platform).catch(() => undefined);
-  },
-  async manualInstructions(ctx) {
-    const { code, name } = params(ctx);
-    const url = await financeOpsUrl(ctx.run, ctx.platform);
-    return numbered([
-      `In Finance and Operations (${url}), go to Organization administration > Organizations > Legal entities.`,
-      `Choose **New**, enter Company ${code} and Name ${name}, pick the country/region and choose **OK**.`,
-      'Press **Done, verify**: the bot looks the company up through OData.',
-    ]);
-  },
 });
 
-function params(ctx: KindContext<'createCompany'>): { code: string; name: string } {
+function params(ctx: KindContext<z.output<typeof schema>>): { code: string; name: string } {
   return { code: ctx.params.code.toUpperCase(), name: ctx.params.name };
 }

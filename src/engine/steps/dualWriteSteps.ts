@@ -1,4 +1,4 @@
-import type { DualWriteConnection, EntityMapStatus, MapState } from '../ports';
+import type { DualWriteConnection, EntityMapStatus, MapState, PlatformCapabilities } from '../ports';
 import { dataverseUrl, financeOpsUrl } from './runFacts';
 import { findMap } from './mapRunner';
 import type { StepContext, VerificationResult } from './stepContext';
@@ -79,3 +79,6 @@ export function mapsNotRunning(statuses: EntityMapStatus[], names: readonly stri
     return [`${status.name} (${STATE_LABELS[status.state]}${error})`];
   });
 }
+
+/** For `automatic`: the steps the dual-write gateway does (done by hand in F&O when it is off). */
+export const withGateway = (capabilities: PlatformCapabilities): boolean => capabilities.dualWriteGateway;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { connectionOf } from './runFacts';
 import {
   connectionToVerify,
@@ -7,12 +8,22 @@ import {
   mapsNotRunning,
   numbered,
   openDualWritePage,
+  withGateway,
 } from './dualWriteSteps';
 import { findMap, runMapOnce } from './mapRunner';
-import { defineStep } from './stepContext';
+import { BEFORE_VERIFICATION, defineStep } from './defineStep';
 
 /** Runs the planned maps for live sync, in dependency order, each once. */
-export const enableEntityMaps = defineStep('enableEntityMaps', {
+export const enableEntityMaps = defineStep({
+  kind: 'enableEntityMaps',
+  params: z.object({ maps: z.array(z.string()) }),
+  title: 'Run the entity maps for live synchronization',
+  needs: ['applySolution'],
+  neededBy: BEFORE_VERIFICATION,
+  automatic: withGateway,
+  needsApproval: false,
+  skippable: false,
+  touches: ({ maps }) => `${maps.length} maps for live sync`,
   async execute(ctx) {
     const connection = await connectionOf(ctx.run, ctx.platform);
     const maps = ctx.params.maps;
@@ -44,15 +55,19 @@ export const enableEntityMaps = defineStep('enableEntityMaps', {
           output: { running: maps.filter((name) => findMap(statuses, name)) },
         };
   },
-  manualLink: dualWriteWorkspaceLink,
-  async manualInstructions(ctx) {
-    const { foUrl } = await environmentUrls(ctx);
-    const maps = ctx.params.maps;
-    return numbered([
-      openDualWritePage(foUrl),
-      `Run these ${maps.length} table maps one at a time, in this order (each one's lookups come before it): ${listOf(maps)}.`,
-      'For each: select it, choose **Run**, leave **Initial sync** cleared, and choose Run. When the pane offers related table maps, leave them to their turn in the list.',
-      'Press **Done, verify** once every one of them shows Running.',
-    ]);
+  manual: {
+    instructions:
+      'In Finance and Operations, Data management > Dual-write, select the maps listed (in that order) and choose Run without initial sync. Press Done once they show Running.',
+    linkForRun: dualWriteWorkspaceLink,
+    async forRun(ctx) {
+      const { foUrl } = await environmentUrls(ctx);
+      const maps = ctx.params.maps;
+      return numbered([
+        openDualWritePage(foUrl),
+        `Run these ${maps.length} table maps one at a time, in this order (each one's lookups come before it): ${listOf(maps)}.`,
+        'For each: select it, choose **Run**, leave **Initial sync** cleared, and choose Run. When the pane offers related table maps, leave them to their turn in the list.',
+        'Press **Done, verify** once every one of them shows Running.',
+      ]);
+    },
   },
 });

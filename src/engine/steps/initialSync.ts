@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { findEntityMap } from '../catalog/entityMapCatalog';
 import type { Master } from '../ports';
 import { connectionOf, dataverseUrl, financeOpsUrl } from './runFacts';
@@ -9,14 +10,39 @@ import {
   mapsNotRunning,
   numbered,
   openDualWritePage,
+  withGateway,
 } from './dualWriteSteps';
 import { findMap, runMapOnce } from './mapRunner';
-import { type StepContext, defineStep, type KindContext } from './stepContext';
+import type { StepContext } from './stepContext';
+import { BEFORE_VERIFICATION, defineStep, type KindContext, type PlanFacts } from './defineStep';
 
 // Runs the chosen maps and their prerequisites with initial sync, stage by stage (circular
 // references already broken by the plan), then starts the live maps that depend on them.
 
-export const initialSync = defineStep('initialSync', {
+const names = z.array(z.string());
+const schema = z.object({
+  maps: names,
+  /** The same maps in dependency stages (each stage needs only earlier ones), for the preview. */
+  stages: z.array(names).default([]),
+  /** Maps synced before the map their lookups point to (a documented circular reference). */
+  deferred: z.array(z.object({ map: z.string(), lookupTo: z.string() })).default([]),
+  legalEntities: names,
+  master: z.enum(['dataverse', 'financeOps']).default('dataverse'),
+  /** Maps that depend on the synced ones: enabled once the initial sync ran. */
+  enableAfter: names.default([]),
+});
+export type InitialSyncParams = z.output<typeof schema>;
+
+export const initialSync = defineStep({
+  kind: 'initialSync',
+  params: schema,
+  title: 'Initial sync of the chosen entities',
+  needs: ['enableEntityMaps', 'addCompanyToConnection', 'bootstrapCompanyData'],
+  neededBy: BEFORE_VERIFICATION,
+  automatic: withGateway,
+  needsApproval: false,
+  skippable: true,
+  touches: syncTouches,
   async execute(ctx) {
     const { maps, legalEntities, master, enableAfter } = params(ctx);
     const connection = await connectionOf(ctx.run, ctx.platform);
@@ -68,21 +94,25 @@ export const initialSync = defineStep('initialSync', {
       },
     };
   },
-  manualLink: dualWriteWorkspaceLink,
-  async manualInstructions(ctx) {
-    const { maps, legalEntities, master, enableAfter } = params(ctx);
-    const { foUrl } = await environmentUrls(ctx);
-    return numbered([
-      openDualWritePage(foUrl),
-      `Run these table maps one at a time, in this order: ${listOf(maps)}.`,
-      `For each: select it, choose **Run**, select **Initial sync**, set the master to ${master === 'financeOps' ? 'Finance and Operations apps' : 'Dataverse'}, and choose Run for the legal entities ${listOf(legalEntities)}. Wait until it shows Running before the next one: its lookups need the earlier maps' rows.`,
-      ...(enableAfter.length ? [`Then run these without initial sync: ${listOf(enableAfter)}.`] : []),
-      'Press **Done, verify** once all of them show Running; a map back at Not running shows its error here.',
-    ]);
+  manual: {
+    instructions:
+      'In Finance and Operations, Data management > Dual-write, run the maps shown in the order shown with Initial sync on, for the companies and master shown. Press Done once they show Running.',
+    linkForRun: dualWriteWorkspaceLink,
+    async forRun(ctx) {
+      const { maps, legalEntities, master, enableAfter } = params(ctx);
+      const { foUrl } = await environmentUrls(ctx);
+      return numbered([
+        openDualWritePage(foUrl),
+        `Run these table maps one at a time, in this order: ${listOf(maps)}.`,
+        `For each: select it, choose **Run**, select **Initial sync**, set the master to ${master === 'financeOps' ? 'Finance and Operations apps' : 'Dataverse'}, and choose Run for the legal entities ${listOf(legalEntities)}. Wait until it shows Running before the next one: its lookups need the earlier maps' rows.`,
+        ...(enableAfter.length ? [`Then run these without initial sync: ${listOf(enableAfter)}.`] : []),
+        'Press **Done, verify** once all of them show Running; a map back at Not running shows its error here.',
+      ]);
+    },
   },
 });
 
-function params(ctx: KindContext<'initialSync'>): {
+function params(ctx: KindContext<InitialSyncParams>): {
   maps: string[];
   legalEntities: string[];
   master: Master;
@@ -94,6 +124,23 @@ function params(ctx: KindContext<'initialSync'>): {
     master: ctx.params.master,
     enableAfter: ctx.params.enableAfter,
   };
+}
+
+/** The maps in stages (prerequisites named), the companies and which side wins a conflict. */
+function syncTouches(params: InitialSyncParams, { chosenMaps }: PlanFacts): string {
+  const added = params.maps.filter((map) => !chosenMaps.includes(map.toLowerCase()));
+  const deferred = params.deferred.map(({ map }) => map);
+  return [
+    params.stages.length
+      ? `in order: ${params.stages.map((stage) => stage.join(', ')).join(' → ')}`
+      : `maps: ${params.maps.join(', ')}`,
+    added.length ? `prerequisite maps added: ${added.join(', ')}` : '',
+    deferred.length ? `circular lookups filled in a later stage: ${deferred.join(', ')}` : '',
+    `companies ${params.legalEntities.join(', ')}`,
+    `conflict winner in initial sync: ${params.master === 'financeOps' ? 'Finance and Operations' : 'Dataverse'}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /**

@@ -1,14 +1,32 @@
+import { z } from 'zod';
 import { DUAL_WRITE_CORE_SOLUTION, DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../catalog/solutions';
 import type { ApplicationPackage } from '../ports';
 import { dataverseEnvironment, dataverseUrl, outputOf } from './runFacts';
-import { PermanentStepError, pollUntil, type StepContext, defineStep, type KindContext } from './stepContext';
+import {
+  BEFORE_VERIFICATION,
+  defineStep,
+  onEveryPlatform,
+  touchesNothingMore,
+  type KindContext,
+} from './defineStep';
+import { PermanentStepError, pollUntil, type StepContext } from './stepContext';
 
 // Installs the dual-write core solution and orchestration packages that are not installed yet, one
 // at a time, persisting each install operation id so a resume polls it instead of installing again.
 
 const INSTALL_TIMEOUT_MS = 2 * 3600_000;
 
-export const installDualWriteSolutions = defineStep('installDualWriteSolutions', {
+export const installDualWriteSolutions = defineStep({
+  kind: 'installDualWriteSolutions',
+  params: z.object({ packages: z.array(z.string()) }),
+  title: 'Install the dual-write core solution and the application orchestration packages',
+  // The solutions go into the Dataverse environment: a new one must exist first.
+  needs: ['provisionDataverse'],
+  neededBy: BEFORE_VERIFICATION,
+  automatic: onEveryPlatform,
+  needsApproval: false,
+  skippable: false,
+  touches: touchesNothingMore,
   async execute(ctx) {
     const environmentId = await environmentIdOf(ctx);
     const wanted = ctx.params.packages;
@@ -50,7 +68,7 @@ export const installDualWriteSolutions = defineStep('installDualWriteSolutions',
   },
 });
 
-async function environmentIdOf(ctx: KindContext<'installDualWriteSolutions'>): Promise<string> {
+async function environmentIdOf(ctx: KindContext<unknown>): Promise<string> {
   const fromStep =
     outputOf(ctx.run, 'provisionDataverse')?.environmentId ??
     // A unified environment: F&O and Dataverse are the one environment the provisioning step made.

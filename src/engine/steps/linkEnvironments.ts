@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { dataverseUrl, financeOpsUrl } from './runFacts';
 import {
   connectionToVerify,
@@ -6,10 +7,24 @@ import {
   numbered,
   openDualWritePage,
 } from './dualWriteSteps';
-import { defineStep, type KindContext } from './stepContext';
+import { BEFORE_VERIFICATION, defineStep, type KindContext } from './defineStep';
 
 /** Creates the dual-write connection for the legal entities, or completes the one that exists. */
-export const linkEnvironments = defineStep('linkEnvironments', {
+const names = z.array(z.string());
+const schema = z.object({ legalEntities: names, optionalLegalEntities: names.default([]) });
+type Params = z.output<typeof schema>;
+
+export const linkEnvironments = defineStep({
+  kind: 'linkEnvironments',
+  params: schema,
+  title: 'Link the environments for dual-write',
+  needs: ['checkPrerequisites', 'installDualWriteSolutions'],
+  neededBy: BEFORE_VERIFICATION,
+  // The gateway has no public create: linked through an API only on the emulator.
+  automatic: (c) => c.dualWriteGateway && c.linkDualWrite,
+  needsApproval: false,
+  skippable: false,
+  touches: ({ legalEntities }) => `companies ${legalEntities.join(', ')}`,
   async execute(ctx) {
     const [foUrl, dvUrl] = await urls(ctx);
     const legalEntities = await wantedLegalEntities(ctx, foUrl);
@@ -45,26 +60,30 @@ export const linkEnvironments = defineStep('linkEnvironments', {
       output: { connectionId: connection.id, legalEntities: connection.legalEntities },
     };
   },
-  manualLink: dualWriteWorkspaceLink,
-  async manualInstructions(ctx) {
-    const [foUrl, dvUrl] = await urls(ctx);
-    const legalEntities = await wantedLegalEntities(ctx, foUrl).catch(() => ctx.params.legalEntities);
-    return numbered([
-      openDualWritePage(foUrl),
-      `Choose **Link to Dataverse environment** and pick the Dataverse environment ${dvUrl}.`,
-      `Select the legal entities ${listOf(legalEntities)} and choose Next.`,
-      'Wait until every health check passes (a failure names what to fix), then choose **Create**.',
-      'Press **Done, verify**: the bot reads the link back from Finance and Operations.',
-    ]);
+  manual: {
+    instructions:
+      'In Finance and Operations, open Data management > Dual-write, choose Link to Dataverse environment, pick the Dataverse environment and the legal entities shown, select the dual-write solutions when the wizard offers them, and finish the wizard (its health checks must pass). Press Done afterwards: the bot reads the link back from the published maps, so it sees the link once maps are listed.',
+    linkForRun: dualWriteWorkspaceLink,
+    async forRun(ctx) {
+      const [foUrl, dvUrl] = await urls(ctx);
+      const legalEntities = await wantedLegalEntities(ctx, foUrl).catch(() => ctx.params.legalEntities);
+      return numbered([
+        openDualWritePage(foUrl),
+        `Choose **Link to Dataverse environment** and pick the Dataverse environment ${dvUrl}.`,
+        `Select the legal entities ${listOf(legalEntities)} and choose Next.`,
+        'Wait until every health check passes (a failure names what to fix), then choose **Create**.',
+        'Press **Done, verify**: the bot reads the link back from Finance and Operations.',
+      ]);
+    },
   },
 });
 
-function urls(ctx: KindContext<'linkEnvironments'>): Promise<[string, string]> {
+function urls(ctx: KindContext<Params>): Promise<[string, string]> {
   return Promise.all([financeOpsUrl(ctx.run, ctx.platform), dataverseUrl(ctx.run, ctx.platform)]);
 }
 
 /** The planned legal entities plus the optional ones (DAT) that this F&O instance actually has. */
-async function wantedLegalEntities(ctx: KindContext<'linkEnvironments'>, foUrl: string): Promise<string[]> {
+async function wantedLegalEntities(ctx: KindContext<Params>, foUrl: string): Promise<string[]> {
   const required = ctx.params.legalEntities;
   const optional = ctx.params.optionalLegalEntities;
   if (!optional.length) return required;

@@ -1,10 +1,31 @@
+import { z } from 'zod';
 import type { DataverseEnvironment } from '../ports';
-import { PermanentStepError, pollUntil, defineStep, type KindContext } from './stepContext';
+import {
+  BEFORE_VERIFICATION,
+  defineStep,
+  onEveryPlatform,
+  touchesNothingMore,
+  type KindContext,
+} from './defineStep';
+import { PermanentStepError, pollUntil } from './stepContext';
 
 /** Creates the new Dataverse environment with the CRM prime solution (Power Platform admin API). */
 const CREATE_TIMEOUT_MS = 3 * 3600_000;
 
-export const provisionDataverse = defineStep('provisionDataverse', {
+const schema = z.object({ name: z.string(), crmPrime: z.boolean().default(true) });
+
+export const provisionDataverse = defineStep({
+  kind: 'provisionDataverse',
+  params: schema,
+  title: 'Create the Dataverse environment with the Dynamics 365 apps',
+  // Independent of the new F&O environment: both start at once.
+  needs: [],
+  neededBy: BEFORE_VERIFICATION,
+  // The Power Platform admin API creates it on every platform, so it is never manual.
+  automatic: onEveryPlatform,
+  needsApproval: false,
+  skippable: false,
+  touches: touchesNothingMore,
   async execute(ctx) {
     const name = nameOf(ctx);
     let env = await ctx.platform.powerPlatform.findDataverse(name);
@@ -42,7 +63,7 @@ export const provisionDataverse = defineStep('provisionDataverse', {
   },
 });
 
-function nameOf(ctx: KindContext<'provisionDataverse'>): string {
+function nameOf(ctx: KindContext<z.output<typeof schema>>): string {
   return ctx.params.name;
 }
 

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { environmentsOf } from '../scenarios/environments';
 import type { FinanceOpsEnvironment } from '../ports';
 import { numbered } from './dualWriteSteps';
 import { executeUnified, isUnifiedStep, verifyUnified } from './provisionUnified';
-import { PermanentStepError, pollUntil, defineStep, type KindContext } from './stepContext';
+import { BEFORE_VERIFICATION, defineStep, touchesNothingMore, type KindContext } from './defineStep';
+import { PermanentStepError, pollUntil } from './stepContext';
 
 /**
  * Deploys the new F&O environment through LCS (or verifies the admin did), then waits for Deployed; or,
@@ -10,10 +12,48 @@ import { PermanentStepError, pollUntil, defineStep, type KindContext } from './s
  */
 const DEPLOY_TIMEOUT_MS = 12 * 3600_000;
 
-export const provisionFinanceOps = defineStep('provisionFinanceOps', {
+const params = z.object({
+  name: z.string().optional(),
+  demoData: z.boolean().default(false),
+  // A unified environment (Power Platform admin center): created with an ERP template, or the
+  // provisioning app installed into the existing Dataverse environment at intoDataverseUrl.
+  home: z.enum(['lcs', 'unified']).optional(),
+  template: z.enum(['D365_FinOps_Finance', 'D365_FinOps_SCM', 'D365_FinOps_ProjOps']).optional(),
+  environmentType: z.enum(['sandbox', 'production', 'developer']).optional(),
+  intoDataverseUrl: z.string().optional(),
+});
+export type ProvisionFinanceOpsParams = z.output<typeof params>;
+
+export const provisionFinanceOps = defineStep({
+  kind: 'provisionFinanceOps',
+  params,
+  title: 'Deploy the Finance and Operations environment',
+  // Independent: a new F&O environment takes hours in LCS, and starts first.
+  needs: [],
+  neededBy: BEFORE_VERIFICATION,
+  // A unified environment is F&O and its Dataverse environment in one.
+  alsoProvides: (planned) => (planned.home === 'unified' ? ['provisionDataverse'] : []),
+  // A unified environment is planned automatic (the Power Platform API), whatever this says.
+  automatic: (c) => c.deployFinanceOps,
+  needsApproval: false,
+  skippable: false,
+  manual: {
+    instructions:
+      'In Lifecycle Services, open the project, choose Configure to deploy a new environment with the name shown, with or without demo data as planned, and enable the Power Platform integration. Press Done once LCS shows it Deployed.',
+    link: 'https://lcs.dynamics.com/',
+    async forRun(ctx) {
+      const { name, demoData } = nameAndDemo(ctx);
+      return numbered([
+        'In Lifecycle Services (https://lcs.dynamics.com), open the project and choose **Configure** to deploy a new environment.',
+        `Name it ${name}, choose ${demoData ? 'a topology with demo data' : 'a topology without demo data'}, and under Power Platform integration choose to set it up, so a Dataverse environment is linked.`,
+        'Press **Done, verify** once LCS shows the environment Deployed: the bot reads its state from the LCS environment API.',
+      ]);
+    },
+  },
+  touches: touchesNothingMore,
   async execute(ctx) {
     if (isUnifiedStep(ctx)) return executeUnified(ctx);
-    const { name, demoData } = params(ctx);
+    const { name, demoData } = nameAndDemo(ctx);
     let env = await ctx.platform.lifecycle.findFinanceOps(name);
     if (!env) env = await ctx.platform.lifecycle.deployFinanceOps({ name, demoData });
     await ctx.checkpoint({ environmentId: env.id });
@@ -37,24 +77,16 @@ export const provisionFinanceOps = defineStep('provisionFinanceOps', {
   },
   async verify(ctx) {
     if (isUnifiedStep(ctx)) return verifyUnified(ctx);
-    const { name } = params(ctx);
+    const { name } = nameAndDemo(ctx);
     const env = await ctx.platform.lifecycle.findFinanceOps(name);
     if (!env) return { ok: false, message: `Lifecycle Services has no environment named "${name}" yet.` };
     if (env.state !== 'deployed')
       return { ok: false, message: `"${name}" is ${env.state}, not deployed yet.` };
     return { ok: true, message: `"${name}" is deployed at ${env.url}.`, output: output(env) };
   },
-  async manualInstructions(ctx) {
-    const { name, demoData } = params(ctx);
-    return numbered([
-      'In Lifecycle Services (https://lcs.dynamics.com), open the project and choose **Configure** to deploy a new environment.',
-      `Name it ${name}, choose ${demoData ? 'a topology with demo data' : 'a topology without demo data'}, and under Power Platform integration choose to set it up, so a Dataverse environment is linked.`,
-      'Press **Done, verify** once LCS shows the environment Deployed: the bot reads its state from the LCS environment API.',
-    ]);
-  },
 });
 
-function params(ctx: KindContext<'provisionFinanceOps'>): { name: string; demoData: boolean } {
+function nameAndDemo(ctx: KindContext<ProvisionFinanceOpsParams>): { name: string; demoData: boolean } {
   const ref = environmentsOf(ctx.run.input).financeOps;
   const name = ctx.params.name ?? (ref.kind === 'new' ? ref.name : '');
   return { name, demoData: ctx.params.demoData };

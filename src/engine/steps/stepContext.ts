@@ -1,7 +1,6 @@
 import type { Logger } from '../../log';
-import type { Run, StepKind, StepState } from '../model';
+import type { Run, StepState } from '../model';
 import type { Clock, Platform } from '../ports';
-import { parseStepParams, type StepParams } from '../stepParams';
 
 // What a step module gets: the run and step as persisted, the platform, time, a cancellation signal
 // and two ways to persist before acting (`checkpoint`) and to report progress.
@@ -26,55 +25,6 @@ export interface VerificationResult {
   ok: boolean;
   message: string;
   output?: Record<string, unknown>;
-}
-
-export interface StepModule {
-  kind: StepKind;
-  /** Reads the current state first and does only what is missing; returns what later steps need. */
-  execute(ctx: StepContext): Promise<Record<string, unknown>>;
-  /** Checks through read APIs that the step's result is in place (manual steps, after the admin's Done). */
-  verify(ctx: StepContext): Promise<VerificationResult>;
-  /** What an approver is shown before the step may run. */
-  approvalSummary?(ctx: StepContext): Promise<Record<string, unknown>>;
-  /** Fills in instructions/links that depend on earlier steps (e.g. the F&O URL). */
-  manualLink?(ctx: StepContext): Promise<string | undefined>;
-  /**
-   * The manual step's instructions with this run's values (URLs, companies, maps in order), replacing
-   * the generic ones of the plan when the step comes up.
-   */
-  manualInstructions?(ctx: StepContext): Promise<string | undefined>;
-}
-
-/** What a module of kind K sees: the context plus its parameters, parsed for that kind. */
-export type KindContext<K extends StepKind> = StepContext & { readonly params: StepParams<K> };
-
-/** A step module written against its own kind's parameters. */
-export interface KindModule<K extends StepKind> {
-  execute(ctx: KindContext<K>): Promise<Record<string, unknown>>;
-  verify(ctx: KindContext<K>): Promise<VerificationResult>;
-  approvalSummary?(ctx: KindContext<K>): Promise<Record<string, unknown>>;
-  manualLink?(ctx: KindContext<K>): Promise<string | undefined>;
-  manualInstructions?(ctx: KindContext<K>): Promise<string | undefined>;
-}
-
-/**
- * Declares the module of one step kind: every call parses the step's parameters once, with the
- * kind's schema (stepParams.ts), and hands them to the module typed.
- */
-export function defineStep<K extends StepKind>(kind: K, module: KindModule<K>): StepModule {
-  const typed = (ctx: StepContext): KindContext<K> =>
-    Object.assign(ctx, { params: parseStepParams(kind, ctx.step.params) });
-  const { approvalSummary, manualLink, manualInstructions } = module;
-  return {
-    kind,
-    execute: (ctx) => module.execute(typed(ctx)),
-    verify: (ctx) => module.verify(typed(ctx)),
-    ...(approvalSummary ? { approvalSummary: (ctx: StepContext) => approvalSummary(typed(ctx)) } : {}),
-    ...(manualLink ? { manualLink: (ctx: StepContext) => manualLink(typed(ctx)) } : {}),
-    ...(manualInstructions
-      ? { manualInstructions: (ctx: StepContext) => manualInstructions(typed(ctx)) }
-      : {}),
-  };
 }
 
 /** A failure the admin must act on: retrying as-is will not help. */

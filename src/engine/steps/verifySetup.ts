@@ -1,11 +1,31 @@
+import { z } from 'zod';
 import { DUAL_WRITE_CORE_SOLUTION } from '../catalog/solutions';
-import { paramsOfStep } from '../stepParams';
 import { connectionOf, dataverseUrl } from './runFacts';
 import { findMap } from './mapRunner';
-import { PermanentStepError, defineStep, type VerificationResult, type KindContext } from './stepContext';
+import { defineStep, onEveryPlatform, paramsOf, touchesNothingMore, type KindContext } from './defineStep';
+import { enableEntityMaps } from './enableEntityMaps';
+import { initialSync } from './initialSync';
+import { PermanentStepError, type VerificationResult } from './stepContext';
 
 /** The end state docs/domain.md §2 describes, read back through the APIs: the final word of a run. */
-export const verifySetup = defineStep('verifySetup', {
+const names = z.array(z.string());
+const schema = z.object({
+  legalEntities: names,
+  companyCode: z.string().optional(),
+  bootstrapTables: names.default([]),
+});
+
+export const verifySetup = defineStep({
+  kind: 'verifySetup',
+  params: schema,
+  title: 'Verify the dual-write setup',
+  // Every other kind names it in `neededBy`: it waits for all of the plan.
+  needs: [],
+  neededBy: [],
+  automatic: onEveryPlatform,
+  needsApproval: false,
+  skippable: true,
+  touches: touchesNothingMore,
   async execute(ctx) {
     const result = await check(ctx);
     if (!result.ok) throw new PermanentStepError('verification_failed', result.message);
@@ -14,7 +34,7 @@ export const verifySetup = defineStep('verifySetup', {
   verify: check,
 });
 
-async function check(ctx: KindContext<'verifySetup'>): Promise<VerificationResult> {
+async function check(ctx: KindContext<z.output<typeof schema>>): Promise<VerificationResult> {
   const problems: string[] = [];
   const connection = await connectionOf(ctx.run, ctx.platform);
   const legalEntities = ctx.params.legalEntities;
@@ -29,8 +49,8 @@ async function check(ctx: KindContext<'verifySetup'>): Promise<VerificationResul
         step.status === 'succeeded' && (step.kind === 'enableEntityMaps' || step.kind === 'initialSync'),
     )
     .flatMap((step) => {
-      const enabled = paramsOfStep(step, 'enableEntityMaps');
-      const synced = paramsOfStep(step, 'initialSync');
+      const enabled = paramsOf(enableEntityMaps, step);
+      const synced = paramsOf(initialSync, step);
       return [...(enabled?.maps ?? []), ...(synced?.maps ?? []), ...(synced?.enableAfter ?? [])];
     });
   const notRunning = expected.filter((name) => {
