@@ -16,7 +16,7 @@ module.exports = {
       severity: 'error',
       comment: 'The engine declares ports; it imports nothing from the Teams layer, clients, stores or the emulator.',
       from: { path: '^src/engine' },
-      to: { path: '^src/(bot|platform|store|emulator|playground)/|^src/(index|config)\\.ts$' },
+      to: { path: '^src/(bot|platform|store|emulator|playground|composition|doctor)/|^src/(index|config)\\.ts$' },
     },
     {
       name: 'emulator-models-microsoft-not-us',
@@ -48,9 +48,16 @@ module.exports = {
     {
       name: 'bot-talks-to-the-engine-api',
       severity: 'error',
-      comment: 'The Teams layer reaches Dynamics only through the engine; it never calls a client or the emulator.',
+      comment: 'The Teams layer reaches Dynamics only through the engine; it never calls a client or the emulator, and is wired by the composition root, never the other way.',
       from: { path: '^src/bot' },
-      to: { path: '^src/(platform|emulator)/' },
+      to: { path: '^src/(platform|emulator|composition|doctor|playground)/|^src/index\\.ts$' },
+    },
+    {
+      name: 'bot-sees-the-engine-through-engine-api',
+      severity: 'error',
+      comment: 'The Teams layer sees the engine only through EngineApi and what engineApi.ts exports (types, schemas, display facts, the clock), so a card never re-derives an engine rule.',
+      from: { path: '^src/bot' },
+      to: { path: '^src/engine/', pathNot: '^src/engine/engineApi\\.ts$' },
     },
   ],
   options: {

@@ -1,4 +1,4 @@
-import type { Actor } from '../engine/model';
+import type { Actor } from '../engine/engineApi';
 import type { TurnContext } from 'botbuilder';
 import type { Refusal, Roles } from './roles/roles';
 

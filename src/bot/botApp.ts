@@ -5,9 +5,9 @@ import type { BotServices } from './botServices';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { messageCard } from './views/messageView';
 import { handleMessage } from './handlers/commandHandlers';
-import { dispatch } from './verbRoutes';
+import { dispatch } from './verbDispatch';
 
-// The teams-ai Application: a route for every card verb of the verb table (verbRoutes.ts), the
+// The teams-ai Application: a route for every card verb of the verb table (verbTable.ts), the
 // welcome on install, and the typed commands. No AI planner. Handlers validate first (zod), answer
 // fast, and never throw a stack at the user.
 
@@ -39,7 +39,7 @@ export function createBotApp(
 
   for (const verb of VERBS) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
-      const started = Date.now();
+      const started = services.clock.now().getTime();
       let card: AdaptiveCard;
       try {
         card = await dispatch(services, context, verb, data);
@@ -64,7 +64,7 @@ export function createBotApp(
         });
         return card;
       } finally {
-        services.logger.debug({ verb, ms: Date.now() - started }, 'card action');
+        services.logger.debug({ verb, ms: services.clock.now().getTime() - started }, 'card action');
       }
     });
   }

@@ -1,7 +1,7 @@
-import type { EngineApi } from '../engine/engineApi';
+import type { Clock, EngineApi } from '../engine/engineApi';
 import type { ConversationStore } from '../store/conversationStore';
 import type { Logger } from '../log';
-import type { CardViews } from './audience/cardViews';
+import type { PerspectiveReader } from './audience/perspectiveReader';
 import type { Roles } from './roles/roles';
 import type { Notifier } from './notifier';
 
@@ -12,9 +12,11 @@ export interface BotServices {
   notifier: Notifier;
   /** Who may do what (ADMINS, APPROVERS; Entra groups through Microsoft Graph). */
   roles: Roles;
-  /** The shared or a viewer's view of a run's cards (roster, roles). */
-  views: CardViews;
+  /** Whose copy of a run's cards: the shared one or a viewer's (roster, roles). */
+  perspectives: PerspectiveReader;
   logger: Logger;
+  /** The time cards are rendered at (the engine's clock). */
+  clock: Clock;
   /** "the embedded emulator" or "live Dynamics 365", for the welcome card. */
   modeDescription: string;
   /** How long the review waits for the plan preview before answering and updating later. */

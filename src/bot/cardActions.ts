@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scenarioIdSchema } from '../engine/scenarios/scenarioInput';
+import { scenarioIdSchema } from '../engine/engineApi';
 
 // The data every card action carries, validated before anything else looks at it. Teams merges the
 // card's input values into the action data, so wizard schemas are passthrough; run actions carry

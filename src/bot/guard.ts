@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Actor, Run } from '../engine/model';
+import type { Actor, Run } from '../engine/engineApi';
 import { actorOf, checkPermission, type Permission } from './access';
 import type { BotServices } from './botServices';
 import type { AdaptiveCard } from './cards/renderCard';

@@ -1,4 +1,4 @@
-import { FINISHED_RUN_STATUSES, type Run } from '../engine/model';
+import { FINISHED_RUN_STATUSES, systemClock, type Run } from '../engine/engineApi';
 import { clockRefreshDue, LONG_STEP_REFRESH_MS } from './views/stepClock';
 
 // Keeps the run card of a long step moving: while a step of a run is running, the card is
@@ -12,6 +12,7 @@ export interface LongStepTickerOptions {
   /** Renders the run's cards again. */
   rerender(run: Run): void;
   everyMs?: number;
+  /** Epoch ms; default: the system clock. */
   now?: () => number;
 }
 
@@ -22,7 +23,7 @@ export class LongStepTicker {
   private readonly now: () => number;
 
   constructor(private readonly options: LongStepTickerOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => systemClock.now().getTime());
   }
 
   /** The run's cards were just rendered. */

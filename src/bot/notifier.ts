@@ -5,17 +5,16 @@ import {
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
-import type { EngineApi } from '../engine/engineApi';
-import { FINISHED_RUN_STATUSES, type Run } from '../engine/model';
+import { FINISHED_RUN_STATUSES, type Clock, type EngineApi, type Run } from '../engine/engineApi';
 import type { CardKind, ConversationStore } from '../store/conversationStore';
 import type { Logger } from '../log';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { SendQueue, type SendQueueOptions } from './sendQueue';
 import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
 import { completionCardData } from './views/completionView';
-import { shortId } from './views/marks';
-import type { CardViews } from './audience/cardViews';
-import type { CardView } from './audience/cardView';
+import { shortId } from './views/format';
+import type { PerspectiveReader } from './audience/perspectiveReader';
+import type { CardPerspective } from './audience/cardPerspective';
 import { messageLink } from './teamsLinks';
 import { LongStepTicker } from './longStepTicker';
 
@@ -29,11 +28,13 @@ export interface NotifierOptions {
   engine: EngineApi;
   conversations: ConversationStore;
   /** The shared view of a run's cards (who gets a personal view through refresh); none: every action shows. */
-  views?: CardViews;
+  perspectives?: PerspectiveReader;
   logger?: Logger;
   queue?: SendQueueOptions;
   /** This replica's name in the store's send budget and card-update claims. */
   replicaId?: string;
+  /** The time cards are rendered at and sends are counted by (the engine's clock). */
+  clock: Clock;
 }
 
 export class Notifier {
@@ -55,9 +56,11 @@ export class Notifier {
     this.ticker = new LongStepTicker({
       load: (runId) => options.engine.get(runId),
       rerender: (run) => void this.runChanged(run, true).catch(() => undefined),
+      now: () => options.clock.now().getTime(),
     });
     // Teams counts sends per bot and conversation: the budget lives in the store, shared by replicas.
     this.queue = new SendQueue({
+      clock: options.clock,
       logger: options.logger,
       budget: (conversationId, limits) =>
         options.conversations.reserveSend(conversationId, limits, this.replica),
@@ -154,7 +157,7 @@ export class Notifier {
         status.conversationId,
         status.activityId,
         `${run.id}:status:${status.conversationId}`,
-        async (context) => cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run, 'run')),
+        async (context) => this.sharedRunCard(run, context),
         version,
       );
     }
@@ -169,9 +172,7 @@ export class Notifier {
         message.activityId,
         `${run.id}:${kind}:${message.stepId}`,
         async (context) =>
-          kind === 'run'
-            ? cardOfRun(run, 'run', undefined, '', await this.sharedView(context, run, 'run'))
-            : this.currentCard(run, kind, stepId, context),
+          kind === 'run' ? this.sharedRunCard(run, context) : this.currentCard(run, kind, stepId, context),
         version,
       );
     }
@@ -279,12 +280,30 @@ export class Notifier {
     context: TurnContext,
   ): Promise<AdaptiveCard> {
     const current = (await this.options.engine.get(run.id)) ?? run;
-    return cardOfRun(current, kind, stepId, '', await this.sharedView(context, current, kind));
+    return cardOfRun(current, {
+      kind,
+      stepId,
+      view: await this.sharedView(context, current, kind),
+      nowMs: this.options.clock.now().getTime(),
+    });
+  }
+
+  /** The run card as everyone sees it. */
+  private async sharedRunCard(run: Run, context: TurnContext): Promise<AdaptiveCard> {
+    return cardOfRun(run, {
+      kind: 'run',
+      view: await this.sharedView(context, run, 'run'),
+      nowMs: this.options.clock.now().getTime(),
+    });
   }
 
   /** The shared copy's view: who gets a personal view through refresh (roster and roles). */
-  private async sharedView(context: TurnContext, run: Run, kind: RunCardKind): Promise<CardView | undefined> {
-    return this.options.views?.shared(context, run, kind);
+  private async sharedView(
+    context: TurnContext,
+    run: Run,
+    kind: RunCardKind,
+  ): Promise<CardPerspective | undefined> {
+    return this.options.perspectives?.shared(context, run, kind);
   }
 
   /** The one completion message: the @mention and the outcome in one card, linking to the run card. */

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Actor } from '../engine/model';
+import type { Actor } from '../engine/engineApi';
 import type { BotServices } from './botServices';
 
 // Every refused action leaves a trace. A refusal that concerns a run goes into that run's audit trail

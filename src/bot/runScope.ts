@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Run, RunScope } from '../engine/model';
+import type { Run, RunScope } from '../engine/engineApi';
 import { actorOf } from './access';
 import type { Roles } from './roles/roles';
 

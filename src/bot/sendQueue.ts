@@ -1,4 +1,5 @@
 import { budgetWaitMs, longestWindowMs, type RateWindow } from '../store/sendBudget';
+import { systemClock, type Clock } from '../engine/engineApi';
 import type { Logger } from '../log';
 
 // One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
@@ -31,6 +32,8 @@ export interface SendQueueOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   logger?: Logger;
+  /** What the intervals and limits are counted by (default: the system clock). */
+  clock?: Clock;
 }
 
 /** A new message: its place in the budget is reserved before it runs. */
@@ -112,7 +115,7 @@ class ConversationQueue {
     const send = this.sends.shift();
     if (send) return { job: send };
     if (this.updates.size === 0) return undefined;
-    const now = Date.now();
+    const now = this.options.clock.now().getTime();
     let soonest = Infinity;
     for (const [key, job] of this.updates) {
       const due = (this.lastUpdate.get(key) ?? 0) + this.options.updateIntervalMs;
@@ -140,11 +143,11 @@ class ConversationQueue {
       }
     }
     for (;;) {
-      const wait = budgetWaitMs(this.sentAt, this.options.limits, Date.now());
+      const wait = budgetWaitMs(this.sentAt, this.options.limits, this.options.clock.now().getTime());
       if (wait <= 0) break;
       await delay(wait);
     }
-    const now = Date.now();
+    const now = this.options.clock.now().getTime();
     this.sentAt.push(now);
     const longest = longestWindowMs(this.options.limits);
     while (this.sentAt.length > 0 && this.sentAt[0] < now - longest) this.sentAt.shift();
@@ -184,6 +187,7 @@ export class SendQueue {
       baseDelayMs: options.baseDelayMs ?? 500,
       logger: options.logger,
       budget: options.budget,
+      clock: options.clock ?? systemClock,
     };
   }
 

@@ -3,10 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { startEmulator, type RunningEmulator } from '../emulator';
-import type { Platform } from '../engine/ports';
-import { createPlatform } from '../platform/createPlatform';
-import { createCredential } from '../platform/http/credentials';
+import { connectDynamics } from '../composition/dynamicsConnection';
 import { runDoctorChecks, type DoctorCheck, type DoctorTarget } from './doctorChecks';
 
 // `npm run doctor`: the read-only check of one environment pair. Against the emulator by default (an
@@ -46,54 +43,20 @@ export interface DoctorResult {
 }
 
 export async function runDoctor(config: Config, target: DoctorTarget): Promise<DoctorResult> {
-  let emulator: RunningEmulator | undefined;
+  const dynamics = await connectDynamics(config, {
+    // An embedded emulator on a temporary file: the doctor leaves no data behind in DATA_DIR.
+    embedded: {
+      port: 0,
+      dataFile: () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-')), 'emulator.sqlite'),
+    },
+    // A diagnosis should answer in seconds, not wait out long retries (live mode).
+    retry: config.DYNAMICS_MODE === 'emulator' ? undefined : { maxAttempts: 2 },
+  });
   try {
-    let platform: Platform;
-    if (config.DYNAMICS_MODE === 'emulator') {
-      if (!config.EMULATOR_URL) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
-        emulator = await startEmulator({
-          port: 0,
-          dataFile: path.join(dir, 'emulator.sqlite'),
-          timeScale: config.EMULATOR_TIME_SCALE,
-        });
-      }
-      platform = createPlatform({
-        mode: 'emulator',
-        emulatorUrl: config.EMULATOR_URL ?? emulator!.url,
-        timeoutMs: config.HTTP_TIMEOUT_MS,
-      });
-    } else {
-      platform = createPlatform({
-        mode: 'live',
-        credential: createCredential(
-          config.AZURE_AUTH === 'client-secret'
-            ? {
-                kind: 'client-secret',
-                tenantId: config.AZURE_TENANT_ID!,
-                clientId: config.AZURE_CLIENT_ID!,
-                clientSecret: config.AZURE_CLIENT_SECRET!,
-              }
-            : config.AZURE_AUTH === 'managed-identity'
-              ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
-              : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
-        ),
-        lcsApiUrl: config.LCS_API_URL,
-        lcsProjectId: config.LCS_PROJECT_ID,
-        lcsDelegated: config.AZURE_AUTH === 'default',
-        powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
-        bapApiUrl: config.BAP_API_URL,
-        dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
-        dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
-        timeoutMs: config.HTTP_TIMEOUT_MS,
-        // A diagnosis should answer in seconds, not wait out long retries.
-        retry: { maxAttempts: 2 },
-      });
-    }
-    const checks = await runDoctorChecks(platform, target);
+    const checks = await runDoctorChecks(dynamics.platform, target);
     return { ok: checks.every((check) => check.ok), checks };
   } finally {
-    await emulator?.close();
+    await dynamics.close();
   }
 }
 

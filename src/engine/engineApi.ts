@@ -5,6 +5,29 @@ export { stepTouches } from './stepTouches';
 
 // What the conversation layer may ask of the engine. Every command is idempotent and answers at once
 // (it records the decision and wakes the executor; nothing slow runs inside it).
+// The Teams layer (src/bot) imports nothing of the engine but this file (dependency-cruiser): the
+// vocabulary, schemas and display facts it needs are re-exported here.
+
+export type {
+  Actor,
+  AuditEntry,
+  PlannedStep,
+  PlanPreview,
+  PreflightFinding,
+  Run,
+  RunScope,
+  RunStatus,
+  StepState,
+  StepStatus,
+} from './model';
+export { FINISHED_RUN_STATUSES } from './model';
+export type { ScenarioId, SetupInput } from './scenarios/scenarioInput';
+export { scenarioIdSchema, setupInputSchema } from './scenarios/scenarioInput';
+export { recommendScenario } from './scenarios/recommendScenario';
+export { tableName } from './catalog/tableNames';
+export { DEMO_COMPANIES, ENTITY_MAP_NAMES, stepWaitsFor } from './displayFacts';
+export type { Clock } from './ports';
+export { systemClock } from './systemClock';
 
 export interface EngineApi {
   /** Validates the raw input (zod) and returns the dry run; throws EngineError('invalid_input'). */

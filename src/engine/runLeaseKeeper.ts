@@ -5,7 +5,7 @@
 // writes nothing (the store refuses the stale epoch) and, checked locally, calls nothing either.
 import type { Logger } from '../log';
 import { leaseGuardedPlatform } from './leaseGuardedPlatform';
-import type { Platform } from './ports';
+import type { Clock, Platform } from './ports';
 import { FencedWriteError, type LeaseFence, type RunLease, type RunLeases } from './runLeasePort';
 
 export interface LeaseKeeperOptions {
@@ -15,6 +15,8 @@ export interface LeaseKeeperOptions {
   ttlMs: number;
   heartbeatMs: number;
   logger?: Logger;
+  /** Read against the leases' `expiresAt` (epoch ms, written by the store from the same wall clock). */
+  clock: Clock;
 }
 
 export interface LeaseKeeperHooks {
@@ -54,7 +56,7 @@ export class RunLeaseKeeper {
   /** The fence for a write on this run, if this replica holds its lease now (by the local clock). */
   fenceOf(runId: string): LeaseFence | undefined {
     const lease = this.held.get(runId);
-    if (!lease || lease.expiresAt <= Date.now()) return undefined;
+    if (!lease || lease.expiresAt <= this.o.clock.now().getTime()) return undefined;
     return { owner: lease.owner, epoch: lease.epoch };
   }
 
@@ -175,7 +177,7 @@ export class RunLeaseKeeper {
         const renewed = await this.o.leases.renew(runId, lease, this.o.ttlMs).catch(() => undefined);
         if (renewed) {
           this.held.set(runId, renewed);
-        } else if (renewed === null || lease.expiresAt <= Date.now()) {
+        } else if (renewed === null || lease.expiresAt <= this.o.clock.now().getTime()) {
           // Refused (someone else holds it), or the store is unreachable past the lease's end.
           this.held.delete(runId);
           this.hooks.lost(runId);

@@ -87,7 +87,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   const replicas = options.replicas;
   const keeper = replicas
     ? new RunLeaseKeeper(
-        { ...replicas, logger },
+        { ...replicas, logger, clock },
         {
           candidates: async () =>
             (await store.listUnfinished()).filter((r) => r.status !== 'failed').map((r) => r.id),

@@ -1,5 +1,5 @@
 import { cardAudience } from '../../src/bot/audience/cardAudience';
-import type { Member } from '../../src/bot/audience/audience';
+import type { Member } from '../../src/bot/audience/viewerRules';
 import { Roles } from '../../src/bot/roles/roles';
 
 // Who gets their own view of a run's cards, from the roles and the conversation's roster. The

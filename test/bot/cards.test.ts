@@ -65,8 +65,8 @@ const cases: Case[] = [
     ),
   ],
   ['confirm', 'confirm', confirmCardData(samplePreview(), '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11')],
-  ['run running', 'run', runCardData(sampleRun())],
-  ['run failed', 'run', runCardData(failedRun())],
+  ['run running', 'run', runCardData(sampleRun(), '', true, Date.now())],
+  ['run failed', 'run', runCardData(failedRun(), '', true, Date.now())],
   ['approval pending', 'approval', approvalCardData(awaitingApprovalRun(), awaitingApprovalRun().steps[5])],
   ['approval decided', 'approval', approvalCardData(sampleRun(), sampleRun().steps[5])],
   ['manual', 'manual', manualCardData(manualRun().run, manualRun().step)],
@@ -119,7 +119,7 @@ describe('cards render from cards/*.json', () => {
   });
 
   it('shows bootstrap progress and the approver on the run card', () => {
-    const json = JSON.stringify(renderCard('run', runCardData(sampleRun())));
+    const json = JSON.stringify(renderCard('run', runCardData(sampleRun(), '', true, Date.now())));
     expect(json).toContain('12,400 / 48,000 rows');
     const approval = JSON.stringify(
       renderCard('approval', approvalCardData(sampleRun(), sampleRun().steps[5])),

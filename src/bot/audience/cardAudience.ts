@@ -1,6 +1,6 @@
-import type { Actor } from '../../engine/model';
+import type { Actor } from '../../engine/engineApi';
 import type { Roles } from '../roles/roles';
-import { refreshUserIds, type Member, type Person } from './audience';
+import { refreshUserIds, type Member, type Person } from './viewerRules';
 
 // For one run in one conversation: whose Teams client should ask for its own view of the run's cards
 // (`refresh.userIds`), and the names the requester reads on the approval card. Built from the roles

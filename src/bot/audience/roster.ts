@@ -1,5 +1,6 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Member } from './audience';
+import { systemClock } from '../../engine/engineApi';
+import type { Member } from './viewerRules';
 
 // Who is in a conversation, with both ids: the user MRI (for `refresh.userIds`) and the Entra object
 // id (for roles). Read through the Bot Connector's paged members call (`GET /v3/conversations/{id}/
@@ -40,7 +41,7 @@ export class Roster {
   constructor(options: RosterOptions = {}) {
     this.ttlMs = options.ttlMs ?? 300_000;
     this.failureTtlMs = options.failureTtlMs ?? 30_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => systemClock.now().getTime());
   }
 
   /**

@@ -1,18 +1,19 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import type { Run } from '../../engine/model';
+import type { Run } from '../../engine/engineApi';
 import type { BotServices } from '../botServices';
 import { parseCommand } from '../commands';
 import type { AdaptiveCard } from '../cards/renderCard';
 import { cardOfRun } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
 import { helpCard } from '../views/helpView';
-import { RUN_STATUS, formatTime, shortId } from '../views/marks';
+import { formatTime, shortId } from '../views/format';
+import { RUN_STATUS } from '../views/statusText';
 import { SCENARIO_TEXT } from '../views/scenarioView';
-import { dispatch } from '../verbRoutes';
+import { dispatch } from '../verbDispatch';
 import { visibleRun, visibleRuns } from '../guard';
 
 // Typed commands: help, setup, runs, status, cancel, retry, audit. Unknown text gets help. Commands
-// that change something go through the verb table (verbRoutes.ts) like the card buttons.
+// that change something go through the verb table (verbTable.ts) like the card buttons.
 
 export async function handleMessage(services: BotServices, context: TurnContext): Promise<void> {
   const command = parseCommand(context.activity.text);
@@ -46,7 +47,11 @@ export async function handleMessage(services: BotServices, context: TurnContext)
         // A new message everyone reads: the shared copy (admins get theirs through refresh).
         MessageFactory.attachment(
           CardFactory.adaptiveCard(
-            cardOfRun(run, 'run', undefined, '', await services.views.shared(context, run, 'run')),
+            cardOfRun(run, {
+              kind: 'run',
+              view: await services.perspectives.shared(context, run, 'run'),
+              nowMs: services.clock.now().getTime(),
+            }),
           ),
         ),
       );

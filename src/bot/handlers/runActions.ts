@@ -1,10 +1,9 @@
-import type { CommandResult } from '../../engine/engineApi';
-import type { Run } from '../../engine/model';
+import type { CommandResult, Run } from '../../engine/engineApi';
 import type { ActionData, Verb } from '../cardActions';
 import type { AdaptiveCard } from '../cards/renderCard';
 import { cardOfRun, type RunCardKind } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
-import type { RunRequest } from '../verbRoute';
+import type { RunRequest } from '../verbEntry';
 
 // Clicks on the run, approval and manual-step cards (and the typed cancel/retry commands, which take
 // the same route). The route table has already read the run and checked the clicker's permission;
@@ -33,14 +32,14 @@ async function cardFor(
   notice: string,
 ): Promise<AdaptiveCard> {
   const { granted } = request;
-  const view = await request.services.views.forViewer(
+  const view = await request.services.perspectives.forViewer(
     request.context,
     run,
     request.actor,
     { kind, stepId },
     granted === 'operate' ? { mayOperate: true } : granted === 'decide' ? { mayDecide: true } : {},
   );
-  return cardOfRun(run, kind, stepId, notice, view);
+  return cardOfRun(run, { kind, stepId, notice, view, nowMs: request.services.clock.now().getTime() });
 }
 
 async function answer(
@@ -130,8 +129,12 @@ export async function verify(request: RunRequest<'run.verify'>): Promise<Adaptiv
 }
 
 /** Approve and reject need the step to exist before anything else is said about it. */
-export function missingStep(run: Run, data: ActionData<'run.approve'> | ActionData<'run.reject'>) {
+export function missingStep(
+  run: Run,
+  data: ActionData<'run.approve'> | ActionData<'run.reject'>,
+  nowMs: number,
+) {
   return run.steps.some((s) => s.id === data.stepId)
     ? undefined
-    : cardOfRun(run, 'run', undefined, `Run ${run.id} has no step ${data.stepId}.`);
+    : cardOfRun(run, { kind: 'run', notice: `Run ${run.id} has no step ${data.stepId}.`, nowMs });
 }

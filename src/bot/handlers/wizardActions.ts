@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import { EngineError } from '../../engine/engineApi';
-import { recommendScenario } from '../../engine/scenarios/recommendScenario';
-import { setupInputSchema, type ScenarioId } from '../../engine/scenarios/scenarioInput';
-import type { Actor, PlanPreview } from '../../engine/model';
+import {
+  EngineError,
+  recommendScenario,
+  setupInputSchema,
+  type ScenarioId,
+  type Actor,
+  type PlanPreview,
+} from '../../engine/engineApi';
 import type { ActionData } from '../cardActions';
 import type { BotServices } from '../botServices';
 import { canSeeRun, scopeOf } from '../runScope';
@@ -16,7 +20,7 @@ import { messageCard } from '../views/messageView';
 
 // The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
 // card carries what the next step needs in its action data, validated again on every click. Who may
-// use it is checked by the verb table (verbRoutes.ts) before these run.
+// use it is checked by the verb table (verbTable.ts) before these run.
 export function scenarioCard(notice = ''): AdaptiveCard {
   return renderCard('scenario', scenarioCardData(undefined, notice));
 }
@@ -153,14 +157,18 @@ export async function start(
   // The engine's run.updated came before this binding existed: update everyone's copy once now.
   await services.notifier.runChanged(result.run);
   // The starter's own copy: an admin (Start needs it), with the refresh every copy carries.
-  return cardOfRun(
-    result.run,
-    'run',
-    undefined,
-    '',
+  return cardOfRun(result.run, {
+    kind: 'run',
     // Start needs the admin permission, the same one the run card's actions need.
-    await services.views.forViewer(context, result.run, actor, { kind: 'run' }, { mayOperate: true }),
-  );
+    view: await services.perspectives.forViewer(
+      context,
+      result.run,
+      actor,
+      { kind: 'run' },
+      { mayOperate: true },
+    ),
+    nowMs: services.clock.now().getTime(),
+  });
 }
 
 export function abandon(): AdaptiveCard {

@@ -1,4 +1,4 @@
-import type { Actor } from '../../engine/model';
+import { systemClock, type Actor } from '../../engine/engineApi';
 import type { DirectoryPerson, RoleDirectory } from './roleDirectory';
 
 // Who may start a setup and who may decide an approval, from ADMINS and APPROVERS: each entry is an
@@ -63,7 +63,7 @@ export class Roles {
     this.membershipTtlMs = options.membershipTtlMs ?? 60_000;
     this.groupsTtlMs = options.groupsTtlMs ?? 600_000;
     this.peopleFailureTtlMs = options.peopleFailureTtlMs ?? 15_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => systemClock.now().getTime());
   }
 
   /** The ids that may decide: APPROVERS, or ADMINS when APPROVERS is empty. */

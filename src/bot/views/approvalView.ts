@@ -1,9 +1,8 @@
-import { tableName } from '../../engine/catalog/tableNames';
-import type { Run, StepState } from '../../engine/model';
+import { tableName, type Run, type StepState } from '../../engine/engineApi';
 import type { ApprovalModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
-import type { ApprovalPerspective } from '../audience/cardView';
-import { formatNumber, formatTime, shortId } from './marks';
+import type { ApprovalPerspective } from '../audience/cardPerspective';
+import { formatNumber, formatTime, shortId } from './format';
 
 /** The approval card: what will change, who asked, until when; decided, it shows who and when. */
 /** `perspective`: whose copy this is (approver, requester, bystander, or the shared card). */

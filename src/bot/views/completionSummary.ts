@@ -1,4 +1,4 @@
-import type { Run } from '../../engine/model';
+import type { Run } from '../../engine/engineApi';
 import { elapsed } from './stepClock';
 
 // The one completion message of a run: the requester @mentioned and the outcome in one sentence, and

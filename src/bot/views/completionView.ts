@@ -1,8 +1,8 @@
-import type { Run } from '../../engine/model';
+import type { Run } from '../../engine/engineApi';
 import type { CompletionModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { completionFacts, completionSentence, mapsRunning } from './completionSummary';
-import { shortId } from './marks';
+import { shortId } from './format';
 
 /**
  * The one completion message: the requester @mentioned inside the card (Teams `msteams.entities`,

@@ -1,9 +1,7 @@
-import type { PlanPreview } from '../../engine/model';
-import { stepTouches } from '../../engine/engineApi';
+import { type PlanPreview, stepTouches, tableName } from '../../engine/engineApi';
 import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { CONFLICT_WINNER } from './detailsView';
-import { tableName } from '../../engine/catalog/tableNames';
 
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
 export function confirmCardData(preview: PlanPreview, requestKey: string, notice = ''): ConfirmModel {

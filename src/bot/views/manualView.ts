@@ -1,4 +1,4 @@
-import type { Run, StepState } from '../../engine/model';
+import type { Run, StepState } from '../../engine/engineApi';
 import type { ManualModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
 

@@ -1,12 +1,16 @@
-import { FINISHED_RUN_STATUSES, type Run } from '../../engine/model';
+import { FINISHED_RUN_STATUSES, type Run } from '../../engine/engineApi';
 import type { RunModel } from '../cards/cardModels';
-import { sharedWaitingText } from '../audience/audience';
+import { sharedWaitingText } from '../audience/viewerRules';
 import { SCENARIO_TEXT } from './scenarioView';
-import { RUN_STATUS, STEP_MARK, formatTime, shortId, stepDetail } from './marks';
+import { formatTime, shortId } from './format';
+import { RUN_STATUS, STEP_MARK, stepDetail } from './statusText';
 
 /** The run card: one per run, updated in place for everyone as the run moves. */
-/** `canOperate`: whether this copy shows Retry, Skip and Cancel (the shared card: only when anyone may). */
-export function runCardData(run: Run, notice = '', canOperate = true): RunModel {
+/**
+ * `canOperate`: whether this copy shows Retry, Skip and Cancel (the shared card: only when anyone may).
+ * `nowMs`: the time of rendering, for the clock of a long step.
+ */
+export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs: number): RunModel {
   const failed = run.steps.find((step) => step.status === 'failed');
   const status = RUN_STATUS[run.status];
   const cancelling = Boolean(run.cancelRequested) && !FINISHED_RUN_STATUSES.has(run.status);
@@ -26,7 +30,7 @@ export function runCardData(run: Run, notice = '', canOperate = true): RunModel 
     steps: run.steps.map((step) => ({
       mark: STEP_MARK[step.status],
       title: step.title,
-      detail: stepDetail(step, run),
+      detail: stepDetail(step, run, nowMs),
     })),
     failure: failed?.error
       ? { title: `${failed.title} failed`, message: `${failed.error.message} (${failed.error.code})` }

@@ -1,4 +1,4 @@
-import type { ScenarioId } from '../../engine/scenarios/scenarioInput';
+import type { ScenarioId } from '../../engine/engineApi';
 import type { ScenarioModel } from '../cards/cardModels';
 
 /** The LCS project freeze in one line (dynamics-365-unified-operations-public lcs-project-creation-freeze.md). */

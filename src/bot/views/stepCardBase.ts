@@ -1,4 +1,4 @@
-import type { Run, StepState } from '../../engine/model';
+import type { Run, StepState } from '../../engine/engineApi';
 import type { StepCardModel } from '../cards/cardModels';
 
 export function stepCardBase(run: Run, step: StepState, notice: string): StepCardModel {

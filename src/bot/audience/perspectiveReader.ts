@@ -1,13 +1,13 @@
 import type { TurnContext } from 'botbuilder';
-import { FINISHED_RUN_STATUSES, type Actor, type Run } from '../../engine/model';
+import { FINISHED_RUN_STATUSES, type Actor, type Run } from '../../engine/engineApi';
 import type { Logger } from '../../log';
 import type { Roles } from '../roles/roles';
-import type { Member } from './audience';
+import type { Member } from './viewerRules';
 import { cardAudience } from './cardAudience';
-import type { CardView, RunCardKind } from './cardView';
+import type { CardPerspective, RunCardKind } from './cardPerspective';
 import { Roster, rosterKey, teamsMemberPages } from './roster';
 
-// Builds the CardView of a run's card in a turn: the shared one (for posting and updating) or the
+// Builds the CardPerspective of a run's card in a turn: the shared one (for posting and updating) or the
 // one of the person in the turn (the answer to their click or to Teams' refresh for them).
 // A click is answered in milliseconds: the viewer's card reads the roster from cache only (the
 // notifier, which posts the shared card first, has read it), and asks the roles only what that
@@ -26,7 +26,7 @@ export interface KnownVerdicts {
   mayDecide?: boolean;
 }
 
-export class CardViews {
+export class PerspectiveReader {
   constructor(
     private readonly roles: Roles,
     private readonly roster: Roster = new Roster(),
@@ -37,7 +37,7 @@ export class CardViews {
    * The shared card's view; waits for the roster (outside any click), unless that card of the run
    * (`kind`) gives nobody a personal view, so the roster is not read at all.
    */
-  async shared(context: TurnContext, run: Run, kind?: RunCardKind): Promise<CardView> {
+  async shared(context: TurnContext, run: Run, kind?: RunCardKind): Promise<CardPerspective> {
     const members = kind && !this.personalViews(kind) ? [] : await this.members(context);
     return this.viewOf(run, members);
   }
@@ -54,7 +54,7 @@ export class CardViews {
     actor: Actor,
     target: CardTarget = { kind: 'run' },
     known: KnownVerdicts = {},
-  ): Promise<CardView> {
+  ): Promise<CardPerspective> {
     const needs = viewerNeeds(run, target);
     const [view, mayOperate, mayDecide] = await Promise.all([
       this.viewOf(run, this.personalViews(target.kind) ? this.cachedMembers(context) : []),
@@ -66,7 +66,7 @@ export class CardViews {
     return { ...view, viewer: { actor, mayOperate, mayDecide } };
   }
 
-  private async viewOf(run: Run, members: Member[]): Promise<CardView> {
+  private async viewOf(run: Run, members: Member[]): Promise<CardPerspective> {
     return {
       audience: await cardAudience(this.roles, members, run.requestedBy),
       fourEyes: this.roles.policy.fourEyes,

@@ -7,7 +7,7 @@ import {
   sharedWaitingText,
   waitingForApproverText,
   type Member,
-} from '../../src/bot/audience/audience';
+} from '../../src/bot/audience/viewerRules';
 
 // Who sees what: the pure rules behind the per-user cards (wired into the cards in the bot tests).
 

@@ -1,13 +1,13 @@
 import type { TurnContext } from 'botbuilder';
 import type { z } from 'zod';
-import type { Actor, Run } from '../engine/model';
+import type { Actor, Run } from '../engine/engineApi';
 import type { Permission } from './access';
 import type { BotServices } from './botServices';
 import type { ActionData, Verb } from './cardActions';
 import type { AdaptiveCard } from './cards/renderCard';
 import type { RunCardKind } from './views/cardOfMessage';
 
-// The shape of one entry of the verb table (verbRoutes.ts): how a card verb's data is validated, who
+// The shape of one entry of the verb table (verbTable.ts): how a card verb's data is validated, who
 // may use it, and the handler that answers with a card.
 
 export interface VerbRequest<V extends Verb> {
@@ -44,8 +44,11 @@ export interface RunRoute<V extends Verb> {
   cardOf: RunCardKind;
   /** Where the run and step are in the data. */
   target(data: ActionData<V>): { runId: string; stepId?: string };
-  /** A check before the permission (a step that does not exist): a card ends the click there. */
-  precheck?(run: Run, data: ActionData<V>): AdaptiveCard | undefined;
+  /**
+   * A check before the permission (a step that does not exist): a card ends the click there.
+   * `nowMs`: the time of the answer, for the card it renders.
+   */
+  precheck?(run: Run, data: ActionData<V>, nowMs: number): AdaptiveCard | undefined;
   handle(request: RunRequest<V>): AdaptiveCard | Promise<AdaptiveCard>;
 }
 

@@ -1,4 +1,9 @@
-import { approvalPerspective, canOperate, refreshOf, type CardView } from '../../src/bot/audience/cardView';
+import {
+  approvalPerspective,
+  canOperate,
+  refreshOf,
+  type CardPerspective,
+} from '../../src/bot/audience/cardPerspective';
 import type { CardAudience } from '../../src/bot/audience/cardAudience';
 import type { Run } from '../../src/engine/model';
 
@@ -13,8 +18,8 @@ const audience: CardAudience = {
   anyoneMayAct: false,
   rosterKnown: true,
 };
-const shared: CardView = { audience, fourEyes: true };
-const as = (id: string, name: string, mayDecide: boolean, mayOperate = false): CardView => ({
+const shared: CardPerspective = { audience, fourEyes: true };
+const as = (id: string, name: string, mayDecide: boolean, mayOperate = false): CardPerspective => ({
   ...shared,
   viewer: { actor: { id, name }, mayDecide, mayOperate },
 });

@@ -1,8 +1,14 @@
-import type { Run, RunStatus, StepState, StepStatus } from '../../engine/model';
-import { unmetNeeds } from '../../engine/runStateMachine';
+import {
+  stepWaitsFor,
+  type Run,
+  type RunStatus,
+  type StepState,
+  type StepStatus,
+} from '../../engine/engineApi';
+import { formatNumber } from './format';
 import { longStepText } from './stepClock';
 
-/** The one place that turns states into the marks and words the cards show. */
+/** The one place that turns run and step states into the marks and words the cards show. */
 export const STEP_MARK: Record<StepStatus, string> = {
   pending: '○',
   running: '⏳',
@@ -23,22 +29,13 @@ export const RUN_STATUS: Record<RunStatus, { text: string; color: string }> = {
   cancelled: { text: 'Cancelled', color: 'Attention' },
 };
 
-export const formatNumber = (value: number): string => value.toLocaleString('en-US');
-
-export function shortId(runId: string): string {
-  return runId.slice(0, 8);
-}
-
 /**
  * "12,400 / 48,000 rows", or the status in words, and what the step waits for: the steps it needs
- * (by title), a person (an approval, a manual step) or the service it runs in.
+ * (by title, as the engine counts them), a person (an approval, a manual step) or the service it runs in.
  */
-export function stepDetail(step: StepState, run?: Run): string {
+export function stepDetail(step: StepState, run: Run | undefined, nowMs: number): string {
   const parts: string[] = [];
-  const waitingFor =
-    run && !['succeeded', 'skipped', 'cancelled', 'failed'].includes(step.status)
-      ? unmetNeeds(run, step).map((s) => s.title)
-      : [];
+  const waitingFor = run ? stepWaitsFor(run, step).map((s) => s.title) : [];
   if (step.progress && (step.status === 'running' || step.progress.done > 0)) {
     parts.push(
       `${formatNumber(step.progress.done)} / ${formatNumber(step.progress.total)} ${step.progress.unit}`,
@@ -53,23 +50,11 @@ export function stepDetail(step: StepState, run?: Run): string {
   if (step.status === 'awaiting_manual') parts.push('waiting for an admin to do this step');
   if (step.status === 'failed' && step.error) parts.push(step.error.message);
   if (step.status === 'running' && step.attempts > 1) parts.push(`attempt ${step.attempts}`);
-  const clock = longStepText(step, Date.now());
+  const clock = longStepText(step, nowMs);
   if (clock) parts.push(clock);
   if (step.verification && !step.verification.ok && step.status === 'awaiting_manual') {
     parts.push(`not verified yet: ${step.verification.message}`);
   }
   if (step.status !== 'running') parts.push(step.where);
   return parts.join(' · ');
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
-export function formatTime(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }

@@ -1,5 +1,5 @@
-import type { Actor, Run } from '../../engine/model';
-import { approvalViewerOf, refreshBlock, waitingForApproverText, type ApprovalViewer } from './audience';
+import type { Actor, Run } from '../../engine/engineApi';
+import { approvalViewerOf, refreshBlock, waitingForApproverText, type ApprovalViewer } from './viewerRules';
 import type { CardAudience } from './cardAudience';
 
 // Whom a run's card is rendered for. The shared card (posted, and updated for everyone) has no viewer:
@@ -9,7 +9,7 @@ import type { CardAudience } from './cardAudience';
 
 export type RunCardKind = 'run' | 'approval' | 'manual';
 
-export interface CardView {
+export interface CardPerspective {
   /** Absent: the shared card. */
   viewer?: { actor: Actor; mayOperate: boolean; mayDecide: boolean };
   audience: CardAudience;
@@ -27,7 +27,7 @@ export interface ApprovalPerspective {
   waitingText: string;
 }
 
-export function approvalPerspective(run: Run, view: CardView): ApprovalPerspective {
+export function approvalPerspective(run: Run, view: CardPerspective): ApprovalPerspective {
   const requester = { id: run.requestedBy.id, name: run.requestedBy.name };
   const waitingText = waitingForApproverText(view.audience.approvers, requester, {
     anyone: view.audience.anyoneMayDecide,
@@ -48,7 +48,7 @@ export function approvalPerspective(run: Run, view: CardView): ApprovalPerspecti
 }
 
 /** Whether the card shows the admin actions (Cancel, Retry, Skip, "Done, verify"). */
-export function canOperate(view: CardView): boolean {
+export function canOperate(view: CardPerspective): boolean {
   return view.viewer ? view.viewer.mayOperate : view.audience.anyoneMayAct;
 }
 
@@ -57,7 +57,7 @@ export function canOperate(view: CardView): boolean {
  * the shared card already offers everyone all they may do. Without a roster the list is left out:
  * Teams then refreshes for every member of a conversation of up to 60 (User-Specific-Views.md).
  */
-export function refreshOf(run: Run, kind: RunCardKind, stepId: string | undefined, view: CardView) {
+export function refreshOf(run: Run, kind: RunCardKind, stepId: string | undefined, view: CardPerspective) {
   const { audience } = view;
   const personal =
     kind === 'approval' ? !(audience.anyoneMayDecide && !view.fourEyes) : !audience.anyoneMayAct;

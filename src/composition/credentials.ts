@@ -1,0 +1,33 @@
+import type { TokenCredential } from '@azure/identity';
+import type { Config } from '../config';
+import { createCredential } from '../platform/http/credentials';
+
+// The credentials the configuration names, built in one place for the bot and `npm run doctor`.
+
+/** The Entra identity of AZURE_AUTH (Dynamics 365 and Microsoft Graph in live mode). */
+export function azureCredential(config: Config): TokenCredential {
+  return createCredential(
+    config.AZURE_AUTH === 'client-secret'
+      ? {
+          kind: 'client-secret',
+          tenantId: config.AZURE_TENANT_ID!,
+          clientId: config.AZURE_CLIENT_ID!,
+          clientSecret: config.AZURE_CLIENT_SECRET!,
+        }
+      : config.AZURE_AUTH === 'managed-identity'
+        ? { kind: 'managed-identity', clientId: config.AZURE_CLIENT_ID }
+        : { kind: 'default', tenantId: config.AZURE_TENANT_ID, clientId: config.AZURE_CLIENT_ID },
+  );
+}
+
+/** PostgreSQL through Entra (DATABASE_AUTH=managed-identity); none: the password in DATABASE_URL. */
+export function databaseCredential(config: Config): TokenCredential | undefined {
+  return config.DATABASE_AUTH === 'managed-identity'
+    ? createCredential({ kind: 'managed-identity', clientId: config.DATABASE_IDENTITY_CLIENT_ID })
+    : undefined;
+}
+
+/** The local credential whose tokens only the emulator accepts. */
+export function emulatorCredential(): TokenCredential {
+  return createCredential({ kind: 'emulator' });
+}
