@@ -223,7 +223,16 @@ export interface DualWritePort {
     dataverseUrl: string;
     legalEntities: string[];
   }): Promise<DualWriteConnection>;
-  addLegalEntities(connectionId: string, codes: string[]): Promise<DualWriteConnection>;
+  /**
+   * Adds companies to the link as Environment details > Add legal entity does (edit-legal-entity.md):
+   * the maps keep running, and running or paused maps do initial writes for the new companies unless
+   * skipped. Never through Reset, which clears the maps (reset.md).
+   */
+  addLegalEntities(
+    connectionId: string,
+    codes: string[],
+    options?: { skipInitialWrites?: boolean },
+  ): Promise<DualWriteConnection>;
   /**
    * Apply Solution: publishes the maps of the installed orchestration packages, one solution at a
    * time in install order; `only` names the solutions (package unique names) to apply, default all.
