@@ -70,6 +70,22 @@ describe('Power Platform integration (enable-power-platform-integration.md)', ()
   });
 });
 
+describe('what the clients read of a link before one is made', () => {
+  it("reads the integration environment and the F&O environment's link, null before the link", async () => {
+    const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
+    const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
+    expect(await platform.dataverse(dv.url).integrationDetails!()).toBeNull();
+    expect(await platform.dualWrite.linkedDataverse!(fo.url)).toBeNull();
+    await linkContoso(platform);
+    expect(await platform.dataverse(dv.url).integrationDetails!()).toEqual({
+      financeOpsUrl: fo.url,
+      financeOpsEnvironmentId: fo.id,
+      tenantId: expect.any(String),
+    });
+    expect(await platform.dualWrite.linkedDataverse!(fo.url)).toBe(dv.url);
+  });
+});
+
 describe('one link per environment (dual-write-faq.md, reset.md)', () => {
   it('refuses to link an already linked Dataverse to another F&O, and changes nothing', async () => {
     await linkContoso(platform);

@@ -148,6 +148,14 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     findConnection: (financeOpsUrl, dataverseUrl) =>
       call('Looking up the dual-write connection', () => find(financeOpsUrl, dataverseUrl)),
 
+    linkedDataverse: (financeOpsUrl) =>
+      call('Looking up the dual-write link of Finance and Operations', async () => {
+        const [env] = await environmentsOf(financeOpsUrl);
+        if (!env) return null;
+        const url = crmEnvironment(await connectionSet(env.cname))?.directUrl;
+        return url ? trimUrl(url) : null;
+      }),
+
     createConnection: (request) =>
       call('Linking the environments for dual-write', async () => {
         if (!options.canLink)
