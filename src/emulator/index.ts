@@ -17,6 +17,7 @@ import { LcsRateLimit } from './lcs/lcsRateLimit';
 import { lifecycleRouter } from './lcs/lifecycleRouter';
 import { LifecycleService } from './lcs/lifecycleService';
 import { applicationPackagesRouter, bapRouter } from './powerPlatform/powerPlatformRouter';
+import { PowerPlatformIntegration } from './powerPlatform/powerPlatformIntegration';
 import { PowerPlatformService } from './powerPlatform/powerPlatformService';
 import { UnifiedEnvironments } from './powerPlatform/unifiedEnvironments';
 import { defaultSettings, type EmulatorSettings } from './settings';
@@ -30,7 +31,7 @@ import {
   sendJsonError,
   type FaultCounters,
 } from './shell/httpShell';
-import { resolveSeed, type EmulatorSeed } from './shell/seed';
+import { resolveSeed, type EmulatorSeed, type EmulatorSeedInput } from './shell/seed';
 
 /**
  * The embedded Dynamics 365 sandbox: one HTTP server on 127.0.0.1 speaking LCS-like provisioning,
@@ -46,7 +47,7 @@ export interface EmulatorOptions {
   /** Multiplies every emulated duration (0.01: an hour of provisioning takes 36 s). */
   timeScale: number;
   logger?: Logger;
-  seed?: Partial<EmulatorSeed>;
+  seed?: EmulatorSeedInput;
 }
 
 export interface RunningEmulator {
@@ -89,9 +90,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   const lifecycle = new LifecycleService(ctx);
   const powerPlatform = new PowerPlatformService(ctx);
-  const unified = new UnifiedEnvironments(ctx, powerPlatform, lifecycle);
+  const integration = new PowerPlatformIntegration(ctx, {
+    url: (foEnv) => lifecycle.financeOpsUrl(foEnv),
+    id: (foEnv) => lifecycle.findByName(foEnv)?.id,
+  });
+  const unified = new UnifiedEnvironments(ctx, powerPlatform, lifecycle, integration);
   powerPlatform.afterAdvance = () => unified.advance();
-  const gateway = new GatewayService(ctx, lifecycle, powerPlatform);
+  const gateway = new GatewayService(ctx, lifecycle, powerPlatform, integration);
   const faults: FaultCounters = { throttled: 0, transient: 0, hung: 0 };
   const dataverseStats = createDataverseStats();
   const graphDirectory = new GraphDirectory();
@@ -113,6 +118,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const dv = seed.existingDataverse;
       powerPlatform.seedExisting(dv.name, { accounts: dv.accounts, contacts: dv.contacts }, dv.appUsers);
     }
+    const integratedWith = seed.existingFinanceOps?.integratedWith;
+    const partner = integratedWith ? powerPlatform.findByName(integratedWith) : undefined;
+    if (seed.existingFinanceOps && partner) integration.connect(seed.existingFinanceOps.name, partner.org);
     db.prepare("INSERT INTO emu_meta (key, value) VALUES ('seeded', ?)").run(new Date().toISOString());
   };
   const reset = () => {
@@ -164,7 +172,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use('/powerplatform', applicationPackagesRouter(powerPlatform, unified));
   app.use('/dualwrite', gatewayRouter(gateway));
   app.use('/graph/v1.0', graphRouter(graphDirectory));
-  app.use('/orgs/:org', dataverseRouter(dataverseStore, dataverseSettings, { stats: dataverseStats }));
+  app.use(
+    '/orgs/:org',
+    dataverseRouter(dataverseStore, dataverseSettings, {
+      stats: dataverseStats,
+      functions: { RetrieveFinanceAndOperationsIntegrationDetails: (org) => integration.details(org) },
+    }),
+  );
   app.use((req, res) => sendJsonError(res, 404, 'NotFound', `No emulated API at ${req.method} ${req.path}.`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number; statusCode?: number }).status ?? 500;

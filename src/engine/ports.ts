@@ -151,6 +151,12 @@ export interface DataversePort {
    * definitions; tables without one are left out. Optional: planning falls back to standard names.
    */
   tableDisplayNames?(entitySets: readonly string[]): Promise<Record<string, string>>;
+  /**
+   * The F&O environment this Dataverse environment is linked to through Power Platform integration
+   * (`RetrieveFinanceAndOperationsIntegrationDetails`), or null when it has none. Dual-write links an
+   * F&O environment only to that environment (reset.md).
+   */
+  integrationDetails?(): Promise<PowerPlatformIntegration | null>;
   /** Names of the registered plug-in assemblies (`pluginassemblies`); optional: only the doctor reads them. */
   listPluginAssemblies?(): Promise<string[]>;
   findCompany(code: string): Promise<Company | null>;
@@ -168,6 +174,12 @@ export interface DataversePort {
     companyId: string,
     options: { signal?: AbortSignal; onProgress?: (progress: BootstrapProgress) => void },
   ): Promise<{ stamped: number }>;
+}
+
+export interface PowerPlatformIntegration {
+  financeOpsUrl: string;
+  financeOpsEnvironmentId: string;
+  tenantId: string;
 }
 
 export interface LegalEntity {
@@ -218,12 +230,26 @@ export type Master = 'dataverse' | 'financeOps';
 /** The dual-write management gateway ([internal] API: behind a flag in live mode). */
 export interface DualWritePort {
   findConnection(financeOpsUrl: string, dataverseUrl: string): Promise<DualWriteConnection | null>;
+  /**
+   * The Dataverse URL this F&O environment is linked to for dual-write, whichever it is, or null when
+   * it is not linked: one F&O links to one Dataverse (dual-write-faq.md).
+   */
+  linkedDataverse?(financeOpsUrl: string): Promise<string | null>;
   createConnection(request: {
     financeOpsUrl: string;
     dataverseUrl: string;
     legalEntities: string[];
   }): Promise<DualWriteConnection>;
-  addLegalEntities(connectionId: string, codes: string[]): Promise<DualWriteConnection>;
+  /**
+   * Adds companies to the link as Environment details > Add legal entity does (edit-legal-entity.md):
+   * the maps keep running, and running or paused maps do initial writes for the new companies unless
+   * skipped. Never through Reset, which clears the maps (reset.md).
+   */
+  addLegalEntities(
+    connectionId: string,
+    codes: string[],
+    options?: { skipInitialWrites?: boolean },
+  ): Promise<DualWriteConnection>;
   /**
    * Apply Solution: publishes the maps of the installed orchestration packages, one solution at a
    * time in install order; `only` names the solutions (package unique names) to apply, default all.

@@ -1,5 +1,8 @@
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { DUAL_WRITE_CORE_PACKAGE } from '../../src/engine/catalog/solutions';
+import {
+  DUAL_WRITE_CORE_PACKAGE,
+  DUAL_WRITE_ORCHESTRATION_PACKAGES,
+} from '../../src/engine/catalog/solutions';
 import type { Platform } from '../../src/engine/ports';
 import { createPlatform } from '../../src/platform/createPlatform';
 import { api, control, pollUntil, startTestEmulator, tempDataFile } from './emulatorTestKit';
@@ -36,8 +39,15 @@ async function readyDataverse(name: string) {
   );
 }
 
+/** Every dual-write package (not the provisioning app: it would make the environment a unified one). */
 async function installAll(envId: string) {
-  for (const pkg of await platform.powerPlatform.listPackages(envId)) {
+  const dualWrite = [
+    DUAL_WRITE_CORE_PACKAGE,
+    ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((pkg) => pkg.uniqueName),
+  ];
+  for (const pkg of (await platform.powerPlatform.listPackages(envId)).filter((p) =>
+    dualWrite.includes(p.uniqueName),
+  )) {
     const op = await platform.powerPlatform.installPackage(envId, pkg.uniqueName);
     await pollUntil(
       () => platform.powerPlatform.getPackageOperation(envId, op.id),

@@ -33,6 +33,11 @@ export interface DataverseRouterOptions {
   stats?: DataverseStats;
   /** Share or inspect the limiter (e.g. reset it between tests). */
   protection?: ServiceProtection;
+  /**
+   * Unbound functions answered from outside the org's tables (GET `<name>`): the body, or the
+   * documented error code and message (sent as 400).
+   */
+  functions?: Record<string, (org: string) => object | { code: string; message: string }>;
 }
 
 export function createDataverseStats(): DataverseStats {
@@ -172,7 +177,7 @@ export function dataverseRouter(
         answer = store.transaction((): Answer =>
           parts
             ? { batch: executeBatch(api, store, parts, req.get('prefer')) }
-            : { single: runSingle(api, req, resource) },
+            : { single: runFunction(org, req, resource) ?? runSingle(api, req, resource) },
         );
       } catch (error) {
         if (!(error instanceof ODataError)) throw error;
@@ -194,6 +199,15 @@ export function dataverseRouter(
       concurrent--;
       release();
     }
+  }
+
+  function runFunction(org: string, req: Request, resource: string): WebApiResponse | undefined {
+    const fn = req.method === 'GET' ? options.functions?.[resource.replace(/\(\)$/, '')] : undefined;
+    if (!fn) return undefined;
+    const answer = fn(org);
+    if ('code' in answer && 'message' in answer && Object.keys(answer).length === 2)
+      throw new ODataError(400, String(answer.code), String(answer.message));
+    return { status: 200, headers: {}, body: answer };
   }
 
   return router;

@@ -68,6 +68,12 @@ const linkSchema = z.object({
   legalEntities: codes.min(1),
 });
 
+/** Emulator only: the Add legal entity dialog (edit-legal-entity.md), with its skip option. */
+const addLegalEntitiesSchema = z.object({
+  legalEntities: codes.min(1),
+  skipInitialWrites: z.boolean().default(false),
+});
+
 export function gatewayRouter(service: GatewayService): Router {
   const router = express.Router();
   router.use(express.json());
@@ -164,7 +170,7 @@ export function gatewayRouter(service: GatewayService): Router {
     res.json(toConnectionSet(conn, service.powerAppsEnvironment(conn), service.legalEntities(conn.id)));
   });
 
-  // ResetLinkEngine.sendResetLinkPayload: re-links with the legal entities given.
+  // ResetLinkEngine.sendResetLinkPayload: starts the link over with the legal entities given (reset.md).
   router.post('/api/ConnectionSet/:cid/Reset', (req, res) => {
     requireAx(req);
     const body = resetSchema.parse(req.body);
@@ -175,8 +181,16 @@ export function gatewayRouter(service: GatewayService): Router {
         'EnvironmentMismatch',
         `powerAppsEnvironmentName ${body.powerAppsEnvironmentName} is not the linked Power Platform environment.`,
       );
-    service.resetLegalEntities(conn.id, body.legalEntities);
+    service.reset(conn.id, body.legalEntities);
     res.json(toConnectionSet(conn, service.powerAppsEnvironment(conn), service.legalEntities(conn.id)));
+  });
+
+  // Emulator only (no public API): Environment details > Add legal entity, as the admin saves it.
+  router.post('/emulator/connections/:cid/legalEntities', (req, res) => {
+    const body = addLegalEntitiesSchema.parse(req.body);
+    const added = service.addLegalEntities(req.params.cid, body.legalEntities, body.skipInitialWrites);
+    const conn = service.connection(req.params.cid);
+    res.json({ added, legalEntities: service.legalEntities(conn.id) });
   });
 
   // Emulator only (no public create endpoint): the link the admin makes in F&O's wizard.

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LifecycleService } from '../lcs/lifecycleService';
+import type { PowerPlatformIntegration } from '../powerPlatform/powerPlatformIntegration';
 import type { PowerPlatformService } from '../powerPlatform/powerPlatformService';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import { EntitySync, type SyncTarget } from './entitySync';
+import { ConnectionEdits } from './connectionEdits';
 import { checkLinkHealth } from './gatewayChecks';
 import {
   GatewayError,
@@ -30,14 +32,17 @@ export type { ConnectionRow, JobRow, MapRow, MapStateName } from './gatewayTypes
 export class GatewayService {
   readonly sync: EntitySync;
   readonly actions: MapActions;
+  readonly edits: ConnectionEdits;
 
   constructor(
     private readonly ctx: EmulatorContext,
     private readonly lifecycle: LifecycleService,
     private readonly powerPlatform: PowerPlatformService,
+    integration: PowerPlatformIntegration,
   ) {
     this.sync = new EntitySync(ctx);
     this.actions = new MapActions(ctx, this);
+    this.edits = new ConnectionEdits(ctx, this, integration);
   }
 
   /** Finishes initial syncs whose time has come. */
@@ -74,15 +79,7 @@ export class GatewayService {
   createConnection(foUrl: string, dvUrl: string, codes: string[]): ConnectionRow {
     const foEnv = this.resolveFinanceOps(foUrl);
     const dvOrg = this.resolveDataverse(dvUrl);
-    const existing = this.ctx.db
-      .prepare('SELECT * FROM gw_connections WHERE fo_env = ? AND dv_org = ?')
-      .get(foEnv, dvOrg) as ConnectionRow | undefined;
-    if (existing)
-      throw new GatewayError(
-        409,
-        'EnvironmentAlreadyLinked',
-        'These environments are already linked for dual-write.',
-      );
+    this.edits.checkNewLink(foEnv, dvOrg);
     checkLinkHealth(this.ctx, this.lifecycle, this.powerPlatform, foEnv, dvOrg);
     const upper = this.checkLegalEntities(foEnv, codes);
     const row: ConnectionRow = {
@@ -95,6 +92,7 @@ export class GatewayService {
       created_at: this.ctx.now(),
     };
     this.ctx.db.transaction(() => {
+      this.edits.recordIntegration(foEnv, dvOrg);
       this.ctx.db
         .prepare(
           `INSERT INTO gw_connections (id, fo_env, dv_org, fo_url, dv_url, solution_applied, created_at)
@@ -111,35 +109,21 @@ export class GatewayService {
     return row;
   }
 
-  /**
-   * `ConnectionSet/{cid}/Reset` sets the linked legal entities to the list given (the tool re-posts the
-   * current list; a longer list adds companies [inferred]). While Legal entities runs, the new
-   * companies' cdm_companies rows appear.
-   */
-  resetLegalEntities(connectionId: string, codes: string[]): ConnectionRow {
+  /** `ConnectionSet/{cid}/Reset` (reset.md): refused while a map runs; otherwise the link starts over. */
+  reset(connectionId: string, codes: string[]): ConnectionRow {
     const conn = this.connection(connectionId);
-    const wanted = this.checkLegalEntities(conn.fo_env, codes);
-    const present = new Set(this.legalEntities(connectionId));
-    this.ctx.db.transaction(() => {
-      for (const code of present) {
-        if (wanted.includes(code)) continue;
-        this.ctx.db
-          .prepare('DELETE FROM gw_legal_entities WHERE connection_id = ? AND code = ?')
-          .run(connectionId, code);
-        this.ctx.effects.record('gw.legalEntity.remove', `${connectionId}/${code}`);
-      }
-      for (const code of wanted) {
-        if (present.has(code)) continue;
-        this.ctx.db
-          .prepare('INSERT INTO gw_legal_entities (connection_id, code) VALUES (?, ?)')
-          .run(connectionId, code);
-        this.ctx.effects.record('gw.legalEntity.add', `${connectionId}/${code}`);
-      }
-    })();
-    if (this.map(connectionId, 'Legal entities')?.state === 'Running') {
-      this.sync.ensureCompanies(this.target(conn), this.legalEntities(connectionId));
-    }
+    this.edits.reset(connectionId, this.checkLegalEntities(conn.fo_env, codes));
     return conn;
+  }
+
+  /** Add legal entity (edit-legal-entity.md); the emulator's stand-in for the admin's Save. */
+  addLegalEntities(connectionId: string, codes: string[], skipInitialWrites: boolean): string[] {
+    const conn = this.connection(connectionId);
+    return this.edits.addLegalEntities(
+      connectionId,
+      this.checkLegalEntities(conn.fo_env, codes),
+      skipInitialWrites,
+    );
   }
 
   /** The Power Platform environment id behind the connection's Dataverse org (`powerAppsEnvironment`). */

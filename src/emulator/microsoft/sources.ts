@@ -16,3 +16,10 @@ export const LCS_ENVIRONMENT_METADATA =
   'dynamics-365-unified-operations-public: fin-ops-core/dev-itpro/lifecycle-services/api/reference-environment-metadata.md';
 /** microsoft/Dual-write-automations: Microsoft's own, unsupported tool; the only public description of the gateway. */
 export const DUAL_WRITE_AUTOMATIONS = 'microsoft/Dual-write-automations (DWLibary)';
+/** The one-to-one Power Platform integration and `RetrieveFinanceAndOperationsIntegrationDetails`. */
+export const POWER_PLATFORM_INTEGRATION =
+  'dynamics-365-unified-operations-public: fin-ops-core/dev-itpro/power-platform/enable-power-platform-integration.md';
+export const RESET = `${UO_DUAL_WRITE}reset.md`;
+export const EDIT_LEGAL_ENTITY = `${UO_DUAL_WRITE}edit-legal-entity.md`;
+export const DUAL_WRITE_FAQ = `${UO_DUAL_WRITE}dual-write-faq.md`;
+export const SYNC_LIMITS = `${UO_DUAL_WRITE}sync-limits.md`;

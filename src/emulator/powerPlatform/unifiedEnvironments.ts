@@ -11,6 +11,7 @@ import {
   type ErpTemplate,
 } from '../microsoft/unifiedEnvironments';
 import type { EmulatorContext } from '../shell/emulatorContext';
+import type { PowerPlatformIntegration } from './powerPlatformIntegration';
 import {
   PACKAGE_CATALOG,
   type PowerPlatformEnvironmentRow,
@@ -72,6 +73,7 @@ export class UnifiedEnvironments {
     private readonly ctx: EmulatorContext,
     private readonly powerPlatform: PowerPlatformService,
     private readonly lifecycle: LifecycleService,
+    private readonly integration: PowerPlatformIntegration,
   ) {}
 
   /** Licence and capacity: asked of every ERP create and every provisioning app install. */
@@ -189,6 +191,8 @@ export class UnifiedEnvironments {
 
   private finish(env: PowerPlatformEnvironmentRow, row: UnifiedRow): void {
     const fo = this.lifecycle.createUnified(env.org, row.demo_data === 1);
+    // A unified environment is its own integration environment (unified-environment-types-and-templates.md).
+    this.integration.connect(fo.name, env.org);
     this.ctx.db
       .prepare("UPDATE pp_unified SET state = 'Installed', fo_env = ? WHERE environment_id = ?")
       .run(fo.name, env.id);

@@ -57,5 +57,12 @@ export function openEmulatorDatabase(file: string): Db {
   );
   // Dual-write-automations' shapes: a map has a project (pid) once action 8 created it.
   migrate(db, 'emulator_002_gateway_projects', 'ALTER TABLE gw_maps ADD COLUMN pid TEXT;');
+  // Power Platform integration: one F&O environment to one Dataverse org, each side unique.
+  migrate(
+    db,
+    'emulator_003_integration',
+    `CREATE TABLE pp_integrations (fo_env TEXT PRIMARY KEY COLLATE NOCASE, dv_org TEXT NOT NULL UNIQUE,
+      created_at INTEGER NOT NULL);`,
+  );
   return db;
 }

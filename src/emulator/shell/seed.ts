@@ -17,6 +17,11 @@ export const emulatorSeedSchema = z.object({
       name: z.string().default('contoso-fo'),
       companies: z.array(z.string()).default(['USMF', 'DEMF', 'USRT', 'GBSI']),
       platformVersion: z.string().default('10.0.38'),
+      /**
+       * The Dataverse environment (display name) of its Power Platform integration, or null for an F&O
+       * environment set up before it (the link then makes it, as Lifecycle Services would first).
+       */
+      integratedWith: z.string().nullable().default(null),
     })
     .nullable()
     .default({}),
@@ -32,7 +37,9 @@ export const emulatorSeedSchema = z.object({
     .default({}),
 });
 export type EmulatorSeed = z.infer<typeof emulatorSeedSchema>;
+/** What a caller may give: every field has a default. */
+export type EmulatorSeedInput = z.input<typeof emulatorSeedSchema>;
 
-export function resolveSeed(partial: Partial<EmulatorSeed> | undefined): EmulatorSeed {
+export function resolveSeed(partial: EmulatorSeedInput | undefined): EmulatorSeed {
   return emulatorSeedSchema.parse(partial ?? {});
 }

@@ -46,6 +46,9 @@ const displayNames = z.object({
     }),
   ),
 });
+/** enable-power-platform-integration.md: the answer, and the error code of an environment without one. */
+const integrationDetails = z.object({ Url: z.string(), TenantId: z.string(), Id: z.string() });
+const NOT_INTEGRATED = '0x80048d0b';
 /** Table display names change rarely: read once an hour per environment. */
 const DISPLAY_NAMES_TTL_MS = 3_600_000;
 
@@ -123,6 +126,23 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
   }
 
   return {
+    async integrationDetails() {
+      let data: unknown;
+      try {
+        ({ data } = await http.get('RetrieveFinanceAndOperationsIntegrationDetails'));
+      } catch (error) {
+        const failure = toDataverseError(error, 'GET RetrieveFinanceAndOperationsIntegrationDetails');
+        if (failure.code.toLowerCase() === NOT_INTEGRATED) return null;
+        throw failure;
+      }
+      const details = integrationDetails.parse(data);
+      return {
+        financeOpsUrl: details.Url.replace(/\/+$/, ''),
+        financeOpsEnvironmentId: details.Id,
+        tenantId: details.TenantId,
+      };
+    },
+
     async tableDisplayNames(entitySets) {
       const all = await allDisplayNames();
       return Object.fromEntries(entitySets.filter((set) => all.has(set)).map((set) => [set, all.get(set)!]));

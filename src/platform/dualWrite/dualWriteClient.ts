@@ -33,7 +33,7 @@ import { waitForRequest, type GatewayRequest } from './requestWait';
 // DualWritePort over the dual-write management gateway, an internal API [internal] read from
 // Microsoft's Dual-write-automations tool (docs/dynamics-apis.md, "Dual-write management gateway"):
 // `Environments`, `Entities`, `Start` + `Status/{requestId}`, `SolutionAware/{cid}/RestoreTemplates`,
-// `api/ConnectionSet/{cname}` and `api/ConnectionSet/{cid}/Reset`. It takes a delegated (user) token for
+// and `api/ConnectionSet/{cname}` (never `Reset`: it wipes the maps, reset.md). It takes a delegated (user) token for
 // `https://IntegratorApp.com/.default`. The gateway has no public endpoint that creates a link: in live
 // mode linking stays the admin's step in F&O; `canLink` is true only against the emulator, whose link
 // route stands in for that wizard. The port's connection id carries the gateway's `cid` and `cname`
@@ -148,6 +148,14 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     findConnection: (financeOpsUrl, dataverseUrl) =>
       call('Looking up the dual-write connection', () => find(financeOpsUrl, dataverseUrl)),
 
+    linkedDataverse: (financeOpsUrl) =>
+      call('Looking up the dual-write link of Finance and Operations', async () => {
+        const [env] = await environmentsOf(financeOpsUrl);
+        if (!env) return null;
+        const url = crmEnvironment(await connectionSet(env.cname))?.directUrl;
+        return url ? trimUrl(url) : null;
+      }),
+
     createConnection: (request) =>
       call('Linking the environments for dual-write', async () => {
         if (!options.canLink)
@@ -169,34 +177,27 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
         return created;
       }),
 
-    addLegalEntities: (connectionId, codes) =>
+    // Adding a legal entity is Environment details > Add legal entity in F&O (edit-legal-entity.md),
+    // which keeps the maps; the gateway's Reset would clear them and is never used for it. No public
+    // API adds one: only the emulator's stand-in for the dialog is called, as for the link.
+    addLegalEntities: (connectionId, codes, addOptions = {}) =>
       call('Adding legal entities to the dual-write connection', async () => {
+        if (!options.canLink)
+          throw new PlatformError(
+            'not_supported',
+            'No public API adds a legal entity to a dual-write link: add it in Finance and Operations, Data management > Dual-write, Environment details.',
+          );
         const { cid, cname } = parseConnectionId(connectionId);
-        const set = await connectionSet(cname);
-        const crm = crmEnvironment(set);
-        const ax = axEnvironment(set);
-        if (!crm || !ax) throw new PlatformError('invalid', `Connection set ${cname} lacks an environment.`);
-        // ResetLinkEngine: both environments as the set names them, and the full list of companies.
-        const legalEntities = [
-          ...new Set([...linkedLegalEntities(set), ...codes.map((c) => c.toUpperCase())]),
-        ];
         await http.post(
-          `/api/ConnectionSet/${encodeURIComponent(cid)}/Reset`,
+          `/emulator/connections/${encodeURIComponent(cid)}/legalEntities`,
           {
-            powerAppsEnvironmentName: crm.powerAppsEnvironment,
-            environments: [crm, ax].map((env) => ({
-              targetType: env.targetType,
-              name: env.name,
-              displayName: env.environmentDisplayName,
-              id: env.powerAppsEnvironment,
-              isDevInstance: env.isDevInstance ?? false,
-              directUrl: env.directUrl,
-            })),
-            legalEntities,
+            legalEntities: codes.map((code) => code.toUpperCase()),
+            skipInitialWrites: addOptions.skipInitialWrites ?? false,
           },
-          // Resetting to the same list twice changes nothing: safe to send again.
-          { idempotent: true, params: { targetType: 'AX', forceReset: false } },
+          // Adding a company the link already has changes nothing: safe to send again.
+          { idempotent: true },
         );
+        lastRead.delete(cid);
         return toConnection({ cid, cname }, await connectionSet(cname));
       }),
 

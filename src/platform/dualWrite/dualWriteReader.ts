@@ -148,6 +148,12 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
 
   return {
     findConnection: (financeOpsUrl, dataverseUrl) => findConnection(financeOpsUrl, dataverseUrl),
+    // No F&O read shows a link before Apply Solution publishes maps (see above).
+    async linkedDataverse(financeOpsUrl) {
+      const rows = (await readAll(financeOpsUrl, PROJECT_CONFIGURATIONS, projectConfigurationRow)) ?? [];
+      const url = rows.find((row) => row.ExternalEnvironmentUrl)?.ExternalEnvironmentUrl;
+      return url ? trimUrl(url) : null;
+    },
     async listMaps(id) {
       const { financeOpsUrl, dataverseUrl } = parseConnectionId(id);
       return toMapStatuses(await configurations(financeOpsUrl, dataverseUrl));
