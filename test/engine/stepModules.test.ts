@@ -117,7 +117,9 @@ describe('the step modules', () => {
         plan,
       );
     expect(text('createCompany')).toBe('company AB (AB)');
-    expect(text('addCompanyToConnection')).toBe('companies AB');
+    expect(text('addCompanyToConnection')).toBe(
+      'companies AB (Add legal entity: the maps keep running and write their rows for them; no Reset)',
+    );
     expect(text('linkEnvironments')).toBe('companies DAT');
     expect(text('bootstrapCompanyData')).toMatch(/^company AB on /);
     expect(text('initialSync')).toContain('companies AB');
