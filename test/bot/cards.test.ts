@@ -127,6 +127,21 @@ describe('cards render from cards/*.json', () => {
     expect(approval).toContain('Approved by Priya Approver');
     expect(executeActions(JSON.parse(approval))).toEqual([]);
   });
+
+  it('says on the approval card that each stamp is a live write, and offers the bulk order when given', () => {
+    const run = awaitingApprovalRun();
+    const step = run.steps[5];
+    const plain = JSON.stringify(renderCard('approval', approvalCardData(run, step)));
+    expect(plain).not.toContain('live write');
+    step.approval!.summary = {
+      ...step.approval!.summary,
+      liveWrites: 'each stamped row is a live write to Finance and Operations',
+      volumeAdvice: 'run only the Legal entities map, bootstrap, then the other maps',
+    };
+    const told = JSON.stringify(renderCard('approval', approvalCardData(run, step)));
+    expect(told).toContain('each stamped row is a live write to Finance and Operations');
+    expect(told).toContain('run only the Legal entities map, bootstrap, then the other maps');
+  });
 });
 
 describe('the confirmation card shows what the plan touches', () => {

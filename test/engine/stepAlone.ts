@@ -114,3 +114,13 @@ export async function verifyStepAlone<K extends StepKind>(
   const { ctx } = contextOf(options, new AbortController().signal);
   return STEP_MODULES[options.kind].verify(ctx);
 }
+
+/** The step's `approvalSummary` (what the approval card shows), for a kind that asks for approval. */
+export async function approvalSummaryAlone<K extends StepKind>(
+  options: StepAlone<K>,
+): Promise<Record<string, unknown>> {
+  const { ctx } = contextOf(options, new AbortController().signal);
+  const summarize = STEP_MODULES[options.kind].approvalSummary;
+  if (!summarize) throw new Error(`${options.kind} asks for no approval`);
+  return summarize(ctx);
+}

@@ -82,6 +82,10 @@ export interface StepCardModel extends NoticeModel {
 
 export interface ApprovalModel extends StepCardModel {
   whatChanges: string;
+  /** What the stamp does while dual-write runs (each row a live write to F&O); '' for other approvals. */
+  liveWrites: string;
+  /** The bootstrap FAQ's order, offered when the row count is large; '' otherwise. */
+  volumeAdvice: string;
   facts: Fact[];
   decided: boolean;
   decisionStyle: 'good' | 'attention';

@@ -28,6 +28,8 @@ export function approvalCardData(
     whatChanges: companyCode
       ? `${formatNumber(totalRows)} existing Dataverse rows without a company will be stamped with company ${companyCode}.`
       : step.title,
+    liveWrites: typeof summary.liveWrites === 'string' ? summary.liveWrites : '',
+    volumeAdvice: typeof summary.volumeAdvice === 'string' ? summary.volumeAdvice : '',
     facts: [
       { title: 'Company code', value: companyCode || '-' },
       ...Object.entries(rows).map(([table, count]) => ({

@@ -12,6 +12,22 @@ import { tableName } from '../catalog/tableNames';
 
 const COMPANY_TIMEOUT_MS = 30 * 60_000;
 
+/**
+ * What the stamp does while the maps run (docs/domain.md §4): the supported-scenarios order
+ * bootstraps with dual-write in live sync, so each stamp is a live write to F&O, bound by the
+ * live-sync limits of sync-limits.md.
+ */
+export const LIVE_WRITES_TEXT =
+  "Dual-write is running, so each stamped row is written to Finance and Operations at once, through the table map of its table (the order of Microsoft's supported setup scenarios). Live sync has limits: at most 1,000 records and 2 minutes per transaction, and Finance and Operations may throttle writes by priority.";
+/**
+ * Above this many rows the bootstrap FAQ's order is offered (Legal entities only, bootstrap, then the
+ * other maps with initial sync): [inferred] threshold, a tenth of initial sync's 500,000 rows per legal
+ * entity (initial-sync-guidance.md), so that live writes stay the smaller path.
+ */
+export const LIVE_BOOTSTRAP_ROWS = 50_000;
+export const BULK_ORDER_ADVICE =
+  "For this many rows, Microsoft's bootstrap guidance orders it differently: run only the Legal entities map, bootstrap, then run the other maps with initial sync. Reject and set it up in that order if Finance and Operations should not take these as live writes.";
+
 const schema = z.object({ companyCode: z.string(), tables: z.array(z.string()) });
 type Params = z.output<typeof schema>;
 
@@ -27,7 +43,7 @@ export const bootstrapCompanyData = defineStep({
   needsApproval: true,
   skippable: true,
   touches: ({ companyCode, tables }, { tableNames }) =>
-    `company ${companyCode} on ${tables.map((table) => tableName(table, tableNames)).join(', ')}`,
+    `company ${companyCode} on ${tables.map((table) => tableName(table, tableNames)).join(', ')}; each stamped row is a live write to Finance and Operations`,
   async approvalSummary(ctx) {
     const { code, tables } = params(ctx);
     const dataverse = await dataverseOf(ctx);
@@ -39,6 +55,8 @@ export const bootstrapCompanyData = defineStep({
       rowsPerTable,
       totalRows,
       warning: `Each row gets company ${code}; the company of a row cannot be changed afterwards (delete and re-create only).`,
+      liveWrites: LIVE_WRITES_TEXT,
+      ...(totalRows > LIVE_BOOTSTRAP_ROWS ? { volumeAdvice: BULK_ORDER_ADVICE } : {}),
     };
   },
   async execute(ctx) {
