@@ -135,7 +135,7 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     list: true,
     label: 'Entities to copy with initial sync',
     // The entity map's own name fits a dropdown line; the plan shows the tables each one fills.
-    choices: ENTITY_MAP_CATALOG.map((map) => ({ title: map.name, value: map.name })),
+    choices: ENTITY_MAP_CATALOG.map((map) => ({ title: map.key, value: map.key })),
     hint: 'Their prerequisite maps are added for you; the plan shows them in order, with their Dataverse tables.',
   },
   master: {

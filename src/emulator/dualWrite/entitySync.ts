@@ -11,29 +11,31 @@ import type { EmulatorContext } from '../shell/emulatorContext';
  */
 export const COMPANY_LOOKUP = '_msdyn_company_value';
 
-/** F&O field <-> Dataverse column pairs; the first pair is the row's business key. */
+/** F&O field <-> Dataverse column pairs by map key; the first pair is the row's business key. */
+const CONTACT_PERSON: Array<[string, string]> = [
+  ['ContactPersonId', 'msdyn_contactpersonid'],
+  ['FirstName', 'firstname'],
+  ['LastName', 'lastname'],
+];
 const FIELD_MAPS: Record<string, Array<[string, string]>> = {
-  'Customers V3': [
+  'accounts - Customers V3': [
     ['CustomerAccount', 'accountnumber'],
     ['OrganizationName', 'name'],
   ],
-  'CDS Contacts V2': [
-    ['ContactPersonId', 'msdyn_contactpersonid'],
-    ['FirstName', 'firstname'],
-    ['LastName', 'lastname'],
-  ],
-  'Vendors V2': [
+  'contacts - CDS Contacts V2 (Customer)': CONTACT_PERSON,
+  'contacts - CDS Contacts V2 (Vendor)': CONTACT_PERSON,
+  'msdyn_vendors - Vendors V2': [
     ['VendorAccountNumber', 'msdyn_vendoraccountnumber'],
     ['VendorOrganizationName', 'msdyn_name'],
   ],
-  Currencies: [
+  'transactioncurrencies - Currencies': [
     ['CurrencyCode', 'isocurrencycode'],
     ['Name', 'currencyname'],
   ],
 };
 
 export function fieldPairs(map: MapFact): Array<[string, string]> {
-  const known = FIELD_MAPS[map.name];
+  const known = FIELD_MAPS[map.key];
   if (known) return known;
   const set = findFoEntitySet(map.financeOpsEntitySet);
   return [
@@ -100,7 +102,7 @@ export class EntitySync {
         : this.ctx.financeOps.query(target.foEnv, set.name);
       for (const row of rows) {
         const foKey = rowKeyOf(set, company, row);
-        const known = this.synced(target, map.name, company, foKey);
+        const known = this.synced(target, map.key, company, foKey);
         if (known && onlyNew) continue;
         const record: DataverseRecord = {};
         for (const [foField, dvField] of pairs)
@@ -112,7 +114,7 @@ export class EntitySync {
           const created = this.ctx.dataverse.insert(target.dvOrg, map.dataverseEntitySet, record);
           this.remember(
             target,
-            map.name,
+            map.key,
             company,
             foKey,
             String(created[primaryKeyOf(map.dataverseEntitySet)]),
@@ -123,7 +125,7 @@ export class EntitySync {
       if (copied)
         this.ctx.effects.record(
           'sync.toDataverse',
-          `${target.connectionId}/${map.name}/${company || '*'}`,
+          `${target.connectionId}/${map.key}/${company || '*'}`,
           String(copied),
         );
     }
@@ -150,7 +152,7 @@ export class EntitySync {
       let batch = 0;
       for (const record of rows) {
         const dvId = String(record[primaryKey]);
-        const knownKey = this.syncedByDataverseId(target, map.name, dvId);
+        const knownKey = this.syncedByDataverseId(target, map.key, dvId);
         if (knownKey && onlyNew) continue;
         const row: FoRow = { dataAreaId: company };
         for (const [foField, dvField] of pairs) if (record[dvField] != null) row[foField] = record[dvField];
@@ -160,13 +162,13 @@ export class EntitySync {
           this.ctx.dataverse.update(target.dvOrg, map.dataverseEntitySet, dvId, { [keyDv]: row[keyFo] });
         }
         this.ctx.financeOps.upsert(target.foEnv, set, row);
-        if (!knownKey) this.remember(target, map.name, company, rowKeyOf(set, company, row), dvId);
+        if (!knownKey) this.remember(target, map.key, company, rowKeyOf(set, company, row), dvId);
         batch++;
       }
       if (batch)
         this.ctx.effects.record(
           'sync.toFinanceOps',
-          `${target.connectionId}/${map.name}/${company}`,
+          `${target.connectionId}/${map.key}/${company}`,
           String(batch),
         );
       copied += batch;
