@@ -426,7 +426,7 @@ describe('live mode without the dual-write gateway: manual steps verified throug
       subject.startsWith('gw.solution.apply '),
     );
     expect(applied.map(([subject]) => subject)).toContain(
-      `gw.solution.apply ${await connectionId()}/msdyn_DualWriteAppCoreAnchor`,
+      `gw.solution.apply ${await connectionId()}/msdyn_DualWriteAppCoreMaps`,
     );
     expect(applied.every(([, count]) => count === 1)).toBe(true);
     expect(s.effects.byKind['gw.map.start']).toBe(mapStarts);

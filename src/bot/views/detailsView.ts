@@ -135,7 +135,14 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     list: true,
     label: 'Entities to copy with initial sync',
     // The entity map's own name fits a dropdown line; the plan shows the tables each one fills.
-    choices: ENTITY_MAP_CATALOG.map((map) => ({ title: map.key, value: map.key })),
+    // A map is its table and its name: the value is its key; the title adds the table where names repeat.
+    choices: ENTITY_MAP_CATALOG.map((map) => ({
+      title:
+        ENTITY_MAP_CATALOG.filter((m) => m.name === map.name).length > 1
+          ? `${map.name} (${map.table})`
+          : map.name,
+      value: map.key,
+    })),
     hint: 'Their prerequisite maps are added for you; the plan shows them in order, with their Dataverse tables.',
   },
   master: {

@@ -1,4 +1,4 @@
-import { findMapStatus } from '../catalog/mapIdentity';
+import { findMapStatus, keyOf } from '../catalog/mapIdentity';
 import type { EntityMapStatus, Master } from '../ports';
 import { PermanentStepError, pollUntil, type StepContext } from './stepContext';
 
@@ -22,7 +22,7 @@ export async function runMapOnce(
   if (!status) throw new PermanentStepError('map_not_found', mapNotFound(mapName));
   let outcome: MapOutcome = 'already_running';
   if (status.state !== 'Running' && status.state !== 'InitialSync') {
-    await ctx.platform.dualWrite.runMap(connectionId, status.name, options);
+    await ctx.platform.dualWrite.runMap(connectionId, keyOf(status), options);
     outcome = 'started';
   }
   status = await pollUntil(ctx, read, (s) => !s || s.state !== 'InitialSync', {
