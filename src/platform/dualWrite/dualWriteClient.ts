@@ -29,7 +29,7 @@ import {
 import { MAP_STATE_BY_CODE } from './mapStates';
 import { retryAfterMsOf } from '../http/pollHint';
 import { waitForRequest, type GatewayRequest } from './requestWait';
-import { pickMap } from './mapRefs';
+import { pickMap, tryPickMap } from './mapRefs';
 
 // DualWritePort over the dual-write management gateway, an internal API [internal] read from
 // Microsoft's Dual-write-automations tool (docs/dynamics-apis.md, "Dual-write management gateway"):
@@ -274,19 +274,8 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
         // A map is its table and its name: `name` is its key `<table> - <name>`; one the connection
         // does not list is an error naming both.
         const where = 'this dual-write connection (run Apply Solution for the package that brings it)';
-        const pick = (list: GatewayMap[]) =>
-          pickMap(
-            list.map((candidate) => ({ ...mapIdentityOf(candidate), map: candidate })),
-            name,
-            where,
-          ).map;
-        const named = (list: GatewayMap[]) => {
-          try {
-            return pick(list);
-          } catch {
-            return undefined;
-          }
-        };
+        const withIds = (list: GatewayMap[]) => list.map((map) => ({ ...mapIdentityOf(map), map }));
+        const pick = (list: GatewayMap[]) => pickMap(withIds(list), name, where).map;
         let map = pick(await recentMaps(cid));
         if (!map.detail.pid) {
           // A map without a project: action 8 creates it first (DWMapEngine.initMap).
@@ -305,7 +294,7 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
             );
           });
           // `Status` answers the maps the request acted on, as they are now: the project id is there.
-          map = named(answered) ?? pick(await maps(cid));
+          map = tryPickMap(withIds(answered), name)?.map ?? pick(await maps(cid));
           if (!map?.detail.pid) throw new PlatformError('failed', `The project of ${name} was not created.`);
         }
         // Returns at once: the engine polls Entities until the map leaves InitialSync. The Start

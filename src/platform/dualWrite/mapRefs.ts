@@ -29,6 +29,15 @@ export function pickMap<T extends MapIdentity>(maps: readonly T[], ref: string, 
   throw new PlatformError('not_found', `${describeMapRef(ref)} is not among the maps of ${where}.`);
 }
 
+/** The one map `ref` names, or undefined. */
+export function tryPickMap<T extends MapIdentity>(maps: readonly T[], ref: string): T | undefined {
+  try {
+    return pickMap(maps, ref, '');
+  } catch {
+    return undefined;
+  }
+}
+
 /** "The map Customers V3 of table accounts" for a key, "The map X" for a bare name. */
 export function describeMapRef(ref: string): string {
   const at = ref.indexOf(' - ');
