@@ -44,6 +44,14 @@ export function fieldPairs(map: MapFact): Array<[string, string]> {
   ];
 }
 
+/**
+ * Which rows already crossed is remembered per F&O collection and Dataverse table, not per map: the
+ * two contact person maps (customer, vendor) move the same rows [inferred].
+ */
+function rowPair(map: MapFact): string {
+  return `${map.financeOpsEntitySet} <-> ${map.dataverseEntitySet}`;
+}
+
 export interface SyncTarget {
   connectionId: string;
   foEnv: string;
@@ -102,7 +110,7 @@ export class EntitySync {
         : this.ctx.financeOps.query(target.foEnv, set.name);
       for (const row of rows) {
         const foKey = rowKeyOf(set, company, row);
-        const known = this.synced(target, map.key, company, foKey);
+        const known = this.synced(target, rowPair(map), company, foKey);
         if (known && onlyNew) continue;
         const record: DataverseRecord = {};
         for (const [foField, dvField] of pairs)
@@ -114,7 +122,7 @@ export class EntitySync {
           const created = this.ctx.dataverse.insert(target.dvOrg, map.dataverseEntitySet, record);
           this.remember(
             target,
-            map.key,
+            rowPair(map),
             company,
             foKey,
             String(created[primaryKeyOf(map.dataverseEntitySet)]),
@@ -152,7 +160,7 @@ export class EntitySync {
       let batch = 0;
       for (const record of rows) {
         const dvId = String(record[primaryKey]);
-        const knownKey = this.syncedByDataverseId(target, map.key, dvId);
+        const knownKey = this.syncedByDataverseId(target, rowPair(map), dvId);
         if (knownKey && onlyNew) continue;
         const row: FoRow = { dataAreaId: company };
         for (const [foField, dvField] of pairs) if (record[dvField] != null) row[foField] = record[dvField];
@@ -162,7 +170,7 @@ export class EntitySync {
           this.ctx.dataverse.update(target.dvOrg, map.dataverseEntitySet, dvId, { [keyDv]: row[keyFo] });
         }
         this.ctx.financeOps.upsert(target.foEnv, set, row);
-        if (!knownKey) this.remember(target, map.key, company, rowKeyOf(set, company, row), dvId);
+        if (!knownKey) this.remember(target, rowPair(map), company, rowKeyOf(set, company, row), dvId);
         batch++;
       }
       if (batch)
