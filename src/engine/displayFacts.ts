@@ -17,8 +17,19 @@ export function stepWaitsFor(run: Run, step: StepState): StepState[] {
   return NOT_WAITING.has(step.status) ? [] : unmetNeeds(run, step);
 }
 
-/** The entity maps a setup can choose for initial sync, by the name the dual-write UI shows. */
-export const ENTITY_MAP_NAMES: readonly string[] = ENTITY_MAP_CATALOG.map((map) => map.name);
+/**
+ * The entity maps a setup can choose for initial sync: a map is its table and its name, so the value is
+ * its key; the title is the name the dual-write UI shows, with the table where names repeat.
+ */
+export const ENTITY_MAP_CHOICES: ReadonlyArray<{ title: string; value: string }> = ENTITY_MAP_CATALOG.map(
+  (map) => ({
+    title:
+      ENTITY_MAP_CATALOG.filter((other) => other.name === map.name).length > 1
+        ? `${map.name} (${map.table})`
+        : map.name,
+    value: map.key,
+  }),
+);
 
 /** The legal entities of the F&O demo data (Contoso), offered for demo-data scenarios. */
 export { DEMO_COMPANIES };

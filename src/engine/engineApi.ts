@@ -25,7 +25,7 @@ export type { ScenarioId, SetupInput } from './scenarios/scenarioInput';
 export { scenarioIdSchema, setupInputSchema } from './scenarios/scenarioInput';
 export { recommendScenario } from './scenarios/recommendScenario';
 export { tableName } from './catalog/tableNames';
-export { DEMO_COMPANIES, ENTITY_MAP_NAMES, stepWaitsFor } from './displayFacts';
+export { DEMO_COMPANIES, ENTITY_MAP_CHOICES, stepWaitsFor } from './displayFacts';
 export type { Clock } from './ports';
 export { systemClock } from './systemClock';
 

@@ -207,8 +207,19 @@ export interface FinanceOpsPort {
 /** Map states as the dual-write UI names them. */
 export type MapState = 'NotRunning' | 'InitialSync' | 'Running' | 'Paused' | 'Stopped';
 
-export interface EntityMapStatus {
-  /** The map's name in the catalog, e.g. "Customers V3". */
+/**
+ * A dual-write map: its Dataverse table (entity set) and its name. Names repeat across tables
+ * ("Customers V3" for `accounts` and for `contacts`); the key is `<table> - <name>` (catalog/mapIdentity.ts).
+ */
+export interface MapIdentity {
+  /** Dataverse entity set, e.g. "accounts". */
+  table: string;
+  /** The map's name as the dual-write UI shows it, e.g. "Customers V3". */
+  name: string;
+}
+
+export interface EntityMapStatus extends MapIdentity {
+  /** The map's name, e.g. "Customers V3" (with `table`, e.g. "accounts", it names one map). */
   name: string;
   state: MapState;
   /** The last error of an initial sync or run, e.g. "Couldn't resolve the guid for the field ...". */
@@ -252,7 +263,9 @@ export interface DualWritePort {
   ): Promise<DualWriteConnection>;
   /**
    * Apply Solution: publishes the maps of the installed orchestration packages, one solution at a
-   * time in install order; `only` names the solutions (package unique names) to apply, default all.
+   * time in install order; `only` names the entity maps solutions to apply (e.g.
+   * `msdyn_DualWriteAppCoreMaps`), default every one the gateway lists. A named solution the gateway
+   * does not list is an error.
    */
   applySolution(
     connectionId: string,
@@ -262,7 +275,9 @@ export interface DualWritePort {
   listMaps(connectionId: string): Promise<EntityMapStatus[]>;
   /**
    * Runs one map (live sync), optionally with initial sync for the given companies and master.
-   * Returns at once; poll `listMaps` until the map leaves `InitialSync`.
+   * `mapName` is the map's key, `<table> - <name>` (a bare name only where one map has it); a map
+   * the connection does not list is a `not_found` error naming it. Returns at once; poll `listMaps`
+   * until the map leaves `InitialSync`.
    */
   runMap(
     connectionId: string,

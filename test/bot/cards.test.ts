@@ -172,9 +172,14 @@ describe('the confirmation card shows what the plan touches', () => {
     );
     const detail = String(/in order: ([^·"]+)/.exec(JSON.stringify(card))?.[1]);
     const order = detail.split(/ → |, /).map((name) => name.trim());
-    expect(order[order.length - 1]).toBe('Customers V3');
-    expect(order.indexOf('Customer groups')).toBeGreaterThan(order.indexOf('Terms of payment'));
-    expect(order.indexOf('Customers V3')).toBeGreaterThan(order.indexOf('Customer groups'));
+    // Maps are named by table and name on the card.
+    expect(order[order.length - 1]).toBe('accounts - Customers V3');
+    expect(order.indexOf('msdyn_customergroups - Customer groups')).toBeGreaterThan(
+      order.indexOf('msdyn_paymentterms - Terms of payment'),
+    );
+    expect(order.indexOf('accounts - Customers V3')).toBeGreaterThan(
+      order.indexOf('msdyn_customergroups - Customer groups'),
+    );
     expect(JSON.stringify(card)).toMatch(/prerequisite maps added: [^"]*Customer groups/);
     expect(JSON.stringify(card)).toContain('company CNTS on Accounts');
   });

@@ -49,16 +49,33 @@ describe('engine catalog against the emulator model of Microsoft', () => {
       for (const need of pkg.needs) expect(position.get(need)!).toBeLessThan(position.get(pkg.key)!);
   });
 
+  it('applies the same entity maps solution of each package', () => {
+    for (const pkg of DUAL_WRITE_ORCHESTRATION_PACKAGES) {
+      const fact = DUAL_WRITE_PACKAGES.find((candidate) => candidate.uniqueName === pkg.uniqueName);
+      expect(pkg.mapsSolution).toBe(fact?.mapsSolution);
+      if (pkg.mapsSolution) expect(pkg.solutions).toContain(pkg.mapsSolution);
+    }
+  });
+
   it('has no solution the documentation does not list (there is no Dynamics365FinanceCommon)', () => {
     const solutions = DUAL_WRITE_ORCHESTRATION_PACKAGES.flatMap((pkg) => pkg.solutions);
     expect(solutions).not.toContain('Dynamics365FinanceCommon');
     expect(solutions).toEqual(expect.arrayContaining(['FieldServiceCommon', 'msdyn_DualWriteAppCoreMaps']));
   });
 
-  it('knows the same maps: names, tables, F&O collections, company scoping, packages and prerequisites', () => {
-    expect(ENTITY_MAP_CATALOG.map((map) => map.name)).toEqual(MAP_FACTS.map((fact) => fact.name));
+  it('knows the same maps by table and name: F&O collections, company scoping, packages and prerequisites', () => {
+    // The catalog runs a subset of what the gateway publishes: every catalog map is there, by key.
+    const keys = MAP_FACTS.map((fact) => fact.key);
+    expect(keys).toEqual(expect.arrayContaining(ENTITY_MAP_CATALOG.map((map) => map.key)));
+    expect(new Set(keys).size).toBe(keys.length);
+    // What the gateway publishes and the catalog leaves alone: the second map of a shared name.
+    expect(keys.filter((key) => !ENTITY_MAP_CATALOG.some((map) => map.key === key))).toEqual([
+      'msdyn_internalorganizations - Legal entities',
+      'contacts - Customers V3',
+    ]);
     for (const map of ENTITY_MAP_CATALOG) {
-      const fact = MAP_FACTS.find((candidate) => candidate.name === map.name)!;
+      const fact = MAP_FACTS.find((candidate) => candidate.key === map.key)!;
+      expect(map.table).toBe(map.dataverseEntitySet);
       expect({
         name: map.name,
         dataverse: map.dataverseEntitySet,

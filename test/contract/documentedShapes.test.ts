@@ -153,7 +153,13 @@ describe('F&O dual-write configuration', () => {
       shapeDifferences(fixture('fo-dual-write-project-configurations.json').body, configurations.body),
     ).toEqual([]);
     const rows = configurations.body.value as Array<Record<string, unknown>>;
-    expect(rows.filter((row) => row.InternalEntityName === 'Legal entities')).toHaveLength(2);
+    // Two maps are named Legal entities (cdm_companies and msdyn_internalorganizations): two rows each.
+    expect(rows.filter((row) => row.InternalEntityName === 'Legal entities')).toHaveLength(4);
+    expect(
+      rows.filter(
+        (row) => row.InternalEntityName === 'Legal entities' && row.ExternalEntityName === 'cdm_companies',
+      ),
+    ).toHaveLength(2);
     expect(rows[0]).not.toHaveProperty('dataAreaId');
     // Only the application core package is installed: only its maps are published.
     expect(rows.some((row) => row.InternalEntityName === 'Customers V3')).toBe(false);

@@ -5,7 +5,7 @@ import {
   crmEnvironment,
   environmentSchema,
   linkedLegalEntities,
-  mapName,
+  mapIdentityOf,
   mapSchema,
   requestState,
 } from '../../src/platform/dualWrite/gatewayWire';
@@ -39,7 +39,7 @@ it('the client parses the tool-derived examples', () => {
   const [env] = environmentSchema.array().parse(fixture('dw-gateway-environments.json').body);
   expect(env.cid).toMatch(/^[0-9a-f-]{36}$/);
   const maps = mapSchema.array().parse(fixture('dw-gateway-entities.json').body);
-  expect(mapName(maps[0])).toBe('Customers V3');
+  expect(mapIdentityOf(maps[0])).toEqual({ table: 'accounts', name: 'Customers V3' });
   expect(requestState(maps, '2d9f0b8a-1c3e-4f5a-8b7c-6d5e4f3a2b1c')).toEqual({ state: '2' });
   const set = connectionSetSchema.parse(fixture('dw-gateway-connection-set.json').body);
   expect(crmEnvironment(set)?.directUrl).toBe('https://contoso.crm.dynamics.com');
@@ -52,7 +52,7 @@ it('the emulator answers Environments, Entities, Status and ConnectionSet with t
   const link = await linkContoso(platform);
   await platform.dualWrite.applySolution(link.id);
   // A map runs only once it has a project: the client sends action 8, then 1.
-  await platform.dualWrite.runMap(link.id, 'Legal entities', { initialSync: false });
+  await platform.dualWrite.runMap(link.id, 'cdm_companies - Legal entities', { initialSync: false });
   const [cid, cname] = link.id.split(':');
 
   const identifier = encodeURIComponent(fo.url.replace(/^https?:\/\//, ''));
@@ -63,7 +63,7 @@ it('the emulator answers Environments, Entities, Status and ConnectionSet with t
   const entities = await api(emulator, `${GW}/Entities?targetType=AX&cid=${cid}`);
   const running = (
     entities.body as Array<{ detail: { tName: string; lastRequest: { requestId: string } } }>
-  ).find((m) => m.detail.tName === 'Legal entities');
+  ).find((m) => m.detail.tName === 'cdm_companies - Legal entities');
   expect(shapeDifferences(fixture('dw-gateway-entities.json').body, [running])).toEqual([]);
   const requestId = running?.detail.lastRequest.requestId ?? '';
   const status = await api(emulator, `${GW}/Status/${requestId}`);

@@ -11,6 +11,7 @@ import { getJson, type Harness } from '../support/botHarness';
 import { LocalConnector, cardOf, noticeTextOf, type RecordedActivity } from '../support/localConnector';
 import { reachConfirmation } from '../support/scenarioDriver';
 import { TeamsClient, responseCard, textOf, user, type Conversation } from '../support/teamsClient';
+import { catalogMaps } from '../engine/emulatorRig';
 
 /**
  * Live mode where no public API exists: the bot runs with DYNAMICS_MODE=live against an emulator the
@@ -341,7 +342,7 @@ describe('live mode without the dual-write gateway: manual steps verified throug
       conversation,
       runId,
       'applySolution',
-      { instructions: [/Apply solution/, /Dynamics365Company/], reason: null },
+      { instructions: [/Apply solution/, /msdyn_DualWriteAppCoreMaps/], reason: null },
       async () => undefined,
     );
     await manualStep(
@@ -350,7 +351,7 @@ describe('live mode without the dual-write gateway: manual steps verified throug
       'enableEntityMaps',
       {
         instructions: [/in this order/, /Legal entities, /, /Initial sync\*\* cleared/],
-        reason: /maps are not running yet: Legal entities \(Not running\)/,
+        reason: /maps are not running yet: cdm_companies - Legal entities \(Not running\)/,
       },
       async (step) => {
         for (const name of step.params.maps as string[]) {
@@ -386,7 +387,7 @@ describe('live mode without the dual-write gateway: manual steps verified throug
       'initialSync',
       {
         instructions: [/Initial sync/, /master to Dataverse/, /Customers V3/, /legal entities USMF/],
-        reason: /not synced and running yet: .*Customers V3 \(Not running\)/,
+        reason: /not synced and running yet: .*accounts - Customers V3 \(Not running\)/,
       },
       async (step) => {
         for (const name of step.params.maps as string[]) {
@@ -419,14 +420,14 @@ describe('live mode without the dual-write gateway: manual steps verified throug
     expect(connection.legalEntities).toEqual(['USMF']);
     expect(connection.solutionApplied).toBe(true);
     expect(connection.maps.length).toBeGreaterThan(0);
-    expect(connection.maps.filter((m) => m.state !== 'Running')).toEqual([]);
+    expect(catalogMaps(connection.maps).filter((m) => m.state !== 'Running')).toEqual([]);
     expect(s.effects.byKind['gw.connection.create']).toBe(1);
     // Each dual-write solution applied once (one RestoreTemplates request per solution).
     const applied = Object.entries(s.effects.bySubject).filter(([subject]) =>
       subject.startsWith('gw.solution.apply '),
     );
     expect(applied.map(([subject]) => subject)).toContain(
-      `gw.solution.apply ${await connectionId()}/msdyn_DualWriteAppCoreAnchor`,
+      `gw.solution.apply ${await connectionId()}/msdyn_DualWriteAppCoreMaps`,
     );
     expect(applied.every(([, count]) => count === 1)).toBe(true);
     expect(s.effects.byKind['gw.map.start']).toBe(mapStarts);

@@ -2,6 +2,7 @@ import { startHarness, findCard, getJson, type Harness } from '../support/botHar
 import { cardOf, mentionsOf, noticeTextOf } from '../support/localConnector';
 import { newConversation, responseCard, user, textOf } from '../support/teamsClient';
 import { CRM_PRIME_SOLUTION } from '../../src/engine/catalog/solutions';
+import { catalogMaps } from '../engine/emulatorRig';
 
 /**
  * Protocol-level end to end: real HTTP to /api/messages with Bot Framework activities, a local
@@ -114,7 +115,7 @@ describe('walking skeleton: new-new from a Teams message to the completion notic
     expect(connection).toBeDefined();
     expect(connection!.legalEntities.map((e) => e.toUpperCase())).toEqual(['DAT']);
     expect(connection!.maps.length).toBeGreaterThan(0);
-    expect(connection!.maps.every((map) => map.state === 'Running')).toBe(true);
+    expect(catalogMaps(connection!.maps).every((map) => map.state === 'Running')).toBe(true);
 
     // The Dataverse Web API of the new org agrees: the CRM prime solution is installed.
     const solutions = await getJson<{ value: Array<{ uniquename: string }> }>(

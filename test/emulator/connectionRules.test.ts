@@ -27,6 +27,9 @@ afterEach(async () => {
 
 const GATEWAY = '/dualwrite';
 const cidOf = (connection: DualWriteConnection) => connection.id.split(':')[0];
+const LEGAL = 'cdm_companies - Legal entities';
+const CURRENCIES = 'transactioncurrencies - Currencies';
+const keyOf = (map: { table: string; name: string }) => `${map.table} - ${map.name}`;
 
 async function effects(kind: string): Promise<TestBody[]> {
   return (await control(emulator, 'GET', `effects?kind=${encodeURIComponent(kind)}`)).body.value;
@@ -37,7 +40,7 @@ async function publishAndRun(connection: DualWriteConnection, maps: string[]): P
   for (const map of maps) await platform.dualWrite.runMap(connection.id, map, { initialSync: false });
   await pollUntil(
     () => platform.dualWrite.listMaps(connection.id),
-    (all) => maps.every((name) => all.find((map) => map.name === name)?.state === 'Running'),
+    (all) => maps.every((key) => all.find((map) => keyOf(map) === key)?.state === 'Running'),
   );
 }
 
@@ -157,7 +160,7 @@ describe('one link per environment (dual-write-faq.md, reset.md)', () => {
 describe('Reset (reset.md)', () => {
   it('is refused while a map runs, and wipes maps, history and legal entities once all are stopped', async () => {
     const connection = await linkContoso(platform);
-    await publishAndRun(connection, ['Legal entities']);
+    await publishAndRun(connection, [LEGAL]);
     const set = await api(
       emulator,
       `${GATEWAY}/api/ConnectionSet/${encodeURIComponent(connection.id.split(':')[1])}`,
@@ -184,9 +187,7 @@ describe('Reset (reset.md)', () => {
       emulator,
       `${GATEWAY}/api/DualWriteManagement/1.0/Entities?targetType=AX&cid=${cidOf(connection)}`,
     );
-    const legal = stop.body.find(
-      (map: TestBody) => map.detail.tName === 'Legal entities' || map.rightEntity?.name === 'cdm_companies',
-    );
+    const legal = stop.body.find((map: TestBody) => map.detail.tName === LEGAL);
     await api(emulator, `${GATEWAY}/api/DualWriteManagement/1.0/Start`, {
       method: 'POST',
       body: JSON.stringify({
@@ -206,7 +207,7 @@ describe('Reset (reset.md)', () => {
 describe('Add legal entity (edit-legal-entity.md)', () => {
   it('keeps every running map and its history, writes the new company, and never posts Reset', async () => {
     const connection = await linkContoso(platform);
-    await publishAndRun(connection, ['Legal entities', 'Currencies']);
+    await publishAndRun(connection, [LEGAL, CURRENCIES]);
     const mapsBefore = await platform.dualWrite.listMaps(connection.id);
     const startsBefore = (await effects('gw.map.start')).length;
 
@@ -230,7 +231,7 @@ describe('Add legal entity (edit-legal-entity.md)', () => {
 
   it('skips the initial writes when asked', async () => {
     const connection = await linkContoso(platform);
-    await publishAndRun(connection, ['Legal entities']);
+    await publishAndRun(connection, [LEGAL]);
     await platform.dualWrite.addLegalEntities(connection.id, ['DEMF'], { skipInitialWrites: true });
     expect(await effects('gw.initialWrites')).toHaveLength(0);
     const companies = await api(
@@ -242,15 +243,15 @@ describe('Add legal entity (edit-legal-entity.md)', () => {
 
   it('is refused while a map is in Initial writes', async () => {
     const connection = await linkContoso(platform);
-    await publishAndRun(connection, ['Legal entities']);
+    await publishAndRun(connection, [LEGAL]);
     await control(emulator, 'PUT', 'settings', { timeScale: 1 });
-    await platform.dualWrite.runMap(connection.id, 'Currencies', {
+    await platform.dualWrite.runMap(connection.id, CURRENCIES, {
       initialSync: true,
       master: 'financeOps',
       legalEntities: ['USMF'],
     });
     const maps = await platform.dualWrite.listMaps(connection.id);
-    expect(maps.find((map) => map.name === 'Currencies')?.state).toBe('InitialSync');
+    expect(maps.find((map) => keyOf(map) === CURRENCIES)?.state).toBe('InitialSync');
     await expect(platform.dualWrite.addLegalEntities(connection.id, ['DEMF'])).rejects.toThrow(
       /can't be added while a table map is in the Initial writes state/,
     );

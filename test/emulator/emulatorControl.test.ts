@@ -150,7 +150,8 @@ describe('failure modes', () => {
 
     const stateOf = async (name: string) =>
       pollUntil(
-        async () => (await platform.dualWrite.listMaps(connectionId)).find((m) => m.name === name),
+        async () =>
+          (await platform.dualWrite.listMaps(connectionId)).find((m) => `${m.table} - ${m.name}` === name),
         (m) => m?.state !== 'InitialSync',
       );
 
@@ -163,9 +164,9 @@ describe('failure modes', () => {
 
     it('plug-ins disabled: a map does not start', async () => {
       await withFailures({ pluginsDisabled: true }, () =>
-        platform.dualWrite.runMap(connectionId, 'Currencies', { initialSync: false }),
+        platform.dualWrite.runMap(connectionId, 'transactioncurrencies - Currencies', { initialSync: false }),
       );
-      const map = await stateOf('Currencies');
+      const map = await stateOf('transactioncurrencies - Currencies');
       expect(map).toMatchObject({
         state: 'NotRunning',
         lastError: expect.stringMatching(/plug-ins are disabled/),
@@ -177,16 +178,20 @@ describe('failure modes', () => {
       [403, /\(403\) Forbidden/],
     ])('initial sync %s', async (status, message) => {
       await withFailures({ initialSyncHttpError: status }, async () => {
-        await platform.dualWrite.runMap(connectionId, 'Legal entities', { initialSync: true });
-        const map = await stateOf('Legal entities');
+        await platform.dualWrite.runMap(connectionId, 'cdm_companies - Legal entities', {
+          initialSync: true,
+        });
+        const map = await stateOf('cdm_companies - Legal entities');
         expect(map).toMatchObject({ state: 'NotRunning', lastError: expect.stringMatching(message) });
       });
     });
 
     it('lookup not found, even with prerequisites running', async () => {
       await withFailures({ lookupNotFound: true }, async () => {
-        await platform.dualWrite.runMap(connectionId, 'Currencies', { initialSync: true });
-        expect(await stateOf('Currencies')).toMatchObject({
+        await platform.dualWrite.runMap(connectionId, 'transactioncurrencies - Currencies', {
+          initialSync: true,
+        });
+        expect(await stateOf('transactioncurrencies - Currencies')).toMatchObject({
           state: 'NotRunning',
           lastError: expect.stringMatching(/lookup was not found/),
         });
@@ -194,15 +199,15 @@ describe('failure modes', () => {
     });
 
     it('pause, resume and stop move the map between states', async () => {
-      await platform.dualWrite.runMap(connectionId, 'Legal entities', { initialSync: true });
-      expect((await stateOf('Legal entities'))?.state).toBe('Running');
+      await platform.dualWrite.runMap(connectionId, 'cdm_companies - Legal entities', { initialSync: true });
+      expect((await stateOf('cdm_companies - Legal entities'))?.state).toBe('Running');
       // Over raw HTTP, in the tool's shapes (DWMapEngine.startStopMap / checkRequestResponseStatus).
       const cid = connectionId.split(':')[0];
       const GW = '/dualwrite/api/DualWriteManagement/1.0';
       const entities = await api(emulator, `${GW}/Entities?targetType=AX&cid=${cid}`);
       const map = (
         entities.body as Array<{ detail: { tName: string; pid: string; template: { id: string } } }>
-      ).find((m) => m.detail.tName === 'Legal entities');
+      ).find((m) => m.detail.tName === 'cdm_companies - Legal entities');
       for (const [action, state] of [
         ['5', 'Paused'],
         ['6', 'Running'],
@@ -224,7 +229,7 @@ describe('failure modes', () => {
           }>
         )[0].detail.lastRequests;
         expect(requests.find((r) => r.requestId === requestId)).toMatchObject({ state: '2', action });
-        expect((await stateOf('Legal entities'))?.state).toBe(state);
+        expect((await stateOf('cdm_companies - Legal entities'))?.state).toBe(state);
       }
     });
   });

@@ -7,38 +7,33 @@ import type { EntityMapStatus } from '../../src/engine/ports';
 
 const mapsOf = (pkg: string): EntityMapStatus[] =>
   ENTITY_MAP_CATALOG.filter((map) => map.package === pkg).map((map) => ({
+    table: map.table,
     name: map.name,
     state: 'NotRunning',
   }));
 
 describe('Apply Solution on resume', () => {
-  it('applies every solution in install order on a blank map list', () => {
+  it('applies every entity maps solution (not the package anchors) in install order on a blank map list', () => {
     expect(solutionsToApply([], new Set())).toEqual([
-      'msdyn_DualWriteAppCoreAnchor',
-      'msdyn_Dynamics365FinanceExtendedAnchor',
-      'HCMCommonAnchor',
-      'msdyn_Dynamics365HCMAnchor',
-      'msdyn_Dynamics365SupplyChainExtendedAnchor',
+      'msdyn_DualWriteAppCoreMaps',
+      'msdyn_Dynamics365FinanceExtendedMaps',
+      'msdyn_Dynamics365HCMMaps',
+      'msdyn_Dynamics365SupplyChainExtendedMaps',
     ]);
   });
 
   it('goes on after the last solution whose maps are published', () => {
     expect(solutionsToApply([...mapsOf('applicationCore'), ...mapsOf('finance')], new Set())).toEqual([
-      'HCMCommonAnchor',
-      'msdyn_Dynamics365HCMAnchor',
-      'msdyn_Dynamics365SupplyChainExtendedAnchor',
+      'msdyn_Dynamics365HCMMaps',
+      'msdyn_Dynamics365SupplyChainExtendedMaps',
     ]);
   });
 
   it('skips what the checkpoint records as applied, even without maps to show for it', () => {
-    const applied = new Set([
-      'msdyn_DualWriteAppCoreAnchor',
-      'msdyn_Dynamics365FinanceExtendedAnchor',
-      'HCMCommonAnchor',
-    ]);
+    const applied = new Set(['msdyn_DualWriteAppCoreMaps', 'msdyn_Dynamics365FinanceExtendedMaps']);
     expect(solutionsToApply(mapsOf('applicationCore'), applied)).toEqual([
-      'msdyn_Dynamics365HCMAnchor',
-      'msdyn_Dynamics365SupplyChainExtendedAnchor',
+      'msdyn_Dynamics365HCMMaps',
+      'msdyn_Dynamics365SupplyChainExtendedMaps',
     ]);
   });
 

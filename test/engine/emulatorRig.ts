@@ -1,3 +1,4 @@
+import { ENTITY_MAP_CATALOG } from '../../src/engine/catalog/entityMapCatalog';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,4 +74,13 @@ export async function financeOpsRows(foUrl: string, query: string): Promise<Arra
   });
   if (!response.ok) throw new Error(`${query}: HTTP ${response.status}`);
   return ((await response.json()) as { value: Array<Record<string, unknown>> }).value;
+}
+
+/**
+ * The maps of the emulator's state the bot's catalog runs (named by key `<table> - <name>`): the
+ * gateway publishes more (the second map of a shared name), which the bot leaves alone.
+ */
+export function catalogMaps<T extends { name: string }>(maps: readonly T[]): T[] {
+  const keys = new Set(ENTITY_MAP_CATALOG.map((map) => map.key));
+  return maps.filter((map) => keys.has(map.name));
 }

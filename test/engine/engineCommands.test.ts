@@ -63,8 +63,8 @@ describe('setup engine commands (fake platform)', () => {
     expect(dyn.count('stamp:accounts')).toBe(30);
     expect(dyn.count('stamp:contacts')).toBe(10);
     expect(dyn.count('createLegalEntity')).toBe(1);
-    expect(dyn.count('runMap:Customers V3')).toBe(1);
-    expect(dyn.count('initialSync:Customers V3')).toBe(1);
+    expect(dyn.count('runMap:accounts - Customers V3')).toBe(1);
+    expect(dyn.count('initialSync:accounts - Customers V3')).toBe(1);
     expect(step(done, 'bootstrapCompanyData').progress).toEqual({ done: 40, total: 40, unit: 'rows' });
     const actions = (await h.engine.audit(run.id)).map((a) => a.action);
     expect(actions).toEqual(
@@ -201,8 +201,8 @@ describe('setup engine commands (fake platform)', () => {
     const run = (await h.engine.get(started.run.id)) as Run;
     expect(step(run, 'applySolution').status).toBe('succeeded');
     expect(dyn.faults[0].errors).toHaveLength(0); // the wait did fail once
-    expect(dyn.count('applySolution:msdyn_DualWriteAppCoreAnchor')).toBe(1);
-    expect(dyn.count('applySolution:HCMCommonAnchor')).toBe(1);
+    expect(dyn.count('applySolution:msdyn_DualWriteAppCoreMaps')).toBe(1);
+    expect(dyn.count('applySolution:msdyn_Dynamics365HCMMaps')).toBe(1);
   });
 
   it('cancel stops the running step through its AbortSignal and starts nothing after it', async () => {
@@ -233,7 +233,7 @@ describe('setup engine commands (fake platform)', () => {
     expect(run.steps.filter((s) => s.status === 'running')).toHaveLength(0);
     expect(step(run, 'bootstrapCompanyData').status).toBe('cancelled');
     expect(step(run, 'initialSync').status).toBe('cancelled');
-    expect(dyn.count('initialSync:Customers V3')).toBe(0);
+    expect(dyn.count('initialSync:accounts - Customers V3')).toBe(0);
     expect(await h.engine.cancel(run.id, bob)).toMatchObject({ ok: true, changed: false });
     expect((await h.engine.audit(run.id)).map((a) => a.action)).toEqual(
       expect.arrayContaining(['cancel', 'run.cancelled']),

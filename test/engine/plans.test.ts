@@ -157,7 +157,7 @@ describe('scenario plans', () => {
       financeOpsUrl: 'https://contoso-fo.fake',
       dataverseUrl: 'https://contoso.crm.fake',
       legalEntities: ['USMF'],
-      initialSyncEntities: ['Customers V3', 'CDS Contacts V2'],
+      initialSyncEntities: ['Customers V3', 'contacts - CDS Contacts V2 (Customer)'],
     });
     expect(preview.canStart).toBe(true);
     expect(preview.findings.map((f) => f.code)).toEqual(

@@ -3,6 +3,7 @@ import type { Run } from '../../src/engine/model';
 import { systemClock } from '../../src/engine/systemClock';
 import { alice, bob, createHarness, type Harness } from './engineHarness';
 import {
+  catalogMaps,
   dataverseRows,
   emulatorPlatform,
   emulatorState,
@@ -78,7 +79,7 @@ describe('the five scenarios against the emulator', () => {
     const connection = connectionOf(state, 'nn-fo');
     expect(connection.legalEntities).toEqual(['DAT']);
     expect(connection.maps.length).toBeGreaterThan(0);
-    expect(connection.maps.every((m) => m.state === 'Running')).toBe(true);
+    expect(catalogMaps(connection.maps).every((m) => m.state === 'Running')).toBe(true);
     const companies = await dataverseRows(dv?.url as string, 'cdm_companies?$select=cdm_companycode');
     expect(companies.map((c) => c.cdm_companycode)).toEqual(['DAT']);
   });
@@ -111,7 +112,7 @@ describe('the five scenarios against the emulator', () => {
     expect(fo?.legalEntities).toEqual(expect.arrayContaining(['DAT', 'CTSO']));
     const connection = connectionOf(state, 'ne-fo');
     expect(connection.legalEntities).toEqual(['DAT', 'CTSO']);
-    expect(connection.maps.every((m) => m.state === 'Running')).toBe(true);
+    expect(catalogMaps(connection.maps).every((m) => m.state === 'Running')).toBe(true);
     const [company] = await dataverseRows(dvUrl, "cdm_companies?$filter=cdm_companycode eq 'CTSO'");
     expect(company).toBeDefined();
     const stamped = await dataverseRows(
@@ -147,7 +148,7 @@ describe('the five scenarios against the emulator', () => {
     expect(fo?.demoData).toBe(true);
     const connection = connectionOf(state, 'dn-fo');
     expect(connection.legalEntities).toEqual(expect.arrayContaining(['USMF', 'DEMF']));
-    expect(connection.maps.every((m) => m.state === 'Running')).toBe(true);
+    expect(catalogMaps(connection.maps).every((m) => m.state === 'Running')).toBe(true);
     const dv = state.dataverse.find((e) => e.name === 'dn-dv');
     for (const code of ['USMF', 'DEMF']) {
       const foCustomers = await financeOpsRows(
@@ -236,7 +237,7 @@ describe('the five scenarios against the emulator', () => {
     const connection = connectionOf(state, 'contoso-fo');
     expect(connection.legalEntities).toEqual(['DEMF']);
     expect(connection.solutionApplied ?? true).toBe(true);
-    expect(connection.maps.find((m) => m.name === 'Vendors V2')?.state).toBe('Running');
+    expect(connection.maps.find((m) => m.name === 'msdyn_vendors - Vendors V2')?.state).toBe('Running');
     const [demf] = await dataverseRows(dvUrl, "cdm_companies?$filter=cdm_companycode eq 'DEMF'");
     const contacts = await dataverseRows(
       dvUrl,

@@ -2,7 +2,13 @@ import type { RunningEmulator } from '../../src/emulator/index';
 import type { Run } from '../../src/engine/model';
 import { systemClock } from '../../src/engine/systemClock';
 import { alice, bob, createHarness, type Harness } from './engineHarness';
-import { emulatorPlatform, emulatorState, financeOpsRows, startRigEmulator } from './emulatorRig';
+import {
+  catalogMaps,
+  emulatorPlatform,
+  emulatorState,
+  financeOpsRows,
+  startRigEmulator,
+} from './emulatorRig';
 
 // The unified variants of the four new-F&O scenarios, each to completion against the emulator over
 // HTTP: F&O comes from the Power Platform (an ERP template, or the provisioning app into an existing
@@ -67,7 +73,7 @@ describe('unified environments (F&O in the Power Platform admin center)', () => 
     expect(connection?.dataverse).toBe('uninn');
     expect(output.dataverseUrl).toMatch(/\/orgs\/uninn$/);
     expect(connection?.legalEntities).toEqual(['DAT']);
-    expect(connection?.maps.every((m) => m.state === 'Running')).toBe(true);
+    expect(catalogMaps(connection?.maps ?? []).every((m) => m.state === 'Running')).toBe(true);
   });
 
   it('new-demo-new: DemoDataEnabled brings the Contoso companies, their data synced to Dataverse', async () => {

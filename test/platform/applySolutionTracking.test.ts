@@ -8,7 +8,7 @@ import { control, linkContoso, startTestEmulator } from '../emulator/emulatorTes
 
 let emulator: RunningEmulator;
 const GW = '/dualwrite/api/DualWriteManagement/1.0';
-const SOLUTION = 'msdyn_DualWriteAppCoreAnchor';
+const SOLUTION = 'msdyn_DualWriteAppCoreMaps';
 
 beforeAll(async () => {
   emulator = await startTestEmulator({

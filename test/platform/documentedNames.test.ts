@@ -2,7 +2,12 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningEmulator } from '../../src/emulator';
-import { orderMaps, withPrerequisites } from '../../src/engine/catalog/mapOrdering';
+import {
+  UnknownMapError,
+  orderMaps,
+  resolveMapNames,
+  withPrerequisites,
+} from '../../src/engine/catalog/mapOrdering';
 import { createPlatform } from '../../src/platform/createPlatform';
 import { EmulatorCredential } from '../../src/platform/http/credentials';
 import { createPowerPlatformClient } from '../../src/platform/powerPlatform/powerPlatformClient';
@@ -37,12 +42,26 @@ describe('F&O global collections have no dataAreaId', () => {
 
 describe('documented prerequisites', () => {
   it('runs Terms of payment after Payment days CDS and Payment schedule, and contacts after customers and vendors', () => {
-    const { order } = orderMaps(withPrerequisites(['CDS Contacts V2']));
-    const at = (name: string) => order.indexOf(name);
-    expect(at('Payment days CDS')).toBeLessThan(at('Terms of payment'));
-    expect(at('Payment schedule')).toBeLessThan(at('Terms of payment'));
-    expect(at('Customers V3')).toBeLessThan(at('CDS Contacts V2'));
-    expect(at('Vendors V2')).toBeLessThan(at('CDS Contacts V2'));
+    const customer = 'contacts - CDS Contacts V2 (Customer)';
+    const vendor = 'contacts - CDS Contacts V2 (Vendor)';
+    const { order } = orderMaps(withPrerequisites([customer, vendor]));
+    const at = (key: string) => order.indexOf(key);
+    expect(at('msdyn_paymentdays - Payment days CDS')).toBeLessThan(
+      at('msdyn_paymentterms - Terms of payment'),
+    );
+    expect(at('msdyn_paymentschedules - Payment schedule')).toBeLessThan(
+      at('msdyn_paymentterms - Terms of payment'),
+    );
+    expect(at('accounts - Customers V3')).toBeLessThan(at(customer));
+    expect(at('msdyn_vendors - Vendors V2')).toBeLessThan(at(vendor));
+  });
+
+  it('knows the contact maps as separated-solutions.md lists them: there is no "CDS Contacts V2"', () => {
+    expect(() => resolveMapNames(['CDS Contacts V2'])).toThrow(UnknownMapError);
+    expect(resolveMapNames(['CDS Contacts V2 (Customer)', 'CDS Contacts V2 (Vendor)'])).toEqual([
+      'contacts - CDS Contacts V2 (Customer)',
+      'contacts - CDS Contacts V2 (Vendor)',
+    ]);
   });
 });
 

@@ -66,28 +66,37 @@ describe('dual-write reader over F&O OData (emulator)', () => {
       solutionApplied: true,
     });
     const maps = await reader.listMaps(linked!.id);
-    expect(maps.map((m) => m.name)).toEqual((await admin.dualWrite.listMaps(created.id)).map((m) => m.name));
+    const keys = (list: Array<{ table: string; name: string }>) => list.map((m) => `${m.table} - ${m.name}`);
+    expect(keys(maps)).toEqual(keys(await admin.dualWrite.listMaps(created.id)));
     expect(maps.every((m) => m.state === 'NotRunning')).toBe(true);
   });
 
   it('reads map states: running after a start, not running after a failed initial sync', async () => {
     const id = connectionId(foUrl, dvUrl);
     const gatewayId = (await admin.dualWrite.findConnection(foUrl, dvUrl))!.id;
-    await admin.dualWrite.runMap(gatewayId, 'Legal entities', { initialSync: false });
+    await admin.dualWrite.runMap(gatewayId, 'cdm_companies - Legal entities', { initialSync: false });
     // Customers V3 before its lookups' maps: the initial sync ends Not running.
-    await admin.dualWrite.runMap(gatewayId, 'Customers V3', {
+    await admin.dualWrite.runMap(gatewayId, 'accounts - Customers V3', {
       initialSync: true,
       master: 'dataverse',
       legalEntities: ['USMF'],
     });
     const customers = await pollUntil(
-      async () => (await admin.dualWrite.listMaps(gatewayId)).find((m) => m.name === 'Customers V3'),
+      async () =>
+        (await admin.dualWrite.listMaps(gatewayId)).find(
+          (m) => m.table === 'accounts' && m.name === 'Customers V3',
+        ),
       (m) => m?.state !== 'InitialSync',
     );
     expect(customers?.state).toBe('NotRunning');
     const read = await reader.listMaps(id);
-    expect(read.find((m) => m.name === 'Customers V3')?.state).toBe('NotRunning');
-    expect(read.find((m) => m.name === 'Legal entities')?.state).toBe('Running');
+    const stateOf = (table: string, name: string) =>
+      read.find((m) => m.table === table && m.name === name)?.state;
+    expect(stateOf('accounts', 'Customers V3')).toBe('NotRunning');
+    // The same name for another table is another map, read apart.
+    expect(stateOf('contacts', 'Customers V3')).toBe('NotRunning');
+    expect(stateOf('cdm_companies', 'Legal entities')).toBe('Running');
+    expect(stateOf('msdyn_internalorganizations', 'Legal entities')).toBe('NotRunning');
   });
 
   it('refuses every write with not_supported and ids it did not make with invalid', async () => {
@@ -108,13 +117,56 @@ describe('dual-write reader against F&O rows in the documented shape', () => {
   const configurations = fixture('fo-dual-write-project-configurations.json').body as { value: object[] };
   const partitions = fixture('fo-dual-write-partition-mappings.json').body as { value: object[] };
   const extra = [
-    { ProjectName: 'p2_FO', InternalEntityName: 'Currencies', Status: 'Disabled' },
-    { ProjectName: 'p2_CE', InternalEntityName: 'Currencies', Status: 'Disabled' },
-    { ProjectName: 'p3_FO', InternalEntityName: 'Sites', Status: 'Queueing' },
-    { ProjectName: 'p3_CE', InternalEntityName: 'Sites', Status: 'Queueing' },
+    {
+      ProjectName: 'p2_FO',
+      InternalEntityName: 'Currencies',
+      ExternalEntityName: 'transactioncurrencies',
+      Status: 'Disabled',
+    },
+    {
+      ProjectName: 'p2_CE',
+      InternalEntityName: 'Currencies',
+      ExternalEntityName: 'transactioncurrencies',
+      Status: 'Disabled',
+    },
+    {
+      ProjectName: 'p3_FO',
+      InternalEntityName: 'Sites',
+      ExternalEntityName: 'msdyn_operationalsites',
+      Status: 'Queueing',
+    },
+    {
+      ProjectName: 'p3_CE',
+      InternalEntityName: 'Sites',
+      ExternalEntityName: 'msdyn_operationalsites',
+      Status: 'Queueing',
+    },
     // One direction enabled, the other not: the map is not running yet.
-    { ProjectName: 'p4_FO', InternalEntityName: 'Vendors V2', Status: 'Enabled' },
-    { ProjectName: 'p4_CE', InternalEntityName: 'Vendors V2', Status: 'Disabled' },
+    {
+      ProjectName: 'p4_FO',
+      InternalEntityName: 'Vendors V2',
+      ExternalEntityName: 'msdyn_vendors',
+      Status: 'Enabled',
+    },
+    {
+      ProjectName: 'p4_CE',
+      InternalEntityName: 'Vendors V2',
+      ExternalEntityName: 'msdyn_vendors',
+      Status: 'Disabled',
+    },
+    // "Customers V3" is also the map of contacts (separated-solutions.md): another map, not running.
+    {
+      ProjectName: 'p5_FO',
+      InternalEntityName: 'Customers V3',
+      ExternalEntityName: 'contacts',
+      Status: 'Disabled',
+    },
+    {
+      ProjectName: 'p5_CE',
+      InternalEntityName: 'Customers V3',
+      ExternalEntityName: 'contacts',
+      Status: 'Disabled',
+    },
   ].map((row) => ({ ...row, ExternalEnvironmentUrl: 'https://contoso.crm.dynamics.com/' }));
 
   beforeAll(async () => {
@@ -140,15 +192,17 @@ describe('dual-write reader against F&O rows in the documented shape', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('reads maps by InternalEntityName, Status labels, and the companies of the projects', async () => {
+  it('reads maps by ExternalEntityName and InternalEntityName, Status labels, and the companies of the projects', async () => {
     const connection = await reader.findConnection(base, 'https://contoso.crm.dynamics.com');
     expect(connection).toMatchObject({ legalEntities: ['USMF'], solutionApplied: true });
     const maps = await reader.listMaps(connection!.id);
-    expect(Object.fromEntries(maps.map((m) => [m.name, m.state]))).toEqual({
-      'Customers V3': 'Running',
-      Currencies: 'NotRunning',
-      Sites: 'Paused',
-      'Vendors V2': 'NotRunning',
+    // Two maps named Customers V3 stay two maps, each with its own state.
+    expect(Object.fromEntries(maps.map((m) => [`${m.table} - ${m.name}`, m.state]))).toEqual({
+      'accounts - Customers V3': 'Running',
+      'contacts - Customers V3': 'NotRunning',
+      'transactioncurrencies - Currencies': 'NotRunning',
+      'msdyn_operationalsites - Sites': 'Paused',
+      'msdyn_vendors - Vendors V2': 'NotRunning',
     });
     expect(await reader.findConnection(base, 'https://fabrikam.crm.dynamics.com')).toBeNull();
   });

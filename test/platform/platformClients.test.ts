@@ -141,53 +141,58 @@ describe('the new-demo-new path through the clients', () => {
     expect(await platform.dualWrite.listMaps(connectionId)).toEqual([]);
     await platform.dualWrite.applySolution(connectionId);
     const maps = await platform.dualWrite.listMaps(connectionId);
-    expect(maps).toHaveLength(ENTITY_MAP_CATALOG.length);
+    // Every catalog map, known by its table and name (the gateway publishes more than the catalog runs).
+    const keys = maps.map((m) => `${m.table} - ${m.name}`);
+    expect(keys).toEqual(expect.arrayContaining(ENTITY_MAP_CATALOG.map((m) => m.key)));
     expect(maps.every((m) => m.state === 'NotRunning')).toBe(true);
     expect((await platform.dualWrite.findConnection(foUrl, dvUrl))?.solutionApplied).toBe(true);
   });
 
   it('fails an initial sync whose prerequisite maps are not running, with the lookup error', async () => {
-    await platform.dualWrite.runMap(connectionId, 'Customers V3', {
+    await platform.dualWrite.runMap(connectionId, 'accounts - Customers V3', {
       initialSync: true,
       master: 'financeOps',
     });
     const maps = await pollUntil(
       () => platform.dualWrite.listMaps(connectionId),
-      (all) => all.find((m) => m.name === 'Customers V3')?.state !== 'InitialSync',
+      (all) => all.find((m) => m.table === 'accounts' && m.name === 'Customers V3')?.state !== 'InitialSync',
     );
-    const customers = maps.find((m) => m.name === 'Customers V3');
+    const customers = maps.find((m) => m.table === 'accounts' && m.name === 'Customers V3');
     expect(customers?.state).toBe('NotRunning');
     expect(customers?.lastError).toMatch(/Couldn't resolve the guid for the field.*lookup was not found/);
   });
 
   it('creates companies when Legal entities runs and when a company is added, each exactly once', async () => {
-    await platform.dualWrite.runMap(connectionId, 'Legal entities', { initialSync: false });
+    await platform.dualWrite.runMap(connectionId, 'cdm_companies - Legal entities', { initialSync: false });
     const dataverse = platform.dataverse(dvUrl);
     expect(await dataverse.findCompany('USMF')).toMatchObject({ code: 'USMF' });
     expect(await dataverse.findCompany('DEMF')).toBeNull();
     const added = await platform.dualWrite.addLegalEntities(connectionId, ['DEMF', 'usmf']);
     expect(added.legalEntities).toEqual(['USMF', 'DEMF']);
     expect(await dataverse.findCompany('DEMF')).toMatchObject({ code: 'DEMF' });
-    await platform.dualWrite.runMap(connectionId, 'Legal entities', { initialSync: false });
+    await platform.dualWrite.runMap(connectionId, 'cdm_companies - Legal entities', { initialSync: false });
     const { body } = await control(emulator, 'GET', 'state');
     expect(body.effects.bySubject['dv.company.create dvnew/USMF']).toBe(1);
     expect(body.effects.bySubject['dv.company.create dvnew/DEMF']).toBe(1);
-    expect(body.effects.bySubject[`gw.map.start ${connectionId.split(':')[0]}/Legal entities`]).toBe(2);
+    expect(
+      body.effects.bySubject[`gw.map.start ${connectionId.split(':')[0]}/cdm_companies - Legal entities`],
+    ).toBe(2);
   });
 
   it('copies F&O customers to Dataverse on an F&O-master initial sync, stamped per company', async () => {
-    const prerequisites = ENTITY_MAP_CATALOG.find((m) => m.name === 'Customers V3')?.dependsOn ?? [];
-    for (const name of prerequisites.filter((n) => n !== 'Legal entities')) {
+    const prerequisites =
+      ENTITY_MAP_CATALOG.find((m) => m.key === 'accounts - Customers V3')?.dependsOn ?? [];
+    for (const name of prerequisites.filter((n) => n !== 'cdm_companies - Legal entities')) {
       await platform.dualWrite.runMap(connectionId, name, { initialSync: false });
     }
-    await platform.dualWrite.runMap(connectionId, 'Customers V3', {
+    await platform.dualWrite.runMap(connectionId, 'accounts - Customers V3', {
       initialSync: true,
       master: 'financeOps',
       legalEntities: ['USMF', 'DEMF'],
     });
     await pollUntil(
       () => platform.dualWrite.listMaps(connectionId),
-      (all) => all.find((m) => m.name === 'Customers V3')?.state === 'Running',
+      (all) => all.find((m) => m.table === 'accounts' && m.name === 'Customers V3')?.state === 'Running',
     );
     const dataverse = platform.dataverse(dvUrl);
     const usmf = await dataverse.findCompany('USMF');
@@ -195,7 +200,9 @@ describe('the new-demo-new path through the clients', () => {
     expect(await dataverse.countRowsOfCompany('accounts', usmf?.id ?? '')).toBe(5);
     expect(await dataverse.countRowsOfCompany('accounts', demf?.id ?? '')).toBe(5);
     const { body } = await control(emulator, 'GET', 'state');
-    expect(body.effects.bySubject[`gw.initialSync.run ${connectionId.split(':')[0]}/Customers V3`]).toBe(1);
+    expect(
+      body.effects.bySubject[`gw.initialSync.run ${connectionId.split(':')[0]}/accounts - Customers V3`],
+    ).toBe(1);
   });
 
   it('live-syncs a Dataverse account stamped with a connected company to F&O', async () => {

@@ -1,6 +1,6 @@
 import type { ZodIssue } from 'zod';
 import type { DetailsModel } from '../cards/cardModels';
-import { DEMO_COMPANIES, ENTITY_MAP_NAMES, tableName, type ScenarioId } from '../../engine/engineApi';
+import { DEMO_COMPANIES, ENTITY_MAP_CHOICES, tableName, type ScenarioId } from '../../engine/engineApi';
 import { FREEZE_LINE, SCENARIO_TEXT } from './scenarioView';
 
 // The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
@@ -132,7 +132,7 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     list: true,
     label: 'Entities to copy with initial sync',
     // The entity map's own name fits a dropdown line; the plan shows the tables each one fills.
-    choices: ENTITY_MAP_NAMES.map((name) => ({ title: name, value: name })),
+    choices: [...ENTITY_MAP_CHOICES],
     hint: 'Their prerequisite maps are added for you; the plan shows them in order, with their Dataverse tables.',
   },
   master: {

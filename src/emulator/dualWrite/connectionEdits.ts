@@ -4,7 +4,7 @@ import {
   MAX_LEGAL_ENTITIES_LIVE_SYNC,
   RESET_BLOCKING_STATES,
 } from '../microsoft/connectionRules';
-import { findMapFact } from '../microsoft/entityMaps';
+import { findMapFact, LEGAL_ENTITIES_KEY } from '../microsoft/entityMaps';
 import type { PowerPlatformIntegration } from '../powerPlatform/powerPlatformIntegration';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import { LookupNotFoundError, type EntitySync, type SyncTarget } from './entitySync';
@@ -146,14 +146,14 @@ export class ConnectionEdits {
     const target = this.host.target(conn);
     const live = maps.filter((map) => map.state === 'Running' || map.state === 'Paused');
     const ordered = [
-      ...live.filter((map) => map.name === 'Legal entities'),
-      ...live.filter((map) => map.name !== 'Legal entities'),
+      ...live.filter((map) => map.name === LEGAL_ENTITIES_KEY),
+      ...live.filter((map) => map.name !== LEGAL_ENTITIES_KEY),
     ];
     for (const map of ordered) {
       const fact = findMapFact(map.name);
       if (!fact) continue;
       try {
-        if (map.name === 'Legal entities') this.host.sync.ensureCompanies(target, added);
+        if (map.name === LEGAL_ENTITIES_KEY) this.host.sync.ensureCompanies(target, added);
         else if (fact.companySpecific) this.host.sync.toDataverse(target, fact, added, true);
         this.ctx.effects.record('gw.initialWrites', `${conn.id}/${map.name}`, added.join(','));
       } catch (error) {

@@ -11,35 +11,45 @@ import type { EmulatorContext } from '../shell/emulatorContext';
  */
 export const COMPANY_LOOKUP = '_msdyn_company_value';
 
-/** F&O field <-> Dataverse column pairs; the first pair is the row's business key. */
+/** F&O field <-> Dataverse column pairs by map key; the first pair is the row's business key. */
+const CONTACT_PERSON: Array<[string, string]> = [
+  ['ContactPersonId', 'msdyn_contactpersonid'],
+  ['FirstName', 'firstname'],
+  ['LastName', 'lastname'],
+];
 const FIELD_MAPS: Record<string, Array<[string, string]>> = {
-  'Customers V3': [
+  'accounts - Customers V3': [
     ['CustomerAccount', 'accountnumber'],
     ['OrganizationName', 'name'],
   ],
-  'CDS Contacts V2': [
-    ['ContactPersonId', 'msdyn_contactpersonid'],
-    ['FirstName', 'firstname'],
-    ['LastName', 'lastname'],
-  ],
-  'Vendors V2': [
+  'contacts - CDS Contacts V2 (Customer)': CONTACT_PERSON,
+  'contacts - CDS Contacts V2 (Vendor)': CONTACT_PERSON,
+  'msdyn_vendors - Vendors V2': [
     ['VendorAccountNumber', 'msdyn_vendoraccountnumber'],
     ['VendorOrganizationName', 'msdyn_name'],
   ],
-  Currencies: [
+  'transactioncurrencies - Currencies': [
     ['CurrencyCode', 'isocurrencycode'],
     ['Name', 'currencyname'],
   ],
 };
 
 export function fieldPairs(map: MapFact): Array<[string, string]> {
-  const known = FIELD_MAPS[map.name];
+  const known = FIELD_MAPS[map.key];
   if (known) return known;
   const set = findFoEntitySet(map.financeOpsEntitySet);
   return [
     [set?.keyFields[0] ?? 'Name', 'msdyn_name'],
     [set?.nameField ?? 'Description', 'msdyn_description'],
   ];
+}
+
+/**
+ * Which rows already crossed is remembered per F&O collection and Dataverse table, not per map: the
+ * two contact person maps (customer, vendor) move the same rows [inferred].
+ */
+function rowPair(map: MapFact): string {
+  return `${map.financeOpsEntitySet} <-> ${map.dataverseEntitySet}`;
 }
 
 export interface SyncTarget {
@@ -100,7 +110,7 @@ export class EntitySync {
         : this.ctx.financeOps.query(target.foEnv, set.name);
       for (const row of rows) {
         const foKey = rowKeyOf(set, company, row);
-        const known = this.synced(target, map.name, company, foKey);
+        const known = this.synced(target, rowPair(map), company, foKey);
         if (known && onlyNew) continue;
         const record: DataverseRecord = {};
         for (const [foField, dvField] of pairs)
@@ -112,7 +122,7 @@ export class EntitySync {
           const created = this.ctx.dataverse.insert(target.dvOrg, map.dataverseEntitySet, record);
           this.remember(
             target,
-            map.name,
+            rowPair(map),
             company,
             foKey,
             String(created[primaryKeyOf(map.dataverseEntitySet)]),
@@ -123,7 +133,7 @@ export class EntitySync {
       if (copied)
         this.ctx.effects.record(
           'sync.toDataverse',
-          `${target.connectionId}/${map.name}/${company || '*'}`,
+          `${target.connectionId}/${map.key}/${company || '*'}`,
           String(copied),
         );
     }
@@ -150,7 +160,7 @@ export class EntitySync {
       let batch = 0;
       for (const record of rows) {
         const dvId = String(record[primaryKey]);
-        const knownKey = this.syncedByDataverseId(target, map.name, dvId);
+        const knownKey = this.syncedByDataverseId(target, rowPair(map), dvId);
         if (knownKey && onlyNew) continue;
         const row: FoRow = { dataAreaId: company };
         for (const [foField, dvField] of pairs) if (record[dvField] != null) row[foField] = record[dvField];
@@ -160,13 +170,13 @@ export class EntitySync {
           this.ctx.dataverse.update(target.dvOrg, map.dataverseEntitySet, dvId, { [keyDv]: row[keyFo] });
         }
         this.ctx.financeOps.upsert(target.foEnv, set, row);
-        if (!knownKey) this.remember(target, map.name, company, rowKeyOf(set, company, row), dvId);
+        if (!knownKey) this.remember(target, rowPair(map), company, rowKeyOf(set, company, row), dvId);
         batch++;
       }
       if (batch)
         this.ctx.effects.record(
           'sync.toFinanceOps',
-          `${target.connectionId}/${map.name}/${company}`,
+          `${target.connectionId}/${map.key}/${company}`,
           String(batch),
         );
       copied += batch;

@@ -10,7 +10,8 @@ import type { MapRow } from './gatewayTypes';
 //   `ExternalEnvironmentUrl` in this casing; `Status` an enum `DualWriteProjectStatus`.
 // - `DualWriteProjectPartitionMappings`: one row per project and company.
 // Which of the two rows is which direction, the project names and the mapping of map states onto
-// `Status` are [inferred].
+// `Status` are [inferred]. Two maps may share an `InternalEntityName` ("Customers V3" for `accounts`
+// and for `contacts`, SEPARATED_SOLUTIONS): only the pair with `ExternalEntityName` names one map.
 
 /** Map state -> DualWriteProjectStatus label. [inferred] */
 const STATUS_OF: Record<MapRow['state'], string> = {
@@ -39,7 +40,7 @@ export function projectConfigurations(
         const fact = findMapFact(map.name);
         return projectNames(conn.id, index).map((projectName) => ({
           ProjectName: projectName,
-          InternalEntityName: map.name,
+          InternalEntityName: fact?.name ?? map.name,
           ExternalEntityName: fact?.dataverseEntitySet ?? '',
           ExternalLogicalEntityName: (fact?.dataverseEntitySet ?? '').replace(/ies$/, 'y').replace(/s$/, ''),
           ExternalEnvironmentUrl: conn.dv_url,

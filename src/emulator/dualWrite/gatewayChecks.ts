@@ -1,5 +1,5 @@
 import { DATAVERSE_APPLICATION_USERS, MIN_FINANCE_OPS_VERSION } from '../microsoft/appIds';
-import { findMapFact, type MapFact } from '../microsoft/entityMaps';
+import { LEGAL_ENTITIES_KEY, findMapFact, type MapFact } from '../microsoft/entityMaps';
 import { packageFact, PROSPECT_TO_CASH_SOLUTIONS } from '../microsoft/packages';
 import type { LifecycleService } from '../lcs/lifecycleService';
 import type { PowerPlatformService } from '../powerPlatform/powerPlatformService';
@@ -39,7 +39,7 @@ export function initialSyncRefusal(
   }
   const notRunning = definition.prerequisites.filter((dep) => mapOf(conn.id, dep)?.state !== 'Running');
   if (failures.lookupNotFound || notRunning.length) {
-    const dep = findMapFact(notRunning[0] ?? 'Legal entities') as MapFact;
+    const dep = findMapFact(notRunning[0] ?? LEGAL_ENTITIES_KEY) as MapFact;
     const column = dep.name === 'Legal entities' ? 'cdm_companycode' : 'msdyn_name';
     const field = `${dep.dataverseEntitySet.replace(/ies$/, 'y').replace(/s$/, '')}.${column}`;
     return {

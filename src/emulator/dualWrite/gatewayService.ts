@@ -16,8 +16,8 @@ import {
   type MapStateName,
 } from './gatewayTypes';
 import { MapActions } from './mapActions';
-import { DUAL_WRITE_PACKAGES } from '../microsoft/packages';
-import { MAP_FACTS } from '../microsoft/entityMaps';
+import { DUAL_WRITE_PACKAGES, packageOfMapsSolution } from '../microsoft/packages';
+import { LEGAL_ENTITIES_KEY, MAP_FACTS } from '../microsoft/entityMaps';
 
 // The dual-write gateway's behaviour: connections (F&O env + Dataverse org + legal entities) and the
 // maps Apply Solution publishes. The actions on a map live in mapActions.ts.
@@ -135,25 +135,26 @@ export class GatewayService {
 
   /**
    * `SolutionAware/{cid}/Solutions/`: the dual-write solutions this connection can apply, by unique
-   * name: the anchor solution of each installed orchestration package, in install order [inferred].
+   * name: the entity maps solution of each installed package, in install order (packages.ts
+   * `mapsSolution`; the tool's App.config `<Solutions>` applies these) [inferred from the tool].
    */
   solutions(connectionId: string): string[] {
     const conn = this.connection(connectionId);
     const installed = this.powerPlatform.installedSolutions(conn.dv_org);
     return DUAL_WRITE_PACKAGES.filter(
       (pkg) => pkg.key !== 'core' && pkg.solutions.every((name) => installed.has(name)),
-    ).map((pkg) => pkg.uniqueName);
+    ).flatMap((pkg) => (pkg.mapsSolution ? [pkg.mapsSolution] : []));
   }
 
   /**
-   * `SolutionAware/{cid}/RestoreTemplates` for one solution: publishes its package's maps (state None,
-   * no project yet). Finishes at once; a refusal is a failed request (`state` "3"), as the tool reads it.
+   * `SolutionAware/{cid}/RestoreTemplates` for one entity maps solution: publishes its package's maps
+   * (state None, no project yet); any other name is refused. Finishes at once; a refusal is a failed request (`state` "3"), as the tool reads it.
    */
   restoreTemplates(connectionId: string, uniqueName: string): JobRow {
     const conn = this.connection(connectionId);
-    const pkg = DUAL_WRITE_PACKAGES.find((candidate) => candidate.uniqueName === uniqueName);
-    if (!pkg || pkg.key === 'core')
-      throw new GatewayError(400, 'SolutionNotFound', `${uniqueName} is not a dual-write solution.`);
+    const pkg = packageOfMapsSolution(uniqueName);
+    if (!pkg)
+      throw new GatewayError(400, 'SolutionNotFound', `${uniqueName} is not a dual-write maps solution.`);
     const job: JobRow = {
       id: randomUUID(),
       connection_id: connectionId,
@@ -180,7 +181,7 @@ export class GatewayService {
               .prepare(
                 "INSERT OR IGNORE INTO gw_maps (connection_id, name, state, updated_at) VALUES (?, ?, 'None', ?)",
               )
-              .run(connectionId, map.name, now);
+              .run(connectionId, map.key, now);
           }
         }
       }

@@ -97,25 +97,33 @@ export function toLastRequest(job: JobRow): Record<string, unknown> {
   };
 }
 
-/** One map of `GET Entities?targetType=AX&cid=` and of `Status/{requestId}` (DWMap). */
+/**
+ * One map of `GET Entities?targetType=AX&cid=` and of `Status/{requestId}` (DWMap). A map is its
+ * Dataverse table and its name: `detail.tName` is `<Dataverse set> - <map name>`, the string the tool
+ * matches its App.config `mapName` on (`accounts - Customers V3`, DWMapEngine.cs) and writes back from
+ * `detail.tName` when it exports a config [inferred from the tool]; `rightEntity.name` is the
+ * Dataverse set (the tool keys integration keys on it). The template carries the same name [inferred].
+ */
 export function toMap(map: MapRow, requests: JobRow[]): Record<string, unknown> {
   const definition = findMapFact(map.name);
-  const tid = templateId(map.name);
+  const key = definition?.key ?? map.name;
+  const tid = templateId(key);
   const template = {
     id: tid,
-    name: map.name,
+    name: key,
     readOnly: true,
-    displayName: map.name,
+    displayName: key,
     author: 'Microsoft',
     version: { major: 1, minor: 0, build: 0, revision: 0 }, // [inferred]
   };
   const lastRequests = requests.map(toLastRequest);
   return {
-    // F&O entity left, Dataverse table right [inferred: the emulator names both by their entity sets].
+    // F&O entity left (its label the map's name), Dataverse table right [inferred: the tool's wiki
+    // pages are titled `leftEntity.displayName - rightEntity.displayName`].
     leftEntity: {
       targetType: 'AX',
       name: definition?.financeOpsEntitySet ?? map.name,
-      displayName: map.name,
+      displayName: definition?.name ?? map.name,
     },
     rightEntity: {
       targetType: 'CRM',
@@ -124,7 +132,7 @@ export function toMap(map: MapRow, requests: JobRow[]): Record<string, unknown> 
     },
     detail: {
       tid,
-      tName: map.name,
+      tName: key,
       template,
       templates: [template],
       pid: map.pid,

@@ -48,6 +48,7 @@ export interface ConnectionRow {
 
 export interface MapRow {
   connection_id: string;
+  /** The map's key, `<Dataverse set> - <map name>` (entityMaps.ts `key`, the gateway's `detail.tName`). */
   name: string;
   /** The map's project id; null until action 8 creates it. */
   pid: string | null;
@@ -71,7 +72,7 @@ export interface JobRow {
 
 /**
  * A map's template id (`detail.tid`, and `detail.template.id` of its one version here): a GUID in the
- * gateway; the emulator derives a stable one from the map's name [inferred].
+ * gateway; the emulator derives a stable one from the map's key [inferred].
  */
 export function templateId(mapName: string): string {
   const hex = createHash('sha1').update(`dual-write template ${mapName}`).digest('hex');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findMapFact, type MapFact } from '../microsoft/entityMaps';
+import { LEGAL_ENTITIES_KEY, findMapFact, type MapFact } from '../microsoft/entityMaps';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
 import { initialSyncRefusal } from './gatewayChecks';
 import type { EntitySync, SyncTarget } from './entitySync';
@@ -61,7 +61,7 @@ export class MapActions {
     const job: JobRow = {
       id: requestId,
       connection_id: connectionId,
-      map: definition.name,
+      map: definition.key,
       action,
       status: 'Succeeded',
       error: null,
@@ -72,8 +72,8 @@ export class MapActions {
         400,
         'ProjectNotFound',
         map.pid
-          ? `Project ${detail.pid ?? '(none)'} is not the project of ${definition.name}.`
-          : `${definition.name} has no project yet: send action 8 first.`,
+          ? `Project ${detail.pid ?? '(none)'} is not the project of ${definition.key}.`
+          : `${definition.key} has no project yet: send action 8 first.`,
       );
     const failures = this.ctx.settings.failures;
     switch (action) {
@@ -85,8 +85,8 @@ export class MapActions {
             .prepare(
               "UPDATE gw_maps SET pid = ?, state = CASE state WHEN 'None' THEN 'NotRunning' ELSE state END, updated_at = ? WHERE connection_id = ? AND name = ?",
             )
-            .run(randomUUID(), this.ctx.now(), connectionId, definition.name);
-          this.ctx.effects.record('gw.map.init', `${connectionId}/${definition.name}`);
+            .run(randomUUID(), this.ctx.now(), connectionId, definition.key);
+          this.ctx.effects.record('gw.map.init', `${connectionId}/${definition.key}`);
         }
         break;
       case ACTIONS.start: {
@@ -100,12 +100,12 @@ export class MapActions {
         }
         this.ctx.effects.record(
           'gw.map.start',
-          `${connectionId}/${definition.name}`,
+          `${connectionId}/${definition.key}`,
           options.skipInitialSync ? 'live' : 'initial sync',
         );
         if (options.skipInitialSync) {
           this.gateway.setState(map, 'Running', null);
-          if (definition.name === 'Legal entities')
+          if (definition.key === LEGAL_ENTITIES_KEY)
             this.gateway.sync.ensureCompanies(
               this.gateway.target(conn),
               this.gateway.legalEntities(connectionId),
@@ -137,33 +137,33 @@ export class MapActions {
             dueAt(this.ctx, INITIAL_SYNC_SECONDS),
             this.ctx.now(),
             connectionId,
-            definition.name,
+            definition.key,
           );
         break;
       }
       case ACTIONS.stop:
         this.gateway.setState(map, 'Stopped', null);
-        this.ctx.effects.record('gw.map.stop', `${connectionId}/${definition.name}`);
+        this.ctx.effects.record('gw.map.stop', `${connectionId}/${definition.key}`);
         break;
       case ACTIONS.pause:
         if (map.state !== 'Running')
           throw new GatewayError(
             400,
             'InvalidState',
-            `Only a running map can be paused; ${definition.name} is ${map.state}.`,
+            `Only a running map can be paused; ${definition.key} is ${map.state}.`,
           );
         this.gateway.setState(map, 'Paused', null);
-        this.ctx.effects.record('gw.map.pause', `${connectionId}/${definition.name}`);
+        this.ctx.effects.record('gw.map.pause', `${connectionId}/${definition.key}`);
         break;
       case ACTIONS.resume:
         if (map.state !== 'Paused')
           throw new GatewayError(
             400,
             'InvalidState',
-            `Only a paused map can be resumed; ${definition.name} is ${map.state}.`,
+            `Only a paused map can be resumed; ${definition.key} is ${map.state}.`,
           );
         this.gateway.setState(map, 'Running', null);
-        this.ctx.effects.record('gw.map.resume', `${connectionId}/${definition.name}`);
+        this.ctx.effects.record('gw.map.resume', `${connectionId}/${definition.key}`);
         break;
       default:
         throw new GatewayError(
@@ -203,7 +203,7 @@ export class MapActions {
             `${conn.id}/${map.name}`,
             `${map.master}:${companies.join(',')}`,
           );
-          if (definition.name === 'Legal entities') this.gateway.sync.ensureCompanies(target, companies);
+          if (definition.key === LEGAL_ENTITIES_KEY) this.gateway.sync.ensureCompanies(target, companies);
           else if (map.master === 'FinanceAndOperations')
             this.gateway.sync.toDataverse(target, definition, companies, false);
           else this.gateway.sync.toFinanceOps(target, definition, companies, false);
@@ -224,10 +224,8 @@ export class MapActions {
     let moved = 0;
     for (const conn of this.gateway.connections()) {
       const running = this.ctx.db
-        .prepare(
-          "SELECT * FROM gw_maps WHERE connection_id = ? AND state = 'Running' AND name <> 'Legal entities'",
-        )
-        .all(conn.id) as MapRow[];
+        .prepare("SELECT * FROM gw_maps WHERE connection_id = ? AND state = 'Running' AND name <> ?")
+        .all(conn.id, LEGAL_ENTITIES_KEY) as MapRow[];
       if (!running.length) continue;
       const target = this.gateway.target(conn);
       const companies = this.gateway.legalEntities(conn.id);

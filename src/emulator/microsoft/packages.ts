@@ -10,6 +10,13 @@ export interface PackageFact {
   uniqueName: string;
   localizedName: string;
   solutions: readonly string[];
+  /**
+   * The package's "entity maps" solution (SEPARATED_SOLUTIONS: "Dual-write applications core entity
+   * maps", "... extended entity maps"): what `SolutionAware/{cid}/Solutions/` lists and RestoreTemplates
+   * applies, as the tool's App.config `<Solutions>` names them [inferred from the tool]. None for the
+   * core package and the HR common tables.
+   */
+  mapsSolution?: string;
   /** Packages that must be installed first. */
   needs: readonly PackageKey[];
   source: string;
@@ -39,6 +46,7 @@ export const DUAL_WRITE_PACKAGES: readonly PackageFact[] = [
       'msdyn_DualWriteAppCoreMaps',
       'msdyn_DualWriteAppCoreAnchor',
     ],
+    mapsSolution: 'msdyn_DualWriteAppCoreMaps',
     needs: [],
     source: SEPARATED_SOLUTIONS,
     version: '1.0.31.0',
@@ -53,6 +61,7 @@ export const DUAL_WRITE_PACKAGES: readonly PackageFact[] = [
       'FieldServiceCommon',
       'msdyn_Dynamics365FinanceExtendedAnchor',
     ],
+    mapsSolution: 'msdyn_Dynamics365FinanceExtendedMaps',
     needs: ['applicationCore'],
     source: SEPARATED_SOLUTIONS,
     version: '1.0.27.0',
@@ -72,6 +81,7 @@ export const DUAL_WRITE_PACKAGES: readonly PackageFact[] = [
     uniqueName: 'msdyn_Dynamics365HCMAnchor',
     localizedName: 'Dual-write Human Resources',
     solutions: ['msdyn_Dynamics365HCMMaps', 'msdyn_Dynamics365HCMAnchor'],
+    mapsSolution: 'msdyn_Dynamics365HCMMaps',
     needs: ['applicationCore', 'hcmCommon'],
     source: SEPARATED_SOLUTIONS,
     version: '1.0.9.0',
@@ -85,11 +95,17 @@ export const DUAL_WRITE_PACKAGES: readonly PackageFact[] = [
       'msdyn_Dynamics365SupplyChainExtendedMaps',
       'msdyn_Dynamics365SupplyChainExtendedAnchor',
     ],
+    mapsSolution: 'msdyn_Dynamics365SupplyChainExtendedMaps',
     needs: ['applicationCore', 'finance', 'hcmCommon', 'hcm'],
     source: SEPARATED_SOLUTIONS,
     version: '1.0.33.0',
   },
 ];
+
+/** The package whose entity maps solution this is. */
+export function packageOfMapsSolution(uniqueName: string): PackageFact | undefined {
+  return DUAL_WRITE_PACKAGES.find((pkg) => pkg.mapsSolution?.toLowerCase() === uniqueName.toLowerCase());
+}
 
 export function packageFact(key: PackageKey): PackageFact {
   return DUAL_WRITE_PACKAGES.find((pkg) => pkg.key === key) as PackageFact;

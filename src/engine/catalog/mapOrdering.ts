@@ -1,14 +1,16 @@
 import { ENTITY_MAP_CATALOG, findEntityMap, type EntityMapDefinition } from './entityMapCatalog';
 
 // Orders entity maps so that every map runs after the maps its lookups need (docs/domain.md §5), in stages:
+// maps are named by key (`accounts - Customers V3`, catalog/mapIdentity.ts) in and out; a bare name is
+// taken where one catalog map has it.
 // the maps of one stage only depend on earlier stages. Known circular references (`circularWith`,
-// Customers V3 <-> Vendors V2 / CDS Contacts V2) are honoured where possible and otherwise broken
+// Customers V3 <-> Vendors V2 / the contact person maps) are honoured where possible and otherwise broken
 // deliberately: the map goes first and the lookup it cannot resolve yet is reported as deferred
 // (Microsoft's "sync in stages" workaround). A cycle of hard dependencies (a catalog bug) is broken
 // the same way, never by failing.
 
 export interface DeferredLookup {
-  /** The map that runs first... */
+  /** The map (key) that runs first... */
   map: string;
   /** ...before the map its lookup points to; those lookups fill in on the next stage's sync. */
   lookupTo: string;
@@ -23,7 +25,8 @@ export interface MapOrder {
   deferred: DeferredLookup[];
 }
 
-export const LEGAL_ENTITIES_MAP = 'Legal entities';
+/** The Legal entities map of `cdm_companies` (not the one of `msdyn_internalorganizations`). */
+export const LEGAL_ENTITIES_MAP = 'cdm_companies - Legal entities';
 
 export class UnknownMapError extends Error {
   constructor(readonly names: string[]) {
@@ -32,12 +35,21 @@ export class UnknownMapError extends Error {
   }
 }
 
-/** Canonical names of the given maps; throws UnknownMapError listing every name not in the catalog. */
+/**
+ * The keys (`<table> - <name>`) of the given maps, each named by key or by a name only one catalog
+ * map has; throws UnknownMapError listing every one it cannot tell (unknown, or a name of two maps).
+ */
 export function resolveMapNames(names: readonly string[], catalog = ENTITY_MAP_CATALOG): string[] {
-  const lookup = new Map(catalog.map((map) => [map.name.toLowerCase(), map.name]));
-  const unknown = names.filter((name) => !lookup.has(name.trim().toLowerCase()));
+  const resolve = (ref: string): string | undefined => {
+    const wanted = ref.trim().toLowerCase();
+    const byKey = catalog.find((map) => map.key.toLowerCase() === wanted);
+    if (byKey) return byKey.key;
+    const named = catalog.filter((map) => map.name.toLowerCase() === wanted);
+    return named.length === 1 ? named[0].key : undefined;
+  };
+  const unknown = names.filter((name) => !resolve(name));
   if (unknown.length) throw new UnknownMapError(unknown);
-  return [...new Set(names.map((name) => lookup.get(name.trim().toLowerCase()) as string))];
+  return [...new Set(names.map((name) => resolve(name) as string))];
 }
 
 /** The chosen maps plus every map they need, transitively (hard dependencies only). */
@@ -61,14 +73,14 @@ export function dependents(names: readonly string[], catalog = ENTITY_MAP_CATALO
   while (grew) {
     grew = false;
     for (const map of catalog) {
-      if (roots.has(map.name) || result.has(map.name)) continue;
+      if (roots.has(map.key) || result.has(map.key)) continue;
       if (map.dependsOn.some((dependency) => roots.has(dependency) || result.has(dependency))) {
-        result.add(map.name);
+        result.add(map.key);
         grew = true;
       }
     }
   }
-  return catalog.map((map) => map.name).filter((name) => result.has(name));
+  return catalog.map((map) => map.key).filter((key) => result.has(key));
 }
 
 /** Orders exactly the given maps (dependencies outside the set are taken as already running). */
@@ -84,7 +96,7 @@ export function orderMaps(names: readonly string[], catalog = ENTITY_MAP_CATALOG
     hard.set(name, new Set(map.dependsOn.filter((d) => inSet.has(d) && d !== name)));
     soft.set(name, new Set((map.circularWith ?? []).filter((d) => inSet.has(d) && d !== name)));
   }
-  const catalogIndex = new Map(catalog.map((map, index) => [map.name, index]));
+  const catalogIndex = new Map(catalog.map((map, index) => [map.key, index]));
   const byCatalogOrder = (a: string, b: string) => (catalogIndex.get(a) ?? 0) - (catalogIndex.get(b) ?? 0);
 
   const done = new Set<string>();
@@ -121,7 +133,7 @@ export function orderMaps(names: readonly string[], catalog = ENTITY_MAP_CATALOG
 /** The whole catalog in a valid order. */
 export function catalogOrder(catalog = ENTITY_MAP_CATALOG): MapOrder {
   return orderMaps(
-    catalog.map((map) => map.name),
+    catalog.map((map) => map.key),
     catalog,
   );
 }
@@ -133,5 +145,5 @@ export function entityMap(name: string): EntityMapDefinition {
 }
 
 function indexCatalog(catalog: readonly EntityMapDefinition[]): Map<string, EntityMapDefinition> {
-  return new Map(catalog.map((map) => [map.name, map]));
+  return new Map(catalog.map((map) => [map.key, map]));
 }

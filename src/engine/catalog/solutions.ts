@@ -28,6 +28,12 @@ export interface DualWritePackage {
   solutions: readonly string[];
   /** The maps of the entity map catalog it publishes on Apply Solution (entityMapCatalog.ts). */
   maps?: 'applicationCore' | 'finance' | 'supplyChain';
+  /**
+   * Its entity maps solution: what the gateway lists under `SolutionAware/{cid}/Solutions/` and what
+   * Apply Solution applies (separated-solutions.md names each package's "entity maps" solution; the
+   * Dual-write-automations tool's App.config `<Solutions>` applies these [inferred from the tool]).
+   */
+  mapsSolution?: string;
 }
 
 /**
@@ -47,6 +53,7 @@ export const DUAL_WRITE_ORCHESTRATION_PACKAGES: readonly DualWritePackage[] = [
       'msdyn_DualWriteAppCoreMaps',
       'msdyn_DualWriteAppCoreAnchor',
     ],
+    mapsSolution: 'msdyn_DualWriteAppCoreMaps',
   },
   {
     uniqueName: 'msdyn_Dynamics365FinanceExtendedAnchor',
@@ -58,12 +65,14 @@ export const DUAL_WRITE_ORCHESTRATION_PACKAGES: readonly DualWritePackage[] = [
       'FieldServiceCommon',
       'msdyn_Dynamics365FinanceExtendedAnchor',
     ],
+    mapsSolution: 'msdyn_Dynamics365FinanceExtendedMaps',
   },
   { uniqueName: 'HCMCommonAnchor', title: 'Dynamics 365 HR Common Tables', solutions: ['HCMCommon'] },
   {
     uniqueName: 'msdyn_Dynamics365HCMAnchor',
     title: 'Dual-write Human Resources',
     solutions: ['msdyn_Dynamics365HCMMaps', 'msdyn_Dynamics365HCMAnchor'],
+    mapsSolution: 'msdyn_Dynamics365HCMMaps',
   },
   {
     uniqueName: 'msdyn_Dynamics365SupplyChainExtendedAnchor',
@@ -74,6 +83,7 @@ export const DUAL_WRITE_ORCHESTRATION_PACKAGES: readonly DualWritePackage[] = [
       'msdyn_Dynamics365SupplyChainExtendedMaps',
       'msdyn_Dynamics365SupplyChainExtendedAnchor',
     ],
+    mapsSolution: 'msdyn_Dynamics365SupplyChainExtendedMaps',
   },
 ];
 
@@ -86,6 +96,11 @@ export const DUAL_WRITE_PACKAGE_ORDER: readonly string[] = [
 /** Every solution the orchestration packages install. */
 export const DUAL_WRITE_ORCHESTRATION_SOLUTIONS: readonly string[] =
   DUAL_WRITE_ORCHESTRATION_PACKAGES.flatMap((pkg) => pkg.solutions);
+
+/** The entity maps solutions Apply Solution applies, in install order. */
+export const DUAL_WRITE_MAPS_SOLUTIONS: readonly string[] = DUAL_WRITE_ORCHESTRATION_PACKAGES.flatMap(
+  (pkg) => (pkg.mapsSolution ? [pkg.mapsSolution] : []),
+);
 
 /**
  * The old Prospect to cash solutions that must not be installed next to dual-write. The unique names

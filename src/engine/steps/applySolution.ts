@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { connectionOf } from './runFacts';
 import { ENTITY_MAP_CATALOG } from '../catalog/entityMapCatalog';
+import { findMapStatus } from '../catalog/mapIdentity';
 import {
   DUAL_WRITE_ORCHESTRATION_PACKAGES,
-  DUAL_WRITE_ORCHESTRATION_SOLUTIONS,
+  DUAL_WRITE_MAPS_SOLUTIONS,
   type DualWritePackage,
 } from '../catalog/solutions';
 import type { EntityMapStatus } from '../ports';
@@ -79,13 +80,13 @@ export const applySolution = defineStep({
   },
   manual: {
     instructions:
-      'In Finance and Operations, Data management > Dual-write, choose Apply solution and select every dual-write orchestration solution. Press Done once the map list is filled.',
+      'In Finance and Operations, Data management > Dual-write, choose Apply solution and select the entity maps solution of every dual-write package. Press Done once the map list is filled.',
     linkForRun: dualWriteWorkspaceLink,
     async forRun(ctx) {
       const { foUrl } = await environmentUrls(ctx);
       return numbered([
         openDualWritePage(foUrl),
-        `Choose **Apply solution**, select every dual-write application orchestration solution (${listOf(DUAL_WRITE_ORCHESTRATION_SOLUTIONS)}) and choose Apply.`,
+        `Choose **Apply solution**, select the entity maps solution of every dual-write package (${listOf(DUAL_WRITE_MAPS_SOLUTIONS)}) and choose Apply.`,
         'Wait until the table map list is filled (it takes a few minutes), then press **Done, verify**.',
       ]);
     },
@@ -93,20 +94,21 @@ export const applySolution = defineStep({
 });
 
 /**
- * The solutions still to apply, in install order: those after the last one whose maps are published
- * (they are applied in order, so everything before it was applied) and not recorded as applied.
- * Packages without maps in the catalog cannot be told from the map list: they follow the order.
+ * The entity maps solutions still to apply (`msdyn_DualWriteAppCoreMaps`, ...: what the gateway lists
+ * and applies, not the package anchors), in install order: those after the last package whose maps
+ * are published (they are applied in order, so everything before it was applied) and not recorded as
+ * applied. Packages without maps in the catalog cannot be told from the map list: they follow the
+ * order; a package without a maps solution (HR common tables) has nothing to apply.
  */
 export function solutionsToApply(published: EntityMapStatus[], applied: ReadonlySet<string>): string[] {
-  const names = new Set(published.map((map) => map.name.toLowerCase()));
   const hasMaps = (pkg: DualWritePackage) =>
-    ENTITY_MAP_CATALOG.some((map) => map.package === pkg.maps && names.has(map.name.toLowerCase()));
+    ENTITY_MAP_CATALOG.some((map) => map.package === pkg.maps && findMapStatus(published, map.key));
   let last = -1;
   DUAL_WRITE_ORCHESTRATION_PACKAGES.forEach((pkg, index) => {
     if (pkg.maps && hasMaps(pkg)) last = index;
   });
   return DUAL_WRITE_ORCHESTRATION_PACKAGES.slice(last + 1)
-    .map((pkg) => pkg.uniqueName)
+    .flatMap((pkg) => (pkg.mapsSolution ? [pkg.mapsSolution] : []))
     .filter((name) => !applied.has(name));
 }
 

@@ -67,16 +67,17 @@ const STATE_LABELS: Record<MapState, string> = {
 };
 
 /**
- * The maps among `names` that do not run, each with its state and last error, e.g.
- * "Currencies (Not running: Couldn't resolve ...)". Maps the solution did not publish are left out:
- * the automatic path skips them too.
+ * The maps among `names` (keys, `<table> - <name>`) that do not run, each with its state and last
+ * error, e.g. "transactioncurrencies - Currencies (Not running: Couldn't resolve ...)". A map the
+ * connection does not list is not running either: it is named as not found.
  */
 export function mapsNotRunning(statuses: EntityMapStatus[], names: readonly string[]): string[] {
   return names.flatMap((name) => {
     const status = findMap(statuses, name);
-    if (!status || status.state === 'Running') return [];
+    if (!status) return [`${name} (not found: Apply Solution did not publish it)`];
+    if (status.state === 'Running') return [];
     const error = status.lastError ? `: ${status.lastError}` : '';
-    return [`${status.name} (${STATE_LABELS[status.state]}${error})`];
+    return [`${name} (${STATE_LABELS[status.state]}${error})`];
   });
 }
 

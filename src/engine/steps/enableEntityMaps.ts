@@ -28,13 +28,12 @@ export const enableEntityMaps = defineStep({
     const connection = await connectionOf(ctx.run, ctx.platform);
     const maps = ctx.params.maps;
     const running: string[] = [];
-    const unpublished: string[] = [];
     for (const [index, name] of maps.entries()) {
-      const outcome = await runMapOnce(ctx, connection.id, name, { initialSync: false });
-      (outcome === 'not_published' ? unpublished : running).push(name);
+      await runMapOnce(ctx, connection.id, name, { initialSync: false });
+      running.push(name);
       ctx.progress(index + 1, maps.length, 'maps');
     }
-    return { running, unpublished };
+    return { running };
   },
   async verify(ctx) {
     const found = await connectionToVerify(ctx);

@@ -49,12 +49,8 @@ export const initialSync = defineStep({
     const total = maps.length + enableAfter.length;
     const synced: string[] = [];
     for (const [index, name] of maps.entries()) {
-      const outcome = await runMapOnce(ctx, connection.id, name, {
-        initialSync: true,
-        master,
-        legalEntities,
-      });
-      if (outcome !== 'not_published') synced.push(name);
+      await runMapOnce(ctx, connection.id, name, { initialSync: true, master, legalEntities });
+      synced.push(name);
       ctx.progress(index + 1, total, 'maps');
     }
     for (const [index, name] of enableAfter.entries()) {

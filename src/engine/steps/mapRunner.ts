@@ -1,13 +1,15 @@
+import { findMapStatus, keyOf } from '../catalog/mapIdentity';
 import type { EntityMapStatus, Master } from '../ports';
 import { PermanentStepError, pollUntil, type StepContext } from './stepContext';
 
 // Starts one map unless it already runs, and waits until it leaves InitialSync. The state read
 // first is what makes a resume safe: a map the crashed attempt already started is never started
-// again.
+// again. A planned map the connection does not list fails the step, naming its table and name: a run
+// never ends green while a chosen map is not running.
 
 const MAP_TIMEOUT_MS = 24 * 3600_000;
 
-export type MapOutcome = 'started' | 'already_running' | 'not_published';
+export type MapOutcome = 'started' | 'already_running';
 
 export async function runMapOnce(
   ctx: StepContext,
@@ -17,10 +19,10 @@ export async function runMapOnce(
 ): Promise<MapOutcome> {
   const read = async () => findMap(await ctx.platform.dualWrite.listMaps(connectionId), mapName);
   let status = await read();
-  if (!status) return 'not_published';
+  if (!status) throw new PermanentStepError('map_not_found', mapNotFound(mapName));
   let outcome: MapOutcome = 'already_running';
   if (status.state !== 'Running' && status.state !== 'InitialSync') {
-    await ctx.platform.dualWrite.runMap(connectionId, status.name, options);
+    await ctx.platform.dualWrite.runMap(connectionId, keyOf(status), options);
     outcome = 'started';
   }
   status = await pollUntil(ctx, read, (s) => !s || s.state !== 'InitialSync', {
@@ -36,6 +38,13 @@ export async function runMapOnce(
   return outcome;
 }
 
+/** The map a plan names by key (`accounts - Customers V3`) among those dual-write lists. */
 export function findMap(maps: EntityMapStatus[], name: string): EntityMapStatus | undefined {
-  return maps.find((map) => map.name.toLowerCase() === name.toLowerCase());
+  return findMapStatus(maps, name);
+}
+
+function mapNotFound(key: string): string {
+  const at = key.indexOf(' - ');
+  const named = at > 0 ? `${key.slice(at + 3)} (table ${key.slice(0, at)})` : key;
+  return `The map ${named} is not among the maps of the dual-write connection. Install the package that brings it, run Apply Solution, then retry the step.`;
 }

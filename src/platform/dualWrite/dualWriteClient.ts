@@ -15,7 +15,7 @@ import {
   crmEnvironment,
   environmentSchema,
   linkedLegalEntities,
-  mapName,
+  mapIdentityOf,
   mapSchema,
   requestIdSchema,
   requestState,
@@ -29,6 +29,7 @@ import {
 import { MAP_STATE_BY_CODE } from './mapStates';
 import { retryAfterMsOf } from '../http/pollHint';
 import { waitForRequest, type GatewayRequest } from './requestWait';
+import { pickMap, tryPickMap } from './mapRefs';
 
 // DualWritePort over the dual-write management gateway, an internal API [internal] read from
 // Microsoft's Dual-write-automations tool (docs/dynamics-apis.md, "Dual-write management gateway"):
@@ -206,11 +207,24 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
         const { cid } = parseConnectionId(connectionId);
         lastRead.delete(cid);
         const response = await http.get(`${DWM_PATH}/SolutionAware/${encodeURIComponent(cid)}/Solutions/`);
-        const installed = solutionsSchema.parse(response.data);
-        if (!installed.length)
-          throw new PlatformError('not_found', 'No dual-write solution is installed in Dataverse to apply.');
-        // `only` may name a package this plan did not install: there is nothing of it to apply.
-        const solutions = installed.filter(
+        const listed = solutionsSchema.parse(response.data);
+        if (!listed.length)
+          throw new PlatformError(
+            'not_found',
+            'No dual-write maps solution is installed in Dataverse to apply.',
+          );
+        // The gateway lists the entity maps solution of each installed package (e.g.
+        // msdyn_DualWriteAppCoreMaps) [inferred from the tool's <Solutions>]. One it does not list
+        // would publish nothing: an error that names it, never a silent skip.
+        const unlisted = (only ?? []).filter(
+          (name) => !listed.some(({ uniquename }) => sameName(name, uniquename)),
+        );
+        if (unlisted.length)
+          throw new PlatformError(
+            'not_found',
+            `The dual-write gateway does not list ${unlisted.join(', ')} among the solutions to apply (it lists ${listed.map((s) => s.uniquename).join(', ')}): install the package that brings it, then retry.`,
+          );
+        const solutions = listed.filter(
           ({ uniquename }) => !only || only.some((name) => sameName(name, uniquename)),
         );
         // One solution per request, as the tool does ("otherwise duplicates will appear").
@@ -258,10 +272,12 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     runMap: (connectionId, name, runOptions) =>
       call(`Running the map ${name}`, async () => {
         const { cid } = parseConnectionId(connectionId);
-        const named = (list: GatewayMap[]) =>
-          list.find((map) => mapName(map).toLowerCase() === name.toLowerCase());
-        let map = named(await recentMaps(cid));
-        if (!map) throw new PlatformError('not_found', `The map ${name} is not published.`);
+        // A map is its table and its name: `name` is its key `<table> - <name>`; one the connection
+        // does not list is an error naming both.
+        const where = 'this dual-write connection (run Apply Solution for the package that brings it)';
+        const withIds = (list: GatewayMap[]) => list.map((map) => ({ ...mapIdentityOf(map), map }));
+        const pick = (list: GatewayMap[]) => pickMap(withIds(list), name, where).map;
+        let map = pick(await recentMaps(cid));
         if (!map.detail.pid) {
           // A map without a project: action 8 creates it first (DWMapEngine.initMap).
           const requestId = await start({ tid: templateIdOf(map), cid }, START_ACTIONS.init);
@@ -279,7 +295,7 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
             );
           });
           // `Status` answers the maps the request acted on, as they are now: the project id is there.
-          map = named(answered) ?? named(await maps(cid));
+          map = tryPickMap(withIds(answered), name)?.map ?? pick(await maps(cid));
           if (!map?.detail.pid) throw new PlatformError('failed', `The project of ${name} was not created.`);
         }
         // Returns at once: the engine polls Entities until the map leaves InitialSync. The Start
@@ -325,7 +341,7 @@ function toMapStatus(map: GatewayMap): EntityMapStatus {
   const code = Number(map.detail.state ?? 0);
   const last = map.detail.lastRequest ?? map.detail.lastRequests?.[0];
   return {
-    name: mapName(map),
+    ...mapIdentityOf(map),
     state: MAP_STATE_BY_CODE[code] ?? 'NotRunning',
     lastError: last?.state === REQUEST_STATE.error ? (last.errorMessage ?? undefined) : undefined,
   };

@@ -18,7 +18,8 @@ import { PlatformError, toPlatformError, trimUrl } from '../platformError';
 // - `DualWriteProjectConfigurations` (DualWriteProjectConfigurationEntity, named in Microsoft's
 //   dual-write troubleshooting articles): two rows per published map, no dataAreaId. Columns read:
 //   `ProjectName` (key), `InternalEntityName` (the F&O entity label, e.g. "Customers V3", which is the
-//   map's name), `ExternalEntityName` (the Dataverse entity set, e.g. "accounts"),
+//   map's name), `ExternalEntityName` (the Dataverse entity set, e.g. "accounts"; the two together
+//   name one map: "Customers V3" is also a map of "contacts"),
 //   `ExternalEnvironmentUrl` (this casing) and `Status` (enum DualWriteProjectStatus: Enabled,
 //   Disabled, Queueing, …).
 // - `DualWriteProjectPartitionMappings`: the companies of each project (`ProjectName`,
@@ -188,14 +189,24 @@ function parseConnectionId(id: string): { financeOpsUrl: string; dataverseUrl: s
   }
 }
 
-/** One status per map: its two project rows count as running only when both are. */
+/**
+ * One status per map: its two project rows count as running only when both are. A map is its
+ * Dataverse table and its name: rows are grouped on `ExternalEntityName` and `InternalEntityName`
+ * together, since two maps share a name ("Customers V3" for `accounts` and for `contacts`,
+ * separated-solutions.md).
+ */
 function toMapStatuses(rows: ConfigurationRow[]): EntityMapStatus[] {
-  const byMap = new Map<string, MapState[]>();
+  const byMap = new Map<string, { table: string; name: string; states: MapState[] }>();
   for (const row of rows) {
-    const name = row.InternalEntityName ?? row.ProjectName;
-    byMap.set(name, [...(byMap.get(name) ?? []), stateOf(row)]);
+    const table = (row.ExternalEntityName ?? '').trim();
+    const name = (row.InternalEntityName ?? row.ProjectName).trim();
+    const key = `${table} - ${name}`.toLowerCase();
+    const entry = byMap.get(key) ?? { table, name, states: [] };
+    entry.states.push(stateOf(row));
+    byMap.set(key, entry);
   }
-  return [...byMap].map(([name, states]) => ({
+  return [...byMap.values()].map(({ table, name, states }) => ({
+    table,
     name,
     state: states.every((state) => state === states[0]) ? states[0] : states.find((s) => s !== 'Running')!,
   }));

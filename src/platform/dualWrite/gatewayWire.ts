@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MapIdentity } from '../../engine/ports';
 
 // The dual-write management gateway's JSON, as Microsoft's Dual-write-automations tool reads and sends
 // it (docs/dynamics-apis.md, "Dual-write management gateway"). Only the fields the bot uses are
@@ -72,7 +73,7 @@ const lastRequestSchema = z
 /** One map of `GET Entities?targetType=AX&cid=` and of `Status/{requestId}` (DWMap). */
 export const mapSchema = z
   .object({
-    leftEntity: z.object({ name: z.string() }).passthrough(),
+    leftEntity: z.object({ name: z.string(), displayName: z.string().nullish() }).passthrough(),
     rightEntity: z.object({ name: z.string() }).passthrough(),
     detail: z
       .object({
@@ -122,9 +123,19 @@ export function linkedLegalEntities(set: ConnectionSet): string[] {
   return [...new Set(codes)];
 }
 
-/** The map's name as the tool keys it: `detail.tName` (the template name). */
-export function mapName(map: GatewayMap): string {
-  return map.detail.tName ?? map.rightEntity.name;
+/**
+ * The map's table and name. The tool matches maps on `detail.tName` and names them `<Dataverse set> -
+ * <map name>` (App.config: `accounts - Customers V3`) [inferred from the tool]; `rightEntity.name` is
+ * the Dataverse set. A `tName` without the table prefix is taken as the bare name.
+ */
+export function mapIdentityOf(map: GatewayMap): MapIdentity {
+  const table = map.rightEntity.name;
+  const tName = map.detail.tName ?? '';
+  const prefix = `${table} - `;
+  const name = tName.toLowerCase().startsWith(prefix.toLowerCase())
+    ? tName.slice(prefix.length)
+    : tName || map.leftEntity.displayName || map.leftEntity.name;
+  return { table, name };
 }
 
 /** The template `Start` names: the applied template's id (DWMapEngine uses `applyTemplate.id`). */

@@ -11,6 +11,8 @@ import {
   DUAL_WRITE_ORCHESTRATION_PACKAGES,
 } from '../../../src/engine/catalog/solutions';
 import { ENTITY_MAP_CATALOG } from '../../../src/engine/catalog/entityMapCatalog';
+import { findMapStatus } from '../../../src/engine/catalog/mapIdentity';
+import { PlatformError } from '../../../src/platform/platformError';
 import type {
   ApplicationPackage,
   DataversePort,
@@ -239,18 +241,20 @@ export class FakeDynamics {
           // One effect per solution applied (when its request is accepted, unless it is the one the
           // caller resumes); a fault on 'applySolution.wait' fails the wait after that; each
           // publishes the catalog maps of its package.
+          // The gateway lists and applies each package's entity maps solution.
           for (const pkg of DUAL_WRITE_ORCHESTRATION_PACKAGES) {
-            if (only && !only.includes(pkg.uniqueName)) continue;
-            if (tracking?.resume?.solution !== pkg.uniqueName) {
-              self.effect(`applySolution:${pkg.uniqueName}`);
-              await tracking?.onAccepted?.(pkg.uniqueName, `request-${pkg.uniqueName}`);
+            const solution = pkg.mapsSolution;
+            if (!solution || (only && !only.includes(solution))) continue;
+            if (tracking?.resume?.solution !== solution) {
+              self.effect(`applySolution:${solution}`);
+              await tracking?.onAccepted?.(solution, `request-${solution}`);
             }
             await self.act('applySolution.wait');
-            const published = new Set(connection.maps.map((m) => m.name));
+            const published = new Set(connection.maps.map((m) => `${m.table} - ${m.name}`));
             for (const map of ENTITY_MAP_CATALOG.filter(
-              (m) => m.package === pkg.maps && !published.has(m.name),
+              (m) => m.package === pkg.maps && !published.has(m.key),
             ))
-              connection.maps.push({ name: map.name, state: 'NotRunning' });
+              connection.maps.push({ table: map.table, name: map.name, state: 'NotRunning' });
           }
           connection.solutionApplied = true;
         },
@@ -264,9 +268,10 @@ export class FakeDynamics {
           const connection = self.connections.find(
             (c) => c.id === connectionId,
           ) as (typeof self.connections)[number];
-          const map = connection.maps.find((m) => m.name === mapName) as EntityMapStatus;
+          const map = findMapStatus(connection.maps, mapName);
+          if (!map) throw new PlatformError('not_found', `The map ${mapName} is not published.`);
           map.state = 'Running';
-          if (mapName === 'Legal entities') self.syncCompanies(connection);
+          if (map.table === 'cdm_companies' && map.name === 'Legal entities') self.syncCompanies(connection);
         },
       },
       dataverse,
@@ -290,7 +295,7 @@ export class FakeDynamics {
 
   /** The Legal entities map creates a cdm_companies row per linked company. */
   private syncCompanies(connection: DualWriteConnection & { maps: EntityMapStatus[] }): void {
-    const running = connection.maps.find((m) => m.name === 'Legal entities')?.state === 'Running';
+    const running = findMapStatus(connection.maps, 'cdm_companies - Legal entities')?.state === 'Running';
     if (!running) return;
     const env = this.dvByUrl(connection.dataverseUrl);
     for (const code of connection.legalEntities) {

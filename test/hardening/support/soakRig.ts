@@ -358,7 +358,7 @@ async function account(
       ...(connection
         ? [
             `gw.legalEntity.add ${connection.id}/${code}`,
-            `gw.solution.apply ${connection.id}/msdyn_DualWriteAppCoreAnchor`,
+            `gw.solution.apply ${connection.id}/msdyn_DualWriteAppCoreMaps`,
           ]
         : []),
     ];
