@@ -17,7 +17,7 @@ import {
 } from './gatewayTypes';
 import { MapActions } from './mapActions';
 import { DUAL_WRITE_PACKAGES, packageOfMapsSolution } from '../microsoft/packages';
-import { LEGAL_ENTITIES_KEY, MAP_FACTS } from '../microsoft/entityMaps';
+import { MAP_FACTS } from '../microsoft/entityMaps';
 
 // The dual-write gateway's behaviour: connections (F&O env + Dataverse org + legal entities) and the
 // maps Apply Solution publishes. The actions on a map live in mapActions.ts.
