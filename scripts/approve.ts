@@ -8,12 +8,15 @@ import { PlaygroundClient, cardOfInvokeResponse } from '../src/playground/playgr
 import { APPROVER } from '../src/playground/playgroundPeople';
 import { locatePlayground } from '../src/playground/playgroundState';
 import { decisionClick, findPendingApproval } from '../src/playground/pendingApproval';
+import { unmetNeeds } from '../src/engine/runStateMachine';
 
 /**
- * `npm run approve -- [run] [--reject "reason"]`: decide a pending approval in the Agents Playground
- * as the second person, Priya Approver (the page always acts as Alex, who requested the setup, and
- * four eyes forbid Alex to approve). Finds the approval card the bot posted, then clicks it through
- * the Playground, so the page shows the card change as it would in Teams.
+ * `npm run approve -- [run] [--reject "reason"]`: decide an approval the bot has asked for, in the
+ * Agents Playground, as the second person, Priya Approver (the page always acts as Alex, who
+ * requested the setup, and four eyes forbid Alex to approve). Approvals are asked at Start, so this
+ * works as soon as the approval card is shown, while the other steps still run. Finds the approval
+ * card the bot posted, then clicks its Approve (or Reject) through the Playground as Priya: the same
+ * click, verb and engine command as the button, so the page shows the card change as in Teams.
  */
 const USAGE = 'usage: npm run approve -- [run id or its first 8 characters] [--reject "reason"]';
 
@@ -56,14 +59,22 @@ async function main(argv: string[]): Promise<number> {
     }
     const pending = lookup.found;
     const decision = rejectAt >= 0 ? 'reject' : 'approve';
+    const what = `"${pending.step.title}" (step ${pending.step.id}) of run ${pending.run.id.slice(0, 8)}`;
     process.stdout.write(
-      `${APPROVER.name} ${decision === 'approve' ? 'approves' : 'rejects'} "${pending.step.title}" of run ${pending.run.id.slice(0, 8)} (requested by ${pending.run.requestedBy.name})...\n`,
+      `${APPROVER.name} ${decision === 'approve' ? 'approves' : 'rejects'} ${what}, requested by ${pending.run.requestedBy.name}...\n`,
     );
+    // The same click as the card's Approve (or Reject) button: the bot's verb, the same engine command.
     const response = await client.clickAsUser(decisionClick(pending, APPROVER.id, decision, reason));
     const card = JSON.stringify(cardOfInvokeResponse(response) ?? response);
     const decided = card.match(/(Approved|Rejected) by [^"]+/);
     if (decided) {
-      process.stdout.write(`${decided[0]}. The page shows the card updated.\n`);
+      // Asked at Start, an approval is often decided before the steps its step needs are done.
+      const before = unmetNeeds(pending.run, pending.step).length;
+      const then =
+        decision === 'approve' && before > 0
+          ? ` The step runs once the ${before === 1 ? 'step' : `${before} steps`} it needs ${before === 1 ? 'is' : 'are'} done.`
+          : '';
+      process.stdout.write(`${decided[0]}: ${what}.${then} The page shows the card updated.\n`);
       return 0;
     }
     // Refused (not an approver, four eyes, stale): the card's notice says why.

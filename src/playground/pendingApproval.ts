@@ -1,4 +1,4 @@
-import type { Run, StepState } from '../engine/model';
+import type { Run, RunStatus, StepState } from '../engine/model';
 import type { RunStore } from '../engine/runStorePort';
 import type { ConversationStore } from '../store/conversationStore';
 import type { CardClick } from './playgroundClient';
@@ -15,7 +15,20 @@ export interface PendingApproval {
 
 export type PendingApprovalLookup = { found: PendingApproval } | { found: null; reason: string };
 
-/** `runRef`: a run id or its first characters; empty: the newest run waiting for an approval. */
+/**
+ * An approval the bot has asked for and nobody has decided yet. Approvals are asked at Start, from the
+ * confirmed pre-flight, so the step is `awaiting_approval` with an undecided request while it still
+ * waits for the steps it needs and the run as a whole is `running`; a decided one (approved early, the
+ * step waiting for its needs) is not pending any more.
+ */
+export function awaitsDecision(step: StepState): boolean {
+  return step.status === 'awaiting_approval' && Boolean(step.approval) && !step.approval?.decision;
+}
+
+/** Runs that can still ask or wait for an approval (not finished, not failed). */
+const UNDECIDED_RUN_STATUSES: RunStatus[] = ['running', 'waiting'];
+
+/** `runRef`: a run id or its first characters; empty: the newest run with an undecided approval. */
 export async function findPendingApproval(
   runs: RunStore,
   conversations: ConversationStore,
@@ -30,14 +43,24 @@ export async function findPendingApproval(
       return { found: null, reason: `${ref} matches ${matches.length} runs; give more characters.` };
     run = matches[0];
   } else {
-    run = (await runs.list({ status: ['waiting'], limit: 100 })).find((r) =>
-      r.steps.some((s) => s.status === 'awaiting_approval'),
-    );
-    if (!run) return { found: null, reason: 'No run is waiting for an approval.' };
+    const unfinished = await runs.list({ status: UNDECIDED_RUN_STATUSES, limit: 100 });
+    run = unfinished.find((r) => r.steps.some(awaitsDecision));
+    if (!run) {
+      const asking = unfinished.find((r) => r.steps.some(notAskedYet));
+      return {
+        found: null,
+        reason: asking
+          ? `Run ${asking.id.slice(0, 8)} is about to ask for its approval; try again in a moment.`
+          : 'No run has an approval waiting for a decision.',
+      };
+    }
   }
-  const step = run.steps.find((s) => s.status === 'awaiting_approval');
+  const step = run.steps.find(awaitsDecision);
   if (!step) {
-    return { found: null, reason: `Run ${run.id.slice(0, 8)} is ${run.status} and waits for no approval.` };
+    const reason = run.steps.some(notAskedYet)
+      ? `Run ${run.id.slice(0, 8)} has not asked for its approval yet; try again in a moment.`
+      : `Run ${run.id.slice(0, 8)} is ${run.status} and has no approval waiting for a decision.`;
+    return { found: null, reason };
   }
   const message = (await conversations.messagesOf(run.id)).find(
     (m) => m.kind === 'approval' && m.stepId === step.id && m.activityId,
@@ -46,6 +69,11 @@ export async function findPendingApproval(
     return { found: null, reason: `The approval card of run ${run.id.slice(0, 8)} has not been posted yet.` };
   }
   return { found: { run, step, conversationId: message.conversationId, activityId: message.activityId } };
+}
+
+/** A step that needs an approval the engine has yet to ask (the moments right after Start). */
+function notAskedYet(step: StepState): boolean {
+  return step.needsApproval && step.status === 'pending' && !step.approval;
 }
 
 /** The click on the card's Approve (or Reject) button, as the approval card carries it. */

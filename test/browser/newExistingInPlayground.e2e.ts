@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,8 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { startBot, type RunningBot } from '../../src/index';
 import { startPlayground, type RunningPlayground } from '../../src/playground/startPlayground';
-import { PlaygroundClient, cardOfInvokeResponse } from '../../src/playground/playgroundClient';
+import { PlaygroundClient } from '../../src/playground/playgroundClient';
+import { writePlaygroundState } from '../../src/playground/playgroundState';
 import { APPROVER, REQUESTER } from '../../src/playground/playgroundPeople';
 import { Checklist, expectThat } from './support/checklist';
 import { ConversationRecorder, executeActionsOf } from './support/conversationRecorder';
@@ -22,9 +24,11 @@ import {
 /**
  * The browser end-to-end test (`npm run test:e2e`): the bot with its embedded emulator, the Agents
  * Playground, and Debian's Chromium. Alex (the signed-in requester) @mentions the bot in General and
- * runs `new-existing` through the cards; Priya (the configured approver, a different person)
- * approves the bootstrap through the Playground's invoke endpoint; the page shows the approval and
- * the run card change in place and the completion notice. A picture of each card goes to artifacts/.
+ * runs `new-existing` through the cards, with the details card's default for a new F&O (a unified
+ * environment: F&O installed into the existing Dataverse); as soon as the approval card shows (it is
+ * asked at Start), `npm run approve` decides it as Priya (the configured approver, a different
+ * person), as the README says; the page shows the approval and the run card change in place and the
+ * completion notice. A picture of each card goes to artifacts/.
  */
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'artifacts');
 const BOT_NAME = 'Dual-write Setup';
@@ -90,6 +94,12 @@ async function main(): Promise<number> {
         logger,
       });
       playgroundClient = new PlaygroundClient(playground.url);
+      // What `npm start` writes so `npm run approve` finds its Playground (registry kept private).
+      writePlaygroundState(
+        dataDir,
+        { url: playground.url, botUrl: bot.url, pid: process.pid },
+        path.join(dataDir, 'registry'),
+      );
       expectThat(await playgroundClient.ping(), 'the Playground does not answer /_debug/ping');
       for (const url of [bot.url, bot.emulatorUrl, playground.url]) {
         expectThat(url?.startsWith('http://127.0.0.1:'), `${url} is not on loopback`);
@@ -123,6 +133,15 @@ async function main(): Promise<number> {
 
     await list.check('the details card asks for the environments and the company', async () => {
       const details = await waitForCard(page, 'URL of your existing Dataverse environment');
+      // A new F&O defaults to a unified environment; Lifecycle Services is the other choice.
+      const unified = details.getByRole('radio', {
+        name: 'Power Platform admin center (unified environment)',
+      });
+      expectThat(await unified.isChecked(), 'the details card does not preselect the unified environment');
+      expectThat(
+        !(await details.getByRole('radio', { name: /^Lifecycle Services/ }).isChecked()),
+        'the details card preselects Lifecycle Services',
+      );
       await details.getByLabel('Name for the new Finance and Operations environment').fill(FO_NAME);
       await details.getByLabel('URL of your existing Dataverse environment').fill(dataverseUrl);
       await details.getByLabel(/^Company code/).fill(COMPANY);
@@ -142,6 +161,10 @@ async function main(): Promise<number> {
       expectThat(text.includes(FO_NAME), 'the plan does not name the new F&O environment');
       expectThat(text.includes(COMPANY), `the plan does not name company ${COMPANY}`);
       expectThat(/bootstrap/i.test(text), 'the plan has no bootstrap step');
+      expectThat(
+        text.includes('Install Finance and Operations into the existing Dataverse environment'),
+        'the plan does not install F&O into the existing Dataverse (unified environment)',
+      );
       await screenshotCard(confirm, ARTIFACTS, '03-confirmation');
       await confirm.getByRole('button', { name: 'Start', exact: true }).click();
     });
@@ -151,8 +174,6 @@ async function main(): Promise<number> {
       const header = (await runCard.innerText()).match(/Run ([0-9a-f]{8})/);
       expectThat(header, 'the run card shows no run id');
       shortRunId = header[1];
-      // Updated in place: the same card later shows the first steps done.
-      await runCard.getByText('✅').first().waitFor({ timeout: 60_000 });
     });
 
     await list.check(
@@ -172,30 +193,17 @@ async function main(): Promise<number> {
         );
         expectThat(text.includes('This cannot be undone'), 'the irreversible warning is missing');
         await screenshotCard(approval, ARTIFACTS, '04-approval');
-        const run = cardLocatorByRunId(page, shortRunId);
-        // The approval is asked at Start while the other steps still work: the run card says the run
-        // waits once they are done and only the approval is left.
-        await run
-          .getByText(/Waiting for an approver/)
-          .first()
-          .waitFor({ timeout: SCENARIO_TIMEOUT_MS })
-          .catch(() => expectThat(false, 'the run card does not say it waits for an approver'));
-        const runText = await run.innerText();
-        expectThat(!/\byou\b/i.test(runText), 'the shared run card says "you"');
-        await screenshotCard(run, ARTIFACTS, '05-run-waiting');
       },
     );
 
     await list.check(
-      'Priya sees her own card through refresh and approves; the card changes in place for Alex',
+      'right away, `npm run approve` decides it as Priya; the card changes in place for Alex',
       async () => {
         const recorded = recorder.latestCard('Approval needed');
         expectThat(recorded, 'the approval card never came over the page socket');
-        const refresh = (
-          recorded.card as {
-            refresh?: { action: { verb: string; data: Record<string, unknown> }; userIds?: string[] };
-          }
-        ).refresh;
+        // Teams shows Priya her own copy with the buttons through the card's refresh.
+        const refresh = (recorded.card as { refresh?: { action: { verb: string }; userIds?: string[] } })
+          .refresh;
         expectThat(
           refresh?.action.verb === 'run.view',
           'the approval card has no refresh for personal views',
@@ -205,22 +213,21 @@ async function main(): Promise<number> {
           `the refresh does not list Priya: ${JSON.stringify(refresh.userIds)}`,
         );
         expectThat(APPROVER.id !== REQUESTER.id, 'the approver must be another person');
-        const click = (action: { title: string; verb: string; data: Record<string, unknown> }) =>
-          playgroundClient.clickAsUser({
-            conversationId: recorded.message.conversationId,
-            replyToId: recorded.message.messageId,
-            fromId: APPROVER.id,
-            action,
-          });
-        // What Teams does for a listed user: invoke the refresh action as her.
-        const mine = cardOfInvokeResponse(await click({ title: 'Refresh', ...refresh.action }));
-        const approve = executeActionsOf(mine).find((a) => a.verb === 'run.approve');
-        expectThat(approve, `Priya's own card has no Approve: ${JSON.stringify(mine).slice(0, 400)}`);
-        const answered = JSON.stringify(cardOfInvokeResponse(await click(approve)) ?? {});
+        // As the README says, in a second terminal, as soon as the card asks (the other steps still run).
+        const approve = await npmRunApprove(dataDir);
         expectThat(
-          answered.includes('Approved by Priya Approver'),
-          `the bot answered Priya with ${answered.slice(0, 400)}`,
+          approve.code === 0,
+          `npm run approve exited ${approve.code}: ${approve.stdout} ${approve.stderr}`,
         );
+        expectThat(
+          new RegExp(`approves "Bootstrap[^"]*" \\(step [^)]+\\) of run ${shortRunId}`).test(approve.stdout),
+          `npm run approve did not say which run and step: ${approve.stdout}`,
+        );
+        expectThat(
+          approve.stdout.includes('Approved by Priya Approver'),
+          `npm run approve did not decide: ${approve.stdout}`,
+        );
+        process.stdout.write(`    ${approve.stdout.trim().split('\n').join('\n    ')}\n`);
         // Alex's page: the proactive update replaces the shared card for everyone.
         const decided = await waitForCard(page, 'Approved by Priya Approver', 20_000);
         expectThat(
@@ -228,6 +235,12 @@ async function main(): Promise<number> {
           'the decided approval card still offers Approve',
         );
         await screenshotCard(decided, ARTIFACTS, '06-approval-approved');
+        // Updated in place: the run card goes on to show steps done.
+        await runCard.getByText('✅').first().waitFor({ timeout: 60_000 });
+        const run = cardLocatorByRunId(page, shortRunId);
+        const runText = await run.innerText();
+        expectThat(!/\byou\b/i.test(runText), 'the shared run card says "you"');
+        await screenshotCard(run, ARTIFACTS, '05-run-approved-early');
       },
     );
 
@@ -265,12 +278,15 @@ async function main(): Promise<number> {
       },
     );
 
-    await list.check('the emulator agrees: F&O deployed, CNTS in the connection with contoso', async () => {
+    await list.check('the emulator agrees: F&O in contoso, CNTS in the connection with contoso', async () => {
       const state = (await (await fetch(`${bot!.emulatorUrl}/_emulator/state`)).json()) as EmulatorState;
-      const fo = state.financeOps.find((env) => env.name === FO_NAME);
-      expectThat(fo?.state === 'Deployed', `F&O ${FO_NAME} is ${fo?.state ?? 'missing'}`);
-      const connection = state.connections.find((c) => c.financeOps === FO_NAME);
-      expectThat(connection, 'no dual-write connection for the new F&O environment');
+      // A unified environment: no LCS deployment; F&O was installed into the existing Dataverse.
+      expectThat(
+        !state.financeOps.some((env) => env.name === FO_NAME),
+        `F&O ${FO_NAME} was deployed in Lifecycle Services`,
+      );
+      const connection = state.connections.find((c) => c.dataverse === 'contoso');
+      expectThat(connection, 'no dual-write connection with contoso');
       expectThat(
         connection.legalEntities.map((e) => e.toUpperCase()).includes(COMPANY),
         `the connection holds ${connection.legalEntities.join(', ')}, not ${COMPANY}`,
@@ -284,6 +300,22 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`${list.summary()} (${Math.round((Date.now() - started) / 1000)} s)\n`);
   return list.ok ? 0 : 1;
+}
+
+/** `npm run approve` as the README says, in the folder, for the bot's DATA_DIR. */
+function npmRunApprove(dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'approve'], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** The run card of a run, wherever it is in the page. */

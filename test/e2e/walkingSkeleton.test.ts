@@ -58,7 +58,8 @@ describe('walking skeleton: new-new from a Teams message to the completion notic
     expect(textOf(details)).toContain('Name for the new Finance and Operations environment');
 
     const reviewed = await h.client.click(admin, conversation, details, scenario.id, 'setup.review', {
-      inputs: { financeOpsName: 'walk-fo', dataverseName: 'walk-dv' },
+      // Lifecycle Services (the card preselects a unified environment): a new F&O and a new Dataverse.
+      inputs: { financeOpsHome: 'lcs', financeOpsName: 'walk-fo', dataverseName: 'walk-dv' },
     });
     let confirm = responseCard(reviewed);
     if (!textOf(confirm).includes('Review the plan')) {

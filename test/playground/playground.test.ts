@@ -11,7 +11,7 @@ import { SqliteConversationStore } from '../../src/store/sqliteConversationStore
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
 import { startPlayground, type RunningPlayground } from '../../src/playground/startPlayground';
 import { APPROVER, OTHER_PEOPLE, PLAYGROUND_TEAM, REQUESTER } from '../../src/playground/playgroundPeople';
-import { decisionClick, findPendingApproval } from '../../src/playground/pendingApproval';
+import { awaitsDecision, decisionClick, findPendingApproval } from '../../src/playground/pendingApproval';
 import { awaitingApprovalRun, sampleRun } from '../support/runFixtures';
 
 /**
@@ -181,10 +181,29 @@ describe('finding the pending approval for npm run approve', () => {
     expect((await findPendingApproval(runs, conversations, run.id.slice(0, 8))).found?.run.id).toBe(run.id);
   });
 
+  it('finds an approval asked at Start while its run still runs, never one decided early', async () => {
+    // As at Start: the bootstrap asked and undecided, earlier steps running, the run "running".
+    const run = { ...awaitingApprovalRun(), status: 'running' as const };
+    run.steps[4].status = 'running';
+    const step = run.steps.find((s) => s.status === 'awaiting_approval')!;
+    await runs.create(run, 'key-1', []);
+    await conversations.bindMessage(run.id, 'approval', step.id, '19:team@thread.tacv2;messageid=1', '1795');
+    const lookup = await findPendingApproval(runs, conversations, undefined);
+    expect(lookup.found?.run.id).toBe(run.id);
+    expect(lookup.found?.step.id).toBe(step.id);
+    expect(awaitsDecision(step)).toBe(true);
+    // Approved early, the step still waits for its needs: nothing is left to decide.
+    const approved = {
+      ...step,
+      approval: { ...step.approval!, decision: sampleRun().steps[5].approval!.decision },
+    };
+    expect(awaitsDecision(approved)).toBe(false);
+  });
+
   it('says why when there is nothing to approve', async () => {
     expect(await findPendingApproval(runs, conversations, undefined)).toEqual({
       found: null,
-      reason: 'No run is waiting for an approval.',
+      reason: 'No run has an approval waiting for a decision.',
     });
     const running = sampleRun();
     await runs.create(running, 'key-2', []);

@@ -57,16 +57,15 @@ export async function reachConfirmation(
     }),
   );
   await options.pause?.();
+  const inputs = withFinanceOpsHome(options.scenario, options.inputs);
   const reviewed = await h.client.click(requester, conversation, details, scenario.id, 'setup.review', {
-    inputs: options.inputs,
+    inputs,
   });
   let confirm = responseCard(reviewed);
   // Entities for initial sync without a conflict winner: the card asks it, with Dataverse preselected.
   if (textOf(confirm).includes('One more question')) {
     confirm = responseCard(
-      await h.client.click(requester, conversation, confirm, scenario.id, 'setup.review', {
-        inputs: options.inputs,
-      }),
+      await h.client.click(requester, conversation, confirm, scenario.id, 'setup.review', { inputs }),
     );
   }
   if (!textOf(confirm).includes('Review the plan') && textOf(confirm).includes('Checking the plan')) {
@@ -82,6 +81,16 @@ export async function reachConfirmation(
     );
   }
   return { conversation, cardId: scenario.id, confirm };
+}
+
+/**
+ * The details card preselects a unified environment for a new F&O (LCS can't create new projects
+ * since 2026-02-16). These walk-throughs were written for, and still check, the Lifecycle Services
+ * path, so they choose it unless a test picks `financeOpsHome` itself; the card's default is tested
+ * in test/bot/cards.test.ts.
+ */
+function withFinanceOpsHome(scenario: string, inputs: Record<string, string>): Record<string, string> {
+  return scenario === 'existing-existing' ? inputs : { financeOpsHome: 'lcs', ...inputs };
 }
 
 export async function driveScenario(h: Harness, options: DriveOptions): Promise<DriveResult> {

@@ -8,7 +8,10 @@ export function confirmCardData(preview: PlanPreview, requestKey: string, notice
   return {
     notice,
     title: SCENARIO_TEXT[preview.scenario].title,
-    facts: inputFacts(preview.input as unknown as Record<string, unknown>, preview.tableNames),
+    facts: environmentFacts(
+      preview.input as unknown as Record<string, unknown>,
+      inputFacts(preview.input as unknown as Record<string, unknown>, preview.tableNames),
+    ),
     steps: preview.steps.map((step, index) => ({
       number: index + 1,
       title: step.title,
@@ -73,4 +76,47 @@ export function inputFacts(
             : String(input[key]),
       }))
   );
+}
+
+type Fact = { title: string; value: string };
+
+/**
+ * Where the new F&O lives, and, for a unified environment with a new Dataverse, that it is one
+ * environment: F&O and Dataverse in one, so the plan names it once and says the Dataverse side is the
+ * unified environment itself (the setup's validation refuses a separate Dataverse name).
+ */
+export function environmentFacts(input: Record<string, unknown>, facts: Fact[]): Fact[] {
+  if (input.scenario === 'existing-existing') return facts;
+  if (input.financeOpsHome !== 'unified') {
+    return [{ title: 'Finance and Operations in', value: 'Lifecycle Services' }, ...facts];
+  }
+  const home = {
+    title: 'Finance and Operations in',
+    value: 'Power Platform admin center (unified environment)',
+  };
+  const name = String(input.financeOpsName);
+  if (input.scenario !== 'new-new' && input.scenario !== 'new-demo-new') {
+    // Installed into the existing Dataverse environment: the F&O name only names the setup.
+    const installed = {
+      title: 'Setup name',
+      value: `${name} (F&O is installed into the Dataverse environment below)`,
+    };
+    return [home, ...facts.map((fact) => (fact.title === FACT_TITLES.financeOpsName ? installed : fact))];
+  }
+  return [
+    home,
+    ...facts.flatMap((fact): Fact[] =>
+      fact.title === FACT_TITLES.financeOpsName
+        ? [
+            {
+              title: 'New unified environment',
+              value: `${name} (Finance and Operations and Dataverse in one)`,
+            },
+            { title: 'Dataverse environment', value: `the unified environment ${name} itself` },
+          ]
+        : fact.title === FACT_TITLES.dataverseName
+          ? []
+          : [fact],
+    ),
+  ];
 }

@@ -61,10 +61,10 @@ const FIELDS: Record<FieldId, FieldSpec> = {
       { title: 'Power Platform admin center (unified environment)', value: 'unified' },
       { title: 'Lifecycle Services (existing LCS project, or Commerce)', value: 'lcs' },
     ],
-    // LCS stays the default of the form so a started LCS project is never switched by accident; the
-    // advisor ("help me choose") recommends a unified environment to a new customer.
-    defaultValue: 'lcs',
-    hint: FREEZE_LINE,
+    // A new customer can't get a new F&O project in LCS any more (lcs-project-creation-freeze.md):
+    // the unified environment is preselected; LCS stays one click away for existing projects.
+    defaultValue: 'unified',
+    hint: `${FREEZE_LINE} So the unified environment is preselected; choose Lifecycle Services for an existing LCS project or for Commerce.`,
   },
   erpTemplate: {
     kind: 'choice',
@@ -81,7 +81,7 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     kind: 'text',
     label: 'Name for the new Finance and Operations environment',
     placeholder: 'contoso-fo-uat',
-    hint: 'A unified environment holds F&O and Dataverse under this name (at most 20 characters).',
+    hint: 'Unified environment: the one environment that holds F&O and Dataverse (at most 20 characters). Lifecycle Services: the new F&O environment.',
   },
   financeOpsUrl: {
     kind: 'text',
@@ -193,6 +193,33 @@ const SCENARIO_FIELDS: Record<ScenarioId, FieldId[]> = {
   ],
 };
 
+/** Which choice of "where does the new F&O live" a field applies to, when it is not both. */
+const NEW_FINANCE_OPS_HINTS: Partial<Record<ScenarioId, Partial<Record<FieldId, string>>>> = {
+  'new-new': {
+    dataverseName:
+      'Lifecycle Services only: leave it empty for a unified environment, which is its own Dataverse environment.',
+  },
+  'new-demo-new': {
+    dataverseName:
+      'Lifecycle Services only: leave it empty for a unified environment, which is its own Dataverse environment.',
+  },
+  'new-existing': {
+    financeOpsName:
+      'Lifecycle Services: the new F&O environment. Unified environment: F&O is installed into your existing Dataverse environment below; this name only names the setup.',
+  },
+  'new-demo-existing': {
+    financeOpsName:
+      'Lifecycle Services: the new F&O environment. Unified environment: F&O is installed into your existing Dataverse environment below; this name only names the setup.',
+  },
+};
+
+/** Fields that only one choice needs: required by the setup's validation, not by the card. */
+const CONDITIONAL: Partial<Record<ScenarioId, FieldId[]>> = {
+  'new-new': ['dataverseName'],
+  'new-demo-new': ['dataverseName'],
+  'existing-existing': ['dataverseUrl', 'dataverseName', 'companyCode'],
+};
+
 const EXISTING_EXISTING_HINTS: Partial<Record<FieldId, string>> = {
   dataverseUrl:
     'Give the URL of an existing Dataverse environment, or leave it empty and name a new one below.',
@@ -255,6 +282,12 @@ export function missingQuestion(scenario: ScenarioId, form: Record<string, unkno
   return Array.isArray(chosen) && chosen.length > 0 && input.master === undefined ? 'master' : undefined;
 }
 
+function hintOf(scenario: ScenarioId, id: FieldId): string {
+  const own =
+    scenario === 'existing-existing' ? EXISTING_EXISTING_HINTS[id] : NEW_FINANCE_OPS_HINTS[scenario]?.[id];
+  return own ?? FIELDS[id].hint ?? '';
+}
+
 export function detailsCardData(
   scenario: ScenarioId,
   values: Record<string, unknown> = {},
@@ -270,14 +303,13 @@ export function detailsCardData(
       const spec = FIELDS[id];
       const value = values[id];
       const text = Array.isArray(value) ? value.join(spec.kind === 'choice' ? ',' : ', ') : value;
-      const required =
-        scenario !== 'existing-existing' || !['dataverseUrl', 'dataverseName', 'companyCode'].includes(id);
+      const required = !(CONDITIONAL[scenario] ?? []).includes(id);
       return {
         id,
         kind: spec.kind,
         label: spec.label,
         placeholder: spec.placeholder ?? '',
-        hint: (scenario === 'existing-existing' ? EXISTING_EXISTING_HINTS[id] : undefined) ?? spec.hint ?? '',
+        hint: hintOf(scenario, id),
         value: text === undefined || text === null ? (spec.defaultValue ?? '') : String(text),
         required: required && id !== 'initialSyncEntities',
         multi: Boolean(spec.list),

@@ -91,7 +91,7 @@ const newNew = z.object({
   financeOpsApp: financeOpsAppSchema,
   ...unifiedOptions,
   financeOpsName: environmentNameSchema,
-  /** Required with LCS; a unified environment is F&O and Dataverse in one (named financeOpsName). */
+  /** Required with LCS; refused with a unified environment, F&O and Dataverse in one (financeOpsName). */
   dataverseName: environmentNameSchema.optional(),
 });
 
@@ -183,7 +183,18 @@ export function isUnified(input: SetupInput): boolean {
   return input.scenario !== 'existing-existing' && input.financeOpsHome === 'unified';
 }
 
-/** The rules of a new F&O: LCS needs a Dataverse name for new+new; a unified environment's own limits. */
+/**
+ * A unified environment is Finance and Operations and Dataverse in one environment, under the F&O
+ * name: a separate name for a new Dataverse environment is refused rather than dropped, so nobody
+ * expects a second environment the plan will not create.
+ */
+export const UNIFIED_DATAVERSE_NAME_REFUSAL =
+  'A unified environment is Finance and Operations and Dataverse in one environment, under the name above: leave the new Dataverse environment name empty (it is for Lifecycle Services only).';
+
+/**
+ * The rules of a new F&O: LCS needs a Dataverse name for new+new; a unified environment refuses one
+ * (it is its own Dataverse) and has its own limits.
+ */
 function refineNewFinanceOps(
   input: {
     scenario: string;
@@ -205,6 +216,12 @@ function refineNewFinanceOps(
       });
     return;
   }
+  if (newDataverse && input.dataverseName)
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['dataverseName'],
+      message: UNIFIED_DATAVERSE_NAME_REFUSAL,
+    });
   if (newDataverse && input.financeOpsName.length > UNIFIED_NAME_MAX)
     ctx.addIssue({
       code: z.ZodIssueCode.custom,

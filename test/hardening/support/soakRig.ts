@@ -144,6 +144,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       index: i,
       scenario: 'new-existing',
       inputs: {
+        // The LCS path the soak's effect checks count (the card preselects a unified environment).
+        financeOpsHome: 'lcs',
         financeOpsName: `soak-fo-${i}`,
         dataverseUrl: `${emulatorUrl}/orgs/${orgOf(i)}`,
         companyCode: codeOf(i),
