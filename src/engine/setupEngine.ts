@@ -5,7 +5,7 @@ import { EngineError, type CommandResult, type EngineApi, type EngineEvents } fr
 import type { Actor, PlanPreview, Run, StepState } from './model';
 import type { Clock, Platform } from './ports';
 import { tableDisplayNames } from './tableDisplayNames';
-import { preflight } from './preflight';
+import { preflight } from './preflight/preflight';
 import { commitAndEmit } from './commitAndEmit';
 import { RunExecutor } from './runExecutor';
 import {

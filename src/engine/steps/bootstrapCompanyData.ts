@@ -1,5 +1,6 @@
 import type { Company, DataversePort } from '../ports';
-import { dataverseUrl, stringList } from './runFacts';
+import { dataverseUrl } from './runEnvironments';
+import { stringList } from './stepOutputs';
 import {
   PermanentStepError,
   TransientStepError,

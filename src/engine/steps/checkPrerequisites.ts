@@ -6,7 +6,7 @@ import {
   missingApplicationUsers,
 } from '../catalog/solutions';
 import { environmentsOf } from '../scenarios/environments';
-import { dataverseEnvironment, dataverseUrl, financeOpsEnvironment, financeOpsUrl } from './runFacts';
+import { dataverseEnvironment, dataverseUrl, financeOpsEnvironment, financeOpsUrl } from './runEnvironments';
 import { PermanentStepError, defineStep, type VerificationResult, type KindContext } from './stepContext';
 
 // The prerequisites every scenario checks before linking (docs/dynamics-apis.md): same tenant, F&O

@@ -1,5 +1,5 @@
 import { numbered } from './dualWriteSteps';
-import { financeOpsUrl } from './runFacts';
+import { financeOpsUrl } from './runEnvironments';
 import { defineStep, type KindContext } from './stepContext';
 
 /** Creates the legal entity in F&O unless it exists (codes compared case-insensitively). */

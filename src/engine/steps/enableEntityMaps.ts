@@ -1,4 +1,4 @@
-import { connectionOf } from './runFacts';
+import { connectionOf } from './runEnvironments';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,

@@ -1,6 +1,6 @@
 import { findEntityMap } from '../catalog/entityMapCatalog';
 import type { Master } from '../ports';
-import { connectionOf, dataverseUrl, financeOpsUrl } from './runFacts';
+import { connectionOf, dataverseUrl, financeOpsUrl } from './runEnvironments';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,

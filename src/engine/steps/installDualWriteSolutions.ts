@@ -1,6 +1,7 @@
 import { DUAL_WRITE_CORE_SOLUTION, DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../catalog/solutions';
 import type { ApplicationPackage } from '../ports';
-import { dataverseEnvironment, dataverseUrl, outputOf } from './runFacts';
+import { dataverseEnvironment, dataverseUrl } from './runEnvironments';
+import { outputOf } from './stepOutputs';
 import { PermanentStepError, pollUntil, type StepContext, defineStep, type KindContext } from './stepContext';
 
 // Installs the dual-write core solution and orchestration packages that are not installed yet, one

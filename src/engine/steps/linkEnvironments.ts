@@ -1,4 +1,4 @@
-import { dataverseUrl, financeOpsUrl } from './runFacts';
+import { dataverseUrl, financeOpsUrl } from './runEnvironments';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,

@@ -1,6 +1,6 @@
 import { DUAL_WRITE_CORE_SOLUTION } from '../catalog/solutions';
 import { paramsOfStep } from '../stepParams';
-import { connectionOf, dataverseUrl } from './runFacts';
+import { connectionOf, dataverseUrl } from './runEnvironments';
 import { findMap } from './mapRunner';
 import { PermanentStepError, defineStep, type VerificationResult, type KindContext } from './stepContext';
 
