@@ -138,11 +138,12 @@ function runChild(
 describe('crash safety (SIGKILL at 25 points of a new-existing run)', () => {
   let emu: RunningEmulator;
   let dir: string;
-  beforeAll(async () => {
+  // An emulator per case: the effect counts are the case's own, whichever ran first.
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-crash-'));
     emu = await startRigEmulator(dir);
   });
-  afterAll(async () => emu?.close());
+  afterEach(async () => emu?.close());
 
   it('completes and applies every effect exactly once', async () => {
     const file = path.join(dir, 'runs.sqlite');
