@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { LeaseFence, RunLease, RunLeases } from '../engine/runLeasePort';
 import { migratePostgres } from './postgresDatabase';
 import { acquireLeaseSql, releaseLeaseSql, renewLeaseSql, toLease, type LeaseRow } from './runLeaseSql';
-import { LEASE_SCHEMA } from './schema';
+import { LEASE_SCHEMA, POSTGRES_SERIAL_KEY } from './schema';
 
 const dollar = (n: number) => `$${n}`;
 
@@ -11,7 +11,7 @@ export class PostgresRunLeases implements RunLeases {
   private constructor(private readonly pool: Pool) {}
 
   static async open(pool: Pool): Promise<PostgresRunLeases> {
-    await migratePostgres(pool, '002_run_leases', LEASE_SCHEMA('BIGSERIAL PRIMARY KEY'));
+    await migratePostgres(pool, '002_run_leases', LEASE_SCHEMA(POSTGRES_SERIAL_KEY));
     return new PostgresRunLeases(pool);
   }
 

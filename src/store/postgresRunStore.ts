@@ -14,7 +14,7 @@ import {
   type RunStore,
 } from '../engine/runStorePort';
 import { inTransaction, migratePostgres } from './postgresDatabase';
-import { POSTGRES_RUN_SCHEMA } from './schema';
+import { POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
 
 interface RunRow {
   body: string;
@@ -25,7 +25,7 @@ export class PostgresRunStore implements RunStore {
   private constructor(private readonly pool: Pool) {}
 
   static async open(pool: Pool): Promise<PostgresRunStore> {
-    await migratePostgres(pool, '001_runs', POSTGRES_RUN_SCHEMA);
+    await migratePostgres(pool, '001_runs', RUN_SCHEMA(POSTGRES_SERIAL_KEY));
     return new PostgresRunStore(pool);
   }
 

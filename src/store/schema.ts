@@ -1,7 +1,15 @@
-// The store's tables, per dialect. SQLite's are created by each SQLite store itself (migrations named
-// the same); these are PostgreSQL's, kept in one place so a reader sees the whole production schema.
+// The store's tables, one text for SQLite and PostgreSQL (each store runs the migrations by the same
+// names), so a reader sees the whole schema in one place. The dialects differ only in the
+// auto-numbered key, passed in.
 
-export const POSTGRES_RUN_SCHEMA = `
+export const SQLITE_SERIAL_KEY = 'INTEGER PRIMARY KEY AUTOINCREMENT';
+export const POSTGRES_SERIAL_KEY = 'BIGSERIAL PRIMARY KEY';
+
+/**
+ * A run is one row holding its JSON snapshot; `rev` doubles as a compare-and-swap guard. The
+ * one-active-run-per-environment-pair rule is a partial unique index, so two starts cannot both win.
+ */
+export const RUN_SCHEMA = (serialKey: string) => `
 CREATE TABLE runs (
   id TEXT PRIMARY KEY,
   request_key TEXT NOT NULL UNIQUE,
@@ -16,7 +24,7 @@ CREATE TABLE runs (
 CREATE UNIQUE INDEX runs_one_active_per_pair ON runs(lock_key) WHERE lock_held = 1;
 CREATE INDEX runs_status ON runs(status, created_at);
 CREATE TABLE run_audit (
-  seq BIGSERIAL PRIMARY KEY,
+  seq ${serialKey},
   run_id TEXT NOT NULL REFERENCES runs(id),
   at TEXT NOT NULL,
   actor TEXT,
@@ -27,8 +35,8 @@ CREATE TABLE run_audit (
 CREATE INDEX run_audit_run ON run_audit(run_id, seq);
 `;
 
-/** Leases of runs (who drives which run) and the writes they refused. Same shape in SQLite. */
-export const LEASE_SCHEMA = (serial: string) => `
+/** Leases of runs (who drives which run) and the writes they refused. */
+export const LEASE_SCHEMA = (serialKey: string) => `
 CREATE TABLE run_leases (
   run_id TEXT PRIMARY KEY,
   owner TEXT NOT NULL,
@@ -36,7 +44,7 @@ CREATE TABLE run_leases (
   expires_at BIGINT NOT NULL
 );
 CREATE TABLE fenced_writes (
-  seq ${serial},
+  seq ${serialKey},
   run_id TEXT NOT NULL,
   owner TEXT NOT NULL,
   epoch BIGINT NOT NULL,

@@ -4,7 +4,7 @@
 import type { LeaseFence, RunLease, RunLeases } from '../engine/runLeasePort';
 import { migrate, type Db } from './database';
 import { acquireLeaseSql, releaseLeaseSql, renewLeaseSql, toLease, type LeaseRow } from './runLeaseSql';
-import { LEASE_SCHEMA } from './schema';
+import { LEASE_SCHEMA, SQLITE_SERIAL_KEY } from './schema';
 
 /** Named placeholders: `now` appears twice in the acquire statement. */
 const named = (n: number) => `@p${n}`;
@@ -12,7 +12,7 @@ const args = (...values: unknown[]) => Object.fromEntries(values.map((v, i) => [
 
 export class SqliteRunLeases implements RunLeases {
   constructor(private readonly db: Db) {
-    migrate(db, '002_run_leases', LEASE_SCHEMA('INTEGER PRIMARY KEY AUTOINCREMENT'));
+    migrate(db, '002_run_leases', LEASE_SCHEMA(SQLITE_SERIAL_KEY));
   }
 
   async acquire(runId: string, owner: string, ttlMs: number): Promise<RunLease | null> {

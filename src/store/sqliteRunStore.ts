@@ -2,7 +2,7 @@ import type { Db } from './database';
 import { migrate } from './database';
 import type { Actor, AuditEntry, Run } from '../engine/model';
 import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
-import { LEASE_SCHEMA } from './schema';
+import { LEASE_SCHEMA, RUN_SCHEMA, SQLITE_SERIAL_KEY } from './schema';
 import {
   LOCK_HOLDING_STATUSES,
   type CreateRunResult,
@@ -11,35 +11,9 @@ import {
   type RunStore,
 } from '../engine/runStorePort';
 
-// SQLite implementation of the RunStore. better-sqlite3 is synchronous: each method does its work
-// (one transaction) before it returns its promise, so the promise only carries a committed result.
-// A run is one row holding its JSON snapshot; `rev` doubles as a compare-and-swap guard. The
-// one-active-run-per-environment-pair rule is a partial unique index, so two starts cannot both win.
-const SCHEMA = `
-CREATE TABLE runs (
-  id TEXT PRIMARY KEY,
-  request_key TEXT NOT NULL UNIQUE,
-  lock_key TEXT NOT NULL,
-  lock_held INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  rev INTEGER NOT NULL,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  body TEXT NOT NULL
-);
-CREATE UNIQUE INDEX runs_one_active_per_pair ON runs(lock_key) WHERE lock_held = 1;
-CREATE INDEX runs_status ON runs(status, created_at);
-CREATE TABLE run_audit (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_id TEXT NOT NULL REFERENCES runs(id),
-  at TEXT NOT NULL,
-  actor TEXT,
-  action TEXT NOT NULL,
-  step_id TEXT,
-  detail TEXT
-);
-CREATE INDEX run_audit_run ON run_audit(run_id, seq);
-`;
+// SQLite implementation of the RunStore (tables: schema.ts). better-sqlite3 is synchronous: each
+// method does its work (one transaction) before it returns its promise, so the promise only carries a
+// committed result.
 
 interface RunRow {
   body: string;
@@ -57,8 +31,8 @@ interface AuditRow {
 
 export class SqliteRunStore implements RunStore {
   constructor(private readonly db: Db) {
-    migrate(db, '001_runs', SCHEMA);
-    migrate(db, '002_run_leases', LEASE_SCHEMA('INTEGER PRIMARY KEY AUTOINCREMENT'));
+    migrate(db, '001_runs', RUN_SCHEMA(SQLITE_SERIAL_KEY));
+    migrate(db, '002_run_leases', LEASE_SCHEMA(SQLITE_SERIAL_KEY));
   }
 
   create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Promise<CreateRunResult> {

@@ -47,13 +47,14 @@ function recording(platform: Platform, calls: string[]): Platform {
 let emulator: RunningEmulator;
 let platform: Platform;
 
-beforeAll(async () => {
+// An emulator per case: one case installs the packages another finds missing.
+beforeEach(async () => {
   emulator = await startTestEmulator({
     seed: { existingFinanceOps: { name: 'contoso-fo', companies: ['USMF'], platformVersion: '10.0.38' } },
   });
   platform = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url });
 });
-afterAll(async () => {
+afterEach(async () => {
   await emulator?.close();
 });
 

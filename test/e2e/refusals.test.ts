@@ -141,6 +141,28 @@ describe('refused clicks change nothing', () => {
     );
     expect(textOf(responseCard(response))).toContain('Unknown run');
   });
+});
+
+// The decision ends the wait the refusals above answer, so it gets a run of its own.
+describe('the approval decided', () => {
+  let h: Harness;
+  let conversation: Conversation;
+  let runId: string;
+  let approval: { id: string; card: Record<string, unknown> };
+
+  beforeAll(async () => {
+    h = await startHarness({
+      APPROVERS: `${requester.aadObjectId},${approver.aadObjectId}`,
+      ADMINS: `${requester.aadObjectId},${approver.aadObjectId}`,
+    });
+    ({ conversation, runId, approval } = await startRunAtApproval(h, requester, {
+      financeOpsName: 'rf-decided-fo',
+      companyCode: 'CNTS',
+    }));
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('the approver approves once; the double click changes nothing more', async () => {
     // Priya's own view of the card (Teams refreshes it for her), kept to click twice.

@@ -77,6 +77,7 @@ describe('control API', () => {
   });
 
   it('validates settings patches with zod and applies valid ones live', async () => {
+    const roundTripMs = emulator.dataverseSettings.roundTripMs;
     expect((await control(emulator, 'PUT', 'settings', { failures: { dw9003: 'yes' } })).status).toBe(400);
     expect((await control(emulator, 'PUT', 'settings', { nonsense: 1 })).status).toBe(400);
     const ok = await control(emulator, 'PUT', 'settings', {
@@ -86,7 +87,7 @@ describe('control API', () => {
     expect(ok.status).toBe(200);
     expect(emulator.settings.http.latencyMs).toBe(1);
     expect(emulator.dataverseSettings.roundTripMs).toBe(0);
-    await control(emulator, 'PUT', 'settings', { http: { latencyMs: 0 } });
+    await control(emulator, 'PUT', 'settings', { http: { latencyMs: 0 }, dataverse: { roundTripMs } });
   });
 });
 
@@ -133,19 +134,34 @@ describe('failure modes', () => {
     ).rejects.toMatchObject({ message: expect.stringMatching(/DW9003/) });
   });
 
-  describe('on a linked pair', () => {
+  // Each case links a pair of its own: they start, fail and stop the same maps.
+  let pairs = 0;
+  async function linkedPair(): Promise<string> {
+    pairs += 1;
+    const fo = await deployed(`fo-faults-${pairs}`);
+    const dv = await readyDataverse(`dv-faults-${pairs}`);
+    await installAll(dv.id);
+    const connection = await platform.dualWrite.createConnection({
+      financeOpsUrl: fo.url,
+      dataverseUrl: dv.url,
+      legalEntities: ['USMF'],
+    });
+    return connection.id;
+  }
+
+  it('blank map list: Apply Solution publishes nothing', async () => {
+    const connectionId = await linkedPair();
+    await withFailures({ blankMapList: true }, () => platform.dualWrite.applySolution(connectionId));
+    expect(await platform.dualWrite.listMaps(connectionId)).toEqual([]);
+    await platform.dualWrite.applySolution(connectionId);
+    expect((await platform.dualWrite.listMaps(connectionId)).length).toBeGreaterThan(0);
+  });
+
+  describe('on a linked pair with its maps published', () => {
     let connectionId = '';
-    beforeAll(async () => {
-      const fo = await deployed('fo-faults');
-      const dv = await readyDataverse('dv-faults');
-      await installAll(dv.id);
-      connectionId = (
-        await platform.dualWrite.createConnection({
-          financeOpsUrl: fo.url,
-          dataverseUrl: dv.url,
-          legalEntities: ['USMF'],
-        })
-      ).id;
+    beforeEach(async () => {
+      connectionId = await linkedPair();
+      await platform.dualWrite.applySolution(connectionId);
     });
 
     const stateOf = async (name: string) =>
@@ -154,13 +170,6 @@ describe('failure modes', () => {
           (await platform.dualWrite.listMaps(connectionId)).find((m) => `${m.table} - ${m.name}` === name),
         (m) => m?.state !== 'InitialSync',
       );
-
-    it('blank map list: Apply Solution publishes nothing', async () => {
-      await withFailures({ blankMapList: true }, () => platform.dualWrite.applySolution(connectionId));
-      expect(await platform.dualWrite.listMaps(connectionId)).toEqual([]);
-      await platform.dualWrite.applySolution(connectionId);
-      expect((await platform.dualWrite.listMaps(connectionId)).length).toBeGreaterThan(0);
-    });
 
     it('plug-ins disabled: a map does not start', async () => {
       await withFailures({ pluginsDisabled: true }, () =>

@@ -155,11 +155,12 @@ async function crashRun(emulatorUrl: string, dir: string, variant: CrashVariant,
 describe('crash safety (SIGKILL at every step of each shape of plan)', () => {
   let emu: RunningEmulator;
   let dir: string;
-  beforeAll(async () => {
+  // An emulator per case: the effect counts are the case's own, whichever ran first.
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-crash-'));
     emu = await startRigEmulator(dir);
   });
-  afterAll(async () => emu?.close());
+  afterEach(async () => emu?.close());
 
   it('the variants together kill every step kind mid-way', () => {
     const killed = new Set(

@@ -13,13 +13,14 @@ import {
 
 /**
  * Each of the five seed scenarios runs to completion against the real emulator over HTTP; the
- * assertions read the emulator's own APIs (control state, Dataverse Web API, F&O OData).
+ * assertions read the emulator's own APIs (control state, Dataverse Web API, F&O OData). Each case
+ * has its own emulator and store, so it passes alone and in any order.
  */
 describe('the five scenarios against the emulator', () => {
   let emu: RunningEmulator;
   let h: Harness;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     emu = await startRigEmulator();
     h = createHarness(emulatorPlatform(emu.url), systemClock, { pollIntervalMs: 20 });
     // A second person approves every approval (four-eyes is on).
@@ -28,7 +29,7 @@ describe('the five scenarios against the emulator', () => {
       ({ run, step }) => void h.engine.approve(run.id, step.id, bob, run.rev),
     );
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await h?.close();
     await emu?.close();
   });
@@ -169,7 +170,7 @@ describe('the five scenarios against the emulator', () => {
   });
 
   it('new-demo-existing: demo data synced, then the new company bootstrapped in the existing Dataverse', async () => {
-    // A fresh existing org would be ideal; the emulator's demo `contoso` was bootstrapped above, so add rows.
+    // Walk-in accounts on top of the seeded ones: bootstrap stamps every account without a company.
     const dvUrl = `${emu.url}/orgs/contoso`;
     for (let i = 0; i < 25; i++) {
       const response = await fetch(`${dvUrl}/api/data/v9.2/accounts`, {
@@ -179,6 +180,9 @@ describe('the five scenarios against the emulator', () => {
       });
       expect(response.status).toBe(204);
     }
+    const before = (
+      await dataverseRows(dvUrl, 'accounts?$select=accountid&$filter=_msdyn_company_value eq null')
+    ).length;
     const run = await runToEnd(
       {
         scenario: 'new-demo-existing',
@@ -200,7 +204,7 @@ describe('the five scenarios against the emulator', () => {
       dvUrl,
       `accounts?$select=accountid&$filter=_msdyn_company_value eq ${company.cdm_companyid}`,
     );
-    expect(stamped).toHaveLength(25);
+    expect(stamped).toHaveLength(before);
     const [usmf] = await dataverseRows(dvUrl, "cdm_companies?$filter=cdm_companycode eq 'USMF'");
     const demoAccounts = await dataverseRows(
       dvUrl,
@@ -219,6 +223,10 @@ describe('the five scenarios against the emulator', () => {
         body: JSON.stringify({ lastname: `Lead ${i}` }),
       });
     }
+    const before = (
+      await dataverseRows(dvUrl, 'contacts?$select=contactid&$filter=_msdyn_company_value eq null')
+    ).length;
+    expect(before).toBeGreaterThanOrEqual(10);
     const run = await runToEnd(
       {
         scenario: 'existing-existing',
@@ -243,7 +251,7 @@ describe('the five scenarios against the emulator', () => {
       dvUrl,
       `contacts?$select=contactid&$filter=_msdyn_company_value eq ${demf.cdm_companyid}`,
     );
-    expect(contacts).toHaveLength(10);
+    expect(contacts).toHaveLength(before);
     const vendors = await dataverseRows(
       dvUrl,
       `msdyn_vendors?$select=msdyn_vendorid&$filter=_msdyn_company_value eq ${demf.cdm_companyid}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOf } from './runFacts';
+import { connectionOf } from './runEnvironments';
 import { ENTITY_MAP_CATALOG } from '../catalog/entityMapCatalog';
 import { findMapStatus } from '../catalog/mapIdentity';
 import {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Company, DataversePort } from '../ports';
-import { dataverseUrl, stringList } from './runFacts';
+import { dataverseUrl } from './runEnvironments';
+import { stringList } from './stepOutputs';
 import { PermanentStepError, TransientStepError, pollUntil, type StepContext } from './stepContext';
 import { BEFORE_VERIFICATION, defineStep, onEveryPlatform, type KindContext } from './defineStep';
 import { tableName } from '../catalog/tableNames';

@@ -7,7 +7,7 @@ import {
   missingApplicationUsers,
 } from '../catalog/solutions';
 import { environmentsOf } from '../scenarios/environments';
-import { dataverseEnvironment, dataverseUrl, financeOpsEnvironment, financeOpsUrl } from './runFacts';
+import { dataverseEnvironment, dataverseUrl, financeOpsEnvironment, financeOpsUrl } from './runEnvironments';
 import {
   BEFORE_VERIFICATION,
   defineStep,

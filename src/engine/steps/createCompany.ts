@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { numbered } from './dualWriteSteps';
-import { financeOpsUrl } from './runFacts';
+import { financeOpsUrl } from './runEnvironments';
 import { BEFORE_VERIFICATION, defineStep, type KindContext } from './defineStep';
 
 /** Creates the legal entity in F&O unless it exists (codes compared case-insensitively). */

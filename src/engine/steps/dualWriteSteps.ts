@@ -1,5 +1,5 @@
 import type { DualWriteConnection, EntityMapStatus, MapState, PlatformCapabilities } from '../ports';
-import { dataverseUrl, financeOpsUrl } from './runFacts';
+import { dataverseUrl, financeOpsUrl } from './runEnvironments';
 import { findMap } from './mapRunner';
 import type { StepContext, VerificationResult } from './stepContext';
 

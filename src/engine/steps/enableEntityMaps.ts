@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOf } from './runFacts';
+import { connectionOf } from './runEnvironments';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,

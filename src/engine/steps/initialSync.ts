@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findEntityMap } from '../catalog/entityMapCatalog';
 import type { Master } from '../ports';
-import { connectionOf, dataverseUrl, financeOpsUrl } from './runFacts';
+import { connectionOf, dataverseUrl, financeOpsUrl } from './runEnvironments';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DUAL_WRITE_CORE_SOLUTION, DUAL_WRITE_ORCHESTRATION_SOLUTIONS } from '../catalog/solutions';
 import type { ApplicationPackage } from '../ports';
-import { dataverseEnvironment, dataverseUrl, outputOf } from './runFacts';
+import { dataverseEnvironment, dataverseUrl } from './runEnvironments';
+import { outputOf } from './stepOutputs';
 import {
   BEFORE_VERIFICATION,
   defineStep,

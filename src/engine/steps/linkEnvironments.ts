@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dataverseUrl, financeOpsUrl } from './runFacts';
+import { dataverseUrl, financeOpsUrl } from './runEnvironments';
 import {
   connectionToVerify,
   dualWriteWorkspaceLink,

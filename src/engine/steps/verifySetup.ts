@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DUAL_WRITE_CORE_SOLUTION } from '../catalog/solutions';
-import { connectionOf, dataverseUrl } from './runFacts';
+import { connectionOf, dataverseUrl } from './runEnvironments';
 import { findMap } from './mapRunner';
 import { defineStep, onEveryPlatform, paramsOf, touchesNothingMore, type KindContext } from './defineStep';
 import { enableEntityMaps } from './enableEntityMaps';

@@ -1,15 +1,14 @@
+import { lookupDataverse, lookupFinanceOps } from '../environmentLookup';
 import type { Run } from '../model';
 import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from '../ports';
-import { environmentsOf, nameFromUrl, sameUrl } from '../scenarios/environments';
+import { environmentsOf } from '../scenarios/environments';
 import { PermanentStepError } from './stepContext';
+import { outputOf } from './stepOutputs';
 
-// Facts about the run's two environments that later steps need: taken from the input for existing
-// environments, from the provisioning steps' outputs for new ones, and otherwise looked up again
-// (so a step still works after a crash that lost nothing but in-memory state).
-
-export function outputOf(run: Run, kind: string): Record<string, unknown> | undefined {
-  return run.steps.find((step) => step.kind === kind && step.status === 'succeeded')?.output;
-}
+// The run's two environments as the steps need them (URLs, admin records, their dual-write
+// connection): taken from the input for existing environments, from the provisioning steps' outputs
+// for new ones, and otherwise looked up again (so a step still works after a crash that lost nothing
+// but in-memory state).
 
 export async function financeOpsUrl(run: Run, platform: Platform): Promise<string> {
   const ref = environmentsOf(run.input).financeOps;
@@ -47,23 +46,14 @@ export async function financeOpsEnvironment(
   run: Run,
   platform: Platform,
 ): Promise<FinanceOpsEnvironment | null> {
-  const ref = environmentsOf(run.input).financeOps;
-  if (ref.kind === 'new') return platform.lifecycle.findFinanceOps(ref.name);
-  const env = await platform.lifecycle.findFinanceOps(nameFromUrl(ref.url)).catch(() => null);
-  return env && sameUrl(env.url, ref.url) ? env : null;
+  return lookupFinanceOps(platform, environmentsOf(run.input).financeOps);
 }
 
 export async function dataverseEnvironment(
   run: Run,
   platform: Platform,
 ): Promise<DataverseEnvironment | null> {
-  const ref = environmentsOf(run.input).dataverse;
-  if (ref.kind === 'new') return platform.powerPlatform.findDataverse(ref.name);
-  const env = await platform.powerPlatform.findDataverse(nameFromUrl(ref.url)).catch(() => null);
-  if (env && sameUrl(env.url, ref.url)) return env;
-  // A display name need not match the org's host: look it up by URL where the platform can.
-  const byUrl = await platform.powerPlatform.findDataverseByUrl?.(ref.url).catch(() => null);
-  return byUrl ?? null;
+  return lookupDataverse(platform, environmentsOf(run.input).dataverse);
 }
 
 export async function dataverseUrl(run: Run, platform: Platform): Promise<string> {
@@ -92,8 +82,4 @@ export async function connectionOf(run: Run, platform: Platform) {
     throw new PermanentStepError('not_linked', 'The environments are not linked for dual-write yet.');
   }
   return connection;
-}
-
-export function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
