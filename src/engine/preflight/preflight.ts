@@ -14,6 +14,7 @@ import {
   initialSyncLegalEntitiesCheck,
   initialSyncVolumeCheck,
 } from './initialSyncChecks';
+import { financeOpsLinkCheck, integrationEnvironmentCheck } from './linkChecks';
 import { findingReport, type PreflightCheck } from './preflightCheck';
 
 // Pre-flight: the prerequisite checks (docs/domain.md §3) and the initial sync volume rules
@@ -25,6 +26,8 @@ import { findingReport, type PreflightCheck } from './preflightCheck';
 export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
   platformVersionCheck,
   sameTenantCheck,
+  financeOpsLinkCheck,
+  integrationEnvironmentCheck,
   legalEntitiesCheck,
   dataverseSolutionsCheck,
   initialSyncLegalEntitiesCheck,
