@@ -179,7 +179,8 @@ describe('crash safety (SIGKILL at every step of each shape of plan)', () => {
     expect(state.effects.byKind['fo.legalEntity.create']).toBe(1);
     expect(state.effects.byKind['gw.connection.create']).toBe(1);
     expect(state.effects.byKind['gw.legalEntity.add']).toBe(1);
-    expect(state.effects.byKind['gw.map.start']).toBe(21);
+    // Every planned map started once: 7 live, 7 with initial sync, 8 after it (both contact maps).
+    expect(state.effects.byKind['gw.map.start']).toBe(22);
     expect(state.effects.byKind['gw.initialSync.run']).toBe(7);
     // Core, application core, finance, HR common, HR, supply chain: each installed once.
     expect(state.effects.byKind['pp.package.install']).toBe(6);
