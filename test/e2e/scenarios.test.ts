@@ -1,3 +1,5 @@
+import { ENTITY_MAP_CATALOG } from '../../src/engine/catalog/entityMapCatalog';
+import { catalogMaps } from '../engine/emulatorRig';
 import { startHarness, getJson, type Harness } from '../support/botHarness';
 import { driveScenario } from '../support/scenarioDriver';
 import { textOf, user } from '../support/teamsClient';
@@ -48,9 +50,11 @@ function connectionOf(s: EmulatorState, foName: string) {
   return connection!;
 }
 
+/** Every map the setup runs (the catalog's, by table and name) is published and running. */
 function expectAllMapsRunning(connection: EmulatorState['connections'][number]) {
-  expect(connection.maps.length).toBeGreaterThan(0);
-  expect(connection.maps.filter((m) => m.state !== 'Running')).toEqual([]);
+  const ours = catalogMaps(connection.maps);
+  expect(ours.map((m) => m.name).sort()).toEqual(ENTITY_MAP_CATALOG.map((m) => m.key).sort());
+  expect(ours.filter((m) => m.state !== 'Running')).toEqual([]);
 }
 
 describe('the five scenarios through the cards, approved by a second person', () => {
