@@ -12,6 +12,7 @@ import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
 import {
   createUnifiedEnvironment,
+  followUnifiedCreation,
   findUnifiedEnvironment,
   getUnifiedEnvironment,
   installFinanceOpsApp,
@@ -39,6 +40,11 @@ export interface PowerPlatformClientOptions {
    * `D365_Sales`, which needs a Sales licence in the tenant).
    */
   dynamics365Templates?: readonly string[];
+  /**
+   * Location code of the environments this client creates (POWER_PLATFORM_REGION, default
+   * `unitedstates`); a request's own `location` (that of an existing environment) wins.
+   */
+  region?: string;
   logger?: Logger;
   retry?: Partial<RetryOptions>;
   timeoutMs?: number;
@@ -50,10 +56,14 @@ export const APP_MANAGEMENT_API_VERSION = '2022-03-01-preview';
 /** Default template that gives a new environment the Dynamics 365 apps (needs a Sales licence). */
 export const DYNAMICS_365_APPS_TEMPLATE = 'D365_Sales';
 
+/** Location of new environments when POWER_PLATFORM_REGION is not given. */
+export const DEFAULT_REGION = 'unitedstates';
+
 const ADMIN_ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
 
 const environmentSchema = z.object({
   name: z.string(),
+  location: z.string().optional(),
   properties: z
     .object({
       displayName: z.string().optional(),
@@ -151,7 +161,9 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
 
   /** Lifecycle operation (relative path) of each environment this client created, for its poll hint. */
   const operations = new Map<string, string>();
+  const region = options.region ?? DEFAULT_REGION;
   const unifiedApis = {
+    region,
     bap,
     api,
     bapVersion: BAP_API_VERSION,
@@ -167,6 +179,10 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
     installFinanceOpsApp: (environmentId, installOptions) =>
       call('Installing finance and operations into the environment', () =>
         installFinanceOpsApp(unifiedApis, environmentId, installOptions),
+      ),
+    followUnifiedCreation: (operation) =>
+      call('Following the creation of the unified environment', () =>
+        followUnifiedCreation(unifiedApis, operation),
       ),
     getUnifiedEnvironment: (environmentId) =>
       call(`Reading the unified environment ${environmentId}`, () =>
@@ -202,7 +218,7 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
         const response = await bap.post(
           '/providers/Microsoft.BusinessAppPlatform/environments',
           {
-            location: 'unitedstates',
+            location: request.location ?? region,
             properties: {
               displayName: request.name,
               environmentSku: 'Sandbox',
@@ -230,7 +246,11 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
               'failed',
               `Creating the environment ${request.name} failed in the Power Platform.`,
             );
-          const envId = /environments\/([^/?#]+)/.exec(op.links?.environment?.path ?? '')?.[1];
+          // The environment's path counts once the operation has Succeeded (TF reads it only then).
+          const succeeded = op.state.id.toLowerCase() === 'succeeded';
+          const envId = succeeded
+            ? /environments\/([^/?#]+)/.exec(op.links?.environment?.path ?? '')?.[1]
+            : undefined;
           if (envId) {
             operations.set(decodeURIComponent(envId), operation);
             return port.getDataverse(decodeURIComponent(envId));
@@ -306,6 +326,7 @@ function toEnvironment(env: z.infer<typeof environmentSchema>): DataverseEnviron
     state:
       provisioning === 'failed' ? 'failed' : provisioning === 'succeeded' && url ? 'ready' : 'provisioning',
     tenantId: env.properties.tenantId ?? '',
+    ...(env.location ? { location: env.location } : {}),
     failureReason:
       provisioning === 'failed' ? 'Creating the environment failed in the Power Platform.' : undefined,
     ...(env.properties.provisioningState ? { serviceState: env.properties.provisioningState } : {}),
