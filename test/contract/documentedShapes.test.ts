@@ -129,7 +129,7 @@ describe('BAP environment create', () => {
     // The path is '' until the operation has Succeeded (as in the recorded one), then names the
     // environment: terraform-provider-power-platform reads it only once Succeeded.
     expect(operation.body.state.id).toBe('Running');
-    expect(operation.body.links.environment.path).toBe(documented.links.environment.path);
+    expect(operation.body.links.environment.path).toBe((documented as TestBody).links.environment.path);
     let done = operation.body;
     for (let i = 0; i < 200 && done.state.id !== 'Succeeded'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));

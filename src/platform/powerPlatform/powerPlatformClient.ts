@@ -1,11 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import type {
-  ApplicationPackage,
-  DataverseEnvironment,
-  PackageOperation,
-  PowerPlatformPort,
-} from '../../engine/ports';
+import type { PackageOperation, PowerPlatformPort } from '../../engine/ports';
 import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
@@ -19,6 +14,15 @@ import {
 } from './unifiedEnvironmentClient';
 import { followableNextLink } from '../http/nextLink';
 import { lifecycleHint, pollHint, retryAfterMsOf } from '../http/pollHint';
+import {
+  environmentListSchema,
+  environmentSchema,
+  packageSchema,
+  toEnvironment,
+  toPackage,
+} from './powerPlatformAnswers';
+
+export { packageSchema };
 
 // PowerPlatformPort over two APIs (docs/dynamics-apis.md, "Power Platform"): the BAP admin environments
 // API (list, create, get; create answers 202 + `Location` of a lifecycle operation, followed here as
@@ -61,33 +65,6 @@ export const DEFAULT_REGION = 'unitedstates';
 
 const ADMIN_ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
 
-const environmentSchema = z.object({
-  name: z.string(),
-  location: z.string().optional(),
-  properties: z
-    .object({
-      displayName: z.string().optional(),
-      tenantId: z.string().optional(),
-      provisioningState: z.string().optional(),
-      linkedEnvironmentMetadata: z
-        .object({ instanceUrl: z.string().optional() })
-        .passthrough()
-        .nullable()
-        .optional(),
-    })
-    .passthrough(),
-});
-const environmentListSchema = z.object({ value: z.array(environmentSchema) });
-
-export const packageSchema = z
-  .object({
-    uniqueName: z.string(),
-    localizedName: z.string().nullable().optional(),
-    applicationName: z.string().nullable().optional(),
-    version: z.string().nullable().optional(),
-    state: z.string().nullable().optional(),
-  })
-  .passthrough();
 const packageListSchema = z.object({ value: z.array(packageSchema) });
 
 /** The poll of an install: `{status, operationId, error, statusMessage, …}` (no `id`). */
@@ -314,40 +291,6 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
       }),
   };
   return port;
-}
-
-function toEnvironment(env: z.infer<typeof environmentSchema>): DataverseEnvironment {
-  const provisioning = (env.properties.provisioningState ?? '').toLowerCase();
-  const url = env.properties.linkedEnvironmentMetadata?.instanceUrl;
-  return {
-    id: env.name,
-    name: env.properties.displayName ?? env.name,
-    url: url ? trimUrl(url) : '',
-    state:
-      provisioning === 'failed' ? 'failed' : provisioning === 'succeeded' && url ? 'ready' : 'provisioning',
-    tenantId: env.properties.tenantId ?? '',
-    ...(env.location ? { location: env.location } : {}),
-    failureReason:
-      provisioning === 'failed' ? 'Creating the environment failed in the Power Platform.' : undefined,
-    ...(env.properties.provisioningState ? { serviceState: env.properties.provisioningState } : {}),
-  };
-}
-
-function toPackage(pkg: z.infer<typeof packageSchema>): ApplicationPackage {
-  const state = (pkg.state ?? '').toLowerCase();
-  return {
-    uniqueName: pkg.uniqueName,
-    name: pkg.localizedName ?? pkg.applicationName ?? pkg.uniqueName,
-    state:
-      state === 'installed'
-        ? 'installed'
-        : state === 'installing'
-          ? 'installing'
-          : state === 'installfailed'
-            ? 'install_failed'
-            : 'not_installed',
-    version: pkg.version ?? undefined,
-  };
 }
 
 function toOperation(op: z.infer<typeof operationSchema>): PackageOperation {
