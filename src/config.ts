@@ -126,6 +126,17 @@ export const configSchema = z.object({
   LCS_PROJECT_ID: optionalString,
   POWER_PLATFORM_API_URL: z.string().url('must be a URL').default('https://api.powerplatform.com'),
   BAP_API_URL: z.string().url('must be a URL').default('https://api.bap.microsoft.com'),
+  /**
+   * Location of every environment the bot creates in the Power Platform (a new Dataverse, a unified
+   * environment): a location code of unified-environment-types-and-templates.md (`unitedstates`,
+   * `europe`, `unitedkingdom`, ...). Emulator and live mode alike.
+   */
+  POWER_PLATFORM_REGION: z
+    .string()
+    .trim()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.string().regex(/^[a-z]+$/, 'a location code such as unitedstates or europe'))
+    .default('unitedstates'),
   /** Templates of a new Dataverse environment with the Dynamics 365 apps, comma-separated (a Sales template needs a Sales licence). */
   DATAVERSE_APP_TEMPLATES: z
     .string()

@@ -23,9 +23,15 @@ describe('configuration', () => {
     [{ DATABASE_AUTH: 'managed-identity' }, 'DATABASE_URL'],
     [{ DATABASE_AUTH: 'kerberos', DATABASE_URL: 'postgres://u@h/db' }, 'DATABASE_AUTH'],
     [{ LEASE_TTL_SECONDS: '4', LEASE_HEARTBEAT_SECONDS: '3' }, 'LEASE_HEARTBEAT_SECONDS'],
+    [{ POWER_PLATFORM_REGION: 'west us' }, 'POWER_PLATFORM_REGION'],
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid environment variable ${name}:`));
+  });
+
+  it('takes the Power Platform region from POWER_PLATFORM_REGION, unitedstates by default', () => {
+    expect(loadConfig({}).POWER_PLATFORM_REGION).toBe('unitedstates');
+    expect(loadConfig({ POWER_PLATFORM_REGION: ' Europe ' }).POWER_PLATFORM_REGION).toBe('europe');
   });
 
   it('selects PostgreSQL with a postgres:// URL, SQLite without one', () => {

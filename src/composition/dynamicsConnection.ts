@@ -51,7 +51,14 @@ export async function connectDynamics(config: Config, options: DynamicsOptions):
   const emulatorUrl =
     config.DYNAMICS_MODE === 'emulator' ? (config.EMULATOR_URL ?? emulator?.url) : undefined;
   if (emulatorUrl) {
-    const platform = createPlatform({ mode: 'emulator', emulatorUrl, logger, retry, timeoutMs });
+    const platform = createPlatform({
+      mode: 'emulator',
+      emulatorUrl,
+      region: config.POWER_PLATFORM_REGION,
+      logger,
+      retry,
+      timeoutMs,
+    });
     return { platform, credential: emulatorCredential(), emulatorUrl, emulator, close };
   }
   // Live mode: one credential for Dynamics 365 and Microsoft Graph.
@@ -65,6 +72,7 @@ export async function connectDynamics(config: Config, options: DynamicsOptions):
     powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
     bapApiUrl: config.BAP_API_URL,
     dataverseAppTemplates: config.DATAVERSE_APP_TEMPLATES,
+    region: config.POWER_PLATFORM_REGION,
     dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
     dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
     hostSuffixes: config.DYNAMICS_HOST_SUFFIXES.length ? config.DYNAMICS_HOST_SUFFIXES : undefined,

@@ -60,6 +60,8 @@ export interface DataverseEnvironment extends PollHint {
   url: string;
   state: 'provisioning' | 'ready' | 'failed';
   tenantId: string;
+  /** Location code the Power Platform answers (`unitedstates`, `europe`, ...), when it answers one. */
+  location?: string;
   failureReason?: string;
   /** The service's own word for the state (Power Platform `provisioningState`), for the card. */
   serviceState?: string;
@@ -97,6 +99,13 @@ export interface UnifiedEnvironment extends PollHint {
   /** Power Platform environment type: Sandbox, Production, Trial. */
   environmentSku: string;
   tenantId: string;
+  /** Location code the Power Platform answers, when it answers one. */
+  location?: string;
+  /**
+   * While the create's lifecycle operation runs, the environment id is not known yet (`id` is ''):
+   * the operation to follow (`followUnifiedCreation`), a relative path of the admin API.
+   */
+  operation?: string;
   failureReason?: string;
 }
 
@@ -108,7 +117,14 @@ export interface PowerPlatformPort {
     template: ErpTemplate;
     type: UnifiedEnvironmentType;
     demoData: boolean;
+    /** Location code; default the configured region (POWER_PLATFORM_REGION). */
+    location?: string;
   }): Promise<UnifiedEnvironment>;
+  /**
+   * The create's lifecycle operation (`UnifiedEnvironment.operation`): `provisioning` with id '' while
+   * it runs, `failed`, or, once it has Succeeded, the environment its `links.environment` names.
+   */
+  followUnifiedCreation?(operation: string): Promise<UnifiedEnvironment>;
   /**
    * Installs finance and operations into an existing Dataverse environment (platform tools, then the
    * provisioning app), as far as it can now; call again to go on. Idempotent.
@@ -121,7 +137,12 @@ export interface PowerPlatformPort {
   /** The environment whose Dataverse org is at this URL (names and org hosts differ). */
   findDataverseByUrl?(url: string): Promise<DataverseEnvironment | null>;
   /** Starts creating an environment; `crmPrime` installs the CRM prime solution with it. */
-  createDataverse(request: { name: string; crmPrime: boolean }): Promise<DataverseEnvironment>;
+  createDataverse(request: {
+    name: string;
+    crmPrime: boolean;
+    /** Location code; default the configured region (POWER_PLATFORM_REGION). */
+    location?: string;
+  }): Promise<DataverseEnvironment>;
   getDataverse(id: string): Promise<DataverseEnvironment>;
   listPackages(environmentId: string): Promise<ApplicationPackage[]>;
   installPackage(environmentId: string, uniqueName: string): Promise<PackageOperation>;

@@ -21,6 +21,8 @@ export type PlatformOptions =
   | {
       mode: 'emulator';
       emulatorUrl: string;
+      /** Location of the environments created (POWER_PLATFORM_REGION; default `unitedstates`). */
+      region?: string;
       logger?: Logger;
       retry?: Partial<RetryOptions>;
       /** Per-request timeout (default 30 s). */
@@ -40,6 +42,8 @@ export type PlatformOptions =
       bapApiUrl: string;
       /** Templates of a new Dataverse environment with the Dynamics 365 apps (DATAVERSE_APP_TEMPLATES). */
       dataverseAppTemplates?: readonly string[];
+      /** Location of the environments created (POWER_PLATFORM_REGION; default `unitedstates`). */
+      region?: string;
       dualWriteGatewayUrl?: string;
       dualWriteGatewayEnabled: boolean;
       /** Allowed host suffixes of environment URLs (default: Microsoft's clouds, dynamicsUrls.ts). */
@@ -76,6 +80,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       powerPlatform: createPowerPlatformClient({
         bapApiUrl: `${base}/bap`,
         powerPlatformApiUrl: `${base}/powerplatform`,
+        region: options.region,
         credential,
         ...common,
       }),
@@ -151,6 +156,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       bapScope: BAP_SCOPE,
       powerPlatformScope: POWER_PLATFORM_SCOPE,
       dynamics365Templates: options.dataverseAppTemplates,
+      region: options.region,
       credential,
       ...common,
     }),

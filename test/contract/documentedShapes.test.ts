@@ -126,7 +126,16 @@ describe('BAP environment create', () => {
     expect(location).toMatch(/lifecycleOperations\/[0-9a-f-]{36}\?api-version=2023-06-01$/);
     const operation = await api(emulator, location.slice(emulator.url.length));
     expect(shapeDifferences(documented, operation.body)).toEqual([]);
-    expect(operation.body.links.environment.path).toMatch(/environments\/[0-9a-f-]{36}$/);
+    // The path is '' until the operation has Succeeded (as in the recorded one), then names the
+    // environment: terraform-provider-power-platform reads it only once Succeeded.
+    expect(operation.body.state.id).toBe('Running');
+    expect(operation.body.links.environment.path).toBe((documented as TestBody).links.environment.path);
+    let done = operation.body;
+    for (let i = 0; i < 200 && done.state.id !== 'Succeeded'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      done = (await api(emulator, location.slice(emulator.url.length))).body;
+    }
+    expect(done.links.environment.path).toMatch(/environments\/[0-9a-f-]{36}$/);
   });
 });
 

@@ -76,6 +76,47 @@ describe('unified environments (F&O in the Power Platform admin center)', () => 
     expect(catalogMaps(connection?.maps ?? []).every((m) => m.state === 'Running')).toBe(true);
   });
 
+  it('new-new, Finance template: the install step installs only what the template did not (issue 31 item 7)', async () => {
+    const run = await runToEnd(
+      { scenario: 'new-new', financeOpsHome: 'unified', financeOpsName: 'uni-pk' },
+      'uni-pk',
+    );
+    expectSucceeded(run);
+    const install = run.steps.find((s) => s.kind === 'installDualWriteSolutions');
+    // unified-environment-types-and-templates.md: the Finance template installs these two.
+    const fromTemplate = ['DualWriteCoreAnchor', 'msdyn_DualWriteAppCoreAnchor'];
+    expect(install?.output).toMatchObject({ alreadyInstalled: fromTemplate });
+    const installed = (install?.output as { installed: string[] }).installed;
+    expect(installed).not.toEqual(expect.arrayContaining([fromTemplate[0]]));
+    expect(installed).not.toContain(fromTemplate[1]);
+    const { bySubject } = (await emulatorState(emu.url)).effects;
+    for (const name of fromTemplate) expect(bySubject[`pp.package.install uni-pk/${name}`]).toBeUndefined();
+    for (const name of installed) expect(bySubject[`pp.package.install uni-pk/${name}`]).toBe(1);
+    // The link is to the unified environment itself: its F&O and its own Dataverse.
+    const connection = (await emulatorState(emu.url)).connections.find((c) => c.financeOps === 'unipk');
+    expect(connection?.dataverse).toBe('unipk');
+  });
+
+  it('new-new, Project Operations template: every dual-write package is there already, none is installed', async () => {
+    const run = await runToEnd(
+      {
+        scenario: 'new-new',
+        financeOpsHome: 'unified',
+        erpTemplate: 'D365_FinOps_ProjOps',
+        financeOpsName: 'uni-po',
+      },
+      'uni-po',
+    );
+    expectSucceeded(run);
+    const install = run.steps.find((s) => s.kind === 'installDualWriteSolutions');
+    expect(install?.output).toMatchObject({ installed: [] });
+    expect((install?.output as { alreadyInstalled: string[] }).alreadyInstalled).toHaveLength(6);
+    const subjects = Object.keys((await emulatorState(emu.url)).effects.bySubject);
+    expect(subjects.filter((s) => s.startsWith('pp.package.install uni-po/'))).toEqual([
+      'pp.package.install uni-po/msdyn_FinanceAndOperationsProvisioningAppAnchor',
+    ]);
+  });
+
   it('new-demo-new: DemoDataEnabled brings the Contoso companies, their data synced to Dataverse', async () => {
     const run = await runToEnd(
       {

@@ -82,7 +82,8 @@ describe('the Dataverse environment template is configurable', () => {
     app.get('/providers/Microsoft.BusinessAppPlatform/lifecycleOperations/op1', (_req, res) =>
       res.json({
         id: 'op1',
-        state: { id: 'Running' },
+        // The environment's path counts once the operation has Succeeded (TF reads it only then).
+        state: { id: 'Succeeded' },
         links: { environment: { path: '/providers/Microsoft.BusinessAppPlatform/environments/env1' } },
       }),
     );
@@ -109,6 +110,7 @@ describe('the Dataverse environment template is configurable', () => {
     const env = await client.createDataverse({ name: 'dv1', crmPrime: true });
     expect(env).toMatchObject({ id: 'env1', state: 'provisioning' });
     expect(bodies[0]).toMatchObject({
+      location: 'unitedstates',
       properties: { linkedEnvironmentMetadata: { templates: ['D365_CustomerService'] } },
     });
   });

@@ -25,6 +25,15 @@ const ready = (id: string) =>
     () => pp.getUnifiedEnvironment(id),
     (env: UnifiedEnvironment) => env.state !== 'provisioning',
   );
+/** The environment id, read from the create's lifecycle operation once it has Succeeded. */
+const createdId = async (started: UnifiedEnvironment): Promise<string> => {
+  if (started.id) return started.id;
+  const followed = await pollUntil(
+    () => pp.followUnifiedCreation(started.operation as string),
+    (env: UnifiedEnvironment) => env.state !== 'provisioning' || env.id !== '',
+  );
+  return followed.id;
+};
 const effects = async () => (await control(emulator, 'GET', 'effects')).body.value.length as number;
 
 describe('unified environment from an ERP template', () => {
@@ -36,7 +45,7 @@ describe('unified environment from an ERP template', () => {
       demoData: true,
     });
     expect(started.state).toBe('provisioning');
-    const env = await ready(started.id);
+    const env = await ready(await createdId(started));
     expect(env).toMatchObject({ state: 'ready', environmentSku: 'Sandbox' });
     const companies = (await platform.financeOps(env.financeOpsUrl).listLegalEntities()).map((e) => e.id);
     expect(companies).toEqual(expect.arrayContaining(['DAT', 'USMF']));
@@ -124,5 +133,79 @@ describe('provisioning app into an existing Dataverse environment', () => {
     await control(emulator, 'PUT', 'settings', { failures: { dataverseLinkedToLcs: false } });
     for (const env of [prod, long, plain])
       expect((await pp.getUnifiedEnvironment(env.id)).financeOpsUrl).toBe('');
+  });
+});
+
+describe('unified environments as Microsoft documents them (issue 31 item 7)', () => {
+  it('takes the environment id from the lifecycle operation only once it has Succeeded (issue 31 item 7)', async () => {
+    const started = await pp.createUnifiedEnvironment({
+      name: 'uni-follow',
+      template: 'D365_FinOps_SCM',
+      type: 'sandbox',
+      demoData: false,
+    });
+    // Still running: no id yet, the operation to follow instead (terraform-provider-power-platform).
+    expect(started).toMatchObject({ id: '', state: 'provisioning' });
+    expect(started.operation).toMatch(/^providers\/Microsoft\.BusinessAppPlatform\/lifecycleOperations\//);
+    const running = await pp.followUnifiedCreation(started.operation as string);
+    expect(running.id === '' || running.state !== 'failed').toBe(true);
+    const id = await createdId(started);
+    expect(id).toBe((await platform.powerPlatform.findDataverse('uni-follow'))?.id);
+  });
+
+  it('ERP templates pre-install what Microsoft lists, asset management and the virtual entities among them', async () => {
+    const packages = async (name: string, template: 'D365_FinOps_Finance' | 'D365_FinOps_ProjOps') => {
+      const started = await pp.createUnifiedEnvironment({ name, template, type: 'sandbox', demoData: false });
+      const id = await createdId(started);
+      return (await pp.listPackages(id)).filter((p) => p.state === 'installed').map((p) => p.uniqueName);
+    };
+    const finance = await packages('uni-fin-pk', 'D365_FinOps_Finance');
+    expect(finance).toEqual(
+      expect.arrayContaining([
+        'DualWriteCoreAnchor',
+        'msdyn_DualWriteAppCoreAnchor',
+        'MicrosoftOperationsVEAnchor',
+      ]),
+    );
+    expect(finance).not.toContain('msdyn_DualWriteAssetManagementAnchor');
+    expect(finance).not.toContain('msdyn_Dynamics365FinanceExtendedAnchor');
+    const projOps = await packages('uni-po-pk', 'D365_FinOps_ProjOps');
+    expect(projOps).toEqual(
+      expect.arrayContaining([
+        'DualWriteCoreAnchor',
+        'msdyn_DualWriteAppCoreAnchor',
+        'msdyn_Dynamics365FinanceExtendedAnchor',
+        'msdyn_DualWriteAssetManagementAnchor',
+        'msdyn_Dynamics365HCMAnchor',
+        'HCMCommonAnchor',
+        'msdyn_Dynamics365SupplyChainExtendedAnchor',
+        'MicrosoftOperationsVEAnchor',
+      ]),
+    );
+  });
+
+  it('creates in the configured region, not a constant: POWER_PLATFORM_REGION reaches the create body', async () => {
+    const european = createPlatform({
+      mode: 'emulator',
+      emulatorUrl: emulator.url,
+      region: 'europe',
+      retry: { maxAttempts: 1 },
+    }).powerPlatform as Required<PowerPlatformPort>;
+    const started = await european.createUnifiedEnvironment({
+      name: 'uni-eu',
+      template: 'D365_FinOps_Finance',
+      type: 'sandbox',
+      demoData: false,
+    });
+    const id = await createdId(started);
+    expect((await european.getUnifiedEnvironment(id)).location).toBe('europe');
+    const dv = await european.createDataverse({ name: 'dv-eu', crmPrime: false });
+    expect((await european.getDataverse(dv.id)).location).toBe('europe');
+    // A request's own location (that of an existing environment) wins over the configured one.
+    const uk = await european.createDataverse({ name: 'dv-uk', crmPrime: false, location: 'unitedkingdom' });
+    expect((await european.getDataverse(uk.id)).location).toBe('unitedkingdom');
+    // Without configuration: unitedstates, as before.
+    const plain = await pp.createDataverse({ name: 'dv-us', crmPrime: false });
+    expect((await pp.getDataverse(plain.id)).location).toBe('unitedstates');
   });
 });

@@ -23,13 +23,81 @@ export const PROVISIONING_APP = 'msdyn_FinanceAndOperationsProvisioningAppAnchor
 export const PLATFORM_TOOLS_APP = 'msprov_fnouploadersolution';
 
 /**
- * Dual-write packages each template pre-installs (TYPES: Finance and SCM install DualWriteCoreAnchor and
- * msdyn_DualWriteAppCoreAnchor; Project Operations adds finance, HR common, HR and supply chain).
+ * Dual-write packages each template pre-installs (TYPES, "Apps included in each template": Finance and
+ * SCM install DualWriteCoreAnchor and msdyn_DualWriteAppCoreAnchor; Project Operations "installs all of
+ * the applications in the Finance template, plus" msdyn_Dynamics365FinanceExtendedAnchor,
+ * msdyn_DualWriteAssetManagementAnchor, msdyn_Dynamics365HCMAnchor, HCMCommonAnchor and
+ * msdyn_Dynamics365SupplyChainExtendedAnchor). Asset management is in TEMPLATE_OTHER_PACKAGES: the bot
+ * does not install it.
  */
 export const TEMPLATE_DUAL_WRITE_PACKAGES: Record<ErpTemplate, readonly PackageKey[]> = {
   D365_FinOps_Finance: ['core', 'applicationCore'],
   D365_FinOps_SCM: ['core', 'applicationCore'],
   D365_FinOps_ProjOps: ['core', 'applicationCore', 'finance', 'hcmCommon', 'hcm', 'supplyChain'],
+};
+
+/**
+ * The other packages each template pre-installs, by package name (TYPES). The provisioning app and the
+ * platform tools are FINANCE_OPS_APP_PACKAGES. Each installs one solution named like its package
+ * [inferred: TYPES names packages, not their solutions].
+ */
+const FINANCE_TEMPLATE_OTHERS = [
+  ['MicrosoftOperationsVEAnchor', 'Finance and Operations Virtual Entity'],
+  ['msdyn_GlobalizationSolutionAnchor', 'Globalization Solution for Microsoft Dynamics 365 Finance'],
+  ['msdyn_FnOCopilotAnchor', 'Copilot for finance and operations apps'],
+  ['msdyn_CommerceAnchor', 'Dynamics 365 Commerce Application'],
+  ['msdyn_DemandPlanningAnchor', 'Dynamics 365 Demand Planning Application'],
+  ['msdyn_SCMAIAppAnchor', 'Copilot in Microsoft Dynamics 365 Supply Chain Management'],
+  ['msdyn_FinanceAIAppAnchor', 'Copilot in Microsoft Dynamics 365 Finance'],
+  ['msdyn_MasterPlanningAnchor', 'Planning Optimization Add-in for Dynamics 365 SCM'],
+] as const;
+const PROJOPS_TEMPLATE_OTHERS = [
+  ['msdyn_DualWriteAssetManagementAnchor', 'Dual-Write Asset Management Solutions'],
+  ['ProjectOperations_Anchor', 'Microsoft Dynamics 365 Project Operations'],
+  ['msdyn_ProjectOperationsSampleData_Anchor', 'Dynamics 365 Project Operations Demo Data'],
+] as const;
+
+export const TEMPLATE_PACKAGES: readonly Omit<PackageFact, 'key' | 'needs'>[] = [
+  ...FINANCE_TEMPLATE_OTHERS,
+  ...PROJOPS_TEMPLATE_OTHERS,
+].map(([uniqueName, localizedName]) => ({
+  uniqueName,
+  localizedName,
+  solutions: [uniqueName],
+  source: UNIFIED_SOURCES.types,
+  version: '1.0.0.0',
+}));
+
+export const TEMPLATE_OTHER_PACKAGES: Record<ErpTemplate, readonly string[]> = {
+  D365_FinOps_Finance: FINANCE_TEMPLATE_OTHERS.map(([name]) => name),
+  D365_FinOps_SCM: FINANCE_TEMPLATE_OTHERS.map(([name]) => name),
+  D365_FinOps_ProjOps: [...FINANCE_TEMPLATE_OTHERS, ...PROJOPS_TEMPLATE_OTHERS].map(([name]) => name),
+};
+
+/**
+ * Locations (codes) and their Azure regions where finance and operations apps are available (TYPES,
+ * "Regional availability"). The emulator answers an environment's `properties.azureRegion` with the
+ * first region of its location; a location not listed here gets none [inferred]. The page says the
+ * service does not yet refuse unsupported regions, so neither does the emulator.
+ */
+export const LOCATION_AZURE_REGIONS: Record<string, readonly string[]> = {
+  asia: ['eastasia', 'southeastasia'],
+  australia: ['australiaeast', 'australiasoutheast'],
+  canada: ['canadacentral', 'canadaeast'],
+  europe: ['northeurope', 'westeurope'],
+  france: ['francecentral', 'francesouth'],
+  india: ['centralindia', 'southindia'],
+  italy: ['italynorth'],
+  japan: ['japaneast', 'japanwest'],
+  norway: ['norwayeast', 'norwaywest'],
+  poland: ['polandcentral'],
+  southafrica: ['southafricanorth', 'southafricawest'],
+  southamerica: ['brazilsouth'],
+  sweden: ['swedencentral'],
+  switzerland: ['switzerlandnorth', 'switzerlandwest'],
+  unitedarabemirates: ['uaenorth'],
+  unitedkingdom: ['uksouth', 'ukwest'],
+  unitedstates: ['centralus', 'eastus', 'eastus2', 'westus'],
 };
 
 /** The two apps as the application packages API lists them (solution names [inferred]). */

@@ -31,7 +31,11 @@ import {
 const ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
 
 const createSchema = z.object({
-  location: z.string().default('unitedstates'),
+  // A location code (unified-environment-types-and-templates.md lists those of F&O) [inferred: pattern].
+  location: z
+    .string()
+    .regex(/^[a-z]+$/, 'location is a location code such as unitedstates or europe.')
+    .default('unitedstates'),
   properties: z.object({
     displayName: z
       .string()
@@ -109,8 +113,9 @@ export function bapRouter(service: PowerPlatformService, unified: UnifiedEnviron
             erp,
             environmentSku,
             parseProvisioningParameters(provisioning?.parameters),
+            parsed.data.location,
           )
-        : service.createEnvironment(displayName, templates.length > 0, environmentSku);
+        : service.createEnvironment(displayName, templates.length > 0, environmentSku, parsed.data.location);
       const location = `${req.protocol}://${req.get('host')}${req.baseUrl}${LIFECYCLE_OPERATIONS}/${row.id}?api-version=${req.query['api-version']}`;
       res
         .status(202)

@@ -11,6 +11,7 @@ import {
   FINANCE_OPS_APP_PACKAGES,
   PROVISIONING_APP,
   PROVISIONING_APP_SECONDS,
+  TEMPLATE_PACKAGES,
 } from '../microsoft/unifiedEnvironments';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
 import { ConflictError } from '../lcs/lifecycleService';
@@ -27,6 +28,8 @@ export interface PowerPlatformEnvironmentRow {
   tenant_id: string;
   /** Environment type: Sandbox, Production or Trial. */
   sku: string;
+  /** Location code of the create body (`unitedstates`, `europe`, ...). */
+  location: string;
   state: 'Creating' | 'Succeeded' | 'Failed';
   created_at: number;
   ready_at: number;
@@ -53,6 +56,7 @@ export interface PackageDefinition {
 export const PACKAGE_CATALOG: readonly PackageDefinition[] = [
   ...DUAL_WRITE_PACKAGES,
   ...FINANCE_OPS_APP_PACKAGES,
+  ...TEMPLATE_PACKAGES,
 ];
 
 export const DATAVERSE_SOLUTION_VERSION = DATAVERSE_VERSION;
@@ -82,7 +86,12 @@ export class PowerPlatformService {
     return String(Math.round(seconds * 1000) / 1000);
   }
 
-  createEnvironment(displayName: string, crmPrime: boolean, sku = 'Sandbox'): PowerPlatformEnvironmentRow {
+  createEnvironment(
+    displayName: string,
+    crmPrime: boolean,
+    sku = 'Sandbox',
+    location = 'unitedstates',
+  ): PowerPlatformEnvironmentRow {
     if (this.findByName(displayName))
       throw new ConflictError(`An environment named ${displayName} already exists.`);
     const org = displayName.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -93,6 +102,7 @@ export class PowerPlatformService {
       crm_prime: crmPrime ? 1 : 0,
       tenant_id: this.ctx.seed.tenantId,
       sku,
+      location,
       state: 'Creating',
       created_at: this.ctx.now(),
       ready_at: dueAt(this.ctx, CREATE_SECONDS),
@@ -113,6 +123,7 @@ export class PowerPlatformService {
       crm_prime: 1,
       tenant_id: this.ctx.seed.tenantId,
       sku: 'Sandbox',
+      location: 'unitedstates',
       state: 'Succeeded',
       created_at: now,
       ready_at: now,
@@ -295,8 +306,8 @@ export class PowerPlatformService {
   private insert(row: PowerPlatformEnvironmentRow): void {
     this.ctx.db
       .prepare(
-        `INSERT INTO pp_environments (id, display_name, org, crm_prime, tenant_id, sku, state, created_at, ready_at)
-         VALUES (@id, @display_name, @org, @crm_prime, @tenant_id, @sku, @state, @created_at, @ready_at)`,
+        `INSERT INTO pp_environments (id, display_name, org, crm_prime, tenant_id, sku, location, state, created_at, ready_at)
+         VALUES (@id, @display_name, @org, @crm_prime, @tenant_id, @sku, @location, @state, @created_at, @ready_at)`,
       )
       .run(row);
   }

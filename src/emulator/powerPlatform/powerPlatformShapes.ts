@@ -6,6 +6,7 @@ import {
   type PowerPlatformEnvironmentRow,
   type PowerPlatformService,
 } from './powerPlatformService';
+import { LOCATION_AZURE_REGIONS } from '../microsoft/unifiedEnvironments';
 import type { UnifiedEnvironments } from './unifiedEnvironments';
 
 // The JSON the emulated Power Platform APIs answer with, in the documented shapes
@@ -74,7 +75,12 @@ export function toLifecycleOperation(row: PowerPlatformEnvironmentRow): Record<s
     id: row.id,
     links: {
       self: { path: `${LIFECYCLE_OPERATIONS}/${row.id}` },
-      environment: { path: `/providers/Microsoft.BusinessAppPlatform/environments/${row.id}` },
+      // The environment's path once the operation has Succeeded; '' before (TF's recorded Failed
+      // operation has `"path": ""`, and TF reads the path only once Succeeded) [inferred while Running].
+      environment: {
+        path:
+          row.state === 'Succeeded' ? `/providers/Microsoft.BusinessAppPlatform/environments/${row.id}` : '',
+      },
     },
     type: { id: 'Create' },
     typeDisplayName: 'Create',
@@ -110,11 +116,14 @@ export function toBapEnvironment(
   return {
     id: `/providers/Microsoft.BusinessAppPlatform/environments/${row.id}`,
     type: 'Microsoft.BusinessAppPlatform/scopes/environments',
-    location: 'unitedstates',
+    location: row.location,
     name: row.id,
     properties: {
       tenantId: row.tenant_id,
-      azureRegion: 'westus',
+      // The first Azure region of the location (unified-environment-types-and-templates.md) [inferred].
+      ...(LOCATION_AZURE_REGIONS[row.location]
+        ? { azureRegion: LOCATION_AZURE_REGIONS[row.location][0] }
+        : {}),
       displayName: row.display_name,
       createdTime: new Date(row.created_at).toISOString(),
       environmentSku: row.sku,

@@ -8,6 +8,7 @@ import {
   PROVISIONING_APP,
   REFUSALS,
   TEMPLATE_DUAL_WRITE_PACKAGES,
+  TEMPLATE_OTHER_PACKAGES,
   type ErpTemplate,
 } from '../microsoft/unifiedEnvironments';
 import type { EmulatorContext } from '../shell/emulatorContext';
@@ -89,6 +90,7 @@ export class UnifiedEnvironments {
     template: ErpTemplate,
     sku: string,
     params: ProvisioningParameters,
+    location = 'unitedstates',
   ): PowerPlatformEnvironmentRow {
     if (displayName.length > MAX_ENVIRONMENT_NAME)
       throw new Refusal(400, 'EnvironmentNameTooLong', REFUSALS.nameTooLong(displayName));
@@ -105,7 +107,7 @@ export class UnifiedEnvironments {
         'DevToolsEnabled=true needs a Sandbox environment.',
       );
     this.checkEntitlement();
-    const env = this.powerPlatform.createEnvironment(displayName, true, sku);
+    const env = this.powerPlatform.createEnvironment(displayName, true, sku, location);
     this.insert({
       environment_id: env.id,
       template,
@@ -180,8 +182,11 @@ export class UnifiedEnvironments {
 
   private startFromTemplate(env: PowerPlatformEnvironmentRow, row: UnifiedRow): void {
     // The template pre-installs its apps with the environment, the provisioning app last.
+    // Not installs the admin asked for: no pp.package.install effect, only the solutions (TYPES).
     for (const key of TEMPLATE_DUAL_WRITE_PACKAGES[row.template as ErpTemplate] ?? [])
       this.powerPlatform.putSolutions(env, packageFact(key));
+    for (const name of TEMPLATE_OTHER_PACKAGES[row.template as ErpTemplate] ?? [])
+      this.powerPlatform.putSolutions(env, this.pkg(name));
     this.powerPlatform.putSolutions(env, this.pkg(PLATFORM_TOOLS_APP));
     const op = this.powerPlatform.install(env, this.pkg(PROVISIONING_APP));
     this.ctx.db

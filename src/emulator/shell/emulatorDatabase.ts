@@ -64,5 +64,11 @@ export function openEmulatorDatabase(file: string): Db {
     `CREATE TABLE pp_integrations (fo_env TEXT PRIMARY KEY COLLATE NOCASE, dv_org TEXT NOT NULL UNIQUE,
       created_at INTEGER NOT NULL);`,
   );
+  // The environment's location (the create body's `location`; TYPES lists the codes).
+  migrate(
+    db,
+    'emulator_004_location',
+    "ALTER TABLE pp_environments ADD COLUMN location TEXT NOT NULL DEFAULT 'unitedstates';",
+  );
   return db;
 }

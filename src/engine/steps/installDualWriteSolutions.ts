@@ -14,6 +14,10 @@ import { PermanentStepError, pollUntil, type StepContext } from './stepContext';
 
 // Installs the dual-write core solution and orchestration packages that are not installed yet, one
 // at a time, persisting each install operation id so a resume polls it instead of installing again.
+// What is there already is read from the application packages list, never assumed: a unified
+// environment's ERP template pre-installs DualWriteCoreAnchor and msdyn_DualWriteAppCoreAnchor (Finance,
+// SCM) or all six (Project Operations) (power-platform unified-environment-types-and-templates.md), and
+// those are reported as `alreadyInstalled`, not installed again.
 
 const INSTALL_TIMEOUT_MS = 2 * 3600_000;
 
@@ -31,6 +35,10 @@ export const installDualWriteSolutions = defineStep({
   async execute(ctx) {
     const environmentId = await environmentIdOf(ctx);
     const wanted = ctx.params.packages;
+    const listed = await ctx.platform.powerPlatform.listPackages(environmentId);
+    const alreadyInstalled = wanted.filter((name) =>
+      listed.some((pkg) => pkg.uniqueName.toLowerCase() === name.toLowerCase() && pkg.state === 'installed'),
+    );
     const installed: string[] = [];
     for (const uniqueName of wanted) {
       const current = (await ctx.platform.powerPlatform.listPackages(environmentId)).find(
@@ -53,7 +61,7 @@ export const installDualWriteSolutions = defineStep({
       await waitInstalled(ctx, environmentId, uniqueName, operationId);
       installed.push(uniqueName);
     }
-    return { environmentId, installed };
+    return { environmentId, installed, alreadyInstalled };
   },
   async verify(ctx) {
     const url = await dataverseUrl(ctx.run, ctx.platform);

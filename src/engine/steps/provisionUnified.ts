@@ -40,6 +40,7 @@ function api(ctx: StepContext) {
   if (!pp.createUnifiedEnvironment || !pp.getUnifiedEnvironment || !pp.installFinanceOpsApp)
     throw new PermanentStepError('not_supported', 'This platform cannot create unified environments.');
   return {
+    follow: pp.followUnifiedCreation?.bind(pp),
     create: pp.createUnifiedEnvironment.bind(pp),
     get: pp.getUnifiedEnvironment.bind(pp),
     install: pp.installFinanceOpsApp.bind(pp),
@@ -48,7 +49,7 @@ function api(ctx: StepContext) {
 
 export async function executeUnified(ctx: StepContext): Promise<Record<string, unknown>> {
   const p = params(ctx);
-  const { create, get, install } = api(ctx);
+  const { get, install } = api(ctx);
   let id =
     typeof ctx.step.checkpoint?.environmentId === 'string' ? ctx.step.checkpoint.environmentId : undefined;
   let env: UnifiedEnvironment;
@@ -67,18 +68,7 @@ export async function executeUnified(ctx: StepContext): Promise<Record<string, u
     );
   } else {
     if (!id) {
-      // A resume after a crash between create and checkpoint finds the environment by name.
-      const found = await ctx.platform.powerPlatform.findDataverse(p.name as string);
-      id =
-        found?.id ??
-        (
-          await create({
-            name: p.name as string,
-            template: p.template,
-            type: p.environmentType,
-            demoData: p.demoData,
-          })
-        ).id;
+      id = await createdEnvironmentId(ctx, p);
       await ctx.checkpoint({ environmentId: id });
     }
     const envId = id;
@@ -98,6 +88,49 @@ export async function executeUnified(ctx: StepContext): Promise<Record<string, u
       `The Power Platform could not provision finance and operations: ${env.failureReason ?? 'no reason given'}. Fix it in the Power Platform admin center, then retry.`,
     );
   return output(env);
+}
+
+/**
+ * The new environment's id: found by name after a crash between create and checkpoint; else created,
+ * and while the create's lifecycle operation runs (the id is known only once it has Succeeded), that
+ * operation is checkpointed and followed.
+ */
+async function createdEnvironmentId(ctx: StepContext, p: UnifiedParams): Promise<string> {
+  const { create, follow } = api(ctx);
+  let operation =
+    typeof ctx.step.checkpoint?.operation === 'string' ? ctx.step.checkpoint.operation : undefined;
+  if (!operation) {
+    const found = await ctx.platform.powerPlatform.findDataverse(p.name as string);
+    if (found) return found.id;
+    const created = await create({
+      name: p.name as string,
+      template: p.template,
+      type: p.environmentType,
+      demoData: p.demoData,
+    });
+    if (created.id) return created.id;
+    operation = created.operation;
+    if (!operation || !follow)
+      throw new PermanentStepError(
+        'unified_failed',
+        'The Power Platform named no environment for the create.',
+      );
+    await ctx.checkpoint({ operation });
+  }
+  if (!follow) throw new PermanentStepError('not_supported', 'This platform cannot follow the creation.');
+  const op = operation;
+  const env = await pollUntil(
+    ctx,
+    () => follow(op),
+    (e) => e.state !== 'provisioning' || e.id !== '',
+    { timeoutMs: PROVISION_TIMEOUT_MS, what: `the creation of "${p.name}"` },
+  );
+  if (env.state === 'failed' || !env.id)
+    throw new PermanentStepError(
+      'unified_failed',
+      `The Power Platform could not create "${p.name}": ${env.failureReason ?? 'no reason given'}. Fix it in the Power Platform admin center, then retry.`,
+    );
+  return env.id;
 }
 
 export async function verifyUnified(ctx: StepContext): Promise<VerificationResult> {

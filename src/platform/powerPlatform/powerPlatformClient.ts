@@ -1,23 +1,28 @@
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import type {
-  ApplicationPackage,
-  DataverseEnvironment,
-  PackageOperation,
-  PowerPlatformPort,
-} from '../../engine/ports';
+import type { PackageOperation, PowerPlatformPort } from '../../engine/ports';
 import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
 import {
   createUnifiedEnvironment,
+  followUnifiedCreation,
   findUnifiedEnvironment,
   getUnifiedEnvironment,
   installFinanceOpsApp,
 } from './unifiedEnvironmentClient';
 import { followableNextLink } from '../http/nextLink';
 import { lifecycleHint, pollHint, retryAfterMsOf } from '../http/pollHint';
+import {
+  environmentListSchema,
+  environmentSchema,
+  packageSchema,
+  toEnvironment,
+  toPackage,
+} from './powerPlatformAnswers';
+
+export { packageSchema };
 
 // PowerPlatformPort over two APIs (docs/dynamics-apis.md, "Power Platform"): the BAP admin environments
 // API (list, create, get; create answers 202 + `Location` of a lifecycle operation, followed here as
@@ -39,6 +44,11 @@ export interface PowerPlatformClientOptions {
    * `D365_Sales`, which needs a Sales licence in the tenant).
    */
   dynamics365Templates?: readonly string[];
+  /**
+   * Location code of the environments this client creates (POWER_PLATFORM_REGION, default
+   * `unitedstates`); a request's own `location` (that of an existing environment) wins.
+   */
+  region?: string;
   logger?: Logger;
   retry?: Partial<RetryOptions>;
   timeoutMs?: number;
@@ -50,34 +60,11 @@ export const APP_MANAGEMENT_API_VERSION = '2022-03-01-preview';
 /** Default template that gives a new environment the Dynamics 365 apps (needs a Sales licence). */
 export const DYNAMICS_365_APPS_TEMPLATE = 'D365_Sales';
 
+/** Location of new environments when POWER_PLATFORM_REGION is not given. */
+export const DEFAULT_REGION = 'unitedstates';
+
 const ADMIN_ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
 
-const environmentSchema = z.object({
-  name: z.string(),
-  properties: z
-    .object({
-      displayName: z.string().optional(),
-      tenantId: z.string().optional(),
-      provisioningState: z.string().optional(),
-      linkedEnvironmentMetadata: z
-        .object({ instanceUrl: z.string().optional() })
-        .passthrough()
-        .nullable()
-        .optional(),
-    })
-    .passthrough(),
-});
-const environmentListSchema = z.object({ value: z.array(environmentSchema) });
-
-export const packageSchema = z
-  .object({
-    uniqueName: z.string(),
-    localizedName: z.string().nullable().optional(),
-    applicationName: z.string().nullable().optional(),
-    version: z.string().nullable().optional(),
-    state: z.string().nullable().optional(),
-  })
-  .passthrough();
 const packageListSchema = z.object({ value: z.array(packageSchema) });
 
 /** The poll of an install: `{status, operationId, error, statusMessage, …}` (no `id`). */
@@ -151,7 +138,9 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
 
   /** Lifecycle operation (relative path) of each environment this client created, for its poll hint. */
   const operations = new Map<string, string>();
+  const region = options.region ?? DEFAULT_REGION;
   const unifiedApis = {
+    region,
     bap,
     api,
     bapVersion: BAP_API_VERSION,
@@ -167,6 +156,10 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
     installFinanceOpsApp: (environmentId, installOptions) =>
       call('Installing finance and operations into the environment', () =>
         installFinanceOpsApp(unifiedApis, environmentId, installOptions),
+      ),
+    followUnifiedCreation: (operation) =>
+      call('Following the creation of the unified environment', () =>
+        followUnifiedCreation(unifiedApis, operation),
       ),
     getUnifiedEnvironment: (environmentId) =>
       call(`Reading the unified environment ${environmentId}`, () =>
@@ -202,7 +195,7 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
         const response = await bap.post(
           '/providers/Microsoft.BusinessAppPlatform/environments',
           {
-            location: 'unitedstates',
+            location: request.location ?? region,
             properties: {
               displayName: request.name,
               environmentSku: 'Sandbox',
@@ -230,7 +223,11 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
               'failed',
               `Creating the environment ${request.name} failed in the Power Platform.`,
             );
-          const envId = /environments\/([^/?#]+)/.exec(op.links?.environment?.path ?? '')?.[1];
+          // The environment's path counts once the operation has Succeeded (TF reads it only then).
+          const succeeded = op.state.id.toLowerCase() === 'succeeded';
+          const envId = succeeded
+            ? /environments\/([^/?#]+)/.exec(op.links?.environment?.path ?? '')?.[1]
+            : undefined;
           if (envId) {
             operations.set(decodeURIComponent(envId), operation);
             return port.getDataverse(decodeURIComponent(envId));
@@ -294,39 +291,6 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
       }),
   };
   return port;
-}
-
-function toEnvironment(env: z.infer<typeof environmentSchema>): DataverseEnvironment {
-  const provisioning = (env.properties.provisioningState ?? '').toLowerCase();
-  const url = env.properties.linkedEnvironmentMetadata?.instanceUrl;
-  return {
-    id: env.name,
-    name: env.properties.displayName ?? env.name,
-    url: url ? trimUrl(url) : '',
-    state:
-      provisioning === 'failed' ? 'failed' : provisioning === 'succeeded' && url ? 'ready' : 'provisioning',
-    tenantId: env.properties.tenantId ?? '',
-    failureReason:
-      provisioning === 'failed' ? 'Creating the environment failed in the Power Platform.' : undefined,
-    ...(env.properties.provisioningState ? { serviceState: env.properties.provisioningState } : {}),
-  };
-}
-
-function toPackage(pkg: z.infer<typeof packageSchema>): ApplicationPackage {
-  const state = (pkg.state ?? '').toLowerCase();
-  return {
-    uniqueName: pkg.uniqueName,
-    name: pkg.localizedName ?? pkg.applicationName ?? pkg.uniqueName,
-    state:
-      state === 'installed'
-        ? 'installed'
-        : state === 'installing'
-          ? 'installing'
-          : state === 'installfailed'
-            ? 'install_failed'
-            : 'not_installed',
-    version: pkg.version ?? undefined,
-  };
 }
 
 function toOperation(op: z.infer<typeof operationSchema>): PackageOperation {

@@ -25,6 +25,7 @@ const SKU: Record<UnifiedEnvironmentType, string> = {
 
 const environmentSchema = z.object({
   name: z.string(),
+  location: z.string().optional(),
   properties: z
     .object({
       displayName: z.string().optional(),
@@ -58,6 +59,8 @@ const lifecycleSchema = z
   .passthrough();
 
 export interface UnifiedApis {
+  /** Location code of new environments (POWER_PLATFORM_REGION). */
+  region: string;
   bap: AxiosInstance;
   api: AxiosInstance;
   bapVersion: string;
@@ -66,6 +69,9 @@ export interface UnifiedApis {
   operations: Map<string, string>;
 }
 
+/** A lifecycle operation as followableNextLink gives it: relative to the BAP API's root. */
+const LIFECYCLE_OPERATION_PATH =
+  /^providers\/Microsoft\.BusinessAppPlatform\/lifecycleOperations\/[A-Za-z0-9-]+(\?[A-Za-z0-9=&.-]*)?$/;
 const ADMIN_ENVIRONMENTS = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
 
 export function provisioningParameters(devTools: boolean, demoData: boolean): string {
@@ -74,12 +80,18 @@ export function provisioningParameters(devTools: boolean, demoData: boolean): st
 
 export async function createUnifiedEnvironment(
   apis: UnifiedApis,
-  request: { name: string; template: ErpTemplate; type: UnifiedEnvironmentType; demoData: boolean },
+  request: {
+    name: string;
+    template: ErpTemplate;
+    type: UnifiedEnvironmentType;
+    demoData: boolean;
+    location?: string;
+  },
 ): Promise<UnifiedEnvironment> {
   const response = await apis.bap.post(
     '/providers/Microsoft.BusinessAppPlatform/environments',
     {
-      location: 'unitedstates',
+      location: request.location ?? apis.region,
       properties: {
         displayName: request.name,
         environmentSku: SKU[request.type],
@@ -109,14 +121,62 @@ export async function createUnifiedEnvironment(
     );
   // Followed inside the BAP API only, as a relative path (the client refuses absolute URLs).
   const operation = followableNextLink(String(apis.bap.defaults.baseURL), location);
-  const op = lifecycleSchema.parse((await apis.bap.get(operation)).data);
-  if (op.state.id.toLowerCase() === 'failed')
+  const pending: UnifiedEnvironment = {
+    id: '',
+    name: request.name,
+    dataverseUrl: '',
+    financeOpsUrl: '',
+    state: 'provisioning',
+    environmentSku: SKU[request.type],
+    tenantId: '',
+    operation,
+  };
+  const followed = await followUnifiedCreation(apis, operation);
+  if (followed.state === 'failed')
     throw new PlatformError(
       'failed',
       `Creating the environment ${request.name} failed in the Power Platform.`,
     );
-  const id = /environments\/([^/?#]+)/.exec(op.links?.environment?.path ?? '')?.[1];
-  if (!id) throw new PlatformError('failed', 'The lifecycle operation names no environment.');
+  return followed.id ? followed : { ...pending, ...pollHint(followed.retryAfterMs) };
+}
+
+/**
+ * The create's lifecycle operation, read as terraform-provider-power-platform reads it
+ * (`api_environment.go` CreateEnvironment, `internal/api/lifecycle.go` DoWaitForLifecycleOperationStatus):
+ * the environment id is the last segment of `links.environment.path` once `state.id` is `Succeeded`,
+ * never before; `Failed` ends it; anything else is still running (its `Retry-After` the poll hint).
+ */
+export async function followUnifiedCreation(
+  apis: UnifiedApis,
+  operation: string,
+): Promise<UnifiedEnvironment> {
+  // A checkpointed value is followed only as a lifecycle operation of the BAP API (the HTTP client
+  // refuses absolute URLs as well).
+  if (!LIFECYCLE_OPERATION_PATH.test(operation))
+    throw new PlatformError('invalid', 'The lifecycle operation to follow is not one of the admin API.');
+  const response = await apis.bap.get(operation);
+  const op = lifecycleSchema.parse(response.data);
+  const state = op.state.id.toLowerCase();
+  const base = {
+    name: '',
+    dataverseUrl: '',
+    financeOpsUrl: '',
+    environmentSku: '',
+    tenantId: '',
+    operation,
+  };
+  if (state === 'failed')
+    return {
+      ...base,
+      id: '',
+      state: 'failed',
+      failureReason:
+        'Creating the environment failed in the Power Platform (its lifecycle operation failed).',
+    };
+  if (state !== 'succeeded')
+    return { ...base, id: '', state: 'provisioning', ...pollHint(retryAfterMsOf(response)) };
+  const id = op.links?.environment?.path?.split('/').filter(Boolean).pop()?.split('?')[0];
+  if (!id) throw new PlatformError('failed', 'The lifecycle operation succeeded but names no environment.');
   apis.operations.set(decodeURIComponent(id), operation);
   return getUnifiedEnvironment(apis, decodeURIComponent(id));
 }
@@ -159,6 +219,7 @@ export async function getUnifiedEnvironment(apis: UnifiedApis, id: string): Prom
     ...pollHint(hint),
     environmentSku: p.environmentSku ?? '',
     tenantId: p.tenantId ?? '',
+    ...(env.location ? { location: env.location } : {}),
     failureReason,
   };
 }
