@@ -143,8 +143,15 @@ describe('npm run doctor on a unified environment', () => {
       type: 'sandbox',
       demoData: false,
     });
+    // The id comes with the create's lifecycle operation once it has Succeeded.
+    const made = created.id
+      ? created
+      : await pollUntil(
+          () => pp.followUnifiedCreation!(created.operation as string),
+          (env) => env.id !== '' || env.state === 'failed',
+        );
     const ready = await pollUntil(
-      () => pp.getUnifiedEnvironment!(created.id),
+      () => pp.getUnifiedEnvironment!(made.id),
       (env) => env.state !== 'provisioning',
     );
     const unified = await runDoctorChecks(platform, {

@@ -214,9 +214,10 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
         );
         // 202 + Location of the lifecycle operation: it names the new environment.
         const location = response.headers?.location as string | undefined;
+        let operation: string | undefined;
         if (location) {
           // Followed inside the BAP API only, as a relative path (the client refuses absolute URLs).
-          const operation = followableNextLink(String(bap.defaults.baseURL), location);
+          operation = followableNextLink(String(bap.defaults.baseURL), location);
           const op = lifecycleOperationSchema.parse((await bap.get(operation)).data);
           if (op.state.id.toLowerCase() === 'failed')
             throw new PlatformError(
@@ -241,7 +242,10 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
             'failed',
             `The environment ${request.name} was accepted but cannot be found yet.`,
           );
-        return found;
+        if (!operation) return found;
+        // Still running: found by its name; its reads take their poll hint from the operation.
+        operations.set(found.id, operation);
+        return port.getDataverse(found.id);
       }),
 
     getDataverse: (id) =>
