@@ -4,6 +4,8 @@ import { createHarness, type Harness } from './engineHarness';
 import { EngineError } from '../../src/engine/engineApi';
 import { planScenario } from '../../src/engine/scenarios/planScenario';
 import { setupInputSchema } from '../../src/engine/scenarios/scenarioInput';
+import { initialSyncLegalEntitiesCheck } from '../../src/engine/preflight/initialSyncChecks';
+import { findingReport } from '../../src/engine/preflight/preflightCheck';
 
 const allAuto = {
   deployFinanceOps: true,
@@ -206,5 +208,35 @@ describe('scenario plans', () => {
       }),
     ).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(h.engine.preview({ scenario: 'new-new' })).rejects.toBeInstanceOf(EngineError);
+  });
+});
+
+describe('legal entity limits (sync-limits.md)', () => {
+  const codes = (n: number) => Array.from({ length: n }, (_, i) => `L${String(i).padStart(3, '0')}`);
+  const input = (legalEntities: string[], initialSyncEntities: string[] = []) => ({
+    scenario: 'existing-existing',
+    financeOpsUrl: 'https://contoso.operations.dynamics.com',
+    dataverseUrl: 'https://contoso.crm.dynamics.com',
+    legalEntities,
+    initialSyncEntities,
+  });
+
+  it('a link takes more than 40 legal entities, up to 250 (live sync)', () => {
+    expect(setupInputSchema.safeParse(input(codes(41))).success).toBe(true);
+    expect(setupInputSchema.safeParse(input(codes(250))).success).toBe(true);
+    const refused = setupInputSchema.safeParse(input(codes(251)));
+    expect(refused.success).toBe(false);
+    expect(JSON.stringify(refused.error?.issues)).toContain('up to 250 legal entities');
+  });
+
+  it('an initial sync over more than 40 of them is refused by the pre-flight', async () => {
+    const findings: Array<{ code: string; severity: string }> = [];
+    await initialSyncLegalEntitiesCheck.run(
+      { initialSync: { legalEntities: codes(41) } } as never,
+      findingReport(findings as never),
+    );
+    expect(findings).toEqual([
+      expect.objectContaining({ code: 'too_many_legal_entities', severity: 'blocking' }),
+    ]);
   });
 });

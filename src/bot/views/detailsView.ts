@@ -117,7 +117,7 @@ const FIELDS: Record<FieldId, FieldSpec> = {
     list: true,
     label: 'Legal entities to link (comma-separated codes)',
     placeholder: 'USMF, DEMF',
-    hint: 'At most 40.',
+    hint: 'Up to 250 on one link; an initial sync takes at most 40 of them.',
   },
   bootstrapTables: {
     kind: 'choice',

@@ -77,7 +77,13 @@ const unifiedOptions = {
 };
 
 const mapNames = z.array(z.string().min(1).max(100)).max(50).default([]);
-const companyCodes = z.array(companyCodeSchema).max(40, 'An initial sync takes at most 40 legal entities.');
+/**
+ * A link holds up to 250 legal entities in live sync; an initial sync takes 40 of them at most, which
+ * the pre-flight checks where the plan has one (sync-limits.md, docs/domain.md §6).
+ */
+const companyCodes = z
+  .array(companyCodeSchema)
+  .max(250, "Dual-write's live sync supports up to 250 legal entities on one link.");
 
 /** Company-specific Dataverse tables (entity set names) that bootstrapping can stamp. */
 export const bootstrapTablesSchema = z
