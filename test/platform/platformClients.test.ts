@@ -15,11 +15,12 @@ import { api, control, pollUntil, startTestEmulator } from '../emulator/emulator
 /**
  * Every operation the engine uses, through createPlatform, over real HTTP against the emulator:
  * the new-demo-new path end to end, plus throttling, transient faults and missing tokens.
+ * Each case gets its own emulator; a case on the path walks it through the steps before it (walkTo).
  */
 let emulator: RunningEmulator;
 let platform: Platform;
 
-beforeAll(async () => {
+beforeEach(async () => {
   emulator = await startTestEmulator();
   platform = createPlatform({
     mode: 'emulator',
@@ -28,9 +29,96 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await emulator.close();
 });
+
+/** Where the new-demo-new path stands after a step: the URLs and ids the next steps use. */
+interface PathState {
+  foUrl: string;
+  dvUrl: string;
+  dvId: string;
+  connectionId: string;
+}
+
+const PACKAGES = [DUAL_WRITE_CORE_PACKAGE, ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((p) => p.uniqueName)];
+
+/** The steps of the path, in order, as the cases below take them (their assertions stay in the cases). */
+const PATH_STEPS = {
+  /** F&O `fo-demo` deployed with demo data. */
+  deployed: async (state: PathState) => {
+    const started = await platform.lifecycle.deployFinanceOps({ name: 'fo-demo', demoData: true });
+    const done = await pollUntil(
+      () => platform.lifecycle.getFinanceOps(started.id),
+      (env) => env.state !== 'deploying',
+    );
+    state.foUrl = done.url;
+  },
+  /** Dataverse `dv-new` ready, with the CRM prime solution. */
+  dataverse: async (state: PathState) => {
+    const started = await platform.powerPlatform.createDataverse({ name: 'dv-new', crmPrime: true });
+    const ready = await pollUntil(
+      () => platform.powerPlatform.getDataverse(started.id),
+      (env) => env.state === 'ready',
+    );
+    state.dvUrl = ready.url;
+    state.dvId = ready.id;
+  },
+  /** The dual-write packages installed in `dv-new`. */
+  packages: async (state: PathState) => {
+    for (const name of PACKAGES) {
+      const op = await platform.powerPlatform.installPackage(state.dvId, name);
+      await pollUntil(
+        () => platform.powerPlatform.getPackageOperation(state.dvId, op.id),
+        (o) => o.status !== 'running',
+      );
+    }
+  },
+  /** Linked for USMF, the solution applied (every map NotRunning). */
+  linked: async (state: PathState) => {
+    const conn = await platform.dualWrite.createConnection({
+      financeOpsUrl: state.foUrl,
+      dataverseUrl: state.dvUrl,
+      legalEntities: ['usmf'],
+    });
+    state.connectionId = conn.id;
+    await platform.dualWrite.applySolution(conn.id);
+  },
+  /** Legal entities running, DEMF added: companies USMF and DEMF in Dataverse. */
+  companies: async (state: PathState) => {
+    await platform.dualWrite.runMap(state.connectionId, 'cdm_companies - Legal entities', {
+      initialSync: false,
+    });
+    await platform.dualWrite.addLegalEntities(state.connectionId, ['DEMF']);
+  },
+  /** Customers V3 running after an F&O-master initial sync for USMF and DEMF. */
+  customers: async (state: PathState) => {
+    const prerequisites =
+      ENTITY_MAP_CATALOG.find((m) => m.key === 'accounts - Customers V3')?.dependsOn ?? [];
+    for (const name of prerequisites.filter((n) => n !== 'cdm_companies - Legal entities')) {
+      await platform.dualWrite.runMap(state.connectionId, name, { initialSync: false });
+    }
+    await platform.dualWrite.runMap(state.connectionId, 'accounts - Customers V3', {
+      initialSync: true,
+      master: 'financeOps',
+      legalEntities: ['USMF', 'DEMF'],
+    });
+    await pollUntil(
+      () => platform.dualWrite.listMaps(state.connectionId),
+      (all) => all.find((m) => m.table === 'accounts' && m.name === 'Customers V3')?.state === 'Running',
+    );
+  },
+};
+
+/** Walks this case's emulator through the path's steps up to and including `last`. */
+async function walkTo(last: keyof typeof PATH_STEPS): Promise<PathState> {
+  const state: PathState = { foUrl: '', dvUrl: '', dvId: '', connectionId: '' };
+  for (const [name, step] of Object.entries(PATH_STEPS)) {
+    await step(state);
+    if (name === last) break;
+  }
+  return state;
+}
 
 describe('without a bearer token', () => {
   it.each([
@@ -47,11 +135,6 @@ describe('without a bearer token', () => {
 });
 
 describe('the new-demo-new path through the clients', () => {
-  let foUrl = '';
-  let dvUrl = '';
-  let dvId = '';
-  let connectionId = '';
-
   it('deploys an F&O environment with demo data and polls it to deployed', async () => {
     const started = await platform.lifecycle.deployFinanceOps({ name: 'fo-demo', demoData: true });
     expect(started.state).toBe('deploying');
@@ -63,7 +146,6 @@ describe('the new-demo-new path through the clients', () => {
     expect(done.url).toBe(`${emulator.url}/fo/fo-demo`);
     // LCS does not report the tenant (no TenantId in the documented metadata).
     expect(done.tenantId).toBe('');
-    foUrl = done.url;
     expect((await platform.lifecycle.findFinanceOps('FO-DEMO'))?.id).toBe(started.id);
     expect(await platform.lifecycle.findFinanceOps('no-such-env')).toBeNull();
     await expect(
@@ -74,6 +156,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('reads legal entities in upper case and counts rows per company', async () => {
+    const { foUrl } = await walkTo('deployed');
     const fo = platform.financeOps(foUrl);
     const ids = (await fo.listLegalEntities()).map((entity) => entity.id);
     expect(ids).toEqual(expect.arrayContaining(['USMF', 'DEMF', 'USRT', 'GBSI']));
@@ -82,6 +165,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('creates a legal entity once; a second create is refused', async () => {
+    const { foUrl } = await walkTo('deployed');
     const fo = platform.financeOps(foUrl);
     await fo.createLegalEntity({ id: 'ab1', name: 'Alpine Bikes' });
     expect((await fo.listLegalEntities()).filter((entity) => entity.id === 'AB1')).toHaveLength(1);
@@ -99,8 +183,8 @@ describe('the new-demo-new path through the clients', () => {
       (env) => env.state === 'ready',
     );
     expect(ready.url).toBe(`${emulator.url}/orgs/dvnew`);
-    dvUrl = ready.url;
-    dvId = ready.id;
+    const dvUrl = ready.url;
+    const dvId = ready.id;
     expect((await platform.powerPlatform.findDataverse('DV-NEW'))?.id).toBe(dvId);
     expect((await platform.powerPlatform.findDataverse('contoso'))?.state).toBe('ready');
     const dataverse = platform.dataverse(dvUrl);
@@ -109,9 +193,10 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('installs the dual-write packages and sees their solutions in Dataverse', async () => {
+    const { dvUrl, dvId } = await walkTo('dataverse');
     const before = await platform.powerPlatform.listPackages(dvId);
     expect(before.find((p) => p.uniqueName === DUAL_WRITE_CORE_PACKAGE)?.state).toBe('not_installed');
-    const names = [DUAL_WRITE_CORE_PACKAGE, ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((p) => p.uniqueName)];
+    const names = PACKAGES;
     for (const name of names) {
       const op = await platform.powerPlatform.installPackage(dvId, name);
       const done = await pollUntil(
@@ -129,6 +214,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('links the environments; maps are blank until Apply Solution publishes them', async () => {
+    const { foUrl, dvUrl } = await walkTo('packages');
     expect(await platform.dualWrite.findConnection(foUrl, dvUrl)).toBeNull();
     const conn = await platform.dualWrite.createConnection({
       financeOpsUrl: foUrl,
@@ -136,7 +222,7 @@ describe('the new-demo-new path through the clients', () => {
       legalEntities: ['usmf'],
     });
     expect(conn).toMatchObject({ legalEntities: ['USMF'], solutionApplied: false, dataverseUrl: dvUrl });
-    connectionId = conn.id;
+    const connectionId = conn.id;
     expect((await platform.dualWrite.findConnection(`${foUrl}/`, dvUrl))?.id).toBe(connectionId);
     expect(await platform.dualWrite.listMaps(connectionId)).toEqual([]);
     await platform.dualWrite.applySolution(connectionId);
@@ -149,6 +235,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('fails an initial sync whose prerequisite maps are not running, with the lookup error', async () => {
+    const { connectionId } = await walkTo('linked');
     await platform.dualWrite.runMap(connectionId, 'accounts - Customers V3', {
       initialSync: true,
       master: 'financeOps',
@@ -163,6 +250,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('creates companies when Legal entities runs and when a company is added, each exactly once', async () => {
+    const { connectionId, dvUrl } = await walkTo('linked');
     await platform.dualWrite.runMap(connectionId, 'cdm_companies - Legal entities', { initialSync: false });
     const dataverse = platform.dataverse(dvUrl);
     expect(await dataverse.findCompany('USMF')).toMatchObject({ code: 'USMF' });
@@ -180,6 +268,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('copies F&O customers to Dataverse on an F&O-master initial sync, stamped per company', async () => {
+    const { connectionId, dvUrl } = await walkTo('companies');
     const prerequisites =
       ENTITY_MAP_CATALOG.find((m) => m.key === 'accounts - Customers V3')?.dependsOn ?? [];
     for (const name of prerequisites.filter((n) => n !== 'cdm_companies - Legal entities')) {
@@ -206,6 +295,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('live-syncs a Dataverse account stamped with a connected company to F&O', async () => {
+    const { foUrl, dvUrl } = await walkTo('customers');
     const usmf = await platform.dataverse(dvUrl).findCompany('USMF');
     const created = await api(emulator, '/orgs/dvnew/api/data/v9.2/accounts', {
       method: 'POST',
@@ -220,6 +310,8 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('fails an initial sync over the legal-entity limit with the partition map error', async () => {
+    // The connection holds USMF and DEMF.
+    const { connectionId } = await walkTo('companies');
     await control(emulator, 'PUT', 'settings', { failures: { maxLegalEntitiesPerInitialSync: 1 } });
     try {
       await platform.dualWrite.runMap(connectionId, 'Vendors V2', {

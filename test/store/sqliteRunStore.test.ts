@@ -2,14 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from './support/runFixture';
-import { openDatabase } from '../../src/store/database';
+import { openDatabase, type Db } from '../../src/store/database';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
 
 describe('SqliteRunStore', () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'runstore-')), 'runs.sqlite');
-  const db = openDatabase(file);
-  const store = new SqliteRunStore(db);
-  afterAll(() => db.close());
+  // Each case gets its own file and makes the runs it needs.
+  let file: string;
+  let db: Db;
+  let store: SqliteRunStore;
+  beforeEach(() => {
+    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'runstore-')), 'runs.sqlite');
+    db = openDatabase(file);
+    store = new SqliteRunStore(db);
+  });
+  afterEach(() => db.close());
 
   it('creates a run once per request key and refuses a second active run for the same pair', async () => {
     expect(
@@ -26,9 +32,6 @@ describe('SqliteRunStore', () => {
   });
 
   it('locks each environment of the pair: the same Dataverse with another F&O waits, other pairs do not', async () => {
-    const store = new SqliteRunStore(
-      openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'locks-')), 'runs.sqlite')),
-    );
     expect(
       await store.create(run('p1', 'fo=url:https://a-fo|dv=url:https://x.crm'), 'k-p1', []),
     ).toMatchObject({
@@ -53,6 +56,9 @@ describe('SqliteRunStore', () => {
   });
 
   it('updates in one transaction with a rev bump and audit, and releases the lock when the run ends', async () => {
+    expect(
+      await store.create(run('r1', 'pair-1'), 'key-1', [{ at: 'now', actor: null, action: 'run.started' }]),
+    ).toMatchObject({ ok: true, created: true });
     const result = await store.update('r1', (current) => ({
       run: { ...current, status: 'cancelled' },
       audit: [{ at: 'later', actor: { id: 'bob', name: 'Bob' }, action: 'cancel' }],
@@ -67,12 +73,17 @@ describe('SqliteRunStore', () => {
   });
 
   it('a failed mutation rolls back and survives reopening the file', async () => {
+    expect(await store.create(run('r3', 'pair-1'), 'key-3', [])).toMatchObject({ ok: true, created: true });
     await expect(
       store.update('r3', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const reopened = new SqliteRunStore(openDatabase(file));
-    expect(await reopened.get('r3')).toMatchObject({ rev: 1, status: 'running' });
+    const reopenedDb = openDatabase(file);
+    try {
+      expect(await new SqliteRunStore(reopenedDb).get('r3')).toMatchObject({ rev: 1, status: 'running' });
+    } finally {
+      reopenedDb.close();
+    }
   });
 });

@@ -8,13 +8,26 @@ import { STORE_KITS, type StoreHandle, type StoreKit } from './support/storeKits
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
+  // Each case gets its own database (a SQLite file, a PostgreSQL schema) and makes the rows it needs.
   let kit: StoreKit;
   let other: StoreHandle;
-  beforeAll(async () => {
+  beforeEach(async () => {
     kit = await openKit();
     other = await kit.replica();
   });
-  afterAll(async () => kit?.close());
+  afterEach(async () => kit?.close());
+
+  /** r1 (started, one audit entry) holds fo=a and dv=x; r4 holds fo=c and dv=y. */
+  async function startR1AndR4(): Promise<void> {
+    for (const created of [
+      await kit.runs.create(run('r1', 'fo=a|dv=x'), 'key-1', [
+        { at: 'now', actor: null, action: 'run.started' },
+      ]),
+      await kit.runs.create(run('r4', 'fo=c|dv=y'), 'key-4', []),
+    ]) {
+      expect(created).toMatchObject({ ok: true, created: true });
+    }
+  }
 
   describe('runs', () => {
     it('creates a run once per request key and refuses a second active run on either environment', async () => {
@@ -39,7 +52,7 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
 
     it('lists the runs of one tenant: scoped runs of that tenant only, newest first', async () => {
       const scoped = (id: string, tenantId: string, minute: number): Run => ({
-        // Finished runs, so the lock and unfinished-run checks of the other tests see none of them.
+        // Finished runs: none of them is running.
         ...run(id, `fo=${id}|dv=${id}`, 'succeeded'),
         createdAt: `2025-01-06T10:0${minute}:00.000Z`,
         scope: { tenantId, conversationId: `19:${id}@thread.tacv2` },
@@ -64,6 +77,7 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
     });
 
     it('updates in one transaction with a rev bump and audit, and frees the lock when the run ends', async () => {
+      await startR1AndR4();
       const result = await kit.runs.update('r1', (current) => ({
         run: { ...current, status: 'cancelled' },
         audit: [{ at: 'later', actor: { id: 'bob', name: 'Bob' }, action: 'cancel' }],
@@ -89,6 +103,7 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
     });
 
     it('a failed mutation rolls back', async () => {
+      expect(await kit.runs.create(run('r3', 'fo=b|dv=x'), 'key-3', [])).toMatchObject({ ok: true });
       await expect(
         Promise.resolve().then(() =>
           kit.runs.update('r3', () => {
