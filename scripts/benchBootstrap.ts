@@ -10,7 +10,7 @@
  * Time: everything is multiplied by --time-scale; all rates are reported in unscaled ("real
  * service") terms, i.e. measured time divided by the time scale. The default is 1, the modelled
  * durations themselves: below it our processes' CPU time, which no scale shrinks, counts 1/scale
- * times over in those terms (docs/benchmarks.md, "Sixth session"); 0.2 runs in a fifth of the time
+ * times over in those terms (docs/benchmarks.md, "Bootstrap"); 0.2 runs in a fifth of the time
  * for a quick look, about a hundredth lower. The window is shortened (default
  * 10 s instead of 300 s) with its limits shortened in proportion (same 20 req/s, 4 s of execution
  * per second), so the run spans many windows and the sustained limits, not the first window's burst,

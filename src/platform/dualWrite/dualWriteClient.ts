@@ -1,13 +1,12 @@
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import type { DualWriteConnection, DualWritePort, EntityMapStatus } from '../../engine/ports';
+import type { DualWriteConnection, DualWritePort } from '../../engine/ports';
 import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
 import { PlatformError, toPlatformError, trimUrl } from '../platformError';
 import {
   DWM_PATH,
-  REQUEST_STATE,
   RESTORE_TEMPLATES_APPLY,
   START_ACTIONS,
   axEnvironment,
@@ -26,7 +25,8 @@ import {
   type GatewayEnvironment,
   type GatewayMap,
 } from './gatewayWire';
-import { MAP_STATE_BY_CODE } from './mapStates';
+import { financeOpsIdentifier, parseConnectionId } from './gatewayIds';
+import { toMapStatus } from './mapStatus';
 import { retryAfterMsOf } from '../http/pollHint';
 import { waitForRequest, type GatewayRequest } from './requestWait';
 import { pickMap, tryPickMap } from './mapRefs';
@@ -316,35 +316,8 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
   };
 }
 
-/** `identifier` of `Environments`: the F&O URL without its scheme (the host, for a real F&O URL). */
-export function financeOpsIdentifier(url: string): string {
-  return trimUrl(url)
-    .replace(/^https?:\/\//i, '')
-    .toLowerCase();
-}
-
-function parseConnectionId(id: string): { cid: string; cname: string } {
-  const at = id.indexOf(':');
-  if (at <= 0 || at === id.length - 1)
-    throw new PlatformError(
-      'invalid',
-      `${id} is not a dual-write connection id of the gateway (<cid>:<cname>).`,
-    );
-  return { cid: id.slice(0, at), cname: id.slice(at + 1) };
-}
-
 function sameUrl(a: string, b: string): boolean {
   return trimUrl(a).toLowerCase() === trimUrl(b).toLowerCase();
-}
-
-function toMapStatus(map: GatewayMap): EntityMapStatus {
-  const code = Number(map.detail.state ?? 0);
-  const last = map.detail.lastRequest ?? map.detail.lastRequests?.[0];
-  return {
-    ...mapIdentityOf(map),
-    state: MAP_STATE_BY_CODE[code] ?? 'NotRunning',
-    lastError: last?.state === REQUEST_STATE.error ? (last.errorMessage ?? undefined) : undefined,
-  };
 }
 
 function sameName(a: string, b: string): boolean {

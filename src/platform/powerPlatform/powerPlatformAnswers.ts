@@ -14,8 +14,15 @@ export const environmentSchema = z.object({
       displayName: z.string().optional(),
       tenantId: z.string().optional(),
       provisioningState: z.string().optional(),
+      environmentSku: z.string().optional(),
       linkedEnvironmentMetadata: z
         .object({ instanceUrl: z.string().optional() })
+        .passthrough()
+        .nullable()
+        .optional(),
+      // A unified environment's finance and operations app (unifiedEnvironmentClient.ts).
+      linkedAppMetadata: z
+        .object({ type: z.string().optional(), id: z.string().optional(), url: z.string().optional() })
         .passthrough()
         .nullable()
         .optional(),

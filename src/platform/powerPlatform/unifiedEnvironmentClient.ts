@@ -4,6 +4,7 @@ import type { ErpTemplate, UnifiedEnvironment, UnifiedEnvironmentType } from '..
 import { followableNextLink } from '../http/nextLink';
 import { lifecycleHint, pollHint, retryAfterMsOf } from '../http/pollHint';
 import { PlatformError, trimUrl } from '../platformError';
+import { environmentSchema } from './powerPlatformAnswers';
 
 // Unified environments through the same two APIs (docs/dynamics-apis.md, "Unified environments"):
 // create = the BAP environments API with an ERP template in `linkedEnvironmentMetadata.templates` and
@@ -23,28 +24,6 @@ const SKU: Record<UnifiedEnvironmentType, string> = {
   developer: 'Sandbox',
 };
 
-const environmentSchema = z.object({
-  name: z.string(),
-  location: z.string().optional(),
-  properties: z
-    .object({
-      displayName: z.string().optional(),
-      tenantId: z.string().optional(),
-      provisioningState: z.string().optional(),
-      environmentSku: z.string().optional(),
-      linkedEnvironmentMetadata: z
-        .object({ instanceUrl: z.string().optional() })
-        .passthrough()
-        .nullable()
-        .optional(),
-      linkedAppMetadata: z
-        .object({ type: z.string().optional(), id: z.string().optional(), url: z.string().optional() })
-        .passthrough()
-        .nullable()
-        .optional(),
-    })
-    .passthrough(),
-});
 const packagesSchema = z.object({
   value: z.array(z.object({ uniqueName: z.string(), state: z.string().nullable().optional() }).passthrough()),
 });
