@@ -14,7 +14,6 @@ import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
 import { completionCardData } from './views/completionView';
 import { shortId } from './views/format';
 import type { PerspectiveReader } from './audience/perspectiveReader';
-import type { CardPerspective } from './audience/cardPerspective';
 import { messageLink } from './teamsLinks';
 import { LongStepTicker } from './longStepTicker';
 
@@ -283,7 +282,8 @@ export class Notifier {
     return cardOfRun(current, {
       kind,
       stepId,
-      view: await this.sharedView(context, current, kind),
+      // The shared copy's view: who gets a personal view through refresh (roster and roles).
+      view: await this.options.perspectives?.shared(context, current, kind),
       nowMs: this.options.clock.now().getTime(),
     });
   }
@@ -292,18 +292,9 @@ export class Notifier {
   private async sharedRunCard(run: Run, context: TurnContext): Promise<AdaptiveCard> {
     return cardOfRun(run, {
       kind: 'run',
-      view: await this.sharedView(context, run, 'run'),
+      view: await this.options.perspectives?.shared(context, run, 'run'),
       nowMs: this.options.clock.now().getTime(),
     });
-  }
-
-  /** The shared copy's view: who gets a personal view through refresh (roster and roles). */
-  private async sharedView(
-    context: TurnContext,
-    run: Run,
-    kind: RunCardKind,
-  ): Promise<CardPerspective | undefined> {
-    return this.options.perspectives?.shared(context, run, kind);
   }
 
   /** The one completion message: the @mention and the outcome in one card, linking to the run card. */
