@@ -34,10 +34,10 @@ export interface DataverseRouterOptions {
   /** Share or inspect the limiter (e.g. reset it between tests). */
   protection?: ServiceProtection;
   /**
-   * Unbound functions answered from outside the org's tables (GET `<name>`): the body, or the
-   * documented error code and message (sent as 400).
+   * Unbound functions answered from outside the org's tables (GET `<name>`): the body; a refusal is
+   * thrown as an ODataError, as the Web API's own answers are.
    */
-  functions?: Record<string, (org: string) => object | { code: string; message: string }>;
+  functions?: Record<string, (org: string) => object>;
 }
 
 export function createDataverseStats(): DataverseStats {
@@ -204,10 +204,7 @@ export function dataverseRouter(
   function runFunction(org: string, req: Request, resource: string): WebApiResponse | undefined {
     const fn = req.method === 'GET' ? options.functions?.[resource.replace(/\(\)$/, '')] : undefined;
     if (!fn) return undefined;
-    const answer = fn(org);
-    if ('code' in answer && 'message' in answer && Object.keys(answer).length === 2)
-      throw new ODataError(400, String(answer.code), String(answer.message));
-    return { status: 200, headers: {}, body: answer };
+    return { status: 200, headers: {}, body: fn(org) };
   }
 
   return router;

@@ -1,4 +1,5 @@
 import { NOT_INTEGRATED } from '../microsoft/connectionRules';
+import { ODataError } from '../dataverse/odataErrors';
 import type { EmulatorContext } from '../shell/emulatorContext';
 
 // Power Platform integration (enable-power-platform-integration.md): an F&O environment and a Power
@@ -45,11 +46,11 @@ export class PowerPlatformIntegration {
     this.ctx.effects.record('pp.integration.connect', `${foEnv}+${dvOrg}`);
   }
 
-  /** The documented answer of the function, or its documented error code and message. */
-  details(dvOrg: string): IntegrationDetails | typeof NOT_INTEGRATED {
+  /** The documented answer of the function; its documented error (400) without an integration. */
+  details(dvOrg: string): IntegrationDetails {
     const foEnv = this.financeOpsOf(dvOrg);
     const id = foEnv ? this.financeOps.id(foEnv) : undefined;
-    if (!foEnv || !id) return NOT_INTEGRATED;
+    if (!foEnv || !id) throw new ODataError(400, NOT_INTEGRATED.code, NOT_INTEGRATED.message);
     return { Url: this.financeOps.url(foEnv), TenantId: this.ctx.seed.tenantId, Id: id };
   }
 }
