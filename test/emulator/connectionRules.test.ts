@@ -1,7 +1,14 @@
 import type { RunningEmulator } from '../../src/emulator';
 import type { DualWriteConnection, Platform } from '../../src/engine/ports';
-import { createPlatform } from '../../src/platform/createPlatform';
-import { api, control, linkContoso, pollUntil, startTestEmulator, type TestBody } from './emulatorTestKit';
+import {
+  api,
+  control,
+  linkContoso,
+  pollUntil,
+  startTestEmulator,
+  testPlatform,
+  type TestBody,
+} from './emulatorTestKit';
 
 /**
  * What the emulated dual-write service does to a link (docs/fidelity.md, "Links, Reset and legal
@@ -14,11 +21,7 @@ let platform: Platform;
 
 beforeEach(async () => {
   emulator = await startTestEmulator();
-  platform = createPlatform({
-    mode: 'emulator',
-    emulatorUrl: emulator.url,
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-  });
+  platform = testPlatform(emulator.url);
 });
 
 afterEach(async () => {
@@ -123,11 +126,7 @@ describe('one link per environment (dual-write-faq.md, reset.md)', () => {
   it("refuses an F&O and a Dataverse that are not each other's integration environment", async () => {
     await emulator.close();
     emulator = await startTestEmulator({ seed: { existingFinanceOps: { integratedWith: 'contoso' } } });
-    platform = createPlatform({
-      mode: 'emulator',
-      emulatorUrl: emulator.url,
-      retry: { baseDelayMs: 10, maxDelayMs: 50 },
-    });
+    platform = testPlatform(emulator.url);
     const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
     const fresh = await newDataverse('fresh');
     const toFresh = await api(emulator, `${GATEWAY}/emulator/link`, {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import type { DualWriteConnection, Platform } from '../../src/engine/ports';
+import { createPlatform } from '../../src/platform/createPlatform';
 
 /** Helpers shared by the emulator and platform client tests. */
 /** Response bodies, asserted field by field in the tests. */
@@ -99,4 +100,9 @@ export async function linkContoso(platform: Platform): Promise<DualWriteConnecti
     dataverseUrl: dv.url,
     legalEntities: ['USMF'],
   });
+}
+
+/** The platform clients against a test emulator, with quick retries. */
+export function testPlatform(emulatorUrl: string): Platform {
+  return createPlatform({ mode: 'emulator', emulatorUrl, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
 }

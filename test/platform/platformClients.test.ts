@@ -10,7 +10,7 @@ import {
 import type { Platform } from '../../src/engine/ports';
 import { createPlatform } from '../../src/platform/createPlatform';
 import { PlatformError } from '../../src/platform/platformError';
-import { api, control, pollUntil, startTestEmulator } from '../emulator/emulatorTestKit';
+import { api, control, pollUntil, startTestEmulator, testPlatform } from '../emulator/emulatorTestKit';
 
 /**
  * Every operation the engine uses, through createPlatform, over real HTTP against the emulator:
@@ -22,11 +22,7 @@ let platform: Platform;
 
 beforeEach(async () => {
   emulator = await startTestEmulator();
-  platform = createPlatform({
-    mode: 'emulator',
-    emulatorUrl: emulator.url,
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-  });
+  platform = testPlatform(emulator.url);
 });
 
 afterEach(async () => {
