@@ -42,6 +42,26 @@ const positiveNumber = (fallback: number) =>
         .transform(Number),
     );
 
+/** A whole number from `min` to `max`; empty or unset takes the default. */
+const wholeNumber = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? String(fallback) : value.trim()))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+        .transform(Number)
+        .pipe(
+          z
+            .number()
+            .int()
+            .min(min, `must be from ${min} to ${max}`)
+            .max(max, `must be from ${min} to ${max}`),
+        ),
+    );
+
 const optionalString = z
   .string()
   .optional()
@@ -108,6 +128,10 @@ export const configSchema = z.object({
   FOUR_EYES: bool(true),
   APPROVAL_TIMEOUT_MINUTES: positiveNumber(24 * 60),
   APPROVAL_REMINDER_MINUTES: positiveNumber(60),
+  /** Unfinished setups (running, waiting or failed) one admin may have at once: each provisions environments. */
+  MAX_ACTIVE_RUNS_PER_ADMIN: wholeNumber(5, 1, 1000),
+  /** Unfinished setups one Entra tenant may have at once, whoever started them. */
+  MAX_ACTIVE_RUNS_PER_TENANT: wholeNumber(20, 1, 10000),
 
   // --- Dynamics 365: emulator (default without BOT_ID) or live ---
   DYNAMICS_MODE: optionalString.pipe(z.enum(['emulator', 'live']).optional()),

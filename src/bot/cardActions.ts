@@ -26,7 +26,10 @@ export const ACTION_SCHEMAS = {
   'setup.scenario': z.object({ scenario: scenarioIdSchema }).passthrough(),
   'setup.review': z.object({ scenario: scenarioIdSchema }).catchall(z.union([text, z.array(text).max(60)])),
   'setup.edit': z.object({ input: text }).passthrough(),
-  'setup.start': z.object({ input: text, requestKey: z.string().uuid() }).passthrough(),
+  // The Review's token (the engine refuses a Start without one, with the reason).
+  'setup.start': z
+    .object({ input: text, reviewToken: z.string().uuid('not a Review token').optional() })
+    .passthrough(),
   'setup.abandon': z.object({}).passthrough(),
   'run.refresh': z.object({ runId }).passthrough(),
   /** The refresh verb of run, approval and manual cards (Teams invokes it for each listed user). */

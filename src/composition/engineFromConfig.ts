@@ -29,6 +29,10 @@ export function engineFromConfig(
     approvalTimeoutMs: config.APPROVAL_TIMEOUT_MINUTES * 60_000,
     approvalReminderMs: config.APPROVAL_REMINDER_MINUTES * 60_000,
     fourEyes: config.FOUR_EYES,
+    runLimits: {
+      perRequester: config.MAX_ACTIVE_RUNS_PER_ADMIN,
+      perTenant: config.MAX_ACTIVE_RUNS_PER_TENANT,
+    },
     // SQLite serves one process: nothing to share, so no leases (its restart resumes every run).
     replicas:
       store.kind === 'postgres'

@@ -30,13 +30,18 @@ export type { Clock } from './ports';
 export { systemClock } from './systemClock';
 
 export interface EngineApi {
-  /** Validates the raw input (zod) and returns the dry run; throws EngineError('invalid_input'). */
+  /**
+   * Validates the raw input (zod) and returns the dry run, with the `reviewToken` Start needs when it
+   * can start (the Review); throws EngineError('invalid_input').
+   */
   preview(rawInput: unknown): Promise<PlanPreview>;
   /**
-   * Persists a new run and starts executing it. `requestKey` makes a repeated Start click return the
-   * same run instead of a second one. Fails with 'locked' when another active run holds the pair.
+   * Persists a new run and starts executing it. `reviewToken` is the token of a preview of the same
+   * input ('not_reviewed' without one); it also makes a repeated Start click return the same run
+   * instead of a second one. Fails with 'locked' when another active run holds the pair, 'limited'
+   * when the requester or the tenant has as many unfinished runs as allowed.
    */
-  start(rawInput: unknown, requestedBy: Actor, requestKey: string, scope?: RunScope): Promise<CommandResult>;
+  start(rawInput: unknown, requestedBy: Actor, reviewToken: string, scope?: RunScope): Promise<CommandResult>;
   approve(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
   reject(runId: string, stepId: string, actor: Actor, rev: number, reason: string): Promise<CommandResult>;
   /** Manual step: the admin says it is done; the engine verifies it through the APIs. */
@@ -60,8 +65,23 @@ export interface EngineApi {
 export type CommandResult =
   { ok: true; run: Run; changed: boolean } | { ok: false; code: CommandRefusal; message: string; run?: Run };
 
+/**
+ * `expired`: the approval's time ran out; `decided`: the approval already has its (final) decision;
+ * `not_reviewed`: a Start without the token of a Review of the same input; `limited`: the requester
+ * or the tenant already has as many unfinished runs as allowed.
+ */
 export type CommandRefusal =
-  'not_found' | 'stale' | 'invalid_state' | 'forbidden' | 'four_eyes' | 'locked' | 'invalid_input';
+  | 'not_found'
+  | 'stale'
+  | 'invalid_state'
+  | 'forbidden'
+  | 'four_eyes'
+  | 'locked'
+  | 'invalid_input'
+  | 'expired'
+  | 'decided'
+  | 'not_reviewed'
+  | 'limited';
 
 /** Events for the notifier; payloads are snapshots. */
 export interface EngineEvents {

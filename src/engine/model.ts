@@ -61,6 +61,8 @@ export interface PlanPreview {
   canStart: boolean;
   /** Display names of the Dataverse tables the plan names, by entity set (one name per table). */
   tableNames?: Record<string, string>;
+  /** The token Start needs (planReviews.ts), given by a Review whose plan can start. */
+  reviewToken?: string;
 }
 
 export type StepStatus =

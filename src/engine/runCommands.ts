@@ -31,6 +31,44 @@ function isStale(run: Run, step: StepState | undefined, rev: number | undefined)
   return step?.waitingSinceRev !== undefined ? rev < step.waitingSinceRev : rev < run.rev;
 }
 
+type Decision = NonNullable<NonNullable<StepState['approval']>['decision']>;
+
+/** "2026-12-07 16:50 UTC": a stored ISO time as the refusals say it. */
+function when(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The second decision on one request: refused, saying who made the first and when. */
+function alreadyDecided(step: StepState, decision: Decision): CommandOutcome {
+  return refuse(
+    'decided',
+    `"${step.title}" was already ${decision.approved ? 'approved' : 'rejected'} by ${decision.by.name} at ${when(decision.at)}; a decision is final.`,
+  );
+}
+
+function notWaiting(step: StepState): CommandOutcome {
+  if (step.error?.code === 'approval_expired') return expiredRefusal(step);
+  return refuse('invalid_state', `"${step.title}" is not waiting for an approval (it is ${step.status}).`);
+}
+
+/**
+ * An approval past its `expiresAt` takes no decision, whichever replica is asked and whether or not
+ * the run's driver has marked it expired yet (its timer may be late, or its replica frozen).
+ */
+function expiry(step: StepState, c: CommandContext): CommandOutcome | undefined {
+  const expiresAt = step.approval?.expiresAt;
+  if (!expiresAt || Date.parse(c.at) < Date.parse(expiresAt)) return undefined;
+  return expiredRefusal(step);
+}
+
+function expiredRefusal(step: StepState): CommandOutcome {
+  const at = step.approval?.expiresAt;
+  return refuse(
+    'expired',
+    `The approval of "${step.title}" expired${at ? ` at ${when(at)}` : ''}; nothing was changed. Retry the step to ask again.`,
+  );
+}
+
 function change(
   run: Run,
   c: CommandContext,
@@ -50,11 +88,12 @@ export function approveCommand(run: Run, stepId: string, c: CommandContext): Com
   if (!step) return refuse('not_found', `Run ${run.id} has no step ${stepId}.`);
   const decision = step.approval?.decision;
   if (decision?.approved && step.status !== 'failed') return { kind: 'noop' };
-  if (step.status !== 'awaiting_approval') {
-    return refuse('invalid_state', `"${step.title}" is not waiting for an approval (it is ${step.status}).`);
-  }
+  if (decision) return alreadyDecided(step, decision);
+  if (step.status !== 'awaiting_approval') return notWaiting(step);
   if (isStale(run, step, c.rev))
     return refuse('stale', 'This card is out of date; here is the current state.');
+  const expired = expiry(step, c);
+  if (expired) return expired;
   if (c.fourEyes && c.actor.id === run.requestedBy.id) {
     return refuse(
       'four_eyes',
@@ -73,11 +112,13 @@ export function rejectCommand(run: Run, stepId: string, reason: string, c: Comma
   if (!step) return refuse('not_found', `Run ${run.id} has no step ${stepId}.`);
   const decision = step.approval?.decision;
   if (decision && !decision.approved && step.status === 'failed') return { kind: 'noop' };
-  if (step.status !== 'awaiting_approval') {
-    return refuse('invalid_state', `"${step.title}" is not waiting for an approval (it is ${step.status}).`);
-  }
+  // A decision is final: a reject from a card shown before an approval must not overturn it.
+  if (decision) return alreadyDecided(step, decision);
+  if (step.status !== 'awaiting_approval') return notWaiting(step);
   if (isStale(run, step, c.rev))
     return refuse('stale', 'This card is out of date; here is the current state.');
+  const expired = expiry(step, c);
+  if (expired) return expired;
   const why = reason.trim() || 'no reason given';
   step.approval = {
     ...(step.approval as NonNullable<StepState['approval']>),
@@ -143,6 +184,8 @@ export function skipCommand(run: Run, stepId: string, c: CommandContext): Comman
   if (isStale(run, step.status === 'failed' ? undefined : step, c.rev)) {
     return refuse('stale', 'This card is out of date; here is the current state.');
   }
+  const expired = step.status === 'awaiting_approval' && !step.approval?.decision && expiry(step, c);
+  if (expired) return expired;
   moveStep(step, 'skipped');
   step.finishedAt = c.at;
   return change(run, c, 'skipped', stepId);

@@ -6,7 +6,26 @@ import type { LeaseFence } from './runLeasePort';
 // method is asynchronous; the engine awaits a transition's commit before it acts on it.
 
 export type CreateRunResult =
-  { ok: true; run: Run; created: boolean } | { ok: false; reason: 'locked'; holder: Run };
+  | { ok: true; run: Run; created: boolean }
+  | { ok: false; reason: 'locked'; holder: Run }
+  | { ok: false; reason: 'limit'; of: 'requester' | 'tenant'; limit: number };
+
+/**
+ * How many unfinished runs (those holding their lock: LOCK_HOLDING_STATUSES) one requester and one
+ * tenant (`scope.tenantId`) may have at once; absent: no limit.
+ */
+export interface RunLimits {
+  perRequester?: number;
+  perTenant?: number;
+}
+
+/** A Review's plan that may be started: its token (the plan card's) and the input it was for. */
+export interface PlanReview {
+  token: string;
+  /** planReviews.ts `inputKeyOf` of the reviewed input. */
+  inputKey: string;
+  reviewedAt: string;
+}
 
 /** What a mutation returns: the new run (rev is set by the store) and the audit entries to append. */
 export interface RunChange {
@@ -26,9 +45,15 @@ export interface RunStore {
    * Inserts a new run, atomically taking the locks of its two environments (`lockKey` is
    * `fo=...|dv=...`; an active run holding either one is the holder). A repeated `requestKey`
    * returns the run it created (`created: false`); a lock held by another active run is refused with
-   * the holder.
+   * the holder; a requester or tenant at its `limits` is refused, decided in the same transaction
+   * as the insert so concurrent starts (on any replica) cannot pass the limit together.
    */
-  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Promise<CreateRunResult>;
+  create(
+    run: Run,
+    requestKey: string,
+    audit: Array<Omit<AuditEntry, 'runId'>>,
+    limits?: RunLimits,
+  ): Promise<CreateRunResult>;
   get(runId: string): Promise<Run | null>;
   list(filter?: RunFilter): Promise<Run[]>;
   /** Runs that are neither succeeded nor cancelled (they hold their lock). */
@@ -50,6 +75,10 @@ export interface RunStore {
   audit(runId: string): Promise<AuditEntry[]>;
   /** Appends audit entries that change no run (refused commands). */
   appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void>;
+  /** Records a Review, and forgets reviews made before `forgetBefore` (ISO time). */
+  recordReview(review: PlanReview, forgetBefore: string): Promise<void>;
+  /** The Review of this token, if it is still kept. */
+  review(token: string): Promise<PlanReview | null>;
 }
 
 /** Statuses in which a run still holds the lock of its environment pair. */

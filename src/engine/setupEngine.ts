@@ -12,7 +12,8 @@ import {
 } from './replicaCoordination';
 import { RunExecutor } from './runExecutor';
 import type { RunLeaseKeeper } from './runLeaseKeeper';
-import type { RunStore } from './runStorePort';
+import { recordReview } from './planReviews';
+import type { RunLimits, RunStore } from './runStorePort';
 import { startRun } from './startRun';
 
 // The setup engine: the commands of EngineApi over a durable run store and the executor, wired here
@@ -36,6 +37,8 @@ export interface SetupEngineOptions {
   approvalsAtStart?: boolean;
   /** Several replicas on one store: leases decide who drives a run, signals wake its holder. */
   replicas?: ReplicaOptions;
+  /** Unfinished runs one requester and one tenant may have at once (absent: no limit). */
+  runLimits?: RunLimits;
 }
 
 /** EngineApi plus a hook for tests and graceful shutdown. */
@@ -86,13 +89,18 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   const stopListening = replicas && keeper && listenToReplicas(replicas.signals, keeper, executor);
 
   return {
-    preview: (raw) => plan(raw),
-    start: (rawInput, requestedBy, requestKey, scope) =>
+    // A plan that can start is recorded: its token is what Start needs (planReviews.ts).
+    async preview(raw) {
+      const preview = await plan(raw);
+      if (!preview.canStart) return preview;
+      return { ...preview, reviewToken: await recordReview(store, clock, preview) };
+    },
+    start: (rawInput, requestedBy, reviewToken, scope) =>
       startRun(
-        { plan, store, clock, emit: events.emit, logger, kick },
+        { plan, store, clock, emit: events.emit, logger, kick, limits: options.runLimits },
         rawInput,
         requestedBy,
-        requestKey,
+        reviewToken,
         scope,
       ),
 

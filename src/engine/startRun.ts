@@ -4,12 +4,15 @@ import type { Emit } from './commitAndEmit';
 import { EngineError, type CommandResult } from './engineApi';
 import type { Actor, PlanPreview, Run, RunScope, StepState } from './model';
 import type { Clock } from './ports';
-import type { RunStore } from './runStorePort';
+import type { RunLimits, RunStore } from './runStorePort';
 import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
 import type { Planner } from './planPreviews';
+import { reviewRefusal } from './planReviews';
 
-// Start: the confirmed preview becomes a stored run, unless a finding blocks it or another active run
-// holds one of its environments. A repeated Start (same requestKey) answers with the run it created.
+// Start: the confirmed preview becomes a stored run, unless it carries no Review of this input, a
+// finding blocks it, another active run holds one of its environments, or the requester or the
+// tenant has as many unfinished runs as allowed. The Review's token is the request key: a repeated
+// Start answers with the run it created.
 
 export interface StartRunDeps {
   plan: Planner;
@@ -19,13 +22,14 @@ export interface StartRunDeps {
   logger?: Logger;
   /** Wakes the executor for the run (new or the one a repeated Start returns). */
   kick(runId: string): void;
+  limits?: RunLimits;
 }
 
 export async function startRun(
   deps: StartRunDeps,
   rawInput: unknown,
   requestedBy: Actor,
-  requestKey: string,
+  reviewToken: string,
   scope?: RunScope,
 ): Promise<CommandResult> {
   const { store, clock, emit, logger } = deps;
@@ -36,6 +40,8 @@ export async function startRun(
     if (error instanceof EngineError) return { ok: false, code: 'invalid_input', message: error.message };
     throw error;
   }
+  const unreviewed = await reviewRefusal(store, clock, reviewToken, preview.input);
+  if (unreviewed) return { ok: false, code: 'not_reviewed', message: unreviewed };
   if (!preview.canStart) {
     const blocking = preview.findings.filter((f) => f.severity === 'blocking');
     return {
@@ -60,14 +66,22 @@ export async function startRun(
     ...(preview.tableNames ? { tableNames: preview.tableNames } : {}),
   };
   const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
-  const result = await store.create(run, requestKey, [
+  const result = await store.create(run, reviewToken, [
     {
       at,
       actor: requestedBy,
       action: 'run.started',
       detail: warnings.length ? `warnings: ${warnings.join(', ')}` : undefined,
     },
-  ]);
+  ], deps.limits);
+  if (!result.ok && result.reason === 'limit') {
+    const who = result.of === 'requester' ? `${requestedBy.name} already has` : 'This tenant already has';
+    return {
+      ok: false,
+      code: 'limited',
+      message: `${who} ${result.limit} setups under way, as many as the bot allows at once. Wait for one to finish, or cancel one (a failed one counts until it is cancelled).`,
+    };
+  }
   if (!result.ok) {
     const holder = result.holder;
     const envs = environmentsOf(preview.input);

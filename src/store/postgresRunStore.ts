@@ -9,12 +9,15 @@ import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
 import {
   LOCK_HOLDING_STATUSES,
   type CreateRunResult,
+  type PlanReview,
   type RunChange,
   type RunFilter,
+  type RunLimits,
   type RunStore,
 } from '../engine/runStorePort';
 import { inTransaction, migratePostgres } from './postgresDatabase';
-import { POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
+import { limitsOf } from './runLimits';
+import { PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
 
 interface RunRow {
   body: string;
@@ -26,6 +29,7 @@ export class PostgresRunStore implements RunStore {
 
   static async open(pool: Pool): Promise<PostgresRunStore> {
     await migratePostgres(pool, '001_runs', RUN_SCHEMA(POSTGRES_SERIAL_KEY));
+    await migratePostgres(pool, '003_plan_reviews', PLAN_REVIEW_SCHEMA);
     return new PostgresRunStore(pool);
   }
 
@@ -33,13 +37,20 @@ export class PostgresRunStore implements RunStore {
     run: Run,
     requestKey: string,
     audit: Array<Omit<AuditEntry, 'runId'>>,
+    limits: RunLimits = {},
   ): Promise<CreateRunResult> {
+    const limited = limitsOf(run, limits);
     return inTransaction(this.pool, async (client): Promise<CreateRunResult> => {
       // Starts on the same environment decide one at a time: each takes the advisory lock of each of
-      // its environments (sorted, so two starts never wait on each other crosswise), and the same
-      // request key twice meets the unique index. Starts on other environments do not wait at all.
-      for (const part of [...new Set(run.lockKey.split('|'))].sort())
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dwbot:env:${part}`]);
+      // its environments, and of its requester and tenant when they are limited (all sorted, so two
+      // starts never wait on each other crosswise); the same request key twice meets the unique
+      // index. Starts that share none of these do not wait at all.
+      const keys = [
+        ...run.lockKey.split('|').map((part) => `dwbot:env:${part}`),
+        ...limited.map(([field, value]) => `dwbot:${field}:${value}`),
+      ];
+      for (const key of [...new Set(keys)].sort())
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
       const existing = await client.query<RunRow>('SELECT body, rev FROM runs WHERE request_key = $1', [
         requestKey,
       ]);
@@ -53,6 +64,14 @@ export class PostgresRunStore implements RunStore {
       if (holder) {
         const held = await client.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [holder.id]);
         return { ok: false, reason: 'locked', holder: parse(held.rows[0]) };
+      }
+      for (const [field, value, limit] of limited) {
+        const path = field === 'requester' ? "body::jsonb -> 'requestedBy' ->> 'id'" : "body::jsonb -> 'scope' ->> 'tenantId'";
+        const counted = await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM runs WHERE lock_held = 1 AND (${path}) = $1`,
+          [value],
+        );
+        if (Number(counted.rows[0].n) >= limit) return { ok: false, reason: 'limit', of: field, limit };
       }
       await client.query(
         `INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
@@ -72,6 +91,26 @@ export class PostgresRunStore implements RunStore {
       await appendAudit(client, run.id, audit);
       return { ok: true, run, created: true };
     });
+  }
+
+  async recordReview(review: PlanReview, forgetBefore: string): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      await client.query('DELETE FROM plan_reviews WHERE reviewed_at < $1', [forgetBefore]);
+      await client.query('INSERT INTO plan_reviews (token, input_key, reviewed_at) VALUES ($1, $2, $3)', [
+        review.token,
+        review.inputKey,
+        review.reviewedAt,
+      ]);
+    });
+  }
+
+  async review(token: string): Promise<PlanReview | null> {
+    const result = await this.pool.query<{ token: string; input_key: string; reviewed_at: string }>(
+      'SELECT token, input_key, reviewed_at FROM plan_reviews WHERE token = $1',
+      [token],
+    );
+    const row = result.rows[0];
+    return row ? { token: row.token, inputKey: row.input_key, reviewedAt: row.reviewed_at } : null;
   }
 
   async get(runId: string): Promise<Run | null> {

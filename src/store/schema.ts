@@ -112,3 +112,16 @@ CREATE TABLE card_updates (
   at_ms BIGINT NOT NULL
 );
 `;
+
+/**
+ * Reviews that may be started (src/engine/planReviews.ts): the plan card's token and the input it
+ * was reviewed for. Rows older than a Review's validity are deleted as new ones arrive.
+ */
+export const PLAN_REVIEW_SCHEMA = `
+CREATE TABLE plan_reviews (
+  token TEXT PRIMARY KEY,
+  input_key TEXT NOT NULL,
+  reviewed_at TEXT NOT NULL
+);
+CREATE INDEX plan_reviews_at ON plan_reviews(reviewed_at);
+`;

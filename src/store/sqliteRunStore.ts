@@ -2,14 +2,17 @@ import type { Db } from './database';
 import { migrate } from './database';
 import type { Actor, AuditEntry, Run } from '../engine/model';
 import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
-import { LEASE_SCHEMA, RUN_SCHEMA, SQLITE_SERIAL_KEY } from './schema';
+import { LEASE_SCHEMA, PLAN_REVIEW_SCHEMA, RUN_SCHEMA, SQLITE_SERIAL_KEY } from './schema';
 import {
   LOCK_HOLDING_STATUSES,
   type CreateRunResult,
+  type PlanReview,
   type RunChange,
   type RunFilter,
+  type RunLimits,
   type RunStore,
 } from '../engine/runStorePort';
+import { limitReached } from './runLimits';
 
 // SQLite implementation of the RunStore (tables: schema.ts). better-sqlite3 is synchronous: each
 // method does its work (one transaction) before it returns its promise, so the promise only carries a
@@ -33,10 +36,36 @@ export class SqliteRunStore implements RunStore {
   constructor(private readonly db: Db) {
     migrate(db, '001_runs', RUN_SCHEMA(SQLITE_SERIAL_KEY));
     migrate(db, '002_run_leases', LEASE_SCHEMA(SQLITE_SERIAL_KEY));
+    migrate(db, '003_plan_reviews', PLAN_REVIEW_SCHEMA);
   }
 
-  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Promise<CreateRunResult> {
-    return settled(() => this.createNow(run, requestKey, audit));
+  create(
+    run: Run,
+    requestKey: string,
+    audit: Array<Omit<AuditEntry, 'runId'>>,
+    limits: RunLimits = {},
+  ): Promise<CreateRunResult> {
+    return settled(() => this.createNow(run, requestKey, audit, limits));
+  }
+
+  recordReview(review: PlanReview, forgetBefore: string): Promise<void> {
+    return settled(() => {
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM plan_reviews WHERE reviewed_at < ?').run(forgetBefore);
+        this.db
+          .prepare('INSERT INTO plan_reviews (token, input_key, reviewed_at) VALUES (?, ?, ?)')
+          .run(review.token, review.inputKey, review.reviewedAt);
+      })();
+    });
+  }
+
+  review(token: string): Promise<PlanReview | null> {
+    return settled(() => {
+      const row = this.db
+        .prepare('SELECT token, input_key, reviewed_at FROM plan_reviews WHERE token = ?')
+        .get(token) as { token: string; input_key: string; reviewed_at: string } | undefined;
+      return row ? { token: row.token, inputKey: row.input_key, reviewedAt: row.reviewed_at } : null;
+    });
   }
 
   get(runId: string): Promise<Run | null> {
@@ -68,7 +97,12 @@ export class SqliteRunStore implements RunStore {
     return settled(() => this.appendAuditNow(runId, entries));
   }
 
-  private createNow(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): CreateRunResult {
+  private createNow(
+    run: Run,
+    requestKey: string,
+    audit: Array<Omit<AuditEntry, 'runId'>>,
+    limits: RunLimits,
+  ): CreateRunResult {
     return this.db.transaction((): CreateRunResult => {
       const existing = this.db.prepare('SELECT body, rev FROM runs WHERE request_key = ?').get(requestKey) as
         RunRow | undefined;
@@ -86,6 +120,15 @@ export class SqliteRunStore implements RunStore {
         const row = this.db.prepare('SELECT body, rev FROM runs WHERE id = ?').get(holder.id) as RunRow;
         return { ok: false, reason: 'locked', holder: parse(row) };
       }
+      // One writer at a time in SQLite: the count and the insert cannot interleave with another start.
+      const reached = limitReached(run, limits, (field, value) => {
+        const path = field === 'requester' ? '$.requestedBy.id' : '$.scope.tenantId';
+        const counted = this.db
+          .prepare(`SELECT count(*) AS n FROM runs WHERE lock_held = 1 AND json_extract(body, '${path}') = ?`)
+          .get(value) as { n: number };
+        return counted.n;
+      });
+      if (reached) return reached;
       this.db
         .prepare(
           `INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)

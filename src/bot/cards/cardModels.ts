@@ -51,7 +51,8 @@ export interface ConfirmModel extends NoticeModel {
   findings: Array<{ mark: string; message: string; advice: string }>;
   canStart: boolean;
   inputJson: string;
-  requestKey: string;
+  /** The Review's token, carried to Start (the engine's planReviews.ts). */
+  reviewToken: string;
 }
 
 export interface RunModel extends NoticeModel {

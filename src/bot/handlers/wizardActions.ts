@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import {
   EngineError,
@@ -82,20 +81,19 @@ export async function review(
       ),
     );
   }
-  const requestKey = randomUUID();
   const pending = services.engine.preview(parsed.data).then(
     (preview) => ({ preview }),
     (error: unknown) => ({ error }),
   );
   const first = await Promise.race([pending, sleep(services.previewWaitMs).then(() => undefined)]);
-  if (first) return previewOutcomeCard(first, data.scenario, raw, requestKey);
+  if (first) return previewOutcomeCard(first, data.scenario, raw);
   // The preview needs Dynamics and is slow today: answer now, update the card when it is ready.
   const replyToId = context.activity.replyToId;
   const conversationId = context.activity.conversation.id;
   void pending.then((outcome) => {
     if (!replyToId) return;
     services.notifier.updateCard(conversationId, replyToId, `preview:${replyToId}`, () =>
-      previewOutcomeCard(outcome, data.scenario, raw, requestKey),
+      previewOutcomeCard(outcome, data.scenario, raw),
     );
   });
   return messageCard(
@@ -109,9 +107,8 @@ function previewOutcomeCard(
   outcome: { preview: PlanPreview } | { error: unknown },
   scenario: ScenarioId,
   raw: Record<string, unknown>,
-  requestKey: string,
 ): AdaptiveCard {
-  if ('preview' in outcome) return renderCard('confirm', confirmCardData(outcome.preview, requestKey));
+  if ('preview' in outcome) return renderCard('confirm', confirmCardData(outcome.preview));
   const error = outcome.error;
   if (error instanceof EngineError && error.details?.length) {
     const errors = fieldErrors(error.details.map((d) => ({ path: [d.path], message: d.message })));
@@ -132,9 +129,10 @@ export async function start(
   const input = parseInputJson(data.input);
   if (!input) return scenarioCard('That plan could not be read; please start again.');
   // The run belongs to this tenant and conversation (runScope.ts).
-  const result = await services.engine.start(input, actor, data.requestKey, scopeOf(context));
+  const result = await services.engine.start(input, actor, data.reviewToken ?? '', scopeOf(context));
   if (!result.ok) {
-    if (result.code === 'invalid_input') {
+    // Back to the details with the reason: a Review from there gives the plan its token.
+    if (result.code === 'invalid_input' || result.code === 'not_reviewed') {
       const scenario = input.scenario as ScenarioId;
       return renderCard('details', detailsCardData(scenario, input, {}, result.message));
     }

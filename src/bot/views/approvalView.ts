@@ -5,7 +5,11 @@ import type { ApprovalPerspective } from '../audience/cardPerspective';
 import { formatNumber, formatTime, shortId } from './format';
 
 /** The approval card: what will change, who asked, until when; decided, it shows who and when. */
-/** `perspective`: whose copy this is (approver, requester, bystander, or the shared card). */
+/**
+ * `perspective`: whose copy this is (approver, requester, bystander, or the shared card). `nowMs`:
+ * past `expiresAt` the request takes no decision (the engine refuses it), even before the run's
+ * driver has marked it expired, so the card offers no buttons.
+ */
 export function approvalCardData(
   run: Run,
   step: StepState,
@@ -15,6 +19,7 @@ export function approvalCardData(
     canDecide: true,
     waitingText: '',
   },
+  nowMs?: number,
 ): ApprovalModel {
   const approval = step.approval;
   const summary = (approval?.summary ?? {}) as Record<string, unknown>;
@@ -22,7 +27,13 @@ export function approvalCardData(
   const companyCode = String(summary.companyCode ?? (step.params.companyCode as string | undefined) ?? '');
   const totalRows = Object.values(rows).reduce((sum, n) => sum + Number(n || 0), 0);
   const decision = approval?.decision;
-  const expired = !decision && step.status !== 'awaiting_approval';
+  const timedOut =
+    !decision &&
+    step.status === 'awaiting_approval' &&
+    approval !== undefined &&
+    nowMs !== undefined &&
+    nowMs >= Date.parse(approval.expiresAt);
+  const expired = (!decision && step.status !== 'awaiting_approval') || timedOut;
   return {
     ...stepCardBase(run, step, notice),
     whatChanges: companyCode
@@ -47,9 +58,11 @@ export function approvalCardData(
       ? `${decision.approved ? 'Approved' : 'Rejected'} by ${decision.by.name} on ${formatTime(decision.at)}${
           decision.reason ? `: ${decision.reason}` : ''
         }`
-      : expired
-        ? `No longer waiting for a decision (step ${step.status.replace('_', ' ')}).`
-        : '',
+      : timedOut
+        ? `Expired on ${formatTime(approval.expiresAt)} without a decision.`
+        : expired
+          ? `No longer waiting for a decision (step ${step.status.replace('_', ' ')}).`
+          : '',
     canDecide: perspective.canDecide,
     waitingText: perspective.waitingText || 'Waiting for an approver.',
     viewerNote:

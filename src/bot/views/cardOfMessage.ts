@@ -41,7 +41,7 @@ export function cardOfRun(run: Run, request: RunCardRequest): AdaptiveCard {
   if (kind === 'approval' && step) {
     card = renderCard(
       'approval',
-      approvalCardData(run, step, notice, view && approvalPerspective(run, view)),
+      approvalCardData(run, step, notice, view && approvalPerspective(run, view), nowMs),
     );
     shown = 'approval';
   } else if (kind === 'manual' && step) {

@@ -4,7 +4,7 @@ import { SCENARIO_TEXT } from './scenarioView';
 import { CONFLICT_WINNER } from './detailsView';
 
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
-export function confirmCardData(preview: PlanPreview, requestKey: string, notice = ''): ConfirmModel {
+export function confirmCardData(preview: PlanPreview, notice = ''): ConfirmModel {
   return {
     notice,
     title: SCENARIO_TEXT[preview.scenario].title,
@@ -31,7 +31,7 @@ export function confirmCardData(preview: PlanPreview, requestKey: string, notice
     })),
     canStart: preview.canStart,
     inputJson: JSON.stringify(preview.input),
-    requestKey,
+    reviewToken: preview.reviewToken ?? '',
   };
 }
 
