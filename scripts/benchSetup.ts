@@ -117,7 +117,9 @@ async function runOnce(scenario: string, sequential: boolean, tag: string): Prom
     );
   });
   try {
-    const started = await engine.start(SCENARIOS[scenario](emulator.url, tag), requester, `bench-${tag}`);
+    const input = SCENARIOS[scenario](emulator.url, tag);
+    // Start follows a Review of the same input, as on the plan card.
+    const started = await engine.start(input, requester, (await engine.preview(input)).reviewToken ?? '');
     if (!started.ok) throw new Error(`${scenario}: ${started.message}`);
     let run: Run = started.run;
     const deadline = Date.now() + 10 * 60_000;

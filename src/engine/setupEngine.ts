@@ -12,6 +12,7 @@ import {
 } from './replicaCoordination';
 import { RunExecutor } from './runExecutor';
 import type { RunLeaseKeeper } from './runLeaseKeeper';
+import { parseSetupInput } from './parseSetupInput';
 import { recordReview } from './planReviews';
 import type { RunLimits, RunStore } from './runStorePort';
 import { startRun } from './startRun';
@@ -97,7 +98,16 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     },
     start: (rawInput, requestedBy, reviewToken, scope) =>
       startRun(
-        { plan, store, clock, emit: events.emit, logger, kick, limits: options.runLimits },
+        {
+          plan,
+          parse: (raw) => parseSetupInput(raw, platform),
+          store,
+          clock,
+          emit: events.emit,
+          logger,
+          kick,
+          limits: options.runLimits,
+        },
         rawInput,
         requestedBy,
         reviewToken,

@@ -8,6 +8,7 @@ import type { RunLimits, RunStore } from './runStorePort';
 import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
 import type { Planner } from './planPreviews';
 import { reviewRefusal } from './planReviews';
+import type { SetupInput } from './scenarios/scenarioInput';
 
 // Start: the confirmed preview becomes a stored run, unless it carries no Review of this input, a
 // finding blocks it, another active run holds one of its environments, or the requester or the
@@ -16,6 +17,8 @@ import { reviewRefusal } from './planReviews';
 
 export interface StartRunDeps {
   plan: Planner;
+  /** Validates the input (parseSetupInput.ts) without reading Dynamics. */
+  parse(raw: unknown): SetupInput;
   store: RunStore;
   clock: Clock;
   emit: Emit;
@@ -35,13 +38,14 @@ export async function startRun(
   const { store, clock, emit, logger } = deps;
   let preview: PlanPreview;
   try {
+    // The Review is checked before anything reads Dynamics: an unreviewed Start costs one lookup.
+    const unreviewed = await reviewRefusal(store, clock, reviewToken, deps.parse(rawInput));
+    if (unreviewed) return { ok: false, code: 'not_reviewed', message: unreviewed };
     preview = await deps.plan(rawInput, true);
   } catch (error) {
     if (error instanceof EngineError) return { ok: false, code: 'invalid_input', message: error.message };
     throw error;
   }
-  const unreviewed = await reviewRefusal(store, clock, reviewToken, preview.input);
-  if (unreviewed) return { ok: false, code: 'not_reviewed', message: unreviewed };
   if (!preview.canStart) {
     const blocking = preview.findings.filter((f) => f.severity === 'blocking');
     return {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { FakeDynamics } from './fakes/fakePlatform';
 import { instantClock } from './fakes/manualClock';
-import { alice, bob, createHarness } from './engineHarness';
+import { alice, bob, createHarness, reviewed } from './engineHarness';
 import type { Run, StepStatus } from '../../src/engine/model';
 import { ALLOWED_STEP_TRANSITIONS, deriveRunStatus, unmetNeeds } from '../../src/engine/runStateMachine';
 import { DEFAULT_PARALLEL_STEPS } from '../../src/engine/setupEngine';
@@ -9,8 +9,8 @@ import { DEFAULT_PARALLEL_STEPS } from '../../src/engine/setupEngine';
 /**
  * Random sequences of admin commands (approve, reject, cancel, retry, skip, confirm a manual step),
  * repeated, out of order, with stale revs and the wrong people, interleaved with faults and with the
- * admin doing the manual work. After every command: no illegal state, no illegal transition, and no
- * effect applied twice.
+ * admin doing the manual work. After every command: no illegal state, no illegal transition, no
+ * effect applied twice, and no approval decision changed by a later approve or reject.
  */
 type Cmd =
   | {
@@ -107,18 +107,15 @@ describe('random command sequences (property)', () => {
           retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
         });
         try {
-          const started = await h.engine.start(
-            {
-              scenario: 'new-existing',
-              financeOpsName: 'fo-p',
-              dataverseUrl: 'https://contoso.crm.fake',
-              companyCode: 'CTSO',
-              companyName: 'C',
-              initialSyncEntities: ['Customers V3'],
-            },
-            alice,
-            'k',
-          );
+          const input = {
+            scenario: 'new-existing',
+            financeOpsName: 'fo-p',
+            dataverseUrl: 'https://contoso.crm.fake',
+            companyCode: 'CTSO',
+            companyName: 'C',
+            initialSyncEntities: ['Customers V3'],
+          };
+          const started = await h.engine.start(input, alice, await reviewed(h.engine, input));
           if (!started.ok) throw new Error(started.message);
           const runId = started.run.id;
           await h.engine.whenIdle();
@@ -131,11 +128,15 @@ describe('random command sequences (property)', () => {
             const stepId = 'stepIndex' in c ? run.steps[c.stepIndex % run.steps.length].id : '';
             switch (c.type) {
               case 'approve':
-                await h.engine.approve(runId, stepId, actor, rev);
+              case 'reject': {
+                // A decision is final: neither command changes one already made.
+                const decided = run.steps.find((s) => s.id === stepId)?.approval?.decision;
+                if (c.type === 'approve') await h.engine.approve(runId, stepId, actor, rev);
+                else await h.engine.reject(runId, stepId, actor, rev, 'no');
+                const after = ((await h.engine.get(runId)) as Run).steps.find((s) => s.id === stepId);
+                if (decided) expect(after?.approval?.decision).toEqual(decided);
                 break;
-              case 'reject':
-                await h.engine.reject(runId, stepId, actor, rev, 'no');
-                break;
+              }
               case 'skip':
                 await h.engine.skip(runId, stepId, actor, rev);
                 break;

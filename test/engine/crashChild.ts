@@ -1,7 +1,7 @@
 /**
  * The engine in a child process, for the crash test: opens the run store file, resumes unfinished
- * runs, starts the run of the variant named (crashVariants.ts; same request key every time, so a
- * restart finds its run),
+ * runs, starts the run of the variant named (crashVariants.ts) after its Review unless the store
+ * already has it (a restart finds its run),
  * approves as a second person, and prints one line per committed change so the parent can kill it
  * with SIGKILL at a chosen point. Usage: tsx crashChild.ts <emulatorUrl> <runStoreFile> <variant>
  */
@@ -59,11 +59,11 @@ async function main(): Promise<void> {
         await engine.approve(run.id, step.id, approver, run.rev);
     }
   }
-  const started = await engine.start(
-    CRASH_VARIANTS[variant](emulatorUrl),
-    { id: 'alice', name: 'Alice' },
-    `crash-run-${variant}`,
-  );
+  const input = CRASH_VARIANTS[variant](emulatorUrl);
+  const [existing] = await store.list({ limit: 1 });
+  const started = existing
+    ? { ok: true as const, run: existing }
+    : await engine.start(input, { id: 'alice', name: 'Alice' }, (await engine.preview(input)).reviewToken ?? '');
   if (!started.ok) {
     say(`REFUSED ${started.code} ${started.message}\n`);
     process.exit(2);

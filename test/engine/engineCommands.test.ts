@@ -1,6 +1,6 @@
 import { FakeDynamics } from './fakes/fakePlatform';
 import { ManualClock, instantClock } from './fakes/manualClock';
-import { alice, bob, createHarness, type Harness } from './engineHarness';
+import { alice, bob, createHarness, reviewed, type Harness } from './engineHarness';
 import type { Run } from '../../src/engine/model';
 
 const newExisting = {
@@ -21,6 +21,7 @@ function step(run: Run, kind: string) {
 describe('setup engine commands (fake platform)', () => {
   let h: Harness;
   let dyn: FakeDynamics;
+  let token: string;
   afterEach(async () => h?.close());
 
   async function startAndWaitForApproval() {
@@ -30,7 +31,8 @@ describe('setup engine commands (fake platform)', () => {
   async function startAndWaitForApprovalWith(fake: FakeDynamics) {
     dyn = fake;
     h = createHarness(dyn.platform(), instantClock);
-    const started = await h.engine.start(newExisting, alice, 'req-1');
+    token = await reviewed(h.engine, newExisting);
+    const started = await h.engine.start(newExisting, alice, token);
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
     const run = (await h.engine.get(started.run.id)) as Run;
@@ -81,10 +83,10 @@ describe('setup engine commands (fake platform)', () => {
 
   it('a repeated start with the same request key returns the same run; another start for the pair is locked', async () => {
     const run = await startAndWaitForApproval();
-    const repeat = await h.engine.start(newExisting, alice, 'req-1');
+    const repeat = await h.engine.start(newExisting, alice, token);
     expect(repeat).toMatchObject({ ok: true, changed: false });
     if (repeat.ok) expect(repeat.run.id).toBe(run.id);
-    const other = await h.engine.start(newExisting, bob, 'req-2');
+    const other = await h.engine.start(newExisting, bob, await reviewed(h.engine, newExisting));
     expect(other).toMatchObject({ ok: false, code: 'locked' });
     if (!other.ok) expect(other.message).toContain('Alice');
     expect((await h.engine.list()).length).toBe(1);
@@ -103,7 +105,8 @@ describe('setup engine commands (fake platform)', () => {
     });
     expect(await h.engine.approve(run.id, id, bob, current.rev)).toMatchObject({
       ok: false,
-      code: 'invalid_state',
+      code: 'decided',
+      message: expect.stringContaining('already rejected by Bob at'),
     });
 
     await h.engine.retry(run.id, alice, current.rev);
@@ -131,7 +134,7 @@ describe('setup engine commands (fake platform)', () => {
     const expired: string[] = [];
     h.engine.on('approval.reminder', ({ step: s }) => reminders.push(s.id));
     h.engine.on('approval.expired', ({ step: s }) => expired.push(s.id));
-    const started = await h.engine.start(newExisting, alice, 'r');
+    const started = await h.engine.start(newExisting, alice, await reviewed(h.engine, newExisting));
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
     expect(step((await h.engine.get(started.run.id)) as Run, 'bootstrapCompanyData').status).toBe(
@@ -159,7 +162,7 @@ describe('setup engine commands (fake platform)', () => {
       errors: [Object.assign(new Error('Too many requests'), { status: 429, retryAfterMs: 1 })],
     });
     h = createHarness(dyn.platform(), instantClock);
-    const started = await h.engine.start(newExisting, alice, 'r');
+    const started = await h.engine.start(newExisting, alice, await reviewed(h.engine, newExisting));
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
     let run = (await h.engine.get(started.run.id)) as Run;
@@ -174,7 +177,7 @@ describe('setup engine commands (fake platform)', () => {
       errors: [Object.assign(new Error('Company name is too long'), { status: 400 })],
     });
     h = createHarness(dyn.platform(), instantClock);
-    const second = await h.engine.start(newExisting, alice, 'r2');
+    const second = await h.engine.start(newExisting, alice, await reviewed(h.engine, newExisting));
     if (!second.ok) throw new Error(second.message);
     await h.engine.whenIdle();
     run = (await h.engine.get(second.run.id)) as Run;
@@ -195,7 +198,7 @@ describe('setup engine commands (fake platform)', () => {
       errors: [Object.assign(new Error('Service unavailable'), { status: 503 })],
     });
     h = createHarness(dyn.platform(), instantClock);
-    const started = await h.engine.start(newExisting, alice, 'r');
+    const started = await h.engine.start(newExisting, alice, await reviewed(h.engine, newExisting));
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
     const run = (await h.engine.get(started.run.id)) as Run;
@@ -239,7 +242,7 @@ describe('setup engine commands (fake platform)', () => {
       expect.arrayContaining(['cancel', 'run.cancelled']),
     );
     // The lock is free again.
-    const next = await h.engine.start(newExisting, alice, 'r-next');
+    const next = await h.engine.start(newExisting, alice, await reviewed(h.engine, newExisting));
     expect(next.ok).toBe(true);
   });
 
@@ -249,7 +252,7 @@ describe('setup engine commands (fake platform)', () => {
     h = createHarness(dyn.platform(), instantClock);
     const manual: string[] = [];
     h.engine.on('manual.requested', ({ step: s }) => manual.push(s.id));
-    const started = await h.engine.start(newExisting, alice, 'r');
+    const started = await h.engine.start(newExisting, alice, await reviewed(h.engine, newExisting));
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
     let run = (await h.engine.get(started.run.id)) as Run;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSetupEngine, type SetupEngine, type SetupEngineOptions } from '../../src/engine/setupEngine';
 import type { Clock, Platform } from '../../src/engine/ports';
+import type { EngineApi } from '../../src/engine/engineApi';
 import { openDatabase, type Db } from '../../src/store/database';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
 
@@ -52,3 +53,10 @@ export function createHarness(
 
 export const alice = { id: 'alice', name: 'Alice' };
 export const bob = { id: 'bob', name: 'Bob' };
+
+/** A Review of `input` as the bot's Review button makes it: the token its plan card carries to Start. */
+export async function reviewed(engine: Pick<EngineApi, 'preview'>, input: unknown): Promise<string> {
+  const preview = await engine.preview(input);
+  if (!preview.reviewToken) throw new Error(`the plan cannot start: ${JSON.stringify(preview.findings)}`);
+  return preview.reviewToken;
+}

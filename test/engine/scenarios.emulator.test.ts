@@ -1,7 +1,7 @@
 import type { RunningEmulator } from '../../src/emulator/index';
 import type { Run } from '../../src/engine/model';
 import { systemClock } from '../../src/engine/systemClock';
-import { alice, bob, createHarness, type Harness } from './engineHarness';
+import { alice, bob, createHarness, reviewed, type Harness } from './engineHarness';
 import {
   catalogMaps,
   dataverseRows,
@@ -35,8 +35,8 @@ describe('the five scenarios against the emulator', () => {
   });
 
   async function runToEnd(input: Record<string, unknown>, key: string): Promise<Run> {
-    const started = await h.engine.start(input, alice, key);
-    if (!started.ok) throw new Error(started.message);
+    const started = await h.engine.start(input, alice, await reviewed(h.engine, input));
+    if (!started.ok) throw new Error(`${key}: ${started.message}`);
     const deadline = Date.now() + 60_000;
     for (;;) {
       const run = (await h.engine.get(started.run.id)) as Run;

@@ -1,7 +1,7 @@
 import type { RunningEmulator } from '../../src/emulator/index';
 import type { Run } from '../../src/engine/model';
 import { systemClock } from '../../src/engine/systemClock';
-import { alice, bob, createHarness, type Harness } from './engineHarness';
+import { alice, bob, createHarness, reviewed, type Harness } from './engineHarness';
 import {
   catalogMaps,
   emulatorPlatform,
@@ -32,8 +32,8 @@ describe('unified environments (F&O in the Power Platform admin center)', () => 
   });
 
   async function runToEnd(input: Record<string, unknown>, key: string): Promise<Run> {
-    const started = await h.engine.start(input, alice, key);
-    if (!started.ok) throw new Error(started.message);
+    const started = await h.engine.start(input, alice, await reviewed(h.engine, input));
+    if (!started.ok) throw new Error(`${key}: ${started.message}`);
     const deadline = Date.now() + 90_000;
     for (;;) {
       const run = (await h.engine.get(started.run.id)) as Run;
@@ -188,7 +188,7 @@ describe('unified environments (F&O in the Power Platform admin center)', () => 
     const started = await h.engine.start(
       { scenario: 'new-new', financeOpsHome: 'unified', financeOpsName: 'a-name-longer-than-20' },
       alice,
-      'uni-long',
+      'no-review-needed-to-refuse-the-input',
     );
     expect(started.ok).toBe(false);
     expect(!started.ok && started.message).toMatch(/at most 20/);

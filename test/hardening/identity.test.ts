@@ -104,17 +104,18 @@ describe('identity: Teams users of allowed tenants only, channel tokens only', (
         `${h.bot.emulatorUrl}/_emulator/state`,
       )
     ).dataverse.find((e) => e.org === 'contoso')!;
+    const input = {
+      scenario: 'new-existing',
+      financeOpsName: 'identity-fo',
+      dataverseUrl: contoso.url,
+      companyCode: 'IDNT',
+      companyName: 'Identity Ltd',
+      initialSyncEntities: [],
+    };
     const started = await h.bot.engine.start(
-      {
-        scenario: 'new-existing',
-        financeOpsName: 'identity-fo',
-        dataverseUrl: contoso.url,
-        companyCode: 'IDNT',
-        companyName: 'Identity Ltd',
-        initialSyncEntities: [],
-      },
+      input,
       { id: requester.aadObjectId, name: requester.name },
-      randomUUID(),
+      (await h.bot.engine.preview(input)).reviewToken ?? '',
     );
     if (!started.ok) throw new Error(started.message);
     const deadline = Date.now() + 60_000;

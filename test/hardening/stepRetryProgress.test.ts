@@ -1,6 +1,6 @@
 import { FakeDynamics } from '../engine/fakes/fakePlatform';
 import { instantClock } from '../engine/fakes/manualClock';
-import { alice, createHarness, type Harness } from '../engine/engineHarness';
+import { alice, createHarness, reviewed, type Harness } from '../engine/engineHarness';
 import type { Run } from '../../src/engine/model';
 
 /**
@@ -25,11 +25,8 @@ describe('a step that makes progress between transient faults', () => {
     h = createHarness(dyn.platform(), instantClock, {
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
     });
-    const started = await h.engine.start(
-      { scenario: 'new-new', financeOpsName: 'fo-retry', dataverseName: 'dv-retry' },
-      alice,
-      'retry-progress',
-    );
+    const input = { scenario: 'new-new', financeOpsName: 'fo-retry', dataverseName: 'dv-retry' };
+    const started = await h.engine.start(input, alice, await reviewed(h.engine, input));
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
     const run = (await h.engine.get(started.run.id)) as Run;
@@ -57,11 +54,8 @@ describe('a step that makes progress between transient faults', () => {
     h = createHarness(dyn.platform(), instantClock, {
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
     });
-    const started = await h.engine.start(
-      { scenario: 'new-new', financeOpsName: 'fo-stuck', dataverseName: 'dv-stuck' },
-      alice,
-      'retry-stuck',
-    );
+    const input = { scenario: 'new-new', financeOpsName: 'fo-stuck', dataverseName: 'dv-stuck' };
+    const started = await h.engine.start(input, alice, await reviewed(h.engine, input));
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
     const run = (await h.engine.get(started.run.id)) as Run;
