@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     EMULATOR_URL: `http://127.0.0.1:${emulatorPort}`,
     DATA_DIR: dataDir,
     EMULATOR_TIME_SCALE: '0.002',
+    // Every conversation's run at once, in one tenant (and the warm-up's): room for them all.
+    MAX_ACTIVE_RUNS_PER_TENANT: String(conversations + 1),
     LOG_LEVEL: 'warn',
     PLAYGROUND: 'false',
   };

@@ -136,6 +136,79 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
       expect(counted?.rev).toBe(11);
       expect(counted?.steps).toHaveLength(10);
     });
+
+    it('keeps a Review by its token and forgets reviews older than asked', async () => {
+      await kit.runs.recordReview(
+        { token: 'old', inputKey: 'k-old', reviewedAt: '2025-01-05T08:00:00.000Z' },
+        '2025-01-04T09:00:00.000Z',
+      );
+      expect(await other.runs.review('old')).toEqual({
+        token: 'old',
+        inputKey: 'k-old',
+        reviewedAt: '2025-01-05T08:00:00.000Z',
+      });
+      await other.runs.recordReview(
+        { token: 'new', inputKey: 'k-new', reviewedAt: '2025-01-06T09:00:00.000Z' },
+        '2025-01-05T09:00:00.000Z',
+      );
+      expect(await kit.runs.review('old')).toBeNull();
+      expect(await kit.runs.review('new')).toMatchObject({ inputKey: 'k-new' });
+      expect(await kit.runs.review('unknown')).toBeNull();
+    });
+
+    it('refuses a run past the limit of its requester or its tenant; finished runs do not count', async () => {
+      const of = (id: string, by: string, tenantId: string, status: Run['status'] = 'running'): Run => ({
+        ...run(id, `fo=${id}|dv=${id}`, status),
+        requestedBy: { id: by, name: by },
+        scope: { tenantId, conversationId: `19:${id}@thread.tacv2` },
+      });
+      const limits = { perRequester: 2, perTenant: 3 };
+      expect(await kit.runs.create(of('a1', 'alice', 't1'), 'k-a1', [], limits)).toMatchObject({ ok: true });
+      expect(await kit.runs.create(of('a0', 'alice', 't1', 'succeeded'), 'k-a0', [], limits)).toMatchObject({
+        ok: true,
+      });
+      expect(await other.runs.create(of('a2', 'alice', 't1'), 'k-a2', [], limits)).toMatchObject({ ok: true });
+      expect(await kit.runs.create(of('a3', 'alice', 't1'), 'k-a3', [], limits)).toEqual({
+        ok: false,
+        reason: 'limit',
+        of: 'requester',
+        limit: 2,
+      });
+      expect(await kit.runs.create(of('b1', 'bob', 't1'), 'k-b1', [], limits)).toMatchObject({ ok: true });
+      expect(await other.runs.create(of('b2', 'bob', 't1'), 'k-b2', [], limits)).toEqual({
+        ok: false,
+        reason: 'limit',
+        of: 'tenant',
+        limit: 3,
+      });
+      // Another tenant has its own count; a repeated request key still answers its run.
+      expect(await kit.runs.create(of('c1', 'carol', 't2'), 'k-c1', [], limits)).toMatchObject({ ok: true });
+      expect(await kit.runs.create(of('a1', 'alice', 't1'), 'k-a1', [], limits)).toMatchObject({
+        ok: true,
+        created: false,
+      });
+      expect(await kit.runs.get('a3')).toBeNull();
+      expect(await kit.runs.get('b2')).toBeNull();
+    });
+
+    it('concurrent starts from two handles never pass the limit together', async () => {
+      const limits = { perRequester: 3, perTenant: 100 };
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? other : kit).runs.create(
+            {
+              ...run(`p${i}`, `fo=p${i}|dv=p${i}`),
+              scope: { tenantId: 't1', conversationId: `19:p${i}@thread.tacv2` },
+            },
+            `k-p${i}`,
+            [],
+            limits,
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(3);
+      expect((await kit.runs.listUnfinished()).length).toBe(3);
+    });
   });
 
   describe('leases and fenced writes', () => {

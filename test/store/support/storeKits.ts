@@ -7,7 +7,13 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { Run } from '../../../src/engine/model';
 import type { LeaseFence, RunLeases, RunSignals } from '../../../src/engine/runLeasePort';
-import type { CreateRunResult, RunChange, RunFilter } from '../../../src/engine/runStorePort';
+import type {
+  CreateRunResult,
+  PlanReview,
+  RunChange,
+  RunFilter,
+  RunLimits,
+} from '../../../src/engine/runStorePort';
 import type { AuditEntry } from '../../../src/engine/model';
 import type { ConversationStore } from '../../../src/store/conversationStore';
 import { openDatabase } from '../../../src/store/database';
@@ -26,7 +32,14 @@ type Awaitable<T> = T | Promise<T>;
 
 /** The run store as the suite drives it (awaiting every call, a fence on updates). */
 export interface ContractRunStore {
-  create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Awaitable<CreateRunResult>;
+  create(
+    run: Run,
+    requestKey: string,
+    audit: Array<Omit<AuditEntry, 'runId'>>,
+    limits?: RunLimits,
+  ): Awaitable<CreateRunResult>;
+  recordReview(review: PlanReview, forgetBefore: string): Awaitable<void>;
+  review(token: string): Awaitable<PlanReview | null>;
   get(runId: string): Awaitable<Run | null>;
   list(filter?: RunFilter): Awaitable<Run[]>;
   listUnfinished(): Awaitable<Run[]>;
