@@ -70,14 +70,19 @@ export async function startRun(
     ...(preview.tableNames ? { tableNames: preview.tableNames } : {}),
   };
   const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
-  const result = await store.create(run, reviewToken, [
-    {
-      at,
-      actor: requestedBy,
-      action: 'run.started',
-      detail: warnings.length ? `warnings: ${warnings.join(', ')}` : undefined,
-    },
-  ], deps.limits);
+  const result = await store.create(
+    run,
+    reviewToken,
+    [
+      {
+        at,
+        actor: requestedBy,
+        action: 'run.started',
+        detail: warnings.length ? `warnings: ${warnings.join(', ')}` : undefined,
+      },
+    ],
+    deps.limits,
+  );
   if (!result.ok && result.reason === 'limit') {
     const who = result.of === 'requester' ? `${requestedBy.name} already has` : 'This tenant already has';
     return {

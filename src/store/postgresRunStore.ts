@@ -66,7 +66,10 @@ export class PostgresRunStore implements RunStore {
         return { ok: false, reason: 'locked', holder: parse(held.rows[0]) };
       }
       for (const [field, value, limit] of limited) {
-        const path = field === 'requester' ? "body::jsonb -> 'requestedBy' ->> 'id'" : "body::jsonb -> 'scope' ->> 'tenantId'";
+        const path =
+          field === 'requester'
+            ? "body::jsonb -> 'requestedBy' ->> 'id'"
+            : "body::jsonb -> 'scope' ->> 'tenantId'";
         const counted = await client.query<{ n: string }>(
           `SELECT count(*) AS n FROM runs WHERE lock_held = 1 AND (${path}) = $1`,
           [value],

@@ -22,8 +22,10 @@ export function limitReached(
 /** The limits that apply to this run: [field, its value in the run, the limit]. */
 export function limitsOf(run: Run, limits: RunLimits): Array<[LimitField, string, number]> {
   const applying: Array<[LimitField, string, number]> = [];
-  if (limits.perRequester !== undefined) applying.push(['requester', run.requestedBy.id, limits.perRequester]);
+  if (limits.perRequester !== undefined)
+    applying.push(['requester', run.requestedBy.id, limits.perRequester]);
   // Runs without a scope (started outside a conversation) belong to no tenant.
-  if (limits.perTenant !== undefined && run.scope) applying.push(['tenant', run.scope.tenantId, limits.perTenant]);
+  if (limits.perTenant !== undefined && run.scope)
+    applying.push(['tenant', run.scope.tenantId, limits.perTenant]);
   return applying;
 }

@@ -63,7 +63,11 @@ async function main(): Promise<void> {
   const [existing] = await store.list({ limit: 1 });
   const started = existing
     ? { ok: true as const, run: existing }
-    : await engine.start(input, { id: 'alice', name: 'Alice' }, (await engine.preview(input)).reviewToken ?? '');
+    : await engine.start(
+        input,
+        { id: 'alice', name: 'Alice' },
+        (await engine.preview(input)).reviewToken ?? '',
+      );
   if (!started.ok) {
     say(`REFUSED ${started.code} ${started.message}\n`);
     process.exit(2);

@@ -49,7 +49,9 @@ describe('limits on runs', () => {
     ];
     for (const [what, data, reason] of attempts) {
       const answer = textOf(
-        responseCard(await h.client.invoke(alex, reviewed.conversation, 'setup.start', data, reviewed.cardId)),
+        responseCard(
+          await h.client.invoke(alex, reviewed.conversation, 'setup.start', data, reviewed.cardId),
+        ),
       );
       expect([what, answer]).toEqual([what, expect.stringMatching(reason)]);
       expect(answer).toContain('Press Review');
@@ -57,8 +59,20 @@ describe('limits on runs', () => {
     expect(await h.bot.engine.list()).toEqual([]);
 
     // The reviewed plan starts, once: a repeated Start answers the same run.
-    const started = await h.client.invoke(alex, reviewed.conversation, 'setup.start', reviewed.start, reviewed.cardId);
-    const again = await h.client.invoke(alex, reviewed.conversation, 'setup.start', reviewed.start, reviewed.cardId);
+    const started = await h.client.invoke(
+      alex,
+      reviewed.conversation,
+      'setup.start',
+      reviewed.start,
+      reviewed.cardId,
+    );
+    const again = await h.client.invoke(
+      alex,
+      reviewed.conversation,
+      'setup.start',
+      reviewed.start,
+      reviewed.cardId,
+    );
     const runIdOf = (card: Record<string, unknown>) => /"runId":"([0-9a-f-]{36})"/.exec(textOf(card))?.[1];
     expect(runIdOf(responseCard(started))).toBeDefined();
     expect(runIdOf(responseCard(again))).toBe(runIdOf(responseCard(started)));
@@ -92,7 +106,13 @@ describe('limits on runs', () => {
         reviewed.map(async (plan) =>
           textOf(
             responseCard(
-              await h.client.invoke(plan.requester, plan.conversation, 'setup.start', plan.start, plan.cardId),
+              await h.client.invoke(
+                plan.requester,
+                plan.conversation,
+                'setup.start',
+                plan.start,
+                plan.cardId,
+              ),
             ),
           ),
         ),
@@ -110,7 +130,8 @@ describe('limits on runs', () => {
     const runs = await unfinished();
     expect(runs.length).toBe(PER_TENANT);
     const perRequester = new Map<string, number>();
-    for (const run of runs) perRequester.set(run.requestedBy.id, (perRequester.get(run.requestedBy.id) ?? 0) + 1);
+    for (const run of runs)
+      perRequester.set(run.requestedBy.id, (perRequester.get(run.requestedBy.id) ?? 0) + 1);
     expect(Math.max(...perRequester.values())).toBeLessThanOrEqual(PER_ADMIN);
     const tenantRefusals = otherAnswers.filter((a) => a.includes('The setup did not start'));
     expect(tenantRefusals).toHaveLength(34 - (PER_TENANT - PER_ADMIN));

@@ -167,7 +167,9 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
       expect(await kit.runs.create(of('a0', 'alice', 't1', 'succeeded'), 'k-a0', [], limits)).toMatchObject({
         ok: true,
       });
-      expect(await other.runs.create(of('a2', 'alice', 't1'), 'k-a2', [], limits)).toMatchObject({ ok: true });
+      expect(await other.runs.create(of('a2', 'alice', 't1'), 'k-a2', [], limits)).toMatchObject({
+        ok: true,
+      });
       expect(await kit.runs.create(of('a3', 'alice', 't1'), 'k-a3', [], limits)).toEqual({
         ok: false,
         reason: 'limit',
