@@ -64,7 +64,11 @@ const cases: Case[] = [
       'Some values need a second look.',
     ),
   ],
-  ['confirm', 'confirm', confirmCardData(samplePreview(), '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11')],
+  [
+    'confirm',
+    'confirm',
+    confirmCardData({ ...samplePreview(), reviewToken: '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11' }),
+  ],
   ['run running', 'run', runCardData(sampleRun(), '', true, Date.now())],
   ['run failed', 'run', runCardData(failedRun(), '', true, Date.now())],
   ['approval pending', 'approval', approvalCardData(awaitingApprovalRun(), awaitingApprovalRun().steps[5])],
@@ -165,10 +169,13 @@ describe('the confirmation card shows what the plan touches', () => {
     });
     const card = renderCard(
       'confirm',
-      confirmCardData(
-        { scenario: 'new-existing', input: input as never, steps, findings: [], canStart: true },
-        '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11',
-      ),
+      confirmCardData({
+        scenario: 'new-existing',
+        input: input as never,
+        steps,
+        findings: [],
+        canStart: true,
+      }),
     );
     const detail = String(/in order: ([^·"]+)/.exec(JSON.stringify(card))?.[1]);
     const order = detail.split(/ → |, /).map((name) => name.trim());
@@ -186,9 +193,7 @@ describe('the confirmation card shows what the plan touches', () => {
 
   it("names tables as the environment's own table definitions do, the same on the facts and the steps", () => {
     const preview = { ...samplePreview(), tableNames: { accounts: 'Customers (Contoso)' } };
-    const json = JSON.stringify(
-      renderCard('confirm', confirmCardData(preview, '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11')),
-    );
+    const json = JSON.stringify(renderCard('confirm', confirmCardData(preview)));
     expect(json).toContain('company CNTS on Customers (Contoso)');
     expect(json).toContain('"title":"Tables to bootstrap","value":"Customers (Contoso), Contacts"');
     expect(json).not.toMatch(/on accounts|"value":"accounts"/);
