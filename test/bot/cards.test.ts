@@ -132,6 +132,17 @@ describe('cards render from cards/*.json', () => {
     expect(executeActions(JSON.parse(approval))).toEqual([]);
   });
 
+  it('offers no decision on an approval past its expiry, before the run is marked expired', () => {
+    const run = awaitingApprovalRun();
+    const step = run.steps[5];
+    const expiresMs = Date.parse(step.approval!.expiresAt);
+    const card = (nowMs: number) =>
+      renderCard('approval', approvalCardData(run, step, '', undefined, nowMs)) as Record<string, unknown>;
+    expect(executeActions(card(expiresMs - 1)).map((a) => a.verb)).toContain('run.approve');
+    expect(executeActions(card(expiresMs))).toEqual([]);
+    expect(JSON.stringify(card(expiresMs))).toContain('without a decision');
+  });
+
   it('says on the approval card that each stamp is a live write, and offers the bulk order when given', () => {
     const run = awaitingApprovalRun();
     const step = run.steps[5];
