@@ -45,7 +45,7 @@ const FIELDS = [
   'rev',
   'scenario',
   'input',
-  'requestKey',
+  'reviewToken',
   'reason',
   'financeOpsApp',
   'financeOpsName',
