@@ -7,6 +7,8 @@ import type { Clock } from './ports';
 import type { RunStore } from './runStorePort';
 import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
 import type { Planner } from './planPreviews';
+import { countRunStarted } from './engineMetrics';
+import { openRunTrace } from './runTracing';
 
 // Start: the confirmed preview becomes a stored run, unless a finding blocks it or another active run
 // holds one of its environments. A repeated Start (same requestKey) answers with the run it created.
@@ -45,8 +47,10 @@ export async function startRun(
     };
   }
   const at = clock.now().toISOString();
+  const id = randomUUID();
+  const trace = openRunTrace({ id, scenario: preview.scenario });
   const run: Run = {
-    id: randomUUID(),
+    id,
     scenario: preview.scenario,
     input: preview.input,
     status: 'running',
@@ -58,6 +62,7 @@ export async function startRun(
     steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
     ...(scope ? { scope } : {}),
     ...(preview.tableNames ? { tableNames: preview.tableNames } : {}),
+    ...(trace ? { trace } : {}),
   };
   const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
   const result = await store.create(run, requestKey, [
@@ -80,6 +85,7 @@ export async function startRun(
   }
   if (result.created) {
     logger?.info({ runId: run.id, scenario: run.scenario }, 'run started');
+    countRunStarted(run);
     emit('run.updated', { run: result.run });
   }
   deps.kick(result.run.id);
