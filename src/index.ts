@@ -16,6 +16,7 @@ import { engineFromConfig, replicaIdOf } from './composition/engineFromConfig';
 import { healthCheck } from './composition/health';
 import { listen } from './composition/listen';
 import { teamsBotFromConfig } from './composition/teamsBot';
+import { startTelemetry } from './composition/telemetry';
 import { startPlayground, type RunningPlayground } from './playground/startPlayground';
 import { clearPlaygroundState, playgroundDir, writePlaygroundState } from './playground/playgroundState';
 import { APPROVER, REQUESTER } from './playground/playgroundPeople';
@@ -135,6 +136,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // Before anything else: the providers must be in place when the first span or instrument is made.
+  const telemetry = await startTelemetry(config, logger);
   const bot = await startBot(config, { logger });
   process.stdout.write(`Dual-write setup bot listening on ${bot.url}/api/messages\n`);
   if (bot.emulatorUrl) process.stdout.write(`Dynamics 365 emulator on ${bot.emulatorUrl}\n`);
@@ -143,6 +146,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     await playground?.close();
     await bot.close();
+    await telemetry.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
