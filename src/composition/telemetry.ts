@@ -3,6 +3,7 @@ import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { resetBotMetrics } from '../bot/botTelemetry';
 import { resetEngineMetrics } from '../engine/engineMetrics';
 import { resetHttpMetrics } from '../platform/http/httpTracing';
 import { AsyncLocalContextManager } from './asyncContext';
@@ -122,6 +123,7 @@ export async function installTelemetry(options: {
   // Instruments made before (with no provider) were no-ops: made again on next use.
   resetEngineMetrics();
   resetHttpMetrics();
+  resetBotMetrics();
   return {
     async shutdown() {
       await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
@@ -131,6 +133,7 @@ export async function installTelemetry(options: {
       manager.disable();
       resetEngineMetrics();
       resetHttpMetrics();
+      resetBotMetrics();
     },
   };
 }
