@@ -15,6 +15,7 @@ import { connectDynamics } from './composition/dynamicsConnection';
 import { engineFromConfig, replicaIdOf } from './composition/engineFromConfig';
 import { healthCheck } from './composition/health';
 import { listen } from './composition/listen';
+import { readinessCheck } from './composition/readiness';
 import { teamsBotFromConfig } from './composition/teamsBot';
 import { startTelemetry } from './composition/telemetry';
 import { startPlayground, type RunningPlayground } from './playground/startPlayground';
@@ -89,6 +90,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       adapter: bot.adapter,
       onTurn: bot.onTurn,
       health: healthCheck(config, store, dynamics.emulatorUrl),
+      ready: readinessCheck(config, store, dynamics.emulatorUrl),
       logger,
       authRequired: Boolean(config.BOT_ID),
       allowedTenants: config.allowedTenants,
