@@ -55,6 +55,33 @@ var serverfarmsName = resourceBaseName
 var webAppName = resourceBaseName
 var postgresName = '${resourceBaseName}-pg'
 var databaseName = 'dwbot'
+var workspaceName = '${resourceBaseName}-logs'
+var appInsightsName = '${resourceBaseName}-ai'
+
+// Telemetry (docs/operations.md): a workspace-based Application Insights; the bot sends its traces
+// and metrics there through the Azure Monitor OpenTelemetry distro when its connection string is set.
+// https://learn.microsoft.com/azure/azure-monitor/app/create-workspace-resource
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2022-10-01' = {
+  name: workspaceName
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: appInsightsName
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+    IngestionMode: 'LogAnalytics'
+  }
+}
 
 resource serverfarm 'Microsoft.Web/serverfarms@2023-12-01' = {
   kind: 'linux'
@@ -86,6 +113,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
+      // The load balancer sends no traffic to an instance whose store or Dynamics hosts fail.
+      healthCheckPath: '/readyz'
       appSettings: [
         // App Service sets PORT; with BOT_ID the bot listens on 0.0.0.0 and checks every token.
         { name: 'BOT_ID', value: botAadAppClientId }
@@ -117,6 +146,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'LCS_PROJECT_ID', value: lcsProjectId }
         { name: 'DUALWRITE_GATEWAY_ENABLED', value: string(dualWriteGatewayEnabled) }
         { name: 'DUALWRITE_GATEWAY_URL', value: dualWriteGatewayUrl }
+        // Traces and metrics to Application Insights (docs/operations.md).
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
         { name: 'WEBSITE_NODE_DEFAULT_VERSION', value: '~20' }
       ]
@@ -218,3 +249,4 @@ output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output BOT_DOMAIN string = webApp.properties.defaultHostName
 output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
 output POSTGRES_HOST string = postgres.properties.fullyQualifiedDomainName
+output APPLICATIONINSIGHTS_NAME string = appInsights.name

@@ -78,6 +78,18 @@ const idList = optionalString.transform((value) =>
     : [],
 );
 
+/** OTLP headers as the OpenTelemetry specification writes them: comma-separated `key=value`, URL-encoded. */
+function otlpHeaders(value: string | undefined): Record<string, string> | undefined {
+  if (!value) return undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return headers;
+}
+
 export const configSchema = z.object({
   // --- HTTP server and Bot Framework ---
   PORT: port(3978),
@@ -91,6 +103,24 @@ export const configSchema = z.object({
   TEAMS_APP_ID: optionalString.pipe(z.string().uuid('must be a GUID').optional()),
   BOT_NAME: z.string().min(1).max(30).default('Dual-write Setup'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // --- Telemetry (docs/operations.md): nothing is exported unless one of these is set ---
+  /** Application Insights: traces and metrics through the Azure Monitor OpenTelemetry distro. */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString.pipe(
+    z
+      .string()
+      .regex(/InstrumentationKey=/i, 'must be an Application Insights connection string')
+      .optional(),
+  ),
+  /** Any other OpenTelemetry backend over OTLP/HTTP: the base URL (/v1/traces, /v1/metrics are added). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: optionalUrl,
+  /** Headers of every OTLP request, `key=value,key2=value2` (an API key, say). */
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString.transform((value) => otlpHeaders(value)),
+  OTEL_SERVICE_NAME: z.string().min(1).default('dualwrite-setup-bot'),
+  /** How often metrics are exported, ms. */
+  OTEL_METRIC_EXPORT_INTERVAL: positiveNumber(60_000),
 
   // --- Local chat: the Microsoft 365 Agents Playground (local mode only, started by `npm start`) ---
   /** Start the Playground next to the bot when there is no BOT_ID. */

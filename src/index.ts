@@ -15,7 +15,9 @@ import { connectDynamics } from './composition/dynamicsConnection';
 import { engineFromConfig, replicaIdOf } from './composition/engineFromConfig';
 import { healthCheck } from './composition/health';
 import { listen } from './composition/listen';
+import { readinessCheck } from './composition/readiness';
 import { teamsBotFromConfig } from './composition/teamsBot';
+import { startTelemetry } from './composition/telemetry';
 import { startPlayground, type RunningPlayground } from './playground/startPlayground';
 import { clearPlaygroundState, playgroundDir, writePlaygroundState } from './playground/playgroundState';
 import { APPROVER, REQUESTER } from './playground/playgroundPeople';
@@ -88,6 +90,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       adapter: bot.adapter,
       onTurn: bot.onTurn,
       health: healthCheck(config, store, dynamics.emulatorUrl),
+      ready: readinessCheck(config, store, dynamics.emulatorUrl),
       logger,
       authRequired: Boolean(config.BOT_ID),
       allowedTenants: config.allowedTenants,
@@ -135,6 +138,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // Before anything else: the providers must be in place when the first span or instrument is made.
+  const telemetry = await startTelemetry(config, logger);
   const bot = await startBot(config, { logger });
   process.stdout.write(`Dual-write setup bot listening on ${bot.url}/api/messages\n`);
   if (bot.emulatorUrl) process.stdout.write(`Dynamics 365 emulator on ${bot.emulatorUrl}\n`);
@@ -143,6 +148,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     await playground?.close();
     await bot.close();
+    await telemetry.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

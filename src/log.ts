@@ -1,3 +1,4 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
 // Structured logs (pino). Anything that can carry a secret is redacted at the source: headers with
@@ -39,6 +40,15 @@ export function safeError(value: unknown): unknown {
   return safe;
 }
 
+/**
+ * The ids of the active span (a step attempt, a Dynamics call, a card action) on every line, so a log
+ * line leads to its trace (docs/operations.md); nothing when tracing is off.
+ */
+export function traceIds(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpanContext(context.active());
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
 export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -46,6 +56,7 @@ export function createLogger(level: string = 'info', destination?: pino.Destinat
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: { err: safeError, error: safeError },
       base: undefined,
+      mixin: traceIds,
     },
     destination,
   );

@@ -12,7 +12,8 @@ import {
 } from './activityGate';
 
 /**
- * The HTTP surface: `POST /api/messages` for Bot Framework activities and `GET /healthz`.
+ * The HTTP surface: `POST /api/messages` for Bot Framework activities, `GET /healthz` (liveness) and
+ * `GET /readyz` (readiness, for the load balancer: docs/operations.md).
  */
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -21,10 +22,18 @@ export interface HealthReport {
   dynamics: { mode: string; reachable: boolean; url?: string };
 }
 
+/** Whether this replica can serve: its store answers and the Dynamics 365 endpoints resolve. */
+export interface ReadinessReport {
+  status: 'ready' | 'not_ready';
+  store: { ok: boolean };
+  dynamics: { endpoints: Array<{ host: string; ok: boolean }> };
+}
+
 export interface ServerOptions {
   adapter: CloudAdapter;
   onTurn: (context: TurnContext) => Promise<void>;
   health: () => Promise<HealthReport>;
+  ready: () => Promise<ReadinessReport>;
   logger: Logger;
   /** BOT_ID is set: every activity must carry a Bot Framework token (see activityGate.ts). */
   authRequired?: boolean;
@@ -91,6 +100,12 @@ export function createServer(options: ServerOptions): express.Express {
     const report = await options.health();
     const detailed = !options.authRequired && isLoopback(req.socket.remoteAddress);
     res.status(report.status === 'ok' ? 200 : 503).json(detailed ? report : { status: report.status });
+  });
+
+  app.get('/readyz', async (req: Request, res: Response) => {
+    const report = await options.ready();
+    const detailed = !options.authRequired && isLoopback(req.socket.remoteAddress);
+    res.status(report.status === 'ready' ? 200 : 503).json(detailed ? report : { status: report.status });
   });
 
   // Malformed or oversized bodies: a short JSON error, never a stack.

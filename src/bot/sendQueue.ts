@@ -1,6 +1,7 @@
 import { budgetWaitMs, longestWindowMs, type RateWindow } from '../store/sendBudget';
 import { systemClock, type Clock } from '../engine/engineApi';
 import type { Logger } from '../log';
+import { countSendBudgetWait, startTeamsSendSpan } from './botTelemetry';
 
 // One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
 // content wins, and a message is updated at most once per `updateIntervalMs`), new messages keep
@@ -63,6 +64,8 @@ class ConversationQueue {
   private readonly updates = new Map<string, UpdateJob>();
   private readonly lastUpdate = new Map<string, number>();
   private readonly sentAt: number[] = [];
+  /** Which queued jobs post a new message (the rest update one): the name of their span. */
+  private readonly newMessages = new WeakSet<UpdateJob>();
   private running = false;
 
   constructor(
@@ -72,10 +75,12 @@ class ConversationQueue {
   ) {}
 
   send(job: Job): void {
-    this.sends.push(async (reserve) => {
+    const send: UpdateJob = async (reserve) => {
       await reserve();
       await job();
-    });
+    };
+    this.sends.push(send);
+    this.newMessages.add(send);
     this.kick();
   }
 
@@ -139,12 +144,14 @@ class ConversationQueue {
           return 1_000;
         });
         if (wait <= 0) return;
+        countSendBudgetWait('shared', wait);
         await delay(wait);
       }
     }
     for (;;) {
       const wait = budgetWaitMs(this.sentAt, this.options.limits, this.options.clock.now().getTime());
       if (wait <= 0) break;
+      countSendBudgetWait('local', wait);
       await delay(wait);
     }
     const now = this.options.clock.now().getTime();
@@ -154,13 +161,17 @@ class ConversationQueue {
   }
 
   private async withRetry(job: UpdateJob): Promise<void | 'skipped'> {
+    const span = startTeamsSendSpan(this.newMessages.has(job) ? 'send' : 'update');
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await job(() => this.respectLimits());
+        const result = await job(() => this.respectLimits());
+        span.end(result === 'skipped' ? 'skipped' : 'sent', attempt);
+        return result;
       } catch (error) {
         const status = statusOf(error);
         const retriable = status === undefined || RETRY_STATUS.has(status);
         if (!retriable || attempt >= this.options.maxAttempts) {
+          span.end('failed', attempt, status);
           this.options.logger?.warn(
             { status, attempt, err: (error as Error).message },
             'proactive send failed',

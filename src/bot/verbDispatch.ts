@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { actorOf, type Permission } from './access';
+import { inCardActionSpan } from './botTelemetry';
 import type { KnownVerdicts } from './audience/perspectiveReader';
 import type { BotServices } from './botServices';
 import { MAX_ACTION_BYTES, type Verb } from './cardActions';
@@ -21,8 +22,21 @@ function refusedVerdict(permission: Permission): KnownVerdicts {
   return {};
 }
 
-/** Validates a verb's data, checks who may use it, and calls its handler. */
-export async function dispatch<V extends Verb>(
+/** Validates a verb's data, checks who may use it, and calls its handler: inside the click's span. */
+export function dispatch<V extends Verb>(
+  services: BotServices,
+  context: TurnContext,
+  verb: V,
+  rawData: unknown,
+): Promise<AdaptiveCard> {
+  return inCardActionSpan(verb, (span) => {
+    const runId = (rawData as { runId?: unknown } | null)?.runId;
+    if (typeof runId === 'string' && runId.length <= 64) span.setAttribute('run.id', runId);
+    return validateAndHandle(services, context, verb, rawData);
+  });
+}
+
+async function validateAndHandle<V extends Verb>(
   services: BotServices,
   context: TurnContext,
   verb: V,

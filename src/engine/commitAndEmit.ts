@@ -1,4 +1,6 @@
 import type { EngineEvents } from './engineApi';
+import { countRunFinished } from './engineMetrics';
+import { traceRunFinished } from './runTracing';
 import { FINISHED_RUN_STATUSES, type Run } from './model';
 import type { LeaseFence } from './runLeasePort';
 import type { RunChange, RunStore } from './runStorePort';
@@ -38,6 +40,8 @@ export async function commitAndEmit(
   if (result.changed) {
     emit('run.updated', { run: result.run });
     if (before !== result.run.status && FINISHED_RUN_STATUSES.has(result.run.status)) {
+      countRunFinished(result.run);
+      traceRunFinished(result.run);
       emit('run.finished', { run: result.run });
     }
   }

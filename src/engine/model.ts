@@ -143,6 +143,11 @@ export interface Run {
   scope?: RunScope;
   /** Display names of the Dataverse tables, by entity set, as the plan showed them. */
   tableNames?: Record<string, string>;
+  /**
+   * The run's trace (W3C traceparent of its root span, src/engine/runTracing.ts): every replica
+   * that drives the run continues it. Absent when tracing is off.
+   */
+  trace?: { traceparent: string };
 }
 
 /**

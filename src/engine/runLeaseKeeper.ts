@@ -4,6 +4,7 @@
 // goes with every write the executor makes, so a replica that was frozen past its lease's expiry
 // writes nothing (the store refuses the stale epoch) and, checked locally, calls nothing either.
 import type { Logger } from '../log';
+import { countFencedWrite, countTakeover } from './engineMetrics';
 import { leaseGuardedPlatform } from './leaseGuardedPlatform';
 import type { Clock, Platform } from './ports';
 import { FencedWriteError, type LeaseFence, type RunLease, type RunLeases } from './runLeasePort';
@@ -75,7 +76,10 @@ export class RunLeaseKeeper {
       runId,
       (id) => this.fenceOf(id),
       this.writeFence(runId),
-      (error) => this.refused.set(runId, error),
+      (error) => {
+        countFencedWrite('request');
+        this.refused.set(runId, error);
+      },
     );
   }
 
@@ -105,6 +109,7 @@ export class RunLeaseKeeper {
     // A released lease has expiresAt 0: picking it up is no takeover.
     if (!before || before.owner === this.o.owner || before.expiresAt === 0) return {};
     this.takeovers += 1;
+    countTakeover();
     this.o.logger?.warn(
       { runId, from: before.owner, epoch: lease.epoch },
       'took over a run whose holder stopped renewing its lease',
@@ -136,6 +141,7 @@ export class RunLeaseKeeper {
   /** A driver ended on a refused write: the run was taken over; forget it (true), else false. */
   absorbLost(runId: string, error: unknown): boolean {
     if (!(error instanceof FencedWriteError)) return false;
+    countFencedWrite('write');
     this.held.delete(runId);
     this.refused.delete(runId);
     this.o.logger?.warn({ runId, epoch: error.fence.epoch }, 'lease lost; the run is left to its new holder');

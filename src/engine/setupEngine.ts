@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import { adminCommands } from './adminCommands';
 import type { EngineApi } from './engineApi';
+import { observeApprovals } from './engineMetrics';
 import { createEngineEventHub } from './engineEvents';
 import { createPlanner } from './planPreviews';
 import type { Clock, Platform } from './ports';
@@ -88,6 +89,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     (runId) => executor.abortStep(runId),
   );
   const stopListening = replicas && keeper && listenToReplicas(replicas.signals, keeper, executor);
+  const stopObserving = observeApprovals(store, () => clock.now().getTime());
 
   return {
     // A plan that can start is recorded: its token is what Start needs (planReviews.ts).
@@ -140,6 +142,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     },
     async close() {
       stopListening?.();
+      stopObserving();
       await executor.close();
       // Released, not left to expire: another replica takes the runs over at once.
       await keeper?.stop();

@@ -9,6 +9,8 @@ import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/envi
 import type { Planner } from './planPreviews';
 import { reviewRefusal } from './planReviews';
 import type { SetupInput } from './scenarios/scenarioInput';
+import { countRunStarted } from './engineMetrics';
+import { openRunTrace } from './runTracing';
 
 // Start: the confirmed preview becomes a stored run, unless it carries no Review of this input, a
 // finding blocks it, another active run holds one of its environments, or the requester or the
@@ -55,8 +57,10 @@ export async function startRun(
     };
   }
   const at = clock.now().toISOString();
+  const id = randomUUID();
+  const trace = openRunTrace({ id, scenario: preview.scenario });
   const run: Run = {
-    id: randomUUID(),
+    id,
     scenario: preview.scenario,
     input: preview.input,
     status: 'running',
@@ -68,6 +72,7 @@ export async function startRun(
     steps: preview.steps.map((step): StepState => ({ ...step, status: 'pending', attempts: 0 })),
     ...(scope ? { scope } : {}),
     ...(preview.tableNames ? { tableNames: preview.tableNames } : {}),
+    ...(trace ? { trace } : {}),
   };
   const warnings = preview.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
   const result = await store.create(
@@ -103,6 +108,7 @@ export async function startRun(
   }
   if (result.created) {
     logger?.info({ runId: run.id, scenario: run.scenario }, 'run started');
+    countRunStarted(run);
     emit('run.updated', { run: result.run });
   }
   deps.kick(result.run.id);

@@ -24,6 +24,7 @@ import { EVENT_OF_STEP_ACTION } from './stepEvents';
 import { afterFailure, type RetryBudget } from './stepRetryPolicy';
 import { STEP_MODULES } from './steps';
 import { isAbortError } from './systemClock';
+import { stepAttempt } from './runTracing';
 
 // Carries out one step action the state machine chose: asks its module, commits the pure
 // transition of runTransitions.ts, and only then goes on. The executor runs several of these side
@@ -88,6 +89,10 @@ export class StepRunner {
     return result.run;
   }
 
+  private attempt(run: Run, step: StepState, name: 'execute' | 'verify', attempt: number) {
+    return stepAttempt(run, step, name, attempt, () => this.o.clock.now().getTime());
+  }
+
   private nowIso(): string {
     return this.o.clock.now().toISOString();
   }
@@ -144,11 +149,15 @@ export class StepRunner {
   private async verifyManual(run: Run, step: StepState, signal: AbortSignal): Promise<void> {
     const module = STEP_MODULES[step.kind];
     let result: { ok: boolean; message: string; output?: Record<string, unknown> };
+    const telemetry = this.attempt(run, step, 'verify', step.attempts + 1);
     try {
-      result = await module.verify(this.context(run, step, signal).ctx);
+      result = await telemetry.run(() => module.verify(this.context(run, step, signal).ctx));
+      telemetry.end(result.ok ? 'verified' : 'not_verified');
     } catch (error) {
+      const failure = classifyError(error);
+      telemetry.end(isAbortError(error) ? 'stopped' : 'not_verified', failure.code);
       if (isAbortError(error) && this.o.closed()) return;
-      result = { ok: false, message: `The check could not run: ${classifyError(error).message}` };
+      result = { ok: false, message: `The check could not run: ${failure.message}` };
     }
     await this.transition(run.id, recordVerification(step.id, result));
   }
@@ -178,19 +187,25 @@ export class StepRunner {
     const { ctx, progress } = this.context(started, current, signal);
     for (let attempt = 1; ; attempt++) {
       const progressBefore = progress.highest;
+      const telemetry = this.attempt(started, current, 'execute', attempt);
       try {
-        const output = await module.execute(ctx);
+        const output = await telemetry.run(() => module.execute(ctx));
+        telemetry.end('succeeded', undefined, output);
         await progress.settled();
         await this.transition(run.id, stepSucceeded(step.id, output));
         return;
       } catch (error) {
         await progress.settled();
-        if (signal.aborted || isAbortError(error)) return; // cancel or close: the next turn decides
+        if (signal.aborted || isAbortError(error)) return telemetry.end('stopped');
         // The run was taken over mid-step: the new holder resumes it; this replica records nothing.
         const lost = this.o.leaseRefusal?.(run.id);
-        if (lost) throw lost;
+        if (lost) {
+          telemetry.end('lease_lost');
+          throw lost;
+        }
         const failure = classifyError(error);
         const next = afterFailure(failure, attempt, progress.highest > progressBefore, this.o.retry);
+        telemetry.end(next.kind === 'fail' ? 'failed' : 'retrying', failure.code);
         attempt = next.attempt;
         this.o.logger?.warn(
           { runId: run.id, stepId: step.id, code: failure.code, attempt },

@@ -64,10 +64,15 @@ function openSqliteStore(file: string): Store {
   };
 }
 
+/** Connections of the card actions' pool, beside the default pool's 10 (per replica). */
+const COMMAND_CONNECTIONS = 5;
+
 async function openPostgresStore(url: string, credential?: TokenCredential): Promise<Store> {
   const pool = openPostgres({ url, credential });
+  // Card actions' own connections (postgresRunStore.ts): never queued behind the engine's writes.
+  const commands = openPostgres({ url, credential, max: COMMAND_CONNECTIONS });
   try {
-    const runs = await PostgresRunStore.open(pool);
+    const runs = await PostgresRunStore.open(pool, commands);
     const conversations = await PostgresConversationStore.open(pool);
     const leases = await PostgresRunLeases.open(pool);
     // LISTEN needs a connection of its own, outside the pool, with the same settings.
@@ -96,11 +101,11 @@ async function openPostgresStore(url: string, credential?: TokenCredential): Pro
       },
       async close() {
         await signals.close();
-        await pool.end();
+        await Promise.all([pool.end(), commands.end()]);
       },
     };
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await Promise.all([pool.end(), commands.end()].map((end) => end.catch(() => undefined)));
     throw error;
   }
 }

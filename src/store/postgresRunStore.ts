@@ -16,7 +16,7 @@ import {
   type RunStore,
 } from '../engine/runStorePort';
 import { inTransaction, migratePostgres } from './postgresDatabase';
-import { limitsOf } from './runLimits';
+import { limitReached, limitsOf, type LimitField } from './runLimits';
 import { PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
 
 interface RunRow {
@@ -24,13 +24,21 @@ interface RunRow {
   rev: number;
 }
 
+/**
+ * Two pools: `pool` for the executor's fenced writes (progress, checkpoints, transitions) and
+ * `commands` for what a card action waits on (Start, an admin's command, reads), so a click never
+ * queues behind the engine's writes for a connection (docs/benchmarks.md).
+ */
 export class PostgresRunStore implements RunStore {
-  private constructor(private readonly pool: Pool) {}
+  private constructor(
+    private readonly pool: Pool,
+    private readonly commands: Pool,
+  ) {}
 
-  static async open(pool: Pool): Promise<PostgresRunStore> {
+  static async open(pool: Pool, commands: Pool = pool): Promise<PostgresRunStore> {
     await migratePostgres(pool, '001_runs', RUN_SCHEMA(POSTGRES_SERIAL_KEY));
     await migratePostgres(pool, '003_plan_reviews', PLAN_REVIEW_SCHEMA);
-    return new PostgresRunStore(pool);
+    return new PostgresRunStore(pool, commands);
   }
 
   async create(
@@ -40,45 +48,27 @@ export class PostgresRunStore implements RunStore {
     limits: RunLimits = {},
   ): Promise<CreateRunResult> {
     const limited = limitsOf(run, limits);
-    return inTransaction(this.pool, async (client): Promise<CreateRunResult> => {
+    return inTransaction(this.commands, async (client): Promise<CreateRunResult> => {
       // Starts on the same environment decide one at a time: each takes the advisory lock of each of
-      // its environments, and of its requester and tenant when they are limited (all sorted, so two
-      // starts never wait on each other crosswise); the same request key twice meets the unique
-      // index. Starts that share none of these do not wait at all.
+      // its environments (sorted, so two starts never wait on each other crosswise; PostgreSQL
+      // evaluates a volatile function of the select list after ORDER BY), and the same request key
+      // twice meets the unique index. Starts on other environments do not wait at all.
+      const parts = [...new Set(run.lockKey.split('|'))].sort();
+      // A limited requester or tenant is locked the same way, so concurrent starts count one at a time.
       const keys = [
-        ...run.lockKey.split('|').map((part) => `dwbot:env:${part}`),
+        ...parts.map((part) => `dwbot:env:${part}`),
         ...limited.map(([field, value]) => `dwbot:${field}:${value}`),
       ];
-      for (const key of [...new Set(keys)].sort())
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
-      const existing = await client.query<RunRow>('SELECT body, rev FROM runs WHERE request_key = $1', [
-        requestKey,
-      ]);
-      if (existing.rows[0]) return { ok: true, run: parse(existing.rows[0]), created: false };
-      const parts = run.lockKey.split('|');
-      // Keys only, inside the one lock every start takes: not the bodies of every running run.
-      const active = await client.query<{ id: string; lock_key: string }>(
-        'SELECT id, lock_key FROM runs WHERE lock_held = 1',
-      );
-      const holder = active.rows.find((row) => row.lock_key.split('|').some((part) => parts.includes(part)));
-      if (holder) {
-        const held = await client.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [holder.id]);
-        return { ok: false, reason: 'locked', holder: parse(held.rows[0]) };
-      }
-      for (const [field, value, limit] of limited) {
-        const path =
-          field === 'requester'
-            ? "body::jsonb -> 'requestedBy' ->> 'id'"
-            : "body::jsonb -> 'scope' ->> 'tenantId'";
-        const counted = await client.query<{ n: string }>(
-          `SELECT count(*) AS n FROM runs WHERE lock_held = 1 AND (${path}) = $1`,
-          [value],
-        );
-        if (Number(counted.rows[0].n) >= limit) return { ok: false, reason: 'limit', of: field, limit };
-      }
       await client.query(
-        `INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        'SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest($1::text[]) AS key ORDER BY key',
+        [[...new Set(keys)]],
+      );
+      const refused = limited.length ? await limitRefusal(client, run, requestKey, parts, limits) : undefined;
+      if (refused) return refused;
+      // Then one statement (its snapshot taken after the locks): the run this key created, else the
+      // active run holding one of the environments, else the new run and its audit, inserted.
+      const found = await client.query<RunRow & { outcome: 'existing' | 'locked' | 'created' }>(
+        CREATE_RUN_SQL,
         [
           run.id,
           requestKey,
@@ -89,9 +79,13 @@ export class PostgresRunStore implements RunStore {
           run.createdAt,
           run.updatedAt,
           JSON.stringify(run),
+          parts,
+          JSON.stringify(audit.map(auditRow)),
         ],
       );
-      await appendAudit(client, run.id, audit);
+      const row = found.rows[0];
+      if (row.outcome === 'existing') return { ok: true, run: parse(row), created: false };
+      if (row.outcome === 'locked') return { ok: false, reason: 'locked', holder: parse(row) };
       return { ok: true, run, created: true };
     });
   }
@@ -117,7 +111,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async get(runId: string): Promise<Run | null> {
-    const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
+    const result = await this.commands.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
     return result.rows[0] ? parse(result.rows[0]) : null;
   }
 
@@ -136,7 +130,7 @@ export class PostgresRunStore implements RunStore {
     }
     values.push(limit);
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-    const result = await this.pool.query<RunRow>(
+    const result = await this.commands.query<RunRow>(
       `SELECT body, rev FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
       values,
     );
@@ -156,7 +150,7 @@ export class PostgresRunStore implements RunStore {
     fence?: LeaseFence,
   ): Promise<{ run: Run; changed: boolean } | null> {
     try {
-      return await inTransaction(this.pool, async (client) => {
+      return await inTransaction(fence ? this.pool : this.commands, async (client) => {
         if (fence) await checkFence(client, runId, fence);
         const found = await client.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1 FOR UPDATE', [
           runId,
@@ -189,7 +183,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async audit(runId: string): Promise<AuditEntry[]> {
-    const result = await this.pool.query<{
+    const result = await this.commands.query<{
       run_id: string;
       at: string;
       actor: string | null;
@@ -211,7 +205,7 @@ export class PostgresRunStore implements RunStore {
 
   async appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void> {
     if (entries.length === 0) return;
-    await inTransaction(this.pool, (client) => appendAudit(client, runId, entries));
+    await inTransaction(this.commands, (client) => appendAudit(client, runId, entries));
   }
 
   /** Writes refused because the writer's lease was gone (the soak reports them). */
@@ -259,6 +253,68 @@ async function appendAudit(
       ],
     );
   }
+}
+
+/**
+ * Start's check and insert in one round trip (docs/benchmarks.md: a card action's Start used to be
+ * five): `existing` (the same request key), `locked` (an active run holds one of the environments,
+ * `$10`), or `created` (the run and its audit entries, `$11` as JSON, were inserted).
+ */
+// Only when limits apply, one round trip more: a repeated key or a held environment is answered by
+// CREATE_RUN_SQL as before (existing, then locked, then the limit), so the counts matter only without them.
+async function limitRefusal(
+  client: PoolClient,
+  run: Run,
+  requestKey: string,
+  parts: string[],
+  limits: RunLimits,
+): Promise<CreateRunResult | undefined> {
+  const found = await client.query<{ answered: boolean; requester: string; tenant: string }>(
+    `SELECT EXISTS (SELECT 1 FROM runs WHERE request_key = $1)
+         OR EXISTS (SELECT 1 FROM runs WHERE lock_held = 1 AND string_to_array(lock_key, '|') && $2::text[]) AS answered,
+       (SELECT count(*) FROM runs WHERE lock_held = 1 AND (body::jsonb -> 'requestedBy' ->> 'id') = $3) AS requester,
+       (SELECT count(*) FROM runs WHERE lock_held = 1 AND (body::jsonb -> 'scope' ->> 'tenantId') = $4) AS tenant`,
+    [requestKey, parts, run.requestedBy.id, run.scope?.tenantId ?? null],
+  );
+  const row = found.rows[0];
+  if (row.answered) return undefined;
+  return limitReached(run, limits, (field: LimitField) => Number(row[field]));
+}
+
+const CREATE_RUN_SQL = `
+WITH existing AS (SELECT body, rev FROM runs WHERE request_key = $2),
+holder AS (
+  SELECT body, rev FROM runs
+  WHERE lock_held = 1 AND NOT EXISTS (SELECT 1 FROM existing)
+    AND string_to_array(lock_key, '|') && $10::text[]
+  LIMIT 1
+),
+inserted AS (
+  INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+  WHERE NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM holder)
+  RETURNING id
+),
+audit AS (
+  INSERT INTO run_audit (run_id, at, actor, action, step_id, detail)
+  SELECT inserted.id, entry.at, entry.actor, entry.action, entry.step_id, entry.detail
+  FROM inserted,
+    ROWS FROM (jsonb_to_recordset($11::jsonb) AS (at text, actor text, action text, step_id text, detail text))
+    WITH ORDINALITY AS entry(at, actor, action, step_id, detail, n)
+  ORDER BY entry.n
+)
+SELECT 'existing' AS outcome, body, rev FROM existing
+UNION ALL SELECT 'locked', body, rev FROM holder
+UNION ALL SELECT 'created', NULL, NULL FROM inserted`;
+
+function auditRow(entry: Omit<AuditEntry, 'runId'>) {
+  return {
+    at: entry.at,
+    actor: entry.actor ? JSON.stringify(entry.actor) : null,
+    action: entry.action,
+    step_id: entry.stepId ?? null,
+    detail: entry.detail ?? null,
+  };
 }
 
 function parse(row: RunRow): Run {

@@ -114,6 +114,16 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
       expect(await other.runs.get('r3')).toMatchObject({ rev: 1, status: 'running' });
     });
 
+    it("keeps a run's trace context through every write, for the replica that takes it over", async () => {
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      await kit.runs.create({ ...run('traced', 'fo=t|dv=t'), trace: { traceparent } }, 'key-traced', []);
+      await kit.runs.update('traced', (r) => ({ run: { ...r, status: 'waiting' } }));
+      expect((await other.runs.get('traced'))?.trace).toEqual({ traceparent });
+      expect((await other.runs.listUnfinished()).find((r) => r.id === 'traced')?.trace).toEqual({
+        traceparent,
+      });
+    });
+
     it('two replicas starting runs on the same environment at once: exactly one wins', async () => {
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>

@@ -58,6 +58,7 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
   // Every answer's limit hints (dop, budget left, Retry-After), for the bootstrap's pacing.
   const hints = new ServiceHints();
   const http = createHttpClient({
+    service: 'dataverse',
     baseURL: serviceRoot,
     scope: defaultScope(root),
     credential: deps.credential,

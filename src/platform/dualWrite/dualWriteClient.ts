@@ -64,6 +64,7 @@ export const GATEWAY_SCOPE = 'https://IntegratorApp.com/.default';
 export function createDualWriteClient(options: DualWriteClientOptions): DualWritePort {
   const base = trimUrl(options.gatewayUrl);
   const http = createHttpClient({
+    service: 'dualWrite',
     baseURL: base,
     scope: options.scope ?? defaultScope(base),
     credential: options.credential,

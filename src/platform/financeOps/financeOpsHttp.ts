@@ -15,6 +15,7 @@ export function createFinanceOpsHttp(
   },
 ): AxiosInstance {
   return createHttpClient({
+    service: 'financeOps',
     baseURL: `${baseUrl}/data`,
     scope: defaultScope(baseUrl),
     credential: options.credential,

@@ -64,6 +64,7 @@ export interface GraphDirectoryClient {
 export function createGraphDirectoryClient(options: GraphDirectoryClientOptions): GraphDirectoryClient {
   const base = trimUrl(options.baseUrl);
   const http = createHttpClient({
+    service: 'graph',
     baseURL: `${base}/v1.0`,
     scope: options.scope ?? defaultScope(base),
     credential: options.credential,

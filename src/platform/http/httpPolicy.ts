@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../../log';
 import { checkRequestGuard } from '../../engine/requestGuardPort';
+import { countThrottled, startHttpCallSpan, type HttpCallSpan } from './httpTracing';
 
 /**
  * The one HTTP policy every platform client uses: bearer token from a TokenCredential, a correlation
@@ -26,6 +27,8 @@ export interface HttpPolicyOptions {
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   logger?: Logger;
+  /** The service's name on spans and metrics (dataverse, financeOps, dualWrite, lcs, powerPlatform, powerPlatformAdmin, graph). */
+  service?: string;
   /** Extra default headers (OData versions and the like). */
   headers?: Record<string, string>;
   /**
@@ -49,6 +52,8 @@ declare module 'axios' {
     sentAt?: number;
     /** Called with `sentAt` as each attempt goes out (a pacer's view of what left when). */
     onSend?: (sentAt: number) => void;
+    /** Internal: the call's span, opened by its first attempt and ended by its last. */
+    callSpan?: HttpCallSpan;
   }
 }
 
@@ -123,6 +128,7 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
     maxRedirects: 0,
   });
   const origin = new URL(options.baseURL).origin;
+  const service = options.service ?? new URL(options.baseURL).hostname;
 
   const observe = (config: InternalAxiosRequestConfig, status: number, headers: unknown) => {
     if (options.onAnswer && headers)
@@ -149,6 +155,7 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
       if (!token) throw new Error(`No access token for scope ${options.scope}`);
       config.headers.set('Authorization', `Bearer ${token.token}`);
     }
+    config.callSpan ??= startHttpCallSpan(service, config.method ?? 'get', new URL(options.baseURL).host);
     config.sentAt = performance.now();
     config.onSend?.(config.sentAt);
     return config;
@@ -157,6 +164,11 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
   client.interceptors.response.use(
     (response) => {
       observe(response.config, response.status, response.headers);
+      response.config.callSpan?.end(
+        response.status,
+        response.headers as Record<string, unknown>,
+        response.config.attempt ?? 1,
+      );
       options.logger?.debug(
         {
           method: response.config.method,
@@ -171,6 +183,8 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
     async (error: unknown) => {
       if (!axios.isAxiosError(error) || !error.config) throw error;
       if (error.response) observe(error.config, error.response.status, error.response.headers);
+      if (error.response?.status === 429)
+        countThrottled(service, parseRetryAfter(error.response.headers['retry-after']));
       const decision = retryDecision(error, retry);
       const log = {
         method: error.config.method,
@@ -181,6 +195,11 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
         correlationId: error.config.headers.get('x-ms-client-request-id'),
       };
       if (!decision.retry) {
+        error.config.callSpan?.end(
+          error.response?.status,
+          error.response?.headers as Record<string, unknown> | undefined,
+          error.config.attempt ?? 1,
+        );
         options.logger?.debug(log, 'http failed');
         throw error;
       }

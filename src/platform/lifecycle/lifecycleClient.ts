@@ -50,6 +50,7 @@ const deployResponseSchema = z.object({ Data: metadataSchema });
 
 export function createLifecycleClient(options: LifecycleClientOptions): LifecyclePort {
   const http: AxiosInstance = createHttpClient({
+    service: 'lcs',
     baseURL: trimUrl(options.baseUrl),
     scope: options.scope ?? defaultScope(options.baseUrl),
     credential: options.credential,

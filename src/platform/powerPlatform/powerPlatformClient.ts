@@ -110,6 +110,7 @@ export const lifecycleOperationSchema = z
 
 export function createPowerPlatformClient(options: PowerPlatformClientOptions): PowerPlatformPort {
   const bap = createHttpClient({
+    service: 'powerPlatformAdmin',
     baseURL: trimUrl(options.bapApiUrl),
     scope: options.bapScope ?? defaultScope(options.bapApiUrl),
     credential: options.credential,
@@ -118,6 +119,7 @@ export function createPowerPlatformClient(options: PowerPlatformClientOptions): 
     timeoutMs: options.timeoutMs,
   });
   const api = createHttpClient({
+    service: 'powerPlatform',
     baseURL: trimUrl(options.powerPlatformApiUrl),
     scope: options.powerPlatformScope ?? defaultScope(options.powerPlatformApiUrl),
     credential: options.credential,

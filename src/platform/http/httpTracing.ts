@@ -1,0 +1,87 @@
+import { context, metrics, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+
+// Telemetry of every Dynamics 365 call (docs/operations.md): one CLIENT span per call, its retries
+// included, a child of whatever is active (a step attempt, a card action's preview); and the count
+// of throttled answers by service. Method, host, status, retry count and the service's own request
+// id go on the span: never the path's query, a header value with a token, or a body.
+
+/**
+ * Where each service puts the id its support asks for: Dataverse `x-ms-service-request-id`
+ * (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors),
+ * Microsoft Graph `request-id` (https://learn.microsoft.com/graph/errors), `ms-cv` on the Power
+ * Platform and Finance and Operations answers [inferred: the correlation vector header they send].
+ */
+export const SERVICE_REQUEST_ID_HEADERS = ['x-ms-service-request-id', 'request-id', 'ms-cv'] as const;
+
+const TRACER_NAME = 'dualwrite-setup-bot';
+
+export interface HttpCallSpan {
+  span: Span;
+  /** Ends the call's span with the final answer (or none: a network error). */
+  end(status: number | undefined, headers: Record<string, unknown> | undefined, attempts: number): void;
+}
+
+export function startHttpCallSpan(service: string, method: string, host: string): HttpCallSpan {
+  const verb = method.toUpperCase();
+  const span = trace.getTracer(TRACER_NAME).startSpan(
+    `${verb} ${service}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'http.request.method': verb, 'server.address': host, 'dynamics.service': service },
+    },
+    context.active(),
+  );
+  return {
+    span,
+    end(status, headers, attempts) {
+      if (status !== undefined) span.setAttribute('http.response.status_code', status);
+      span.setAttribute('http.request.resend_count', Math.max(0, attempts - 1));
+      const id = headers && serviceRequestId(headers);
+      if (id)
+        span.setAttributes({ 'dynamics.request_id': id.value, 'dynamics.request_id_header': id.header });
+      if (status === undefined || status >= 400)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: status ? `HTTP ${status}` : 'no answer' });
+      span.end();
+    },
+  };
+}
+
+export function serviceRequestId(
+  headers: Record<string, unknown>,
+): { header: string; value: string } | undefined {
+  for (const header of SERVICE_REQUEST_ID_HEADERS) {
+    const value = headers[header];
+    // Ids only: a value that does not look like one is not written anywhere.
+    if (typeof value === 'string' && /^[\w.:/+=-]{1,128}$/.test(value)) return { header, value };
+  }
+  return undefined;
+}
+
+let throttled: ReturnType<typeof createThrottleInstruments> | undefined;
+
+function createThrottleInstruments() {
+  const meter = metrics.getMeter(TRACER_NAME);
+  return {
+    answers: meter.createCounter('dualwrite.http.throttled', {
+      description: 'Answers 429 Too Many Requests, by service',
+    }),
+    retryAfter: meter.createHistogram('dualwrite.http.retry_after', {
+      description: 'Retry-After a throttled answer asked for',
+      unit: 's',
+    }),
+  };
+}
+
+/** A 429 from `service`, with the wait its Retry-After asked for (undefined when it sent none). */
+export function countThrottled(service: string, retryAfterMs: number | undefined): void {
+  throttled ??= createThrottleInstruments();
+  const attributes = { 'dynamics.service': service, 'http.retry_after': retryAfterMs !== undefined };
+  throttled.answers.add(1, attributes);
+  if (retryAfterMs !== undefined)
+    throttled.retryAfter.record(retryAfterMs / 1000, { 'dynamics.service': service });
+}
+
+/** Forgets the instruments (a test that installs a new MeterProvider). */
+export function resetHttpMetrics(): void {
+  throttled = undefined;
+}

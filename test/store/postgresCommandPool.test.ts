@@ -1,0 +1,66 @@
+import type { Pool, PoolClient } from 'pg';
+import { openPostgres } from '../../src/store/postgresDatabase';
+import { PostgresRunStore } from '../../src/store/postgresRunStore';
+import { createTestSchema, type TestSchema } from '../support/postgres/testDatabase';
+import { run } from './support/runFixture';
+
+/**
+ * Card actions never wait behind the engine's writes: with every connection of the engine's pool
+ * taken (its progress writes), Start, a read and an admin's command still go through on the
+ * commands pool; and Start is one statement after its locks.
+ */
+describe('the PostgreSQL run store under engine load', () => {
+  let schema: TestSchema;
+  let engine: Pool;
+  let commands: Pool;
+  let held: PoolClient | undefined;
+  beforeEach(async () => {
+    schema = await createTestSchema('pools');
+    engine = openPostgres({ url: schema.url, max: 1 });
+    commands = openPostgres({ url: schema.url, max: 2 });
+  });
+  afterEach(async () => {
+    held?.release();
+    held = undefined;
+    await Promise.all([engine.end(), commands.end()]);
+    await schema.drop();
+  });
+
+  it('serves Start, reads and commands while the engine pool is exhausted', async () => {
+    const store = await PostgresRunStore.open(engine, commands);
+    held = await engine.connect(); // the engine's only connection, busy
+    const created = await store.create(run('busy', 'fo=a|dv=b'), 'key-busy', [
+      { at: 'now', actor: { id: 'u', name: 'U' }, action: 'run.started' },
+    ]);
+    expect(created).toMatchObject({ ok: true, created: true });
+    expect(await store.get('busy')).toMatchObject({ id: 'busy', rev: 1 });
+    const cancelled = await store.update('busy', (r) => ({ run: { ...r, status: 'cancelled' } }));
+    expect(cancelled).toMatchObject({ changed: true, run: { rev: 2 } });
+    expect(await store.audit('busy')).toEqual([
+      expect.objectContaining({ action: 'run.started', actor: { id: 'u', name: 'U' } }),
+    ]);
+  });
+
+  it('Start sends two statements inside its transaction: the locks, then check-and-insert', async () => {
+    const store = await PostgresRunStore.open(engine, commands);
+    const sent: string[] = [];
+    commands.on('acquire', (client: PoolClient & { __counted?: boolean }) => {
+      if (client.__counted) return;
+      client.__counted = true;
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        sent.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text));
+        return query(...args);
+      };
+    });
+    await store.create(run('one', 'fo=c|dv=d'), 'key-one', [
+      { at: 'a', actor: null, action: 'run.started' },
+      { at: 'b', actor: null, action: 'second' },
+    ]);
+    expect(sent.filter((text) => !/^(BEGIN|COMMIT)$/.test(text.trim()))).toHaveLength(2);
+    // The audit entries keep their order.
+    expect((await store.audit('one')).map((e) => e.action)).toEqual(['run.started', 'second']);
+    const again = await store.create(run('two', 'fo=c|dv=e'), 'key-two', []);
+    expect(again).toMatchObject({ ok: false, reason: 'locked', holder: { id: 'one' } });
+  });
+});
