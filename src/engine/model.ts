@@ -41,7 +41,8 @@ export interface PlannedStep {
   link?: string;
 }
 
-export type Severity = 'warning' | 'blocking';
+/** `setup`: not done yet, and a step of this plan does it ("the setup will do it"). */
+export type Severity = 'warning' | 'blocking' | 'setup';
 
 export interface PreflightFinding {
   code: string;
