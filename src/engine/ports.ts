@@ -191,6 +191,8 @@ export interface DataversePort {
   listPluginSteps?(assemblies: readonly string[]): Promise<Array<{ name: string; enabled: boolean }>>;
   /** Every `cdm_company` row (codes as stored, not upper-cased). Optional: only the pair checks read them. */
   listCompanies?(): Promise<Array<{ code: string; name: string }>>;
+  /** A user by domain name (UPN): licensed (`islicensed`) and enabled; null when not a user here. */
+  findUserLicence?(domainName: string): Promise<{ licensed: boolean; disabled: boolean } | null>;
   findCompany(code: string): Promise<Company | null>;
   /** Rows of a company-specific table (entity set name, e.g. `accounts`) that have no company. */
   countRowsWithoutCompany(entitySet: string): Promise<number>;

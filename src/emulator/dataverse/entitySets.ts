@@ -70,6 +70,8 @@ const definitions: EntitySetDefinition[] = [
     'domainname',
     'applicationid',
     'isdisabled',
+    // Whether the user holds a licence (Learn: systemuser table reference, IsLicensed).
+    'islicensed',
     'azureactivedirectoryobjectid',
   ]),
   set('msdyn_dualwriteentitymaps', 'msdyn_dualwriteentitymap', [

@@ -30,7 +30,13 @@ export const companyNamesCheck: PairCheck = {
       .map((c) => c.code.trim() || '(no code)');
     if (!duplicates.length && !blank.length)
       return [
-        verdict(this.name, 'ok', `${companies.length} cdm_company rows, each with its own code and a name.`),
+        verdict(
+          this.name,
+          'ok',
+          companies.length
+            ? `${companies.length} cdm_company rows, each with its own code and a name.`
+            : 'No cdm_company rows yet (the Legal entities map writes them).',
+        ),
       ];
     return [
       verdict(

@@ -192,6 +192,15 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
         .map((c) => ({ code: c.cdm_companycode ?? '', name: c.cdm_name ?? '' }));
     },
 
+    async findUserLicence(domainName) {
+      const rows = await queryAll(
+        http,
+        `systemusers?$select=islicensed,isdisabled&$filter=domainname eq ${odataString(domainName)}`,
+      );
+      const user = rows[0] as { islicensed?: unknown; isdisabled?: unknown } | undefined;
+      return user ? { licensed: user.islicensed === true, disabled: user.isdisabled === true } : null;
+    },
+
     async findCompany(code: string): Promise<Company | null> {
       if (!COMPANY_CODE.test(code))
         throw new DataverseError(`Invalid company code '${code}'`, 'invalid_company_code');
