@@ -5,7 +5,6 @@ import { EngineError } from '../../src/engine/engineApi';
 import { planScenario } from '../../src/engine/scenarios/planScenario';
 import { setupInputSchema } from '../../src/engine/scenarios/scenarioInput';
 import { legalEntityLimitsCheck } from '../../src/engine/pairChecks/companyChecks';
-import { findingReport } from '../../src/engine/preflight/preflightCheck';
 
 const allAuto = {
   deployFinanceOps: true,
