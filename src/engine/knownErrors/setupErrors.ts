@@ -28,9 +28,8 @@ export const SETUP_ERRORS: KnownError[] = [
     fix: 'Complete every prerequisite, then run the wizard again: System administrator in Finance and Operations and in Dataverse, Microsoft Entra tenant admin credentials to link, F&O at platform update 33 (10.0.9) or later, the dual-write core solution installed, the dual-write plug-ins enabled, both environments in the same tenant, the Prospect to cash solution uninstalled.',
     source: INITIAL_SETUP,
     detection: {
-      doctorCheck: 'dataverse.coreSolution',
       failurePattern: true,
-      note: 'Each prerequisite has its own entry and check below; this one catches a health check text that names none of them.',
+      note: 'each prerequisite has its own entry and doctor check; this one catches a health check text that names none of them',
     },
   },
   {
