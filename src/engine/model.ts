@@ -95,12 +95,22 @@ export interface ApprovalRequest {
   decision?: { approved: boolean; by: Actor; at: string; reason?: string };
 }
 
+/** Why a step failed: the service's words and code, and what the bot knows of them. */
+export interface StepError {
+  code: string;
+  message: string;
+  /** The documented error it is (src/engine/knownErrors, docs/known-errors.md), when recognised. */
+  knownErrorId?: string;
+  /** The request id the service can trace the failed call by (`x-ms-client-request-id`). */
+  correlationId?: string;
+}
+
 export interface StepState extends PlannedStep {
   status: StepStatus;
   attempts: number;
   startedAt?: string;
   finishedAt?: string;
-  error?: { code: string; message: string };
+  error?: StepError;
   progress?: { done: number; total: number; unit: string };
   /** What the service itself last said about a long operation (e.g. "Lifecycle Services: Deploying"). */
   serviceStatus?: { text: string; at: string };

@@ -54,6 +54,19 @@ export interface ConfirmModel extends NoticeModel {
   requestKey: string;
 }
 
+/**
+ * A failed step on the run card: the service's words always; for a documented error its cause, fix
+ * and source (docs/known-errors.md); otherwise the correlation id to quote to Microsoft. '' = absent.
+ */
+export interface FailureModel {
+  title: string;
+  message: string;
+  cause: string;
+  fix: string;
+  source: string;
+  correlationId: string;
+}
+
 export interface RunModel extends NoticeModel {
   runId: string;
   shortId: string;
@@ -63,7 +76,7 @@ export interface RunModel extends NoticeModel {
   statusText: string;
   statusColor: string;
   steps: Array<{ mark: string; title: string; detail: string }>;
-  failure: { title: string; message: string } | null;
+  failure: FailureModel | null;
   failedStepId: string;
   canRetry: boolean;
   canSkip: boolean;
