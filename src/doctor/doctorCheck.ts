@@ -1,4 +1,4 @@
-import type { CheckState, CheckVerdict } from '../engine/pairChecks/pairCheck';
+import { errorsPreventedBy, type CheckState, type CheckVerdict } from '../engine/pairChecks/pairCheck';
 
 // One line of the doctor's report: a state (ok, the setup will do it, blocker, not checkable) with what
 // it saw and what to do. `ok` is false only for a blocker.
@@ -8,8 +8,10 @@ export interface DoctorCheck {
   state: CheckState;
   ok: boolean;
   detail: string;
-  /** What to do ('' when nothing is to be done). */
+  /** What to do ('' when nothing is to be done): a catalogued error's documented fix where there is one. */
   fix: string;
+  /** The ids of the catalogued errors (src/engine/knownErrors) whose cause this check finds. */
+  knownErrors: string[];
 }
 
 export interface DoctorTarget {
@@ -26,7 +28,14 @@ export class DoctorReport {
   readonly checks: DoctorCheck[] = [];
 
   add(name: string, state: CheckState, detail: string, fix = ''): void {
-    this.checks.push({ name, state, ok: state !== 'blocker', detail, fix });
+    this.checks.push({
+      name,
+      state,
+      ok: state !== 'blocker',
+      detail,
+      fix,
+      knownErrors: errorsPreventedBy(name),
+    });
   }
 
   addVerdicts(verdicts: readonly CheckVerdict[]): void {

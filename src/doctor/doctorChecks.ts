@@ -1,3 +1,4 @@
+import { catalogFix } from '../engine/pairChecks/pairCheck';
 import { runPairChecks } from '../engine/pairChecks/pairChecks';
 import type { Platform } from '../engine/ports';
 import { DoctorReport, message, type DoctorCheck, type DoctorTarget } from './doctorCheck';
@@ -86,7 +87,7 @@ async function linkingUserLicence(
           : found.disabled
             ? `${user} is disabled in this environment.`
             : `${user} has no licence in this environment.`,
-        `Assign ${user} a Power Apps licence (for example Power Apps Trial 2 Plan) and add them to the environment: creating the dual-write connections fails with 403 (Forbidden) without one.`,
+        catalogFix('connection-403-licence'),
       );
   } catch (error) {
     report.add(

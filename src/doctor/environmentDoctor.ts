@@ -1,4 +1,5 @@
 import { compareVersions, MIN_PLATFORM_VERSION } from '../engine/catalog/solutions';
+import { catalogFix } from '../engine/pairChecks/pairCheck';
 import type {
   DataverseEnvironment,
   FinanceOpsEnvironment,
@@ -40,14 +41,14 @@ export async function financeOpsDoctor(
     report.add('lcs.environment', 'ok', `${foEnv.name}: ${foEnv.state} at ${foEnv.url}.`);
     if (compareVersions(foEnv.platformVersion, MIN_PLATFORM_VERSION) < 0)
       report.add(
-        'financeops.version',
+        'financeOps.version',
         'blocker',
         `F&O is at ${foEnv.platformVersion}.`,
-        `Update to ${MIN_PLATFORM_VERSION} (platform update 33) or later in LCS.`,
+        catalogFix('health-check-app-version'),
       );
     else
       report.add(
-        'financeops.version',
+        'financeOps.version',
         'ok',
         `F&O ${foEnv.platformVersion} (dual-write needs ${MIN_PLATFORM_VERSION} or later).`,
       );

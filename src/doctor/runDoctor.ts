@@ -66,11 +66,18 @@ export async function runDoctor(config: Config, target: DoctorTarget): Promise<D
   }
 }
 
-/** One line of JSON: `{"ok":…,"checks":[{"name","state","ok","detail","fix"}]}`. */
+/** One line of JSON: `{"ok":…,"checks":[{"name","state","ok","detail","fix","knownErrors"}]}`. */
 export function doctorJson(result: DoctorResult): string {
   return JSON.stringify({
     ok: result.ok,
-    checks: result.checks.map(({ name, state, ok, detail, fix }) => ({ name, state, ok, detail, fix })),
+    checks: result.checks.map(({ name, state, ok, detail, fix, knownErrors }) => ({
+      name,
+      state,
+      ok,
+      detail,
+      fix,
+      knownErrors,
+    })),
   });
 }
 

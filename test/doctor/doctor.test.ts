@@ -3,6 +3,7 @@ import { runDoctorChecks, type DoctorCheck } from '../../src/doctor/doctorChecks
 import { doctorJson, doctorTable, parseDoctorArgs, runDoctor } from '../../src/doctor/runDoctor';
 import { loadConfig } from '../../src/config';
 import type { Platform } from '../../src/engine/ports';
+import { knownErrorById, KNOWN_ERRORS } from '../../src/engine/knownErrors/knownErrorCatalog';
 import { createDualWriteReader } from '../../src/platform/dualWrite/dualWriteReader';
 import { EmulatorCredential } from '../../src/platform/http/credentials';
 import {
@@ -58,6 +59,7 @@ let emulator: RunningEmulator;
 let platform: Platform;
 const pair = { financeOps: 'contoso-fo', dataverse: 'contoso' };
 const check = (checks: DoctorCheck[], name: string) => checks.find((c) => c.name === name);
+const fixOf = (id: string) => knownErrorById(id)!.fix;
 
 async function installPackages(...names: string[]): Promise<void> {
   const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
@@ -93,7 +95,7 @@ describe('npm run doctor on the seeded pair', () => {
     for (const name of [
       'dataverse.coreSolution',
       'dataverse.orchestrationPackages',
-      'dataverse.plugins',
+      'dataverse.pluginAssemblies',
       'dualWrite.link',
     ])
       expect(check(checks, name)).toMatchObject({
@@ -106,6 +108,9 @@ describe('npm run doctor on the seeded pair', () => {
       state: 'not-checkable',
       detail: expect.stringMatching(/^Not checkable: .*--linker/),
     });
+    // Each catalogued error a doctor check prevents is named by that check, which the doctor runs.
+    for (const entry of KNOWN_ERRORS.filter((e) => e.detection.doctorCheck))
+      expect(check(checks, entry.detection.doctorCheck!)?.knownErrors).toContain(entry.id);
     expect(calls.filter((call) => WRITES.has(call))).toEqual([]);
     expect((await control(emulator, 'GET', 'effects')).body).toEqual(effectsBefore);
   });
@@ -119,7 +124,8 @@ describe('npm run doctor on the seeded pair', () => {
     const result = await runDoctor(config, pair);
     const parsed = JSON.parse(doctorJson(result)) as { ok: boolean; checks: Array<Record<string, unknown>> };
     expect(parsed.ok).toBe(true);
-    for (const c of parsed.checks) expect(Object.keys(c)).toEqual(['name', 'state', 'ok', 'detail', 'fix']);
+    for (const c of parsed.checks)
+      expect(Object.keys(c)).toEqual(['name', 'state', 'ok', 'detail', 'fix', 'knownErrors']);
     expect(parsed.checks.some((c) => c.state === 'setup-will-do')).toBe(true);
     expect(doctorTable(result)).toMatch(/^SETUP {2}dataverse\.coreSolution/m);
     expect(doctorTable(result)).toMatch(/Nothing blocks the setup/);
@@ -135,7 +141,11 @@ describe('npm run doctor on the seeded pair', () => {
       'msdyn_Dynamics365SupplyChainExtendedAnchor',
     );
     const checks = await runDoctorChecks(platform, pair);
-    for (const name of ['dataverse.coreSolution', 'dataverse.orchestrationPackages', 'dataverse.plugins'])
+    for (const name of [
+      'dataverse.coreSolution',
+      'dataverse.orchestrationPackages',
+      'dataverse.pluginAssemblies',
+    ])
       expect(check(checks, name)).toMatchObject({ name, state: 'ok' });
   });
 });
@@ -150,7 +160,8 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
       state: 'blocker',
       ok: false,
       detail: expect.stringMatching(/more than once in cdm_company: DAT\..*blank code or name: USMF/),
-      fix: expect.stringMatching(/Remove the duplicate rows from the cdm_company table/),
+      fix: fixOf('same-key-company-names'),
+      knownErrors: ['same-key-company-names'],
     });
   });
 
@@ -160,11 +171,12 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
     const have = (await fo.listLegalEntities()).length;
     for (let i = have; i < 251; i++)
       await fo.createLegalEntity({ id: `L${String(i).padStart(3, '0')}`, name: `Company ${i}` });
-    const found = check(await runDoctorChecks(platform, pair), 'financeOps.legalEntityLimits');
+    const found = check(await runDoctorChecks(platform, pair), 'financeOps.legalEntityCount');
     expect(found).toMatchObject({
       state: 'blocker',
       detail: expect.stringMatching(/^251 legal entities to link.*Exceeds the maximum partitions/),
-      fix: expect.stringMatching(/at most 250/),
+      fix: fixOf('partitions-exceeded'),
+      knownErrors: expect.arrayContaining(['partitions-exceeded', 'initial-sync-legal-entities']),
     });
   });
 
@@ -176,11 +188,11 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
       statecode: 1,
       statuscode: 2,
     });
-    const found = check(await runDoctorChecks(platform, pair), 'dataverse.plugins');
+    const found = check(await runDoctorChecks(platform, pair), 'dataverse.pluginAssemblies');
     expect(found).toMatchObject({
       state: 'blocker',
       detail: expect.stringContaining(step.name),
-      fix: expect.stringMatching(/Enable them/),
+      fix: fixOf('health-check-plugins'),
     });
   });
 
@@ -190,11 +202,12 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
       friendlyname: 'Dual-write core',
       version: '1.0.15.3',
     });
-    const found = check(await runDoctorChecks(platform, pair), 'dataverse.coreSolution');
+    const found = check(await runDoctorChecks(platform, pair), 'dataverse.coreSolutionVersion');
     expect(found).toMatchObject({
       state: 'blocker',
       detail: expect.stringMatching(/1\.0\.15\.3 is older than 1\.0\.16\.0.*404 \(Not Found\)/),
-      fix: expect.stringMatching(/33976c19-1db5-4c02-810e-c243db79efde/),
+      fix: fixOf('dualwrite-page-404'),
+      knownErrors: ['dualwrite-page-404'],
     });
   });
 
@@ -209,7 +222,7 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
     expect(check(unlicensed, 'dataverse.linkingUserLicence')).toMatchObject({
       state: 'blocker',
       detail: 'pat@contoso.com has no licence in this environment.',
-      fix: expect.stringMatching(/Power Apps licence.*403 \(Forbidden\)/),
+      fix: fixOf('connection-403-licence'),
     });
     const licensed = await runDoctorChecks(platform, { ...pair, linkingUser: 'lee@contoso.com' });
     expect(check(licensed, 'dataverse.linkingUserLicence')).toMatchObject({ state: 'ok' });
@@ -265,7 +278,7 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
     expect(check(own, 'financeops.home')?.detail).toMatch(
       /^Unified environment "doc-unified" in the Power Platform admin center/,
     );
-    expect(check(own, 'dataverse.integrationEnvironment')).toMatchObject({
+    expect(check(own, 'financeOps.integrationEnvironment')).toMatchObject({
       state: 'ok',
       detail: expect.stringMatching(/a unified environment/),
     });
@@ -273,7 +286,7 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
       financeOps: 'contoso-fo',
       dataverse: ready.dataverseUrl,
     });
-    expect(check(other, 'dataverse.integrationEnvironment')).toMatchObject({
+    expect(check(other, 'financeOps.integrationEnvironment')).toMatchObject({
       state: 'blocker',
       detail: expect.stringMatching(
         /is the Power Platform integration environment of Finance and Operations/,
@@ -289,7 +302,7 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
       state: 'ok',
       detail: expect.stringMatching(/^Linked for USMF/),
     });
-    expect(check(checks, 'dataverse.integrationEnvironment')).toMatchObject({ state: 'ok' });
+    expect(check(checks, 'financeOps.integrationEnvironment')).toMatchObject({ state: 'ok' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { errorText, unreadable, verdict, type PairCheck } from './pairCheck';
+import { catalogFix, errorText, unreadable, verdict, type PairCheck } from './pairCheck';
 
 // The companies dual-write links (Learn dual-write-troubleshooting-initial-setup.md, sync-limits.md:
 // https://learn.microsoft.com/dynamics365/fin-ops-core/dev-itpro/data-entities/dual-write/sync-limits):
@@ -49,7 +49,7 @@ export const companyNamesCheck: PairCheck = {
           .filter(Boolean)
           .join(' ') +
           ' Linking fails with "Saving connection set failed! An item with the same key has already been added."',
-        'Remove the duplicate rows from the cdm_company table in Dataverse, and remove or correct the rows with a blank name.',
+        catalogFix('same-key-company-names'),
         { code: 'company_names' },
       ),
     ];
@@ -58,7 +58,7 @@ export const companyNamesCheck: PairCheck = {
 
 /** The legal entities to link: the plan's, or every one F&O has when no plan names them (the doctor). */
 export const legalEntityLimitsCheck: PairCheck = {
-  name: 'financeOps.legalEntityLimits',
+  name: 'financeOps.legalEntityCount',
   async run({ legalEntitiesToLink, initialSyncLegalEntities, financeOpsUrl, reads }) {
     let toLink = legalEntitiesToLink;
     if (!toLink) {
@@ -84,7 +84,7 @@ export const legalEntityLimitsCheck: PairCheck = {
           this.name,
           'blocker',
           `${toLink.length} legal entities to link; a dual-write link takes about ${LINK_MAX_LEGAL_ENTITIES}: above it maps fail with "Exceeds the maximum partitions allowed for mapping".`,
-          `Link at most ${LINK_MAX_LEGAL_ENTITIES} legal entities: choose the companies that need dual-write.`,
+          catalogFix('partitions-exceeded'),
           { code: 'too_many_legal_entities_linked' },
         ),
       );
@@ -95,7 +95,7 @@ export const legalEntityLimitsCheck: PairCheck = {
           this.name,
           'blocker',
           `The initial sync covers ${syncCount} legal entities; dual-write takes at most ${INITIAL_SYNC_MAX_LEGAL_ENTITIES} in one initial sync.`,
-          `Split the companies over several runs of at most ${INITIAL_SYNC_MAX_LEGAL_ENTITIES} each.`,
+          catalogFix('initial-sync-legal-entities'),
           { code: 'too_many_legal_entities' },
         ),
       );

@@ -10,7 +10,7 @@ export const LINK_ROUTES =
   'Dual-write links a Finance and Operations environment only to the Dataverse environment of its Power Platform integration: for a new pairing, set that integration up in Lifecycle Services (Environment details > Power Platform integration; it cannot be undone) or create a unified environment in the Power Platform admin center, which is Finance and Operations and Dataverse in one.';
 
 export const integrationEnvironmentCheck: PairCheck = {
-  name: 'dataverse.integrationEnvironment',
+  name: 'financeOps.integrationEnvironment',
   async run({ platform, dataverseUrl, financeOpsUrl, isOwnFinanceOps }) {
     const read = platform.dataverse(dataverseUrl!).integrationDetails;
     if (!read)

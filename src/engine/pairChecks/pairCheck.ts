@@ -1,3 +1,4 @@
+import { KNOWN_ERRORS, knownErrorById } from '../knownErrors/knownErrorCatalog';
 import type { StepKind } from '../model';
 import type { Platform } from '../ports';
 
@@ -24,6 +25,20 @@ export interface CheckVerdict {
   doneBy?: StepKind;
   /** For `not-checkable`: a read failed (the run checks again), rather than no API existing. */
   readFailed?: boolean;
+  /** The catalogued errors this check prevents (src/engine/knownErrors: each entry names its check). */
+  knownErrors?: string[];
+}
+
+/** The ids of the catalogued errors whose entry names this check as the one that finds its cause. */
+export function errorsPreventedBy(checkName: string): string[] {
+  return KNOWN_ERRORS.filter((entry) => entry.detection.doctorCheck === checkName).map((entry) => entry.id);
+}
+
+/** The documented fix of a catalogued error (its entry's text, so the doctor and the cards agree). */
+export function catalogFix(id: string): string {
+  const entry = knownErrorById(id);
+  if (!entry) throw new Error(`No known error ${id}`);
+  return entry.fix;
 }
 
 /** What the checks read: the pair's URLs as far as they are known, and the admin API's ids. */
@@ -62,7 +77,7 @@ export const verdict = (
   detail: string,
   fix = '',
   extra: Partial<CheckVerdict> = {},
-): CheckVerdict => ({ name, state, detail, fix, ...extra });
+): CheckVerdict => ({ name, state, detail, fix, ...extra, knownErrors: errorsPreventedBy(name) });
 
 /** A read that failed: not checkable, with the error as the why. */
 export const unreadable = (name: string, what: string, error: unknown): CheckVerdict =>

@@ -1,12 +1,12 @@
 import { DUAL_WRITE_CORE_SOLUTION, DUAL_WRITE_PLUGIN_ASSEMBLIES } from '../catalog/solutions';
-import { unreadable, verdict, type PairCheck } from './pairCheck';
+import { catalogFix, unreadable, verdict, type PairCheck } from './pairCheck';
 
 // The core solution's plug-ins: registered (pluginassemblies) and enabled (their processing steps'
 // statecode). The health check of "New link to environment" fails with them disabled (Learn
 // https://learn.microsoft.com/dynamics365/fin-ops-core/dev-itpro/data-entities/dual-write/dual-write-troubleshooting-initial-setup).
 
 export const pluginsCheck: PairCheck = {
-  name: 'dataverse.plugins',
+  name: 'dataverse.pluginAssemblies',
   async run({ platform, dataverseUrl, reads }) {
     if (!(await reads.solutions()).has(DUAL_WRITE_CORE_SOLUTION.toLowerCase()))
       return [
@@ -30,7 +30,7 @@ export const pluginsCheck: PairCheck = {
             this.name,
             'blocker',
             `Plug-in assemblies missing: ${missing.join(', ')}.`,
-            'Import the latest Dual-write core solution (Power Platform admin center, Dynamics 365 apps).',
+            catalogFix('health-check-plugins'),
             { code: 'plugins_missing' },
           ),
         ];
@@ -42,7 +42,7 @@ export const pluginsCheck: PairCheck = {
             this.name,
             'blocker',
             `Disabled plug-in steps of the dual-write core: ${disabled.join('; ')}.`,
-            'Enable them (Plug-in Registration tool, or Settings > Customizations > Sdk Message Processing Steps > Activate): the link health check fails while they are off.',
+            catalogFix('health-check-plugins'),
             { code: 'plugins_disabled' },
           ),
         ];

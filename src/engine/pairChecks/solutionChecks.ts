@@ -9,7 +9,7 @@ import {
   missingApplicationUsers,
   PROSPECT_TO_CASH_SOLUTIONS,
 } from '../catalog/solutions';
-import { unreadable, verdict, type PairCheck } from './pairCheck';
+import { catalogFix, unreadable, verdict, type PairCheck } from './pairCheck';
 
 // What a Dataverse environment must (not) have before linking (docs/domain.md §3; Learn
 // https://learn.microsoft.com/dynamics365/fin-ops-core/dev-itpro/data-entities/dual-write/requirements-and-prerequisites):
@@ -28,7 +28,7 @@ export const prospectToCashCheck: PairCheck = {
             this.name,
             'blocker',
             `Prospect to cash is installed (${installed.join(', ')}).`,
-            'Uninstall Prospect to cash first: it and dual-write cannot run side by side.',
+            catalogFix('prospect-to-cash-installed'),
             { code: 'prospect_to_cash' },
           )
         : verdict(this.name, 'ok', 'Prospect to cash is not installed.'),
@@ -36,11 +36,12 @@ export const prospectToCashCheck: PairCheck = {
   },
 };
 
-/** Installed and recent enough: before 1.0.16.0 the Dual-write page answers 404 without consent. */
+/** Installed, and recent enough: before 1.0.16.0 the Dual-write page answers 404 without consent. */
 export const coreSolutionCheck: PairCheck = {
   name: 'dataverse.coreSolution',
   async run({ reads }) {
     const version = (await reads.solutions()).get(DUAL_WRITE_CORE_SOLUTION.toLowerCase());
+    const versionCheck = 'dataverse.coreSolutionVersion';
     if (version === undefined)
       return [
         verdict(
@@ -50,22 +51,36 @@ export const coreSolutionCheck: PairCheck = {
           'The setup installs the DualWriteCoreAnchor package before linking.',
           { code: 'core_solution_missing', doneBy: INSTALL },
         ),
+        verdict(
+          versionCheck,
+          'setup-will-do',
+          `The setup installs a current ${DUAL_WRITE_CORE_SOLUTION} (${CORE_SOLUTION_NO_CONSENT_VERSION} or later needs no consent).`,
+          'The setup installs it.',
+          { code: 'core_solution_version_new', doneBy: INSTALL },
+        ),
       ];
+    const installed = verdict(
+      this.name,
+      'ok',
+      `${DUAL_WRITE_CORE_SOLUTION} ${version || '(no version)'} is installed.`,
+    );
     if (version && compareVersions(version, CORE_SOLUTION_NO_CONSENT_VERSION) < 0)
       return [
+        installed,
         verdict(
-          this.name,
+          versionCheck,
           'blocker',
           `${DUAL_WRITE_CORE_SOLUTION} ${version} is older than ${CORE_SOLUTION_NO_CONSENT_VERSION}: the Dual-write page answers "404 (Not Found)" until a tenant admin consents to the app ${CONSENT_APP_ID}.`,
-          `Update the Dual-write core solution in the Power Platform admin center (Dynamics 365 apps) to ${CORE_SOLUTION_NO_CONSENT_VERSION} or later, or consent as tenant admin: https://login.microsoftonline.com/common/oauth2/authorize?client_id=${CONSENT_APP_ID}&response_type=code&prompt=admin_consent`,
+          catalogFix('dualwrite-page-404'),
           { code: 'core_solution_old' },
         ),
       ];
     return [
+      installed,
       verdict(
-        this.name,
+        versionCheck,
         'ok',
-        `${DUAL_WRITE_CORE_SOLUTION} ${version || '(no version)'} (${CORE_SOLUTION_NO_CONSENT_VERSION} or later needs no consent).`,
+        `${DUAL_WRITE_CORE_SOLUTION} ${version || '(no version)'}: ${CORE_SOLUTION_NO_CONSENT_VERSION} or later needs no consent.`,
       ),
     ];
   },
@@ -149,7 +164,7 @@ export const applicationUsersCheck: PairCheck = {
             this.name,
             'blocker',
             `Missing application users: ${missing.join('; ')}. Linking fails with DW9003 without them.`,
-            `Add them in the Power Platform admin center (Application users) with the dual-write security roles. (${FINANCE_OPS_ENTRA_APP_IDS.join(', ')} belong in F&O, Microsoft Entra applications.)`,
+            catalogFix('dw9003-connect-failed'),
             { code: 'app_users_missing' },
           )
         : verdict(this.name, 'ok', 'The dual-write application users exist.'),
