@@ -52,7 +52,7 @@ export async function financeOpsDoctor(
         'ok',
         `F&O ${foEnv.platformVersion} (dual-write needs ${MIN_PLATFORM_VERSION} or later).`,
       );
-    report.add('financeops.home', 'ok', 'Lifecycle Services (an LCS project environment).');
+    report.add('financeOps.home', 'ok', 'Lifecycle Services (an LCS project environment).');
     return foUrl;
   }
   if (unified) {
@@ -63,7 +63,7 @@ export async function financeOpsDoctor(
       'Not in LCS: a unified environment is managed in the Power Platform admin center.',
     );
     report.add(
-      'financeops.home',
+      'financeOps.home',
       'ok',
       `Unified environment "${unified.name}" in the Power Platform admin center (no LCS): F&O ${unified.financeOpsUrl || 'not provisioned yet'}, Dataverse ${unified.dataverseUrl}.`,
     );
@@ -86,13 +86,13 @@ export async function financeOpsDoctor(
     );
   if (foUrl)
     report.add(
-      'financeops.home',
+      'financeOps.home',
       'ok',
       'Neither LCS nor the Power Platform lists this F&O: checked by URL only.',
     );
   else
     report.add(
-      'financeops.home',
+      'financeOps.home',
       'blocker',
       `Neither LCS nor the Power Platform knows an F&O environment ${target.financeOps}.`,
       'Check the name (the LCS environment name, or the unified environment name in the Power Platform admin center), or pass the F&O URL.',

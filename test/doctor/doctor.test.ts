@@ -275,7 +275,7 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
       financeOps: ready.financeOpsUrl,
       dataverse: ready.dataverseUrl,
     });
-    expect(check(own, 'financeops.home')?.detail).toMatch(
+    expect(check(own, 'financeOps.home')?.detail).toMatch(
       /^Unified environment "doc-unified" in the Power Platform admin center/,
     );
     expect(check(own, 'financeOps.integrationEnvironment')).toMatchObject({
