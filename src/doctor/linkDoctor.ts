@@ -1,4 +1,4 @@
-import { ENTITY_MAP_CATALOG } from '../engine/catalog/entityMapCatalog';
+import { ENTITY_MAP_CATALOG, type EntityMapDefinition } from '../engine/catalog/entityMapCatalog';
 import { keyOf } from '../engine/catalog/mapIdentity';
 import type { DualWriteConnection, Platform } from '../engine/ports';
 import { message, type DoctorReport } from './doctorCheck';
@@ -95,15 +95,27 @@ async function mapNames(platform: Platform, link: DualWriteConnection, report: D
     const published = new Set(
       (await platform.dualWrite.listMaps(link.id)).map((map) => keyOf(map).toLowerCase()),
     );
-    const missing = ENTITY_MAP_CATALOG.filter((map) => !published.has(map.key.toLowerCase())).map(
-      (map) => map.key,
-    );
-    if (missing.length)
+    const isPublished = (map: EntityMapDefinition) => published.has(map.key.toLowerCase());
+    const missing = ENTITY_MAP_CATALOG.filter((map) => !isPublished(map));
+    // A package none of whose maps is published is not applied yet; one with some maps missing differs.
+    const appliedPackages = new Set(ENTITY_MAP_CATALOG.filter(isPublished).map((map) => map.package));
+    const differing = missing.filter((map) => appliedPackages.has(map.package)).map((map) => map.key);
+    const notApplied = [
+      ...new Set(missing.filter((map) => !appliedPackages.has(map.package)).map((map) => map.package)),
+    ];
+    if (differing.length)
       report.add(
         'dualWrite.maps',
         'blocker',
-        `The link publishes no map ${missing.join(', ')} (of the catalog's ${ENTITY_MAP_CATALOG.length}).`,
-        "Apply every dual-write solution (Data management > Dual-write > Apply solution), then Refresh tables; a map renamed by a package update needs the bot's catalog updated.",
+        `The link publishes no map ${differing.join(', ')}, though their package is applied.`,
+        "Apply the package's solution again (Data management > Dual-write > Apply solution), then Refresh tables; a map renamed by a package update needs the bot's catalog updated.",
+      );
+    else if (notApplied.length)
+      report.add(
+        'dualWrite.maps',
+        'setup-will-do',
+        `Published maps match the catalog; not applied yet: ${notApplied.join(', ')}.`,
+        'The setup applies them.',
       );
     else
       report.add(

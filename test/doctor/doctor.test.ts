@@ -295,9 +295,17 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
     });
   });
 
-  it('once linked: the published maps against the catalog, and not "setup-will-do" any more', async () => {
-    await linkContoso(platform);
+  it('once linked: the published maps against the catalog, the packages not applied yet left to the setup', async () => {
+    const link = await linkContoso(platform);
+    const before = await runDoctorChecks(platform, pair);
+    expect(check(before, 'dualWrite.maps')).toMatchObject({ state: 'setup-will-do' });
+    await platform.dualWrite.applySolution(link.id);
     const checks = await runDoctorChecks(platform, pair);
+    // Application core applied: its maps match the catalog's names; the other packages are the setup's.
+    expect(check(checks, 'dualWrite.maps')).toMatchObject({
+      state: 'setup-will-do',
+      detail: expect.stringMatching(/^Published maps match the catalog; not applied yet: .*finance/),
+    });
     expect(check(checks, 'dualWrite.link')).toMatchObject({
       state: 'ok',
       detail: expect.stringMatching(/^Linked for USMF/),
