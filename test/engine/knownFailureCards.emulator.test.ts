@@ -34,7 +34,18 @@ async function webApi(emu: RunningEmulator, method: string, path: string, body?:
   return response;
 }
 
+/** Deletes the application user of the dual-write app 2e49aa60-… from the Dataverse environment. */
+async function removeApplicationUser(emu: RunningEmulator): Promise<void> {
+  const app = '2e49aa60-1bd3-43b6-8ab6-03ada3d9f08b';
+  const found = (await (await webApi(emu, 'GET', `systemusers?$filter=applicationid eq ${app}`)).json()) as {
+    value: Array<{ systemuserid: string }>;
+  };
+  expect(found.value).toHaveLength(1);
+  await webApi(emu, 'DELETE', `systemusers(${found.value[0].systemuserid})`);
+}
+
 const CASES: Case[] = [
+  { id: 'dw9003-connect-failed', step: 'checkPrerequisites', arrange: removeApplicationUser },
   { id: 'connection-403-licence', step: 'linkEnvironments', arrange: 'connection-403-licence' },
   { id: 'environment-not-discoverable', step: 'linkEnvironments', arrange: 'environment-not-discoverable' },
   { id: 'dualwrite-page-404', step: 'linkEnvironments', arrange: 'dualwrite-page-404' },
