@@ -44,7 +44,42 @@ async function removeApplicationUser(emu: RunningEmulator): Promise<void> {
   await webApi(emu, 'DELETE', `systemusers(${found.value[0].systemuserid})`);
 }
 
+/**
+ * A link that already holds 251 legal entities (the admin linked them in F&O): 251 legal entities
+ * created through F&O OData, the dual-write packages installed, the link made with all of them.
+ */
+async function linkTooManyLegalEntities(emu: RunningEmulator): Promise<void> {
+  const platform = emulatorPlatform(emu.url);
+  const foUrl = `${emu.url}/fo/contoso-fo`;
+  const fo = platform.financeOps(foUrl);
+  const existing = (await fo.listLegalEntities()).map((e) => e.id);
+  const codes = [...existing];
+  for (let i = 0; codes.length <= 250; i++) {
+    const id = `L${String(i).padStart(3, '0')}`;
+    await fo.createLegalEntity({ id, name: `Legal entity ${id}` });
+    codes.push(id);
+  }
+  const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
+  for (const pkg of ['DualWriteCoreAnchor', 'msdyn_DualWriteAppCoreAnchor']) {
+    const op = await platform.powerPlatform.installPackage(dv.id, pkg);
+    for (
+      let polls = 0;
+      (await platform.powerPlatform.getPackageOperation(dv.id, op.id)).status === 'running';
+      polls++
+    ) {
+      if (polls > 500) throw new Error(`${pkg} still installing`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  await platform.dualWrite.createConnection({
+    financeOpsUrl: foUrl,
+    dataverseUrl: DV(emu),
+    legalEntities: codes,
+  });
+}
+
 const CASES: Case[] = [
+  { id: 'partitions-exceeded', step: 'enableEntityMaps', arrange: linkTooManyLegalEntities },
   { id: 'dw9003-connect-failed', step: 'checkPrerequisites', arrange: removeApplicationUser },
   { id: 'connection-403-licence', step: 'linkEnvironments', arrange: 'connection-403-licence' },
   { id: 'environment-not-discoverable', step: 'linkEnvironments', arrange: 'environment-not-discoverable' },
