@@ -139,20 +139,18 @@ describe('failure cards of documented errors', () => {
     await emu?.close();
   });
 
+  const input = () => ({
+    scenario: 'existing-existing',
+    financeOpsUrl: `${emu.url}/fo/contoso-fo`,
+    dataverseUrl: DV(emu),
+    legalEntities: ['DEMF'],
+    companyCode: 'DEMF',
+    initialSyncEntities: ['Vendors V2'],
+    master: 'financeOps',
+  });
+
   async function runUntilFinished(): Promise<Run> {
-    const started = await h.engine.start(
-      {
-        scenario: 'existing-existing',
-        financeOpsUrl: `${emu.url}/fo/contoso-fo`,
-        dataverseUrl: DV(emu),
-        legalEntities: ['DEMF'],
-        companyCode: 'DEMF',
-        initialSyncEntities: ['Vendors V2'],
-        master: 'financeOps',
-      },
-      alice,
-      'known-failure',
-    );
+    const started = await h.engine.start(input(), alice, 'known-failure');
     if (!started.ok) throw new Error(started.message);
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -167,7 +165,12 @@ describe('failure cards of documented errors', () => {
     '%s: the run card names the cause, the fix and the source',
     async (_label, { id, step, arrange }) => {
       if (typeof arrange === 'string') await put(emu, `failures/${arrange}`, { on: true });
-      else await arrange(emu);
+      else {
+        // A cause made of data is one the pre-flight's pair checks refuse at Start: here it appears
+        // after the plan was confirmed (Start reuses that preview), so the step meets it.
+        await h.engine.preview(input());
+        await arrange(emu);
+      }
       const run = await runUntilFinished();
       expect(run.status).toBe('failed');
       const failed = run.steps.find((s) => s.status === 'failed');
