@@ -1,12 +1,16 @@
 import { ConfigError, loadConfig } from '../src/config';
 import { doctorJson, doctorTable, parseDoctorArgs, runDoctor } from '../src/doctor/runDoctor';
 
-// `npm run doctor -- [--json] [--fo <name|url>] [--dv <name|url>]`: read-only check of an environment
-// pair (the emulator's seeded pair by default). Exit code 0 when every check passed, 1 otherwise.
+// `npm run doctor -- [--json] [--fo <name|url>] [--dv <name|url>] [--linker <upn>]`: read-only check of
+// an environment pair (the emulator's seeded pair by default). Exit code 0 when nothing blocks, 1 otherwise.
 
 async function main(argv: string[]): Promise<number> {
   const args = parseDoctorArgs(argv);
-  const result = await runDoctor(loadConfig(), { financeOps: args.financeOps, dataverse: args.dataverse });
+  const result = await runDoctor(loadConfig(), {
+    financeOps: args.financeOps,
+    dataverse: args.dataverse,
+    linkingUser: args.linkingUser,
+  });
   process.stdout.write(`${args.json ? doctorJson(result) : doctorTable(result)}\n`);
   return result.ok ? 0 : 1;
 }

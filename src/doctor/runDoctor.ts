@@ -14,26 +14,31 @@ export const doctorArgs = z
     json: z.boolean(),
     financeOps: z.string().trim().min(1, '--fo needs an F&O environment name or URL'),
     dataverse: z.string().trim().min(1, '--dv needs a Dataverse environment name or org URL'),
+    linkingUser: z.string().trim().min(1, '--linker needs the user principal name of who links').optional(),
   })
   .strict();
 export type DoctorArgs = z.infer<typeof doctorArgs>;
 
-/** `--json`, `--fo <name|url>`, `--dv <name|url>`; defaults name the emulator's seeded pair. */
+/** `--json`, `--fo <name|url>`, `--dv <name|url>`, `--linker <upn>`; defaults name the emulator's seeded pair. */
 export function parseDoctorArgs(argv: string[]): DoctorArgs {
   const value = (flag: string) => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
   };
-  const known = new Set(['--json', '--fo', '--dv']);
-  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !known.has(arg) && argv[i - 1] !== '--fo');
+  const withValue = new Set(['--fo', '--dv', '--linker']);
+  const unknown = argv.filter(
+    (arg, i) =>
+      arg.startsWith('--') && arg !== '--json' && !withValue.has(arg) && !withValue.has(argv[i - 1]),
+  );
   if (unknown.length)
     throw new Error(
-      `Unknown option ${unknown[0]}. Usage: npm run doctor -- [--json] [--fo <name|url>] [--dv <name|url>]`,
+      `Unknown option ${unknown[0]}. Usage: npm run doctor -- [--json] [--fo <name|url>] [--dv <name|url>] [--linker <upn>]`,
     );
   return doctorArgs.parse({
     json: argv.includes('--json'),
     financeOps: value('--fo') ?? 'contoso-fo',
     dataverse: value('--dv') ?? 'contoso',
+    ...(argv.includes('--linker') ? { linkingUser: value('--linker') ?? '' } : {}),
   });
 }
 
@@ -54,27 +59,46 @@ export async function runDoctor(config: Config, target: DoctorTarget): Promise<D
   });
   try {
     const checks = await runDoctorChecks(dynamics.platform, target);
-    return { ok: checks.every((check) => check.ok), checks };
+    // Only a blocker makes the pair not ok: what the setup does itself is its work, not a fault.
+    return { ok: checks.every((check) => check.state !== 'blocker'), checks };
   } finally {
     await dynamics.close();
   }
 }
 
-/** One line of JSON: `{"ok":…,"checks":[{"name","ok","detail","fix"}]}`. */
+/** One line of JSON: `{"ok":…,"checks":[{"name","state","ok","detail","fix","knownErrors"}]}`. */
 export function doctorJson(result: DoctorResult): string {
   return JSON.stringify({
     ok: result.ok,
-    checks: result.checks.map(({ name, ok, detail, fix }) => ({ name, ok, detail, fix })),
+    checks: result.checks.map(({ name, state, ok, detail, fix, knownErrors }) => ({
+      name,
+      state,
+      ok,
+      detail,
+      fix,
+      knownErrors,
+    })),
   });
 }
 
-/** A table for people: status, check, detail, and the fix under each failure. */
+const LABELS: Record<DoctorCheck['state'], string> = {
+  ok: 'ok',
+  'setup-will-do': 'SETUP',
+  blocker: 'BLOCK',
+  'not-checkable': 'n/a',
+};
+
+/** A table for people: state, check, detail, and the fix under each line that is not ok. */
 export function doctorTable(result: DoctorResult): string {
   const width = Math.max(...result.checks.map((check) => check.name.length), 5);
   const lines = result.checks.flatMap((check) => [
-    `${check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`,
-    ...(check.ok ? [] : [`      ${' '.repeat(width)}  fix: ${check.fix}`]),
+    `${LABELS[check.state].padEnd(5)}  ${check.name.padEnd(width)}  ${check.detail}`,
+    ...(check.state === 'ok' || !check.fix ? [] : [`       ${' '.repeat(width)}  fix: ${check.fix}`]),
   ]);
-  const failed = result.checks.filter((check) => !check.ok).length;
-  return [...lines, '', failed ? `${failed} check(s) failed.` : 'Every check passed.'].join('\n');
+  const count = (state: DoctorCheck['state']) =>
+    result.checks.filter((check) => check.state === state).length;
+  const summary = result.ok
+    ? `Nothing blocks the setup; it will do ${count('setup-will-do')} item(s) itself (SETUP); ${count('not-checkable')} not checkable (n/a).`
+    : `${count('blocker')} blocker(s) (BLOCK): fix them before the setup.`;
+  return [...lines, '', summary].join('\n');
 }

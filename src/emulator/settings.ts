@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOCUMENTED_FAILURE_NAMES } from './microsoft/documentedFailures';
 
 /**
  * The emulator's live settings: time scale, injected HTTP faults and the domain failure modes
@@ -61,6 +62,8 @@ export const failureModesSchema = z.object({
   insufficientCapacity: z.boolean().default(false),
   /** Existing Dataverse environments are linked to an LCS environment: the provisioning app is refused. */
   dataverseLinkedToLcs: z.boolean().default(false),
+  /** Documented failures switched on by name (microsoft/documentedFailures.ts; `PUT /_emulator/failures/{name}`). */
+  documented: z.array(z.enum(DOCUMENTED_FAILURE_NAMES)).default([]),
   /** The limit of legal entities in one initial sync (documented: 40). */
   maxLegalEntitiesPerInitialSync: z.number().int().min(1).max(1000).default(40),
 });

@@ -17,6 +17,7 @@ export type {
   Run,
   RunScope,
   RunStatus,
+  StepError,
   StepState,
   StepStatus,
 } from './model';
@@ -26,6 +27,8 @@ export { scenarioIdSchema, setupInputSchema } from './scenarios/scenarioInput';
 export { recommendScenario } from './scenarios/recommendScenario';
 export { tableName } from './catalog/tableNames';
 export { DEMO_COMPANIES, ENTITY_MAP_CHOICES, stepWaitsFor } from './displayFacts';
+export type { KnownError } from './knownErrors/knownError';
+export { knownErrorById } from './knownErrors/knownErrorCatalog';
 export type { Clock } from './ports';
 export { systemClock } from './systemClock';
 

@@ -41,7 +41,8 @@ export interface PlannedStep {
   link?: string;
 }
 
-export type Severity = 'warning' | 'blocking';
+/** `setup`: not done yet, and a step of this plan does it ("the setup will do it"). */
+export type Severity = 'warning' | 'blocking' | 'setup';
 
 export interface PreflightFinding {
   code: string;
@@ -96,12 +97,22 @@ export interface ApprovalRequest {
   decision?: { approved: boolean; by: Actor; at: string; reason?: string };
 }
 
+/** Why a step failed: the service's words and code, and what the bot knows of them. */
+export interface StepError {
+  code: string;
+  message: string;
+  /** The documented error it is (src/engine/knownErrors, docs/known-errors.md), when recognised. */
+  knownErrorId?: string;
+  /** The request id the service can trace the failed call by (`x-ms-client-request-id`). */
+  correlationId?: string;
+}
+
 export interface StepState extends PlannedStep {
   status: StepStatus;
   attempts: number;
   startedAt?: string;
   finishedAt?: string;
-  error?: { code: string; message: string };
+  error?: StepError;
   progress?: { done: number; total: number; unit: string };
   /** What the service itself last said about a long operation (e.g. "Lifecycle Services: Deploying"). */
   serviceStatus?: { text: string; at: string };

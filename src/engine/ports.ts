@@ -184,6 +184,15 @@ export interface DataversePort {
   integrationDetails?(): Promise<PowerPlatformIntegration | null>;
   /** Names of the registered plug-in assemblies (`pluginassemblies`); optional: only the doctor reads them. */
   listPluginAssemblies?(): Promise<string[]>;
+  /**
+   * Every process step of the plug-in types of these assemblies (`sdkmessageprocessingsteps`), enabled
+   * or not (`statecode` 0 or 1). Optional: only the pair checks read them.
+   */
+  listPluginSteps?(assemblies: readonly string[]): Promise<Array<{ name: string; enabled: boolean }>>;
+  /** Every `cdm_company` row (codes as stored, not upper-cased). Optional: only the pair checks read them. */
+  listCompanies?(): Promise<Array<{ code: string; name: string }>>;
+  /** A user by domain name (UPN): licensed (`islicensed`) and enabled; null when not a user here. */
+  findUserLicence?(domainName: string): Promise<{ licensed: boolean; disabled: boolean } | null>;
   findCompany(code: string): Promise<Company | null>;
   /** Rows of a company-specific table (entity set name, e.g. `accounts`) that have no company. */
   countRowsWithoutCompany(entitySet: string): Promise<number>;

@@ -1,4 +1,4 @@
-import type { Run, StepState } from './model';
+import type { Run, StepError, StepState } from './model';
 import type { RunChange } from './runStorePort';
 import { cancelRemaining, moveStep, settle } from './runStateMachine';
 
@@ -95,7 +95,7 @@ export function stepSucceeded(stepId: string, output: Record<string, unknown>): 
   });
 }
 
-export function stepFailed(stepId: string, error: { code: string; message: string }, detail: string) {
+export function stepFailed(stepId: string, error: StepError, detail: string) {
   return onStep(
     stepId,
     'step.failed',
@@ -111,7 +111,7 @@ export function stepFailed(stepId: string, error: { code: string; message: strin
 }
 
 /** A transient fault: the step stays running and says when it tries again. */
-export function stepRetrying(stepId: string, error: { code: string; message: string }): StepTransition {
+export function stepRetrying(stepId: string, error: StepError): StepTransition {
   return onStep(stepId, 'step.retrying', (s) => {
     if (s.status !== 'running') return false;
     s.error = error;

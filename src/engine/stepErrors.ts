@@ -1,15 +1,20 @@
+import { matchKnownError } from './knownErrors/knownErrorCatalog';
+import type { StepError } from './model';
 import { PermanentStepError, TransientStepError } from './steps/stepContext';
 
 // Sorts a step failure into "try the whole step again later" (throttling, 5xx, timeouts, network)
 // and "the admin must act" (everything else), with a readable message. Platform clients throw their
 // own typed errors; this reads the common fields (status, code, retryAfterMs) rather than their
-// classes, so the engine imports nothing from the platform layer.
+// classes, so the engine imports nothing from the platform layer. A failure whose text Microsoft
+// documents carries the id of its catalogue entry (docs/known-errors.md), for the failure card.
 
 export interface ClassifiedError {
   transient: boolean;
   code: string;
   message: string;
   retryAfterMs?: number;
+  knownErrorId?: string;
+  correlationId?: string;
 }
 
 const TRANSIENT_STATUS = new Set([408, 429, 502, 503, 504]);
@@ -26,6 +31,32 @@ const TRANSIENT_CODES = new Set([
 ]);
 
 export function classifyError(error: unknown): ClassifiedError {
+  const classified = classify(error);
+  const record = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const known = matchKnownError({
+    status: numberOf(record.status),
+    code: typeof record.serviceCode === 'string' ? record.serviceCode : classified.code,
+    message: classified.message,
+  });
+  const correlationId = typeof record.correlationId === 'string' ? record.correlationId : undefined;
+  return {
+    ...classified,
+    ...(known ? { knownErrorId: known.id } : {}),
+    ...(correlationId ? { correlationId } : {}),
+  };
+}
+
+/** The step's error as the run keeps it, with `message` in place of the service's own words. */
+export function stepErrorOf(failure: ClassifiedError, message = failure.message): StepError {
+  return {
+    code: failure.code,
+    message,
+    ...(failure.knownErrorId ? { knownErrorId: failure.knownErrorId } : {}),
+    ...(failure.correlationId ? { correlationId: failure.correlationId } : {}),
+  };
+}
+
+function classify(error: unknown): ClassifiedError {
   if (error instanceof TransientStepError) {
     return { transient: true, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
   }

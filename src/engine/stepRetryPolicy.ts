@@ -1,5 +1,6 @@
+import type { StepError } from './model';
 import type { ClassifiedError } from './stepErrors';
-import { stepRetryDelay } from './stepErrors';
+import { stepErrorOf, stepRetryDelay } from './stepErrors';
 
 // What the executor does after a step attempt failed: fail the step (the admin decides) or try the
 // whole step again after a delay. Pure, so the budget rule is testable without a clock.
@@ -11,8 +12,8 @@ export interface RetryBudget {
 }
 
 export type AfterFailure =
-  | { kind: 'fail'; attempt: number; error: { code: string; message: string } }
-  | { kind: 'retry'; attempt: number; delayMs: number; error: { code: string; message: string } };
+  | { kind: 'fail'; attempt: number; error: StepError }
+  | { kind: 'retry'; attempt: number; delayMs: number; error: StepError };
 
 /**
  * `attempt` counts attempts without progress: a step of many requests (21 map starts, thousands of
@@ -31,12 +32,12 @@ export function afterFailure(
     return {
       kind: 'fail',
       attempt: counted,
-      error: {
-        code: failure.code,
-        message: failure.transient
+      error: stepErrorOf(
+        failure,
+        failure.transient
           ? `${failure.message} (still failing after ${counted} attempts; retry later)`
           : failure.message,
-      },
+      ),
     };
   }
   const delayMs = stepRetryDelay(counted, budget, failure.retryAfterMs, random);
@@ -44,6 +45,6 @@ export function afterFailure(
     kind: 'retry',
     attempt: counted,
     delayMs,
-    error: { code: failure.code, message: `${failure.message} (retrying in ${Math.ceil(delayMs / 1000)} s)` },
+    error: stepErrorOf(failure, `${failure.message} (retrying in ${Math.ceil(delayMs / 1000)} s)`),
   };
 }

@@ -25,6 +25,8 @@ export class PlatformError extends Error {
     readonly status?: number,
     /** The service's own error code (e.g. `0x80040217`, `DW9003`). */
     readonly serviceCode?: string,
+    /** The `x-ms-client-request-id` of the failed call, by which the service can trace it. */
+    readonly correlationId?: string,
   ) {
     super(message);
     this.name = 'PlatformError';
@@ -50,7 +52,14 @@ export function toPlatformError(error: unknown, what: string): PlatformError {
   }
   const { message, code } = readErrorBody(error.response?.data);
   const text = `${what} failed (HTTP ${status})${message ? `: ${message}` : '.'}`;
-  return new PlatformError(codeForStatus(status), text, status, code);
+  const correlationId = error.config?.headers?.get?.('x-ms-client-request-id');
+  return new PlatformError(
+    codeForStatus(status),
+    text,
+    status,
+    code,
+    typeof correlationId === 'string' ? correlationId : undefined,
+  );
 }
 
 function codeForStatus(status: number): PlatformErrorCode {

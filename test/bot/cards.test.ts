@@ -71,6 +71,16 @@ const cases: Case[] = [
   ],
   ['run running', 'run', runCardData(sampleRun(), '', true, Date.now())],
   ['run failed', 'run', runCardData(failedRun(), '', true, Date.now())],
+  [
+    'run failed, documented error',
+    'run',
+    runCardData(failedRun({ knownErrorId: 'guid-resolve' }), '', true, Date.now()),
+  ],
+  [
+    'run failed, correlation id',
+    'run',
+    runCardData(failedRun({ correlationId: '6a1c0d52-3f4e-4b8a-9d1e-2f3a4b5c6d7e' }), '', true, Date.now()),
+  ],
   ['approval pending', 'approval', approvalCardData(awaitingApprovalRun(), awaitingApprovalRun().steps[5])],
   ['approval decided', 'approval', approvalCardData(sampleRun(), sampleRun().steps[5])],
   ['manual', 'manual', manualCardData(manualRun().run, manualRun().step)],

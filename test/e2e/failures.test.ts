@@ -4,8 +4,8 @@ import { reachConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
 
 /**
- * When things go wrong: a failed step is announced with its reason and the run card offers Retry,
- * Skip and Cancel; Retry after the cause is fixed finishes the run and announces that too. An
+ * When things go wrong: a failed step is announced with its reason (a documented error with
+ * Microsoft's cause, fix and page) and the run card offers Retry, Skip and Cancel; Retry after the cause is fixed finishes the run and announces that too. An
  * approval nobody decides gets a reminder, then expires with a notice, and its card loses its buttons.
  */
 const admin = user('Alex Admin');
@@ -69,6 +69,10 @@ describe('failures and expiries', () => {
       'a run card with Retry',
     );
     expect(textOf(runCard)).toContain('400');
+    // The documented error (troubleshooting initial sync): its cause, fix and page on the card.
+    expect(textOf(runCard)).toContain('AX export encountered an error');
+    expect(textOf(runCard)).toContain('Data import export framework service');
+    expect(textOf(runCard)).toContain('dual-write-troubleshooting-initial-sync');
     expect(textOf(runCard)).toContain('run.skip');
     expect(textOf(runCard)).toContain('run.cancel');
     expect((await h.bot.engine.get(runId))?.status).toBe('failed');

@@ -4,8 +4,7 @@ import { createHarness, type Harness } from './engineHarness';
 import { EngineError } from '../../src/engine/engineApi';
 import { planScenario } from '../../src/engine/scenarios/planScenario';
 import { setupInputSchema } from '../../src/engine/scenarios/scenarioInput';
-import { initialSyncLegalEntitiesCheck } from '../../src/engine/preflight/initialSyncChecks';
-import { findingReport } from '../../src/engine/preflight/preflightCheck';
+import { legalEntityLimitsCheck } from '../../src/engine/pairChecks/companyChecks';
 
 const allAuto = {
   deployFinanceOps: true,
@@ -230,13 +229,12 @@ describe('legal entity limits (sync-limits.md)', () => {
   });
 
   it('an initial sync over more than 40 of them is refused by the pre-flight', async () => {
-    const findings: Array<{ code: string; severity: string }> = [];
-    await initialSyncLegalEntitiesCheck.run(
-      { initialSync: { legalEntities: codes(41) } } as never,
-      findingReport(findings as never),
-    );
-    expect(findings).toEqual([
-      expect.objectContaining({ code: 'too_many_legal_entities', severity: 'blocking' }),
+    const verdicts = await legalEntityLimitsCheck.run({
+      legalEntitiesToLink: codes(41),
+      initialSyncLegalEntities: codes(41),
+    } as never);
+    expect(verdicts).toEqual([
+      expect.objectContaining({ code: 'too_many_legal_entities', state: 'blocker' }),
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { PlanPreview, Run, StepState } from '../../src/engine/model';
+import type { PlanPreview, Run, StepError, StepState } from '../../src/engine/model';
 
 /** Realistic runs and previews for rendering tests (shapes of src/engine/model.ts). */
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 25, 9, minutes)).toISOString();
@@ -107,7 +107,8 @@ export function sampleRun(overrides: Partial<Run> = {}): Run {
   };
 }
 
-export function failedRun(): Run {
+/** `error`: what the engine adds to the step's error (its catalogue id, the call's correlation id). */
+export function failedRun(error: Partial<StepError> = {}): Run {
   const run = sampleRun({ status: 'failed' });
   const last = run.steps[6];
   last.status = 'failed';
@@ -116,6 +117,7 @@ export function failedRun(): Run {
     code: 'DW_LOOKUP_NOT_FOUND',
     message:
       "Couldn't resolve the guid for the field msdyn_customergroupid.msdyn_groupid: lookup was not found",
+    ...error,
   };
   run.steps[5].status = 'succeeded';
   run.steps[5].output = { rowsStamped: 48000 };

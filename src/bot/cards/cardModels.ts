@@ -55,6 +55,19 @@ export interface ConfirmModel extends NoticeModel {
   reviewToken: string;
 }
 
+/**
+ * A failed step on the run card: the service's words always; for a documented error its cause, fix
+ * and source (docs/known-errors.md); otherwise the correlation id to quote to Microsoft. '' = absent.
+ */
+export interface FailureModel {
+  title: string;
+  message: string;
+  cause: string;
+  fix: string;
+  source: string;
+  correlationId: string;
+}
+
 export interface RunModel extends NoticeModel {
   runId: string;
   shortId: string;
@@ -64,7 +77,7 @@ export interface RunModel extends NoticeModel {
   statusText: string;
   statusColor: string;
   steps: Array<{ mark: string; title: string; detail: string }>;
-  failure: { title: string; message: string } | null;
+  failure: FailureModel | null;
   failedStepId: string;
   canRetry: boolean;
   canSkip: boolean;

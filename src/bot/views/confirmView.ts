@@ -3,6 +3,8 @@ import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { CONFLICT_WINNER } from './detailsView';
 
+const FINDING_MARKS = { blocking: '⛔', warning: '⚠️', setup: '🛠️' } as const;
+
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
 export function confirmCardData(preview: PlanPreview, notice = ''): ConfirmModel {
   return {
@@ -25,7 +27,7 @@ export function confirmCardData(preview: PlanPreview, notice = ''): ConfirmModel
         .join(' · '),
     })),
     findings: preview.findings.map((finding) => ({
-      mark: finding.severity === 'blocking' ? '⛔' : '⚠️',
+      mark: FINDING_MARKS[finding.severity],
       message: finding.message,
       advice: finding.advice,
     })),

@@ -2,6 +2,7 @@ import { FINISHED_RUN_STATUSES, type Run } from '../../engine/engineApi';
 import type { RunModel } from '../cards/cardModels';
 import { sharedWaitingText } from '../audience/viewerRules';
 import { SCENARIO_TEXT } from './scenarioView';
+import { failureOf } from './failureView';
 import { formatTime, shortId } from './format';
 import { RUN_STATUS, STEP_MARK, stepDetail } from './statusText';
 
@@ -32,9 +33,7 @@ export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs
       title: step.title,
       detail: stepDetail(step, run, nowMs),
     })),
-    failure: failed?.error
-      ? { title: `${failed.title} failed`, message: `${failed.error.message} (${failed.error.code})` }
-      : null,
+    failure: failed ? failureOf(failed) : null,
     failedStepId: failed?.id ?? '',
     canRetry: canOperate && Boolean(failed) && run.status === 'failed',
     canSkip: canOperate && Boolean(failed?.skippable) && run.status === 'failed',

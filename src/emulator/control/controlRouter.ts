@@ -5,6 +5,7 @@ import type { DataverseStats } from '../dataverse/dataverseRouter';
 import type { GatewayService } from '../dualWrite/gatewayService';
 import type { LifecycleService } from '../lcs/lifecycleService';
 import type { PowerPlatformService } from '../powerPlatform/powerPlatformService';
+import { DOCUMENTED_FAILURES, type DocumentedFailureName } from '../microsoft/documentedFailures';
 import { applySettingsPatch, settingsPatchSchema } from '../settings';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import type { FaultCounters } from '../shell/httpShell';
@@ -12,7 +13,8 @@ import { sendJsonError } from '../shell/httpShell';
 
 /**
  * The control API under `/_emulator/` (no token needed; loopback only): health, a state snapshot for
- * tests and demos, live settings, the effects log, an immediate tick and a reset to the seed data (shell/seed.ts).
+ * tests and demos, live settings, the documented failures by name, the effects log, an immediate tick
+ * and a reset to the seed data (shell/seed.ts).
  */
 export interface ControlDeps {
   ctx: EmulatorContext;
@@ -44,6 +46,8 @@ const dataversePatchSchema = z
   })
   .partial()
   .strict();
+
+const switchSchema = z.object({ on: z.boolean() }).strict();
 
 const putSchema = settingsPatchSchema.extend({ dataverse: dataversePatchSchema.optional() }).strict();
 
@@ -83,6 +87,24 @@ export function controlRouter(deps: ControlDeps): Router {
     res.json({ ...deps.ctx.settings, dataverse: publicDataverse(deps.dataverseSettings) });
   });
 
+  // The documented failures (microsoft/documentedFailures.ts): which exist, which are on; one switched
+  // on makes its service answer with the documented status and text.
+  router.get('/failures', (_req, res) => res.json({ value: documentedFailures(deps) }));
+
+  router.put('/failures/:name', (req, res) => {
+    const failure = DOCUMENTED_FAILURES.find((f) => f.name === req.params.name);
+    if (!failure)
+      return sendJsonError(res, 404, 'UnknownFailure', `No documented failure is named ${req.params.name}.`);
+    const parsed = switchSchema.safeParse(req.body);
+    if (!parsed.success)
+      return sendJsonError(res, 400, 'InvalidSettings', 'Send {"on": true} or {"on": false}.');
+    const others = deps.ctx.settings.failures.documented.filter((name) => name !== failure.name);
+    deps.ctx.settings.failures.documented = parsed.data.on
+      ? [...others, failure.name as DocumentedFailureName]
+      : others;
+    res.json({ value: documentedFailures(deps) });
+  });
+
   router.post('/tick', (_req, res) => {
     deps.tick();
     res.json(snapshot(deps));
@@ -94,6 +116,11 @@ export function controlRouter(deps: ControlDeps): Router {
   });
 
   return router;
+}
+
+function documentedFailures(deps: ControlDeps) {
+  const on = new Set<string>(deps.ctx.settings.failures.documented);
+  return DOCUMENTED_FAILURES.map((failure) => ({ ...failure, on: on.has(failure.name) }));
 }
 
 function publicDataverse(settings: DataverseSettings): Omit<DataverseSettings, 'random'> {

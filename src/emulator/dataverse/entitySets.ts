@@ -62,11 +62,16 @@ const definitions: EntitySetDefinition[] = [
   set('cdm_companies', 'cdm_company', ['cdm_companycode', 'cdm_name', 'cdm_defaultowningteam']),
   set('solutions', 'solution', ['uniquename', 'friendlyname', 'version', 'ismanaged', 'installedon']),
   set('pluginassemblies', 'pluginassembly', ['name', 'version', 'isolationmode']),
+  // statecode 1 (Disabled) turns a step off, as an update through the Web API does (Learn
+  // https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/sdkmessageprocessingstep).
+  set('sdkmessageprocessingsteps', 'sdkmessageprocessingstep', ['name', 'stage', 'mode']),
   set('systemusers', 'systemuser', [
     'fullname',
     'domainname',
     'applicationid',
     'isdisabled',
+    // Whether the user holds a licence (Learn: systemuser table reference, IsLicensed).
+    'islicensed',
     'azureactivedirectoryobjectid',
   ]),
   set('msdyn_dualwriteentitymaps', 'msdyn_dualwriteentitymap', [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LEGAL_ENTITIES_KEY, findMapFact, type MapFact } from '../microsoft/entityMaps';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
-import { initialSyncRefusal } from './gatewayChecks';
+import { initialSyncRefusal, mapStartRefusal } from './gatewayChecks';
 import type { EntitySync, SyncTarget } from './entitySync';
 import {
   ACTIONS,
@@ -90,6 +90,11 @@ export class MapActions {
         }
         break;
       case ACTIONS.start: {
+        const refused = mapStartRefusal(this.ctx, conn, map.pid ?? '');
+        if (refused) {
+          this.gateway.fail(job, map, refused);
+          break;
+        }
         if (failures.pluginsDisabled) {
           this.gateway.fail(
             job,

@@ -119,6 +119,14 @@ export const PLUGIN_ASSEMBLIES: readonly string[] = [
 export const PLUGIN_ASSEMBLIES_SOURCE = REQUIREMENTS;
 
 /**
+ * The processing steps each assembly registers (`sdkmessageprocessingsteps`), named "<plug-in type>:
+ * <message> of any entity" as the Plug-in Registration tool names steps. REQUIREMENTS asks that the
+ * plug-ins be enabled; the step names and how many there are [inferred: no page lists them].
+ */
+export const PLUGIN_STEP_NAMES = (assembly: string): string[] =>
+  ['Create', 'Update', 'Delete'].map((message) => `${assembly}.DualWritePlugin: ${message} of any entity`);
+
+/**
  * The Prospect to cash solutions that must not be installed next to dual-write (REQUIREMENTS says to
  * uninstall "Prospect to Cash"; the unique names are those of the FastTrack P2C package [inferred]).
  */

@@ -6,6 +6,7 @@ import {
   DUAL_WRITE_PACKAGES,
   packageFact,
   PLUGIN_ASSEMBLIES,
+  PLUGIN_STEP_NAMES,
 } from '../microsoft/packages';
 import {
   FINANCE_OPS_APP_PACKAGES,
@@ -272,8 +273,11 @@ export class PowerPlatformService {
           this.ctx.dataverse.list(env.org, 'pluginassemblies').map((row) => String(row.name)),
         );
         for (const name of PLUGIN_ASSEMBLIES)
-          if (!present.has(name))
+          if (!present.has(name)) {
             this.ctx.dataverse.insert(env.org, 'pluginassemblies', { name, version: pkg.version });
+            for (const step of PLUGIN_STEP_NAMES(name))
+              this.ctx.dataverse.insert(env.org, 'sdkmessageprocessingsteps', { name: step });
+          }
       }
     }
   }

@@ -137,6 +137,14 @@ export const FINANCE_OPS_ENTRA_APP_IDS = [
   '2e49aa60-1bd3-43b6-8ab6-03ada3d9f08b',
 ] as const;
 
+/**
+ * From this core solution version on, dual-write needs no consent to the app `33976c19-…`; older
+ * ones answer "404 (Not Found)" on the Dual-write page until a tenant admin consents
+ * (requirements-and-prerequisites.md, dual-write-troubleshooting-initial-setup.md; docs/dynamics-apis.md).
+ */
+export const CORE_SOLUTION_NO_CONSENT_VERSION = '1.0.16.0';
+export const CONSENT_APP_ID = '33976c19-1db5-4c02-810e-c243db79efde';
+
 /** The F&O platform release dual-write needs at least (platform update 33). */
 export const MIN_PLATFORM_VERSION = '10.0.9';
 

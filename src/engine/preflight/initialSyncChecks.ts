@@ -2,27 +2,11 @@ import { findEntityMap, type EntityMapDefinition } from '../catalog/entityMapCat
 import type { StepParams } from '../stepParams';
 import type { PreflightCheck, PreflightFacts } from './preflightCheck';
 
-// The initial sync rules (docs/domain.md §5): how many legal entities and rows one initial sync
-// takes, and the circular references it syncs in stages. Only plans with an initial sync have them.
+// The initial sync rules (docs/domain.md §5): how many rows one initial sync takes, and the circular
+// references it syncs in stages (its 40 legal entities: pairChecks/companyChecks.ts). Only plans with an initial sync have them.
 
 export const INITIAL_SYNC_MAX_ROWS = 500_000;
 export const SINGLE_THREADED_MAX_ROWS = 70_000;
-export const INITIAL_SYNC_MAX_LEGAL_ENTITIES = 40;
-
-export const initialSyncLegalEntitiesCheck: PreflightCheck = {
-  name: 'legal entities in one initial sync',
-  run({ initialSync }, report) {
-    const count = initialSync?.legalEntities.length ?? 0;
-    if (count > INITIAL_SYNC_MAX_LEGAL_ENTITIES) {
-      report.add(
-        'too_many_legal_entities',
-        'blocking',
-        `The initial sync covers ${count} legal entities; dual-write takes at most ${INITIAL_SYNC_MAX_LEGAL_ENTITIES} in one initial sync.`,
-        'Split the companies over several runs of at most 40 each.',
-      );
-    }
-  },
-};
 
 export const circularReferencesCheck: PreflightCheck = {
   name: 'circular references synced in stages',

@@ -2,19 +2,16 @@ import type { PlannedStep, PreflightFinding } from '../model';
 import type { Platform } from '../ports';
 import type { SetupInput } from '../scenarios/scenarioInput';
 import { paramsOfStep } from '../stepParams';
-import { dataverseSolutionsCheck, legalEntitiesCheck } from './contentChecks';
+import { legalEntitiesCheck } from './contentChecks';
 import {
   dataverseEnvironment,
   financeOpsEnvironment,
   platformVersionCheck,
   sameTenantCheck,
 } from './environmentChecks';
-import {
-  circularReferencesCheck,
-  initialSyncLegalEntitiesCheck,
-  initialSyncVolumeCheck,
-} from './initialSyncChecks';
-import { financeOpsLinkCheck, integrationEnvironmentCheck } from './linkChecks';
+import { circularReferencesCheck, initialSyncVolumeCheck } from './initialSyncChecks';
+import { financeOpsLinkCheck } from './linkChecks';
+import { pairChecksPreflight } from './pairChecksPreflight';
 import { findingReport, type PreflightCheck } from './preflightCheck';
 
 // Pre-flight: the prerequisite checks (docs/domain.md §3) and the initial sync volume rules
@@ -27,10 +24,8 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
   platformVersionCheck,
   sameTenantCheck,
   financeOpsLinkCheck,
-  integrationEnvironmentCheck,
   legalEntitiesCheck,
-  dataverseSolutionsCheck,
-  initialSyncLegalEntitiesCheck,
+  pairChecksPreflight,
   circularReferencesCheck,
   initialSyncVolumeCheck,
 ];

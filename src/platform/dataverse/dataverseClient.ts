@@ -169,6 +169,39 @@ export function createDataverseClient(orgUrl: string, deps: DataverseClientDeps)
       return rows.map((row) => String((row as { name?: unknown }).name ?? ''));
     },
 
+    // Step names begin with their plug-in type's name, which begins with the assembly's [inferred:
+    // the Web API filters steps by plug-in type, not assembly name; docs/fidelity.md].
+    async listPluginSteps(assemblies) {
+      const steps: Array<{ name: string; enabled: boolean }> = [];
+      for (const assembly of assemblies) {
+        const rows = await queryAll(
+          http,
+          `sdkmessageprocessingsteps?$select=name,statecode&$filter=startswith(name,${odataString(assembly)})`,
+        );
+        for (const row of rows) {
+          const step = row as { name?: unknown; statecode?: unknown };
+          steps.push({ name: String(step.name ?? ''), enabled: Number(step.statecode) === 0 });
+        }
+      }
+      return steps;
+    },
+
+    async listCompanies() {
+      const rows = await queryAll(http, 'cdm_companies?$select=cdm_companycode,cdm_name');
+      return rows
+        .map((row) => companyRow.partial().parse(row))
+        .map((c) => ({ code: c.cdm_companycode ?? '', name: c.cdm_name ?? '' }));
+    },
+
+    async findUserLicence(domainName) {
+      const rows = await queryAll(
+        http,
+        `systemusers?$select=islicensed,isdisabled&$filter=domainname eq ${odataString(domainName)}`,
+      );
+      const user = rows[0] as { islicensed?: unknown; isdisabled?: unknown } | undefined;
+      return user ? { licensed: user.islicensed === true, disabled: user.isdisabled === true } : null;
+    },
+
     async findCompany(code: string): Promise<Company | null> {
       if (!COMPANY_CODE.test(code))
         throw new DataverseError(`Invalid company code '${code}'`, 'invalid_company_code');

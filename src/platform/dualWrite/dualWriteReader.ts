@@ -92,12 +92,16 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
     return client;
   }
 
-  /** Every row of a set (following `@odata.nextLink`); null when F&O does not serve the set. */
+  /**
+   * Every row of a set (following `@odata.nextLink`). F&O serves these sets whether or not a link
+   * exists (empty until Apply Solution), so a 404 is an error (a wrong URL, a version without
+   * dual-write, a set not public), never "not linked".
+   */
   async function readAll<T extends z.ZodTypeAny>(
     financeOpsUrl: string,
     set: string,
     row: T,
-  ): Promise<Array<z.infer<T>> | null> {
+  ): Promise<Array<z.infer<T>>> {
     const http = clientOf(financeOpsUrl);
     const rows: Array<z.infer<T>> = [];
     let next: string | undefined = `/${set}?cross-company=true`;
@@ -112,13 +116,19 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
       return rows;
     } catch (error) {
       const failure = toPlatformError(error, `Reading ${set} from Finance and Operations`);
-      if (failure.code === 'not_found') return null;
+      if (failure.code === 'not_found')
+        throw new PlatformError(
+          'not_found',
+          `Finance and Operations at ${trimUrl(financeOpsUrl)} does not serve ${set} (404): not a dual-write F&O environment, or the set is not readable by the bot. ${failure.message}`,
+          404,
+          failure.serviceCode,
+        );
       throw failure;
     }
   }
 
   async function configurations(financeOpsUrl: string, dataverseUrl: string): Promise<ConfigurationRow[]> {
-    const rows = (await readAll(financeOpsUrl, PROJECT_CONFIGURATIONS, projectConfigurationRow)) ?? [];
+    const rows = await readAll(financeOpsUrl, PROJECT_CONFIGURATIONS, projectConfigurationRow);
     return rows.filter((r) => sameUrl(r.ExternalEnvironmentUrl, dataverseUrl));
   }
 
@@ -129,7 +139,7 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
     const maps = await configurations(financeOpsUrl, dataverseUrl);
     if (!maps.length) return null;
     const projects = new Set(maps.map((r) => r.ProjectName));
-    const partitions = (await readAll(financeOpsUrl, PROJECT_PARTITION_MAPPINGS, partitionMappingRow)) ?? [];
+    const partitions = await readAll(financeOpsUrl, PROJECT_PARTITION_MAPPINGS, partitionMappingRow);
     const linked = partitions
       .filter((r) => projects.has(r.ProjectName))
       .map((r) => r.ExternalCompanyName ?? r.InternalCompanyName ?? '');
@@ -151,7 +161,7 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
     findConnection: (financeOpsUrl, dataverseUrl) => findConnection(financeOpsUrl, dataverseUrl),
     // No F&O read shows a link before Apply Solution publishes maps (see above).
     async linkedDataverse(financeOpsUrl) {
-      const rows = (await readAll(financeOpsUrl, PROJECT_CONFIGURATIONS, projectConfigurationRow)) ?? [];
+      const rows = await readAll(financeOpsUrl, PROJECT_CONFIGURATIONS, projectConfigurationRow);
       const url = rows.find((row) => row.ExternalEnvironmentUrl)?.ExternalEnvironmentUrl;
       return url ? trimUrl(url) : null;
     },

@@ -1,0 +1,76 @@
+import { renderCard } from '../../src/bot/cards/renderCard';
+import { confirmCardData } from '../../src/bot/views/confirmView';
+import type { RunningEmulator } from '../../src/emulator';
+import { systemClock } from '../../src/engine/systemClock';
+import { api, startTestEmulator, testPlatform } from '../emulator/emulatorTestKit';
+import { alice, createHarness, type Harness } from './engineHarness';
+
+// Every plan starts with the doctor's checks of the pair (src/engine/pairChecks): against the emulator
+// over real HTTP, "the setup will do it" names the plan's step, and a blocker takes Start off the plan
+// card with its fix and refuses the Start command too.
+
+let emulator: RunningEmulator;
+let h: Harness;
+
+beforeEach(async () => {
+  emulator = await startTestEmulator();
+  h = createHarness(testPlatform(emulator.url), systemClock, { pollIntervalMs: 20 });
+});
+afterEach(async () => {
+  await h?.close();
+  await emulator?.close();
+});
+
+async function input() {
+  const fo = (await testPlatform(emulator.url).lifecycle.findFinanceOps('contoso-fo'))!;
+  return {
+    scenario: 'existing-existing',
+    financeOpsUrl: fo.url,
+    dataverseUrl: `${emulator.url}/orgs/contoso`,
+    legalEntities: ['USMF'],
+  };
+}
+
+/** Every Action.Execute verb of a rendered card. */
+const verbs = (card: unknown): string[] =>
+  [...JSON.stringify(card).matchAll(/"verb":"([^"]+)"/g)].map((m) => m[1]);
+
+describe('the run checks first', () => {
+  it('lists what the setup does itself as its step, and may start', async () => {
+    const preview = await h.engine.preview(await input());
+    expect(preview.canStart).toBe(true);
+    const install = preview.steps.findIndex((step) => step.kind === 'installDualWriteSolutions');
+    expect(preview.findings.find((f) => f.code === 'core_solution_missing')).toMatchObject({
+      severity: 'setup',
+      advice: `The setup will do it: step ${install + 1}, ${preview.steps[install].title}.`,
+    });
+    const card = renderCard('confirm', confirmCardData(preview, '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11'));
+    expect(JSON.stringify(card)).toContain(
+      `🛠️ ${preview.findings.find((f) => f.severity === 'setup')!.message}`,
+    );
+    expect(verbs(card)).toContain('setup.start');
+  });
+
+  it('a blocker (duplicate company names in cdm_company) refuses Start on the plan card with its fix', async () => {
+    for (const name of ['Contoso', 'Contoso again'])
+      await api(emulator, '/orgs/contoso/api/data/v9.2/cdm_companies', {
+        method: 'POST',
+        body: JSON.stringify({ cdm_companycode: 'DAT', cdm_name: name }),
+      });
+    const preview = await h.engine.preview(await input());
+    expect(preview.canStart).toBe(false);
+    const blocker = preview.findings.find((f) => f.code === 'company_names');
+    expect(blocker).toMatchObject({
+      severity: 'blocking',
+      advice: expect.stringMatching(/cdm_company table/),
+    });
+    const card = JSON.stringify(
+      renderCard('confirm', confirmCardData(preview, '5b8f7f0e-9a51-4c44-8f3f-2d1f3c1c9e11')),
+    );
+    expect(verbs(JSON.parse(card))).not.toContain('setup.start');
+    // The card's text as JSON spells the quotes of the message escaped.
+    expect(card).toContain(JSON.stringify(`⛔ ${blocker!.message} ${blocker!.advice}`).slice(1, -1));
+    const started = await h.engine.start(await input(), alice, 'key-1');
+    expect(started).toMatchObject({ ok: false, message: expect.stringMatching(/cdm_company/) });
+  });
+});
