@@ -123,6 +123,7 @@ describe('npm run doctor', () => {
   it('validates its arguments', () => {
     expect(parseDoctorArgs(['--json'])).toEqual({
       json: true,
+      asMe: false,
       financeOps: 'contoso-fo',
       dataverse: 'contoso',
     });

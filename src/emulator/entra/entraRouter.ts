@@ -89,7 +89,8 @@ export function entraRouter(ctx: EmulatorContext): Router {
     const grant = field(req, 'grant_type');
     const tenant = req.params.tenant;
     if (grant === OBO_GRANT) return onBehalfOf(req, res, tenant);
-    if (grant === DEVICE_GRANT) return deviceCodeGrant(req, res, tenant);
+    // The device-code doc names the urn; MSAL sends the short `device_code`, which Entra takes too.
+    if (grant === DEVICE_GRANT || grant === 'device_code') return deviceCodeGrant(req, res, tenant);
     if (grant === 'refresh_token') return refreshGrant(req, res, tenant);
     return sendEntraError(res, unsupportedGrant(grant || '(none)'), ctx.now());
   });

@@ -5,6 +5,7 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import { PlatformError } from '../platformError';
+import { emulatorAuthorityOptions } from './emulatorAuthority';
 
 /**
  * Tokens that act as the admin (AZURE_AUTH=obo): `@azure/identity`'s OnBehalfOfCredential trades the
@@ -22,10 +23,7 @@ export interface OnBehalfOfSettings {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-  /**
-   * The emulator's origin (`http://127.0.0.1:<port>`) in emulator mode: MSAL takes https authorities
-   * only, so the credential names `https://<host>` and the transport below sends it over loopback http.
-   */
+  /** Emulator mode: the emulator's origin, whose Entra answers the grant (emulatorAuthority.ts). */
   emulatorOrigin?: string;
 }
 
@@ -48,19 +46,12 @@ export class SignInNeededError extends PlatformError {
 }
 
 export function onBehalfOfCredential(settings: OnBehalfOfSettings, userAssertion: string): TokenCredential {
-  const emulator = settings.emulatorOrigin ? new URL(settings.emulatorOrigin) : undefined;
   const inner = new OnBehalfOfCredential({
     tenantId: settings.tenantId,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     userAssertionToken: userAssertion,
-    ...(emulator
-      ? {
-          authorityHost: `https://${emulator.host}`,
-          disableInstanceDiscovery: true,
-          additionalPolicies: [{ policy: loopbackPolicy(emulator), position: 'perCall' as const }],
-        }
-      : {}),
+    ...(settings.emulatorOrigin ? emulatorAuthorityOptions(settings.emulatorOrigin) : {}),
   });
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
@@ -111,25 +102,4 @@ export function signInNeededOr(error: unknown, scope: string): unknown {
       aadsts,
     );
   return error;
-}
-
-/**
- * A pipeline policy (the `additionalPolicies` of @azure/identity's options, typed by structure) that
- * sends the emulator's https authority to its loopback http origin; every other URL is left alone.
- */
-function loopbackPolicy(origin: URL) {
-  const https = `https://${origin.host}`;
-  return {
-    name: 'emulatorLoopback',
-    sendRequest<R extends { url: string; allowInsecureConnection?: boolean }, T>(
-      request: R,
-      next: (request: R) => Promise<T>,
-    ): Promise<T> {
-      if (request.url.startsWith(https)) {
-        request.url = `http://${origin.host}${request.url.slice(https.length)}`;
-        request.allowInsecureConnection = true;
-      }
-      return next(request);
-    },
-  };
 }
