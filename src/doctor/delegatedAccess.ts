@@ -9,8 +9,8 @@ import type { DoctorCheck } from './doctorChecks';
 export interface DelegatedResource {
   name: string;
   scope: string;
-  /** The delegated permission to consent to when Entra refuses. */
-  permission: string;
+  /** What to do when Entra refuses (not a policy challenge). */
+  fix: string;
 }
 
 /**
@@ -19,27 +19,30 @@ export interface DelegatedResource {
  * `https://IntegratorApp.com/.default`), the Power Platform API and the BAP API, and Dataverse when
  * `--dv` names an org URL.
  */
+const CONSENT = (permission: string) =>
+  `Grant admin consent to ${permission} (delegated) for the app (docs/deploy.md, "Delegated tokens").`;
+
 export function delegatedResources(dataverse: string): DelegatedResource[] {
   const resources: DelegatedResource[] = [
     {
       name: 'Lifecycle Services',
       scope: 'https://lcsapi.lcs.dynamics.com/.default',
-      permission: 'Dynamics Lifecycle services: user_impersonation',
+      fix: CONSENT('Dynamics Lifecycle services: user_impersonation'),
     },
     {
       name: 'dual-write gateway',
       scope: 'https://IntegratorApp.com/.default',
-      permission: 'none to grant: the gateway is an internal API (docs/deploy.md)',
+      fix: 'The gateway is an internal API with no permission to grant: sign in as a System Administrator of both environments (docs/deploy.md, "Delegated tokens").',
     },
     {
       name: 'Power Platform API',
       scope: 'https://api.powerplatform.com/.default',
-      permission: 'Power Platform API: the delegated permissions the steps use',
+      fix: CONSENT('Power Platform API'),
     },
     {
       name: 'Power Platform admin (BAP)',
       scope: 'https://service.powerapps.com/.default',
-      permission: 'PowerApps Service: User',
+      fix: CONSENT('PowerApps Service: User'),
     },
   ];
   if (/^https?:\/\//i.test(dataverse)) {
@@ -47,7 +50,7 @@ export function delegatedResources(dataverse: string): DelegatedResource[] {
     resources.push({
       name: 'Dataverse',
       scope: `${url.protocol}//${url.host}/.default`,
-      permission: 'Dynamics CRM: user_impersonation',
+      fix: CONSENT('Dynamics CRM: user_impersonation'),
     });
   }
   return resources;
@@ -68,9 +71,7 @@ export async function checkDelegatedAccess(
         name,
         ok: Boolean(token),
         detail: token ? `Entra ID issued a delegated token for ${resource.scope}.` : 'No token was issued.',
-        fix: token
-          ? ''
-          : `Consent to ${resource.permission} for the app (docs/deploy.md, "Act as the admin").`,
+        fix: token ? '' : resource.fix,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -81,7 +82,7 @@ export async function checkDelegatedAccess(
         detail: `Refused for ${resource.scope}: ${message}`,
         fix: challenge
           ? 'A Conditional Access or multi-factor policy applies: the admin signs in again when the bot asks; nothing to consent.'
-          : `Consent to ${resource.permission} for the app (docs/deploy.md, "Act as the admin").`,
+          : resource.fix,
       });
     }
   }

@@ -60,7 +60,7 @@ it('names the consent to give, or the sign-in a policy asks for, when Entra refu
   };
   const checks = await checkDelegatedAccess(refusing, delegatedResources('contoso'));
   expect(checks.map((check) => check.ok)).toEqual([false, false, false, false]);
-  expect(checks[0].fix).toMatch(/Consent to Dynamics Lifecycle services: user_impersonation/);
+  expect(checks[0].fix).toMatch(/admin consent to Dynamics Lifecycle services: user_impersonation/);
   expect(checks[1].fix).toMatch(/Conditional Access or multi-factor/);
 });
 

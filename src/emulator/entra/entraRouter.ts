@@ -140,12 +140,7 @@ export function entraRouter(ctx: EmulatorContext): Router {
   function refreshGrant(req: Request, res: Response, tenant: string): void {
     const now = ctx.now();
     const token = field(req, 'refresh_token');
-    const user = token.startsWith(REFRESH_PREFIX)
-      ? (JSON.parse(Buffer.from(token.slice(REFRESH_PREFIX.length), 'base64url').toString()) as {
-          oid: string;
-          name: string;
-        })
-      : undefined;
+    const user = refreshUser(token);
     if (!user)
       return sendEntraError(
         res,
@@ -219,6 +214,22 @@ function tokenAnswer(scope: string, base: UserClaims, now: number) {
     ext_expires_in: TOKEN_SECONDS,
     access_token: mintUserToken(claims),
   };
+}
+
+/** The user a refresh token of this emulator names; undefined for anything else. */
+function refreshUser(token: string): { oid: string; name: string } | undefined {
+  if (!token.startsWith(REFRESH_PREFIX)) return undefined;
+  try {
+    const user = JSON.parse(Buffer.from(token.slice(REFRESH_PREFIX.length), 'base64url').toString()) as {
+      oid?: unknown;
+      name?: unknown;
+    };
+    return typeof user.oid === 'string' && typeof user.name === 'string'
+      ? { oid: user.oid, name: user.name }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `organizations`/`common` in the path keep the user's own tenant. */

@@ -17,7 +17,7 @@ import { emulatorAuthorityOptions } from './emulatorAuthority';
  * OBO cannot prompt: a Conditional Access or MFA challenge (`interaction_required`, AADSTS50076/50079)
  * and an expired or foreign assertion come back as `SignInNeededError`, so the engine asks the admin to
  * sign in again (a fresh SSO token) instead of failing the step. Missing consent (AADSTS65001) is a
- * deployment fault: docs/deploy.md lists the admin consents.
+ * deployment fault: docs/deploy.md ("Delegated tokens") lists the admin consents.
  */
 export interface OnBehalfOfSettings {
   tenantId: string;
@@ -97,7 +97,7 @@ export function signInNeededOr(error: unknown, scope: string): unknown {
   if (aadsts === 65001)
     return new SignInNeededError(
       'consent_missing',
-      say('An administrator has not consented to this permission (docs/deploy.md, "Act as the admin")'),
+      say('An administrator has not consented to this permission (docs/deploy.md, "Delegated tokens")'),
       scope,
       aadsts,
     );
