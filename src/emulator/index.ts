@@ -11,6 +11,9 @@ import { projectConfigurations, projectPartitionMappings } from './dualWrite/fin
 import { GraphDirectory } from './graph/graphDirectory';
 import { graphControlRouter, graphRouter } from './graph/graphRouter';
 import { GatewayService } from './dualWrite/gatewayService';
+import { delegatedOnly } from './entra/delegatedOnly';
+import { entraRouter } from './entra/entraRouter';
+import { ssoControlRouter, tokenServiceRouter } from './entra/tokenServiceRouter';
 import { financeOpsRouter } from './financeOps/financeOpsRouter';
 import { FinanceOpsStore } from './financeOps/financeOpsStore';
 import { LcsRateLimit } from './lcs/lcsRateLimit';
@@ -157,8 +160,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     reset,
   };
   app.use(`${CONTROL_PREFIX}/graph`, graphControlRouter(graphDirectory));
+  app.use(`${CONTROL_PREFIX}/entra`, ssoControlRouter(ctx));
   app.use(CONTROL_PREFIX, controlRouter(deps));
-  app.use('/lcs', lifecycleRouter(lifecycle, new LcsRateLimit(ctx)));
+  app.use('/botframework', tokenServiceRouter(ctx));
+  app.use(
+    '/lcs',
+    delegatedOnly(settings, 'Lifecycle Services'),
+    lifecycleRouter(lifecycle, new LcsRateLimit(ctx)),
+  );
   app.use(
     '/fo',
     financeOpsRouter({
@@ -170,7 +179,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   );
   app.use('/bap', bapRouter(powerPlatform, unified));
   app.use('/powerplatform', applicationPackagesRouter(powerPlatform, unified));
-  app.use('/dualwrite', gatewayRouter(gateway));
+  app.use('/dualwrite', delegatedOnly(settings, 'The dual-write gateway'), gatewayRouter(gateway));
   app.use('/graph/v1.0', graphRouter(graphDirectory));
   app.use(
     '/orgs/:org',
@@ -179,6 +188,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       functions: { RetrieveFinanceAndOperationsIntegrationDetails: (org) => integration.details(org) },
     }),
   );
+  // Entra last: its `/{tenant}/...` paths would match any first segment.
+  app.use(entraRouter(ctx));
   app.use((req, res) => sendJsonError(res, 404, 'NotFound', `No emulated API at ${req.method} ${req.path}.`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number; statusCode?: number }).status ?? 500;

@@ -68,11 +68,38 @@ export const failureModesSchema = z.object({
   maxLegalEntitiesPerInitialSync: z.number().int().min(1).max(1000).default(40),
 });
 
+/**
+ * Microsoft Entra and the Bot Framework token service as the emulator plays them (src/emulator/entra,
+ * docs/fidelity.md "Entra: on-behalf-of and Teams SSO").
+ */
+export const identitySchema = z.object({
+  /** LCS and the dual-write gateway refuse app-only tokens, as the real ones do (delegated only). */
+  delegatedOnly: z.boolean().default(false),
+  /** The app id URI the token service's OAuth connection exchanges a Teams SSO token for [inferred]. */
+  exchangeAudience: z.string().min(1).default('api://00000000-0000-4000-8000-0000000000d1'),
+  /** The token service has no consent for this user: the exchange answers 404 without a token. */
+  exchangeRefused: z.boolean().default(false),
+  /** OBO grants for this user (or anyone without oid) answer interaction_required with a claims challenge. */
+  interactionRequired: z
+    .object({
+      oid: z.string().optional(),
+      code: z.union([z.literal(50076), z.literal(50079)]).default(50079),
+    })
+    .nullable()
+    .default(null),
+  /** Who completes a device-code sign-in (the doctor's `--as-me`); null: the user never signs in. */
+  deviceCodeUser: z
+    .object({ oid: z.string().min(1), name: z.string().min(1) })
+    .nullable()
+    .default(null),
+});
+
 export const emulatorSettingsSchema = z.object({
   /** Multiplies every emulated duration: 0.01 turns an hour of provisioning into 36 s. */
   timeScale: z.number().positive().max(10),
   http: httpFaultsSchema,
   failures: failureModesSchema,
+  identity: identitySchema,
 });
 export type EmulatorSettings = z.infer<typeof emulatorSettingsSchema>;
 
@@ -82,12 +109,13 @@ export const settingsPatchSchema = z
     timeScale: z.number().positive().max(10).optional(),
     http: httpFaultsSchema.partial().strict().optional(),
     failures: failureModesSchema.partial().strict().optional(),
+    identity: identitySchema.partial().strict().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export function defaultSettings(timeScale: number): EmulatorSettings {
-  return emulatorSettingsSchema.parse({ timeScale, http: {}, failures: {} });
+  return emulatorSettingsSchema.parse({ timeScale, http: {}, failures: {}, identity: {} });
 }
 
 /** Applies a validated patch in place, so every holder of the settings object sees the change. */
@@ -95,6 +123,7 @@ export function applySettingsPatch(settings: EmulatorSettings, patch: SettingsPa
   if (patch.timeScale !== undefined) settings.timeScale = patch.timeScale;
   if (patch.http) Object.assign(settings.http, dropUndefined(patch.http));
   if (patch.failures) Object.assign(settings.failures, dropUndefined(patch.failures));
+  if (patch.identity) Object.assign(settings.identity, dropUndefined(patch.identity));
   return settings;
 }
 

@@ -21,6 +21,11 @@ export type PlatformOptions =
   | {
       mode: 'emulator';
       emulatorUrl: string;
+      /**
+       * The platform as one admin (an on-behalf-of credential, http/onBehalfOf.ts); default the local
+       * app credential whose tokens the emulator accepts.
+       */
+      credential?: TokenCredential;
       /** Location of the environments created (POWER_PLATFORM_REGION; default `unitedstates`). */
       region?: string;
       logger?: Logger;
@@ -66,7 +71,7 @@ export function createPlatform(options: PlatformOptions): Platform {
 
   if (options.mode === 'emulator') {
     const base = trimUrl(options.emulatorUrl);
-    const credential = createCredential({ kind: 'emulator' });
+    const credential = options.credential ?? createCredential({ kind: 'emulator' });
     return assemble({
       credential,
       common,

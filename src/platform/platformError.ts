@@ -16,6 +16,8 @@ export type PlatformErrorCode =
   | 'unavailable'
   | 'timeout'
   | 'not_supported'
+  /** A delegated token needs the admin to sign in again (http/onBehalfOf.ts). */
+  | 'sign_in_needed'
   | 'failed';
 
 export class PlatformError extends Error {

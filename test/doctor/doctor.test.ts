@@ -318,6 +318,7 @@ describe('doctor arguments', () => {
   it('validates its arguments', () => {
     expect(parseDoctorArgs(['--json'])).toEqual({
       json: true,
+      asMe: false,
       financeOps: 'contoso-fo',
       dataverse: 'contoso',
     });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { callerOf } from '../entra/entraTokens';
 import { sendJsonError } from '../shell/httpShell';
 import type { GatewayService } from './gatewayService';
 import {
@@ -12,6 +13,7 @@ import {
   toSolutionResult,
 } from './gatewayShapes';
 import { GatewayError, RESTORE_TEMPLATES_ACTION, type ConnectionRow } from './gatewayTypes';
+import { recordLinkOwner, requireLinkOwner } from './linkOwner';
 
 // The dual-write management gateway under `/dualwrite`: `api/DualWriteManagement/1.0/...` and the
 // host-level `api/ConnectionSet/...`, with the requests of Microsoft's Dual-write-automations tool
@@ -103,6 +105,9 @@ export function gatewayRouter(service: GatewayService): Router {
   router.post(`${DWM}/Start`, (req, res) => {
     const body = startSchema.parse(req.body);
     const action = Number(body.action);
+    const caller = callerOf(req.header('authorization'));
+    for (const cid of new Set(body.details.map((detail) => detail.cid)))
+      requireLinkOwner(service, cid, caller);
     // One request id per call, shared by its details (the tool pauses or resumes many maps in one call
     // and finds the request id in each map's lastRequests).
     const requestId = randomUUID();
@@ -145,6 +150,7 @@ export function gatewayRouter(service: GatewayService): Router {
   // DWSolutionEngine.postSolutionApply.
   router.post(`${DWM}/SolutionAware/:cid/RestoreTemplates`, (req, res) => {
     const body = restoreSchema.parse(req.body);
+    requireLinkOwner(service, req.params.cid, callerOf(req.header('authorization')));
     const job = service.restoreTemplates(req.params.cid, body.solutions[0].criteria.uniquename);
     res.json({ requestId: job.id });
   });
@@ -196,7 +202,9 @@ export function gatewayRouter(service: GatewayService): Router {
   // Emulator only (no public create endpoint): the link the admin makes in F&O's wizard.
   router.post('/emulator/link', (req, res) => {
     const body = linkSchema.parse(req.body);
-    const conn = service.createConnection(body.financeOpsUrl, body.dataverseUrl, body.legalEntities);
+    const created = service.createConnection(body.financeOpsUrl, body.dataverseUrl, body.legalEntities);
+    recordLinkOwner(service, created.id, callerOf(req.header('authorization')));
+    const conn = service.connection(created.id);
     res.status(201).json(environment(conn));
   });
 

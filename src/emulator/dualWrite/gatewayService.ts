@@ -62,6 +62,10 @@ export class GatewayService {
     return row;
   }
 
+  setLinkedBy(connectionId: string, oid: string): void {
+    this.ctx.db.prepare('UPDATE gw_connections SET linked_by = ? WHERE id = ?').run(oid, connectionId);
+  }
+
   legalEntities(connectionId: string): string[] {
     return (
       this.ctx.db

@@ -44,6 +44,8 @@ export interface ConnectionRow {
   dv_url: string;
   solution_applied: number;
   created_at: number;
+  /** Object id of the user who linked; null when linked with an app token (the emulator's default). */
+  linked_by?: string | null;
 }
 
 export interface MapRow {

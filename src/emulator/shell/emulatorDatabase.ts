@@ -70,5 +70,8 @@ export function openEmulatorDatabase(file: string): Db {
     'emulator_004_location',
     "ALTER TABLE pp_environments ADD COLUMN location TEXT NOT NULL DEFAULT 'unitedstates';",
   );
+  // Who linked the environments (the user token's oid): only that user may add table maps
+  // (dual-write-troubleshooting-dual-write-module.md).
+  migrate(db, 'emulator_005_linked_by', 'ALTER TABLE gw_connections ADD COLUMN linked_by TEXT;');
   return db;
 }

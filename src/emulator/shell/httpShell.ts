@@ -14,9 +14,18 @@ export const SELF_GUARDED_PREFIXES = ['/orgs/'];
 
 const selfGuarded = (path: string) => SELF_GUARDED_PREFIXES.some((prefix) => path.startsWith(prefix));
 
+/**
+ * Paths that take no bearer token: Entra's own endpoints (a client comes to them for a token) and the
+ * Bot Framework token service's exchange (the real one wants the bot's token; the emulator's bot has
+ * none without BOT_ID) [inferred].
+ */
+const OPEN_PATH =
+  /^\/(?:[^/]+\/(?:oauth2\/v2\.0\/(?:token|devicecode)$|v2\.0\/\.well-known\/)|botframework\/)/;
+
 export function requireBearer(): RequestHandler {
   return (req, res, next) => {
-    if (req.path.startsWith(CONTROL_PREFIX) || selfGuarded(req.path)) return next();
+    if (req.path.startsWith(CONTROL_PREFIX) || selfGuarded(req.path) || OPEN_PATH.test(req.path))
+      return next();
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (match && match[1].startsWith(EMULATOR_TOKEN_PREFIX)) return next();

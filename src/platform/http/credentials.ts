@@ -1,10 +1,12 @@
 import {
   ClientSecretCredential,
   DefaultAzureCredential,
+  DeviceCodeCredential,
   ManagedIdentityCredential,
   type AccessToken,
   type TokenCredential,
 } from '@azure/identity';
+import { emulatorAuthorityOptions } from './emulatorAuthority';
 
 /**
  * How the platform clients authenticate. Real tenants: Entra ID through @azure/identity (client
@@ -15,7 +17,18 @@ export type CredentialSettings =
   | { kind: 'emulator' }
   | { kind: 'client-secret'; tenantId: string; clientId: string; clientSecret: string }
   | { kind: 'managed-identity'; clientId?: string }
-  | { kind: 'default'; tenantId?: string; clientId?: string };
+  | { kind: 'default'; tenantId?: string; clientId?: string }
+  /**
+   * A person signs in on another device (`npm run doctor -- --as-me`): `clientId` must allow public
+   * client flows; `emulatorOrigin` points it at the emulator's Entra.
+   */
+  | {
+      kind: 'device-code';
+      tenantId: string;
+      clientId: string;
+      prompt: (message: string) => void;
+      emulatorOrigin?: string;
+    };
 
 /** The token prefix the emulator accepts. */
 export const EMULATOR_TOKEN_PREFIX = 'emulator.';
@@ -44,6 +57,13 @@ export function createCredential(settings: CredentialSettings): TokenCredential 
       return new DefaultAzureCredential({
         tenantId: settings.tenantId,
         managedIdentityClientId: settings.clientId,
+      });
+    case 'device-code':
+      return new DeviceCodeCredential({
+        tenantId: settings.tenantId,
+        clientId: settings.clientId,
+        userPromptCallback: (info) => settings.prompt(info.message),
+        ...(settings.emulatorOrigin ? emulatorAuthorityOptions(settings.emulatorOrigin) : {}),
       });
   }
 }

@@ -1,0 +1,98 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { sendJsonError } from '../shell/httpShell';
+import type { EmulatorContext } from '../shell/emulatorContext';
+import { mintUserToken, userClaimsOf } from './entraTokens';
+
+/**
+ * The Bot Framework token service's exchange, under `/botframework` (the bot's OAuth API URL in emulator
+ * mode): `POST api/usertoken/exchange?userId=&connectionName=&channelId=` with `{token}` answers a
+ * TokenResponse `{channelId, connectionName, token, expiration}`, or 404 with no token when the user has
+ * not consented, which the bot turns into the 412 of `signin/tokenExchange` (Learn
+ * https://learn.microsoft.com/microsoftteams/platform/bots/how-to/authentication/bot-sso-code; the
+ * route, query and statuses are botframework-connector's `userToken.exchangeAsync` operation). The
+ * exchanged token is the Teams SSO token's user, for the OAuth connection's scope
+ * (`identity.exchangeAudience`) [inferred: the real service runs its own on-behalf-of grant].
+ *
+ * And, under the control API, the token Teams' client gives a tab or a bot for SSO
+ * (`authentication.getAuthToken`): audience `api://botid-{appId}` by default.
+ */
+const TOKEN_SECONDS = 3600;
+
+const exchangeSchema = z.object({ token: z.string().min(1), uri: z.string().optional() });
+const ssoSchema = z
+  .object({
+    oid: z.string().min(1),
+    name: z.string().min(1).default('Emulated user'),
+    audience: z.string().min(1).default('api://botid-00000000-0000-4000-8000-0000000000b0'),
+    /** Negative: an SSO token that expired already. */
+    expiresInSeconds: z.number().int().min(-86_400).max(86_400).default(TOKEN_SECONDS),
+  })
+  .strict();
+
+export function tokenServiceRouter(ctx: EmulatorContext): Router {
+  const router = express.Router();
+  router.use(express.json());
+  router.post('/api/usertoken/exchange', (req, res) => {
+    const userId = typeof req.query.userId === 'string' ? req.query.userId : '';
+    const connectionName = typeof req.query.connectionName === 'string' ? req.query.connectionName : '';
+    const channelId = typeof req.query.channelId === 'string' ? req.query.channelId : '';
+    const body = exchangeSchema.safeParse(req.body);
+    if (!userId || !connectionName || !channelId || !body.success)
+      return sendJsonError(
+        res,
+        400,
+        'BadArgument',
+        'userId, connectionName, channelId and a token are required.',
+      );
+    const claims = userClaimsOf(body.data.token);
+    const now = ctx.now();
+    // No consent (or an expired SSO token): no token, so the bot falls back to the sign-in card.
+    if (!claims || claims.exp * 1000 <= now || ctx.settings.identity.exchangeRefused)
+      return res.status(404).json({ channelId, connectionName });
+    const exp = Math.floor(now / 1000) + TOKEN_SECONDS;
+    res.json({
+      channelId,
+      connectionName,
+      token: mintUserToken({
+        ...claims,
+        aud: ctx.settings.identity.exchangeAudience,
+        scp: 'access_as_user',
+        iat: Math.floor(now / 1000),
+        exp,
+      }),
+      expiration: new Date(exp * 1000).toISOString(),
+    });
+  });
+  return router;
+}
+
+/** `POST /_emulator/entra/ssoToken`: the token Teams would hand over for this user. */
+export function ssoControlRouter(ctx: EmulatorContext): Router {
+  const router = express.Router();
+  router.use(express.json());
+  router.post('/ssoToken', (req, res) => {
+    const parsed = ssoSchema.safeParse(req.body);
+    if (!parsed.success)
+      return sendJsonError(
+        res,
+        400,
+        'InvalidRequest',
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    const now = Math.floor(ctx.now() / 1000);
+    res.json({
+      token: mintUserToken({
+        aud: parsed.data.audience,
+        oid: parsed.data.oid,
+        tid: ctx.seed.tenantId,
+        scp: 'access_as_user',
+        name: parsed.data.name,
+        iat: now,
+        exp: now + parsed.data.expiresInSeconds,
+        idtyp: 'user',
+      }),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,78 @@
+import type { RunningEmulator } from '../../src/emulator';
+import { onBehalfOfCredential, SignInNeededError } from '../../src/platform/http/onBehalfOf';
+import { control, startTestEmulator, type TestBody } from '../emulator/emulatorTestKit';
+
+/**
+ * @azure/identity's OnBehalfOfCredential against the emulated Entra (its authority over loopback):
+ * a delegated token for the asked resource, and every refusal as a typed "sign in again" outcome.
+ */
+let emulator: RunningEmulator;
+
+beforeEach(async () => {
+  emulator = await startTestEmulator();
+});
+
+afterEach(async () => {
+  await emulator.close();
+});
+
+const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+const X = '00000000-0000-4000-8000-0000000000a1';
+const GATEWAY_SCOPE = 'https://IntegratorApp.com/.default';
+
+async function ssoToken(audience = `api://${CLIENT_ID}`, expiresInSeconds = 3600): Promise<string> {
+  return (await control(emulator, 'POST', 'entra/ssoToken', { oid: X, audience, expiresInSeconds })).body
+    .token;
+}
+
+const credentialFor = (assertion: string) =>
+  onBehalfOfCredential(
+    {
+      tenantId: 'contoso.onmicrosoft.com',
+      clientId: CLIENT_ID,
+      clientSecret: 'secret',
+      emulatorOrigin: emulator.url,
+    },
+    assertion,
+  );
+
+async function refusal(assertion: string): Promise<SignInNeededError> {
+  const error = await credentialFor(assertion)
+    .getToken(GATEWAY_SCOPE)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  expect(error).toBeInstanceOf(SignInNeededError);
+  return error as SignInNeededError;
+}
+
+it('gets a delegated gateway token that the delegated-only gateway accepts', async () => {
+  await control(emulator, 'PUT', 'settings', { identity: { delegatedOnly: true } });
+  const token = await credentialFor(await ssoToken()).getToken(GATEWAY_SCOPE);
+  const claims: TestBody = JSON.parse(
+    Buffer.from(token!.token.slice('emulator.'.length), 'base64url').toString(),
+  );
+  expect(claims).toMatchObject({ oid: X, aud: 'https://IntegratorApp.com', scp: 'user_impersonation' });
+  const response = await fetch(
+    `${emulator.url}/dualwrite/api/DualWriteManagement/1.0/Environments?targetType=AX&identifier=contoso-fo`,
+    { headers: { Authorization: `Bearer ${token!.token}` } },
+  );
+  expect(response.status).toBe(200);
+});
+
+it('turns interaction_required (AADSTS50079) into a sign-in-needed outcome', async () => {
+  await control(emulator, 'PUT', 'settings', { identity: { interactionRequired: { oid: X, code: 50079 } } });
+  const error = await refusal(await ssoToken());
+  expect(error).toMatchObject({ code: 'sign_in_needed', reason: 'interaction_required', aadsts: 50079 });
+});
+
+it('turns an expired assertion (AADSTS500133) into a sign-in-needed outcome', async () => {
+  const error = await refusal(await ssoToken(`api://${CLIENT_ID}`, -60));
+  expect(error).toMatchObject({ reason: 'assertion_expired', aadsts: 500133 });
+});
+
+it('turns an assertion for another app (AADSTS50013) into a sign-in-needed outcome', async () => {
+  const error = await refusal(await ssoToken('api://another-app'));
+  expect(error).toMatchObject({ reason: 'assertion_invalid', aadsts: 50013 });
+});
