@@ -6,10 +6,10 @@ import { context, metrics, SpanKind, SpanStatusCode, trace, type Span } from '@o
 // id go on the span: never the path's query, a header value with a token, or a body.
 
 /**
- * Where each service puts the id its support asks for: Dataverse `x-ms-service-request-id`
- * (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors),
- * Microsoft Graph `request-id` (https://learn.microsoft.com/graph/errors), `ms-cv` on the Power
- * Platform and Finance and Operations answers [inferred: the correlation vector header they send].
+ * Where each service puts the id its support asks for: Microsoft Graph `request-id`
+ * (https://learn.microsoft.com/graph/errors); Dataverse `x-ms-service-request-id` and `ms-cv` on the
+ * Power Platform and Finance and Operations answers [inferred: headers those services send, not
+ * named in a Learn page we cite]. Whichever comes first is recorded.
  */
 export const SERVICE_REQUEST_ID_HEADERS = ['x-ms-service-request-id', 'request-id', 'ms-cv'] as const;
 
