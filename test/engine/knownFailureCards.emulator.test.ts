@@ -4,7 +4,7 @@ import type { RunningEmulator } from '../../src/emulator/index';
 import { knownErrorById } from '../../src/engine/knownErrors/knownErrorCatalog';
 import type { Run, StepKind } from '../../src/engine/model';
 import { systemClock } from '../../src/engine/systemClock';
-import { alice, bob, createHarness, type Harness } from './engineHarness';
+import { alice, bob, createHarness, type Harness, reviewed } from './engineHarness';
 import { emulatorPlatform, startRigEmulator } from './emulatorRig';
 
 /**
@@ -149,8 +149,8 @@ describe('failure cards of documented errors', () => {
     master: 'financeOps',
   });
 
-  async function runUntilFinished(): Promise<Run> {
-    const started = await h.engine.start(input(), alice, 'known-failure');
+  async function runUntilFinished(token?: string): Promise<Run> {
+    const started = await h.engine.start(input(), alice, token ?? (await reviewed(h.engine, input())));
     if (!started.ok) throw new Error(started.message);
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -164,14 +164,15 @@ describe('failure cards of documented errors', () => {
   it.each(CASES.map((c) => [`${c.id} (${typeof c.arrange === 'string' ? c.arrange : 'data'})`, c] as const))(
     '%s: the run card names the cause, the fix and the source',
     async (_label, { id, step, arrange }) => {
+      let token: string | undefined;
       if (typeof arrange === 'string') await put(emu, `failures/${arrange}`, { on: true });
       else {
         // A cause made of data is one the pre-flight's pair checks refuse at Start: here it appears
-        // after the plan was confirmed (Start reuses that preview), so the step meets it.
-        await h.engine.preview(input());
+        // after the Review (Start reuses that plan), so the step meets it.
+        token = await reviewed(h.engine, input());
         await arrange(emu);
       }
-      const run = await runUntilFinished();
+      const run = await runUntilFinished(token);
       expect(run.status).toBe('failed');
       const failed = run.steps.find((s) => s.status === 'failed');
       expect(failed?.kind).toBe(step);

@@ -3,7 +3,7 @@ import { confirmCardData } from '../../src/bot/views/confirmView';
 import type { RunningEmulator } from '../../src/emulator';
 import { systemClock } from '../../src/engine/systemClock';
 import { api, startTestEmulator, testPlatform } from '../emulator/emulatorTestKit';
-import { alice, createHarness, type Harness } from './engineHarness';
+import { alice, createHarness, reviewed, type Harness } from './engineHarness';
 
 // Every plan starts with the doctor's checks of the pair (src/engine/pairChecks): against the emulator
 // over real HTTP, "the setup will do it" names the plan's step, and a blocker takes Start off the plan
@@ -52,6 +52,8 @@ describe('the run checks first', () => {
   });
 
   it('a blocker (duplicate company names in cdm_company) refuses Start on the plan card with its fix', async () => {
+    // Reviewed while the pair is clean: the token stands, but a Start re-reads the latest Review's plan.
+    const token = await reviewed(h.engine, await input());
     for (const name of ['Contoso', 'Contoso again'])
       await api(emulator, '/orgs/contoso/api/data/v9.2/cdm_companies', {
         method: 'POST',
@@ -70,7 +72,7 @@ describe('the run checks first', () => {
     expect(verbs(JSON.parse(card))).not.toContain('setup.start');
     // The card's text as JSON spells the quotes of the message escaped.
     expect(card).toContain(JSON.stringify(`⛔ ${blocker!.message} ${blocker!.advice}`).slice(1, -1));
-    const started = await h.engine.start(await input(), alice, 'key-1');
+    const started = await h.engine.start(await input(), alice, token);
     expect(started).toMatchObject({ ok: false, message: expect.stringMatching(/cdm_company/) });
   });
 });

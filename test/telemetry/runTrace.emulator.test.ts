@@ -11,7 +11,7 @@ import { openDatabase, type Db } from '../../src/store/database';
 import { InProcessRunSignals } from '../../src/store/runSignals';
 import { SqliteRunLeases } from '../../src/store/sqliteRunLeases';
 import { SqliteRunStore } from '../../src/store/sqliteRunStore';
-import { alice, bob } from '../engine/engineHarness';
+import { alice, bob, reviewed } from '../engine/engineHarness';
 import { emulatorPlatform, startRigEmulator } from '../engine/emulatorRig';
 import { parentOf, startTelemetryKit, type TelemetryKit } from './telemetryKit';
 
@@ -99,11 +99,12 @@ describe('a run as telemetry', () => {
   it('is one trace: the run root, a span per step attempt, a child span per Dynamics call, and the end', async () => {
     const engine = replica('solo', true);
     await engine.resume();
-    const started = await engine.start(
-      { ...input, financeOpsUrl: `${emu.url}/fo/contoso-fo`, dataverseUrl: `${emu.url}/orgs/contoso` },
-      alice,
-      'traced',
-    );
+    const setup = {
+      ...input,
+      financeOpsUrl: `${emu.url}/fo/contoso-fo`,
+      dataverseUrl: `${emu.url}/orgs/contoso`,
+    };
+    const started = await engine.start(setup, alice, await reviewed(engine, setup));
     if (!started.ok) throw new Error(started.message);
     const run = await until(engine, started.run.id, finished);
     expect(run.status).toBe('succeeded');
@@ -171,11 +172,12 @@ describe('a run as telemetry', () => {
     // Replica A starts the run; nobody approves the bootstrap, so the run waits for it.
     const a = replica('replica-a', false);
     await a.resume();
-    const started = await a.start(
-      { ...input, financeOpsUrl: `${emu.url}/fo/contoso-fo`, dataverseUrl: `${emu.url}/orgs/contoso` },
-      alice,
-      'taken-over',
-    );
+    const setup = {
+      ...input,
+      financeOpsUrl: `${emu.url}/fo/contoso-fo`,
+      dataverseUrl: `${emu.url}/orgs/contoso`,
+    };
+    const started = await a.start(setup, alice, await reviewed(a, setup));
     if (!started.ok) throw new Error(started.message);
     const waiting = await until(a, started.run.id, (run) =>
       run.steps.some((s) => s.status === 'awaiting_approval' && s.approval),
