@@ -24,9 +24,20 @@ describe('configuration', () => {
     [{ DATABASE_AUTH: 'kerberos', DATABASE_URL: 'postgres://u@h/db' }, 'DATABASE_AUTH'],
     [{ LEASE_TTL_SECONDS: '4', LEASE_HEARTBEAT_SECONDS: '3' }, 'LEASE_HEARTBEAT_SECONDS'],
     [{ POWER_PLATFORM_REGION: 'west us' }, 'POWER_PLATFORM_REGION'],
+    [{ MAX_ACTIVE_RUNS_PER_ADMIN: '0' }, 'MAX_ACTIVE_RUNS_PER_ADMIN'],
+    [{ MAX_ACTIVE_RUNS_PER_ADMIN: '2.5' }, 'MAX_ACTIVE_RUNS_PER_ADMIN'],
+    [{ MAX_ACTIVE_RUNS_PER_TENANT: 'many' }, 'MAX_ACTIVE_RUNS_PER_TENANT'],
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid environment variable ${name}:`));
+  });
+
+  it('limits unfinished runs to 5 per admin and 20 per tenant unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ MAX_ACTIVE_RUNS_PER_ADMIN: 5, MAX_ACTIVE_RUNS_PER_TENANT: 20 });
+    expect(loadConfig({ MAX_ACTIVE_RUNS_PER_ADMIN: ' 2 ', MAX_ACTIVE_RUNS_PER_TENANT: '40' })).toMatchObject({
+      MAX_ACTIVE_RUNS_PER_ADMIN: 2,
+      MAX_ACTIVE_RUNS_PER_TENANT: 40,
+    });
   });
 
   it('takes the Power Platform region from POWER_PLATFORM_REGION, unitedstates by default', () => {
