@@ -68,3 +68,42 @@ describe('Teams SSO: signin/tokenExchange', () => {
     expect(status).toBe(400);
   });
 });
+
+describe('Teams SSO: signin/verifyState (the sign-in card)', () => {
+  let h: Harness;
+  const conversation = newConversation();
+
+  const magicCode = async (userId: string): Promise<string> => {
+    const response = await fetch(`${h.bot.emulatorUrl}/_emulator/entra/signInCode`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        userId,
+        connectionName: 'DynamicsSso',
+        oid: admin.aadObjectId,
+        name: admin.name,
+      }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { code: string }).code;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({ ADMINS: admin.aadObjectId });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("answers 200 when the token service redeems the card's magic code", async () => {
+    const state = await magicCode(admin.id);
+    const answer = await h.client.signIn(admin, conversation, 'signin/verifyState', { state });
+    expect(answer.status).toBe(200);
+  });
+
+  it('answers 404 for a code the token service does not hold for this user', async () => {
+    const state = await magicCode('29:someone-else');
+    const answer = await h.client.signIn(admin, conversation, 'signin/verifyState', { state });
+    expect(answer.status).toBe(404);
+  });
+});
