@@ -14,7 +14,8 @@ import type { BotServices } from '../botServices';
 // teams-ai v1's `authentication` settings (TeamsSsoSettings / OAuthSettings) are not used: their
 // signin/* routes only continue an OAuthPrompt dialog a message began (autoSignIn or signUserIn) and
 // send no invoke response when none is active, which leaves a card's Action.Execute sign-in and a
-// stray invoke without an answer; they also need conversation state storage this bot does not keep.
+// stray invoke without an answer; and that dialog lives in teams-ai's conversation state, which
+// without an Application `storage` (this bot configures none) does not outlive the turn.
 // So the exchange is botbuilder's own TeamsSSOTokenExchangeMiddleware (adapter.ts: 412 with the
 // failure detail when the token service has no token) and these handlers answer what passes it.
 
