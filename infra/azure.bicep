@@ -1,7 +1,8 @@
 // Azure resources for the dual-write setup bot: a Linux App Service (Node 20) running `npm start`'s
 // built output on two instances, an Azure Database for PostgreSQL flexible server as the store (the
 // App Service's managed identity signs in with a Microsoft Entra token: no database password exists),
-// and the Azure Bot registration with the Microsoft Teams channel. The bot's Entra app
+// and the Azure Bot registration with the Microsoft Teams channel and the OAuth connection Teams SSO
+// tokens are exchanged through. The bot's Entra app
 // registration (BOT_ID) is created by m365agents.yml (aadApp/create) before this template runs.
 @maxLength(20)
 @minLength(4)
@@ -48,6 +49,9 @@ param lcsProjectId string = ''
 @description('The dual-write gateway is an internal API; off means linking and maps are manual steps.')
 param dualWriteGatewayEnabled bool = false
 param dualWriteGatewayUrl string = ''
+
+@description('The Azure Bot OAuth connection of Teams SSO: SSO_CONNECTION_NAME.')
+param ssoConnectionName string = 'DynamicsSso'
 
 param location string = resourceGroup().location
 
@@ -123,6 +127,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'BOT_TENANT_ID', value: botTenantId }
         { name: 'BOT_NAME', value: botDisplayName }
         { name: 'PLAYGROUND', value: 'false' }
+        { name: 'SSO_CONNECTION_NAME', value: ssoConnectionName }
         // The store every instance shares. No password: the managed identity's Entra token is one.
         {
           name: 'DATABASE_URL'
@@ -241,6 +246,29 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   name: 'MsTeamsChannel'
   properties: {
     channelName: 'MsTeamsChannel'
+  }
+}
+
+// Teams SSO (Learn https://learn.microsoft.com/microsoftteams/platform/bots/how-to/authentication/bot-sso-register-aad):
+// an AAD v2 connection of the bot registration whose token exchange URL is the application ID URI Teams
+// issues SSO tokens for (api://botid-{BOT_ID}). The token service trades that token for one to the
+// Dynamics registration's access_as_user, the assertion of the bot's on-behalf-of grants
+// (docs/deploy.md "Teams single sign-on"). 30dd229c-...: the service provider id of
+// "Azure Active Directory v2" (az bot authsetting list-providers).
+resource ssoConnection 'Microsoft.BotService/botServices/connections@2022-09-15' = {
+  parent: botService
+  location: 'global'
+  name: ssoConnectionName
+  properties: {
+    serviceProviderDisplayName: 'Azure Active Directory v2'
+    serviceProviderId: '30dd229c-58e3-4a48-bdfd-91ec48eb906c'
+    clientId: botAadAppClientId
+    clientSecret: botAadAppClientSecret
+    scopes: 'api://${dynamicsClientId}/access_as_user'
+    parameters: [
+      { key: 'tenantID', value: botTenantId }
+      { key: 'tokenExchangeUrl', value: 'api://botid-${botAadAppClientId}' }
+    ]
   }
 }
 

@@ -100,6 +100,14 @@ export const configSchema = z.object({
   /** Entra tenant ids whose Teams activities the bot accepts (with BOT_ID); default BOT_TENANT_ID. */
   ALLOWED_TENANTS: idList,
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /**
+   * The Azure Bot's OAuth connection (AAD v2, token exchange URL api://botid-{BOT_ID}) the bot exchanges
+   * Teams SSO tokens through (docs/deploy.md "Teams SSO").
+   */
+  SSO_CONNECTION_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ (the OAuth connection name of the Azure Bot)')
+    .default('DynamicsSso'),
   TEAMS_APP_ID: optionalString.pipe(z.string().uuid('must be a GUID').optional()),
   BOT_NAME: z.string().min(1).max(30).default('Dual-write Setup'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

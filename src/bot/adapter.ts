@@ -1,7 +1,9 @@
 import {
   CallerIdConstants,
   ConfigurationServiceClientCredentialFactory,
+  MemoryStorage,
   MessageFactory,
+  TeamsSSOTokenExchangeMiddleware,
   type TurnContext,
 } from 'botbuilder';
 import {
@@ -29,14 +31,17 @@ export interface BotAuthenticationOverrides {
 /**
  * `overrides` exist for tests only (never read from the environment): they point token validation at
  * a local key server and replace the outbound credentials, so real JWT validation runs offline.
+ * `tokenServiceUrl` is the Bot Framework token service the user-token client calls (the emulator's
+ * in emulator mode); without it, the public cloud's (https://api.botframework.com).
  */
 export function createAdapter(
   config: Config,
   logger: Logger,
   overrides: BotAuthenticationOverrides = {},
+  tokenServiceUrl?: string,
 ): TeamsAdapter {
   const adapter = new TeamsAdapter(
-    overrides.channelOpenIdMetadataUrl ? publicCloudWithKeysAt(overrides) : {},
+    overrides.channelOpenIdMetadataUrl || tokenServiceUrl ? publicCloudWith(overrides, tokenServiceUrl) : {},
     overrides.credentialsFactory ??
       new ConfigurationServiceClientCredentialFactory({
         MicrosoftAppId: config.BOT_ID,
@@ -49,6 +54,13 @@ export function createAdapter(
       ? new AuthenticationConfiguration([], channelTokenClaimsValidator(config.BOT_ID))
       : undefined,
   );
+  // Teams SSO (Learn https://learn.microsoft.com/microsoftteams/platform/bots/how-to/authentication/bot-sso-code):
+  // botbuilder's middleware exchanges the token of a `signin/tokenExchange` invoke through the token
+  // service and answers 412 with the failure detail when it cannot, so Teams shows the sign-in card;
+  // it lets one exchange per id through to the bot (signIn.ts answers 200). The de-duplication store is
+  // this process's memory: a second replica may let the same exchange through once more, which is
+  // harmless (the exchange is idempotent).
+  adapter.use(new TeamsSSOTokenExchangeMiddleware(new MemoryStorage(), config.SSO_CONNECTION_NAME));
   // teams-ai's app.error() only works with its own adapter wiring; set the handler here.
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error.message, activityType: context.activity.type }, 'turn failed');
@@ -63,18 +75,20 @@ export function createAdapter(
 
 /**
  * botframework-connector takes either no endpoints (the public cloud's) or all of them: the public
- * cloud's, with the signing keys looked up at the test's key server.
+ * cloud's, with the signing keys looked up at the test's key server and the token service elsewhere.
  */
-function publicCloudWithKeysAt(
+function publicCloudWith(
   overrides: BotAuthenticationOverrides,
+  tokenServiceUrl: string | undefined,
 ): Record<string, string | boolean | undefined> {
   return {
     ValidateAuthority: true,
     ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
     ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
     ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
-    OAuthUrl: AuthenticationConstants.OAuthUrl,
-    ToBotFromChannelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl,
+    OAuthUrl: tokenServiceUrl ?? AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl:
+      overrides.channelOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
     ToBotFromEmulatorOpenIdMetadataUrl:
       overrides.emulatorOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
     CallerId: CallerIdConstants.PublicAzureChannel,

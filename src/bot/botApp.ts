@@ -5,6 +5,7 @@ import type { BotServices } from './botServices';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { messageCard } from './views/messageView';
 import { handleMessage } from './handlers/commandHandlers';
+import { handleSignIn, isSignInInvoke } from './handlers/signIn';
 import { dispatch } from './verbDispatch';
 
 // The teams-ai Application: a route for every card verb of the verb table (verbTable.ts), the
@@ -68,6 +69,13 @@ export function createBotApp(
       }
     });
   }
+
+  // Teams SSO: signin/tokenExchange (after the exchange middleware, adapter.ts) and signin/verifyState.
+  app.addRoute(
+    async (context) => isSignInInvoke(context),
+    async (context) => handleSignIn(services, context),
+    true,
+  );
 
   // After the verb routes: a card action they did not take (unknown verb, no Action.Execute, a verb
   // that is not a string) gets the "not understood" card, and any other invoke a plain 400, instead

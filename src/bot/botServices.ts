@@ -21,4 +21,6 @@ export interface BotServices {
   modeDescription: string;
   /** How long the review waits for the plan preview before answering and updating later. */
   previewWaitMs: number;
+  /** The Azure Bot's OAuth connection Teams SSO tokens are exchanged through (SSO_CONNECTION_NAME). */
+  ssoConnectionName: string;
 }

@@ -50,7 +50,12 @@ export function teamsBotFromConfig(config: Config, parts: TeamsBotParts): TeamsB
     { now },
   );
   const perspectives = new PerspectiveReader(roles, new Roster({ now }), logger);
-  const adapter = createAdapter(config, logger, parts.botAuthentication);
+  const adapter = createAdapter(
+    config,
+    logger,
+    parts.botAuthentication,
+    dynamics.emulatorUrl ? `${dynamics.emulatorUrl}/botframework` : undefined,
+  );
   const botId = config.BOT_ID ?? '';
   const notifier = new Notifier({
     adapter,
@@ -77,6 +82,7 @@ export function teamsBotFromConfig(config: Config, parts: TeamsBotParts): TeamsB
         ? `the Dynamics 365 emulator (${dynamics.emulatorUrl})`
         : 'live Dynamics 365',
       previewWaitMs: 40,
+      ssoConnectionName: config.SSO_CONNECTION_NAME,
     },
     adapter,
     botId,

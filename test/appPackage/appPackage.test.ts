@@ -26,6 +26,18 @@ describe('Teams app package', () => {
     expect(await validateManifest(manifest)).toEqual([]);
   });
 
+  it("enables Teams SSO for the bot's app registration (bot-sso-manifest)", () => {
+    // Learn https://learn.microsoft.com/microsoftteams/platform/bots/how-to/authentication/bot-sso-manifest:
+    // the bot's app id, and its application ID URI api://botid-{appId} that exposes access_as_user.
+    const manifest = readManifest(values);
+    expect(manifest.webApplicationInfo).toEqual({
+      id: values.BOT_ID,
+      resource: `api://botid-${values.BOT_ID}`,
+    });
+    // The sign-in card's fallback redirects through the Bot Framework token service.
+    expect(manifest.validDomains).toContain('token.botframework.com');
+  });
+
   it('reports schema errors (the validation can fail)', async () => {
     const manifest = readManifest(values);
     delete (manifest as Record<string, unknown>).developer;

@@ -133,6 +133,22 @@ export class TeamsClient {
     return (await this.post(activity)).status;
   }
 
+  /** A Teams SSO invoke (`signin/tokenExchange`, `signin/verifyState`); returns the invoke response. */
+  async signIn(
+    from: TeamsUser,
+    conversation: Conversation,
+    name: 'signin/tokenExchange' | 'signin/verifyState',
+    value: Record<string, unknown>,
+  ): Promise<{ status: number; body: unknown }> {
+    const { status, body } = await this.post({
+      ...this.base(from, conversation),
+      type: 'invoke',
+      name,
+      value,
+    });
+    return { status, body };
+  }
+
   /** An `adaptiveCard/action` invoke with raw data; returns the invoke response body. */
   async invoke(
     from: TeamsUser,

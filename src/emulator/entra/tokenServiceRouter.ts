@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sendJsonError } from '../shell/httpShell';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import { mintUserToken, userClaimsOf } from './entraTokens';
+import { issueSignInCode, redeemSignInCode } from './signInCodes';
 
 /**
  * The Bot Framework token service's exchange, under `/botframework` (the bot's OAuth API URL in emulator
@@ -27,6 +28,14 @@ const ssoSchema = z
     audience: z.string().min(1).default('api://botid-00000000-0000-4000-8000-0000000000b0'),
     /** Negative: an SSO token that expired already. */
     expiresInSeconds: z.number().int().min(-86_400).max(86_400).default(TOKEN_SECONDS),
+  })
+  .strict();
+const signInCodeSchema = z
+  .object({
+    userId: z.string().min(1),
+    connectionName: z.string().min(1),
+    oid: z.string().min(1),
+    name: z.string().min(1).default('Emulated user'),
   })
   .strict();
 
@@ -64,6 +73,33 @@ export function tokenServiceRouter(ctx: EmulatorContext): Router {
       expiration: new Date(exp * 1000).toISOString(),
     });
   });
+  // The magic code of the sign-in card (signInCodes.ts): 200 TokenResponse, or 404 without a token.
+  router.get('/api/usertoken/GetToken', (req, res) => {
+    const q = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+    const [userId, connectionName, channelId, code] = ['userId', 'connectionName', 'channelId', 'code'].map(
+      q,
+    );
+    if (!userId || !connectionName || !channelId)
+      return sendJsonError(res, 400, 'BadArgument', 'userId, connectionName and channelId are required.');
+    const signIn = code ? redeemSignInCode(ctx, code, userId, connectionName) : undefined;
+    if (!signIn) return res.status(404).json({ channelId, connectionName });
+    const now = Math.floor(ctx.now() / 1000);
+    res.json({
+      channelId,
+      connectionName,
+      token: mintUserToken({
+        aud: ctx.settings.identity.exchangeAudience,
+        oid: signIn.oid,
+        tid: ctx.seed.tenantId,
+        scp: 'access_as_user',
+        name: signIn.name,
+        iat: now,
+        exp: now + TOKEN_SECONDS,
+        idtyp: 'user',
+      }),
+      expiration: new Date((now + TOKEN_SECONDS) * 1000).toISOString(),
+    });
+  });
   return router;
 }
 
@@ -93,6 +129,18 @@ export function ssoControlRouter(ctx: EmulatorContext): Router {
         idtyp: 'user',
       }),
     });
+  });
+  // `POST /_emulator/entra/signInCode`: the user finished the sign-in card's page; the magic code.
+  router.post('/signInCode', (req, res) => {
+    const parsed = signInCodeSchema.safeParse(req.body);
+    if (!parsed.success)
+      return sendJsonError(
+        res,
+        400,
+        'InvalidRequest',
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    res.json({ code: issueSignInCode(ctx, parsed.data) });
   });
   return router;
 }
