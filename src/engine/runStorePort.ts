@@ -29,6 +29,11 @@ export interface RunStore {
    * the holder.
    */
   create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Promise<CreateRunResult>;
+  /**
+   * The run a Start with this `requestKey` created, or null. Asked before planning: a repeated Start
+   * answers with its run instead of checking again what the run itself may have changed.
+   */
+  findByRequestKey(requestKey: string): Promise<Run | null>;
   get(runId: string): Promise<Run | null>;
   list(filter?: RunFilter): Promise<Run[]>;
   /** Runs that are neither succeeded nor cancelled (they hold their lock). */

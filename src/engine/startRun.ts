@@ -9,7 +9,9 @@ import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/envi
 import type { Planner } from './planPreviews';
 
 // Start: the confirmed preview becomes a stored run, unless a finding blocks it or another active run
-// holds one of its environments. A repeated Start (same requestKey) answers with the run it created.
+// holds one of its environments. A repeated Start (same requestKey) answers with the run it created,
+// found before planning: its pre-flight would see what the run itself changed (a link it made, a
+// unified environment it created) and refuse the run's own work.
 
 export interface StartRunDeps {
   plan: Planner;
@@ -29,6 +31,11 @@ export async function startRun(
   scope?: RunScope,
 ): Promise<CommandResult> {
   const { store, clock, emit, logger } = deps;
+  const existing = await store.findByRequestKey(requestKey);
+  if (existing) {
+    deps.kick(existing.id);
+    return { ok: true, run: existing, changed: false };
+  }
   let preview: PlanPreview;
   try {
     preview = await deps.plan(rawInput, true);

@@ -1,5 +1,5 @@
 import { sameUrl } from '../scenarios/environments';
-import type { PreflightCheck, PreflightFacts } from './preflightCheck';
+import type { PreflightCheck } from './preflightCheck';
 
 // Which links dual-write refuses (docs/domain.md §6): one F&O environment to one Dataverse
 // environment, and that Dataverse environment is the F&O environment's Power Platform integration
@@ -8,18 +8,6 @@ import type { PreflightCheck, PreflightFacts } from './preflightCheck';
 
 const ROUTES =
   'Dual-write links a Finance and Operations environment only to the Dataverse environment of its Power Platform integration: for a new pairing, set that integration up in Lifecycle Services (Environment details > Power Platform integration; it cannot be undone) or create a unified environment in the Power Platform admin center, which is Finance and Operations and Dataverse in one.';
-
-/**
- * The plan makes this Dataverse environment its own F&O's (a unified environment, created or installed
- * into it), and the F&O it is integrated with is that unified environment: this setup's own, found
- * again when the same Start comes back (a retried click, a restart).
- */
-async function isOwnUnifiedFinanceOps(facts: PreflightFacts, financeOpsUrl: string): Promise<boolean> {
-  const provision = facts.steps.find((step) => step.kind === 'provisionFinanceOps');
-  if (provision?.params.home !== 'unified' || !facts.dataverse.url) return false;
-  const unified = await facts.platform.powerPlatform.findUnifiedEnvironment?.(financeOpsUrl);
-  return Boolean(unified?.dataverseUrl && sameUrl(unified.dataverseUrl, facts.dataverse.url));
-}
 
 /** A Dataverse environment integrated with another F&O environment cannot be linked to this one. */
 export const integrationEnvironmentCheck: PreflightCheck = {
@@ -33,7 +21,6 @@ export const integrationEnvironmentCheck: PreflightCheck = {
       const integration = await read();
       if (!integration) return;
       if (financeOps.url && sameUrl(integration.financeOpsUrl, financeOps.url)) return;
-      if (await isOwnUnifiedFinanceOps(facts, integration.financeOpsUrl)) return;
       report.add(
         'dataverse_integrated_elsewhere',
         'blocking',

@@ -28,6 +28,7 @@ type Awaitable<T> = T | Promise<T>;
 export interface ContractRunStore {
   create(run: Run, requestKey: string, audit: Array<Omit<AuditEntry, 'runId'>>): Awaitable<CreateRunResult>;
   get(runId: string): Awaitable<Run | null>;
+  findByRequestKey(requestKey: string): Awaitable<Run | null>;
   list(filter?: RunFilter): Awaitable<Run[]>;
   listUnfinished(): Awaitable<Run[]>;
   update(
