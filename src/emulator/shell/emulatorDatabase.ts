@@ -70,5 +70,11 @@ export function openEmulatorDatabase(file: string): Db {
     'emulator_004_location',
     "ALTER TABLE pp_environments ADD COLUMN location TEXT NOT NULL DEFAULT 'unitedstates';",
   );
+  // A map's project refreshed since it last changed (mapProjects.ts): an initial sync needs it.
+  migrate(
+    db,
+    'emulator_005_project_refresh',
+    'ALTER TABLE gw_maps ADD COLUMN refreshed INTEGER NOT NULL DEFAULT 0;',
+  );
   return db;
 }
