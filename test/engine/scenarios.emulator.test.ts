@@ -258,5 +258,26 @@ describe('the five scenarios against the emulator', () => {
     );
     const foVendors = await financeOpsRows(foUrl, "VendorsV2?$filter=dataAreaId eq 'demf'");
     expect(vendors).toHaveLength(foVendors.length);
+    // Each map of the initial sync as the tool runs it: stopped, its tables refreshed, then started
+    // with initial sync; its prerequisites (here the vendor groups) synced before it.
+    const log = await effectsInOrder();
+    const vendorsV2 = log.filter((e) => e.subject.endsWith('/msdyn_vendors - Vendors V2'));
+    expect(vendorsV2.map((e) => e.kind).filter((k) => k !== 'gw.map.init')).toEqual(
+      expect.arrayContaining(['gw.map.stop', 'gw.project.refresh', 'gw.map.start']),
+    );
+    const at = (kind: string, subject: string) =>
+      log.findIndex((e) => e.kind === kind && e.subject.endsWith(`/${subject}`));
+    const vendorsKey = 'msdyn_vendors - Vendors V2';
+    expect(at('gw.map.stop', vendorsKey)).toBeLessThan(at('gw.project.refresh', vendorsKey));
+    expect(at('gw.project.refresh', vendorsKey)).toBeLessThan(at('gw.map.start', vendorsKey));
+    const groups = 'msdyn_vendorgroups - Vendor groups';
+    expect(at('gw.map.start', groups)).toBeGreaterThanOrEqual(0);
+    expect(at('gw.map.start', groups)).toBeLessThan(at('gw.map.start', vendorsKey));
   });
+
+  async function effectsInOrder(): Promise<Array<{ seq: number; kind: string; subject: string }>> {
+    const response = await fetch(`${emu.url}/_emulator/effects`);
+    const body = (await response.json()) as { value: Array<{ seq: number; kind: string; subject: string }> };
+    return body.value.sort((a, b) => a.seq - b.seq);
+  }
 });
