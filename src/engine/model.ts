@@ -61,6 +61,14 @@ export interface PlanPreview {
   canStart: boolean;
   /** Display names of the Dataverse tables the plan names, by entity set (one name per table). */
   tableNames?: Record<string, string>;
+  /** The bootstrap FAQ's order offered on the plan card: present only past the row threshold. */
+  bootstrapOrderChoice?: BootstrapOrderChoice;
+}
+
+/** The rows that need a company (counted at review) and the order this plan has (docs/domain.md §4). */
+export interface BootstrapOrderChoice {
+  rows: number;
+  order: 'live' | 'bulk';
 }
 
 export type StepStatus =
