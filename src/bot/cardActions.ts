@@ -27,6 +27,15 @@ export const ACTION_SCHEMAS = {
   'setup.review': z.object({ scenario: scenarioIdSchema }).catchall(z.union([text, z.array(text).max(60)])),
   'setup.edit': z.object({ input: text }).passthrough(),
   'setup.start': z.object({ input: text, requestKey: z.string().uuid() }).passthrough(),
+  /** The plan card's bootstrap order choice (docs/domain.md §4): the plan again in the chosen order. */
+  'setup.order': z
+    .object({
+      input: text,
+      bootstrapOrder: z.enum(['live', 'bulk'], {
+        errorMap: () => ({ message: 'Choose the order of Microsoft’s setup scenarios or the bulk order.' }),
+      }),
+    })
+    .passthrough(),
   'setup.abandon': z.object({}).passthrough(),
   'run.refresh': z.object({ runId }).passthrough(),
   /** The refresh verb of run, approval and manual cards (Teams invokes it for each listed user). */

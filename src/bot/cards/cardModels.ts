@@ -52,6 +52,11 @@ export interface ConfirmModel extends NoticeModel {
   canStart: boolean;
   inputJson: string;
   requestKey: string;
+  /** The bootstrap FAQ's order is offered (rows needing a company past the threshold). */
+  orderOffered: boolean;
+  orderText: string;
+  /** The order of this plan: 'live' or 'bulk'. */
+  bootstrapOrder: string;
 }
 
 export interface RunModel extends NoticeModel {
