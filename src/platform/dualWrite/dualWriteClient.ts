@@ -17,7 +17,6 @@ import {
   mapIdentityOf,
   mapSchema,
   requestIdSchema,
-  requestState,
   solutionResultSchema,
   solutionsSchema,
   templateIdOf,
