@@ -98,7 +98,8 @@ describe('initial sync from Stopped after a refresh', () => {
 
     expect((await refresh(map.detail.pid)).status).toBe(200);
     expect((await act(cid, map, '1', false)).status).toBe(200);
-    expect(await effectKinds(CURRENCIES)).toEqual([
+    // The initial sync itself may have finished too (the emulator's clock runs): the first five only.
+    expect((await effectKinds(CURRENCIES)).slice(0, 5)).toEqual([
       'gw.map.init',
       'gw.map.stop',
       'gw.project.refresh',
