@@ -30,6 +30,15 @@ export const ACTION_SCHEMAS = {
   'setup.start': z
     .object({ input: text, reviewToken: z.string().uuid('not a Review token').optional() })
     .passthrough(),
+  /** The plan card's bootstrap order choice (docs/domain.md §4): the plan again in the chosen order. */
+  'setup.order': z
+    .object({
+      input: text,
+      bootstrapOrder: z.enum(['live', 'bulk'], {
+        errorMap: () => ({ message: 'Choose the order of Microsoft’s setup scenarios or the bulk order.' }),
+      }),
+    })
+    .passthrough(),
   'setup.abandon': z.object({}).passthrough(),
   'run.refresh': z.object({ runId }).passthrough(),
   /** The refresh verb of run, approval and manual cards (Teams invokes it for each listed user). */

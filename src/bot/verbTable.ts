@@ -48,6 +48,12 @@ export const VERB_ROUTES: VerbRoutes = {
     permission: 'start',
     handle: ({ services, context, actor, data }) => wizard.start(services, context, actor, data),
   },
+  'setup.order': {
+    kind: 'plain',
+    schema: ACTION_SCHEMAS['setup.order'],
+    permission: 'start',
+    handle: ({ services, context, data }) => wizard.reorder(services, context, data),
+  },
   'setup.abandon': { kind: 'plain', schema: ACTION_SCHEMAS['setup.abandon'], handle: () => wizard.abandon() },
   'run.refresh': {
     kind: 'run',

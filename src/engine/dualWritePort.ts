@@ -72,7 +72,15 @@ export interface DualWritePort {
   ): Promise<void>;
   listMaps(connectionId: string): Promise<EntityMapStatus[]>;
   /**
-   * Runs one map (live sync), optionally with initial sync for the given companies and master.
+   * The maps to run before this one, in order, then the map itself (keys `<table> - <name>`): the
+   * gateway's template prerequisite sequence, as Microsoft's Dual-write-automations tool reads it
+   * before an initial sync [inferred from the tool]. Optional: without it the plan's order stands.
+   */
+  prerequisiteSequence?(connectionId: string, mapName: string): Promise<string[]>;
+  /**
+   * Runs one map (live sync), optionally with initial sync for the given companies and master. With
+   * initial sync the map is first stopped (unless it is) and its project's tables refreshed, as the
+   * tool does (docs/dynamics-apis.md).
    * `mapName` is the map's key, `<table> - <name>` (a bare name only where one map has it); a map
    * the connection does not list is a `not_found` error naming it. Returns at once; poll `listMaps`
    * until the map leaves `InitialSync`.

@@ -64,6 +64,14 @@ export interface PlanPreview {
   tableNames?: Record<string, string>;
   /** The token Start needs (planReviews.ts), given by a Review whose plan can start. */
   reviewToken?: string;
+  /** The bootstrap FAQ's order offered on the plan card: present only past the row threshold. */
+  bootstrapOrderChoice?: BootstrapOrderChoice;
+}
+
+/** The rows that need a company (counted at review) and the order this plan has (docs/domain.md §4). */
+export interface BootstrapOrderChoice {
+  rows: number;
+  order: 'live' | 'bulk';
 }
 
 export type StepStatus =

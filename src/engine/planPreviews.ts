@@ -6,6 +6,7 @@ import { preflight } from './preflight/preflight';
 import { planScenario } from './scenarios/planScenario';
 import { parseSetupInput } from './parseSetupInput';
 import { tableDisplayNames } from './tableDisplayNames';
+import { bootstrapOrderChoice } from './bootstrapOrderChoice';
 
 // Previews: the plan of an input, its pre-flight findings and its tables' names. The pre-flight reads
 // Dynamics; Start reuses the preview the admin just confirmed so the Start click never waits on
@@ -39,6 +40,7 @@ export function createPlanner(platform: Platform, clock: Clock): Planner {
     if (reuse && cached && cached.at > clock.now().getTime() - PREVIEW_REUSE_MS) return cached.preview;
     const tableNames = tableDisplayNames(input, platform); // never rejects: standard names stand in
     const findings = await preflight(input, steps, platform);
+    const choice = await bootstrapOrderChoice(input, platform);
     const preview: PlanPreview = {
       scenario: input.scenario,
       input,
@@ -46,6 +48,7 @@ export function createPlanner(platform: Platform, clock: Clock): Planner {
       findings,
       canStart: !findings.some((f) => f.severity === 'blocking'),
       tableNames: await tableNames,
+      ...(choice ? { bootstrapOrderChoice: choice } : {}),
     };
     previews.set(key, { at: clock.now().getTime(), preview });
     if (previews.size > PREVIEWS_KEPT) previews.delete(previews.keys().next().value as string);

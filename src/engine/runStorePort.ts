@@ -54,6 +54,11 @@ export interface RunStore {
     audit: Array<Omit<AuditEntry, 'runId'>>,
     limits?: RunLimits,
   ): Promise<CreateRunResult>;
+  /**
+   * The run a Start with this `requestKey` created, or null. Asked before planning: a repeated Start
+   * answers with its run instead of checking again what the run itself may have changed.
+   */
+  findByRequestKey(requestKey: string): Promise<Run | null>;
   get(runId: string): Promise<Run | null>;
   list(filter?: RunFilter): Promise<Run[]>;
   /** Runs that are neither succeeded nor cancelled (they hold their lock). */

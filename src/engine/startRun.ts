@@ -15,7 +15,8 @@ import { openRunTrace } from './runTracing';
 // Start: the confirmed preview becomes a stored run, unless it carries no Review of this input, a
 // finding blocks it, another active run holds one of its environments, or the requester or the
 // tenant has as many unfinished runs as allowed. The Review's token is the request key: a repeated
-// Start answers with the run it created.
+// Start answers with the run it created, found before planning: its pre-flight would see what the
+// run itself changed (a link it made, a unified environment it created) and refuse the run's own work.
 
 export interface StartRunDeps {
   plan: Planner;
@@ -38,6 +39,11 @@ export async function startRun(
   scope?: RunScope,
 ): Promise<CommandResult> {
   const { store, clock, emit, logger } = deps;
+  const existing = reviewToken ? await store.findByRequestKey(reviewToken) : null;
+  if (existing) {
+    deps.kick(existing.id);
+    return { ok: true, run: existing, changed: false };
+  }
   let preview: PlanPreview;
   try {
     // The Review is checked before anything reads Dynamics: an unreviewed Start costs one lookup.

@@ -115,6 +115,13 @@ export class PostgresRunStore implements RunStore {
     return result.rows[0] ? parse(result.rows[0]) : null;
   }
 
+  async findByRequestKey(requestKey: string): Promise<Run | null> {
+    const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE request_key = $1', [
+      requestKey,
+    ]);
+    return result.rows[0] ? parse(result.rows[0]) : null;
+  }
+
   async list(filter: RunFilter = {}): Promise<Run[]> {
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const conditions: string[] = [];

@@ -72,6 +72,14 @@ export class SqliteRunStore implements RunStore {
     return settled(() => this.getNow(runId));
   }
 
+  findByRequestKey(requestKey: string): Promise<Run | null> {
+    return settled(() => {
+      const row = this.db.prepare('SELECT body, rev FROM runs WHERE request_key = ?').get(requestKey) as
+        RunRow | undefined;
+      return row ? parse(row) : null;
+    });
+  }
+
   list(filter: RunFilter = {}): Promise<Run[]> {
     return settled(() => this.listNow(filter));
   }

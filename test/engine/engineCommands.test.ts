@@ -92,6 +92,35 @@ describe('setup engine commands (fake platform)', () => {
     expect((await h.engine.list()).length).toBe(1);
   });
 
+  it('a repeated start answers with its run before planning: the link the run made does not refuse it', async () => {
+    dyn = new FakeDynamics();
+    // Once the run is under way the Dataverse environment reads as integrated with an F&O that planning
+    // does not find by the run's name (as a unified environment the run made is not in LCS): a new
+    // plan's pre-flight refuses it (docs/domain.md §6); the run that made it must not be refused.
+    let linkedTo: string | null = null;
+    const platform = dyn.platform();
+    const dataverse = platform.dataverse;
+    platform.dataverse = (url) => ({
+      ...dataverse(url),
+      integrationDetails: async () =>
+        linkedTo ? { financeOpsUrl: linkedTo, financeOpsEnvironmentId: 'fo-env', tenantId: 't' } : null,
+    });
+    h = createHarness(platform, instantClock);
+    const started = await h.engine.start(newExisting, alice, 'req-1');
+    if (!started.ok) throw new Error(started.message);
+    await h.engine.whenIdle();
+    linkedTo = 'https://fo-test-unified.operations.dynamics.com';
+    // A restart: the new engine has no plan previews cached, so a Start plans (and checks) again.
+    await h.close();
+    h = createHarness(platform, instantClock, {}, h.file);
+    const repeat = await h.engine.start(newExisting, alice, 'req-1');
+    expect(repeat).toMatchObject({ ok: true, changed: false, run: { id: started.run.id } });
+    const fresh = await h.engine.start(newExisting, bob, 'req-2');
+    expect(fresh).toMatchObject({ ok: false, code: 'invalid_input' });
+    if (!fresh.ok) expect(fresh.message).toContain('Power Platform integration environment');
+    expect((await h.engine.list()).length).toBe(1);
+  });
+
   it('reject fails the step with the reason; retry asks again; skip passes over it', async () => {
     const run = await startAndWaitForApproval();
     const id = step(run, 'bootstrapCompanyData').id;

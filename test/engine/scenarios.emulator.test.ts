@@ -132,6 +132,42 @@ describe('the five scenarios against the emulator', () => {
     ).toBe(1);
   });
 
+  it('new-existing in the bulk order: Legal entities only, bootstrap, then the maps with initial sync', async () => {
+    const dvUrl = `${emu.url}/orgs/contoso`;
+    const before = (
+      await dataverseRows(dvUrl, 'accounts?$select=accountid&$filter=_msdyn_company_value eq null')
+    ).length;
+    const run = await runToEnd(
+      {
+        scenario: 'new-existing',
+        financeOpsName: 'bulk-fo',
+        dataverseUrl: dvUrl,
+        companyCode: 'blk',
+        companyName: 'Bulk Sales',
+        bootstrapTables: ['accounts'],
+        bootstrapOrder: 'bulk',
+      },
+      'bulk',
+    );
+    expectSucceeded(run);
+    const log = await effectsInOrder();
+    const first = (kind: string, subject = '') =>
+      log.findIndex((e) => e.kind === kind && e.subject.endsWith(subject));
+    const customers = '/accounts - Customers V3';
+    // While the rows were stamped only Legal entities ran: the accounts map started after, with
+    // initial sync, from Stopped after a refresh; no live start of it before.
+    const starts = log.filter((e) => e.kind === 'gw.map.start' && e.subject.endsWith(customers));
+    expect(starts.map((e) => e.detail)).toEqual(['initial sync']);
+    expect(first('gw.legalEntity.add')).toBeLessThan(first('gw.map.start', customers));
+    expect(first('gw.project.refresh', customers)).toBeLessThan(first('gw.map.start', customers));
+    const state = await emulatorState(emu.url);
+    const connection = connectionOf(state, 'bulk-fo');
+    expect(catalogMaps(connection.maps).every((m) => m.state === 'Running')).toBe(true);
+    const fo = state.financeOps.find((e) => e.name === 'bulk-fo');
+    const copied = await financeOpsRows(fo?.url as string, "CustomersV3?$filter=dataAreaId eq 'blk'");
+    expect(copied).toHaveLength(before);
+  });
+
   it('new-demo-new: demo companies linked and their data initially synced to Dataverse', async () => {
     const run = await runToEnd(
       {
@@ -258,5 +294,27 @@ describe('the five scenarios against the emulator', () => {
     );
     const foVendors = await financeOpsRows(foUrl, "VendorsV2?$filter=dataAreaId eq 'demf'");
     expect(vendors).toHaveLength(foVendors.length);
+    // Each map of the initial sync as the tool runs it: stopped, its tables refreshed, then started
+    // with initial sync; its prerequisites (here the vendor groups) synced before it.
+    const log = await effectsInOrder();
+    const vendorsV2 = log.filter((e) => e.subject.endsWith('/msdyn_vendors - Vendors V2'));
+    expect(vendorsV2.map((e) => e.kind).filter((k) => k !== 'gw.map.init')).toEqual(
+      expect.arrayContaining(['gw.map.stop', 'gw.project.refresh', 'gw.map.start']),
+    );
+    const at = (kind: string, subject: string) =>
+      log.findIndex((e) => e.kind === kind && e.subject.endsWith(`/${subject}`));
+    const vendorsKey = 'msdyn_vendors - Vendors V2';
+    expect(at('gw.map.stop', vendorsKey)).toBeLessThan(at('gw.project.refresh', vendorsKey));
+    expect(at('gw.project.refresh', vendorsKey)).toBeLessThan(at('gw.map.start', vendorsKey));
+    const groups = 'msdyn_vendorgroups - Vendor groups';
+    expect(at('gw.map.start', groups)).toBeGreaterThanOrEqual(0);
+    expect(at('gw.map.start', groups)).toBeLessThan(at('gw.map.start', vendorsKey));
   });
+
+  type Effect = { seq: number; kind: string; subject: string; detail?: string };
+  async function effectsInOrder(): Promise<Effect[]> {
+    const response = await fetch(`${emu.url}/_emulator/effects`);
+    const body = (await response.json()) as { value: Effect[] };
+    return body.value.sort((a, b) => a.seq - b.seq);
+  }
 });

@@ -50,6 +50,13 @@ describe.each(STORE_KITS)('the store contract on %s', (_name, openKit) => {
       expect(await kit.runs.create(run('r4', 'fo=c|dv=y'), 'key-4', [])).toMatchObject({ ok: true });
     });
 
+    it('finds the run a request key created, from any replica; an unknown key finds nothing', async () => {
+      await startR1AndR4();
+      expect(await kit.runs.findByRequestKey('key-1')).toMatchObject({ id: 'r1', rev: 1 });
+      expect(await other.runs.findByRequestKey('key-4')).toMatchObject({ id: 'r4' });
+      expect(await kit.runs.findByRequestKey('key-2')).toBeNull();
+    });
+
     it('lists the runs of one tenant: scoped runs of that tenant only, newest first', async () => {
       const scoped = (id: string, tenantId: string, minute: number): Run => ({
         // Finished runs: none of them is running.

@@ -53,6 +53,11 @@ export interface ConfirmModel extends NoticeModel {
   inputJson: string;
   /** The Review's token, carried to Start (the engine's planReviews.ts). */
   reviewToken: string;
+  /** The bootstrap FAQ's order is offered (rows needing a company past the threshold). */
+  orderOffered: boolean;
+  orderText: string;
+  /** The order of this plan: 'live' or 'bulk'. */
+  bootstrapOrder: string;
 }
 
 /**

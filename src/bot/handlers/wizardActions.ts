@@ -81,19 +81,43 @@ export async function review(
       ),
     );
   }
-  const pending = services.engine.preview(parsed.data).then(
+  return planCard(services, context, data.scenario, raw, parsed.data);
+}
+
+/** The plan card's bootstrap order choice: the same setup, planned again in the chosen order. */
+export async function reorder(
+  services: BotServices,
+  context: TurnContext,
+  data: ActionData<'setup.order'>,
+): Promise<AdaptiveCard> {
+  const input = parseInputJson(data.input);
+  const raw = input && { ...input, bootstrapOrder: data.bootstrapOrder };
+  const parsed = raw && setupInputSchema.safeParse(raw);
+  if (!raw || !parsed?.success) return scenarioCard('That plan could not be read; please start again.');
+  return planCard(services, context, parsed.data.scenario, raw, parsed.data);
+}
+
+/** The confirmation card of a valid input (or "Checking the plan…", updated once the preview is ready). */
+async function planCard(
+  services: BotServices,
+  context: TurnContext,
+  scenario: ScenarioId,
+  raw: Record<string, unknown>,
+  input: unknown,
+): Promise<AdaptiveCard> {
+  const pending = services.engine.preview(input).then(
     (preview) => ({ preview }),
     (error: unknown) => ({ error }),
   );
   const first = await Promise.race([pending, sleep(services.previewWaitMs).then(() => undefined)]);
-  if (first) return previewOutcomeCard(first, data.scenario, raw);
+  if (first) return previewOutcomeCard(first, scenario, raw);
   // The preview needs Dynamics and is slow today: answer now, update the card when it is ready.
   const replyToId = context.activity.replyToId;
   const conversationId = context.activity.conversation.id;
   void pending.then((outcome) => {
     if (!replyToId) return;
     services.notifier.updateCard(conversationId, replyToId, `preview:${replyToId}`, () =>
-      previewOutcomeCard(outcome, data.scenario, raw),
+      previewOutcomeCard(outcome, scenario, raw),
     );
   });
   return messageCard(

@@ -34,6 +34,20 @@ export function confirmCardData(preview: PlanPreview, notice = ''): ConfirmModel
     canStart: preview.canStart,
     inputJson: JSON.stringify(preview.input),
     reviewToken: preview.reviewToken ?? '',
+    ...orderChoice(preview),
+  };
+}
+
+/** The bootstrap order choice, where the preview offers it (engine: bootstrapOrderChoice.ts). */
+function orderChoice(
+  preview: PlanPreview,
+): Pick<ConfirmModel, 'orderOffered' | 'orderText' | 'bootstrapOrder'> {
+  const choice = preview.bootstrapOrderChoice;
+  if (!choice) return { orderOffered: false, orderText: '', bootstrapOrder: 'live' };
+  return {
+    orderOffered: true,
+    orderText: `${choice.rows.toLocaleString('en-US')} Dataverse rows need the company. In this plan ${choice.order === 'bulk' ? 'only the Legal entities map runs while they are stamped; the maps of their tables bring them to Finance and Operations with an initial sync afterwards' : 'the maps run while they are stamped, so each row is a live write to Finance and Operations, within the live-sync limits (1,000 records and 2 minutes per transaction)'}. Choose an order and plan again to see its steps.`,
+    bootstrapOrder: choice.order,
   };
 }
 

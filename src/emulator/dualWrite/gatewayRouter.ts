@@ -63,6 +63,8 @@ const resetSchema = z.object({
     .min(2),
   legalEntities: codes.min(1),
 });
+/** DWMapEngine.refreshTable sends `{"tokens":[""]}`. */
+const refreshSchema = z.object({ tokens: z.array(z.string()).max(100) });
 /** Emulator only: the link wizard has no public API; this stands in for the admin finishing it. */
 const linkSchema = z.object({
   financeOpsUrl: z.string().url(),
@@ -140,6 +142,24 @@ export function gatewayRouter(service: GatewayService): Router {
         return toMap(map, service.requests(job.connection_id, job.map));
       }),
     );
+  });
+
+  // DWMapEngine.getTemplatePreRequisite: the body is the template ids, the answer one list per id.
+  router.post(`${DWM}/GetTemplatePrerequisiteSequences/:cid`, (req, res) => {
+    const tids = z.array(z.string().min(1)).min(1).max(500).parse(req.body);
+    res.json(service.projects.prerequisiteSequences(req.params.cid, tids));
+  });
+
+  // DWCommonEngine.getFieldMappingForMaps: the map's project, whose `name` Refresh takes.
+  router.get(`${DWM}/:pid/FieldMappings`, (req, res) => {
+    res.json(service.projects.fieldMappings(req.params.pid));
+  });
+
+  // DWMapEngine.refreshTable: at the gateway's root, body `{"tokens":[""]}`.
+  router.post('/api/Project/:name/Refresh', (req, res) => {
+    refreshSchema.parse(req.body);
+    service.projects.refresh(req.params.name);
+    res.json({}); // [inferred from the tool: it reads only the status code]
   });
 
   // DWCommonEngine.getSolutions.

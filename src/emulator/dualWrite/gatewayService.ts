@@ -16,6 +16,7 @@ import {
   type MapStateName,
 } from './gatewayTypes';
 import { MapActions } from './mapActions';
+import { MapProjects } from './mapProjects';
 import { DUAL_WRITE_PACKAGES, packageOfMapsSolution } from '../microsoft/packages';
 import { MAP_FACTS } from '../microsoft/entityMaps';
 
@@ -33,6 +34,7 @@ export class GatewayService {
   readonly sync: EntitySync;
   readonly actions: MapActions;
   readonly edits: ConnectionEdits;
+  readonly projects: MapProjects;
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -43,6 +45,7 @@ export class GatewayService {
     this.sync = new EntitySync(ctx);
     this.actions = new MapActions(ctx, this);
     this.edits = new ConnectionEdits(ctx, this, integration);
+    this.projects = new MapProjects(ctx, this);
   }
 
   /** Finishes initial syncs whose time has come. */
@@ -181,9 +184,10 @@ export class GatewayService {
         this.ctx.db.prepare('UPDATE gw_connections SET solution_applied = 1 WHERE id = ?').run(connectionId);
         if (!this.ctx.settings.failures.blankMapList) {
           for (const map of MAP_FACTS.filter((fact) => fact.package === pkg.key)) {
+            // A map published again has changed: its project needs a refresh before an initial sync.
             this.ctx.db
               .prepare(
-                "INSERT OR IGNORE INTO gw_maps (connection_id, name, state, updated_at) VALUES (?, ?, 'None', ?)",
+                "INSERT INTO gw_maps (connection_id, name, state, updated_at) VALUES (?, ?, 'None', ?) ON CONFLICT (connection_id, name) DO UPDATE SET refreshed = 0",
               )
               .run(connectionId, map.key, now);
           }

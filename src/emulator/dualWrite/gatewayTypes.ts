@@ -60,6 +60,8 @@ export interface MapRow {
   sync_companies: string | null;
   sync_due_at: number | null;
   updated_at: number;
+  /** 1 once the map's project was refreshed (`api/Project/{name}/Refresh`) since it last changed. */
+  refreshed: number;
 }
 
 export interface JobRow {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LEGAL_ENTITIES_KEY, findMapFact, type MapFact } from '../microsoft/entityMaps';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
 import { initialSyncRefusal, mapStartRefusal } from './gatewayChecks';
+import { initialSyncStartRefusal } from './mapProjects';
 import type { EntitySync, SyncTarget } from './entitySync';
 import {
   ACTIONS,
@@ -83,16 +84,19 @@ export class MapActions {
         if (!map.pid) {
           this.ctx.db
             .prepare(
-              "UPDATE gw_maps SET pid = ?, state = CASE state WHEN 'None' THEN 'NotRunning' ELSE state END, updated_at = ? WHERE connection_id = ? AND name = ?",
+              "UPDATE gw_maps SET pid = ?, refreshed = 0, state = CASE state WHEN 'None' THEN 'NotRunning' ELSE state END, updated_at = ? WHERE connection_id = ? AND name = ?",
             )
             .run(randomUUID(), this.ctx.now(), connectionId, definition.key);
           this.ctx.effects.record('gw.map.init', `${connectionId}/${definition.key}`);
         }
         break;
       case ACTIONS.start: {
-        const refused = mapStartRefusal(this.ctx, conn, map.pid ?? '');
-        if (refused) {
-          this.gateway.fail(job, map, refused);
+        // The tool starts an initial sync only from Stopped, right after a Refresh (mapProjects.ts).
+        const refused = options.skipInitialSync ? undefined : initialSyncStartRefusal(map);
+        if (refused) throw refused;
+        const failed = mapStartRefusal(this.ctx, conn, map.pid ?? '');
+        if (failed) {
+          this.gateway.fail(job, map, failed);
           break;
         }
         if (failures.pluginsDisabled) {

@@ -21,6 +21,7 @@ export type EffectKind =
   | 'gw.legalEntity.add'
   | 'gw.legalEntity.remove'
   | 'gw.map.init'
+  | 'gw.project.refresh'
   | 'gw.solution.apply'
   | 'gw.map.start'
   | 'gw.map.stop'

@@ -73,5 +73,11 @@ export function openEmulatorDatabase(file: string): Db {
   // Who linked the environments (the user token's oid): only that user may add table maps
   // (dual-write-troubleshooting-dual-write-module.md).
   migrate(db, 'emulator_005_linked_by', 'ALTER TABLE gw_connections ADD COLUMN linked_by TEXT;');
+  // A map's project refreshed since it last changed (mapProjects.ts): an initial sync needs it.
+  migrate(
+    db,
+    'emulator_006_project_refresh',
+    'ALTER TABLE gw_maps ADD COLUMN refreshed INTEGER NOT NULL DEFAULT 0;',
+  );
   return db;
 }

@@ -11,7 +11,7 @@ export const LINK_ROUTES =
 
 export const integrationEnvironmentCheck: PairCheck = {
   name: 'financeOps.integrationEnvironment',
-  async run({ platform, dataverseUrl, financeOpsUrl, isOwnFinanceOps }) {
+  async run({ platform, dataverseUrl, financeOpsUrl, newFinanceOps }) {
     const read = platform.dataverse(dataverseUrl!).integrationDetails;
     if (!read)
       return [
@@ -47,7 +47,8 @@ export const integrationEnvironmentCheck: PairCheck = {
         verdict(this.name, 'ok', `Dataverse ${dataverseUrl} is ${kind} of ${integration.financeOpsUrl}.`),
       ];
     }
-    if (!financeOpsUrl && !isOwnFinanceOps)
+    // The doctor asked about a Dataverse environment alone: its integration is a fact, not a fault.
+    if (!financeOpsUrl && !newFinanceOps)
       return [
         verdict(
           this.name,
@@ -55,8 +56,6 @@ export const integrationEnvironmentCheck: PairCheck = {
           `Dataverse ${dataverseUrl} is the integration environment of ${integration.financeOpsUrl}.`,
         ),
       ];
-    if (await isOwnFinanceOps?.(integration.financeOpsUrl))
-      return [verdict(this.name, 'ok', `Dataverse ${dataverseUrl} is this setup's own unified environment.`)];
     return [
       verdict(
         this.name,

@@ -52,8 +52,8 @@ export interface PairFacts {
   legalEntitiesToLink?: readonly string[];
   /** The legal entities of the plan's initial sync (a plan only). */
   initialSyncLegalEntities?: readonly string[];
-  /** Whether this F&O URL is the plan's own (a unified environment it creates), not another one. */
-  isOwnFinanceOps?: (financeOpsUrl: string) => Promise<boolean>;
+  /** The plan creates the F&O environment: a Dataverse integrated with any existing one cannot be its. */
+  newFinanceOps?: boolean;
   /** Memoized reads shared by the checks (pairReads.ts). */
   reads: PairReads;
 }

@@ -2,8 +2,7 @@ import type { PlannedStep } from '../model';
 import { runPairChecks } from '../pairChecks/pairChecks';
 import type { CheckVerdict } from '../pairChecks/pairCheck';
 import { paramsOfStep } from '../stepParams';
-import { sameUrl } from '../scenarios/environments';
-import type { FindingReport, PreflightCheck, PreflightFacts } from './preflightCheck';
+import type { FindingReport, PreflightCheck } from './preflightCheck';
 
 // The doctor's checks of the pair (src/engine/pairChecks), at the head of every plan: a blocker
 // refuses Start with its fix; "the setup will do it" names the plan's step that does it; a check no
@@ -17,18 +16,6 @@ function legalEntitiesToLink(steps: PlannedStep[]): string[] | undefined {
     paramsOfStep(step, 'addCompanyToConnection')?.codes.forEach((code) => codes.add(code));
   }
   return codes.size ? [...codes] : undefined;
-}
-
-/**
- * The plan makes this Dataverse environment its own F&O's (a unified environment, created or installed
- * into it), and the F&O it is integrated with is that unified environment: this setup's own, found
- * again when the same Start comes back (a retried click, a restart).
- */
-async function isOwnUnifiedFinanceOps(facts: PreflightFacts, financeOpsUrl: string): Promise<boolean> {
-  const provision = facts.steps.find((step) => step.kind === 'provisionFinanceOps');
-  if (provision?.params.home !== 'unified' || !facts.dataverse.url) return false;
-  const unified = await facts.platform.powerPlatform.findUnifiedEnvironment?.(financeOpsUrl);
-  return Boolean(unified?.dataverseUrl && sameUrl(unified.dataverseUrl, facts.dataverse.url));
 }
 
 function reportVerdict(verdict: CheckVerdict, steps: PlannedStep[], report: FindingReport): void {
@@ -53,7 +40,7 @@ export const pairChecksPreflight: PreflightCheck = {
       dataverseEnvironmentId: facts.dataverse.env?.id,
       legalEntitiesToLink: legalEntitiesToLink(facts.steps),
       initialSyncLegalEntities: facts.initialSync?.legalEntities,
-      isOwnFinanceOps: (url) => isOwnUnifiedFinanceOps(facts, url),
+      newFinanceOps: facts.steps.some((step) => step.kind === 'provisionFinanceOps'),
     });
     for (const verdict of verdicts) reportVerdict(verdict, facts.steps, report);
   },

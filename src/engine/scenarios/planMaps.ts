@@ -6,6 +6,7 @@ import {
   resolveMapNames,
   withPrerequisites,
 } from '../catalog/mapOrdering';
+import { ENTITY_MAP_CATALOG } from '../catalog/entityMapCatalog';
 
 export interface MapPlan {
   /** Maps run for live sync only, before any initial sync (Legal entities always among them). */
@@ -20,12 +21,24 @@ export interface MapPlan {
  * Which maps run how. Initial sync takes the chosen maps and, transitively, the maps their lookups
  * need (so the reference rows exist on the other side); every other catalog map runs for live sync.
  * A live map that depends on an initially synced one waits until that initial sync is done.
+ * With `bulkTables` (the bootstrap FAQ's order, docs/domain.md §4) only Legal entities runs before the
+ * bootstrap; the maps of those tables join the initial sync after it, and every other map follows live.
  */
-export function planMaps(initialSyncEntities: readonly string[]): MapPlan {
+export function planMaps(initialSyncEntities: readonly string[], bulkTables?: readonly string[]): MapPlan {
   const all = catalogOrder().order;
   const chosen = resolveMapNames(initialSyncEntities);
-  const syncSet = withPrerequisites(chosen).filter((name) => name !== LEGAL_ENTITIES_MAP);
-  const after = new Set(dependents(syncSet).filter((name) => !syncSet.includes(name)));
+  // The bootstrap FAQ's order: the maps of the bootstrapped tables sync the stamped rows afterwards.
+  const bootstrapped = ENTITY_MAP_CATALOG.filter(
+    (map) => map.companySpecific && bulkTables?.includes(map.dataverseEntitySet),
+  ).map((map) => map.key);
+  const syncSet = withPrerequisites([...new Set([...chosen, ...bootstrapped])]).filter(
+    (name) => name !== LEGAL_ENTITIES_MAP,
+  );
+  const after = new Set(
+    bulkTables
+      ? all.filter((name) => name !== LEGAL_ENTITIES_MAP && !syncSet.includes(name))
+      : dependents(syncSet).filter((name) => !syncSet.includes(name)),
+  );
   const enable = all.filter((name) => !syncSet.includes(name) && !after.has(name));
   return {
     enable,

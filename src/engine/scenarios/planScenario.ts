@@ -19,7 +19,8 @@ export const DUAL_WRITE_PACKAGES: readonly string[] = [
 
 export function planScenario(input: SetupInput, capabilities: PlatformCapabilities): PlannedStep[] {
   const initialSyncEntities = 'initialSyncEntities' in input ? input.initialSyncEntities : [];
-  const maps = planMaps(initialSyncEntities);
+  const bulk = 'bootstrapOrder' in input && input.bootstrapOrder === 'bulk';
+  const maps = planMaps(initialSyncEntities, bulk ? input.bootstrapTables : undefined);
   const parts = scenarioParts(input, maps);
   const { setupAt } = parts;
   const install: StepSpec = {

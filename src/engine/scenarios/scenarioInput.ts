@@ -92,6 +92,12 @@ export const bootstrapTablesSchema = z
   .max(20)
   .default(['accounts', 'contacts']);
 
+/**
+ * Where bootstrap stands (docs/domain.md §4): `live`, the supported scenarios' order (the maps run, each
+ * stamp a live write); `bulk`, the bootstrap FAQ's (Legal entities only, bootstrap, then initial sync).
+ */
+export const bootstrapOrderSchema = z.enum(['live', 'bulk']).default('live');
+
 const newNew = z.object({
   scenario: z.literal('new-new'),
   financeOpsApp: financeOpsAppSchema,
@@ -110,6 +116,7 @@ const newExisting = z.object({
   companyCode: companyCodeSchema,
   companyName: z.string().trim().min(1).max(60),
   bootstrapTables: bootstrapTablesSchema,
+  bootstrapOrder: bootstrapOrderSchema,
   initialSyncEntities: mapNames,
   master: masterSchema.default('dataverse'),
 });
@@ -149,6 +156,7 @@ const existingExisting = z.object({
   /** The company existing company-less Dataverse rows belong to; absent when there is nothing to bootstrap. */
   companyCode: companyCodeSchema.optional(),
   bootstrapTables: bootstrapTablesSchema,
+  bootstrapOrder: bootstrapOrderSchema,
   initialSyncEntities: mapNames,
   master: masterSchema.default('dataverse'),
 });
@@ -171,6 +179,13 @@ export const setupInputSchema = z
         code: z.ZodIssueCode.custom,
         path: ['dataverseUrl'],
         message: 'Give either the URL of an existing Dataverse environment or a name for a new one.',
+      });
+    }
+    if (input.bootstrapOrder === 'bulk' && !input.companyCode) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['bootstrapOrder'],
+        message: 'The bulk order is an order for bootstrap: choose the company to bootstrap.',
       });
     }
     if (input.companyCode && !input.legalEntities.includes(input.companyCode)) {

@@ -56,6 +56,7 @@ export function scenarioParts(input: SetupInput, maps: MapPlan): ScenarioParts {
     case 'new-demo-existing': {
       const demo = input.scenario === 'new-demo-existing' ? input.demoLegalEntities : [];
       const { companyCode, companyName, bootstrapTables } = input;
+      const order = input.scenario === 'new-existing' ? input.bootstrapOrder : 'live';
       return {
         ...newFinanceOps(input, demo),
         afterMaps: [
@@ -66,7 +67,7 @@ export function scenarioParts(input: SetupInput, maps: MapPlan): ScenarioParts {
           {
             kind: 'bootstrapCompanyData',
             where: 'Dataverse',
-            params: { companyCode, tables: bootstrapTables },
+            params: { companyCode, tables: bootstrapTables, order },
           },
           ...(demo.length ? [] : sync([companyCode], input.master)),
         ],
@@ -186,7 +187,7 @@ function existingFinanceOps(input: SetupInputOf<'existing-existing'>, sync: Step
             {
               kind: 'bootstrapCompanyData',
               where: 'Dataverse',
-              params: { companyCode, tables: bootstrapTables },
+              params: { companyCode, tables: bootstrapTables, order: input.bootstrapOrder },
             } as const,
           ]
         : []),

@@ -27,9 +27,21 @@ export const LIVE_WRITES_TEXT =
  */
 export const LIVE_BOOTSTRAP_ROWS = 50_000;
 export const BULK_ORDER_ADVICE =
-  "For this many rows, Microsoft's bootstrap guidance orders it differently: run only the Legal entities map, bootstrap, then run the other maps with initial sync. Reject and set it up in that order if Finance and Operations should not take these as live writes.";
+  "For this many rows, Microsoft's bootstrap guidance orders it differently: run only the Legal entities map, bootstrap, then run the other maps with initial sync. If Finance and Operations should not take these as live writes, reject, then review the setup again and choose that order on the plan card.";
 
-const schema = z.object({ companyCode: z.string(), tables: z.array(z.string()) });
+/**
+ * The bootstrap FAQ's order (docs/domain.md §4): only Legal entities runs, so the stamps are no live
+ * writes; the maps of the tables carry the rows to F&O with the initial sync after the bootstrap.
+ */
+export const BULK_ORDER_TEXT =
+  "Only the Legal entities map is running (the order of Microsoft's bootstrap guidance): the stamped rows are not written to Finance and Operations now; the maps of these tables bring them there with the initial sync that follows.";
+
+const schema = z.object({
+  companyCode: z.string(),
+  tables: z.array(z.string()),
+  /** `live`: the maps run while rows are stamped; `bulk`: only Legal entities does (scenarioInput.ts). */
+  order: z.enum(['live', 'bulk']).default('live'),
+});
 type Params = z.output<typeof schema>;
 
 export const bootstrapCompanyData = defineStep({
@@ -43,8 +55,8 @@ export const bootstrapCompanyData = defineStep({
   // The company of a row cannot be changed afterwards: a person decides.
   needsApproval: true,
   skippable: true,
-  touches: ({ companyCode, tables }, { tableNames }) =>
-    `company ${companyCode} on ${tables.map((table) => tableName(table, tableNames)).join(', ')}; each stamped row is a live write to Finance and Operations`,
+  touches: ({ companyCode, tables, order }, { tableNames }) =>
+    `company ${companyCode} on ${tables.map((table) => tableName(table, tableNames)).join(', ')}; ${order === 'bulk' ? 'only Legal entities runs: the rows reach Finance and Operations with the initial sync after it' : 'each stamped row is a live write to Finance and Operations'}`,
   async approvalSummary(ctx) {
     const { code, tables } = params(ctx);
     const dataverse = await dataverseOf(ctx);
@@ -56,8 +68,10 @@ export const bootstrapCompanyData = defineStep({
       rowsPerTable,
       totalRows,
       warning: `Each row gets company ${code}; the company of a row cannot be changed afterwards (delete and re-create only).`,
-      liveWrites: LIVE_WRITES_TEXT,
-      ...(totalRows > LIVE_BOOTSTRAP_ROWS ? { volumeAdvice: BULK_ORDER_ADVICE } : {}),
+      liveWrites: ctx.params.order === 'bulk' ? BULK_ORDER_TEXT : LIVE_WRITES_TEXT,
+      ...(ctx.params.order !== 'bulk' && totalRows > LIVE_BOOTSTRAP_ROWS
+        ? { volumeAdvice: BULK_ORDER_ADVICE }
+        : {}),
     };
   },
   async execute(ctx) {

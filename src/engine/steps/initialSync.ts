@@ -12,12 +12,14 @@ import {
   openDualWritePage,
   withGateway,
 } from './dualWriteSteps';
-import { findMap, runMapOnce } from './mapRunner';
+import { findMap, inPrerequisiteOrder, runMapOnce } from './mapRunner';
 import type { StepContext } from './stepContext';
 import { BEFORE_VERIFICATION, defineStep, type KindContext, type PlanFacts } from './defineStep';
 
 // Runs the chosen maps and their prerequisites with initial sync, stage by stage (circular
-// references already broken by the plan), then starts the live maps that depend on them.
+// references already broken by the plan) and in the gateway's prerequisite sequence, each from
+// Stopped after a refresh of its tables (DualWritePort.runMap), then starts the live maps that
+// depend on them.
 
 const names = z.array(z.string());
 const schema = z.object({
@@ -44,8 +46,9 @@ export const initialSync = defineStep({
   skippable: true,
   touches: syncTouches,
   async execute(ctx) {
-    const { maps, legalEntities, master, enableAfter } = params(ctx);
+    const { legalEntities, master, enableAfter } = params(ctx);
     const connection = await connectionOf(ctx.run, ctx.platform);
+    const maps = await inPrerequisiteOrder(ctx, connection.id, ctx.params.maps, ctx.params.deferred);
     const total = maps.length + enableAfter.length;
     const synced: string[] = [];
     for (const [index, name] of maps.entries()) {

@@ -48,3 +48,33 @@ function mapNotFound(key: string): string {
   const named = at > 0 ? `${key.slice(at + 3)} (table ${key.slice(0, at)})` : key;
   return `The map ${named} is not among the maps of the dual-write connection. Install the package that brings it, run Apply Solution, then retry the step.`;
 }
+
+/**
+ * The planned maps in the order to run them: before each, the planned maps the gateway's prerequisite
+ * sequence puts first (Microsoft's Dual-write-automations tool reads it before every initial sync
+ * [inferred from the tool]), except a lookup the plan defers on purpose (a broken circular reference,
+ * docs/domain.md §5). Without the sequence, the plan's order stands.
+ */
+export async function inPrerequisiteOrder(
+  ctx: StepContext,
+  connectionId: string,
+  maps: readonly string[],
+  deferred: ReadonlyArray<{ map: string; lookupTo: string }>,
+): Promise<string[]> {
+  const read = ctx.platform.dualWrite.prerequisiteSequence;
+  if (!read) return [...maps];
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const planned = (key: string) => maps.find((map) => same(map, key));
+  const ordered: string[] = [];
+  for (const map of maps) {
+    const sequence = await read.call(ctx.platform.dualWrite, connectionId, map);
+    for (const key of sequence) {
+      const name = planned(key);
+      if (!name || ordered.includes(name)) continue;
+      if (deferred.some((d) => same(d.map, map) && same(d.lookupTo, name))) continue;
+      ordered.push(name);
+    }
+    if (!ordered.includes(map)) ordered.push(map);
+  }
+  return ordered;
+}

@@ -17,7 +17,6 @@ import {
   mapIdentityOf,
   mapSchema,
   requestIdSchema,
-  requestState,
   solutionResultSchema,
   solutionsSchema,
   templateIdOf,
@@ -29,7 +28,8 @@ import { financeOpsIdentifier, parseConnectionId } from './gatewayIds';
 import { toMapStatus } from './mapStatus';
 import { retryAfterMsOf } from '../http/pollHint';
 import { waitForRequest, type GatewayRequest } from './requestWait';
-import { pickMap, tryPickMap } from './mapRefs';
+import { keyOfMap, pickMap, tryPickMap } from './mapRefs';
+import { actAndWait, prerequisiteTemplates, refreshProject, type GatewayCalls } from './mapProject';
 
 // DualWritePort over the dual-write management gateway, an internal API [internal] read from
 // Microsoft's Dual-write-automations tool (docs/dynamics-apis.md, "Dual-write management gateway"):
@@ -145,6 +145,8 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
     );
     return requestIdSchema.parse(response.data).requestId;
   }
+  const calls: GatewayCalls = { http, start, waitFor: (what, read) => waitFor(what, read) };
+  const withIds = (list: GatewayMap[]) => list.map((map) => ({ ...mapIdentityOf(map), map }));
 
   return {
     findConnection: (financeOpsUrl, dataverseUrl) =>
@@ -270,34 +272,52 @@ export function createDualWriteClient(options: DualWriteClientOptions): DualWrit
         (await maps(parseConnectionId(connectionId).cid)).map(toMapStatus),
       ),
 
+    prerequisiteSequence: (connectionId, name) =>
+      call(`Reading the prerequisite sequence of ${name}`, async () => {
+        const { cid } = parseConnectionId(connectionId);
+        const listed = withIds(await recentMaps(cid));
+        const map = pickMap(listed, name, 'this dual-write connection').map;
+        const tids = await prerequisiteTemplates(calls, cid, templateIdOf(map));
+        // Template ids of maps the connection does not list are left out, as the tool does.
+        return tids.flatMap((tid) => {
+          const found = listed.find(({ map: m }) => [m.detail.tid, templateIdOf(m)].includes(tid));
+          return found ? [keyOfMap(found)] : [];
+        });
+      }),
+
     runMap: (connectionId, name, runOptions) =>
       call(`Running the map ${name}`, async () => {
         const { cid } = parseConnectionId(connectionId);
         // A map is its table and its name: `name` is its key `<table> - <name>`; one the connection
         // does not list is an error naming both.
         const where = 'this dual-write connection (run Apply Solution for the package that brings it)';
-        const withIds = (list: GatewayMap[]) => list.map((map) => ({ ...mapIdentityOf(map), map }));
         const pick = (list: GatewayMap[]) => pickMap(withIds(list), name, where).map;
         let map = pick(await recentMaps(cid));
         if (!map.detail.pid) {
-          // A map without a project: action 8 creates it first (DWMapEngine.initMap).
-          const requestId = await start({ tid: templateIdOf(map), cid }, START_ACTIONS.init);
-          let answered: GatewayMap[] = [];
-          await waitFor(`Creating the project of ${name}`, async () => {
-            const status = await http.get(`${DWM_PATH}/Status/${encodeURIComponent(requestId)}`);
-            answered = z.array(mapSchema).parse(status.data);
-            const found = requestState(answered, requestId);
-            return (
-              found && {
-                state: found.state,
-                message: found.errorMessage,
-                retryAfterMs: retryAfterMsOf(status),
-              }
-            );
-          });
-          // `Status` answers the maps the request acted on, as they are now: the project id is there.
+          // A map without a project: action 8 creates it first (DWMapEngine.initMap). `Status`
+          // answers the maps the request acted on, as they are now: the project id is there.
+          const answered = await actAndWait(
+            calls,
+            { tid: templateIdOf(map), cid },
+            START_ACTIONS.init,
+            `Creating the project of ${name}`,
+          );
           map = tryPickMap(withIds(answered), name)?.map ?? pick(await maps(cid));
           if (!map?.detail.pid) throw new PlatformError('failed', `The project of ${name} was not created.`);
+        }
+        if (runOptions.initialSync) {
+          // As the tool runs an initial sync (DWMapEngine.runInitialSetup): from Stopped, right after
+          // a Refresh of the project's tables [inferred from the tool]. A map already stopped is not
+          // stopped again; a Refresh repeated after a crash changes nothing.
+          const pid = map.detail.pid;
+          if (toMapStatus(map).state !== 'Stopped')
+            await actAndWait(
+              calls,
+              { tid: templateIdOf(map), pid, cid },
+              START_ACTIONS.stop,
+              `Stopping ${name}`,
+            );
+          await refreshProject(calls, pid);
         }
         // Returns at once: the engine polls Entities until the map leaves InitialSync. The Start
         // body names no companies: the initial sync covers the connection's legal entities.

@@ -41,6 +41,7 @@ export interface ContractRunStore {
   recordReview(review: PlanReview, forgetBefore: string): Awaitable<void>;
   review(token: string): Awaitable<PlanReview | null>;
   get(runId: string): Awaitable<Run | null>;
+  findByRequestKey(requestKey: string): Awaitable<Run | null>;
   list(filter?: RunFilter): Awaitable<Run[]>;
   listUnfinished(): Awaitable<Run[]>;
   update(
