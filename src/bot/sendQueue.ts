@@ -1,6 +1,7 @@
 import { budgetWaitMs, longestWindowMs, type RateWindow } from '../store/sendBudget';
 import { systemClock, type Clock } from '../engine/engineApi';
 import type { Logger } from '../log';
+import { timerDelay } from '../timerDelay';
 
 // One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
 // content wins, and a message is updated at most once per `updateIntervalMs`), new messages keep
@@ -225,5 +226,5 @@ export class SendQueue {
 }
 
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+  return new Promise((resolve) => setTimeout(resolve, timerDelay(ms)).unref?.());
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import { leaseGuardedPlatform } from './leaseGuardedPlatform';
 import type { Clock, Platform } from './ports';
 import { FencedWriteError, type LeaseFence, type RunLease, type RunLeases } from './runLeasePort';
+import { timerDelay } from '../timerDelay';
 
 export interface LeaseKeeperOptions {
   leases: RunLeases;
@@ -157,7 +158,7 @@ export class RunLeaseKeeper {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.beat(), this.o.heartbeatMs);
+    this.timer = setInterval(() => void this.beat(), timerDelay(this.o.heartbeatMs));
     this.timer.unref();
   }
 

@@ -17,6 +17,7 @@ import { detailsCardData, fieldErrors, formToInput, missingQuestion } from '../v
 import { confirmCardData } from '../views/confirmView';
 import { cardOfRun } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
+import { timerDelay } from '../../timerDelay';
 
 // The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
 // card carries what the next step needs in its action data, validated again on every click. Who may
@@ -187,5 +188,5 @@ function parseInputJson(text: string): Record<string, unknown> | null {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, timerDelay(ms)));
 }
