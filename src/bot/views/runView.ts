@@ -4,6 +4,7 @@ import { sharedWaitingText } from '../audience/viewerRules';
 import { SCENARIO_TEXT } from './scenarioView';
 import { formatTime, shortId } from './format';
 import { RUN_STATUS, STEP_MARK, stepDetail } from './statusText';
+import { escapeMarkdown } from './markdown';
 
 /** The run card: one per run, updated in place for everyone as the run moves. */
 /**
@@ -15,12 +16,12 @@ export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs
   const status = RUN_STATUS[run.status];
   const cancelling = Boolean(run.cancelRequested) && !FINISHED_RUN_STATUSES.has(run.status);
   return {
-    notice,
+    notice: escapeMarkdown(notice),
     runId: run.id,
     shortId: shortId(run.id),
     rev: run.rev,
     title: SCENARIO_TEXT[run.scenario].title,
-    requestedBy: run.requestedBy.name,
+    requestedBy: escapeMarkdown(run.requestedBy.name),
     statusText: cancelling
       ? 'Cancelling'
       : run.status === 'waiting'
@@ -29,11 +30,14 @@ export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs
     statusColor: status.color,
     steps: run.steps.map((step) => ({
       mark: STEP_MARK[step.status],
-      title: step.title,
-      detail: stepDetail(step, run, nowMs),
+      title: escapeMarkdown(step.title),
+      detail: escapeMarkdown(stepDetail(step, run, nowMs)),
     })),
     failure: failed?.error
-      ? { title: `${failed.title} failed`, message: `${failed.error.message} (${failed.error.code})` }
+      ? {
+          title: escapeMarkdown(`${failed.title} failed`),
+          message: escapeMarkdown(`${failed.error.message} (${failed.error.code})`),
+        }
       : null,
     failedStepId: failed?.id ?? '',
     canRetry: canOperate && Boolean(failed) && run.status === 'failed',
