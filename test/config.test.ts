@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, configSchema, loadConfig, redactedValue } from '../src/config';
+import { hostSuffixesOf } from '../src/composition/dynamicsConnection';
+import { createDynamicsUrlPolicy } from '../src/platform/http/dynamicsUrls';
 
 describe('configuration', () => {
   it('has working defaults: port 3978 on loopback, emulator mode', () => {
@@ -167,5 +169,17 @@ describe('.env.sample', () => {
     const sample = fs.readFileSync(path.join(__dirname, '..', '.env.sample'), 'utf8');
     const documented = [...sample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual(Object.keys(configSchema.shape).sort());
+  });
+});
+
+describe('cloud-hosted development environments (customer VMs)', () => {
+  const vm = 'https://contoso-dev.cloudax.dynamics.com';
+  const policy = (env: Record<string, string>) =>
+    createDynamicsUrlPolicy({ mode: 'live', hostSuffixes: hostSuffixesOf(loadConfig(env)) });
+
+  it('are refused by default and allowed with ALLOW_CLOUD_HOSTED_ENVIRONMENTS=true', () => {
+    expect(policy({}).check(vm).ok).toBe(false);
+    expect(policy({}).check('https://contoso.operations.dynamics.com').ok).toBe(true);
+    expect(policy({ ALLOW_CLOUD_HOSTED_ENVIRONMENTS: 'true' }).check(vm).ok).toBe(true);
   });
 });
