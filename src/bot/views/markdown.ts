@@ -6,10 +6,13 @@
 // already inert (adaptivecards-templating expands the template, not the data).
 // https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features
 
-/** Characters that open emphasis, links, code, strike-through or inline HTML anywhere in a line. */
-const INLINE = /[\\`*_[\]<>~]/g;
+/**
+ * Characters that open a link, an autolink or inline HTML, emphasis, code or strike-through. An
+ * underscore inside a word (`cdm_companies`) opens nothing (CommonMark's intraword rule) and stays.
+ */
+const INLINE = /[\\`*[\]<~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g;
 /** A list item, heading or quote where a line starts. */
-const LINE_START = /^(\s*)(?:([-+#])|(\d+)\.)/gm;
+const LINE_START = /^(\s*)(?:([-+#>])|(\d+)\.)/gm;
 
 /** `text` with every markdown construct escaped, so a card shows it literally. */
 export function escapeMarkdown(text: string): string {
