@@ -62,6 +62,15 @@ const wholeNumber = (fallback: number, min: number, max: number) =>
         ),
     );
 
+/**
+ * A duration in `unit`s, above 0 and at most `max`: 0 would expire or fire at once, and every timer
+ * stays below Node's 2^31-1 ms limit (src/timerDelay.ts clamps what is computed from these).
+ */
+const duration = (fallback: number, max: number, unit: string) =>
+  positiveNumber(fallback).pipe(
+    z.number().gt(0, `must be above 0 ${unit}`).max(max, `must be at most ${max} ${unit}`),
+  );
+
 const optionalString = z
   .string()
   .optional()
@@ -111,6 +120,13 @@ export const configSchema = z.object({
   TEAMS_APP_ID: optionalString.pipe(z.string().uuid('must be a GUID').optional()),
   BOT_NAME: z.string().min(1).max(30).default('Dual-write Setup'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `production` requires BOT_ID: a production host never runs the unauthenticated local mode. */
+  NODE_ENV: optionalString,
+  /**
+   * Local mode (no BOT_ID) against real Dynamics 365: identity is whatever a request says there, so
+   * approvals and four eyes mean nothing. Refused unless this names that risk explicitly.
+   */
+  LIVE_WITHOUT_BOT_AUTH: bool(false),
 
   // --- Telemetry (docs/operations.md): nothing is exported unless one of these is set ---
   /** Application Insights: traces and metrics through the Azure Monitor OpenTelemetry distro. */
@@ -128,7 +144,7 @@ export const configSchema = z.object({
   OTEL_EXPORTER_OTLP_HEADERS: optionalString.transform((value) => otlpHeaders(value)),
   OTEL_SERVICE_NAME: z.string().min(1).default('dualwrite-setup-bot'),
   /** How often metrics are exported, ms. */
-  OTEL_METRIC_EXPORT_INTERVAL: positiveNumber(60_000),
+  OTEL_METRIC_EXPORT_INTERVAL: duration(60_000, 24 * 3600_000, 'ms'),
 
   // --- Local chat: the Microsoft 365 Agents Playground (local mode only, started by `npm start`) ---
   /** Start the Playground next to the bot when there is no BOT_ID. */
@@ -152,9 +168,9 @@ export const configSchema = z.object({
   /** This replica's name in run leases; empty: host name and process id. */
   REPLICA_ID: optionalString.pipe(z.string().max(100, 'must be at most 100 characters').optional()),
   /** A replica that stops renewing its runs' leases loses them after this many seconds. */
-  LEASE_TTL_SECONDS: positiveNumber(15),
+  LEASE_TTL_SECONDS: duration(15, 3600, 'seconds'),
   /** How often a replica renews its leases and looks for runs to take over. */
-  LEASE_HEARTBEAT_SECONDS: positiveNumber(5),
+  LEASE_HEARTBEAT_SECONDS: duration(5, 1800, 'seconds'),
 
   // --- Who may do what ---
   /** Entra object ids (users or groups) allowed to start setups; empty means everyone in the conversation. */
@@ -164,8 +180,9 @@ export const configSchema = z.object({
   /** Microsoft Graph, asked which ADMINS/APPROVERS entries are groups and who is in them (live mode). */
   GRAPH_API_URL: z.string().url('must be a URL').default('https://graph.microsoft.com'),
   FOUR_EYES: bool(true),
-  APPROVAL_TIMEOUT_MINUTES: positiveNumber(24 * 60),
-  APPROVAL_REMINDER_MINUTES: positiveNumber(60),
+  /** At most 30 days: a longer wait is a forgotten run. */
+  APPROVAL_TIMEOUT_MINUTES: duration(24 * 60, 30 * 24 * 60, 'minutes'),
+  APPROVAL_REMINDER_MINUTES: duration(60, 30 * 24 * 60, 'minutes'),
   /** Unfinished setups (running, waiting or failed) one admin may have at once: each provisions environments. */
   MAX_ACTIVE_RUNS_PER_ADMIN: wholeNumber(5, 1, 1000),
   /** Unfinished setups one Entra tenant may have at once, whoever started them. */
@@ -176,11 +193,13 @@ export const configSchema = z.object({
   /** Port of the embedded emulator; 0 picks a free one. */
   EMULATOR_PORT: port(3979),
   /** Multiplies every emulated duration (provisioning, latency, limits' windows). */
-  EMULATOR_TIME_SCALE: positiveNumber(0.01),
+  EMULATOR_TIME_SCALE: positiveNumber(0.01).pipe(
+    z.number().gt(0, 'must be above 0').max(1000, 'must be at most 1000'),
+  ),
   /** Use an emulator that already runs (`npm run emulator`) instead of starting one in-process. */
   EMULATOR_URL: optionalUrl,
   /** Per-request timeout of every Dynamics 365 call, ms (the soak shortens it to provoke timeouts). */
-  HTTP_TIMEOUT_MS: positiveNumber(30_000),
+  HTTP_TIMEOUT_MS: duration(30_000, 600_000, 'ms'),
 
   // --- Live mode: endpoints and credentials ---
   LCS_API_URL: optionalUrl,
@@ -219,6 +238,8 @@ export const configSchema = z.object({
   AZURE_CLIENT_SECRET: optionalString,
   /** Host suffixes environment URLs may have in live mode; empty: Microsoft's clouds (docs/reliability.md). */
   DYNAMICS_HOST_SUFFIXES: idList,
+  /** Also allow `cloudax.dynamics.com`: cloud-hosted development VMs, run in customers' subscriptions. */
+  ALLOW_CLOUD_HOSTED_ENVIRONMENTS: bool(false),
 });
 
 export type Config = Omit<z.infer<typeof configSchema>, 'DYNAMICS_MODE'> & {
@@ -236,7 +257,30 @@ export class ConfigError extends Error {
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Variables never echoed in an error, not even in part. */
+const SECRET_VARIABLES = new Set(['BOT_PASSWORD', 'AZURE_CLIENT_SECRET']);
+
+/** The value as an error may show it: a URL's password and secret-looking query values masked. */
+export function redactedValue(name: string, value: string | undefined): string {
+  if (value === undefined || value === '') return '';
+  if (SECRET_VARIABLES.has(name)) return '***';
+  return value
+    .replace(/(^|\/\/)([^/@\s:]*):[^/\s]*@/g, '$1$2:***@')
+    .replace(/((?:^|[?&;\s])(?:password|pwd|secret|sig|token|key|code)=)[^&;\s]*/gi, '$1***');
+}
+
+/** URLs that carry a token to Microsoft: https with BOT_ID, unless they name this machine. */
+const TOKEN_URLS = [
+  'GRAPH_API_URL',
+  'POWER_PLATFORM_API_URL',
+  'BAP_API_URL',
+  'LCS_API_URL',
+  'DUALWRITE_GATEWAY_URL',
+] as const;
+
+const isLoopbackUrl = (url: URL) => LOOPBACK.has(url.hostname);
 
 /** Parses the environment; throws ConfigError with one line naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -245,7 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'configuration');
     throw new ConfigError(
-      `Invalid environment variable ${name}: ${issue.message} (got "${env[name] ?? ''}")`,
+      `Invalid environment variable ${name}: ${issue.message} (got "${redactedValue(name, env[name])}")`,
     );
   }
   const config = parsed.data;
@@ -256,6 +300,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid environment variable HOST: without BOT_ID the bot accepts unsigned requests, so it only listens on loopback (127.0.0.1); set BOT_ID and BOT_PASSWORD to listen on ${listenHost}`,
     );
   }
+  refuseOpenLocalMode(config, authOn);
+  if (authOn) refuseWeakProduction(config);
   if (authOn && config.BOT_TYPE !== 'UserAssignedMSI' && !config.BOT_PASSWORD) {
     throw new ConfigError('Invalid environment variable BOT_PASSWORD: required when BOT_ID is set');
   }
@@ -308,4 +354,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return { ...config, DYNAMICS_MODE: mode, listenHost, allowedTenants };
+}
+
+type ParsedConfig = z.infer<typeof configSchema>;
+
+/** Without BOT_ID anyone who reaches the bot is whoever they claim: never in production, never live by accident. */
+function refuseOpenLocalMode(config: ParsedConfig, authOn: boolean): void {
+  if (authOn) return;
+  if (config.NODE_ENV?.toLowerCase() === 'production') {
+    throw new ConfigError(
+      'Invalid environment variable NODE_ENV: production requires BOT_ID (without it the bot accepts unsigned requests from anyone who reaches it)',
+    );
+  }
+  if (config.DYNAMICS_MODE === 'live' && !config.LIVE_WITHOUT_BOT_AUTH) {
+    throw new ConfigError(
+      'Invalid environment variable DYNAMICS_MODE: live requires BOT_ID (without it identity is whatever a request says, so approvals and four eyes mean nothing); set LIVE_WITHOUT_BOT_AUTH=true to accept that risk on this machine',
+    );
+  }
+}
+
+/** With BOT_ID: four eyes stay on and tokens never travel in clear. */
+function refuseWeakProduction(config: ParsedConfig): void {
+  if (!config.FOUR_EYES) {
+    throw new ConfigError(
+      'Invalid environment variable FOUR_EYES: must stay true when BOT_ID is set (a requester would approve their own run)',
+    );
+  }
+  for (const name of TOKEN_URLS) {
+    const value = config[name];
+    if (!value) continue;
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && !isLoopbackUrl(url)) {
+      throw new ConfigError(
+        `Invalid environment variable ${name}: must be https when BOT_ID is set (the bot sends access tokens there; got "${redactedValue(name, value)}")`,
+      );
+    }
+  }
 }

@@ -1,8 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from './log';
+import { isLoopbackUrl, loopbackHostsOnly } from './loopbackHost';
 import {
   CapturedResponse,
+  type GateRefusal,
   authorizationOf,
   checkActivityShape,
   checkBearerShape,
@@ -44,12 +46,16 @@ export interface ServerOptions {
 export function createServer(options: ServerOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Local mode trusts whoever reaches it, so only this machine's own names (src/loopbackHost.ts).
+  if (!options.authRequired) app.use(loopbackHostsOnly());
   app.use(express.json({ limit: '256kb' }));
 
   app.post('/api/messages', async (req: Request, res: Response) => {
     const started = process.hrtime.bigint();
     const refusal =
-      (options.authRequired ? checkBearerShape(authorizationOf(req)) : null) ?? checkActivityShape(req.body);
+      (options.authRequired ? checkBearerShape(authorizationOf(req)) : null) ??
+      checkActivityShape(req.body) ??
+      (options.authRequired ? null : checkLocalServiceUrl(req.body));
     if (refusal) return refuse(res, refusal);
     const captured = new CapturedResponse();
     let turnStarted = false;
@@ -87,10 +93,12 @@ export function createServer(options: ServerOptions): express.Express {
       options.logger.info({ status: captured.statusCode, turnStarted }, 'activity not processed');
     }
     // How long the turn took inside the bot (invokes answer in milliseconds; see docs/benchmarks.md).
-    res.setHeader(
-      'Server-Timing',
-      `turn;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`,
-    );
+    // Local mode only: a production answer tells a stranger nothing about the bot's load.
+    if (!options.authRequired)
+      res.setHeader(
+        'Server-Timing',
+        `turn;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`,
+      );
     sendCaptured(res, captured, turnStarted);
   });
 
@@ -118,6 +126,14 @@ export function createServer(options: ServerOptions): express.Express {
     },
   );
   return app;
+}
+
+/**
+ * Local mode: the bot posts its replies to the activity's `serviceUrl` without a token check, so only
+ * to this machine (the Agents Playground, a test connector).
+ */
+function checkLocalServiceUrl(body: { serviceUrl: string }): GateRefusal {
+  return isLoopbackUrl(body.serviceUrl) ? null : { status: 400, error: 'bad request' };
 }
 
 function isLoopback(address: string | undefined): boolean {

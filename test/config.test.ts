@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, configSchema, loadConfig } from '../src/config';
+import { ConfigError, configSchema, loadConfig, redactedValue } from '../src/config';
+import { hostSuffixesOf } from '../src/composition/dynamicsConnection';
+import { createDynamicsUrlPolicy } from '../src/platform/http/dynamicsUrls';
 
 describe('configuration', () => {
   it('has working defaults: port 3978 on loopback, emulator mode', () => {
@@ -27,6 +29,13 @@ describe('configuration', () => {
     [{ MAX_ACTIVE_RUNS_PER_ADMIN: '0' }, 'MAX_ACTIVE_RUNS_PER_ADMIN'],
     [{ MAX_ACTIVE_RUNS_PER_ADMIN: '2.5' }, 'MAX_ACTIVE_RUNS_PER_ADMIN'],
     [{ MAX_ACTIVE_RUNS_PER_TENANT: 'many' }, 'MAX_ACTIVE_RUNS_PER_TENANT'],
+    [{ APPROVAL_TIMEOUT_MINUTES: '0' }, 'APPROVAL_TIMEOUT_MINUTES'],
+    [{ APPROVAL_TIMEOUT_MINUTES: '100000000' }, 'APPROVAL_TIMEOUT_MINUTES'],
+    [{ APPROVAL_REMINDER_MINUTES: '0' }, 'APPROVAL_REMINDER_MINUTES'],
+    [{ LEASE_TTL_SECONDS: '0' }, 'LEASE_TTL_SECONDS'],
+    [{ HTTP_TIMEOUT_MS: '0' }, 'HTTP_TIMEOUT_MS'],
+    [{ HTTP_TIMEOUT_MS: '9999999999' }, 'HTTP_TIMEOUT_MS'],
+    [{ EMULATOR_TIME_SCALE: '0' }, 'EMULATOR_TIME_SCALE'],
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid environment variable ${name}:`));
@@ -92,9 +101,20 @@ describe('configuration', () => {
   });
 
   it('requires the client secret trio in live mode with client-secret auth', () => {
-    expect(() => loadConfig({ DYNAMICS_MODE: 'live', AZURE_AUTH: 'client-secret' })).toThrow(
-      /AZURE_TENANT_ID/,
+    expect(() =>
+      loadConfig({ DYNAMICS_MODE: 'live', LIVE_WITHOUT_BOT_AUTH: 'true', AZURE_AUTH: 'client-secret' }),
+    ).toThrow(/AZURE_TENANT_ID/);
+  });
+
+  it('never prints a password or a client secret in an error', () => {
+    const mistyped = 'postgress://dwbot:Sup3r-s3cret@db.example:5432/dwbot';
+    expect(() => loadConfig({ DATABASE_URL: mistyped })).toThrow(
+      'Invalid environment variable DATABASE_URL: must be a postgres:// or postgresql:// URL (got "postgress://dwbot:***@db.example:5432/dwbot")',
     );
+    expect(redactedValue('DATABASE_URL', 'host=db password=hunter2 user=bot')).toBe(
+      'host=db password=*** user=bot',
+    );
+    expect(redactedValue('AZURE_CLIENT_SECRET', 'abc~def')).toBe('***');
   });
 
   it('stops the process with exit code 2 and one line naming PORT when PORT=abc', () => {
@@ -113,10 +133,64 @@ describe('configuration', () => {
   });
 });
 
+describe('local mode is never production, never live by accident', () => {
+  it('refuses NODE_ENV=production without BOT_ID', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /^Invalid environment variable NODE_ENV: production requires BOT_ID/,
+    );
+  });
+
+  it('refuses DYNAMICS_MODE=live without BOT_ID unless LIVE_WITHOUT_BOT_AUTH accepts the risk', () => {
+    expect(() => loadConfig({ DYNAMICS_MODE: 'live' })).toThrow(
+      /^Invalid environment variable DYNAMICS_MODE: live requires BOT_ID .*LIVE_WITHOUT_BOT_AUTH=true/,
+    );
+    expect(loadConfig({ DYNAMICS_MODE: 'live', LIVE_WITHOUT_BOT_AUTH: 'true' }).DYNAMICS_MODE).toBe('live');
+  });
+});
+
+describe('production (BOT_ID set)', () => {
+  const production = {
+    BOT_ID: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    BOT_PASSWORD: 'x',
+    BOT_TENANT_ID: '11111111-2222-4333-8444-555555555555',
+    ADMINS: 'a',
+    APPROVERS: 'b',
+    DYNAMICS_MODE: 'live',
+  };
+
+  it('refuses FOUR_EYES=false', () => {
+    expect(() => loadConfig({ ...production, FOUR_EYES: 'false' })).toThrow(
+      /^Invalid environment variable FOUR_EYES: must stay true when BOT_ID is set/,
+    );
+  });
+
+  it.each(['GRAPH_API_URL', 'POWER_PLATFORM_API_URL', 'BAP_API_URL', 'LCS_API_URL', 'DUALWRITE_GATEWAY_URL'])(
+    'refuses an http:// %s (tokens in clear), but not a loopback one',
+    (name) => {
+      expect(() => loadConfig({ ...production, [name]: 'http://api.example.com' })).toThrow(
+        new RegExp(`^Invalid environment variable ${name}: must be https when BOT_ID is set`),
+      );
+      expect(() => loadConfig({ ...production, [name]: 'http://127.0.0.1:3979/x' })).not.toThrow();
+    },
+  );
+});
+
 describe('.env.sample', () => {
   it('documents every variable of the config schema, and nothing else', () => {
     const sample = fs.readFileSync(path.join(__dirname, '..', '.env.sample'), 'utf8');
     const documented = [...sample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual(Object.keys(configSchema.shape).sort());
+  });
+});
+
+describe('cloud-hosted development environments (customer VMs)', () => {
+  const vm = 'https://contoso-dev.cloudax.dynamics.com';
+  const policy = (env: Record<string, string>) =>
+    createDynamicsUrlPolicy({ mode: 'live', hostSuffixes: hostSuffixesOf(loadConfig(env)) });
+
+  it('are refused by default and allowed with ALLOW_CLOUD_HOSTED_ENVIRONMENTS=true', () => {
+    expect(policy({}).check(vm).ok).toBe(false);
+    expect(policy({}).check('https://contoso.operations.dynamics.com').ok).toBe(true);
+    expect(policy({ ALLOW_CLOUD_HOSTED_ENVIRONMENTS: 'true' }).check(vm).ok).toBe(true);
   });
 });

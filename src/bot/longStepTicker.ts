@@ -1,5 +1,6 @@
 import { FINISHED_RUN_STATUSES, systemClock, type Run } from '../engine/engineApi';
 import { clockRefreshDue, LONG_STEP_REFRESH_MS } from './views/stepClock';
+import { timerDelay } from '../timerDelay';
 
 // Keeps the run card of a long step moving: while a step of a run is running, the card is
 // re-rendered (elapsed time, the service's own status) once LONG_STEP_REFRESH_MS has passed since
@@ -35,7 +36,10 @@ export class LongStepTicker {
     }
     this.watched.set(run.id, this.now());
     if (!this.timer) {
-      this.timer = setInterval(() => void this.tick(), this.options.everyMs ?? LONG_STEP_REFRESH_MS / 4);
+      this.timer = setInterval(
+        () => void this.tick(),
+        timerDelay(this.options.everyMs ?? LONG_STEP_REFRESH_MS / 4),
+      );
       this.timer.unref();
     }
   }

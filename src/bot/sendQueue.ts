@@ -2,6 +2,7 @@ import { budgetWaitMs, longestWindowMs, type RateWindow } from '../store/sendBud
 import { systemClock, type Clock } from '../engine/engineApi';
 import type { Logger } from '../log';
 import { countSendBudgetWait, startTeamsSendSpan } from './botTelemetry';
+import { timerDelay } from '../timerDelay';
 
 // One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
 // content wins, and a message is updated at most once per `updateIntervalMs`), new messages keep
@@ -236,5 +237,5 @@ export class SendQueue {
 }
 
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+  return new Promise((resolve) => setTimeout(resolve, timerDelay(ms)).unref?.());
 }

@@ -4,6 +4,7 @@ import * as runActions from './handlers/runActions';
 import * as wizard from './handlers/wizardActions';
 import { helpCard } from './views/helpView';
 import type { VerbRoutes } from './verbEntry';
+import { escapeMarkdown } from './views/markdown';
 
 // The one table of card verbs: each verb's schema, the permission it needs, and its handler.
 // botApp.ts registers every entry in a loop; typed commands that act on a run (cancel, retry) are
@@ -23,7 +24,7 @@ export const VERB_ROUTES: VerbRoutes = {
   'setup.recommend': {
     kind: 'plain',
     schema: ACTION_SCHEMAS['setup.recommend'],
-    invalid: (message) => renderCard('chooser', { notice: message }),
+    invalid: (message) => renderCard('chooser', { notice: escapeMarkdown(message) }),
     handle: ({ data }) => wizard.recommend(data),
   },
   'setup.scenario': {

@@ -5,6 +5,7 @@ import type { Platform } from '../engine/ports';
 import type { Logger } from '../log';
 import { createPlatform } from '../platform/createPlatform';
 import type { RetryOptions } from '../platform/http/httpPolicy';
+import { CLOUD_HOSTED_SUFFIX, DEFAULT_DYNAMICS_HOST_SUFFIXES } from '../platform/http/dynamicsUrls';
 import { azureCredential, emulatorCredential } from './credentials';
 
 // The Dynamics 365 side as the configuration says, built in one place for the bot and `npm run
@@ -75,11 +76,19 @@ export async function connectDynamics(config: Config, options: DynamicsOptions):
     region: config.POWER_PLATFORM_REGION,
     dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
     dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
-    hostSuffixes: config.DYNAMICS_HOST_SUFFIXES.length ? config.DYNAMICS_HOST_SUFFIXES : undefined,
+    hostSuffixes: hostSuffixesOf(config),
     trustedOrigins: options.trustedOrigins,
     logger,
     retry,
     timeoutMs,
   });
   return { platform, credential, close };
+}
+
+/** DYNAMICS_HOST_SUFFIXES, else Microsoft's clouds; cloud-hosted VMs only when allowed. */
+export function hostSuffixesOf(config: Config): readonly string[] {
+  const suffixes = config.DYNAMICS_HOST_SUFFIXES.length
+    ? config.DYNAMICS_HOST_SUFFIXES
+    : DEFAULT_DYNAMICS_HOST_SUFFIXES;
+  return config.ALLOW_CLOUD_HOSTED_ENVIRONMENTS ? [...suffixes, CLOUD_HOSTED_SUFFIX] : suffixes;
 }

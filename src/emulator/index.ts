@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from '../log';
+import { loopbackHostsOnly } from '../loopbackHost';
 import { controlRouter, type ControlDeps } from './control/controlRouter';
 import { createDataverseStats, dataverseRouter } from './dataverse/dataverseRouter';
 import { createDataverseSettings, type DataverseSettings } from './dataverse/dataverseSettings';
@@ -146,6 +147,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Not Microsoft's behaviour but this sandbox's: it is unauthenticated (its control API can make
+  // anyone an approver), so a browser page that rebinds a DNS name to 127.0.0.1 gets 403.
+  app.use(loopbackHostsOnly());
   app.use(injectFaults(settings, faults));
   app.use(requireBearer());
   const deps: ControlDeps = {

@@ -8,6 +8,7 @@ import { countFencedWrite, countTakeover } from './engineMetrics';
 import { leaseGuardedPlatform } from './leaseGuardedPlatform';
 import type { Clock, Platform } from './ports';
 import { FencedWriteError, type LeaseFence, type RunLease, type RunLeases } from './runLeasePort';
+import { timerDelay } from '../timerDelay';
 
 export interface LeaseKeeperOptions {
   leases: RunLeases;
@@ -163,7 +164,7 @@ export class RunLeaseKeeper {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.beat(), this.o.heartbeatMs);
+    this.timer = setInterval(() => void this.beat(), timerDelay(this.o.heartbeatMs));
     this.timer.unref();
   }
 

@@ -1,4 +1,5 @@
 import type { Clock } from './ports';
+import { timerDelay } from '../timerDelay';
 
 /** Wall-clock time; `sleep` rejects with an AbortError when its signal fires. */
 export const systemClock: Clock = {
@@ -6,13 +7,10 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError());
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms),
-      );
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, timerDelay(ms));
       const onAbort = () => {
         clearTimeout(timer);
         reject(abortError());

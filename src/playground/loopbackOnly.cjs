@@ -29,3 +29,34 @@ net.Server.prototype.listen = function listenOnLoopback(...args) {
   }
   return original.apply(this, args);
 };
+
+/**
+ * The Playground answers for the signed-in user without authentication, so a browser page that
+ * rebinds its DNS name to 127.0.0.1 must not reach it: every HTTP request and WebSocket upgrade whose
+ * `Host` is not 127.0.0.1, localhost or [::1] (any port) is refused before the Playground sees it.
+ * The same rule as src/loopbackHost.ts, written out here because this preload runs in a plain Node
+ * process that cannot load TypeScript.
+ */
+const http = require('node:http');
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function isLoopbackHost(host) {
+  const match = /^(\[[^\]]*\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(String(host ?? '').trim().toLowerCase());
+  return match !== null && LOOPBACK_NAMES.has(match[1]);
+}
+
+const originalEmit = http.Server.prototype.emit;
+http.Server.prototype.emit = function emitLoopbackOnly(event, ...args) {
+  if (event === 'request' && !isLoopbackHost(args[0].headers.host)) {
+    const res = args[1];
+    res.writeHead(403, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ error: 'forbidden host' }));
+    return true;
+  }
+  if (event === 'upgrade' && !isLoopbackHost(args[0].headers.host)) {
+    args[1].end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return true;
+  }
+  return originalEmit.call(this, event, ...args);
+};

@@ -50,6 +50,7 @@ beforeAll(async () => {
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     DYNAMICS_MODE: 'live',
+    LIVE_WITHOUT_BOT_AUTH: 'true',
     LCS_API_URL: `${emulator.url}/lcs`,
     LCS_PROJECT_ID: '1',
     BAP_API_URL: `${emulator.url}/bap`,

@@ -127,6 +127,8 @@ describe('authentication: BOT_ID set', () => {
     });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'unauthorized' });
+    // Production answers carry no timings (Server-Timing is for the local operator: src/server.ts).
+    expect(response.headers.get('server-timing')).toBeNull();
     // Give a handler that wrongly ran the time to reach the connector.
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(h.connector.calls).toHaveLength(0);

@@ -35,6 +35,21 @@ describe('the loopback preload', () => {
     expect(result.stdout).toBe('127.0.0.1');
   });
 
+  it('answers 403 to a request whose Host is not a loopback name (a DNS-rebinding page)', () => {
+    const script = `const http = require('node:http');
+      const server = http.createServer((req, res) => res.end('ok')).listen(0, async () => {
+        const port = server.address().port;
+        const ask = (host) => new Promise((resolve) => http.get({ port, host: '127.0.0.1', headers: { Host: host } },
+          (res) => resolve(res.statusCode)));
+        const statuses = [await ask('evil.example:' + port), await ask('localhost:' + port), await ask('[::1]:' + port)];
+        process.stdout.write(statuses.join(','));
+        server.close();
+      });`;
+    const result = spawnSync(process.execPath, ['--require', PRELOAD, '-e', script], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('403,200,200');
+  });
+
   it('leaves an explicit host alone', () => {
     const script = `const server = require('node:net').createServer();
       server.listen(0, '::1', () => { process.stdout.write(server.address().address); server.close(); });`;
@@ -104,6 +119,23 @@ describe('the Agents Playground process', () => {
     for (const address of others) {
       await expect(connect(address, playground.port)).rejects.toThrow(/ECONNREFUSED/);
     }
+  });
+
+  it('refuses a foreign Host header: a rebinding page cannot speak for the signed-in user', async () => {
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) =>
+        http
+          .get(
+            { host: '127.0.0.1', port: playground.port, path: '/_debug/ping', headers: { Host: host } },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          )
+          .on('error', reject),
+      );
+    expect(await status(`evil.example:${playground.port}`)).toBe(403);
+    expect(await status(`127.0.0.1:${playground.port}`)).toBe(200);
   });
 
   it('loads its config when DATA_DIR is relative (the default ./data)', async () => {

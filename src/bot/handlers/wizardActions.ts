@@ -6,6 +6,7 @@ import {
   type ScenarioId,
   type Actor,
   type PlanPreview,
+  type Run,
 } from '../../engine/engineApi';
 import type { ActionData } from '../cardActions';
 import type { BotServices } from '../botServices';
@@ -16,6 +17,7 @@ import { detailsCardData, fieldErrors, formToInput, missingQuestion } from '../v
 import { confirmCardData } from '../views/confirmView';
 import { cardOfRun } from '../views/cardOfMessage';
 import { messageCard } from '../views/messageView';
+import { timerDelay } from '../../timerDelay';
 
 // The setup wizard: scenario -> (help me choose) -> details -> confirmation -> Start. Stateless: every
 // card carries what the next step needs in its action data, validated again on every click. Who may
@@ -160,11 +162,8 @@ export async function start(
       const scenario = input.scenario as ScenarioId;
       return renderCard('details', detailsCardData(scenario, input, {}, result.message));
     }
-    // The run holding the lock may be one the asker may not see: then it is not described.
     const message =
-      result.code === 'locked' && result.run && !(await canSeeRun(services.roles, context, result.run))
-        ? 'These environments are already being set up by another run. Wait for it to finish.'
-        : result.message;
+      result.code === 'locked' && result.run ? await lockRefusal(services, context, result) : result.message;
     return messageCard('The setup did not start', message, 'Attention');
   }
   // A replayed Start (same request key) answers the run it created: only where that run may be seen.
@@ -208,6 +207,22 @@ function parseInputJson(text: string): Record<string, unknown> | null {
   }
 }
 
+/**
+ * The run holding the lock may be one the asker may not see: then it is not described, and another
+ * tenant does not even learn that a run exists on those URLs (docs/reliability.md, "Tenancy").
+ */
+async function lockRefusal(
+  services: BotServices,
+  context: TurnContext,
+  result: { message: string; run?: Run },
+): Promise<string> {
+  const holder = result.run!;
+  if (await canSeeRun(services.roles, context, holder)) return result.message;
+  if (holder.scope && holder.scope.tenantId !== scopeOf(context).tenantId)
+    return 'These environments cannot be set up from here.';
+  return 'These environments are already being set up by another run. Wait for it to finish.';
+}
+
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, timerDelay(ms)));
 }

@@ -3,6 +3,7 @@ import type { ApprovalModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
 import type { ApprovalPerspective } from '../audience/cardPerspective';
 import { formatNumber, formatTime, shortId } from './format';
+import { escapeMarkdown } from './markdown';
 
 /** The approval card: what will change, who asked, until when; decided, it shows who and when. */
 /**
@@ -37,26 +38,26 @@ export function approvalCardData(
   return {
     ...stepCardBase(run, step, notice),
     whatChanges: companyCode
-      ? `${formatNumber(totalRows)} existing Dataverse rows without a company will be stamped with company ${companyCode}.`
+      ? `${formatNumber(totalRows)} existing Dataverse rows without a company will be stamped with company ${escapeMarkdown(companyCode)}.`
       : step.title,
     liveWrites: typeof summary.liveWrites === 'string' ? summary.liveWrites : '',
     volumeAdvice: typeof summary.volumeAdvice === 'string' ? summary.volumeAdvice : '',
     facts: [
-      { title: 'Company code', value: companyCode || '-' },
+      { title: 'Company code', value: escapeMarkdown(companyCode) || '-' },
       ...Object.entries(rows).map(([table, count]) => ({
         title: tableName(table, run.tableNames),
         value: `${formatNumber(Number(count))} rows`,
       })),
       { title: 'Run', value: shortId(run.id) },
-      { title: 'Requested by', value: run.requestedBy.name },
+      { title: 'Requested by', value: escapeMarkdown(run.requestedBy.name) },
       { title: 'Requested', value: approval ? formatTime(approval.requestedAt) : '-' },
       { title: 'Expires', value: approval ? formatTime(approval.expiresAt) : '-' },
     ],
     decided: Boolean(decision) || expired,
     decisionStyle: decision?.approved ? 'good' : 'attention',
     decisionText: decision
-      ? `${decision.approved ? 'Approved' : 'Rejected'} by ${decision.by.name} on ${formatTime(decision.at)}${
-          decision.reason ? `: ${decision.reason}` : ''
+      ? `${decision.approved ? 'Approved' : 'Rejected'} by ${escapeMarkdown(decision.by.name)} on ${formatTime(decision.at)}${
+          decision.reason ? `: ${escapeMarkdown(decision.reason)}` : ''
         }`
       : timedOut
         ? `Expired on ${formatTime(approval.expiresAt)} without a decision.`

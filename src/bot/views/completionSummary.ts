@@ -1,5 +1,6 @@
 import type { Run } from '../../engine/engineApi';
 import { elapsed } from './stepClock';
+import { escapeMarkdown } from './markdown';
 
 // The one completion message of a run: the requester @mentioned and the outcome in one sentence, and
 // only the figures this run produced (rows stamped only where a bootstrap ran, rows synced only where
@@ -29,10 +30,10 @@ export function completionSentence(run: Run, mention: string, scenarioTitle: str
     return `${mention}, the dual-write setup completed (${scenarioTitle}): the maps run live.`;
   if (run.status === 'cancelled') {
     const by = run.cancelRequested?.by.name;
-    return `${mention}, the setup (${scenarioTitle}) was cancelled${by ? ` by ${by}` : ''}. Nothing more will run.`;
+    return `${mention}, the setup (${scenarioTitle}) was cancelled${by ? ` by ${escapeMarkdown(by)}` : ''}. Nothing more will run.`;
   }
   const failed = run.steps.find((step) => step.status === 'failed');
-  return `${mention}, the setup (${scenarioTitle}) failed${failed ? ` at "${failed.title}"` : ''}. The run card has Retry and Cancel.`;
+  return `${mention}, the setup (${scenarioTitle}) failed${failed ? ` at "${escapeMarkdown(failed.title)}"` : ''}. The run card has Retry and Cancel.`;
 }
 
 export function completionFacts(run: Run): CompletionFact[] {

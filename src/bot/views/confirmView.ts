@@ -2,13 +2,14 @@ import { type PlanPreview, stepTouches, tableName } from '../../engine/engineApi
 import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { CONFLICT_WINNER } from './detailsView';
+import { escapeMarkdown } from './markdown';
 
 const FINDING_MARKS = { blocking: '⛔', warning: '⚠️', setup: '🛠️' } as const;
 
 /** The confirmation card: the plan preview (dry run) with Start, Edit and Cancel. */
 export function confirmCardData(preview: PlanPreview, notice = ''): ConfirmModel {
   return {
-    notice,
+    notice: escapeMarkdown(notice),
     title: SCENARIO_TEXT[preview.scenario].title,
     facts: environmentFacts(
       preview.input as unknown as Record<string, unknown>,
@@ -16,20 +17,22 @@ export function confirmCardData(preview: PlanPreview, notice = ''): ConfirmModel
     ),
     steps: preview.steps.map((step, index) => ({
       number: index + 1,
-      title: step.title,
-      detail: [
-        step.where,
-        step.mode === 'manual' ? 'you do this step, I verify it' : 'automatic',
-        step.needsApproval ? 'needs approval' : '',
-        stepTouches(step, preview),
-      ]
-        .filter(Boolean)
-        .join(' · '),
+      title: escapeMarkdown(step.title),
+      detail: escapeMarkdown(
+        [
+          step.where,
+          step.mode === 'manual' ? 'you do this step, I verify it' : 'automatic',
+          step.needsApproval ? 'needs approval' : '',
+          stepTouches(step, preview),
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ),
     })),
     findings: preview.findings.map((finding) => ({
       mark: FINDING_MARKS[finding.severity],
-      message: finding.message,
-      advice: finding.advice,
+      message: escapeMarkdown(finding.message),
+      advice: escapeMarkdown(finding.advice),
     })),
     canStart: preview.canStart,
     inputJson: JSON.stringify(preview.input),
@@ -91,6 +94,8 @@ export function inputFacts(
               : 'Dataverse'
             : String(input[key]),
       }))
+      // Every value was typed by someone: shown as typed, never as markdown.
+      .map((fact) => ({ ...fact, value: escapeMarkdown(fact.value) }))
   );
 }
 
@@ -110,7 +115,7 @@ export function environmentFacts(input: Record<string, unknown>, facts: Fact[]):
     title: 'Finance and Operations in',
     value: 'Power Platform admin center (unified environment)',
   };
-  const name = String(input.financeOpsName);
+  const name = escapeMarkdown(String(input.financeOpsName));
   if (input.scenario !== 'new-new' && input.scenario !== 'new-demo-new') {
     // Installed into the existing Dataverse environment: the F&O name only names the setup.
     const installed = {

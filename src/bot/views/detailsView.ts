@@ -2,6 +2,7 @@ import type { ZodIssue } from 'zod';
 import type { DetailsModel } from '../cards/cardModels';
 import { DEMO_COMPANIES, ENTITY_MAP_CHOICES, tableName, type ScenarioId } from '../../engine/engineApi';
 import { FREEZE_LINE, SCENARIO_TEXT } from './scenarioView';
+import { escapeMarkdown } from './markdown';
 
 // The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
 // validation message at the field it belongs to. A question that only applies after another answer
@@ -295,7 +296,8 @@ export function detailsCardData(
   notice = '',
 ): DetailsModel {
   return {
-    notice,
+    // Validation messages may quote what was typed.
+    notice: escapeMarkdown(notice),
     scenario,
     title: SCENARIO_TEXT[scenario].title,
     summary: 'Fill in what this setup needs. Nothing changes until you review the plan and press Start.',

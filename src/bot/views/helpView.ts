@@ -1,7 +1,8 @@
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
+import { escapeMarkdown } from './markdown';
 
 // The help card: what the bot understands, with an optional notice (text it did not understand).
 
 export function helpCard(notice = ''): AdaptiveCard {
-  return renderCard('help', { notice });
+  return renderCard('help', { notice: escapeMarkdown(notice) });
 }

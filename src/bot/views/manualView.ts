@@ -1,6 +1,7 @@
 import type { Run, StepState } from '../../engine/engineApi';
 import type { ManualModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
+import { escapeMarkdown } from './markdown';
 
 /** The manual-step card: instructions, a deep link, "Done, verify" and the verification result. */
 /** `canAct`: whether this copy shows "Done, verify" (only an admin's, or everyone's when anyone may). */
@@ -14,9 +15,9 @@ export function manualCardData(run: Run, step: StepState, notice = '', canAct = 
     instructions: step.instructions ?? step.title,
     link: step.link ?? '',
     verification: checking
-      ? `Checking through the APIs (asked by ${step.confirmation?.by.name ?? 'an admin'})...`
+      ? `Checking through the APIs (asked by ${escapeMarkdown(step.confirmation?.by.name ?? 'an admin')})...`
       : verification
-        ? `${verification.ok ? 'Verified' : 'Not verified yet'}: ${verification.message}`
+        ? `${verification.ok ? 'Verified' : 'Not verified yet'}: ${escapeMarkdown(verification.message)}`
         : step.status === 'succeeded'
           ? 'Verified.'
           : null,

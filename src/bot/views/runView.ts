@@ -5,6 +5,7 @@ import { SCENARIO_TEXT } from './scenarioView';
 import { failureOf } from './failureView';
 import { formatTime, shortId } from './format';
 import { RUN_STATUS, STEP_MARK, stepDetail } from './statusText';
+import { escapeMarkdown } from './markdown';
 
 /** The run card: one per run, updated in place for everyone as the run moves. */
 /**
@@ -16,12 +17,12 @@ export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs
   const status = RUN_STATUS[run.status];
   const cancelling = Boolean(run.cancelRequested) && !FINISHED_RUN_STATUSES.has(run.status);
   return {
-    notice,
+    notice: escapeMarkdown(notice),
     runId: run.id,
     shortId: shortId(run.id),
     rev: run.rev,
     title: SCENARIO_TEXT[run.scenario].title,
-    requestedBy: run.requestedBy.name,
+    requestedBy: escapeMarkdown(run.requestedBy.name),
     statusText: cancelling
       ? 'Cancelling'
       : run.status === 'waiting'
@@ -30,8 +31,8 @@ export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs
     statusColor: status.color,
     steps: run.steps.map((step) => ({
       mark: STEP_MARK[step.status],
-      title: step.title,
-      detail: stepDetail(step, run, nowMs),
+      title: escapeMarkdown(step.title),
+      detail: escapeMarkdown(stepDetail(step, run, nowMs)),
     })),
     failure: failed ? failureOf(failed) : null,
     failedStepId: failed?.id ?? '',

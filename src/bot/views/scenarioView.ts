@@ -1,5 +1,6 @@
 import type { ScenarioId } from '../../engine/engineApi';
 import type { ScenarioModel } from '../cards/cardModels';
+import { escapeMarkdown } from './markdown';
 
 /** The LCS project freeze in one line (dynamics-365-unified-operations-public lcs-project-creation-freeze.md). */
 export const FREEZE_LINE =
@@ -39,7 +40,7 @@ export function scenarioCardData(
   notice = '',
 ): ScenarioModel {
   return {
-    notice,
+    notice: escapeMarkdown(notice),
     freeze: FREEZE_LINE,
     scenarios: (Object.keys(SCENARIO_TEXT) as ScenarioId[]).map((id) => ({
       id,

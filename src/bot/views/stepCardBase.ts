@@ -1,6 +1,13 @@
 import type { Run, StepState } from '../../engine/engineApi';
 import type { StepCardModel } from '../cards/cardModels';
+import { escapeMarkdown } from './markdown';
 
 export function stepCardBase(run: Run, step: StepState, notice: string): StepCardModel {
-  return { notice, runId: run.id, stepId: step.id, rev: run.rev, stepTitle: step.title };
+  return {
+    notice: escapeMarkdown(notice),
+    runId: run.id,
+    stepId: step.id,
+    rev: run.rev,
+    stepTitle: escapeMarkdown(step.title),
+  };
 }

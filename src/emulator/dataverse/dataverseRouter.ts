@@ -8,6 +8,7 @@ import { entityDefinitions, manyToOneRelationships } from './entityMetadata';
 import { errors, ODataError } from './odataErrors';
 import { formatSeconds, ServiceProtection, THROTTLE_CODES } from './serviceProtection';
 import { WebApi, type WebApiResponse } from './webApi';
+import { timerDelay } from '../../timerDelay';
 
 /**
  * The emulated Dataverse Web API of every org, mounted by the emulator shell at `/orgs/:org`, so an
@@ -295,7 +296,7 @@ function sendJson(res: Response, body: unknown): void {
 
 /** Unref'd: a request hanging in the emulator must not keep a closing process alive. */
 function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, timerDelay(ms)).unref()) : Promise.resolve();
 }
 
 export type { DataverseSettings } from './dataverseSettings';

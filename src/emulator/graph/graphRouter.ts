@@ -36,6 +36,18 @@ function graphError(res: Response, status: number, code: string, message: string
   });
 }
 
+/**
+ * Graph's `$skiptoken` is opaque (paging.md: "the client should not parse or rely on it"; the client
+ * follows `@odata.nextLink` whole). Its content here, an encoded offset, is [inferred].
+ */
+const skipToken = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
+
+function offsetOf(token: unknown): number {
+  const match =
+    typeof token === 'string' ? /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString()) : null;
+  return match ? Number(match[1]) : 0;
+}
+
 function badBody(res: Response, error: z.ZodError): void {
   const issue = error.issues[0];
   graphError(res, 400, 'invalidRequest', `${issue.path.join('.') || 'body'}: ${issue.message}`);
@@ -131,16 +143,20 @@ export function graphRouter(directory: GraphDirectory): Router {
           .map((g) => ({ '@odata.type': '#microsoft.graph.group', id: g.id, displayName: g.displayName }));
     const all = [...users, ...nested];
     const top = Math.min(999, Math.max(1, Number(req.query.$top ?? 100) || 100));
-    const skip = Math.max(0, Number(req.query.$skiptoken ?? 0) || 0);
+    const skip = offsetOf(req.query.$skiptoken);
     const page = all.slice(skip, skip + top);
+    // Absolute, the request's own query with `$skiptoken` added, `$` unescaped (paging.md's examples).
+    const [path, query = ''] = req.originalUrl.split('?');
+    const kept = query.split('&').filter((part) => part && !/^(\$|%24)skiptoken=/i.test(part));
     const next =
-      skip + top < all.length ? new URL(`${req.protocol}://${req.get('host')}${req.originalUrl}`) : null;
-    next?.searchParams.set('$skiptoken', String(skip + top));
+      skip + top < all.length
+        ? `${req.protocol}://${req.get('host')}${path}?${[...kept, `$skiptoken=${skipToken(skip + top)}`].join('&')}`
+        : null;
     res.json({
       '@odata.context': `${GRAPH_CONTEXT}#${usersOnly ? 'users' : 'directoryObjects'}`,
       ...(req.query.$count === 'true' ? { '@odata.count': all.length } : {}),
       value: page,
-      ...(next ? { '@odata.nextLink': next.toString() } : {}),
+      ...(next ? { '@odata.nextLink': next } : {}),
     });
   };
   router.get('/groups/:id/transitiveMembers', transitiveMembers(false));

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { EMULATOR_TOKEN_PREFIX } from './acceptedTokens';
 import type { EmulatorSettings, ScriptedFault } from './../settings';
+import { timerDelay } from '../../timerDelay';
 
 /**
  * Cross-cutting HTTP behaviour of the emulator: bearer tokens (like the real services, no token means
@@ -60,7 +61,7 @@ export function injectFaults(
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith(CONTROL_PREFIX)) return next();
     const http = settings.http;
-    const proceed = () => (http.latencyMs > 0 ? setTimeout(next, http.latencyMs) : next());
+    const proceed = () => (http.latencyMs > 0 ? setTimeout(next, timerDelay(http.latencyMs)) : next());
     const scripted = takeScripted(http.scripted, req);
     if (scripted)
       return answerFault(
@@ -111,7 +112,7 @@ function answerFault(
     const timer = setTimeout(() => {
       if (!res.headersSent)
         res.status(504).json({ error: { code: 'GatewayTimeout', message: 'The request timed out.' } });
-    }, hangMs);
+    }, timerDelay(hangMs));
     res.on('close', () => clearTimeout(timer));
     return;
   }

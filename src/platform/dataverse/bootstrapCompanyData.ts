@@ -13,6 +13,7 @@ import { MAX_PAGE_SIZE, queryPages } from './odataQuery';
 import { ChunkQueue } from './chunkQueue';
 import type { ServiceHints } from './serviceHints';
 import { StampPacer } from './stampPacer';
+import { timerDelay } from '../../timerDelay';
 
 /**
  * Bootstrap: stamps every company-less row of a table with the company.
@@ -308,7 +309,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve(true);
-    }, ms);
+    }, timerDelay(ms));
     const onAbort = () => {
       clearTimeout(timer);
       resolve(false);

@@ -1,3 +1,5 @@
+import { timerDelay } from '../../timerDelay';
+
 /** Wakes whoever waits for news (an answer, a release), or lets them go on after a timeout. */
 export class ChangeSignal {
   private readonly waiters = new Set<() => void>();
@@ -11,7 +13,7 @@ export class ChangeSignal {
         resolve(changed);
       };
       const wake = () => done(true);
-      const timer = setTimeout(() => done(false), ms);
+      const timer = setTimeout(() => done(false), timerDelay(ms));
       this.waiters.add(wake);
     });
   }

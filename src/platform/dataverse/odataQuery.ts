@@ -1,12 +1,13 @@
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { followableNextLink } from '../http/nextLink';
+import { pagedRead } from '../http/pagedRead';
+import { PlatformError } from '../platformError';
 import { DataverseError, toDataverseError } from './dataverseError';
 
 /**
  * Reads a Dataverse collection page by page, following `@odata.nextLink` as the service wrote it
- * (the `$skiptoken` paging cookie is opaque) but only inside the client's service root (nextLink.ts),
- * with `Prefer: odata.maxpagesize`.
+ * (the `$skiptoken` paging cookie is opaque) but only inside the client's service root, never a link
+ * twice (pagedRead.ts), with `Prefer: odata.maxpagesize`.
  */
 const page = z.object({
   value: z.array(z.record(z.unknown())),
@@ -22,21 +23,26 @@ export async function* queryPages(
   path: string,
   options: { maxPageSize?: number; signal?: AbortSignal } = {},
 ): AsyncGenerator<Array<Record<string, unknown>>> {
-  let url: string | undefined = path;
   const prefer = `odata.maxpagesize=${Math.min(options.maxPageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE)}`;
-  while (url) {
+  const what = `GET ${path.split('?')[0]}`;
+  const readPage = async (url: string) => {
     let data: unknown;
     try {
       ({ data } = await http.get(url, { headers: { Prefer: prefer }, signal: options.signal }));
     } catch (error) {
-      throw toDataverseError(error, `GET ${path.split('?')[0]}`);
+      throw toDataverseError(error, what);
     }
     const parsed = page.safeParse(data);
-    if (!parsed.success)
-      throw toDataverseError(new Error('unexpected collection shape'), `GET ${path.split('?')[0]}`);
-    yield parsed.data.value;
-    const next = parsed.data['@odata.nextLink'];
-    url = next === undefined ? undefined : withinServiceRoot(http, next, path);
+    if (!parsed.success) throw toDataverseError(new Error('unexpected collection shape'), what);
+    return { value: parsed.data.value, nextLink: parsed.data['@odata.nextLink'] };
+  };
+  try {
+    yield* pagedRead(path, readPage, { serviceRoot: String(http.defaults.baseURL) });
+  } catch (error) {
+    // A link refused by pagedRead (outside the root, seen before, too many pages): not retried.
+    if (error instanceof PlatformError)
+      throw new DataverseError(`${what}: ${error.message}`, 'next_link_refused');
+    throw error;
   }
 }
 
@@ -54,13 +60,4 @@ export async function queryAll(
 /** An OData string literal: single quotes doubled. */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** A nextLink as a path under the client's service root; refused (not retried) when it leaves it. */
-function withinServiceRoot(http: AxiosInstance, nextLink: string, path: string): string {
-  try {
-    return followableNextLink(String(http.defaults.baseURL), nextLink);
-  } catch (error) {
-    throw new DataverseError(`GET ${path.split('?')[0]}: ${(error as Error).message}`, 'next_link_refused');
-  }
 }

@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { AxiosInstance } from 'axios';
 import { MAP_STATE_BY_CODE } from './mapStates';
 import { createFinanceOpsHttp } from '../financeOps/financeOpsHttp';
-import { followableNextLink } from '../http/nextLink';
+import { readAllPages } from '../http/pagedRead';
 import { z } from 'zod';
 import type { DualWriteConnection, DualWritePort, EntityMapStatus, MapState } from '../../engine/ports';
 import type { Logger } from '../../log';
@@ -103,16 +103,15 @@ export function createDualWriteReader(options: DualWriteReaderOptions): DualWrit
     row: T,
   ): Promise<Array<z.infer<T>>> {
     const http = clientOf(financeOpsUrl);
-    const rows: Array<z.infer<T>> = [];
-    let next: string | undefined = `/${set}?cross-company=true`;
     try {
-      while (next) {
-        const response = await http.get(next);
-        const parsed = page(row).parse(response.data);
-        rows.push(...(parsed.value as Array<z.infer<T>>));
-        const link = parsed['@odata.nextLink'];
-        next = link === undefined ? undefined : followableNextLink(String(http.defaults.baseURL), link);
-      }
+      const rows = await readAllPages(
+        `/${set}?cross-company=true`,
+        async (path) => {
+          const parsed = page(row).parse((await http.get(path)).data);
+          return { value: parsed.value as Array<z.infer<T>>, nextLink: parsed['@odata.nextLink'] };
+        },
+        { serviceRoot: String(http.defaults.baseURL) },
+      );
       return rows;
     } catch (error) {
       const failure = toPlatformError(error, `Reading ${set} from Finance and Operations`);

@@ -1,5 +1,6 @@
 import { PlatformError } from '../platformError';
 import { REQUEST_STATE } from './gatewayWire';
+import { timerDelay } from '../../timerDelay';
 
 // Waiting for a gateway request (`Status/{requestId}`, `SolutionAware/{cid}/Status/{id}`) to finish:
 // completed ("2") or failed ("3", DWEnums.RequestStatus). Between reads it waits the answer's
@@ -28,6 +29,6 @@ export async function waitForRequest(
       throw new PlatformError('timeout', `${what} did not finish within ${Math.round(waitMs / 1000)} s.`);
     const hint = request?.retryAfterMs;
     const delay = hint === undefined ? pollMs : Math.min(Math.max(hint, pollMs / 10), pollMs * 60);
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await new Promise((resolve) => setTimeout(resolve, timerDelay(delay)));
   }
 }

@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import { createFinanceOpsHttp } from './financeOpsHttp';
-import { followableNextLink } from '../http/nextLink';
+import { readAllPages } from '../http/pagedRead';
 import { z } from 'zod';
 import type { FinanceOpsPort, LegalEntity } from '../../engine/ports';
 import type { Logger } from '../../log';
@@ -38,16 +38,18 @@ export function createFinanceOpsClient(options: FinanceOpsClientOptions): Financ
   return {
     async listLegalEntities() {
       try {
-        const entities: LegalEntity[] = [];
-        let next: string | undefined = '/LegalEntities?$select=LegalEntityId,Name';
-        while (next) {
-          const response = await http.get(next);
-          const page = legalEntitiesSchema.parse(response.data);
-          for (const row of page.value)
-            entities.push({ id: row.LegalEntityId.toUpperCase(), name: row.Name ?? row.LegalEntityId });
-          const link = page['@odata.nextLink'];
-          next = link === undefined ? undefined : followableNextLink(`${base}/data`, link);
-        }
+        const rows = await readAllPages(
+          '/LegalEntities?$select=LegalEntityId,Name',
+          async (path) => {
+            const page = legalEntitiesSchema.parse((await http.get(path)).data);
+            return { value: page.value, nextLink: page['@odata.nextLink'] };
+          },
+          { serviceRoot: `${base}/data` },
+        );
+        const entities: LegalEntity[] = rows.map((row) => ({
+          id: row.LegalEntityId.toUpperCase(),
+          name: row.Name ?? row.LegalEntityId,
+        }));
         return entities;
       } catch (error) {
         throw toPlatformError(error, 'Reading legal entities from Finance and Operations');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../../log';
 import { defaultScope } from '../http/credentials';
 import { createHttpClient, type RetryOptions } from '../http/httpPolicy';
+import { pagedRead } from '../http/pagedRead';
 import { toPlatformError, trimUrl } from '../platformError';
 
 // Microsoft Graph v1.0, the three directory calls that turn ADMINS/APPROVERS entries naming Entra
@@ -128,15 +129,18 @@ export function createGraphDirectoryClient(options: GraphDirectoryClientOptions)
 
     async transitiveUsers(groupId, max) {
       const people: DirectoryPerson[] = [];
-      let url: string | undefined =
-        `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$count=true&$select=id,displayName&$top=${Math.min(999, Math.max(1, max))}`;
+      const first = `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$count=true&$select=id,displayName&$top=${Math.min(999, Math.max(1, max))}`;
+      const readPage = async (path: string) => {
+        const response = await http.get(path, { headers: { ConsistencyLevel: 'eventual' } });
+        const page = objectsSchema.parse(response.data);
+        return { value: page.value, nextLink: page['@odata.nextLink'] };
+      };
       try {
-        while (url && people.length < max) {
-          const response = await http.get(url, { headers: { ConsistencyLevel: 'eventual' } });
-          const page = objectsSchema.parse(response.data);
-          people.push(...page.value.map((o) => ({ id: o.id, displayName: o.displayName ?? o.id })));
-          // nextLink is absolute; axios takes an absolute URL over baseURL.
-          url = page['@odata.nextLink'];
+        // Graph's nextLink is absolute (`https://graph.microsoft.com/v1.0/...?$skiptoken=`): followed
+        // as a path under the configured Graph URL, never to another origin (pagedRead.ts).
+        for await (const objects of pagedRead(first, readPage, { serviceRoot: `${base}/v1.0` })) {
+          people.push(...objects.map((o) => ({ id: o.id, displayName: o.displayName ?? o.id })));
+          if (people.length >= max) break;
         }
       } catch (error) {
         throw toPlatformError(error, 'Microsoft Graph transitiveMembers');

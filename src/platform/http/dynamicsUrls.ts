@@ -7,8 +7,9 @@
  * Host suffixes of Microsoft's Dynamics 365 clouds (a host must end with one, after at least one
  * label of its own). Dataverse: `crm[N].dynamics.com` per region, GCC High `crm.microsoftdynamics.us`,
  * DoD `crm.appsplatform.us`, China `crm.dynamics.cn`. F&O: `operations.dynamics.com` (sandboxes are
- * `*.sandbox.operations.dynamics.com`), cloud-hosted development `cloudax.dynamics.com`, and the
- * sovereign F&O hosts (inferred: see docs/reliability.md).
+ * `*.sandbox.operations.dynamics.com`) and the sovereign F&O hosts (inferred: see
+ * docs/reliability.md). Cloud-hosted development VMs (`cloudax.dynamics.com`) run in a customer's own
+ * Azure subscription, not Microsoft's cloud: only with ALLOW_CLOUD_HOSTED_ENVIRONMENTS.
  */
 export const DEFAULT_DYNAMICS_HOST_SUFFIXES: readonly string[] = [
   'crm.dynamics.com',
@@ -17,10 +18,12 @@ export const DEFAULT_DYNAMICS_HOST_SUFFIXES: readonly string[] = [
   'crm.appsplatform.us',
   'crm.dynamics.cn',
   'operations.dynamics.com',
-  'cloudax.dynamics.com',
   'operations.microsoftdynamics.us',
   'operations.dynamics.cn',
 ];
+
+/** The host suffix of cloud-hosted development environments (opt-in). */
+export const CLOUD_HOSTED_SUFFIX = 'cloudax.dynamics.com';
 
 export type UrlCheck = { ok: true; origin: string } | { ok: false; reason: string };
 

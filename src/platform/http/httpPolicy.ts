@@ -4,6 +4,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../../log';
 import { checkRequestGuard } from '../../engine/requestGuardPort';
 import { countThrottled, startHttpCallSpan, type HttpCallSpan } from './httpTracing';
+import { timerDelay } from '../../timerDelay';
 
 /**
  * The one HTTP policy every platform client uses: bearer token from a TokenCredential, a correlation
@@ -204,7 +205,7 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
         throw error;
       }
       options.logger?.debug({ ...log, delayMs: decision.delayMs }, 'http retry');
-      await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+      await new Promise((resolve) => setTimeout(resolve, timerDelay(decision.delayMs)));
       const next = { ...error.config, attempt: (error.config.attempt ?? 1) + 1 };
       return client.request(next);
     },
