@@ -3,101 +3,17 @@ import { z } from 'zod';
 // The one schema for every environment variable, and the only reader of `process.env`.
 // `.env.sample` documents each variable line by line; keep the two in step.
 
-const TRUE_WORDS = ['true', '1', 'yes', 'on'];
-const FALSE_WORDS = ['false', '0', 'no', 'off'];
-
-/** A switch: true/false, 1/0, yes/no or on/off, any case; empty or unset takes the default. */
-const bool = (fallback: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value ?? '').trim().toLowerCase())
-    .refine((value) => value === '' || TRUE_WORDS.includes(value) || FALSE_WORDS.includes(value), {
-      message: 'must be true or false (also accepted: 1/0, yes/no, on/off)',
-    })
-    .transform((value) => (value === '' ? fallback : TRUE_WORDS.includes(value)));
-
-const port = (fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
-        .transform(Number)
-        .pipe(z.number().int().min(0, 'must be from 0 to 65535').max(65535, 'must be from 0 to 65535')),
-    );
-
-const positiveNumber = (fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number')
-        .transform(Number),
-    );
-
-/** A whole number from `min` to `max`; empty or unset takes the default. */
-const wholeNumber = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value.trim() === '' ? String(fallback) : value.trim()))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-        .transform(Number)
-        .pipe(
-          z
-            .number()
-            .int()
-            .min(min, `must be from ${min} to ${max}`)
-            .max(max, `must be from ${min} to ${max}`),
-        ),
-    );
-
-/**
- * A duration in `unit`s, above 0 and at most `max`: 0 would expire or fire at once, and every timer
- * stays below Node's 2^31-1 ms limit (src/timerDelay.ts clamps what is computed from these).
- */
-const duration = (fallback: number, max: number, unit: string) =>
-  positiveNumber(fallback).pipe(
-    z.number().gt(0, `must be above 0 ${unit}`).max(max, `must be at most ${max} ${unit}`),
-  );
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-
-const optionalUrl = optionalString.pipe(z.string().url('must be a URL').optional());
-
-const idList = optionalString.transform((value) =>
-  value
-    ? value
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean)
-    : [],
-);
-
-/** OTLP headers as the OpenTelemetry specification writes them: comma-separated `key=value`, URL-encoded. */
-function otlpHeaders(value: string | undefined): Record<string, string> | undefined {
-  if (!value) return undefined;
-  const headers: Record<string, string> = {};
-  for (const pair of value.split(',')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) continue;
-    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
-  }
-  return headers;
-}
+import {
+  bool,
+  port,
+  positiveNumber,
+  wholeNumber,
+  duration,
+  optionalString,
+  optionalUrl,
+  idList,
+  otlpHeaders,
+} from './configValues';
 
 export const configSchema = z.object({
   // --- HTTP server and Bot Framework ---
