@@ -155,6 +155,21 @@ async function runMap(name: string, initialSync: boolean): Promise<void> {
     });
     map = await find();
   }
+  // Run with initial sync, as Microsoft's Dual-write-automations tool does it [inferred from the
+  // tool]: the map stopped, its project's tables refreshed, then started.
+  if (initialSync) {
+    await gatewayPost(`${gateway()}/Start`, {
+      action: '4',
+      details: [{ tid: map?.detail.template.id, pid: map?.detail.pid, cid }],
+    });
+    await waitForState(find, name, '1'); // Stopped
+    const project = (await (
+      await fetch(`${gateway()}/${map?.detail.pid}/FieldMappings`, { headers: TOKEN })
+    ).json()) as { name: string };
+    await gatewayPost(`${gatewayRoot()}/api/Project/${encodeURIComponent(project.name)}/Refresh`, {
+      tokens: [''],
+    });
+  }
   await gatewayPost(`${gateway()}/Start`, {
     action: '1',
     details: [
@@ -167,10 +182,18 @@ async function runMap(name: string, initialSync: boolean): Promise<void> {
     ],
   });
   // As in the screen: wait until the map shows Running (4) before running the next one.
+  await waitForState(find, name, '4');
+}
+
+async function waitForState(
+  find: () => Promise<{ detail: { state?: string; lastRequest?: { errorMessage?: string } } } | undefined>,
+  name: string,
+  state: string,
+): Promise<void> {
   for (const deadline = Date.now() + 10_000; ;) {
     const current = await find();
-    if (current?.detail.state === '4') return;
-    if (current?.detail.state === '6')
+    if (current?.detail.state === state) return;
+    if (state === '4' && current?.detail.state === '6')
       throw new Error(`${name} did not start: ${current.detail.lastRequest?.errorMessage}`);
     if (Date.now() > deadline) throw new Error(`${name} still ${current?.detail.state}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

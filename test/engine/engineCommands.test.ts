@@ -106,18 +106,21 @@ describe('setup engine commands (fake platform)', () => {
         linkedTo ? { financeOpsUrl: linkedTo, financeOpsEnvironmentId: 'fo-env', tenantId: 't' } : null,
     });
     h = createHarness(platform, instantClock);
-    const started = await h.engine.start(newExisting, alice, 'req-1');
+    const token = await reviewed(h.engine, newExisting);
+    const started = await h.engine.start(newExisting, alice, token);
     if (!started.ok) throw new Error(started.message);
     await h.engine.whenIdle();
     linkedTo = 'https://fo-test-unified.operations.dynamics.com';
     // A restart: the new engine has no plan previews cached, so a Start plans (and checks) again.
     await h.close();
     h = createHarness(platform, instantClock, {}, h.file);
-    const repeat = await h.engine.start(newExisting, alice, 'req-1');
+    const repeat = await h.engine.start(newExisting, alice, token);
     expect(repeat).toMatchObject({ ok: true, changed: false, run: { id: started.run.id } });
-    const fresh = await h.engine.start(newExisting, bob, 'req-2');
-    expect(fresh).toMatchObject({ ok: false, code: 'invalid_input' });
-    if (!fresh.ok) expect(fresh.message).toContain('Power Platform integration environment');
+    // A new Review of the same input meets the link the run made: its plan cannot start.
+    const fresh = await h.engine.preview(newExisting);
+    expect(fresh.canStart).toBe(false);
+    expect(fresh.reviewToken).toBeUndefined();
+    expect(fresh.findings.map((f) => f.message).join(' ')).toContain('Power Platform integration environment');
     expect((await h.engine.list()).length).toBe(1);
   });
 

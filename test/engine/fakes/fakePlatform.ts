@@ -118,7 +118,7 @@ export class FakeDynamics {
     const self = this;
     const dataverse = (url: string): DataversePort => ({
       async listSolutions() {
-        return [...self.dvByUrl(url).solutions].map((uniqueName) => ({ uniqueName, version: '1.0' }));
+        return [...self.dvByUrl(url).solutions].map((uniqueName) => ({ uniqueName, version: '1.0.24.0' }));
       },
       async listApplicationUserIds() {
         return [...DUAL_WRITE_APP_IDS];
