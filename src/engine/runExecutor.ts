@@ -1,3 +1,4 @@
+import type { ActAsAdmin, AssertionsInHand } from './actingAdmin';
 import type { Logger } from '../log';
 import type { Emit } from './commitAndEmit';
 import type { Clock, Platform } from './ports';
@@ -31,6 +32,9 @@ export interface ExecutorOptions {
   approvalsAtStart: boolean;
   /** Several replicas: drive only the runs whose lease this replica holds, and fence every write. */
   leases?: RunLeaseKeeper;
+  /** AZURE_AUTH=obo: the platform as an admin, and the "Continue as me" assertions in hand. */
+  actAs?: ActAsAdmin;
+  assertions?: AssertionsInHand;
 }
 
 interface Driver {
