@@ -52,14 +52,15 @@ export function actingAdminFor(run: Run, step: StepState): Actor | undefined {
   return run.actingAdmin ?? run.requestedBy;
 }
 
-/** The step waits for "Continue as me" (from pending or running, i.e. after a sign-in refusal). */
+/** The step waits for "Continue as me": when it is reached (pending, or approved) or Entra wants a sign-in (running). */
 export function awaitActingAdmin(stepId: string, reason?: string): StepTransition {
   return {
     stepId,
     action: 'act_as.requested',
     apply(current, at) {
       const step = current.steps.find((s) => s.id === stepId);
-      if (!step || (step.status !== 'pending' && step.status !== 'running')) return null;
+      const approved = step?.status === 'awaiting_approval' && step.approval?.decision?.approved;
+      if (!step || (step.status !== 'pending' && step.status !== 'running' && !approved)) return null;
       moveStep(step, 'awaiting_manual');
       const admin = actingAdminFor(current, step);
       step.actAs = { since: at, ...(admin ? { admin } : {}), ...(reason ? { reason } : {}) };

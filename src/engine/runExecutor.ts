@@ -62,6 +62,13 @@ export class RunExecutor {
       closed: () => this.closed,
       fence: (runId) => o.leases?.writeFence(runId),
       platformFor: (runId) => o.leases?.guard(o.platform, runId) ?? o.platform,
+      // The admin's platform is fenced by the run's lease like the bot's own.
+      platformAs:
+        o.actAs &&
+        ((runId, assertion) => {
+          const asAdmin = (o.actAs as ActAsAdmin)(assertion);
+          return o.leases?.guard(asAdmin, runId) ?? asAdmin;
+        }),
       leaseRefusal: (runId) => o.leases?.refusal(runId),
     });
   }

@@ -22,7 +22,6 @@ import {
   awaitActingAdmin,
   isSignInNeeded,
   STEPS_ACTING_AS_ADMIN,
-  type ActAsAdmin,
   type AssertionsInHand,
 } from './actingAdmin';
 import { classifyError } from './stepErrors';
@@ -53,8 +52,8 @@ export interface StepRunnerOptions {
   platformFor: (runId: string) => Platform;
   /** With replicas: the refusal a step's request got because this replica lost the run's lease. */
   leaseRefusal?: (runId: string) => Error | undefined;
-  /** AZURE_AUTH=obo: the platform as an admin, for the steps that act as one (actingAdmin.ts). */
-  actAs?: ActAsAdmin;
+  /** AZURE_AUTH=obo: the platform as an admin for a run's step that acts as one (actingAdmin.ts). */
+  platformAs?: (runId: string, userAssertion: string) => Platform;
   assertions?: AssertionsInHand;
 }
 
@@ -190,7 +189,7 @@ export class StepRunner {
     if (this.o.closed()) return;
     if (!(await this.approvalStillHolds(run, step, signalOf()))) return;
     // AZURE_AUTH=obo: a step that acts as the admin runs only with a click's assertion in hand.
-    const actsAsAdmin = this.o.actAs && STEPS_ACTING_AS_ADMIN.has(step.kind);
+    const actsAsAdmin = this.o.platformAs && STEPS_ACTING_AS_ADMIN.has(step.kind);
     const held = actsAsAdmin ? this.o.assertions?.take(run.id, step.id) : undefined;
     if (actsAsAdmin && !held) return void (await this.transition(run.id, awaitActingAdmin(step.id)));
     const started = await this.transition(run.id, startStep(step.id, step.status === 'running', held?.by));
@@ -198,7 +197,7 @@ export class StepRunner {
     const signal = signalOf();
     const module = STEP_MODULES[step.kind];
     const current = started.steps.find((s) => s.id === step.id) as StepState;
-    const asAdmin = held && this.o.actAs?.(held.assertion);
+    const asAdmin = held && this.o.platformAs?.(run.id, held.assertion);
     const { ctx, progress } = this.context(started, current, signal, asAdmin);
     for (let attempt = 1; ; attempt++) {
       const progressBefore = progress.highest;
