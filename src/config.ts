@@ -148,7 +148,7 @@ export const configSchema = z.object({
   DUALWRITE_GATEWAY_URL: optionalUrl,
   /** The gateway is an internal API: only used when this is on. */
   DUALWRITE_GATEWAY_ENABLED: bool(false),
-  AZURE_AUTH: z.enum(['client-secret', 'managed-identity', 'default']).default('default'),
+  AZURE_AUTH: z.enum(['client-secret', 'managed-identity', 'default', 'obo']).default('default'),
   AZURE_TENANT_ID: optionalString,
   AZURE_CLIENT_ID: optionalString,
   AZURE_CLIENT_SECRET: optionalString,
@@ -252,13 +252,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const mode = config.DYNAMICS_MODE ?? 'emulator';
-  if (mode === 'live' && config.AZURE_AUTH === 'client-secret') {
+  if (mode === 'live' && (config.AZURE_AUTH === 'client-secret' || config.AZURE_AUTH === 'obo')) {
     for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const) {
-      if (!config[name]) {
-        throw new ConfigError(`Invalid environment variable ${name}: required when AZURE_AUTH=client-secret`);
-      }
+      const why = `required when AZURE_AUTH=${config.AZURE_AUTH}`;
+      if (!config[name]) throw new ConfigError(`Invalid environment variable ${name}: ${why}`);
     }
   }
+  if (config.AZURE_AUTH === 'obo' && !config.BOT_ID) throw new ConfigError(OBO_NEEDS_BOT_ID);
   if (config.DATABASE_AUTH === 'managed-identity' && !config.DATABASE_URL) {
     throw new ConfigError(
       'Invalid environment variable DATABASE_URL: required when DATABASE_AUTH=managed-identity',
@@ -273,6 +273,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 type ParsedConfig = z.infer<typeof configSchema>;
+
+/** AZURE_AUTH=obo acts as the admin who linked, with their Teams SSO token (src/engine/actingAdmin.ts). */
+const OBO_NEEDS_BOT_ID = `Invalid environment variable AZURE_AUTH: obo acts with the admin's Teams single sign-on token, which needs BOT_ID (docs/deploy.md, "Teams single sign-on")`;
 
 /** Without BOT_ID anyone who reaches the bot is whoever they claim: never in production, never live by accident. */
 function refuseOpenLocalMode(config: ParsedConfig, authOn: boolean): void {

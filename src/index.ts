@@ -72,7 +72,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const replicaId = replicaIdOf(config, store);
   const engine = engineFromConfig(
     config,
-    { platform: dynamics.platform, store, clock, replicaId, logger },
+    { platform: dynamics.platform, store, clock, replicaId, logger, actAs: dynamics.actAs },
     options.engine,
   );
   const bot = teamsBotFromConfig(config, {

@@ -106,6 +106,16 @@ describe('configuration', () => {
     ).toThrow(/AZURE_TENANT_ID/);
   });
 
+  it('AZURE_AUTH=obo: needs BOT_ID (the Teams SSO token) and, live, the Dynamics registration and its secret', () => {
+    expect(() => loadConfig({ AZURE_AUTH: 'obo' })).toThrow(
+      "Invalid environment variable AZURE_AUTH: obo acts with the admin's Teams single sign-on token, which needs BOT_ID",
+    );
+    expect(() => loadConfig({ AZURE_AUTH: 'sso' })).toThrow(/AZURE_AUTH/);
+    expect(() =>
+      loadConfig({ DYNAMICS_MODE: 'live', LIVE_WITHOUT_BOT_AUTH: 'true', AZURE_AUTH: 'obo' }),
+    ).toThrow('Invalid environment variable AZURE_TENANT_ID: required when AZURE_AUTH=obo');
+  });
+
   it('never prints a password or a client secret in an error', () => {
     const mistyped = 'postgress://dwbot:Sup3r-s3cret@db.example:5432/dwbot';
     expect(() => loadConfig({ DATABASE_URL: mistyped })).toThrow(

@@ -7,7 +7,7 @@ import { createCredential } from '../platform/http/credentials';
 /** The Entra identity of AZURE_AUTH (Dynamics 365 and Microsoft Graph in live mode). */
 export function azureCredential(config: Config): TokenCredential {
   return createCredential(
-    config.AZURE_AUTH === 'client-secret'
+    config.AZURE_AUTH === 'client-secret' || config.AZURE_AUTH === 'obo'
       ? {
           kind: 'client-secret',
           tenantId: config.AZURE_TENANT_ID!,

@@ -6,6 +6,8 @@ import type { Logger } from '../log';
 import { createPlatform } from '../platform/createPlatform';
 import type { RetryOptions } from '../platform/http/httpPolicy';
 import { CLOUD_HOSTED_SUFFIX, DEFAULT_DYNAMICS_HOST_SUFFIXES } from '../platform/http/dynamicsUrls';
+import { onBehalfOfCredential, type OnBehalfOfSettings } from '../platform/http/onBehalfOf';
+import type { ActAsAdmin } from '../engine/actingAdmin';
 import { azureCredential, emulatorCredential } from './credentials';
 
 // The Dynamics 365 side as the configuration says, built in one place for the bot and `npm run
@@ -18,6 +20,8 @@ export interface DynamicsConnection {
   credential: TokenCredential;
   /** Emulator mode: the emulator's base URL (the embedded one or EMULATOR_URL). */
   emulatorUrl?: string;
+  /** AZURE_AUTH=obo: the platform as one admin, from their SSO token (the engine's acting admin). */
+  actAs?: ActAsAdmin;
   /** The embedded emulator this connection started; `close` stops it. */
   emulator?: RunningEmulator;
   close(): Promise<void>;
@@ -52,38 +56,66 @@ export async function connectDynamics(config: Config, options: DynamicsOptions):
   const emulatorUrl =
     config.DYNAMICS_MODE === 'emulator' ? (config.EMULATOR_URL ?? emulator?.url) : undefined;
   if (emulatorUrl) {
-    const platform = createPlatform({
-      mode: 'emulator',
-      emulatorUrl,
+    const emulated = (credential?: TokenCredential) =>
+      createPlatform({
+        mode: 'emulator',
+        emulatorUrl,
+        credential,
+        region: config.POWER_PLATFORM_REGION,
+        logger,
+        retry,
+        timeoutMs,
+      });
+    const actAs: ActAsAdmin | undefined =
+      config.AZURE_AUTH === 'obo'
+        ? (assertion) => emulated(onBehalfOfCredential(oboSettings(config, emulatorUrl), assertion))
+        : undefined;
+    return { platform: emulated(), credential: emulatorCredential(), emulatorUrl, actAs, emulator, close };
+  }
+  // Live mode: one credential for Dynamics 365 and Microsoft Graph.
+  const credential = options.credential ?? azureCredential(config);
+  const live = (asUser: TokenCredential | undefined) =>
+    createPlatform({
+      mode: 'live',
+      credential: asUser ?? credential,
+      lcsApiUrl: config.LCS_API_URL,
+      lcsProjectId: config.LCS_PROJECT_ID,
+      lcsDelegated: config.AZURE_AUTH === 'default' || asUser !== undefined,
+      gatewayAsAdmin: config.AZURE_AUTH === 'obo',
+      powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
+      bapApiUrl: config.BAP_API_URL,
+      dataverseAppTemplates: config.DATAVERSE_APP_TEMPLATES,
       region: config.POWER_PLATFORM_REGION,
+      dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
+      dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
+      hostSuffixes: hostSuffixesOf(config),
+      trustedOrigins: options.trustedOrigins,
       logger,
       retry,
       timeoutMs,
     });
-    return { platform, credential: emulatorCredential(), emulatorUrl, emulator, close };
-  }
-  // Live mode: one credential for Dynamics 365 and Microsoft Graph.
-  const credential = options.credential ?? azureCredential(config);
-  const platform = createPlatform({
-    mode: 'live',
-    credential,
-    lcsApiUrl: config.LCS_API_URL,
-    lcsProjectId: config.LCS_PROJECT_ID,
-    lcsDelegated: config.AZURE_AUTH === 'default',
-    powerPlatformApiUrl: config.POWER_PLATFORM_API_URL,
-    bapApiUrl: config.BAP_API_URL,
-    dataverseAppTemplates: config.DATAVERSE_APP_TEMPLATES,
-    region: config.POWER_PLATFORM_REGION,
-    dualWriteGatewayUrl: config.DUALWRITE_GATEWAY_URL,
-    dualWriteGatewayEnabled: config.DUALWRITE_GATEWAY_ENABLED,
-    hostSuffixes: hostSuffixesOf(config),
-    trustedOrigins: options.trustedOrigins,
-    logger,
-    retry,
-    timeoutMs,
-  });
-  return { platform, credential, close };
+  const actAs: ActAsAdmin | undefined =
+    config.AZURE_AUTH === 'obo'
+      ? (assertion) => live(onBehalfOfCredential(oboSettings(config), assertion))
+      : undefined;
+  return { platform: live(undefined), credential, actAs, close };
 }
+
+/**
+ * The Dynamics registration trades the admin's SSO token (audience `api://<AZURE_CLIENT_ID>`, as the
+ * Azure Bot's OAuth connection exchanges it: docs/deploy.md "Teams single sign-on") for each resource.
+ */
+function oboSettings(config: Config, emulatorOrigin?: string): OnBehalfOfSettings {
+  return {
+    tenantId: config.AZURE_TENANT_ID ?? 'organizations',
+    clientId: config.AZURE_CLIENT_ID ?? EMULATOR_OBO_CLIENT,
+    clientSecret: config.AZURE_CLIENT_SECRET ?? 'emulator',
+    ...(emulatorOrigin ? { emulatorOrigin } : {}),
+  };
+}
+
+/** Emulator mode without AZURE_CLIENT_ID: the emulator's Entra takes any client [inferred]. */
+const EMULATOR_OBO_CLIENT = '00000000-0000-4000-8000-0000000000d1';
 
 /** DYNAMICS_HOST_SUFFIXES, else Microsoft's clouds; cloud-hosted VMs only when allowed. */
 export function hostSuffixesOf(config: Config): readonly string[] {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Config } from '../config';
+import type { ActAsAdmin } from '../engine/actingAdmin';
 import type { Clock, Platform } from '../engine/ports';
 import { createSetupEngine, type SetupEngine } from '../engine/setupEngine';
 import type { Logger } from '../log';
@@ -17,12 +18,21 @@ export function replicaIdOf(config: Config, store: Store): string {
 
 export function engineFromConfig(
   config: Config,
-  parts: { platform: Platform; store: Store; clock: Clock; replicaId: string; logger: Logger },
+  parts: {
+    platform: Platform;
+    store: Store;
+    clock: Clock;
+    replicaId: string;
+    logger: Logger;
+    /** AZURE_AUTH=obo: the platform as the acting admin (dynamicsConnection.ts). */
+    actAs?: ActAsAdmin;
+  },
   overrides: { pollIntervalMs?: number } = {},
 ): SetupEngine {
-  const { platform, store, clock, replicaId, logger } = parts;
+  const { platform, store, clock, replicaId, logger, actAs } = parts;
   return createSetupEngine({
     platform,
+    actAs,
     store: store.runs,
     clock,
     logger: logger.child({ component: 'engine' }),

@@ -49,6 +49,18 @@ export interface EngineApi {
   reject(runId: string, stepId: string, actor: Actor, rev: number, reason: string): Promise<CommandResult>;
   /** Manual step: the admin says it is done; the engine verifies it through the APIs. */
   confirmManual(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
+  /**
+   * AZURE_AUTH=obo: "Continue as me" on a step that acts as the admin; `ssoToken` is the admin's fresh
+   * SSO token, used for that step's on-behalf-of tokens and never stored. Another admin than the one
+   * who linked is refused ('forbidden') with the reason.
+   */
+  continueAsMe(
+    runId: string,
+    stepId: string,
+    actor: Actor,
+    rev: number,
+    ssoToken: string,
+  ): Promise<CommandResult>;
   retry(runId: string, actor: Actor, rev?: number): Promise<CommandResult>;
   skip(runId: string, stepId: string, actor: Actor, rev: number): Promise<CommandResult>;
   cancel(runId: string, actor: Actor, rev?: number): Promise<CommandResult>;

@@ -141,6 +141,13 @@ export interface StepState extends PlannedStep {
   waitingSinceRev?: number;
   /** A manual step the admin said is done and the engine has yet to verify. */
   confirmation?: { by: Actor; at: string };
+  /**
+   * AZURE_AUTH=obo: the step waits for "Continue as me" from `admin` (absent: any admin, who then
+   * becomes the run's acting admin), with why when a sign-in was asked again (src/engine/actingAdmin.ts).
+   */
+  actAs?: { admin?: Actor; reason?: string; since: string };
+  /** Whose delegated rights the step last ran with (AZURE_AUTH=obo). */
+  actedAs?: Actor;
 }
 
 export interface Run {
@@ -158,6 +165,8 @@ export interface Run {
   finishedAt?: string;
   steps: StepState[];
   cancelRequested?: { by: Actor; at: string };
+  /** AZURE_AUTH=obo: the admin who linked, whose rights the dual-write steps run with. */
+  actingAdmin?: Actor;
   /** Where the run belongs; absent on runs stored before runs were scoped. */
   scope?: RunScope;
   /** Display names of the Dataverse tables, by entity set, as the plan showed them. */

@@ -141,6 +141,8 @@ export function confirmManualCommand(run: Run, stepId: string, c: CommandContext
   if (isStale(run, step, c.rev))
     return refuse('stale', 'This card is out of date; here is the current state.');
   step.confirmation = { by: c.actor, at: c.at };
+  // Linked by hand: whoever says so is the admin the dual-write steps act as (actingAdmin.ts).
+  if (step.kind === 'linkEnvironments') run.actingAdmin = c.actor;
   return change(run, c, 'manual.confirmed', stepId);
 }
 

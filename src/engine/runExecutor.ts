@@ -1,3 +1,4 @@
+import type { ActAsAdmin, AssertionsInHand } from './actingAdmin';
 import type { Logger } from '../log';
 import type { Emit } from './commitAndEmit';
 import type { Clock, Platform } from './ports';
@@ -31,6 +32,9 @@ export interface ExecutorOptions {
   approvalsAtStart: boolean;
   /** Several replicas: drive only the runs whose lease this replica holds, and fence every write. */
   leases?: RunLeaseKeeper;
+  /** AZURE_AUTH=obo: the platform as an admin, and the "Continue as me" assertions in hand. */
+  actAs?: ActAsAdmin;
+  assertions?: AssertionsInHand;
 }
 
 interface Driver {
@@ -58,6 +62,13 @@ export class RunExecutor {
       closed: () => this.closed,
       fence: (runId) => o.leases?.writeFence(runId),
       platformFor: (runId) => o.leases?.guard(o.platform, runId) ?? o.platform,
+      // The admin's platform is fenced by the run's lease like the bot's own.
+      platformAs:
+        o.actAs &&
+        ((runId, assertion) => {
+          const asAdmin = (o.actAs as ActAsAdmin)(assertion);
+          return o.leases?.guard(asAdmin, runId) ?? asAdmin;
+        }),
       leaseRefusal: (runId) => o.leases?.refusal(runId),
     });
   }

@@ -11,9 +11,10 @@ import type { Run, RunStatus, StepState, StepStatus } from './model';
 
 export const ALLOWED_STEP_TRANSITIONS: Record<StepStatus, readonly StepStatus[]> = {
   pending: ['running', 'awaiting_approval', 'awaiting_manual', 'cancelled'],
-  awaiting_approval: ['running', 'failed', 'skipped', 'cancelled'],
-  awaiting_manual: ['succeeded', 'skipped', 'cancelled'],
-  running: ['succeeded', 'failed', 'cancelled'],
+  awaiting_approval: ['running', 'awaiting_manual', 'failed', 'skipped', 'cancelled'],
+  // awaiting_manual <-> running: a step acting as the admin waits for "Continue as me" (actingAdmin.ts).
+  awaiting_manual: ['succeeded', 'running', 'skipped', 'cancelled'],
+  running: ['succeeded', 'failed', 'awaiting_manual', 'cancelled'],
   failed: ['pending', 'skipped', 'cancelled'],
   succeeded: [],
   skipped: [],

@@ -1,4 +1,4 @@
-import type { Run, StepError, StepState } from './model';
+import type { Actor, Run, StepError, StepState } from './model';
 import type { RunChange } from './runStorePort';
 import { cancelRemaining, moveStep, settle } from './runStateMachine';
 
@@ -21,7 +21,8 @@ export type StepAction =
   | 'approval.expired'
   | 'manual.requested'
   | 'manual.verified'
-  | 'manual.verification_failed';
+  | 'manual.verification_failed'
+  | 'act_as.requested';
 
 /** A change to one step: `apply` is pure and runs inside the store's transaction. */
 export interface StepTransition {
@@ -72,15 +73,22 @@ export function finalizeCancel(run: Run, at: string): RunChange {
   return { run: settle(run, at), audit: [{ at, actor: null, action: 'run.cancelled' }] };
 }
 
-export function startStep(stepId: string, resumed: boolean): StepTransition {
-  return onStep(stepId, resumed ? 'step.resumed' : 'step.started', (s, at) => {
-    if (s.status !== 'pending' && s.status !== 'running' && s.status !== 'awaiting_approval') return false;
-    moveStep(s, 'running');
-    s.attempts += 1;
-    s.startedAt = s.startedAt ?? at;
-    delete s.error;
-    return true;
-  });
+/** `actingAs`: the admin whose delegated rights the step runs with (AZURE_AUTH=obo), audited. */
+export function startStep(stepId: string, resumed: boolean, actingAs?: Actor): StepTransition {
+  return onStep(
+    stepId,
+    resumed ? 'step.resumed' : 'step.started',
+    (s, at) => {
+      if (s.status !== 'pending' && s.status !== 'running' && s.status !== 'awaiting_approval') return false;
+      moveStep(s, 'running');
+      s.attempts += 1;
+      s.startedAt = s.startedAt ?? at;
+      delete s.error;
+      if (actingAs) s.actedAs = actingAs;
+      return true;
+    },
+    actingAs ? `with the rights of ${actingAs.name} (on-behalf-of)` : undefined,
+  );
 }
 
 export function stepSucceeded(stepId: string, output: Record<string, unknown>): StepTransition {

@@ -1,5 +1,7 @@
 import type { Logger } from '../log';
+import { AssertionsInHand, continueAsMeCommand, type ActAsAdmin } from './actingAdmin';
 import { adminCommands } from './adminCommands';
+import { applyCommand, type CommandDeps } from './applyCommand';
 import type { EngineApi } from './engineApi';
 import { observeApprovals } from './engineMetrics';
 import { createEngineEventHub } from './engineEvents';
@@ -41,6 +43,11 @@ export interface SetupEngineOptions {
   replicas?: ReplicaOptions;
   /** Unfinished runs one requester and one tenant may have at once (absent: no limit). */
   runLimits?: RunLimits;
+  /**
+   * AZURE_AUTH=obo: the platform as one admin from their SSO token; the dual-write steps then wait for
+   * that admin's "Continue as me" (actingAdmin.ts).
+   */
+  actAs?: ActAsAdmin;
 }
 
 /** EngineApi plus a hook for tests and graceful shutdown. */
@@ -61,7 +68,10 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   const events = createEngineEventHub(logger);
   const keeper: RunLeaseKeeper | undefined =
     replicas && createLeaseKeeper(replicas, { store, clock, logger }, () => executor);
+  const assertions = new AssertionsInHand();
   const executor: RunExecutor = new RunExecutor({
+    actAs: options.actAs,
+    assertions,
     leases: keeper,
     platform,
     store,
@@ -77,17 +87,15 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   });
   const kick = (runId: string) => executor.kick(runId);
   const plan = createPlanner(platform, clock);
-  const commands = adminCommands(
-    {
-      store,
-      emit: events.emit,
-      clock,
-      fourEyes: options.fourEyes,
-      kick,
-      notifyReplicas: replicas && ((runId, cancel) => notifyReplicas(replicas.signals, runId, cancel)),
-    },
-    (runId) => executor.abortStep(runId),
-  );
+  const commandDeps: CommandDeps = {
+    store,
+    emit: events.emit,
+    clock,
+    fourEyes: options.fourEyes,
+    kick,
+    notifyReplicas: replicas && ((runId, cancel) => notifyReplicas(replicas.signals, runId, cancel)),
+  };
+  const commands = adminCommands(commandDeps, (runId) => executor.abortStep(runId));
   const stopListening = replicas && keeper && listenToReplicas(replicas.signals, keeper, executor);
   const stopObserving = observeApprovals(store, () => clock.now().getTime());
 
@@ -117,6 +125,15 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       ),
 
     ...commands,
+    // The assertion is in hand before the click's change wakes the step; a refused click leaves none.
+    async continueAsMe(runId, stepId, actor, rev, ssoToken) {
+      assertions.put(runId, stepId, ssoToken, actor);
+      const result = await applyCommand(commandDeps, runId, actor, rev, (run, c) =>
+        continueAsMeCommand(run, stepId, c),
+      );
+      if (!result.ok || !result.changed) assertions.take(runId, stepId);
+      return result;
+    },
     get: (runId) => store.get(runId),
     list: (filter) => store.list(filter),
     audit: (runId) => store.audit(runId),

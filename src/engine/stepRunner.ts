@@ -18,6 +18,12 @@ import {
   type StepTransition,
 } from './runTransitions';
 import { approvalFactsChanged } from './approvalFacts';
+import {
+  awaitActingAdmin,
+  isSignInNeeded,
+  STEPS_ACTING_AS_ADMIN,
+  type AssertionsInHand,
+} from './actingAdmin';
 import { classifyError } from './stepErrors';
 import { buildStepContext, type BuiltStepContext } from './stepContextFactory';
 import { EVENT_OF_STEP_ACTION } from './stepEvents';
@@ -46,6 +52,9 @@ export interface StepRunnerOptions {
   platformFor: (runId: string) => Platform;
   /** With replicas: the refusal a step's request got because this replica lost the run's lease. */
   leaseRefusal?: (runId: string) => Error | undefined;
+  /** AZURE_AUTH=obo: the platform as an admin for a run's step that acts as one (actingAdmin.ts). */
+  platformAs?: (runId: string, userAssertion: string) => Platform;
+  assertions?: AssertionsInHand;
 }
 
 export class StepRunner {
@@ -97,10 +106,10 @@ export class StepRunner {
     return this.o.clock.now().toISOString();
   }
 
-  private context(run: Run, step: StepState, signal: AbortSignal): BuiltStepContext {
+  private context(run: Run, step: StepState, signal: AbortSignal, platform?: Platform): BuiltStepContext {
     return buildStepContext(
       {
-        platform: this.o.platformFor(run.id),
+        platform: platform ?? this.o.platformFor(run.id),
         clock: this.o.clock,
         logger: this.o.logger,
         pollIntervalMs: this.o.pollIntervalMs,
@@ -179,12 +188,17 @@ export class StepRunner {
   private async execute(run: Run, step: StepState, signalOf: () => AbortSignal): Promise<void> {
     if (this.o.closed()) return;
     if (!(await this.approvalStillHolds(run, step, signalOf()))) return;
-    const started = await this.transition(run.id, startStep(step.id, step.status === 'running'));
+    // AZURE_AUTH=obo: a step that acts as the admin runs only with a click's assertion in hand.
+    const actsAsAdmin = this.o.platformAs && STEPS_ACTING_AS_ADMIN.has(step.kind);
+    const held = actsAsAdmin ? this.o.assertions?.take(run.id, step.id) : undefined;
+    if (actsAsAdmin && !held) return void (await this.transition(run.id, awaitActingAdmin(step.id)));
+    const started = await this.transition(run.id, startStep(step.id, step.status === 'running', held?.by));
     if (!started) return;
     const signal = signalOf();
     const module = STEP_MODULES[step.kind];
     const current = started.steps.find((s) => s.id === step.id) as StepState;
-    const { ctx, progress } = this.context(started, current, signal);
+    const asAdmin = held && this.o.platformAs?.(run.id, held.assertion);
+    const { ctx, progress } = this.context(started, current, signal, asAdmin);
     for (let attempt = 1; ; attempt++) {
       const progressBefore = progress.highest;
       const telemetry = this.attempt(started, current, 'execute', attempt);
@@ -202,6 +216,12 @@ export class StepRunner {
         if (lost) {
           telemetry.end('lease_lost');
           throw lost;
+        }
+        // Entra wants the admin (MFA, Conditional Access, an expired sign-in): ask them, not a failure.
+        if (held && isSignInNeeded(error)) {
+          telemetry.end('sign_in_needed');
+          await this.transition(run.id, awaitActingAdmin(step.id, (error as Error).message));
+          return;
         }
         const failure = classifyError(error);
         const next = afterFailure(failure, attempt, progress.highest > progressBefore, this.o.retry);

@@ -43,6 +43,11 @@ export type PlatformOptions =
        * takes delegated user_impersonation tokens only, never an app's; so does the dual-write gateway.
        */
       lcsDelegated?: boolean;
+      /**
+       * AZURE_AUTH=obo: the dual-write steps run on a platform acting as the admin who links (its
+       * on-behalf-of credential), so the gateway's steps are automatic even though this credential is an app's.
+       */
+      gatewayAsAdmin?: boolean;
       powerPlatformApiUrl: string;
       bapApiUrl: string;
       /** Templates of a new Dataverse environment with the Dynamics 365 apps (DATAVERSE_APP_TEMPLATES). */
@@ -133,7 +138,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     ? undefined
     : !options.dualWriteGatewayUrl
       ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
-      : !options.lcsDelegated
+      : !options.lcsDelegated && !options.gatewayAsAdmin
         ? 'The dual-write gateway takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) do this step in Finance and Operations, Data management > Dual-write.'
         : undefined;
   const useGateway = options.dualWriteGatewayEnabled && !gatewayRefusal;
