@@ -186,7 +186,7 @@ async function runMap(name: string, initialSync: boolean): Promise<void> {
 }
 
 async function waitForState(
-  find: () => Promise<{ detail: { state?: string; lastRequest?: { errorMessage?: string } } } | undefined>,
+  find: () => Promise<GatewayMap | undefined>,
   name: string,
   state: string,
 ): Promise<void> {
