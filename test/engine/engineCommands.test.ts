@@ -120,7 +120,9 @@ describe('setup engine commands (fake platform)', () => {
     const fresh = await h.engine.preview(newExisting);
     expect(fresh.canStart).toBe(false);
     expect(fresh.reviewToken).toBeUndefined();
-    expect(fresh.findings.map((f) => f.message).join(' ')).toContain('Power Platform integration environment');
+    expect(fresh.findings.map((f) => f.message).join(' ')).toContain(
+      'Power Platform integration environment',
+    );
     expect((await h.engine.list()).length).toBe(1);
   });
 
