@@ -7,6 +7,7 @@ import { messageCard } from './views/messageView';
 import { handleMessage } from './handlers/commandHandlers';
 import { handleSignIn, isSignInInvoke } from './handlers/signIn';
 import { dispatch } from './verbDispatch';
+import { sendLoginRequest, ssoTokenOf, VERBS_NEEDING_SSO } from './cardSignIn';
 
 // The teams-ai Application: a route for every card verb of the verb table (verbTable.ts), the
 // welcome on install, and the typed commands. No AI planner. Handlers validate first (zod), answer
@@ -41,6 +42,11 @@ export function createBotApp(
   for (const verb of VERBS) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const started = services.clock.now().getTime();
+      // A button that acts with the clicker's rights needs their SSO token: without one, Teams' login request.
+      if (VERBS_NEEDING_SSO.has(verb) && !ssoTokenOf(context)) {
+        await sendLoginRequest(services, context, botAppId);
+        return '';
+      }
       let card: AdaptiveCard;
       try {
         card = await dispatch(services, context, verb, data);

@@ -51,6 +51,8 @@ export const ACTION_SCHEMAS = {
   'run.approve': z.object({ runId, stepId, rev }).passthrough(),
   'run.reject': z.object({ runId, stepId, rev, reason: z.string().max(500).optional() }).passthrough(),
   'run.verify': z.object({ runId, stepId, rev }).passthrough(),
+  /** AZURE_AUTH=obo: the acting admin continues a step with their rights (the SSO token is not data). */
+  'run.continueAsMe': z.object({ runId, stepId, rev }).passthrough(),
 } as const;
 
 export type Verb = keyof typeof ACTION_SCHEMAS;

@@ -1,6 +1,7 @@
 import { ACTION_SCHEMAS } from './cardActions';
 import { renderCard } from './cards/renderCard';
 import * as runActions from './handlers/runActions';
+import { continueAsMe } from './handlers/continueAsMe';
 import * as wizard from './handlers/wizardActions';
 import { helpCard } from './views/helpView';
 import type { VerbRoutes } from './verbEntry';
@@ -123,5 +124,14 @@ export const VERB_ROUTES: VerbRoutes = {
     cardOf: 'manual',
     target: runTarget,
     handle: runActions.verify,
+  },
+  'run.continueAsMe': {
+    kind: 'run',
+    schema: ACTION_SCHEMAS['run.continueAsMe'],
+    // An admin's button; the engine refuses any admin but the one who linked, with the reason.
+    permission: 'operate',
+    cardOf: 'run',
+    target: runTarget,
+    handle: continueAsMe,
   },
 };

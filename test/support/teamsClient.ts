@@ -157,13 +157,19 @@ export class TeamsClient {
     data: Record<string, unknown>,
     replyToId: string,
     trigger: 'manual' | 'automatic' = 'manual',
+    /** The SSO token Teams attaches after the bot's login request (`value.authentication`). */
+    authentication?: { id: string; connectionName: string; token: string },
   ): Promise<{ status: number; body: InvokeResponse; serverMs?: number; clientMs: number }> {
     const activity = {
       ...this.base(from, conversation),
       type: 'invoke',
       name: 'adaptiveCard/action',
       replyToId,
-      value: { action: { type: 'Action.Execute', verb, data }, trigger },
+      value: {
+        action: { type: 'Action.Execute', verb, data },
+        trigger,
+        ...(authentication ? { authentication } : {}),
+      },
     };
     const result = await this.post(activity);
     return {

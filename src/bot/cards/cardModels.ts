@@ -89,6 +89,18 @@ export interface RunModel extends NoticeModel {
   canCancel: boolean;
   finished: boolean;
   updatedAt: string;
+  /** A step waiting for the acting admin's "Continue as me" (AZURE_AUTH=obo), or null. */
+  actAs: ActAsModel | null;
+}
+
+export interface ActAsModel {
+  stepId: string;
+  /** Who must act, for every copy. */
+  text: string;
+  /** Why Entra asked for a new sign-in; '' when the step simply reached its turn. */
+  reason: string;
+  installNote: string;
+  canContinue: boolean;
 }
 
 /** What every card about one step carries: its actions' `runId`, `stepId` and `rev`, and a notice. */

@@ -42,7 +42,7 @@ async function cardFor(
   return cardOfRun(run, { kind, stepId, notice, view, nowMs: request.services.clock.now().getTime() });
 }
 
-async function answer(
+export async function answer(
   request: RunRequest<Verb>,
   result: CommandResult,
   cardOf: RunCardKind,

@@ -6,6 +6,7 @@ import { failureOf } from './failureView';
 import { formatTime, shortId } from './format';
 import { RUN_STATUS, STEP_MARK, stepDetail } from './statusText';
 import { escapeMarkdown } from './markdown';
+import { actAsOf } from './actAsView';
 
 /** The run card: one per run, updated in place for everyone as the run moves. */
 /**
@@ -42,5 +43,6 @@ export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs
       canOperate && (!FINISHED_RUN_STATUSES.has(run.status) || (run.status === 'failed' && Boolean(failed))),
     finished: FINISHED_RUN_STATUSES.has(run.status) && !failed,
     updatedAt: formatTime(run.updatedAt),
+    actAs: actAsOf(run, canOperate),
   };
 }
