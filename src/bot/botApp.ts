@@ -7,7 +7,7 @@ import { messageCard } from './views/messageView';
 import { handleMessage } from './handlers/commandHandlers';
 import { handleSignIn, isSignInInvoke } from './handlers/signIn';
 import { dispatch } from './verbDispatch';
-import { sendLoginRequest, ssoTokenOf, VERBS_NEEDING_SSO } from './cardSignIn';
+import { sendLoginRequest, takeSsoAssertion, VERBS_NEEDING_SSO } from './cardSignIn';
 
 // The teams-ai Application: a route for every card verb of the verb table (verbTable.ts), the
 // welcome on install, and the typed commands. No AI planner. Handlers validate first (zod), answer
@@ -43,7 +43,7 @@ export function createBotApp(
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const started = services.clock.now().getTime();
       // A button that acts with the clicker's rights needs their SSO token: without one, Teams' login request.
-      if (VERBS_NEEDING_SSO.has(verb) && !ssoTokenOf(context)) {
+      if (VERBS_NEEDING_SSO.has(verb) && !(await takeSsoAssertion(services, context))) {
         await sendLoginRequest(services, context, botAppId);
         return '';
       }

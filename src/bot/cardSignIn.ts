@@ -8,7 +8,7 @@ import type { BotServices } from './botServices';
 // the Action.Execute invoke carries `value.authentication` {id, connectionName, token} when Teams has
 // the user's SSO token; without one the bot answers 401 with a login request whose
 // `tokenExchangeResource` names the app's SSO resource (api://botid-{BOT_ID}), and Teams sends the
-// invoke again with the token. The token is handed to the engine only, never stored or logged.
+// invoke again with the token. The exchanged token is handed to the engine only, never stored or logged.
 
 /** The verbs whose click must carry the clicker's SSO token. */
 export const VERBS_NEEDING_SSO: ReadonlySet<string> = new Set(['run.continueAsMe']);
@@ -24,17 +24,48 @@ const authenticationSchema = z.object({
   }),
 });
 
-/** The SSO token Teams attached to this card action, if any. */
-export function ssoTokenOf(context: TurnContext): string | undefined {
+/** Where the exchanged token waits for the verb's handler, in this turn only. */
+const ASSERTION_KEY = Symbol('continueAsMe.assertion');
+
+function tokenClient(context: TurnContext): UserTokenClient | undefined {
+  return context.turnState.get<UserTokenClient | undefined>(
+    (context.adapter as { UserTokenClientKey?: symbol }).UserTokenClientKey,
+  );
+}
+
+/**
+ * The click's SSO token (audience api://botid-{BOT_ID}) exchanged at the token service for the OAuth
+ * connection's scope (api://<AZURE_CLIENT_ID>/access_as_user, docs/deploy.md): the assertion the
+ * engine's on-behalf-of grant takes. Undefined when the click carried none or the exchange failed
+ * (no consent yet): then Teams is sent the login request. Kept in the turn's state for the handler.
+ */
+export async function takeSsoAssertion(services: BotServices, context: TurnContext): Promise<boolean> {
   const parsed = authenticationSchema.safeParse(context.activity.value);
-  return parsed.success ? parsed.data.authentication.token : undefined;
+  if (!parsed.success) return false;
+  try {
+    const exchanged = await tokenClient(context)?.exchangeToken(
+      context.activity.from.id,
+      services.ssoConnectionName,
+      context.activity.channelId,
+      { token: parsed.data.authentication.token },
+    );
+    if (!exchanged?.token) return false;
+    context.turnState.set(ASSERTION_KEY, exchanged.token);
+    return true;
+  } catch (error) {
+    services.logger.info({ err: (error as Error).message }, 'card SSO token not exchanged: login request');
+    return false;
+  }
+}
+
+/** The assertion takeSsoAssertion left for this turn. */
+export function ssoAssertionOf(context: TurnContext): string | undefined {
+  return context.turnState.get<string | undefined>(ASSERTION_KEY);
 }
 
 /** The sign-in link of the token service (the login request's fallback button), when it gives one. */
 async function signInLink(services: BotServices, context: TurnContext): Promise<string | undefined> {
-  const client = context.turnState.get<UserTokenClient | undefined>(
-    (context.adapter as { UserTokenClientKey?: symbol }).UserTokenClientKey,
-  );
+  const client = tokenClient(context);
   try {
     const resource = await client?.getSignInResource(services.ssoConnectionName, context.activity, '');
     return resource?.signInLink;

@@ -11,7 +11,8 @@ import { newConversation, responseCard, textOf, user } from '../support/teamsCli
 /**
  * "Continue as me" through the bot over real HTTP (AZURE_AUTH=obo's button; Learn
  * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/sso-adaptive-cards-universal-action):
- * a click without an SSO token gets the 401 login request; with the token the emulator's Entra mints
+ * a click without an SSO token (or one the token service cannot exchange) gets the 401 login request;
+ * with the token the emulator's Entra mints
  * for X, X's click continues the step; Y's click is refused with the reason on the card.
  * The run is put in the waiting state in the bot's SQLite file before the bot starts (the engine's
  * own obo run is test/engine/actingAdmin.emulator.test.ts).
@@ -103,6 +104,25 @@ describe('Continue as me: the card button with Teams SSO', () => {
         tokenExchangeResource: { uri: expect.stringMatching(/^api:\/\/botid-/), providerId: 'DynamicsSso' },
       },
     });
+  });
+
+  it('answers the login request again when the token service cannot exchange the SSO token', async () => {
+    const settings = (exchangeRefused: boolean) =>
+      fetch(`${h.bot.emulatorUrl}/_emulator/settings`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ identity: { exchangeRefused } }),
+      });
+    expect((await settings(true)).ok).toBe(true);
+    try {
+      const response = await click(X, await ssoToken(X));
+      expect(response.body).toMatchObject({
+        statusCode: 401,
+        type: 'application/vnd.microsoft.activity.loginRequest',
+      });
+    } finally {
+      await settings(false);
+    }
   });
 
   it("refuses Y's click with the reason on the card", async () => {

@@ -1,15 +1,15 @@
 import type { AdaptiveCard } from '../cards/renderCard';
-import { ssoTokenOf } from '../cardSignIn';
+import { ssoAssertionOf } from '../cardSignIn';
 import type { RunRequest } from '../verbEntry';
 import { answer } from './runActions';
 
 // "Continue as me" (AZURE_AUTH=obo, docs/deploy.md "Teams single sign-on"): the step that acts as the
-// admin runs now with the clicker's SSO token as the on-behalf-of assertion. botApp.ts has already
-// answered a click without a token with Teams' login request, so the token is there.
+// admin runs now with the clicker's exchanged SSO token as the on-behalf-of assertion. botApp.ts has
+// already answered a click without one with Teams' login request (cardSignIn.ts).
 
 export async function continueAsMe(request: RunRequest<'run.continueAsMe'>): Promise<AdaptiveCard> {
   const { services, context, actor, run, data } = request;
-  const token = ssoTokenOf(context);
+  const token = ssoAssertionOf(context);
   if (!token)
     return answer(
       request,
