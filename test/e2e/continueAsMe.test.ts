@@ -84,13 +84,20 @@ describe('Continue as me: the card button with Teams SSO', () => {
     await h.close();
   });
 
-  it('shows who must act, the reason for the new sign-in and the button on the run card', async () => {
-    const response = await h.client.invoke(Y, conversation, 'run.refresh', { runId: run.id }, 'card-1');
-    const card = textOf(responseCard(response));
-    expect(card).toContain('waiting for Xavier Admin to press \\"Continue as me\\"');
-    expect(card).toContain('Microsoft Entra asks for a new sign-in: AADSTS50076');
-    expect(card).toContain('"verb":"run.continueAsMe"');
-    expect(card).toContain('add the bot for yourself');
+  const refreshed = async (who: typeof X) =>
+    textOf(
+      responseCard(await h.client.invoke(who, conversation, 'run.refresh', { runId: run.id }, 'card-1')),
+    );
+
+  it("shows X who must act, Entra's reason and the button; Y who is awaited, without it", async () => {
+    const forX = await refreshed(X);
+    expect(forX).toContain('waiting for Xavier Admin to press \\"Continue as me\\"');
+    expect(forX).toContain('Microsoft Entra asks for a new sign-in: AADSTS50076');
+    expect(forX).toContain('"verb":"run.continueAsMe"');
+    expect(forX).toContain('add the bot for yourself');
+    const forY = await refreshed(Y);
+    expect(forY).toContain('waiting for Xavier Admin to press \\"Continue as me\\"');
+    expect(forY).not.toContain('"verb":"run.continueAsMe"');
   });
 
   it('answers a click without an SSO token with the 401 login request', async () => {

@@ -11,8 +11,11 @@ import { escapeMarkdown } from './markdown';
 export const PERSONAL_INSTALL_NOTE =
   'Teams may first ask you to add the bot for yourself (a one-on-one chat): that is how it signs you in for this button.';
 
-/** The first step waiting for "Continue as me", or null. `canAct`: whether this copy shows the button. */
-export function actAsOf(run: Run, canAct: boolean): ActAsModel | null {
+/**
+ * The first step waiting for "Continue as me", or null. `canAct`: whether this copy may act at all; a
+ * viewer's own copy shows the button only to the admin who must act (the engine refuses anyone else).
+ */
+export function actAsOf(run: Run, canAct: boolean, viewerId?: string): ActAsModel | null {
   const step = run.steps.find((s) => s.status === 'awaiting_manual' && s.actAs);
   if (!step?.actAs) return null;
   const who = step.actAs.admin
@@ -25,6 +28,6 @@ export function actAsOf(run: Run, canAct: boolean): ActAsModel | null {
       ? `Microsoft Entra asks for a new sign-in: ${escapeMarkdown(step.actAs.reason)}`
       : '',
     installNote: PERSONAL_INSTALL_NOTE,
-    canContinue: canAct,
+    canContinue: canAct && (!viewerId || !step.actAs.admin || step.actAs.admin.id === viewerId),
   };
 }

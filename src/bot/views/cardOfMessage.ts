@@ -48,7 +48,7 @@ export function cardOfRun(run: Run, request: RunCardRequest): AdaptiveCard {
     card = renderCard('manual', manualCardData(run, step, notice, operate));
     shown = 'manual';
   } else {
-    card = renderCard('run', runCardData(run, notice, operate, nowMs));
+    card = renderCard('run', runCardData(run, notice, operate, nowMs, view?.viewer?.actor.id));
   }
   const refresh = view && refreshOf(run, shown, shown === 'run' ? undefined : step?.id, view);
   return refresh ? { ...card, refresh } : card;

@@ -11,9 +11,15 @@ import { actAsOf } from './actAsView';
 /** The run card: one per run, updated in place for everyone as the run moves. */
 /**
  * `canOperate`: whether this copy shows Retry, Skip and Cancel (the shared card: only when anyone may).
- * `nowMs`: the time of rendering, for the clock of a long step.
+ * `nowMs`: the time of rendering, for the clock of a long step. `viewerId`: whose copy (none: shared).
  */
-export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs: number): RunModel {
+export function runCardData(
+  run: Run,
+  notice: string,
+  canOperate: boolean,
+  nowMs: number,
+  viewerId?: string,
+): RunModel {
   const failed = run.steps.find((step) => step.status === 'failed');
   const status = RUN_STATUS[run.status];
   const cancelling = Boolean(run.cancelRequested) && !FINISHED_RUN_STATUSES.has(run.status);
@@ -43,6 +49,6 @@ export function runCardData(run: Run, notice: string, canOperate: boolean, nowMs
       canOperate && (!FINISHED_RUN_STATUSES.has(run.status) || (run.status === 'failed' && Boolean(failed))),
     finished: FINISHED_RUN_STATUSES.has(run.status) && !failed,
     updatedAt: formatTime(run.updatedAt),
-    actAs: actAsOf(run, canOperate),
+    actAs: actAsOf(run, canOperate, viewerId),
   };
 }
