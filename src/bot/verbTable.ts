@@ -5,7 +5,7 @@ import { continueAsMe } from './handlers/continueAsMe';
 import * as wizard from './handlers/wizardActions';
 import { helpCard } from './views/helpView';
 import type { VerbRoutes } from './verbEntry';
-import { escapeMarkdown } from './views/markdown';
+import { escapeMarkdown } from '../engine/engineApi';
 
 // The one table of card verbs: each verb's schema, the permission it needs, and its handler.
 // botApp.ts registers every entry in a loop; typed commands that act on a run (cancel, retry) are

@@ -29,6 +29,7 @@ export { tableName } from './catalog/tableNames';
 export { DEMO_COMPANIES, ENTITY_MAP_CHOICES, stepWaitsFor } from './displayFacts';
 export type { KnownError } from './knownErrors/knownError';
 export { knownErrorById } from './knownErrors/knownErrorCatalog';
+export { escapeMarkdown } from './markdownText';
 export type { Clock } from './ports';
 export { systemClock } from './systemClock';
 

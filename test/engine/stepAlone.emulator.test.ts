@@ -1,7 +1,7 @@
 import type { RunningEmulator } from '../../src/emulator/index';
 import type { Platform } from '../../src/engine/ports';
 import { emulatorPlatform, financeOpsRows, startRigEmulator } from './emulatorRig';
-import { executeStepAlone, verifyStepAlone } from './stepAlone';
+import { executeStepAlone, manualInstructionsAlone, verifyStepAlone } from './stepAlone';
 
 /** Single step modules against the emulator, without an engine run (test/engine/stepAlone.ts). */
 describe('one step against the emulator', () => {
@@ -39,6 +39,17 @@ describe('one step against the emulator', () => {
     const entities = await financeOpsRows(`${emu.url}/fo/contoso-fo`, 'LegalEntities');
     expect(entities.filter((row) => String(row.LegalEntityId).toUpperCase() === 'ALN1')).toHaveLength(1);
     expect(await verifyStepAlone(step)).toMatchObject({ ok: true, output: { code: 'ALN1' } });
+  });
+
+  it('createCompany: the instructions show a typed company name as text, not as the markdown it spells', async () => {
+    const text = await manualInstructionsAlone({
+      platform,
+      input,
+      kind: 'createCompany',
+      params: { code: 'MDL1', name: '[Approve here](https://evil.example)' },
+    });
+    expect(text).toContain('Name \\[Approve here\\](https://evil.example)');
+    expect(text).not.toMatch(/(^|[^\\])\[Approve here\]\(/);
   });
 
   it('linkEnvironments: verify before any link tells the admin to link first', async () => {

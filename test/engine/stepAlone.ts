@@ -124,3 +124,11 @@ export async function approvalSummaryAlone<K extends StepKind>(
   if (!summarize) throw new Error(`${options.kind} asks for no approval`);
   return summarize(ctx);
 }
+
+/** The step's instructions for this run (what the manual-step card shows when the step comes up). */
+export async function manualInstructionsAlone<K extends StepKind>(
+  options: StepAlone<K>,
+): Promise<string | undefined> {
+  const { ctx } = contextOf(options, new AbortController().signal);
+  return STEP_MODULES[options.kind].manualInstructions?.(ctx);
+}

@@ -1,6 +1,6 @@
 import type { Run } from '../../engine/engineApi';
 import type { ActAsModel } from '../cards/cardModels';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 // A step that acts as the admin (AZURE_AUTH=obo, docs/deploy.md "Teams single sign-on") waits for that
 // admin's "Continue as me": the card says who must act and why a new sign-in is asked, and offers the

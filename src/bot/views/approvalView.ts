@@ -3,7 +3,7 @@ import type { ApprovalModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
 import type { ApprovalPerspective } from '../audience/cardPerspective';
 import { formatNumber, formatTime, shortId } from './format';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 /** The approval card: what will change, who asked, until when; decided, it shows who and when. */
 /**

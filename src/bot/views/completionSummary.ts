@@ -1,6 +1,6 @@
 import type { Run } from '../../engine/engineApi';
 import { elapsed } from './stepClock';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 // The one completion message of a run: the requester @mentioned and the outcome in one sentence, and
 // only the figures this run produced (rows stamped only where a bootstrap ran, rows synced only where

@@ -2,7 +2,7 @@ import { type PlanPreview, stepTouches, tableName } from '../../engine/engineApi
 import type { ConfirmModel } from '../cards/cardModels';
 import { SCENARIO_TEXT } from './scenarioView';
 import { CONFLICT_WINNER } from './detailsView';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 const FINDING_MARKS = { blocking: '⛔', warning: '⚠️', setup: '🛠️' } as const;
 

@@ -2,7 +2,7 @@ import type { ZodIssue } from 'zod';
 import type { DetailsModel } from '../cards/cardModels';
 import { DEMO_COMPANIES, ENTITY_MAP_CHOICES, tableName, type ScenarioId } from '../../engine/engineApi';
 import { FREEZE_LINE, SCENARIO_TEXT } from './scenarioView';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 // The details card: only the inputs the chosen scenario needs, the admin's values kept, and the
 // validation message at the field it belongs to. A question that only applies after another answer

@@ -1,6 +1,6 @@
 import { knownErrorById, type StepState } from '../../engine/engineApi';
 import type { FailureModel } from '../cards/cardModels';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 /**
  * What the run card says of a failed step. A documented error (the engine attached its catalogue

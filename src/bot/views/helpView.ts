@@ -1,5 +1,5 @@
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 // The help card: what the bot understands, with an optional notice (text it did not understand).
 

@@ -1,7 +1,7 @@
 import type { Run, StepState } from '../../engine/engineApi';
 import type { ManualModel } from '../cards/cardModels';
 import { stepCardBase } from './stepCardBase';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 /** The manual-step card: instructions, a deep link, "Done, verify" and the verification result. */
 /** `canAct`: whether this copy shows "Done, verify" (only an admin's, or everyone's when anyone may). */

@@ -1,5 +1,5 @@
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 /** A short card with a title, a sentence and optional facts: refusals, confirmations, lists. */
 export function messageCard(

@@ -5,7 +5,7 @@ import { SCENARIO_TEXT } from './scenarioView';
 import { failureOf } from './failureView';
 import { formatTime, shortId } from './format';
 import { RUN_STATUS, STEP_MARK, stepDetail } from './statusText';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 import { actAsOf } from './actAsView';
 
 /** The run card: one per run, updated in place for everyone as the run moves. */

@@ -1,6 +1,6 @@
 import type { ScenarioId } from '../../engine/engineApi';
 import type { ScenarioModel } from '../cards/cardModels';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 /** The LCS project freeze in one line (dynamics-365-unified-operations-public lcs-project-creation-freeze.md). */
 export const FREEZE_LINE =

@@ -1,6 +1,6 @@
 import type { Run, StepState } from '../../engine/engineApi';
 import type { StepCardModel } from '../cards/cardModels';
-import { escapeMarkdown } from './markdown';
+import { escapeMarkdown } from '../../engine/engineApi';
 
 export function stepCardBase(run: Run, step: StepState, notice: string): StepCardModel {
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { escapeMarkdown } from '../markdownText';
 import { numbered } from './dualWriteSteps';
 import { financeOpsUrl } from './runEnvironments';
 import { BEFORE_VERIFICATION, defineStep, type KindContext } from './defineStep';
@@ -25,7 +26,7 @@ export const createCompany = defineStep({
       const url = await financeOpsUrl(ctx.run, ctx.platform);
       return numbered([
         `In Finance and Operations (${url}), go to Organization administration > Organizations > Legal entities.`,
-        `Choose **New**, enter Company ${code} and Name ${name}, pick the country/region and choose **OK**.`,
+        `Choose **New**, enter Company ${code} and Name ${escapeMarkdown(name)}, pick the country/region and choose **OK**.`,
         'Press **Done, verify**: the bot looks the company up through OData.',
       ]);
     },

@@ -1,7 +1,8 @@
 // Adaptive Card TextBlocks and FactSet values render markdown (bold, italic, lists, links), so a
 // company name such as `[Approve here](https://evil.example)` typed into a form would become a link
 // on everyone's card. Every value a person supplied (names, reasons, typed inputs, echoed text, and
-// the engine's messages that quote them) passes through here before it reaches a card: each markdown
+// the engine's messages that quote them) passes through here before it reaches a card, and so does
+// a typed value inside the markdown a step's manual instructions are written in: each markdown
 // character is backslash-escaped and shows as itself. Templating expressions in the values are
 // already inert (adaptivecards-templating expands the template, not the data).
 // https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features
