@@ -81,11 +81,8 @@ export async function api(
   return { status: response.status, headers: response.headers, body };
 }
 
-/**
- * The seeded `contoso-fo` and `contoso` with the core and application-core dual-write packages
- * installed and linked for USMF: the start of every gateway test.
- */
-export async function linkContoso(platform: Platform): Promise<DualWriteConnection> {
+/** The seeded `contoso-fo` and `contoso`, the core and application-core packages installed in `contoso`. */
+export async function installCorePackages(platform: Platform) {
   const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
   const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
   for (const pkg of ['DualWriteCoreAnchor', 'msdyn_DualWriteAppCoreAnchor']) {
@@ -95,6 +92,15 @@ export async function linkContoso(platform: Platform): Promise<DualWriteConnecti
       (o) => o.status !== 'running',
     );
   }
+  return { fo, dv };
+}
+
+/**
+ * The seeded `contoso-fo` and `contoso` with the core and application-core dual-write packages
+ * installed and linked for USMF: the start of every gateway test.
+ */
+export async function linkContoso(platform: Platform): Promise<DualWriteConnection> {
+  const { fo, dv } = await installCorePackages(platform);
   return platform.dualWrite.createConnection({
     financeOpsUrl: fo.url,
     dataverseUrl: dv.url,

@@ -1,6 +1,13 @@
 import type { RunningEmulator } from '../../src/emulator';
 import { NOT_LINK_OWNER } from '../../src/emulator/dualWrite/linkOwner';
-import { api, control, pollUntil, startTestEmulator, testPlatform, type TestBody } from './emulatorTestKit';
+import {
+  api,
+  control,
+  installCorePackages,
+  startTestEmulator,
+  testPlatform,
+  type TestBody,
+} from './emulatorTestKit';
 
 /**
  * The emulated Entra and Bot Framework token service (docs/fidelity.md, "Entra: on-behalf-of and Teams
@@ -148,16 +155,7 @@ describe('LCS and the gateway with user tokens', () => {
   });
 
   it('lets only the user who linked add maps: anyone else, the app included, gets the documented 401', async () => {
-    const platform = testPlatform(emulator.url);
-    const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
-    const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
-    for (const pkg of ['DualWriteCoreAnchor', 'msdyn_DualWriteAppCoreAnchor']) {
-      const op = await platform.powerPlatform.installPackage(dv.id, pkg);
-      await pollUntil(
-        () => platform.powerPlatform.getPackageOperation(dv.id, op.id),
-        (o) => o.status !== 'running',
-      );
-    }
+    const { fo, dv } = await installCorePackages(testPlatform(emulator.url));
     const as = async (oid: string) => ({ Authorization: `Bearer ${await userToken(oid, GATEWAY_SCOPE)}` });
     const linked = await api(emulator, '/dualwrite/emulator/link', {
       method: 'POST',

@@ -3,7 +3,7 @@ import type { Platform } from '../../src/engine/ports';
 import { createPlatform } from '../../src/platform/createPlatform';
 import { onBehalfOfCredential, SignInNeededError } from '../../src/platform/http/onBehalfOf';
 import { PlatformError } from '../../src/platform/platformError';
-import { control, pollUntil, startTestEmulator } from '../emulator/emulatorTestKit';
+import { control, linkContoso, pollUntil, startTestEmulator } from '../emulator/emulatorTestKit';
 
 /**
  * The platform clients as one admin (on-behalf-of tokens from the admin's SSO token) against an
@@ -44,23 +44,6 @@ async function platformAs(oid: string): Promise<Platform> {
 const appPlatform = () =>
   createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
 
-async function linkAs(platform: Platform) {
-  const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
-  const dv = (await platform.powerPlatform.findDataverse('contoso'))!;
-  for (const pkg of ['DualWriteCoreAnchor', 'msdyn_DualWriteAppCoreAnchor']) {
-    const op = await platform.powerPlatform.installPackage(dv.id, pkg);
-    await pollUntil(
-      () => platform.powerPlatform.getPackageOperation(dv.id, op.id),
-      (o) => o.status !== 'running',
-    );
-  }
-  return platform.dualWrite.createConnection({
-    financeOpsUrl: fo.url,
-    dataverseUrl: dv.url,
-    legalEntities: ['USMF'],
-  });
-}
-
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -78,7 +61,7 @@ it("refuses the bot's own app token on LCS: only an admin's delegated token read
 
 it('runs the maps as the admin who linked; another admin gets the documented 401', async () => {
   const asX = await platformAs(X);
-  const connection = await linkAs(asX);
+  const connection = await linkContoso(asX);
   await asX.dualWrite.applySolution(connection.id);
   const asY = await platformAs(Y);
   const refused = await failure(asY.dualWrite.runMap(connection.id, LEGAL, { initialSync: false }));
@@ -95,7 +78,7 @@ it('runs the maps as the admin who linked; another admin gets the documented 401
 
 it('turns interaction_required into a sign-in-needed outcome, and goes through after a new sign-in', async () => {
   const asX = await platformAs(X);
-  const connection = await linkAs(asX);
+  const connection = await linkContoso(asX);
   await control(emulator, 'PUT', 'settings', { identity: { interactionRequired: { oid: X, code: 50076 } } });
   // A fresh SSO token (a new platform) so no token cached before the policy applies.
   const challenged = await failure((await platformAs(X)).dualWrite.applySolution(connection.id));
