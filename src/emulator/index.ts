@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { liveWriteRefusal } from './dualWrite/liveWriteRefusal';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from '../log';
@@ -190,6 +191,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     dataverseRouter(dataverseStore, dataverseSettings, {
       stats: dataverseStats,
       functions: { RetrieveFinanceAndOperationsIntegrationDetails: (org) => integration.details(org) },
+      liveWriteRefusal: (_org, entitySet) => liveWriteRefusal(ctx, entitySet),
     }),
   );
   // Entra last: its `/{tenant}/...` paths would match any first segment.

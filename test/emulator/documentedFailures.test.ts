@@ -60,3 +60,33 @@ describe('documented failures by name', () => {
     await control(emulator, 'PUT', 'failures/dipv1031', { on: false });
   });
 });
+
+describe('live-sync failures by name', () => {
+  const write = async (entitySet: string, body: object) => {
+    const response = await fetch(`${emulator.url}/orgs/contoso/api/data/v9.2/${entitySet}`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer emulator.test', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
+  };
+
+  it('fails a Dataverse write of a mapped table as the plug-in does, and leaves other tables alone', async () => {
+    await control(emulator, 'PUT', 'failures/secureconfig-mismatch', { on: true });
+    try {
+      expect(await write('contacts', { firstname: 'Ada' })).toEqual({
+        status: 400,
+        body: {
+          error: {
+            code: '0x80040265',
+            message: 'SecureConfig Organization (???) does not match actual CRM Organization (???).',
+          },
+        },
+      });
+      expect((await write('pluginassemblies', { name: 'Not mapped' })).status).toBe(204);
+    } finally {
+      await control(emulator, 'PUT', 'failures/secureconfig-mismatch', { on: false });
+    }
+    expect((await write('contacts', { firstname: 'Ada' })).status).toBe(204);
+  });
+});

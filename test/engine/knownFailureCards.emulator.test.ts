@@ -103,6 +103,11 @@ const CASES: Case[] = [
   { id: 'ax-export-error', step: 'initialSync', arrange: 'ax-export-error' },
   { id: 'initial-sync-403', step: 'initialSync', arrange: 'initial-sync-403' },
   { id: 'too-many-lookups', step: 'initialSync', arrange: 'too-many-lookups' },
+  // Live sync: the bootstrap stamps Dataverse rows of mapped tables while the maps run, and the
+  // dual-write plug-in fails each such write with the live-sync error.
+  { id: 'unable-to-write-entity', step: 'bootstrapCompanyData', arrange: 'unable-to-write-entity' },
+  { id: '0x80072560', step: 'bootstrapCompanyData', arrange: '0x80072560' },
+  { id: 'secureconfig-mismatch', step: 'bootstrapCompanyData', arrange: 'secureconfig-mismatch' },
   {
     id: 'guid-resolve',
     step: 'initialSync',

@@ -39,6 +39,11 @@ export interface DataverseRouterOptions {
    * thrown as an ODataError, as the Web API's own answers are.
    */
   functions?: Record<string, (org: string) => object>;
+  /**
+   * A failure of the dual-write plug-in on a create or update of a row of this entity set: the
+   * plug-in runs inside the Dataverse transaction, so the write fails with it (live sync).
+   */
+  liveWriteRefusal?: (org: string, entitySet: string) => ODataError | undefined;
 }
 
 export function createDataverseStats(): DataverseStats {
@@ -167,7 +172,8 @@ export function dataverseRouter(
       // The real service runs requests side by side: requests that arrived meanwhile are admitted
       // before this one's execution holds the emulator's only thread.
       await new Promise((resolve) => setImmediate(resolve));
-      const api = new WebApi(store, org, serviceRoot);
+      const refusal = options.liveWriteRefusal;
+      const api = new WebApi(store, org, serviceRoot, refusal && ((entitySet) => refusal(org, entitySet)));
       let answer: Answer;
       try {
         // One SQLite commit per request instead of one per statement (a stamp is three; a $batch of

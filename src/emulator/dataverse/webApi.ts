@@ -37,6 +37,8 @@ export class WebApi {
     private readonly org: string,
     /** Absolute service root ending in `/api/data/v9.2/`. */
     readonly serviceRoot: string,
+    /** A plug-in's refusal of a write to this entity set (live sync), thrown as the write's answer. */
+    private readonly refuseWrite?: (entitySet: string) => ODataError | undefined,
   ) {}
 
   execute(request: WebApiRequest): WebApiResponse {
@@ -44,6 +46,10 @@ export class WebApi {
     const definition = findEntitySet(target.entitySet);
     if (!definition) throw errors.unknownSegment(target.entitySet);
     const method = request.method.toUpperCase();
+    if (method === 'POST' || method === 'PATCH') {
+      const refusal = this.refuseWrite?.(definition.entitySet);
+      if (refusal) throw refusal;
+    }
     if (target.id === undefined) {
       if (method === 'GET') return this.query(definition, request);
       if (method === 'POST') return this.create(definition, request);

@@ -4,18 +4,27 @@ import {
   REQUIREMENTS,
   TROUBLESHOOT_INITIAL_SETUP,
   TROUBLESHOOT_INITIAL_SYNC,
+  TROUBLESHOOT_LIVE_SYNC,
   TROUBLESHOOT_MODULE,
 } from './sources';
 
 /**
  * The failures Microsoft documents, as the emulator answers them once switched on by name
  * (`PUT /_emulator/failures/{name}`): where the service answers (the link, a map's start, its initial
- * sync), with which status, and the text the page prints. The texts are quoted from the page named in
+ * sync, a Dataverse write to a mapped table), with which status, and the text the page prints. The texts are quoted from the page named in
  * `source`; `inferred` says what the page leaves open. Failures whose cause is plain data (company
  * names, legal entity counts, application users) are not here: the emulator reaches them from its
  * data (dualWrite/gatewayChecks.ts).
  */
-export type FailurePoint = 'link' | 'mapStart' | 'initialSync';
+export type FailurePoint = 'link' | 'mapStart' | 'initialSync' | 'liveWrite';
+
+/**
+ * Live sync: the dual-write plug-in runs inside the Dataverse transaction, so a failed write to
+ * Finance and Operations fails the Dataverse write itself (troubleshooting live sync page). Dataverse
+ * answers a plug-in's failure as 400 with code 0x80040265 (ISV code aborted the operation) [inferred:
+ * the page quotes the texts, not the status or code of the Dataverse answer].
+ */
+const PLUGIN_ABORTED = '0x80040265';
 
 export interface DocumentedFailure {
   name: string;
@@ -142,6 +151,35 @@ export const DOCUMENTED_FAILURES = [
     text: "CRMExport: Package execution complete. Error Description 5 Attempts to get data from {dataverseUrl}/datasets/default/tables/accounts/items?$select=accountnumber (msdyn_company/cdm_companyid eq 'ID')&$orderby=accountnumber asc failed.",
     source: TROUBLESHOOT_INITIAL_SYNC,
     inferred: 'the dataset path and the selected columns (the page elides them)',
+  },
+  {
+    name: 'unable-to-write-entity',
+    at: 'liveWrite',
+    status: 400,
+    code: PLUGIN_ABORTED,
+    text: 'Cannot save the changes to the database. Unit of Work can not commit transaction. Unable to write data to entity uoms. Writes to UnitOfMeasureEntity failed with error message Unable to sync with entity uoms.',
+    source: TROUBLESHOOT_LIVE_SYNC,
+    inferred:
+      'the page quotes it on a save in Finance and Operations; the emulator answers it on a Dataverse write, whose plug-in writes to Finance and Operations, whatever the table',
+  },
+  {
+    name: '0x80072560',
+    at: 'liveWrite',
+    status: 400,
+    code: PLUGIN_ABORTED,
+    text: '[{"error":{"code":"0x80072560","message":"The user is not a member of the organization."}}], The remote server returned an error: (403) Forbidden.',
+    source: TROUBLESHOOT_LIVE_SYNC,
+    inferred:
+      'the page quotes it on a create in Finance and Operations; the emulator answers it on a Dataverse write',
+  },
+  {
+    name: 'secureconfig-mismatch',
+    at: 'liveWrite',
+    status: 400,
+    code: PLUGIN_ABORTED,
+    text: 'SecureConfig Organization (???) does not match actual CRM Organization (???).',
+    source: TROUBLESHOOT_LIVE_SYNC,
+    inferred: 'the organization names (the page prints ???)',
   },
 ] as const satisfies readonly DocumentedFailure[];
 

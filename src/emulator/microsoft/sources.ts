@@ -26,6 +26,7 @@ export const SYNC_LIMITS = `${UO_DUAL_WRITE}sync-limits.md`;
 /** The troubleshooting pages of the dual-write folder, for the documented failures. */
 export const TROUBLESHOOT_INITIAL_SETUP = `${UO_DUAL_WRITE}dual-write-troubleshooting-initial-setup.md`;
 export const TROUBLESHOOT_MODULE = `${UO_DUAL_WRITE}dual-write-troubleshooting-dual-write-module.md`;
+export const TROUBLESHOOT_LIVE_SYNC = `${UO_DUAL_WRITE}dual-write-troubleshooting-live-sync.md`;
 export const TROUBLESHOOT_INITIAL_SYNC = `${UO_DUAL_WRITE}dual-write-troubleshooting-initial-sync.md`;
 export const DUAL_WRITE_ERROR_CODES = `${UO_DUAL_WRITE}dual-write-error-codes.md`;
 export const LCS_SETUP = `${UO_DUAL_WRITE}lcs-setup.md`;

@@ -1,7 +1,8 @@
 import { learnPage, type KnownError } from './knownError';
 
-// Errors of live synchronization once the maps run (troubleshooting live sync page): they show when
-// a row is written, so a setup meets them only in its last writes and the verification.
+// Errors of live synchronization once the maps run (troubleshooting live sync page): the dual-write
+// plug-in runs inside the Dataverse transaction, so a row written in Dataverse fails with them. A
+// setup meets them in the bootstrap, whose stamps write rows of mapped tables while the maps run.
 
 const LIVE_SYNC = learnPage('dual-write-troubleshooting-live-sync');
 
@@ -15,7 +16,11 @@ export const LIVE_SYNC_ERRORS: KnownError[] = [
       "The dual-write application users in Dataverse don't have the system admin role, or the default owning team doesn't.",
     fix: 'Follow System requirements and prerequisites: give the dual-write application users created in Dataverse the system admin role, and the default owning team too.',
     source: LIVE_SYNC,
-    detection: { doctorCheck: 'dataverse.applicationUsers', failurePattern: true },
+    detection: {
+      doctorCheck: 'dataverse.applicationUsers',
+      failurePattern: true,
+      note: "The bootstrap's stamps meet it in Dataverse.",
+    },
   },
   {
     id: 'unable-to-write-entity',
@@ -26,7 +31,10 @@ export const LIVE_SYNC_ERRORS: KnownError[] = [
       'Prerequisite reference data is missing on one side (for example the customer group of a customer in Dataverse), or the map has stale rows in DualWriteProjectConfigurationEntity.',
     fix: 'Make sure the reference data exists in both apps. If it does, open DualWriteProjectConfigurationEntity with the Excel add-in, delete the two records of the failing map and project, and publish the change.',
     source: LIVE_SYNC,
-    detection: { failurePattern: true, note: 'It depends on the rows being written, not on the setup.' },
+    detection: {
+      failurePattern: true,
+      note: "It depends on the rows being written; the bootstrap's stamps meet it in Dataverse.",
+    },
   },
   {
     id: 'secureconfig-mismatch',
@@ -39,7 +47,7 @@ export const LIVE_SYNC_ERRORS: KnownError[] = [
     source: LIVE_SYNC,
     detection: {
       failurePattern: true,
-      note: 'The runtime configuration is read only by the plug-in; it shows on the first write.',
+      note: "The runtime configuration is read only by the plug-in; it shows on the first write, the bootstrap's first stamp.",
     },
   },
 ];
