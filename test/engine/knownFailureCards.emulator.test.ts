@@ -154,8 +154,8 @@ describe('failure cards of documented errors', () => {
     master: 'financeOps',
   });
 
-  async function runUntilFinished(token?: string): Promise<Run> {
-    const started = await h.engine.start(input(), alice, token ?? (await reviewed(h.engine, input())));
+  async function runUntilFinished(token?: string, setup: Record<string, unknown> = input()): Promise<Run> {
+    const started = await h.engine.start(setup, alice, token ?? (await reviewed(h.engine, setup)));
     if (!started.ok) throw new Error(started.message);
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -190,6 +190,23 @@ describe('failure cards of documented errors', () => {
       expect(card).toContain('run.retry');
     },
   );
+
+  it('health-check-app-version: a new F&O deployed below platform update 33 fails the prerequisites with the documented fix', async () => {
+    // LCS deploys the new environment at the old release: nothing could tell at Review.
+    await put(emu, 'settings', { failures: { versionTooOld: true } });
+    const run = await runUntilFinished(undefined, {
+      scenario: 'new-existing',
+      financeOpsName: 'fo-old',
+      dataverseUrl: DV(emu),
+      companyCode: 'OLD1',
+      companyName: 'Old Ltd',
+    });
+    const failed = run.steps.find((s) => s.status === 'failed');
+    expect(failed?.kind).toBe('checkPrerequisites');
+    expect(failed?.error?.knownErrorId).toBe('health-check-app-version');
+    const card = JSON.stringify(renderCard('run', runCardData(run, '', true, Date.now())));
+    expect(card).toContain(JSON.stringify(knownErrorById('health-check-app-version')!.fix).slice(1, -1));
+  });
 
   it('an unknown failure keeps its raw text and the correlation id of the failed call', async () => {
     await put(emu, 'settings', {

@@ -50,7 +50,8 @@ async function check(ctx: KindContext<unknown>): Promise<VerificationResult> {
   ]);
   if (foEnv && compareVersions(foEnv.platformVersion, MIN_PLATFORM_VERSION) < 0) {
     problems.push(
-      `Finance and Operations is at ${foEnv.platformVersion}; dual-write needs ${MIN_PLATFORM_VERSION} (platform update 33) or later. Update the environment in LCS.`,
+      // The link's health check words it so (docs/known-errors.md, health-check-app-version).
+      `Finance and Operations is at ${foEnv.platformVersion}: dual-write's health check asks for Platform Update PU 33 (App version ${MIN_PLATFORM_VERSION}) or above. Update the environment in LCS.`,
     );
   }
   // LCS does not report the tenant (empty): compare only when both sides name one.
