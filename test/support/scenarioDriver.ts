@@ -76,7 +76,9 @@ export async function reachConfirmation(
           ? card
           : undefined;
       },
-      15_000,
+      // A Review reads both environments; ten at once next to running setups (hardening/runLimits)
+      // took over 15 s on a loaded CI machine.
+      45_000,
       'the confirmation card',
     );
   }
