@@ -10,7 +10,7 @@ import type { Harness } from '../test/support/botHarness';
 import { startEmbeddedPostgres } from '../test/support/postgres/embeddedPostgres';
 
 /**
- * `npm run bench:bot -- [--conversations 50] [--think-ms 1000] [--replicas 1] [--json]`: starts the emulator and the bot in processes of
+ * `npm run bench:bot -- [--conversations 50] [--think-ms 1000] [--replicas 1] [--postgres] [--json]`: starts the emulator and the bot in processes of
  * their own (the bot with its SQLite store, as `npm start` runs it, pointed at the emulator by
  * EMULATOR_URL), then N admins at once each drive a setup through the
  * cards in their own channel thread to the completion notice. Prints the latency of every card
@@ -67,8 +67,10 @@ async function main(): Promise<void> {
   // Several bot processes on one PostgreSQL (TEST_DATABASE_URL or an embedded server); conversations
   // are spread over them, so card actions often land on a replica that does not drive the run.
   const replicas = arg('replicas', 1);
-  const postgres = replicas > 1 && !process.env.TEST_DATABASE_URL ? await startEmbeddedPostgres() : undefined;
-  const databaseUrl = replicas > 1 ? (process.env.TEST_DATABASE_URL ?? postgres?.url) : undefined;
+  // `--postgres` puts one replica on PostgreSQL too, to tell the store's cost from the second process's.
+  const onPostgres = replicas > 1 || process.argv.includes('--postgres');
+  const postgres = onPostgres && !process.env.TEST_DATABASE_URL ? await startEmbeddedPostgres() : undefined;
+  const databaseUrl = onPostgres ? (process.env.TEST_DATABASE_URL ?? postgres?.url) : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bot-'));
   const ports = await Promise.all(Array.from({ length: replicas }, () => freePort()));
   const emulatorPort = await freePort();

@@ -34,6 +34,7 @@ export function engineFromConfig(
     platform,
     actAs,
     store: store.runs,
+    executorStore: store.executorRuns,
     clock,
     logger: logger.child({ component: 'engine' }),
     approvalTimeoutMs: config.APPROVAL_TIMEOUT_MINUTES * 60_000,

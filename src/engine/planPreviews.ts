@@ -1,7 +1,7 @@
 import { UnknownMapError } from './catalog/mapOrdering';
 import { EngineError } from './engineApi';
 import type { PlanPreview } from './model';
-import type { Clock, Platform } from './ports';
+import type { Platform } from './ports';
 import { preflight } from './preflight/preflight';
 import { planScenario } from './scenarios/planScenario';
 import { parseSetupInput } from './parseSetupInput';
@@ -9,20 +9,18 @@ import { tableDisplayNames } from './tableDisplayNames';
 import { bootstrapOrderChoice } from './bootstrapOrderChoice';
 
 // Previews: the plan of an input, its pre-flight findings and its tables' names. The pre-flight reads
-// Dynamics; Start reuses the preview the admin just confirmed so the Start click never waits on
-// Dynamics. The run's own checkPrerequisites step checks again before linking.
+// Dynamics; Start goes on from the preview the admin just reviewed (stored with the Review:
+// planReviews.ts), so the Start click never waits on Dynamics. The run's own checkPrerequisites step
+// checks again before linking.
 
-/** How long a preview's pre-flight findings stand for the Start that follows it. */
-const PREVIEW_REUSE_MS = 30 * 60_000;
-/** Previews kept for reuse; the oldest goes first. */
-const PREVIEWS_KEPT = 500;
+/**
+ * `reviewed`: the preview of a recent Review of the same input; its findings, table names and order
+ * choice stand (nothing is read), and the steps are planned again from the input (no I/O).
+ */
+export type Planner = (raw: unknown, reviewed?: PlanPreview) => Promise<PlanPreview>;
 
-/** `reuse`: answer with the preview of the same input from the last 30 minutes, if there is one. */
-export type Planner = (raw: unknown, reuse?: boolean) => Promise<PlanPreview>;
-
-export function createPlanner(platform: Platform, clock: Clock): Planner {
-  const previews = new Map<string, { at: number; preview: PlanPreview }>();
-  return async (raw, reuse = false) => {
+export function createPlanner(platform: Platform): Planner {
+  return async (raw, reviewed) => {
     const input = parseSetupInput(raw, platform);
     let steps;
     try {
@@ -35,9 +33,8 @@ export function createPlanner(platform: Platform, clock: Clock): Planner {
       }
       throw error;
     }
-    const key = JSON.stringify(input);
-    const cached = previews.get(key);
-    if (reuse && cached && cached.at > clock.now().getTime() - PREVIEW_REUSE_MS) return cached.preview;
+    if (reviewed && JSON.stringify(reviewed.input) === JSON.stringify(input))
+      return { ...reviewed, input, steps };
     const tableNames = tableDisplayNames(input, platform); // never rejects: standard names stand in
     const findings = await preflight(input, steps, platform);
     const choice = await bootstrapOrderChoice(input, platform);
@@ -50,8 +47,6 @@ export function createPlanner(platform: Platform, clock: Clock): Planner {
       tableNames: await tableNames,
       ...(choice ? { bootstrapOrderChoice: choice } : {}),
     };
-    previews.set(key, { at: clock.now().getTime(), preview });
-    if (previews.size > PREVIEWS_KEPT) previews.delete(previews.keys().next().value as string);
     return preview;
   };
 }

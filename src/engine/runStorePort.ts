@@ -1,4 +1,4 @@
-import type { AuditEntry, Run, RunStatus } from './model';
+import type { AuditEntry, PlanPreview, Run, RunStatus } from './model';
 import type { LeaseFence } from './runLeasePort';
 
 // The engine's durable memory: runs (as JSON snapshots with a rev) and their audit trail. Declared
@@ -25,6 +25,11 @@ export interface PlanReview {
   /** planReviews.ts `inputKeyOf` of the reviewed input. */
   inputKey: string;
   reviewedAt: string;
+  /**
+   * The plan as the admin reviewed it (pre-flight findings included), so the Start that follows goes
+   * on from it on whichever replica takes the click, without reading Dynamics again.
+   */
+  preview?: PlanPreview;
 }
 
 /** What a mutation returns: the new run (rev is set by the store) and the audit entries to append. */
@@ -84,6 +89,8 @@ export interface RunStore {
   recordReview(review: PlanReview, forgetBefore: string): Promise<void>;
   /** The Review of this token, if it is still kept. */
   review(token: string): Promise<PlanReview | null>;
+  /** The newest Review of this input (`inputKey`), whether or not its plan could start. */
+  latestReview(inputKey: string): Promise<PlanReview | null>;
 }
 
 /** Statuses in which a run still holds the lock of its environment pair. */

@@ -27,7 +27,13 @@ import { startRun } from './startRun';
 
 export interface SetupEngineOptions {
   platform: Platform;
+  /** Runs as the commands (card actions) read and write them. */
   store: RunStore;
+  /**
+   * The same runs for the executor, its lease keeper and its observers (default `store`): a store on
+   * connections of its own, so the commands never queue behind the executor's reads and writes.
+   */
+  executorStore?: RunStore;
   clock: Clock;
   logger?: Logger;
   approvalTimeoutMs: number;
@@ -65,16 +71,17 @@ export const DEFAULT_PARALLEL_STEPS = 4;
 
 export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   const { platform, store, clock, logger, replicas } = options;
+  const executorStore = options.executorStore ?? store;
   const events = createEngineEventHub(logger);
   const keeper: RunLeaseKeeper | undefined =
-    replicas && createLeaseKeeper(replicas, { store, clock, logger }, () => executor);
+    replicas && createLeaseKeeper(replicas, { store: executorStore, clock, logger }, () => executor);
   const assertions = new AssertionsInHand();
   const executor: RunExecutor = new RunExecutor({
     actAs: options.actAs,
     assertions,
     leases: keeper,
     platform,
-    store,
+    store: executorStore,
     clock,
     logger,
     approvalTimeoutMs: options.approvalTimeoutMs,
@@ -86,7 +93,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     approvalsAtStart: options.approvalsAtStart ?? true,
   });
   const kick = (runId: string) => executor.kick(runId);
-  const plan = createPlanner(platform, clock);
+  const plan = createPlanner(platform);
   const commandDeps: CommandDeps = {
     store,
     emit: events.emit,
@@ -97,14 +104,15 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
   };
   const commands = adminCommands(commandDeps, (runId) => executor.abortStep(runId));
   const stopListening = replicas && keeper && listenToReplicas(replicas.signals, keeper, executor);
-  const stopObserving = observeApprovals(store, () => clock.now().getTime());
+  const stopObserving = observeApprovals(executorStore, () => clock.now().getTime());
 
   return {
-    // A plan that can start is recorded: its token is what Start needs (planReviews.ts).
+    // Every Review is recorded with its plan; the token of one that can start is what Start needs
+    // (planReviews.ts), and a newer Review's findings stand for an older token of the same input.
     async preview(raw) {
       const preview = await plan(raw);
-      if (!preview.canStart) return preview;
-      return { ...preview, reviewToken: await recordReview(store, clock, preview) };
+      const reviewToken = await recordReview(store, clock, preview);
+      return preview.canStart ? { ...preview, reviewToken } : preview;
     },
     start: (rawInput, requestedBy, reviewToken, scope) =>
       startRun(
@@ -151,7 +159,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     },
     on: events.on,
     async resume() {
-      for (const run of await store.listUnfinished()) {
+      for (const run of await executorStore.listUnfinished()) {
         // A failed run waits for an admin, unless another branch of it was still running.
         if (run.status !== 'failed' || run.steps.some((s) => s.status === 'running')) executor.kick(run.id);
       }

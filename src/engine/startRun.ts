@@ -7,7 +7,7 @@ import type { Clock } from './ports';
 import type { RunLimits, RunStore } from './runStorePort';
 import { describeEnvironment, environmentsOf, lockKeyOf } from './scenarios/environments';
 import type { Planner } from './planPreviews';
-import { reviewRefusal } from './planReviews';
+import { reviewOfStart } from './planReviews';
 import type { SetupInput } from './scenarios/scenarioInput';
 import { countRunStarted } from './engineMetrics';
 import { openRunTrace } from './runTracing';
@@ -46,10 +46,11 @@ export async function startRun(
   }
   let preview: PlanPreview;
   try {
-    // The Review is checked before anything reads Dynamics: an unreviewed Start costs one lookup.
-    const unreviewed = await reviewRefusal(store, clock, reviewToken, deps.parse(rawInput));
-    if (unreviewed) return { ok: false, code: 'not_reviewed', message: unreviewed };
-    preview = await deps.plan(rawInput, true);
+    // The Review is checked before anything reads Dynamics: an unreviewed Start costs one lookup, and
+    // a recent Review's findings stand, so the click does not wait on Dynamics.
+    const review = await reviewOfStart(store, clock, reviewToken, deps.parse(rawInput));
+    if (review.refusal !== undefined) return { ok: false, code: 'not_reviewed', message: review.refusal };
+    preview = await deps.plan(rawInput, review.reviewed);
   } catch (error) {
     if (error instanceof EngineError) return { ok: false, code: 'invalid_input', message: error.message };
     throw error;

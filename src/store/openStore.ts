@@ -20,7 +20,13 @@ import { SqliteRunStore } from './sqliteRunStore';
 
 export interface Store {
   kind: 'sqlite' | 'postgres';
+  /** Runs as card actions and admin commands read and write them. */
   runs: RunStore;
+  /**
+   * The same runs for the engine's executor (its progress writes, its reads each turn): on
+   * PostgreSQL through connections of its own, so a click never waits behind them.
+   */
+  executorRuns: RunStore;
   conversations: ConversationStore;
   leases: RunLeases;
   signals: RunSignals;
@@ -50,6 +56,8 @@ function openSqliteStore(file: string): Store {
   return {
     kind: 'sqlite',
     runs,
+    // One SQLite connection, synchronous: no queue for a click to wait in.
+    executorRuns: runs,
     conversations: new SqliteConversationStore(db),
     leases: new SqliteRunLeases(db),
     signals,
@@ -72,8 +80,9 @@ async function openPostgresStore(url: string, credential?: TokenCredential): Pro
   // Card actions' own connections (postgresRunStore.ts): never queued behind the engine's writes.
   const commands = openPostgres({ url, credential, max: COMMAND_CONNECTIONS });
   try {
-    const runs = await PostgresRunStore.open(pool, commands);
-    const conversations = await PostgresConversationStore.open(pool);
+    const runs = await PostgresRunStore.open(commands);
+    const executorRuns = await PostgresRunStore.open(pool);
+    const conversations = await PostgresConversationStore.open(pool, commands);
     const leases = await PostgresRunLeases.open(pool);
     // LISTEN needs a connection of its own, outside the pool, with the same settings.
     const signals = await PostgresRunSignals.open(
@@ -91,6 +100,7 @@ async function openPostgresStore(url: string, credential?: TokenCredential): Pro
     return {
       kind: 'postgres',
       runs,
+      executorRuns,
       conversations,
       leases,
       signals,

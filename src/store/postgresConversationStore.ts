@@ -7,21 +7,29 @@ import { inTransaction, migratePostgres } from './postgresDatabase';
 import { budgetWaitMs, longestWindowMs, type RateWindow } from './sendBudget';
 import { CONVERSATION_SCHEMA, MESSAGE_CLAIMS_SCHEMA, SEND_BUDGET_SCHEMA, STATUS_CARD_SCHEMA } from './schema';
 
+/**
+ * Two pools, as the run store (postgresRunStore.ts): what a card action waits on (the turn's
+ * conversation reference, binding the clicked card to its run) goes through `commands`, so a click
+ * never queues behind the notifier's reads and claims on `pool`.
+ */
 export class PostgresConversationStore implements ConversationStore {
-  private constructor(private readonly pool: Pool) {}
+  private constructor(
+    private readonly pool: Pool,
+    private readonly commands: Pool,
+  ) {}
 
-  static async open(pool: Pool): Promise<PostgresConversationStore> {
+  static async open(pool: Pool, commands: Pool = pool): Promise<PostgresConversationStore> {
     await migratePostgres(pool, 'conversations-1', CONVERSATION_SCHEMA);
     await migratePostgres(pool, 'conversations-2-status-cards', STATUS_CARD_SCHEMA);
     await migratePostgres(pool, 'conversations-3-send-budget', SEND_BUDGET_SCHEMA);
     await migratePostgres(pool, 'conversations-4-message-claims', MESSAGE_CLAIMS_SCHEMA);
-    return new PostgresConversationStore(pool);
+    return new PostgresConversationStore(pool, commands);
   }
 
   async saveReference(reference: Partial<ConversationReference>): Promise<void> {
     const id = reference.conversation?.id;
     if (!id) return;
-    await this.pool.query(
+    await this.commands.query(
       `INSERT INTO conversations (conversation_id, reference, updated_at) VALUES ($1, $2, $3)
        ON CONFLICT (conversation_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
       [id, JSON.stringify(reference), new Date().toISOString()],
@@ -76,7 +84,7 @@ export class PostgresConversationStore implements ConversationStore {
     conversationId: string,
     activityId: string,
   ): Promise<void> {
-    await this.pool.query(
+    await this.commands.query(
       `INSERT INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (run_id, kind, step_id) DO UPDATE SET activity_id = excluded.activity_id`,
@@ -119,7 +127,7 @@ export class PostgresConversationStore implements ConversationStore {
   }
 
   async conversationOf(runId: string): Promise<string | null> {
-    const result = await this.pool.query<{ conversation_id: string }>(
+    const result = await this.commands.query<{ conversation_id: string }>(
       "SELECT conversation_id FROM run_messages WHERE run_id = $1 AND kind = 'run' AND step_id = ''",
       [runId],
     );
@@ -127,7 +135,7 @@ export class PostgresConversationStore implements ConversationStore {
   }
 
   async bindStatusCard(runId: string, conversationId: string, activityId: string): Promise<void> {
-    await this.pool.query(
+    await this.commands.query(
       `INSERT INTO status_cards (run_id, conversation_id, activity_id, updated_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (run_id, conversation_id) DO UPDATE SET activity_id = excluded.activity_id, updated_at = excluded.updated_at`,
       [runId, conversationId, activityId, new Date().toISOString()],

@@ -17,7 +17,8 @@ import {
 } from '../engine/runStorePort';
 import { inTransaction, migratePostgres } from './postgresDatabase';
 import { limitReached, limitsOf, type LimitField } from './runLimits';
-import { PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
+import { planReviewOf, previewText, type PlanReviewRow } from './planReviewRows';
+import { PLAN_REVIEW_PREVIEW_SCHEMA, PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
 
 interface RunRow {
   body: string;
@@ -25,20 +26,18 @@ interface RunRow {
 }
 
 /**
- * Two pools: `pool` for the executor's fenced writes (progress, checkpoints, transitions) and
- * `commands` for what a card action waits on (Start, an admin's command, reads), so a click never
- * queues behind the engine's writes for a connection (docs/benchmarks.md).
+ * One instance per pool: `openStore` gives card actions (Start, an admin's command, reads) a store on
+ * connections of their own and the executor (progress, checkpoints, transitions) another, so a click
+ * never queues behind the engine's writes for a connection (docs/benchmarks.md).
  */
 export class PostgresRunStore implements RunStore {
-  private constructor(
-    private readonly pool: Pool,
-    private readonly commands: Pool,
-  ) {}
+  private constructor(private readonly pool: Pool) {}
 
-  static async open(pool: Pool, commands: Pool = pool): Promise<PostgresRunStore> {
+  static async open(pool: Pool): Promise<PostgresRunStore> {
     await migratePostgres(pool, '001_runs', RUN_SCHEMA(POSTGRES_SERIAL_KEY));
     await migratePostgres(pool, '003_plan_reviews', PLAN_REVIEW_SCHEMA);
-    return new PostgresRunStore(pool, commands);
+    await migratePostgres(pool, '004_plan_review_previews', PLAN_REVIEW_PREVIEW_SCHEMA);
+    return new PostgresRunStore(pool);
   }
 
   async create(
@@ -48,7 +47,7 @@ export class PostgresRunStore implements RunStore {
     limits: RunLimits = {},
   ): Promise<CreateRunResult> {
     const limited = limitsOf(run, limits);
-    return inTransaction(this.commands, async (client): Promise<CreateRunResult> => {
+    return inTransaction(this.pool, async (client): Promise<CreateRunResult> => {
       // Starts on the same environment decide one at a time: each takes the advisory lock of each of
       // its environments (sorted, so two starts never wait on each other crosswise; PostgreSQL
       // evaluates a volatile function of the select list after ORDER BY), and the same request key
@@ -93,25 +92,31 @@ export class PostgresRunStore implements RunStore {
   async recordReview(review: PlanReview, forgetBefore: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM plan_reviews WHERE reviewed_at < $1', [forgetBefore]);
-      await client.query('INSERT INTO plan_reviews (token, input_key, reviewed_at) VALUES ($1, $2, $3)', [
-        review.token,
-        review.inputKey,
-        review.reviewedAt,
-      ]);
+      await client.query(
+        'INSERT INTO plan_reviews (token, input_key, reviewed_at, preview) VALUES ($1, $2, $3, $4)',
+        [review.token, review.inputKey, review.reviewedAt, previewText(review)],
+      );
     });
   }
 
   async review(token: string): Promise<PlanReview | null> {
-    const result = await this.pool.query<{ token: string; input_key: string; reviewed_at: string }>(
-      'SELECT token, input_key, reviewed_at FROM plan_reviews WHERE token = $1',
+    const result = await this.pool.query<PlanReviewRow>(
+      'SELECT token, input_key, reviewed_at, preview FROM plan_reviews WHERE token = $1',
       [token],
     );
-    const row = result.rows[0];
-    return row ? { token: row.token, inputKey: row.input_key, reviewedAt: row.reviewed_at } : null;
+    return result.rows[0] ? planReviewOf(result.rows[0]) : null;
+  }
+
+  async latestReview(inputKey: string): Promise<PlanReview | null> {
+    const result = await this.pool.query<PlanReviewRow>(
+      'SELECT token, input_key, reviewed_at, preview FROM plan_reviews WHERE input_key = $1 ORDER BY reviewed_at DESC LIMIT 1',
+      [inputKey],
+    );
+    return result.rows[0] ? planReviewOf(result.rows[0]) : null;
   }
 
   async get(runId: string): Promise<Run | null> {
-    const result = await this.commands.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
+    const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
     return result.rows[0] ? parse(result.rows[0]) : null;
   }
 
@@ -137,7 +142,7 @@ export class PostgresRunStore implements RunStore {
     }
     values.push(limit);
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-    const result = await this.commands.query<RunRow>(
+    const result = await this.pool.query<RunRow>(
       `SELECT body, rev FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
       values,
     );
@@ -157,7 +162,7 @@ export class PostgresRunStore implements RunStore {
     fence?: LeaseFence,
   ): Promise<{ run: Run; changed: boolean } | null> {
     try {
-      return await inTransaction(fence ? this.pool : this.commands, async (client) => {
+      return await inTransaction(this.pool, async (client) => {
         if (fence) await checkFence(client, runId, fence);
         const found = await client.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1 FOR UPDATE', [
           runId,
@@ -190,7 +195,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async audit(runId: string): Promise<AuditEntry[]> {
-    const result = await this.commands.query<{
+    const result = await this.pool.query<{
       run_id: string;
       at: string;
       actor: string | null;
@@ -212,7 +217,7 @@ export class PostgresRunStore implements RunStore {
 
   async appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void> {
     if (entries.length === 0) return;
-    await inTransaction(this.commands, (client) => appendAudit(client, runId, entries));
+    await inTransaction(this.pool, (client) => appendAudit(client, runId, entries));
   }
 
   /** Writes refused because the writer's lease was gone (the soak reports them). */

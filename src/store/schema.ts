@@ -125,3 +125,9 @@ CREATE TABLE plan_reviews (
 );
 CREATE INDEX plan_reviews_at ON plan_reviews(reviewed_at);
 `;
+
+/** The reviewed plan itself (JSON), so a Start on any replica goes on without reading Dynamics. */
+export const PLAN_REVIEW_PREVIEW_SCHEMA = `
+ALTER TABLE plan_reviews ADD COLUMN preview TEXT;
+CREATE INDEX plan_reviews_input ON plan_reviews(input_key, reviewed_at);
+`;

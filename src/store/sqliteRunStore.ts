@@ -1,8 +1,15 @@
 import type { Db } from './database';
 import { migrate } from './database';
+import { planReviewOf, previewText, type PlanReviewRow } from './planReviewRows';
 import type { Actor, AuditEntry, Run } from '../engine/model';
 import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
-import { LEASE_SCHEMA, PLAN_REVIEW_SCHEMA, RUN_SCHEMA, SQLITE_SERIAL_KEY } from './schema';
+import {
+  LEASE_SCHEMA,
+  PLAN_REVIEW_PREVIEW_SCHEMA,
+  PLAN_REVIEW_SCHEMA,
+  RUN_SCHEMA,
+  SQLITE_SERIAL_KEY,
+} from './schema';
 import {
   LOCK_HOLDING_STATUSES,
   type CreateRunResult,
@@ -37,6 +44,7 @@ export class SqliteRunStore implements RunStore {
     migrate(db, '001_runs', RUN_SCHEMA(SQLITE_SERIAL_KEY));
     migrate(db, '002_run_leases', LEASE_SCHEMA(SQLITE_SERIAL_KEY));
     migrate(db, '003_plan_reviews', PLAN_REVIEW_SCHEMA);
+    migrate(db, '004_plan_review_previews', PLAN_REVIEW_PREVIEW_SCHEMA);
   }
 
   create(
@@ -53,8 +61,8 @@ export class SqliteRunStore implements RunStore {
       this.db.transaction(() => {
         this.db.prepare('DELETE FROM plan_reviews WHERE reviewed_at < ?').run(forgetBefore);
         this.db
-          .prepare('INSERT INTO plan_reviews (token, input_key, reviewed_at) VALUES (?, ?, ?)')
-          .run(review.token, review.inputKey, review.reviewedAt);
+          .prepare('INSERT INTO plan_reviews (token, input_key, reviewed_at, preview) VALUES (?, ?, ?, ?)')
+          .run(review.token, review.inputKey, review.reviewedAt, previewText(review));
       })();
     });
   }
@@ -62,9 +70,20 @@ export class SqliteRunStore implements RunStore {
   review(token: string): Promise<PlanReview | null> {
     return settled(() => {
       const row = this.db
-        .prepare('SELECT token, input_key, reviewed_at FROM plan_reviews WHERE token = ?')
-        .get(token) as { token: string; input_key: string; reviewed_at: string } | undefined;
-      return row ? { token: row.token, inputKey: row.input_key, reviewedAt: row.reviewed_at } : null;
+        .prepare('SELECT token, input_key, reviewed_at, preview FROM plan_reviews WHERE token = ?')
+        .get(token) as PlanReviewRow | undefined;
+      return row ? planReviewOf(row) : null;
+    });
+  }
+
+  latestReview(inputKey: string): Promise<PlanReview | null> {
+    return settled(() => {
+      const row = this.db
+        .prepare(
+          'SELECT token, input_key, reviewed_at, preview FROM plan_reviews WHERE input_key = ? ORDER BY reviewed_at DESC LIMIT 1',
+        )
+        .get(inputKey) as PlanReviewRow | undefined;
+      return row ? planReviewOf(row) : null;
     });
   }
 

@@ -5,9 +5,10 @@ import { createTestSchema, type TestSchema } from '../support/postgres/testDatab
 import { run } from './support/runFixture';
 
 /**
- * Card actions never wait behind the engine's writes: with every connection of the engine's pool
- * taken (its progress writes), Start, a read and an admin's command still go through on the
- * commands pool; and Start is one statement after its locks.
+ * Card actions never wait behind the engine's writes: the executor's store and the commands' store
+ * are two instances on two pools (openStore.ts), so with every connection of the executor's pool
+ * taken (its progress writes), Start, a read and an admin's command still go through; and Start is
+ * one statement after its locks.
  */
 describe('the PostgreSQL run store under engine load', () => {
   let schema: TestSchema;
@@ -27,8 +28,9 @@ describe('the PostgreSQL run store under engine load', () => {
   });
 
   it('serves Start, reads and commands while the engine pool is exhausted', async () => {
-    const store = await PostgresRunStore.open(engine, commands);
-    held = await engine.connect(); // the engine's only connection, busy
+    await PostgresRunStore.open(engine); // the executor's store
+    const store = await PostgresRunStore.open(commands);
+    held = await engine.connect(); // the executor's only connection, busy
     const created = await store.create(run('busy', 'fo=a|dv=b'), 'key-busy', [
       { at: 'now', actor: { id: 'u', name: 'U' }, action: 'run.started' },
     ]);
@@ -42,7 +44,7 @@ describe('the PostgreSQL run store under engine load', () => {
   });
 
   it('Start sends two statements inside its transaction: the locks, then check-and-insert', async () => {
-    const store = await PostgresRunStore.open(engine, commands);
+    const store = await PostgresRunStore.open(commands);
     const sent: string[] = [];
     commands.on('acquire', (client: PoolClient & { __counted?: boolean }) => {
       if (client.__counted) return;

@@ -175,8 +175,9 @@ export async function start(
   if (replyToId && !(await services.conversations.conversationOf(result.run.id))) {
     await services.conversations.bindMessage(result.run.id, 'run', '', conversationId, replyToId);
   }
-  // The engine's run.updated came before this binding existed: update everyone's copy once now.
-  await services.notifier.runChanged(result.run);
+  // The engine's run.updated came before this binding existed: update everyone's copy once now (the
+  // updates are queued sends; the click does not wait for the notifier's reads either).
+  void services.notifier.runChanged(result.run).catch(() => undefined);
   // The starter's own copy: an admin (Start needs it), with the refresh every copy carries.
   return cardOfRun(result.run, {
     kind: 'run',

@@ -40,6 +40,7 @@ export interface ContractRunStore {
   ): Awaitable<CreateRunResult>;
   recordReview(review: PlanReview, forgetBefore: string): Awaitable<void>;
   review(token: string): Awaitable<PlanReview | null>;
+  latestReview(inputKey: string): Awaitable<PlanReview | null>;
   get(runId: string): Awaitable<Run | null>;
   findByRequestKey(requestKey: string): Awaitable<Run | null>;
   list(filter?: RunFilter): Awaitable<Run[]>;

@@ -1,0 +1,64 @@
+// The reviewed plan travels with its Review (both stores, a second replica reading it), so a Start
+// on any replica goes on from what the admin saw (src/engine/planReviews.ts).
+import type { PlanPreview } from '../../src/engine/model';
+import { STORE_KITS, type StoreHandle, type StoreKit } from './support/storeKits';
+
+const preview = {
+  scenario: 'new-existing',
+  input: { scenario: 'new-existing', companyCode: 'CTSO' },
+  steps: [{ id: 'step-1', kind: 'checkPrerequisites', title: 'Check the prerequisites' }],
+  findings: [{ code: 'rows-many', severity: 'warning', message: 'Many rows.', advice: 'Plan a window.' }],
+  canStart: true,
+  tableNames: { accounts: 'Accounts' },
+} as unknown as PlanPreview;
+
+describe.each(STORE_KITS)('a Review with its plan on %s', (_name, openKit) => {
+  let kit: StoreKit;
+  let other: StoreHandle;
+  beforeEach(async () => {
+    kit = await openKit();
+    other = await kit.replica();
+  });
+  afterEach(async () => kit?.close());
+
+  it('gives another replica the reviewed plan as it was recorded', async () => {
+    await kit.runs.recordReview(
+      { token: 't1', inputKey: 'k1', reviewedAt: '2025-01-06T09:00:00.000Z', preview },
+      '2025-01-05T09:00:00.000Z',
+    );
+    expect(await other.runs.review('t1')).toEqual({
+      token: 't1',
+      inputKey: 'k1',
+      reviewedAt: '2025-01-06T09:00:00.000Z',
+      preview,
+    });
+  });
+
+  it('answers a Review recorded without a plan with none', async () => {
+    await kit.runs.recordReview(
+      { token: 't2', inputKey: 'k2', reviewedAt: '2025-01-06T09:00:00.000Z' },
+      '2025-01-05T09:00:00.000Z',
+    );
+    const review = await other.runs.review('t2');
+    expect(review).toMatchObject({ token: 't2' });
+    expect(review).not.toHaveProperty('preview');
+  });
+
+  it('answers the newest Review of an input, whether or not it could start', async () => {
+    const blocked = { ...preview, canStart: false } as PlanPreview;
+    await kit.runs.recordReview(
+      { token: 'a', inputKey: 'same', reviewedAt: '2025-01-06T09:00:00.000Z', preview },
+      '2025-01-05T09:00:00.000Z',
+    );
+    await other.runs.recordReview(
+      { token: 'b', inputKey: 'same', reviewedAt: '2025-01-06T09:05:00.000Z', preview: blocked },
+      '2025-01-05T09:00:00.000Z',
+    );
+    await kit.runs.recordReview(
+      { token: 'c', inputKey: 'other', reviewedAt: '2025-01-06T09:10:00.000Z', preview },
+      '2025-01-05T09:00:00.000Z',
+    );
+    expect(await kit.runs.latestReview('same')).toMatchObject({ token: 'b', preview: { canStart: false } });
+    expect(await other.runs.latestReview('none')).toBeNull();
+  });
+});
