@@ -1,5 +1,5 @@
-import express, { type Router } from 'express';
-import { z } from 'zod';
+import express, { type Response, type Router } from 'express';
+import { z, type ZodError } from 'zod';
 import { sendJsonError } from '../shell/httpShell';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import { mintUserToken, userClaimsOf } from './entraTokens';
@@ -109,13 +109,7 @@ export function ssoControlRouter(ctx: EmulatorContext): Router {
   router.use(express.json());
   router.post('/ssoToken', (req, res) => {
     const parsed = ssoSchema.safeParse(req.body);
-    if (!parsed.success)
-      return sendJsonError(
-        res,
-        400,
-        'InvalidRequest',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+    if (!parsed.success) return sendInvalidRequest(res, parsed.error);
     const now = Math.floor(ctx.now() / 1000);
     res.json({
       token: mintUserToken({
@@ -133,14 +127,18 @@ export function ssoControlRouter(ctx: EmulatorContext): Router {
   // `POST /_emulator/entra/signInCode`: the user finished the sign-in card's page; the magic code.
   router.post('/signInCode', (req, res) => {
     const parsed = signInCodeSchema.safeParse(req.body);
-    if (!parsed.success)
-      return sendJsonError(
-        res,
-        400,
-        'InvalidRequest',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+    if (!parsed.success) return sendInvalidRequest(res, parsed.error);
     res.json({ code: issueSignInCode(ctx, parsed.data) });
   });
   return router;
+}
+
+/** A control body its zod schema refused: 400 `InvalidRequest`, naming each field and why. */
+export function sendInvalidRequest(res: Response, error: ZodError): void {
+  sendJsonError(
+    res,
+    400,
+    'InvalidRequest',
+    error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+  );
 }
