@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { RunningEmulator } from '../../src/emulator';
-import { verifyWithJwks } from '../support/botConnectorKeys';
+import { verifyWithJwks } from '../support/botConnectorAuth';
 import { control, startTestEmulator } from './emulatorTestKit';
 
 /**
