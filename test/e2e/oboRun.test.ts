@@ -183,7 +183,9 @@ class RunFlow {
       async () => {
         const run = await this.h.bot.engine.get(this.runId);
         if (run && ['failed', 'cancelled'].includes(run.status))
-          throw new Error(`run ${run.status}: ${JSON.stringify(run.steps.filter((s) => s.error).map((s) => [s.kind, s.error]))}`);
+          throw new Error(
+            `run ${run.status}: ${JSON.stringify(run.steps.filter((s) => s.error).map((s) => [s.kind, s.error]))}`,
+          );
         return run?.steps.find((s) => s.status === 'awaiting_manual' && s.actAs && match(s));
       },
       60_000,
@@ -247,7 +249,9 @@ class RunFlow {
       }
       const run = (await this.h.bot.engine.get(this.runId)) as Run;
       if (['failed', 'cancelled'].includes(run.status))
-        throw new Error(`run ${run.status}: ${JSON.stringify(run.steps.filter((s) => s.error).map((s) => [s.kind, s.error]))}`);
+        throw new Error(
+          `run ${run.status}: ${JSON.stringify(run.steps.filter((s) => s.error).map((s) => [s.kind, s.error]))}`,
+        );
       const waiting = run.steps.find((s) => s.status === 'awaiting_manual' && s.actAs);
       if (waiting) await this.click(admin, waiting, await sso(admin));
       if (Date.now() > deadline) throw new Error(`No completion notice: ${await this.runCardFor(admin)}`);
