@@ -172,7 +172,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use(`${CONTROL_PREFIX}/entra`, ssoControlRouter(ctx));
   app.use(`${CONTROL_PREFIX}/botframework`, botConnectorControlRouter(ctx, keys.botConnector));
   app.use(CONTROL_PREFIX, controlRouter(deps));
-  app.use('/botframework', botConnectorMetadataRouter(ctx, keys.botConnector), tokenServiceRouter(ctx));
+  app.use(
+    '/botframework',
+    botConnectorMetadataRouter(ctx, keys.botConnector),
+    tokenServiceRouter(ctx, keys.entra),
+  );
   app.use(
     '/lcs',
     delegatedOnly(settings, 'Lifecycle Services'),

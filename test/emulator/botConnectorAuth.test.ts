@@ -140,6 +140,35 @@ describe("the bot's own token (client credentials)", () => {
   });
 });
 
+describe("the token service takes the bot's own token", () => {
+  const exchange = (authorization?: string) =>
+    fetch(
+      `${emu.url}/botframework/api/usertoken/exchange?userId=29:x&connectionName=DynamicsSso&channelId=msteams`,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(authorization ? { Authorization: authorization } : {}),
+        },
+        body: JSON.stringify({ token: 'not-an-sso-token' }),
+      },
+    );
+
+  it('refuses a token it did not issue with 401, and takes a client-credentials one', async () => {
+    expect((await exchange('Bearer forged.token.value')).status).toBe(401);
+    const grant = (await (
+      await tokenGrant({
+        grant_type: 'client_credentials',
+        client_id: BOT_ID,
+        client_secret: 'bot-password',
+        scope: 'https://api.botframework.com/.default',
+      })
+    ).json()) as { access_token: string };
+    // No consent for that (invalid) SSO token: the documented 404, past the bot's token check.
+    expect((await exchange(`Bearer ${grant.access_token}`)).status).toBe(404);
+  });
+});
+
 describe('the control routes refuse an invalid body the same way', () => {
   it.each([['entra/ssoToken'], ['entra/signInCode']])('%s', async (route) => {
     const { status, body } = await control(emu, 'POST', route, { unexpected: true });

@@ -39,6 +39,16 @@ export class SigningKey {
     return jwt.sign(claims, this.privateKey, { algorithm: 'RS256', keyid: this.kid, noTimestamp: true });
   }
 
+  /** Whether `token` is an unexpired RS256 JWT of this key for `audience`. */
+  verifies(token: string, audience: string): boolean {
+    try {
+      jwt.verify(token, this.publicKey, { algorithms: ['RS256'], audience });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The key as its issuer's JWKS lists it. */
   published(): PublishedKey {
     const { n, e } = this.publicKey.export({ format: 'jwk' }) as { n: string; e: string };
