@@ -33,6 +33,12 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ (the OAuth connection name of the Azure Bot)')
     .default('DynamicsSso'),
+  /**
+   * Who signs the Bot Framework tokens the bot checks and asks for: `azure` (the Azure Bot Service) or
+   * `emulator` (the emulator's Bot Connector keys and Entra, docs/emulator.md: emulator mode with BOT_ID,
+   * on loopback only).
+   */
+  BOT_FRAMEWORK_AUTH: z.enum(['azure', 'emulator']).default('azure'),
   TEAMS_APP_ID: optionalString.pipe(z.string().uuid('must be a GUID').optional()),
   BOT_NAME: z.string().min(1).max(30).default('Dual-write Setup'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -210,7 +216,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   const authOn = Boolean(config.BOT_ID);
-  const listenHost = config.HOST ?? (authOn ? '0.0.0.0' : '127.0.0.1');
+  const emulatedBotAuth = config.BOT_FRAMEWORK_AUTH === 'emulator';
+  const listenHost = config.HOST ?? (authOn && !emulatedBotAuth ? '0.0.0.0' : '127.0.0.1');
   if (!authOn && !LOOPBACK.has(listenHost)) {
     throw new ConfigError(
       `Invalid environment variable HOST: without BOT_ID the bot accepts unsigned requests, so it only listens on loopback (127.0.0.1); set BOT_ID and BOT_PASSWORD to listen on ${listenHost}`,
@@ -259,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (config.AZURE_AUTH === 'obo' && !config.BOT_ID) throw new ConfigError(OBO_NEEDS_BOT_ID);
+  if (emulatedBotAuth) refuseEmulatedBotAuthOutsideEmulator(mode, authOn, listenHost);
   if (config.DATABASE_AUTH === 'managed-identity' && !config.DATABASE_URL) {
     throw new ConfigError(
       'Invalid environment variable DATABASE_URL: required when DATABASE_AUTH=managed-identity',
@@ -276,6 +284,22 @@ type ParsedConfig = z.infer<typeof configSchema>;
 
 /** AZURE_AUTH=obo acts as the admin who linked, with their Teams SSO token (src/engine/actingAdmin.ts). */
 const OBO_NEEDS_BOT_ID = `Invalid environment variable AZURE_AUTH: obo acts with the admin's Teams single sign-on token, which needs BOT_ID (docs/deploy.md, "Teams single sign-on")`;
+
+/**
+ * BOT_FRAMEWORK_AUTH=emulator trusts the emulator's keys, and the emulator signs a channel token for
+ * anyone on this machine who asks: only against the emulator, with tokens checked, on loopback.
+ */
+function refuseEmulatedBotAuthOutsideEmulator(mode: string, authOn: boolean, listenHost: string): void {
+  const why =
+    mode !== 'emulator'
+      ? "emulator is for DYNAMICS_MODE=emulator only (live mode takes the Azure Bot Service's tokens alone)"
+      : !authOn
+        ? 'emulator needs BOT_ID (without it no Bot Framework token is checked or sent)'
+        : !LOOPBACK.has(listenHost)
+          ? `emulator listens on loopback only (the emulator signs channel tokens for anyone on this machine); got HOST ${listenHost}`
+          : undefined;
+  if (why) throw new ConfigError(`Invalid environment variable BOT_FRAMEWORK_AUTH: ${why}`);
+}
 
 /** Without BOT_ID anyone who reaches the bot is whoever they claim: never in production, never live by accident. */
 function refuseOpenLocalMode(config: ParsedConfig, authOn: boolean): void {

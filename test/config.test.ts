@@ -168,6 +168,22 @@ describe('production (BOT_ID set)', () => {
     DYNAMICS_MODE: 'live',
   };
 
+  it('BOT_FRAMEWORK_AUTH=emulator: emulator mode with BOT_ID only, and on loopback', () => {
+    const emulated = { ...production, DYNAMICS_MODE: 'emulator', BOT_FRAMEWORK_AUTH: 'emulator' };
+    expect(loadConfig(emulated)).toMatchObject({ BOT_FRAMEWORK_AUTH: 'emulator', listenHost: '127.0.0.1' });
+    expect(loadConfig(production).BOT_FRAMEWORK_AUTH).toBe('azure');
+    expect(() => loadConfig({ ...emulated, DYNAMICS_MODE: 'live' })).toThrow(
+      /^Invalid environment variable BOT_FRAMEWORK_AUTH: emulator is for DYNAMICS_MODE=emulator only/,
+    );
+    expect(() => loadConfig({ DYNAMICS_MODE: 'emulator', BOT_FRAMEWORK_AUTH: 'emulator' })).toThrow(
+      /^Invalid environment variable BOT_FRAMEWORK_AUTH: emulator needs BOT_ID/,
+    );
+    expect(() => loadConfig({ ...emulated, HOST: '0.0.0.0' })).toThrow(
+      /^Invalid environment variable BOT_FRAMEWORK_AUTH: emulator listens on loopback only/,
+    );
+    expect(() => loadConfig({ ...emulated, BOT_FRAMEWORK_AUTH: 'local' })).toThrow(/BOT_FRAMEWORK_AUTH/);
+  });
+
   it('refuses FOUR_EYES=false', () => {
     expect(() => loadConfig({ ...production, FOUR_EYES: 'false' })).toThrow(
       /^Invalid environment variable FOUR_EYES: must stay true when BOT_ID is set/,

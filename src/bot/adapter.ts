@@ -20,29 +20,38 @@ import { channelTokenClaimsValidator } from './channelTokenClaims';
 // Framework token (the adapter answers 401 otherwise, before any handler). Without it the bot runs
 // unauthenticated for local use, and config.ts has already made sure it only listens on loopback.
 
-export interface BotAuthenticationOverrides {
+/** Where the Bot Framework's tokens come from; empty: the Azure Bot Service's public cloud. */
+export interface BotFrameworkEndpoints {
   /** Where the signing keys of channel (and "emulator") tokens are published. */
   channelOpenIdMetadataUrl?: string;
   emulatorOpenIdMetadataUrl?: string;
-  /** The bot's outbound credentials (Entra cannot be reached offline). */
+  /** The authority the bot's own token comes from (`ToChannelFromBotLoginUrl`). */
+  loginUrl?: string;
+  /** The Bot Framework token service the user-token client calls. */
+  tokenServiceUrl?: string;
+  /** The bot's outbound credentials. */
   credentialsFactory?: ServiceClientCredentialsFactory;
 }
 
+/** Tests only (never read from the environment): a local key server and offline outbound credentials. */
+export type BotAuthenticationOverrides = Pick<
+  BotFrameworkEndpoints,
+  'channelOpenIdMetadataUrl' | 'emulatorOpenIdMetadataUrl' | 'credentialsFactory'
+>;
+
 /**
- * `overrides` exist for tests only (never read from the environment): they point token validation at
- * a local key server and replace the outbound credentials, so real JWT validation runs offline.
- * `tokenServiceUrl` is the Bot Framework token service the user-token client calls (the emulator's
- * in emulator mode); without it, the public cloud's (https://api.botframework.com).
+ * `endpoints` come from the composition root: the emulator's Bot Connector and token service in
+ * emulator mode (src/composition/botFrameworkEndpoints.ts), a test's key server; without them, the
+ * public cloud's (https://api.botframework.com).
  */
 export function createAdapter(
   config: Config,
   logger: Logger,
-  overrides: BotAuthenticationOverrides = {},
-  tokenServiceUrl?: string,
+  endpoints: BotFrameworkEndpoints = {},
 ): TeamsAdapter {
   const adapter = new TeamsAdapter(
-    overrides.channelOpenIdMetadataUrl || tokenServiceUrl ? publicCloudWith(overrides, tokenServiceUrl) : {},
-    overrides.credentialsFactory ??
+    Object.values(endpoints).some(Boolean) ? publicCloudWith(endpoints) : {},
+    endpoints.credentialsFactory ??
       new ConfigurationServiceClientCredentialFactory({
         MicrosoftAppId: config.BOT_ID,
         MicrosoftAppPassword: config.BOT_PASSWORD,
@@ -75,22 +84,19 @@ export function createAdapter(
 
 /**
  * botframework-connector takes either no endpoints (the public cloud's) or all of them: the public
- * cloud's, with the signing keys looked up at the test's key server and the token service elsewhere.
+ * cloud's, with those `endpoints` names put elsewhere.
  */
-function publicCloudWith(
-  overrides: BotAuthenticationOverrides,
-  tokenServiceUrl: string | undefined,
-): Record<string, string | boolean | undefined> {
+function publicCloudWith(endpoints: BotFrameworkEndpoints): Record<string, string | boolean | undefined> {
   return {
     ValidateAuthority: true,
-    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotLoginUrl: endpoints.loginUrl ?? AuthenticationConstants.ToChannelFromBotLoginUrl,
     ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
     ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
-    OAuthUrl: tokenServiceUrl ?? AuthenticationConstants.OAuthUrl,
+    OAuthUrl: endpoints.tokenServiceUrl ?? AuthenticationConstants.OAuthUrl,
     ToBotFromChannelOpenIdMetadataUrl:
-      overrides.channelOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+      endpoints.channelOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
     ToBotFromEmulatorOpenIdMetadataUrl:
-      overrides.emulatorOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+      endpoints.emulatorOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
     CallerId: CallerIdConstants.PublicAzureChannel,
   };
 }

@@ -61,6 +61,7 @@ export async function connectDynamics(config: Config, options: DynamicsOptions):
         mode: 'emulator',
         emulatorUrl,
         credential,
+        gatewayAsAdmin: config.AZURE_AUTH === 'obo',
         region: config.POWER_PLATFORM_REGION,
         logger,
         retry,

@@ -12,6 +12,7 @@ import { Roles } from '../bot/roles/roles';
 import type { SendQueueOptions } from '../bot/sendQueue';
 import { createGraphDirectoryClient } from '../platform/graph/graphDirectoryClient';
 import type { ConversationStore } from '../store/conversationStore';
+import { botFrameworkEndpoints } from './botFrameworkEndpoints';
 import type { DynamicsConnection } from './dynamicsConnection';
 
 // The Teams layer as the configuration says: who may do what (roles, through Microsoft Graph), the
@@ -53,8 +54,7 @@ export function teamsBotFromConfig(config: Config, parts: TeamsBotParts): TeamsB
   const adapter = createAdapter(
     config,
     logger,
-    parts.botAuthentication,
-    dynamics.emulatorUrl ? `${dynamics.emulatorUrl}/botframework` : undefined,
+    botFrameworkEndpoints(config, dynamics.emulatorUrl, parts.botAuthentication),
   );
   const botId = config.BOT_ID ?? '';
   const notifier = new Notifier({

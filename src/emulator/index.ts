@@ -14,7 +14,9 @@ import { GraphDirectory } from './graph/graphDirectory';
 import { graphControlRouter, graphRouter } from './graph/graphRouter';
 import { GatewayService } from './dualWrite/gatewayService';
 import { delegatedOnly } from './entra/delegatedOnly';
+import { botConnectorControlRouter, botConnectorMetadataRouter } from './entra/botConnectorAuth';
 import { entraRouter } from './entra/entraRouter';
+import { createSigningKeys } from './entra/signingKeys';
 import { ssoControlRouter, tokenServiceRouter } from './entra/tokenServiceRouter';
 import { financeOpsRouter } from './financeOps/financeOpsRouter';
 import { FinanceOpsStore } from './financeOps/financeOpsStore';
@@ -105,6 +107,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const faults: FaultCounters = { throttled: 0, transient: 0, hung: 0 };
   const dataverseStats = createDataverseStats();
   const graphDirectory = new GraphDirectory();
+  // Made at start and never stored: Entra's key and the Bot Connector's (entra/signingKeys.ts).
+  const keys = createSigningKeys();
 
   const tick = () => {
     lifecycle.advance();
@@ -166,8 +170,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   app.use(`${CONTROL_PREFIX}/graph`, graphControlRouter(graphDirectory));
   app.use(`${CONTROL_PREFIX}/entra`, ssoControlRouter(ctx));
+  app.use(`${CONTROL_PREFIX}/botframework`, botConnectorControlRouter(ctx, keys.botConnector));
   app.use(CONTROL_PREFIX, controlRouter(deps));
-  app.use('/botframework', tokenServiceRouter(ctx));
+  app.use(
+    '/botframework',
+    botConnectorMetadataRouter(ctx, keys.botConnector),
+    tokenServiceRouter(ctx, keys.entra),
+  );
   app.use(
     '/lcs',
     delegatedOnly(settings, 'Lifecycle Services'),
@@ -195,7 +204,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }),
   );
   // Entra last: its `/{tenant}/...` paths would match any first segment.
-  app.use(entraRouter(ctx));
+  app.use(entraRouter(ctx, keys.entra));
   app.use((req, res) => sendJsonError(res, 404, 'NotFound', `No emulated API at ${req.method} ${req.path}.`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number; statusCode?: number }).status ?? 500;

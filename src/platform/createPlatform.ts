@@ -26,6 +26,8 @@ export type PlatformOptions =
        * app credential whose tokens the emulator accepts.
        */
       credential?: TokenCredential;
+      /** AZURE_AUTH=obo, the app's own platform: dual-write is read through F&O (see below). */
+      gatewayAsAdmin?: boolean;
       /** Location of the environments created (POWER_PLATFORM_REGION; default `unitedstates`). */
       region?: string;
       logger?: Logger;
@@ -45,7 +47,8 @@ export type PlatformOptions =
       lcsDelegated?: boolean;
       /**
        * AZURE_AUTH=obo: the dual-write steps run on a platform acting as the admin who links (its
-       * on-behalf-of credential), so the gateway's steps are automatic even though this credential is an app's.
+       * on-behalf-of credential), so the gateway's steps are automatic even though this credential is an
+       * app's; this platform reads dual-write through F&O (see below).
        */
       gatewayAsAdmin?: boolean;
       powerPlatformApiUrl: string;
@@ -65,6 +68,15 @@ export type PlatformOptions =
       timeoutMs?: number;
     };
 
+/**
+ * AZURE_AUTH=obo: the gateway takes delegated tokens only, and map changes only from the user who
+ * linked (docs/dynamics-apis.md), so the app's own platform never calls it: its reads (the final
+ * verification, the pre-flight) go through F&O OData (dualWriteReader.ts), and a change is a step that
+ * runs as the admin (src/engine/actingAdmin.ts), never on this platform.
+ */
+const ACTS_AS_ADMIN =
+  'The dual-write gateway takes the token of the admin who linked: this change runs as that admin ("Continue as me"), never with the app\'s own token.';
+
 /** Scopes of the real Power Platform APIs (the BAP API's audience is the PowerApps service). */
 const BAP_SCOPE = 'https://service.powerapps.com/.default';
 const POWER_PLATFORM_SCOPE = 'https://api.powerplatform.com/.default';
@@ -77,6 +89,7 @@ export function createPlatform(options: PlatformOptions): Platform {
   if (options.mode === 'emulator') {
     const base = trimUrl(options.emulatorUrl);
     const credential = options.credential ?? createCredential({ kind: 'emulator' });
+    const emulatorUrls = createDynamicsUrlPolicy({ mode: 'emulator', emulatorOrigin: base });
     return assemble({
       credential,
       common,
@@ -94,19 +107,27 @@ export function createPlatform(options: PlatformOptions): Platform {
         credential,
         ...common,
       }),
-      dualWrite: createDualWriteClient({
-        gatewayUrl: `${base}/dualwrite`,
-        credential,
-        canLink: true,
-        ...common,
-      }),
+      dualWrite:
+        options.gatewayAsAdmin && !options.credential
+          ? createDualWriteReader({
+              credential,
+              ...common,
+              assertAllowedUrl: (url) => assertAllowed(emulatorUrls, url),
+              refusal: ACTS_AS_ADMIN,
+            })
+          : createDualWriteClient({
+              gatewayUrl: `${base}/dualwrite`,
+              credential,
+              canLink: true,
+              ...common,
+            }),
       capabilities: {
         deployFinanceOps: true,
         dualWriteGateway: true,
         linkDualWrite: true,
         createLegalEntity: true,
       },
-      urls: createDynamicsUrlPolicy({ mode: 'emulator', emulatorOrigin: base }),
+      urls: emulatorUrls,
     });
   }
 
@@ -142,8 +163,11 @@ export function createPlatform(options: PlatformOptions): Platform {
         ? 'The dual-write gateway takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) do this step in Finance and Operations, Data management > Dual-write.'
         : undefined;
   const useGateway = options.dualWriteGatewayEnabled && !gatewayRefusal;
+  // The app's own platform under AZURE_AUTH=obo: the gateway would refuse its token, so it reads
+  // through F&O while the gateway's steps run on the acting admin's platform.
+  const appUnderObo = Boolean(options.gatewayAsAdmin) && !options.lcsDelegated;
   const dualWrite =
-    useGateway && options.dualWriteGatewayUrl
+    useGateway && options.dualWriteGatewayUrl && !appUnderObo
       ? createDualWriteClient({
           gatewayUrl: options.dualWriteGatewayUrl,
           credential,
@@ -154,7 +178,7 @@ export function createPlatform(options: PlatformOptions): Platform {
           credential,
           ...common,
           assertAllowedUrl: (url) => assertAllowed(urls, url),
-          refusal: gatewayRefusal,
+          refusal: appUnderObo ? ACTS_AS_ADMIN : gatewayRefusal,
         });
   return assemble({
     credential,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { startBot, type RunningBot } from '../../src/index';
+import { botTokenCheck, channelToken } from './botConnectorAuth';
 import { LocalConnector, cardOf, type RecordedActivity } from './localConnector';
 import { TeamsClient } from './teamsClient';
 
@@ -35,7 +36,14 @@ export async function startHarness(env: Record<string, string> = {}, dataDir?: s
     queue: { updateIntervalMs: 100, baseDelayMs: 20 },
     engine: { pollIntervalMs: 25 },
   });
-  const client = new TeamsClient(bot.url, connector.url);
+  // BOT_FRAMEWORK_AUTH=emulator: every activity carries a channel token of the emulator's Bot
+  // Connector, and the connector takes only the bot's own token from the emulator's Entra.
+  let authorization: string | undefined;
+  if (config.BOT_FRAMEWORK_AUTH === 'emulator' && config.BOT_ID && bot.emulatorUrl) {
+    authorization = `Bearer ${await channelToken(bot.emulatorUrl, config.BOT_ID, connector.url)}`;
+    connector.authorize = botTokenCheck(bot.emulatorUrl, config.BOT_ID);
+  }
+  const client = new TeamsClient(bot.url, connector.url, authorization ? () => authorization : undefined);
   return {
     bot,
     connector,

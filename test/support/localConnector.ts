@@ -33,6 +33,13 @@ export class LocalConnector {
   /** The members `GET /v3/conversations/{id}/pagedmembers` answers with (every conversation). */
   roster: Array<{ id: string; name: string; aadObjectId: string }> = [];
   rosterCalls = 0;
+  /**
+   * With BOT_ID: checks the bot's `Authorization` header on every call, as the real connector does
+   * (Learn bot-framework-rest-connector-authentication, "Authenticate requests from your bot to the Bot
+   * Connector service"); a call it refuses gets 401 and is counted in `unauthorized`.
+   */
+  authorize?: (authorization: string | undefined) => Promise<boolean>;
+  unauthorized = 0;
   /** Make the next N calls fail with this status (to exercise the bot's retries). */
   failNext: { count: number; status: number; retryAfter?: string } = { count: 0, status: 429 };
   private server?: Server;
@@ -41,6 +48,19 @@ export class LocalConnector {
   async start(): Promise<this> {
     const app = express();
     app.use(express.json({ limit: '1mb' }));
+    app.use((req, res, next) => {
+      if (!this.authorize) return next();
+      this.authorize(req.header('authorization')).then(
+        (ok) => {
+          if (ok) return next();
+          this.unauthorized += 1;
+          res
+            .status(401)
+            .json({ error: { code: 'Unauthorized', message: 'Authorization has been denied.' } });
+        },
+        (error: unknown) => next(error),
+      );
+    });
     const record = (req: express.Request, res: express.Response, method: 'POST' | 'PUT') => {
       const conversationId = decodeURIComponent(req.params.conversationId);
       const activityId = req.params.activityId ? decodeURIComponent(req.params.activityId) : undefined;

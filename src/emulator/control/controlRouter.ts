@@ -157,6 +157,8 @@ export function snapshot(deps: ControlDeps): Record<string, unknown> {
       dataverse: conn.dv_org,
       legalEntities: deps.gateway.legalEntities(conn.id),
       solutionApplied: conn.solution_applied === 1,
+      // The user whose token linked (dualWrite/linkOwner.ts): the only one who may add maps.
+      linkedBy: conn.linked_by ?? undefined,
       maps: deps.gateway.maps(conn.id).map((map) => ({
         name: map.name,
         state: map.state,

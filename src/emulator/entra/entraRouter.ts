@@ -12,7 +12,9 @@ import {
   unsupportedGrant,
   wrongAudience,
 } from './entraErrors';
+import { clientCredentialsGrant } from './clientCredentials';
 import { audienceOfScope, mintUserToken, userClaimsOf, type UserClaims } from './entraTokens';
+import type { SigningKey } from './signingKeys';
 
 /**
  * Microsoft Entra's v2.0 endpoints as far as the bot uses them (docs/fidelity.md, "Entra"):
@@ -22,8 +24,10 @@ import { audienceOfScope, mintUserToken, userClaimsOf, type UserClaims } from '.
  *   `urn:ietf:params:oauth:grant-type:jwt-bearer`, `client_id`, `client_secret`, `assertion`, `scope`,
  *   `requested_token_use=on_behalf_of`; the answer `token_type`, `scope`, `expires_in`,
  *   `ext_expires_in`, `access_token`), the device-code grant and the refresh grant of a public client
- *   (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code);
- * - `POST /{tenant}/oauth2/v2.0/devicecode`.
+ *   (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code), and the
+ *   client-credentials grant a bot asks its Bot Connector token with (clientCredentials.ts);
+ * - `POST /{tenant}/oauth2/v2.0/devicecode`;
+ * - `GET /{tenant}/discovery/v2.0/keys`: the key the client-credentials tokens are signed with.
  * MSAL refuses an authority that is not https, so the metadata names https endpoints on this host; the
  * platform's emulator transport sends them over loopback http [inferred: no TLS on loopback].
  */
@@ -41,7 +45,7 @@ interface DeviceCode {
   expiresAt: number;
 }
 
-export function entraRouter(ctx: EmulatorContext): Router {
+export function entraRouter(ctx: EmulatorContext, key: SigningKey): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false }));
   const deviceCodes = new Map<string, DeviceCode>();
@@ -64,6 +68,10 @@ export function entraRouter(ctx: EmulatorContext): Router {
       tenant_region_scope: null,
       cloud_instance_name: 'microsoftonline.com',
     });
+  });
+
+  router.get('/:tenant/discovery/v2.0/keys', (_req, res) => {
+    res.json({ keys: [key.published()] });
   });
 
   router.post('/:tenant/oauth2/v2.0/devicecode', (req, res) => {
@@ -92,6 +100,8 @@ export function entraRouter(ctx: EmulatorContext): Router {
     // The device-code doc names the urn; MSAL sends the short `device_code`, which Entra takes too.
     if (grant === DEVICE_GRANT || grant === 'device_code') return deviceCodeGrant(req, res, tenant);
     if (grant === 'refresh_token') return refreshGrant(req, res, tenant);
+    if (grant === 'client_credentials')
+      return clientCredentialsGrant(ctx, key, req, res, { tenant, url: `${host(req)}/${tenant}/v2.0` });
     return sendEntraError(res, unsupportedGrant(grant || '(none)'), ctx.now());
   });
 

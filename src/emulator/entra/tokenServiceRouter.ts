@@ -1,9 +1,10 @@
-import express, { type Router } from 'express';
-import { z } from 'zod';
+import express, { type Response, type Router } from 'express';
+import { z, type ZodError } from 'zod';
 import { sendJsonError } from '../shell/httpShell';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import { mintUserToken, userClaimsOf } from './entraTokens';
 import { issueSignInCode, redeemSignInCode } from './signInCodes';
+import type { SigningKey } from './signingKeys';
 
 /**
  * The Bot Framework token service's exchange, under `/botframework` (the bot's OAuth API URL in emulator
@@ -19,6 +20,7 @@ import { issueSignInCode, redeemSignInCode } from './signInCodes';
  * (`authentication.getAuthToken`): audience `api://botid-{appId}` by default.
  */
 const TOKEN_SECONDS = 3600;
+const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 
 const exchangeSchema = z.object({ token: z.string().min(1), uri: z.string().optional() });
 const ssoSchema = z
@@ -39,9 +41,23 @@ const signInCodeSchema = z
   })
   .strict();
 
-export function tokenServiceRouter(ctx: EmulatorContext): Router {
+export function tokenServiceRouter(ctx: EmulatorContext, entraKey: SigningKey): Router {
   const router = express.Router();
   router.use(express.json());
+  // The bot calls the token service with its own token (the client-credentials token for
+  // https://api.botframework.com, clientCredentials.ts). A bot without BOT_ID sends none, which the
+  // emulator lets through [inferred: the real service wants one]; a token it did not issue gets 401.
+  router.use((req, res, next) => {
+    const header = req.header('authorization');
+    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    if (header === undefined || (token && entraKey.verifies(token, BOT_FRAMEWORK_AUDIENCE))) return next();
+    sendJsonError(
+      res,
+      401,
+      'Unauthorized',
+      'The bot token is not valid for the Bot Framework token service.',
+    );
+  });
   router.post('/api/usertoken/exchange', (req, res) => {
     const userId = typeof req.query.userId === 'string' ? req.query.userId : '';
     const connectionName = typeof req.query.connectionName === 'string' ? req.query.connectionName : '';
@@ -109,13 +125,7 @@ export function ssoControlRouter(ctx: EmulatorContext): Router {
   router.use(express.json());
   router.post('/ssoToken', (req, res) => {
     const parsed = ssoSchema.safeParse(req.body);
-    if (!parsed.success)
-      return sendJsonError(
-        res,
-        400,
-        'InvalidRequest',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+    if (!parsed.success) return sendInvalidRequest(res, parsed.error);
     const now = Math.floor(ctx.now() / 1000);
     res.json({
       token: mintUserToken({
@@ -133,14 +143,18 @@ export function ssoControlRouter(ctx: EmulatorContext): Router {
   // `POST /_emulator/entra/signInCode`: the user finished the sign-in card's page; the magic code.
   router.post('/signInCode', (req, res) => {
     const parsed = signInCodeSchema.safeParse(req.body);
-    if (!parsed.success)
-      return sendJsonError(
-        res,
-        400,
-        'InvalidRequest',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+    if (!parsed.success) return sendInvalidRequest(res, parsed.error);
     res.json({ code: issueSignInCode(ctx, parsed.data) });
   });
   return router;
+}
+
+/** A control body its zod schema refused: 400 `InvalidRequest`, naming each field and why. */
+export function sendInvalidRequest(res: Response, error: ZodError): void {
+  sendJsonError(
+    res,
+    400,
+    'InvalidRequest',
+    error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+  );
 }

@@ -16,12 +16,13 @@ export const SELF_GUARDED_PREFIXES = ['/orgs/'];
 const selfGuarded = (path: string) => SELF_GUARDED_PREFIXES.some((prefix) => path.startsWith(prefix));
 
 /**
- * Paths that take no bearer token: Entra's own endpoints (a client comes to them for a token) and the
- * Bot Framework token service's exchange (the real one wants the bot's token; the emulator's bot has
- * none without BOT_ID) [inferred].
+ * Paths that take no bearer token: Entra's own endpoints (a client comes to them for a token, or for
+ * the keys that check one), the Bot Connector's OpenID metadata and keys, and the Bot Framework token
+ * service's exchange (the real one wants the bot's token; the emulator's bot has none without BOT_ID)
+ * [inferred].
  */
 const OPEN_PATH =
-  /^\/(?:[^/]+\/(?:oauth2\/v2\.0\/(?:token|devicecode)$|v2\.0\/\.well-known\/)|botframework\/)/;
+  /^\/(?:[^/]+\/(?:oauth2\/v2\.0\/(?:token|devicecode)$|v2\.0\/\.well-known\/|discovery\/v2\.0\/keys$)|botframework\/)/;
 
 export function requireBearer(): RequestHandler {
   return (req, res, next) => {

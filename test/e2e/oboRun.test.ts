@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import type { Run, StepState } from '../../src/engine/model';
+import { executeActions } from '../support/adaptiveCardValidator';
+import { SIGNED_BOT_ID, signedBotEnv } from '../support/botConnectorAuth';
+import { findCard, getJson, startHarness, type Harness } from '../support/botHarness';
+import { eventually } from '../support/eventually';
+import { cardOf, noticeTextOf } from '../support/localConnector';
+import { reachConfirmation } from '../support/scenarioDriver';
+import { responseCard, textOf, user, type Conversation, type TeamsUser } from '../support/teamsClient';
+
+/**
+ * A whole AZURE_AUTH=obo run through the bot, with real Bot Framework authentication (BOT_ID set,
+ * BOT_FRAMEWORK_AUTH=emulator: every activity signed by the emulator's Bot Connector, every reply sent
+ * with the bot's own token from the emulator's Entra) and the emulator's gateway and LCS taking user
+ * tokens only. Admin X starts an existing-existing setup through the cards; the link waits for
+ * "Continue as me" and X's click (Teams' SSO token for X, exchanged through the OAuth connection, then
+ * traded on-behalf-of) links as X; Y's click on the next gateway step is refused with the reason;
+ * Entra's interaction_required for X puts the step back to waiting with the reason on the run card;
+ * once it is lifted, X continues each gateway step and the run completes, the emulator having seen X
+ * link (Learn
+ * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/sso-adaptive-cards-universal-action,
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow).
+ */
+const X = user('Xavier Admin');
+const Y = user('Yasmin Admin');
+const P = user('Priya Approver');
+
+interface EmulatorState {
+  financeOps: Array<{ name: string; url: string }>;
+  dataverse: Array<{ org: string; url: string }>;
+  connections: Array<{ linkedBy?: string; maps: Array<{ state: string }> }>;
+}
+
+describe('AZURE_AUTH=obo through the bot, signed end to end', () => {
+  let h: Harness;
+
+  const control = async (method: string, route: string, body: unknown) => {
+    const response = await fetch(`${h.bot.emulatorUrl}/_emulator/${route}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.ok).toBe(true);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  /** The token Teams' client hands over for `who` (audience: the bot's SSO resource). */
+  const ssoToken = async (who: TeamsUser) =>
+    String(
+      (
+        await control('POST', 'entra/ssoToken', {
+          oid: who.aadObjectId,
+          name: who.name,
+          audience: `api://botid-${SIGNED_BOT_ID}`,
+        })
+      ).token,
+    );
+
+  beforeAll(async () => {
+    h = await startHarness({
+      ...signedBotEnv([X.aadObjectId, Y.aadObjectId], [P.aadObjectId]),
+      AZURE_AUTH: 'obo',
+    });
+    await control('PUT', 'settings', { identity: { delegatedOnly: true } });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('links as X, refuses Y, asks X to sign in again, and completes as X', async () => {
+    const state = await getJson<EmulatorState>(`${h.bot.emulatorUrl}/_emulator/state`);
+    const reached = await reachConfirmation(h, {
+      scenario: 'existing-existing',
+      requester: X,
+      inputs: {
+        financeOpsUrl: state.financeOps.find((e) => e.name === 'contoso-fo')!.url,
+        dataverseUrl: state.dataverse.find((e) => e.org === 'contoso')!.url,
+        legalEntities: 'USMF',
+        companyCode: 'USMF',
+        bootstrapTables: 'accounts',
+        initialSyncEntities: 'Customers V3',
+        master: 'dataverse',
+      },
+    });
+    const { conversation, cardId } = reached;
+    const started = responseCard(
+      await h.client.click(X, conversation, reached.confirm, cardId, 'setup.start'),
+    );
+    const runId = String(/"runId":"([0-9a-f-]{36})"/.exec(textOf(started))?.[1]);
+    const flow = new RunFlow(h, conversation, cardId, runId);
+
+    // Linking waits for an admin; X's click without an SSO token gets Teams' login request.
+    const link = await flow.waitingFor((s) => s.kind === 'linkEnvironments');
+    expect((await flow.click(X, link)).body).toMatchObject({
+      statusCode: 401,
+      type: 'application/vnd.microsoft.activity.loginRequest',
+      value: { tokenExchangeResource: { uri: `api://botid-${SIGNED_BOT_ID}` } },
+    });
+    expect(textOf(responseCard(await flow.click(X, link, await ssoToken(X))))).toContain(
+      'Continuing with your rights.',
+    );
+
+    // The next gateway step waits for X alone: Y's click is refused with the reason, nothing moves.
+    const next = await flow.waitingFor((s) => s.kind !== 'linkEnvironments');
+    expect(next.actAs?.admin).toEqual({ id: X.aadObjectId, name: X.name });
+    const refused = textOf(responseCard(await flow.click(Y, next, await ssoToken(Y), X)));
+    expect(refused).toContain('Only Xavier Admin, who linked, can act for this step');
+    expect(await flow.step(next.id)).toMatchObject({ status: 'awaiting_manual' });
+
+    // Entra asks X for multi-factor authentication: the step waits for X again, the reason on the card.
+    await control('PUT', 'settings', {
+      identity: { interactionRequired: { oid: X.aadObjectId, code: 50076 } },
+    });
+    await flow.click(X, next, await ssoToken(X));
+    const again = await flow.waitingFor((s) => s.id === next.id && s.actAs?.reason !== undefined);
+    expect(again.actAs?.reason).toContain('AADSTS50076');
+    const forX = await flow.runCardFor(X);
+    expect(forX).toContain('Microsoft Entra asks for a new sign-in');
+    expect(forX).toContain('AADSTS50076');
+    expect(forX).toContain('"verb":"run.continueAsMe"');
+
+    // Lifted: X continues this and every later gateway step; P approves; the run completes.
+    await control('PUT', 'settings', { identity: { interactionRequired: null } });
+    const notice = await flow.completeAs(X, ssoToken, P);
+    expect(notice).toContain(`<at>${X.name}</at>`);
+
+    const run = (await h.bot.engine.get(runId)) as Run;
+    expect(run.status).toBe('succeeded');
+    expect(run.actingAdmin).toEqual({ id: X.aadObjectId, name: X.name });
+    const acted = run.steps.filter((s) => s.actedAs);
+    expect(acted.map((s) => s.kind)).toEqual(expect.arrayContaining(['linkEnvironments', 'applySolution']));
+    acted.forEach((s) => expect(s.actedAs).toEqual({ id: X.aadObjectId, name: X.name }));
+    // The emulator's gateway saw X's token link, so only X may change the maps; they run.
+    const [connection] = (await getJson<EmulatorState>(`${h.bot.emulatorUrl}/_emulator/state`)).connections;
+    expect(connection.linkedBy).toBe(X.aadObjectId);
+    expect(connection.maps.some((m) => m.state === 'Running')).toBe(true);
+    // Every reply the bot sent carried its own token from the emulated Entra.
+    expect(h.connector.unauthorized).toBe(0);
+  });
+
+  it('answers an unsigned or wrongly signed activity with 401', async () => {
+    const activity = JSON.stringify({
+      type: 'message',
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: h.connector.url,
+      from: { id: X.id, name: X.name, aadObjectId: X.aadObjectId },
+      recipient: { id: '28:dualwrite-bot' },
+      conversation: { id: '19:x@thread.tacv2', tenantId: 'tenant-contoso' },
+      channelData: { tenant: { id: 'tenant-contoso' } },
+      text: 'runs',
+    });
+    const post = (authorization?: string) =>
+      fetch(`${h.bot.url}/api/messages`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(authorization ? { Authorization: authorization } : {}),
+        },
+        body: activity,
+      });
+    expect((await post()).status).toBe(401);
+    // An Entra token of the emulator (a user's SSO token) is no channel token.
+    expect((await post(`Bearer ${await ssoToken(X)}`)).status).toBe(401);
+  });
+});
+
+/** One run seen through its run card and the engine: who waits, clicks, approvals, completion. */
+class RunFlow {
+  constructor(
+    private readonly h: Harness,
+    private readonly conversation: Conversation,
+    private readonly cardId: string,
+    private readonly runId: string,
+  ) {}
+
+  async step(id: string): Promise<StepState | undefined> {
+    return (await this.h.bot.engine.get(this.runId))?.steps.find((s) => s.id === id);
+  }
+
+  /** The step that waits for "Continue as me" and matches, approving what P is asked meanwhile. */
+  async waitingFor(match: (step: StepState) => boolean): Promise<StepState> {
+    return eventually(
+      async () => {
+        const run = await this.h.bot.engine.get(this.runId);
+        if (run && ['failed', 'cancelled'].includes(run.status))
+          throw new Error(
+            `run ${run.status}: ${JSON.stringify(run.steps.filter((s) => s.error).map((s) => [s.kind, s.error]))}`,
+          );
+        return run?.steps.find((s) => s.status === 'awaiting_manual' && s.actAs && match(s));
+      },
+      60_000,
+      'a step waiting for "Continue as me"',
+    );
+  }
+
+  /** The run card as `who` sees it (Teams refreshes it for them). */
+  async runCardFor(who: TeamsUser): Promise<string> {
+    const shared = cardOf(this.h.connector.messages.get(this.cardId)?.activity) ?? {};
+    return textOf(await this.h.client.personalCard(who, this.conversation, shared, this.cardId));
+  }
+
+  /**
+   * `who` presses "Continue as me" for `step`, with Teams' SSO token when given. The button's data is
+   * read from `seenAs`'s own view of the run card (a forged click when that is someone else).
+   */
+  async click(who: TeamsUser, step: StepState, token?: string, seenAs: TeamsUser = who) {
+    const data = await eventually(
+      async () => {
+        const view = await this.runCardFor(seenAs);
+        return executeActions(JSON.parse(view) as Record<string, unknown>).find(
+          (a) => a.verb === 'run.continueAsMe' && a.data.stepId === step.id,
+        )?.data;
+      },
+      30_000,
+      `the "Continue as me" button of ${step.kind}`,
+    );
+    return this.h.client.invoke(
+      who,
+      this.conversation,
+      'run.continueAsMe',
+      data,
+      this.cardId,
+      'manual',
+      token ? { id: randomUUID(), connectionName: 'DynamicsSso', token } : undefined,
+    );
+  }
+
+  /** Until the completion notice: `admin` continues each waiting step, `approver` approves. */
+  async completeAs(
+    admin: TeamsUser,
+    sso: (who: TeamsUser) => Promise<string>,
+    approver: TeamsUser,
+  ): Promise<string> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const messages = this.h.connector.inConversation(this.conversation.id);
+      const notice = messages.find((m) => noticeTextOf(m.activity).includes(`<at>${admin.name}</at>`));
+      if (notice) return noticeTextOf(notice.activity);
+      const approval = findCard(messages, this.conversation.id, 'Approval needed');
+      if (approval) {
+        const card = await this.h.client.personalCard(
+          approver,
+          this.conversation,
+          approval.card,
+          approval.id,
+        );
+        if (textOf(card).includes('run.approve'))
+          await this.h.client.click(approver, this.conversation, card, approval.id, 'run.approve');
+      }
+      const run = (await this.h.bot.engine.get(this.runId)) as Run;
+      if (['failed', 'cancelled'].includes(run.status))
+        throw new Error(
+          `run ${run.status}: ${JSON.stringify(run.steps.filter((s) => s.error).map((s) => [s.kind, s.error]))}`,
+        );
+      const waiting = run.steps.find((s) => s.status === 'awaiting_manual' && s.actAs);
+      if (waiting) await this.click(admin, waiting, await sso(admin));
+      if (Date.now() > deadline) throw new Error(`No completion notice: ${await this.runCardFor(admin)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
