@@ -13,6 +13,7 @@ import { projectConfigurations, projectPartitionMappings } from './dualWrite/fin
 import { GraphDirectory } from './graph/graphDirectory';
 import { graphControlRouter, graphRouter } from './graph/graphRouter';
 import { GatewayService } from './dualWrite/gatewayService';
+import { CallerLog } from './entra/callerLog';
 import { delegatedOnly } from './entra/delegatedOnly';
 import { entraRouter } from './entra/entraRouter';
 import { ssoControlRouter, tokenServiceRouter } from './entra/tokenServiceRouter';
@@ -105,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const faults: FaultCounters = { throttled: 0, transient: 0, hung: 0 };
   const dataverseStats = createDataverseStats();
   const graphDirectory = new GraphDirectory();
+  const callers = new CallerLog();
 
   const tick = () => {
     lifecycle.advance();
@@ -141,6 +143,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     Object.assign(settings, defaultSettings(settings.timeScale));
     faults.throttled = faults.transient = faults.hung = 0;
     graphDirectory.reset();
+    callers.reset();
     applySeed();
   };
   applySeed();
@@ -161,6 +164,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     faults,
     dataverseSettings,
     dataverseStats,
+    callers,
     tick,
     reset,
   };
@@ -170,7 +174,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use('/botframework', tokenServiceRouter(ctx));
   app.use(
     '/lcs',
-    delegatedOnly(settings, 'Lifecycle Services'),
+    delegatedOnly(settings, 'lcs', callers),
     lifecycleRouter(lifecycle, new LcsRateLimit(ctx)),
   );
   app.use(
@@ -184,7 +188,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   );
   app.use('/bap', bapRouter(powerPlatform, unified));
   app.use('/powerplatform', applicationPackagesRouter(powerPlatform, unified));
-  app.use('/dualwrite', delegatedOnly(settings, 'The dual-write gateway'), gatewayRouter(gateway));
+  app.use('/dualwrite', delegatedOnly(settings, 'gateway', callers), gatewayRouter(gateway));
   app.use('/graph/v1.0', graphRouter(graphDirectory));
   app.use(
     '/orgs/:org',

@@ -46,13 +46,25 @@ export function isSignInNeeded(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'sign_in_needed';
 }
 
+/**
+ * The bot's own platform refused a call to a service that takes delegated tokens only (Lifecycle
+ * Services, the gateway: src/platform/adminOnly.ts) without sending it: any step that meets this
+ * waits for an admin and runs (or verifies) again with that admin's rights.
+ */
+export function isAdminNeeded(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'admin_needed';
+}
+
 /** Who must continue: linking, any admin (the requester by default); later, the one who linked. */
 export function actingAdminFor(run: Run, step: StepState): Actor | undefined {
   if (step.kind === 'linkEnvironments') return undefined;
   return run.actingAdmin ?? run.requestedBy;
 }
 
-/** The step waits for "Continue as me": when it is reached (pending, or approved) or Entra wants a sign-in (running). */
+/**
+ * The step waits for "Continue as me": when it is reached (pending, or approved), when Entra wants a
+ * sign-in or a call needs an admin (running), or when a manual step's check needs one (confirmed).
+ */
 export function awaitActingAdmin(stepId: string, reason?: string): StepTransition {
   return {
     stepId,
@@ -60,8 +72,11 @@ export function awaitActingAdmin(stepId: string, reason?: string): StepTransitio
     apply(current, at) {
       const step = current.steps.find((s) => s.id === stepId);
       const approved = step?.status === 'awaiting_approval' && step.approval?.decision?.approved;
-      if (!step || (step.status !== 'pending' && step.status !== 'running' && !approved)) return null;
+      const confirmed = step?.status === 'awaiting_manual' && step.confirmation;
+      if (!step || (step.status !== 'pending' && step.status !== 'running' && !approved && !confirmed))
+        return null;
       moveStep(step, 'awaiting_manual');
+      delete step.confirmation;
       const admin = actingAdminFor(current, step);
       step.actAs = { since: at, ...(admin ? { admin } : {}), ...(reason ? { reason } : {}) };
       step.waitingSinceRev = current.rev + 1;
@@ -93,11 +108,15 @@ export function continueAsMeCommand(run: Run, stepId: string, c: CommandContext)
   if (admin && admin.id !== c.actor.id)
     return refuse(
       'forbidden',
-      `Only ${admin.name}, who linked, can act for this step: the dual-write service lets only that user change maps.`,
+      run.actingAdmin
+        ? `Only ${admin.name}, who linked, can act for this step: the dual-write service lets only that user change maps.`
+        : `Only ${admin.name}, who asked for this setup, can act for this step until an admin links the environments.`,
     );
   if (step.kind === 'linkEnvironments') run.actingAdmin = c.actor;
   delete step.actAs;
-  moveStep(step, 'running');
+  // A manual step is checked with the admin's rights (its "Done, verify"); any other runs with them.
+  if (step.mode === 'manual') step.confirmation = { by: c.actor, at: c.at };
+  else moveStep(step, 'running');
   return {
     kind: 'change',
     run: settle(run, c.at),

@@ -20,6 +20,7 @@ import {
 import { approvalFactsChanged } from './approvalFacts';
 import {
   awaitActingAdmin,
+  isAdminNeeded,
   isSignInNeeded,
   STEPS_ACTING_AS_ADMIN,
   type AssertionsInHand,
@@ -159,16 +160,24 @@ export class StepRunner {
     const module = STEP_MODULES[step.kind];
     let result: { ok: boolean; message: string; output?: Record<string, unknown> };
     const telemetry = this.attempt(run, step, 'verify', step.attempts + 1);
+    // AZURE_AUTH=obo: a check confirmed by "Continue as me" reads with that admin's rights.
+    const held = this.o.platformAs ? this.o.assertions?.take(run.id, step.id) : undefined;
+    const asAdmin = held && this.o.platformAs?.(run.id, held.assertion);
     try {
-      result = await telemetry.run(() => module.verify(this.context(run, step, signal).ctx));
+      result = await telemetry.run(() => module.verify(this.context(run, step, signal, asAdmin).ctx));
       telemetry.end(result.ok ? 'verified' : 'not_verified');
     } catch (error) {
       const failure = classifyError(error);
       telemetry.end(isAbortError(error) ? 'stopped' : 'not_verified', failure.code);
       if (isAbortError(error) && this.o.closed()) return;
+      const needsAdmin = this.o.platformAs && (held ? isSignInNeeded(error) : isAdminNeeded(error));
+      if (needsAdmin) {
+        const reason = held ? (error as Error).message : undefined;
+        return void (await this.transition(run.id, awaitActingAdmin(step.id, reason)));
+      }
       result = { ok: false, message: `The check could not run: ${failure.message}` };
     }
-    await this.transition(run.id, recordVerification(step.id, result));
+    await this.transition(run.id, recordVerification(step.id, result, held?.by));
   }
 
   /**
@@ -221,6 +230,12 @@ export class StepRunner {
         if (held && isSignInNeeded(error)) {
           telemetry.end('sign_in_needed');
           await this.transition(run.id, awaitActingAdmin(step.id, (error as Error).message));
+          return;
+        }
+        // A call only an admin's token may make (LCS, the gateway): run again with an admin's rights.
+        if (!held && this.o.platformAs && isAdminNeeded(error)) {
+          telemetry.end('admin_needed');
+          await this.transition(run.id, awaitActingAdmin(step.id));
           return;
         }
         const failure = classifyError(error);

@@ -10,13 +10,20 @@ import { createDynamicsUrlPolicy, type DynamicsUrlPolicy } from './http/dynamics
 import type { RetryOptions } from './http/httpPolicy';
 import { createLifecycleClient } from './lifecycle/lifecycleClient';
 import { PlatformError, trimUrl } from './platformError';
+import { gatewayAwaitingAdmin, lifecycleAwaitingAdmin } from './adminOnly';
 import { createPowerPlatformClient } from './powerPlatform/powerPlatformClient';
 
 /**
  * Wires the platform clients into the engine's `Platform`. The same client code talks to the real
  * services or to the embedded emulator; only the base URLs, the credential and the capabilities
  * differ. Clients per environment URL are created once and reused.
+ *
+ * `obo` (AZURE_AUTH=obo): `app` is the bot's own platform, whose Lifecycle Services and gateway calls
+ * refuse at once (adminOnly.ts: they take delegated tokens only); `admin` is a platform whose
+ * credential acts on behalf of one admin, and reaches both with that admin's token.
  */
+export type OboRole = 'app' | 'admin';
+
 export type PlatformOptions =
   | {
       mode: 'emulator';
@@ -26,6 +33,7 @@ export type PlatformOptions =
        * app credential whose tokens the emulator accepts.
        */
       credential?: TokenCredential;
+      obo?: OboRole;
       /** Location of the environments created (POWER_PLATFORM_REGION; default `unitedstates`). */
       region?: string;
       logger?: Logger;
@@ -44,10 +52,10 @@ export type PlatformOptions =
        */
       lcsDelegated?: boolean;
       /**
-       * AZURE_AUTH=obo: the dual-write steps run on a platform acting as the admin who links (its
-       * on-behalf-of credential), so the gateway's steps are automatic even though this credential is an app's.
+       * AZURE_AUTH=obo: the steps that need LCS or the gateway run on an `admin` platform, so their
+       * steps are automatic even though the `app` platform's credential is an app's.
        */
-      gatewayAsAdmin?: boolean;
+      obo?: OboRole;
       powerPlatformApiUrl: string;
       bapApiUrl: string;
       /** Templates of a new Dataverse environment with the Dynamics 365 apps (DATAVERSE_APP_TEMPLATES). */
@@ -77,16 +85,19 @@ export function createPlatform(options: PlatformOptions): Platform {
   if (options.mode === 'emulator') {
     const base = trimUrl(options.emulatorUrl);
     const credential = options.credential ?? createCredential({ kind: 'emulator' });
+    const asApp = options.obo === 'app';
     return assemble({
       credential,
       common,
-      lifecycle: createLifecycleClient({
-        baseUrl: `${base}/lcs`,
-        projectId: '1',
-        credential,
-        canDeploy: true,
-        ...common,
-      }),
+      lifecycle: asApp
+        ? lifecycleAwaitingAdmin()
+        : createLifecycleClient({
+            baseUrl: `${base}/lcs`,
+            projectId: '1',
+            credential,
+            canDeploy: true,
+            ...common,
+          }),
       powerPlatform: createPowerPlatformClient({
         bapApiUrl: `${base}/bap`,
         powerPlatformApiUrl: `${base}/powerplatform`,
@@ -94,12 +105,14 @@ export function createPlatform(options: PlatformOptions): Platform {
         credential,
         ...common,
       }),
-      dualWrite: createDualWriteClient({
-        gatewayUrl: `${base}/dualwrite`,
-        credential,
-        canLink: true,
-        ...common,
-      }),
+      dualWrite: asApp
+        ? gatewayAwaitingAdmin()
+        : createDualWriteClient({
+            gatewayUrl: `${base}/dualwrite`,
+            credential,
+            canLink: true,
+            ...common,
+          }),
       capabilities: {
         deployFinanceOps: true,
         dualWriteGateway: true,
@@ -111,6 +124,7 @@ export function createPlatform(options: PlatformOptions): Platform {
   }
 
   const { credential } = options;
+  const delegated = options.lcsDelegated || options.obo === 'admin';
   const urls = createDynamicsUrlPolicy({
     mode: 'live',
     hostSuffixes: options.hostSuffixes,
@@ -118,18 +132,20 @@ export function createPlatform(options: PlatformOptions): Platform {
   });
   const lifecycle = !(options.lcsApiUrl && options.lcsProjectId)
     ? unavailableLifecycle()
-    : !options.lcsDelegated
-      ? unavailableLifecycle(
-          'The LCS API takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) the bot cannot read LCS. Use AZURE_AUTH=default with a signed-in user, or check the environment in the LCS portal.',
-        )
-      : createLifecycleClient({
-          baseUrl: options.lcsApiUrl,
-          projectId: options.lcsProjectId,
-          credential,
-          canDeploy: false,
-          scope: LCS_SCOPE,
-          ...common,
-        });
+    : options.obo === 'app'
+      ? lifecycleAwaitingAdmin()
+      : !delegated
+        ? unavailableLifecycle(
+            'The LCS API takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) the bot cannot read LCS. Use AZURE_AUTH=obo or default, or check the environment in the LCS portal.',
+          )
+        : createLifecycleClient({
+            baseUrl: options.lcsApiUrl,
+            projectId: options.lcsProjectId,
+            credential,
+            canDeploy: false,
+            scope: LCS_SCOPE,
+            ...common,
+          });
   // Without the gateway the admin does the dual-write steps in F&O; the engine reads their result
   // through F&O OData (documented reads) and every write refuses with not_supported. The gateway takes
   // delegated (user) tokens for IntegratorApp.com only (docs/dynamics-apis.md): with an app credential
@@ -138,18 +154,20 @@ export function createPlatform(options: PlatformOptions): Platform {
     ? undefined
     : !options.dualWriteGatewayUrl
       ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
-      : !options.lcsDelegated && !options.gatewayAsAdmin
+      : !delegated && !options.obo
         ? 'The dual-write gateway takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) do this step in Finance and Operations, Data management > Dual-write.'
         : undefined;
   const useGateway = options.dualWriteGatewayEnabled && !gatewayRefusal;
   const dualWrite =
     useGateway && options.dualWriteGatewayUrl
-      ? createDualWriteClient({
-          gatewayUrl: options.dualWriteGatewayUrl,
-          credential,
-          scope: GATEWAY_SCOPE,
-          ...common,
-        })
+      ? options.obo === 'app'
+        ? gatewayAwaitingAdmin()
+        : createDualWriteClient({
+            gatewayUrl: options.dualWriteGatewayUrl,
+            credential,
+            scope: GATEWAY_SCOPE,
+            ...common,
+          })
       : createDualWriteReader({
           credential,
           ...common,
