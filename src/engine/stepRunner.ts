@@ -197,9 +197,10 @@ export class StepRunner {
   private async execute(run: Run, step: StepState, signalOf: () => AbortSignal): Promise<void> {
     if (this.o.closed()) return;
     if (!(await this.approvalStillHolds(run, step, signalOf()))) return;
-    // AZURE_AUTH=obo: a step that acts as the admin runs only with a click's assertion in hand.
+    // AZURE_AUTH=obo: a step that acts as the admin runs only with a click's assertion in hand; any
+    // other step that met a call only an admin may make runs with the one its click gave.
     const actsAsAdmin = this.o.platformAs && STEPS_ACTING_AS_ADMIN.has(step.kind);
-    const held = actsAsAdmin ? this.o.assertions?.take(run.id, step.id) : undefined;
+    const held = this.o.platformAs ? this.o.assertions?.take(run.id, step.id) : undefined;
     if (actsAsAdmin && !held) return void (await this.transition(run.id, awaitActingAdmin(step.id)));
     const started = await this.transition(run.id, startStep(step.id, step.status === 'running', held?.by));
     if (!started) return;
