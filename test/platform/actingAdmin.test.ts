@@ -88,3 +88,21 @@ it('turns interaction_required into a sign-in-needed outcome, and goes through a
   await (await platformAs(X)).dualWrite.applySolution(connection.id);
   expect((await asX.dualWrite.listMaps(connection.id)).length).toBeGreaterThan(0);
 });
+
+it("under obo the bot's own platform sends LCS and the gateway nothing: admin_needed, with why", async () => {
+  const app = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, obo: 'app' });
+  const calls = [
+    app.lifecycle.findFinanceOps('contoso-fo'),
+    app.dualWrite.findConnection(`${emulator.url}/fo/contoso-fo`, `${emulator.url}/orgs/contoso`),
+    app.dualWrite.listMaps('any'),
+  ];
+  for (const refused of await Promise.all(calls.map(failure)))
+    expect(refused).toMatchObject({
+      code: 'admin_needed',
+      message: expect.stringContaining('not checkable until an admin acts'),
+    });
+  // Other services still take the app's token.
+  expect((await app.powerPlatform.findDataverse('contoso'))?.url).toBeDefined();
+  const { callers } = (await control(emulator, 'GET', 'state')).body;
+  expect(callers).toEqual({ lcs: { app: 0, users: {} }, gateway: { app: 0, users: {} } });
+});
