@@ -46,6 +46,12 @@ export function isSignInNeeded(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'sign_in_needed';
 }
 
+/** Why the admin must sign in again, and Entra's claims challenge for that sign-in when it sent one. */
+export function signInWanted(error: unknown): [reason: string, claims?: string] {
+  const claims = (error as { claims?: unknown }).claims;
+  return [(error as Error).message, typeof claims === 'string' ? claims : undefined];
+}
+
 /**
  * The bot's own platform refused a call to a service that takes delegated tokens only (Lifecycle
  * Services, the gateway: src/platform/adminOnly.ts) without sending it: any step that meets this
@@ -65,7 +71,7 @@ export function actingAdminFor(run: Run, step: StepState): Actor | undefined {
  * The step waits for "Continue as me": when it is reached (pending, or approved), when Entra wants a
  * sign-in or a call needs an admin (running), or when a manual step's check needs one (confirmed).
  */
-export function awaitActingAdmin(stepId: string, reason?: string): StepTransition {
+export function awaitActingAdmin(stepId: string, reason?: string, claims?: string): StepTransition {
   return {
     stepId,
     action: 'act_as.requested',
@@ -78,7 +84,12 @@ export function awaitActingAdmin(stepId: string, reason?: string): StepTransitio
       moveStep(step, 'awaiting_manual');
       delete step.confirmation;
       const admin = actingAdminFor(current, step);
-      step.actAs = { since: at, ...(admin ? { admin } : {}), ...(reason ? { reason } : {}) };
+      step.actAs = {
+        since: at,
+        ...(admin ? { admin } : {}),
+        ...(reason ? { reason } : {}),
+        ...(claims ? { claims } : {}),
+      };
       step.waitingSinceRev = current.rev + 1;
       const who = admin ? admin.name : 'the admin who links';
       return {

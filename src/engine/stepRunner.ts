@@ -22,6 +22,7 @@ import {
   awaitActingAdmin,
   isAdminNeeded,
   isSignInNeeded,
+  signInWanted,
   STEPS_ACTING_AS_ADMIN,
   type AssertionsInHand,
 } from './actingAdmin';
@@ -172,8 +173,8 @@ export class StepRunner {
       if (isAbortError(error) && this.o.closed()) return;
       const needsAdmin = this.o.platformAs && (held ? isSignInNeeded(error) : isAdminNeeded(error));
       if (needsAdmin) {
-        const reason = held ? (error as Error).message : undefined;
-        return void (await this.transition(run.id, awaitActingAdmin(step.id, reason)));
+        const why = held ? signInWanted(error) : [];
+        return void (await this.transition(run.id, awaitActingAdmin(step.id, ...why)));
       }
       result = { ok: false, message: `The check could not run: ${failure.message}` };
     }
@@ -230,7 +231,7 @@ export class StepRunner {
         // Entra wants the admin (MFA, Conditional Access, an expired sign-in): ask them, not a failure.
         if (held && isSignInNeeded(error)) {
           telemetry.end('sign_in_needed');
-          await this.transition(run.id, awaitActingAdmin(step.id, (error as Error).message));
+          await this.transition(run.id, awaitActingAdmin(step.id, ...signInWanted(error)));
           return;
         }
         // A call only an admin's token may make (LCS, the gateway): run again with an admin's rights.

@@ -127,6 +127,8 @@ it('runs the dual-write steps as the admin who linked, refuses another, and asks
   expect(again).toMatchObject({ id: waiting.id, actedAs: X, actAs: { admin: X } });
   expect(again.actAs?.reason).toContain('asks you to sign in again');
   expect(again.actAs?.reason).toContain('AADSTS50076');
+  // Entra's claims challenge stays with the wait, for the new sign-in to pass on.
+  expect(JSON.parse(again.actAs?.claims as string)).toHaveProperty('access_token.polids.essential', true);
 
   // Signed in again: X continues this and every later step, and the run succeeds.
   await control(emu, 'PUT', 'settings', { identity: { interactionRequired: null } });
