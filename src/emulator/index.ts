@@ -172,11 +172,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use(`${CONTROL_PREFIX}/entra`, ssoControlRouter(ctx));
   app.use(CONTROL_PREFIX, controlRouter(deps));
   app.use('/botframework', tokenServiceRouter(ctx));
-  app.use(
-    '/lcs',
-    delegatedOnly(settings, 'lcs', callers),
-    lifecycleRouter(lifecycle, new LcsRateLimit(ctx)),
-  );
+  app.use('/lcs', delegatedOnly(settings, 'lcs', callers), lifecycleRouter(lifecycle, new LcsRateLimit(ctx)));
   app.use(
     '/fo',
     financeOpsRouter({

@@ -1,4 +1,4 @@
-import { isAdminNeeded } from './actingAdmin';
+import { isAdminNeeded } from './adminNeeded';
 import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from './ports';
 import { nameFromUrl, sameUrl, type EnvironmentRef } from './scenarios/environments';
 

@@ -20,12 +20,12 @@ import {
 import { approvalFactsChanged } from './approvalFacts';
 import {
   awaitActingAdmin,
-  isAdminNeeded,
   isSignInNeeded,
   signInWanted,
   STEPS_ACTING_AS_ADMIN,
   type AssertionsInHand,
 } from './actingAdmin';
+import { isAdminNeeded } from './adminNeeded';
 import { classifyError } from './stepErrors';
 import { buildStepContext, type BuiltStepContext } from './stepContextFactory';
 import { EVENT_OF_STEP_ACTION } from './stepEvents';

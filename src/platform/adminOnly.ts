@@ -1,5 +1,4 @@
-import type { DualWritePort } from '../engine/dualWritePort';
-import type { LifecyclePort } from '../engine/ports';
+import type { DualWritePort, LifecyclePort } from '../engine/ports';
 import { PlatformError } from './platformError';
 
 // AZURE_AUTH=obo (docs/deploy.md "Teams single sign-on"): Lifecycle Services and the dual-write gateway
