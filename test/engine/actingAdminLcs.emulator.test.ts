@@ -82,8 +82,9 @@ const deployStep = (run: Run) => run.steps.find((s) => s.kind === 'provisionFina
 const lcsCallers = async () =>
   ((await control(emu, 'GET', 'state')).body as { callers: Record<string, CallerCounts> }).callers.lcs;
 
+const input = { scenario: 'new-new', financeOpsName: 'obo-fo', dataverseName: 'obo-dv' };
+
 async function startNewFinanceOps(): Promise<string> {
-  const input = { scenario: 'new-new', financeOpsName: 'obo-fo', dataverseName: 'obo-dv' };
   const started = await h!.engine.start(input, X, await reviewed(h!.engine, input));
   if (!started.ok) throw new Error(started.message);
   return started.run.id;
@@ -91,6 +92,15 @@ async function startNewFinanceOps(): Promise<string> {
 
 it('deploys F&O in LCS as the admin who asked, after their Continue as me; Y is refused', async () => {
   h = engineFor(false);
+  // The plan's pre-flight, before any admin acted, cannot ask LCS: it says so, and does not fail.
+  const preview = await h.engine.preview(input);
+  expect(preview.findings).toContainEqual(
+    expect.objectContaining({
+      code: 'check_unavailable',
+      severity: 'warning',
+      message: expect.stringContaining('not checkable until an admin acts'),
+    }),
+  );
   const runId = await startNewFinanceOps();
   let run = await until(runId, (r) => deployStep(r).actAs !== undefined);
   const step = deployStep(run);
