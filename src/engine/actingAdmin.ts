@@ -52,15 +52,6 @@ export function signInWanted(error: unknown): [reason: string, claims?: string] 
   return [(error as Error).message, typeof claims === 'string' ? claims : undefined];
 }
 
-/**
- * The bot's own platform refused a call to a service that takes delegated tokens only (Lifecycle
- * Services, the gateway: src/platform/adminOnly.ts) without sending it: any step that meets this
- * waits for an admin and runs (or verifies) again with that admin's rights.
- */
-export function isAdminNeeded(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'admin_needed';
-}
-
 /** Who must continue: linking, any admin (the requester by default); later, the one who linked. */
 export function actingAdminFor(run: Run, step: StepState): Actor | undefined {
   if (step.kind === 'linkEnvironments') return undefined;
