@@ -17,8 +17,12 @@ export interface FoundPair {
   dvEnv: DataverseEnvironment | null;
 }
 
-/** LCS answers with a refusal of its own (`not_supported`) when it is not configured at all. */
-const notConfigured = (error: unknown) => (error as { code?: unknown }).code === 'not_supported';
+/**
+ * LCS answers with a refusal of its own when it is not configured at all (`not_supported`), or when
+ * AZURE_AUTH=obo keeps it for an admin's own token (`admin_needed`, src/platform/adminOnly.ts).
+ */
+const notConfigured = (error: unknown) =>
+  ['not_supported', 'admin_needed'].includes((error as { code?: unknown }).code as string);
 
 export async function financeOpsDoctor(
   platform: Platform,

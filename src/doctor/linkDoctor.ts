@@ -22,6 +22,11 @@ export async function linkDoctor(
   try {
     link = await platform.dualWrite.findConnection(foUrl, dvUrl);
   } catch (error) {
+    // AZURE_AUTH=obo: the gateway takes an admin's own token, which the doctor does not have.
+    if ((error as { code?: unknown }).code === 'admin_needed') {
+      report.add('dualWrite.link', 'not-checkable', message(error));
+      return undefined;
+    }
     // A 404 on DualWriteProjectConfigurations is F&O not serving the set: an error, not "not linked".
     report.add(
       'dualWrite.link',

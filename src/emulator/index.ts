@@ -13,6 +13,7 @@ import { projectConfigurations, projectPartitionMappings } from './dualWrite/fin
 import { GraphDirectory } from './graph/graphDirectory';
 import { graphControlRouter, graphRouter } from './graph/graphRouter';
 import { GatewayService } from './dualWrite/gatewayService';
+import { CallerLog } from './entra/callerLog';
 import { delegatedOnly } from './entra/delegatedOnly';
 import { botConnectorControlRouter, botConnectorMetadataRouter } from './entra/botConnectorAuth';
 import { entraRouter } from './entra/entraRouter';
@@ -109,6 +110,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const graphDirectory = new GraphDirectory();
   // Made at start and never stored: Entra's key and the Bot Connector's (entra/signingKeys.ts).
   const keys = createSigningKeys();
+  const callers = new CallerLog();
 
   const tick = () => {
     lifecycle.advance();
@@ -145,6 +147,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     Object.assign(settings, defaultSettings(settings.timeScale));
     faults.throttled = faults.transient = faults.hung = 0;
     graphDirectory.reset();
+    callers.reset();
     applySeed();
   };
   applySeed();
@@ -165,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     faults,
     dataverseSettings,
     dataverseStats,
+    callers,
     tick,
     reset,
   };
@@ -177,11 +181,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     botConnectorMetadataRouter(ctx, keys.botConnector),
     tokenServiceRouter(ctx, keys.entra),
   );
-  app.use(
-    '/lcs',
-    delegatedOnly(settings, 'Lifecycle Services'),
-    lifecycleRouter(lifecycle, new LcsRateLimit(ctx)),
-  );
+  app.use('/lcs', delegatedOnly(settings, 'lcs', callers), lifecycleRouter(lifecycle, new LcsRateLimit(ctx)));
   app.use(
     '/fo',
     financeOpsRouter({
@@ -193,7 +193,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   );
   app.use('/bap', bapRouter(powerPlatform, unified));
   app.use('/powerplatform', applicationPackagesRouter(powerPlatform, unified));
-  app.use('/dualwrite', delegatedOnly(settings, 'The dual-write gateway'), gatewayRouter(gateway));
+  app.use('/dualwrite', delegatedOnly(settings, 'gateway', callers), gatewayRouter(gateway));
   app.use('/graph/v1.0', graphRouter(graphDirectory));
   app.use(
     '/orgs/:org',

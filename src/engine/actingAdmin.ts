@@ -46,24 +46,41 @@ export function isSignInNeeded(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'sign_in_needed';
 }
 
+/** Why the admin must sign in again, and Entra's claims challenge for that sign-in when it sent one. */
+export function signInWanted(error: unknown): [reason: string, claims?: string] {
+  const claims = (error as { claims?: unknown }).claims;
+  return [(error as Error).message, typeof claims === 'string' ? claims : undefined];
+}
+
 /** Who must continue: linking, any admin (the requester by default); later, the one who linked. */
 export function actingAdminFor(run: Run, step: StepState): Actor | undefined {
   if (step.kind === 'linkEnvironments') return undefined;
   return run.actingAdmin ?? run.requestedBy;
 }
 
-/** The step waits for "Continue as me": when it is reached (pending, or approved) or Entra wants a sign-in (running). */
-export function awaitActingAdmin(stepId: string, reason?: string): StepTransition {
+/**
+ * The step waits for "Continue as me": when it is reached (pending, or approved), when Entra wants a
+ * sign-in or a call needs an admin (running), or when a manual step's check needs one (confirmed).
+ */
+export function awaitActingAdmin(stepId: string, reason?: string, claims?: string): StepTransition {
   return {
     stepId,
     action: 'act_as.requested',
     apply(current, at) {
       const step = current.steps.find((s) => s.id === stepId);
       const approved = step?.status === 'awaiting_approval' && step.approval?.decision?.approved;
-      if (!step || (step.status !== 'pending' && step.status !== 'running' && !approved)) return null;
+      const confirmed = step?.status === 'awaiting_manual' && step.confirmation;
+      if (!step || (step.status !== 'pending' && step.status !== 'running' && !approved && !confirmed))
+        return null;
       moveStep(step, 'awaiting_manual');
+      delete step.confirmation;
       const admin = actingAdminFor(current, step);
-      step.actAs = { since: at, ...(admin ? { admin } : {}), ...(reason ? { reason } : {}) };
+      step.actAs = {
+        since: at,
+        ...(admin ? { admin } : {}),
+        ...(reason ? { reason } : {}),
+        ...(claims ? { claims } : {}),
+      };
       step.waitingSinceRev = current.rev + 1;
       const who = admin ? admin.name : 'the admin who links';
       return {
@@ -93,11 +110,15 @@ export function continueAsMeCommand(run: Run, stepId: string, c: CommandContext)
   if (admin && admin.id !== c.actor.id)
     return refuse(
       'forbidden',
-      `Only ${admin.name}, who linked, can act for this step: the dual-write service lets only that user change maps.`,
+      run.actingAdmin
+        ? `Only ${admin.name}, who linked, can act for this step: the dual-write service lets only that user change maps.`
+        : `Only ${admin.name}, who asked for this setup, can act for this step until an admin links the environments.`,
     );
   if (step.kind === 'linkEnvironments') run.actingAdmin = c.actor;
   delete step.actAs;
-  moveStep(step, 'running');
+  // A manual step is checked with the admin's rights (its "Done, verify"); any other runs with them.
+  if (step.mode === 'manual') step.confirmation = { by: c.actor, at: c.at };
+  else moveStep(step, 'running');
   return {
     kind: 'change',
     run: settle(run, c.at),

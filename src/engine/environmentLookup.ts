@@ -1,3 +1,4 @@
+import { isAdminNeeded } from './adminNeeded';
 import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from './ports';
 import { nameFromUrl, sameUrl, type EnvironmentRef } from './scenarios/environments';
 
@@ -11,7 +12,12 @@ export async function lookupFinanceOps(
   ref: EnvironmentRef,
 ): Promise<FinanceOpsEnvironment | null> {
   if (ref.kind === 'new') return platform.lifecycle.findFinanceOps(ref.name);
-  const env = await platform.lifecycle.findFinanceOps(nameFromUrl(ref.url)).catch(() => null);
+  // An unknown environment is no error (a unified one is not in LCS), but a look-up that waits for an
+  // admin (AZURE_AUTH=obo) is: the step runs it again with that admin's rights.
+  const env = await platform.lifecycle.findFinanceOps(nameFromUrl(ref.url)).catch((error: unknown) => {
+    if (isAdminNeeded(error)) throw error;
+    return null;
+  });
   return env && sameUrl(env.url, ref.url) ? env : null;
 }
 

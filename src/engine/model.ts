@@ -145,7 +145,13 @@ export interface StepState extends PlannedStep {
    * AZURE_AUTH=obo: the step waits for "Continue as me" from `admin` (absent: any admin, who then
    * becomes the run's acting admin), with why when a sign-in was asked again (src/engine/actingAdmin.ts).
    */
-  actAs?: { admin?: Actor; reason?: string; since: string };
+  actAs?: {
+    admin?: Actor;
+    reason?: string;
+    /** Entra's claims challenge (JSON) for the new sign-in to pass on, with `interaction_required`. */
+    claims?: string;
+    since: string;
+  };
   /** Whose delegated rights the step last ran with (AZURE_AUTH=obo). */
   actedAs?: Actor;
 }

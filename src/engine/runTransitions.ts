@@ -201,9 +201,11 @@ export function requestManual(
 }
 
 /** The outcome of checking a manual step the admin said is done. */
+/** `actingAs`: the admin whose delegated rights the check read with (AZURE_AUTH=obo). */
 export function recordVerification(
   stepId: string,
   result: { ok: boolean; message: string; output?: Record<string, unknown> },
+  actingAs?: Actor,
 ): StepTransition {
   return onStep(
     stepId,
@@ -212,6 +214,7 @@ export function recordVerification(
       if (s.status !== 'awaiting_manual' || !s.confirmation) return false;
       s.verification = { ok: result.ok, message: result.message, at };
       delete s.confirmation;
+      if (actingAs) s.actedAs = actingAs;
       if (result.ok) {
         moveStep(s, 'succeeded');
         s.finishedAt = at;
@@ -221,6 +224,6 @@ export function recordVerification(
       }
       return true;
     },
-    result.message,
+    actingAs ? `${result.message} (with the rights of ${actingAs.name}, on-behalf-of)` : result.message,
   );
 }

@@ -21,9 +21,11 @@ import { approvalFactsChanged } from './approvalFacts';
 import {
   awaitActingAdmin,
   isSignInNeeded,
+  signInWanted,
   STEPS_ACTING_AS_ADMIN,
   type AssertionsInHand,
 } from './actingAdmin';
+import { isAdminNeeded } from './adminNeeded';
 import { classifyError } from './stepErrors';
 import { buildStepContext, type BuiltStepContext } from './stepContextFactory';
 import { EVENT_OF_STEP_ACTION } from './stepEvents';
@@ -159,16 +161,24 @@ export class StepRunner {
     const module = STEP_MODULES[step.kind];
     let result: { ok: boolean; message: string; output?: Record<string, unknown> };
     const telemetry = this.attempt(run, step, 'verify', step.attempts + 1);
+    // AZURE_AUTH=obo: a check confirmed by "Continue as me" reads with that admin's rights.
+    const held = this.o.platformAs ? this.o.assertions?.take(run.id, step.id) : undefined;
+    const asAdmin = held && this.o.platformAs?.(run.id, held.assertion);
     try {
-      result = await telemetry.run(() => module.verify(this.context(run, step, signal).ctx));
+      result = await telemetry.run(() => module.verify(this.context(run, step, signal, asAdmin).ctx));
       telemetry.end(result.ok ? 'verified' : 'not_verified');
     } catch (error) {
       const failure = classifyError(error);
       telemetry.end(isAbortError(error) ? 'stopped' : 'not_verified', failure.code);
       if (isAbortError(error) && this.o.closed()) return;
+      const needsAdmin = this.o.platformAs && (held ? isSignInNeeded(error) : isAdminNeeded(error));
+      if (needsAdmin) {
+        const why = held ? signInWanted(error) : [];
+        return void (await this.transition(run.id, awaitActingAdmin(step.id, ...why)));
+      }
       result = { ok: false, message: `The check could not run: ${failure.message}` };
     }
-    await this.transition(run.id, recordVerification(step.id, result));
+    await this.transition(run.id, recordVerification(step.id, result, held?.by));
   }
 
   /**
@@ -188,9 +198,10 @@ export class StepRunner {
   private async execute(run: Run, step: StepState, signalOf: () => AbortSignal): Promise<void> {
     if (this.o.closed()) return;
     if (!(await this.approvalStillHolds(run, step, signalOf()))) return;
-    // AZURE_AUTH=obo: a step that acts as the admin runs only with a click's assertion in hand.
+    // AZURE_AUTH=obo: a step that acts as the admin runs only with a click's assertion in hand; any
+    // other step that met a call only an admin may make runs with the one its click gave.
     const actsAsAdmin = this.o.platformAs && STEPS_ACTING_AS_ADMIN.has(step.kind);
-    const held = actsAsAdmin ? this.o.assertions?.take(run.id, step.id) : undefined;
+    const held = this.o.platformAs ? this.o.assertions?.take(run.id, step.id) : undefined;
     if (actsAsAdmin && !held) return void (await this.transition(run.id, awaitActingAdmin(step.id)));
     const started = await this.transition(run.id, startStep(step.id, step.status === 'running', held?.by));
     if (!started) return;
@@ -220,7 +231,13 @@ export class StepRunner {
         // Entra wants the admin (MFA, Conditional Access, an expired sign-in): ask them, not a failure.
         if (held && isSignInNeeded(error)) {
           telemetry.end('sign_in_needed');
-          await this.transition(run.id, awaitActingAdmin(step.id, (error as Error).message));
+          await this.transition(run.id, awaitActingAdmin(step.id, ...signInWanted(error)));
+          return;
+        }
+        // A call only an admin's token may make (LCS, the gateway): run again with an admin's rights.
+        if (!held && this.o.platformAs && isAdminNeeded(error)) {
+          telemetry.end('admin_needed');
+          await this.transition(run.id, awaitActingAdmin(step.id));
           return;
         }
         const failure = classifyError(error);

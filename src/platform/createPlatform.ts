@@ -10,13 +10,20 @@ import { createDynamicsUrlPolicy, type DynamicsUrlPolicy } from './http/dynamics
 import type { RetryOptions } from './http/httpPolicy';
 import { createLifecycleClient } from './lifecycle/lifecycleClient';
 import { PlatformError, trimUrl } from './platformError';
+import { gatewayAwaitingAdmin, lifecycleAwaitingAdmin } from './adminOnly';
 import { createPowerPlatformClient } from './powerPlatform/powerPlatformClient';
 
 /**
  * Wires the platform clients into the engine's `Platform`. The same client code talks to the real
  * services or to the embedded emulator; only the base URLs, the credential and the capabilities
  * differ. Clients per environment URL are created once and reused.
+ *
+ * `obo` (AZURE_AUTH=obo): `app` is the bot's own platform, whose Lifecycle Services and gateway calls
+ * refuse at once (adminOnly.ts: they take delegated tokens only); `admin` is a platform whose
+ * credential acts on behalf of one admin, and reaches both with that admin's token.
  */
+export type OboRole = 'app' | 'admin';
+
 export type PlatformOptions =
   | {
       mode: 'emulator';
@@ -26,8 +33,7 @@ export type PlatformOptions =
        * app credential whose tokens the emulator accepts.
        */
       credential?: TokenCredential;
-      /** AZURE_AUTH=obo, the app's own platform: dual-write is read through F&O (see below). */
-      gatewayAsAdmin?: boolean;
+      obo?: OboRole;
       /** Location of the environments created (POWER_PLATFORM_REGION; default `unitedstates`). */
       region?: string;
       logger?: Logger;
@@ -46,11 +52,10 @@ export type PlatformOptions =
        */
       lcsDelegated?: boolean;
       /**
-       * AZURE_AUTH=obo: the dual-write steps run on a platform acting as the admin who links (its
-       * on-behalf-of credential), so the gateway's steps are automatic even though this credential is an
-       * app's; this platform reads dual-write through F&O (see below).
+       * AZURE_AUTH=obo: the steps that need LCS or the gateway run on an `admin` platform, so their
+       * steps are automatic even though the `app` platform's credential is an app's.
        */
-      gatewayAsAdmin?: boolean;
+      obo?: OboRole;
       powerPlatformApiUrl: string;
       bapApiUrl: string;
       /** Templates of a new Dataverse environment with the Dynamics 365 apps (DATAVERSE_APP_TEMPLATES). */
@@ -68,15 +73,6 @@ export type PlatformOptions =
       timeoutMs?: number;
     };
 
-/**
- * AZURE_AUTH=obo: the gateway takes delegated tokens only, and map changes only from the user who
- * linked (docs/dynamics-apis.md), so the app's own platform never calls it: its reads (the final
- * verification, the pre-flight) go through F&O OData (dualWriteReader.ts), and a change is a step that
- * runs as the admin (src/engine/actingAdmin.ts), never on this platform.
- */
-const ACTS_AS_ADMIN =
-  'The dual-write gateway takes the token of the admin who linked: this change runs as that admin ("Continue as me"), never with the app\'s own token.';
-
 /** Scopes of the real Power Platform APIs (the BAP API's audience is the PowerApps service). */
 const BAP_SCOPE = 'https://service.powerapps.com/.default';
 const POWER_PLATFORM_SCOPE = 'https://api.powerplatform.com/.default';
@@ -89,17 +85,19 @@ export function createPlatform(options: PlatformOptions): Platform {
   if (options.mode === 'emulator') {
     const base = trimUrl(options.emulatorUrl);
     const credential = options.credential ?? createCredential({ kind: 'emulator' });
-    const emulatorUrls = createDynamicsUrlPolicy({ mode: 'emulator', emulatorOrigin: base });
+    const asApp = options.obo === 'app';
     return assemble({
       credential,
       common,
-      lifecycle: createLifecycleClient({
-        baseUrl: `${base}/lcs`,
-        projectId: '1',
-        credential,
-        canDeploy: true,
-        ...common,
-      }),
+      lifecycle: asApp
+        ? lifecycleAwaitingAdmin()
+        : createLifecycleClient({
+            baseUrl: `${base}/lcs`,
+            projectId: '1',
+            credential,
+            canDeploy: true,
+            ...common,
+          }),
       powerPlatform: createPowerPlatformClient({
         bapApiUrl: `${base}/bap`,
         powerPlatformApiUrl: `${base}/powerplatform`,
@@ -107,31 +105,26 @@ export function createPlatform(options: PlatformOptions): Platform {
         credential,
         ...common,
       }),
-      dualWrite:
-        options.gatewayAsAdmin && !options.credential
-          ? createDualWriteReader({
-              credential,
-              ...common,
-              assertAllowedUrl: (url) => assertAllowed(emulatorUrls, url),
-              refusal: ACTS_AS_ADMIN,
-            })
-          : createDualWriteClient({
-              gatewayUrl: `${base}/dualwrite`,
-              credential,
-              canLink: true,
-              ...common,
-            }),
+      dualWrite: asApp
+        ? gatewayAwaitingAdmin()
+        : createDualWriteClient({
+            gatewayUrl: `${base}/dualwrite`,
+            credential,
+            canLink: true,
+            ...common,
+          }),
       capabilities: {
         deployFinanceOps: true,
         dualWriteGateway: true,
         linkDualWrite: true,
         createLegalEntity: true,
       },
-      urls: emulatorUrls,
+      urls: createDynamicsUrlPolicy({ mode: 'emulator', emulatorOrigin: base }),
     });
   }
 
   const { credential } = options;
+  const delegated = options.lcsDelegated || options.obo === 'admin';
   const urls = createDynamicsUrlPolicy({
     mode: 'live',
     hostSuffixes: options.hostSuffixes,
@@ -139,18 +132,20 @@ export function createPlatform(options: PlatformOptions): Platform {
   });
   const lifecycle = !(options.lcsApiUrl && options.lcsProjectId)
     ? unavailableLifecycle()
-    : !options.lcsDelegated
-      ? unavailableLifecycle(
-          'The LCS API takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) the bot cannot read LCS. Use AZURE_AUTH=default with a signed-in user, or check the environment in the LCS portal.',
-        )
-      : createLifecycleClient({
-          baseUrl: options.lcsApiUrl,
-          projectId: options.lcsProjectId,
-          credential,
-          canDeploy: false,
-          scope: LCS_SCOPE,
-          ...common,
-        });
+    : options.obo === 'app'
+      ? lifecycleAwaitingAdmin()
+      : !delegated
+        ? unavailableLifecycle(
+            'The LCS API takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) the bot cannot read LCS. Use AZURE_AUTH=obo or default, or check the environment in the LCS portal.',
+          )
+        : createLifecycleClient({
+            baseUrl: options.lcsApiUrl,
+            projectId: options.lcsProjectId,
+            credential,
+            canDeploy: false,
+            scope: LCS_SCOPE,
+            ...common,
+          });
   // Without the gateway the admin does the dual-write steps in F&O; the engine reads their result
   // through F&O OData (documented reads) and every write refuses with not_supported. The gateway takes
   // delegated (user) tokens for IntegratorApp.com only (docs/dynamics-apis.md): with an app credential
@@ -159,26 +154,25 @@ export function createPlatform(options: PlatformOptions): Platform {
     ? undefined
     : !options.dualWriteGatewayUrl
       ? 'DUALWRITE_GATEWAY_ENABLED is on but DUALWRITE_GATEWAY_URL is not set: do this step in Finance and Operations, Data management > Dual-write.'
-      : !options.lcsDelegated && !options.gatewayAsAdmin
+      : !delegated && !options.obo
         ? 'The dual-write gateway takes delegated (user) tokens only: with an app credential (AZURE_AUTH=client-secret or managed-identity) do this step in Finance and Operations, Data management > Dual-write.'
         : undefined;
   const useGateway = options.dualWriteGatewayEnabled && !gatewayRefusal;
-  // The app's own platform under AZURE_AUTH=obo: the gateway would refuse its token, so it reads
-  // through F&O while the gateway's steps run on the acting admin's platform.
-  const appUnderObo = Boolean(options.gatewayAsAdmin) && !options.lcsDelegated;
   const dualWrite =
-    useGateway && options.dualWriteGatewayUrl && !appUnderObo
-      ? createDualWriteClient({
-          gatewayUrl: options.dualWriteGatewayUrl,
-          credential,
-          scope: GATEWAY_SCOPE,
-          ...common,
-        })
+    useGateway && options.dualWriteGatewayUrl
+      ? options.obo === 'app'
+        ? gatewayAwaitingAdmin()
+        : createDualWriteClient({
+            gatewayUrl: options.dualWriteGatewayUrl,
+            credential,
+            scope: GATEWAY_SCOPE,
+            ...common,
+          })
       : createDualWriteReader({
           credential,
           ...common,
           assertAllowedUrl: (url) => assertAllowed(urls, url),
-          refusal: appUnderObo ? ACTS_AS_ADMIN : gatewayRefusal,
+          refusal: gatewayRefusal,
         });
   return assemble({
     credential,

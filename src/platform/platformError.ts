@@ -18,6 +18,8 @@ export type PlatformErrorCode =
   | 'not_supported'
   /** A delegated token needs the admin to sign in again (http/onBehalfOf.ts). */
   | 'sign_in_needed'
+  /** AZURE_AUTH=obo: the service takes an admin's own token and no admin has acted yet (adminOnly.ts). */
+  | 'admin_needed'
   | 'failed';
 
 export class PlatformError extends Error {

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config';
 import type { Platform } from '../../src/engine/ports';
 import { knownErrorById, KNOWN_ERRORS } from '../../src/engine/knownErrors/knownErrorCatalog';
 import { createDualWriteReader } from '../../src/platform/dualWrite/dualWriteReader';
+import { createPlatform } from '../../src/platform/createPlatform';
 import { EmulatorCredential } from '../../src/platform/http/credentials';
 import {
   api,
@@ -330,5 +331,24 @@ describe('doctor arguments', () => {
     });
     expect(() => parseDoctorArgs(['--bogus'])).toThrow(/Unknown option --bogus/);
     expect(() => parseDoctorArgs(['--fo', ' '])).toThrow(/--fo needs/);
+  });
+});
+
+describe('npm run doctor with AZURE_AUTH=obo', () => {
+  it('sends LCS and the gateway no app token: not checkable until an admin acts, no blocker', async () => {
+    await control(emulator, 'PUT', 'settings', { identity: { delegatedOnly: true } });
+    const app = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, obo: 'app' });
+    const checks = await runDoctorChecks(app, {
+      financeOps: `${emulator.url}/fo/contoso-fo`,
+      dataverse: `${emulator.url}/orgs/contoso`,
+    });
+    for (const name of ['lcs.environment', 'dualWrite.link'])
+      expect(check(checks, name)).toMatchObject({
+        state: 'not-checkable',
+        detail: expect.stringContaining('not checkable until an admin acts'),
+      });
+    expect(checks.filter((c) => c.state === 'blocker')).toEqual([]);
+    const { callers } = (await control(emulator, 'GET', 'state')).body;
+    expect(callers).toEqual({ lcs: { app: 0, users: {} }, gateway: { app: 0, users: {} } });
   });
 });

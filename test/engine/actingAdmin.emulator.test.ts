@@ -4,22 +4,21 @@ import type { Platform } from '../../src/engine/ports';
 import { systemClock } from '../../src/engine/systemClock';
 import { createPlatform } from '../../src/platform/createPlatform';
 import { onBehalfOfCredential } from '../../src/platform/http/onBehalfOf';
+import type { CallerCounts } from '../../src/emulator/entra/callerLog';
 import { control } from '../emulator/emulatorTestKit';
 import { bob, createHarness, reviewed, type Harness } from './engineHarness';
 import { emulatorState, startRigEmulator } from './emulatorRig';
 
 /**
- * AZURE_AUTH=obo against the emulator over HTTP, its LCS and gateway taking user tokens only: the
- * dual-write steps wait for "Continue as me", run with the on-behalf-of token of the admin who linked
- * (the emulator's own linked_by check is what lets the maps through), refuse another admin's click,
- * and turn Entra's interaction_required into a new wait that the admin's next click resumes.
+ * AZURE_AUTH=obo against the emulator over HTTP, its LCS and gateway taking user tokens only: the bot's
+ * own platform is the app's (it never sends LCS or the gateway its token), so every step that reads or
+ * changes them waits for "Continue as me" and runs with the on-behalf-of token of the admin who linked
+ * (the emulator's own linked_by check is what lets the maps through); another admin's click is
+ * refused, and Entra's interaction_required becomes a new wait that the admin's next click resumes.
  */
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 const X: Actor = { id: '00000000-0000-4000-8000-0000000000a1', name: 'Xavier' };
 const Y: Actor = { id: '00000000-0000-4000-8000-0000000000a2', name: 'Yasmin' };
-// The bot's own reads (pre-flight, F&O, Dataverse) go as a third user, so a map change made with them
-// instead of X's token would get the gateway's 401.
-const OPERATOR = '00000000-0000-4000-8000-0000000000a3';
 
 let emu: RunningEmulator;
 let h: Harness;
@@ -44,7 +43,13 @@ function platformAs(assertion: string): Platform {
 beforeEach(async () => {
   emu = await startRigEmulator();
   await control(emu, 'PUT', 'settings', { identity: { delegatedOnly: true } });
-  h = createHarness(platformAs(await ssoToken(OPERATOR)), systemClock, {
+  const app = createPlatform({
+    mode: 'emulator',
+    emulatorUrl: emu.url,
+    obo: 'app',
+    retry: { baseDelayMs: 20 },
+  });
+  h = createHarness(app, systemClock, {
     pollIntervalMs: 20,
     actAs: platformAs,
   });
@@ -83,9 +88,17 @@ it('runs the dual-write steps as the admin who linked, refuses another, and asks
   if (!started.ok) throw new Error(started.message);
   const runId = started.run.id;
 
-  // Linking waits for an admin; X continues and becomes the run's acting admin.
+  // The prerequisites read F&O's version from LCS: they wait for X, who asked, and read as X.
   let run = await until(runId, (r) => waitingForAdmin(r) !== undefined);
   let waiting = waitingForAdmin(run) as StepState;
+  expect(waiting).toMatchObject({ kind: 'checkPrerequisites', actAs: { admin: X } });
+  expect(await h.engine.continueAsMe(runId, waiting.id, X, run.rev, await ssoToken(X.id))).toMatchObject({
+    ok: true,
+  });
+
+  // Linking waits for an admin; X continues and becomes the run's acting admin.
+  run = await until(runId, (r) => waitingForAdmin(r)?.kind === 'linkEnvironments');
+  waiting = waitingForAdmin(run) as StepState;
   expect(waiting).toMatchObject({ kind: 'linkEnvironments', status: 'awaiting_manual' });
   expect(run.status).toBe('waiting');
   expect(await h.engine.continueAsMe(runId, waiting.id, X, run.rev, await ssoToken(X.id))).toMatchObject({
@@ -114,6 +127,8 @@ it('runs the dual-write steps as the admin who linked, refuses another, and asks
   expect(again).toMatchObject({ id: waiting.id, actedAs: X, actAs: { admin: X } });
   expect(again.actAs?.reason).toContain('asks you to sign in again');
   expect(again.actAs?.reason).toContain('AADSTS50076');
+  // Entra's claims challenge stays with the wait, for the new sign-in to pass on.
+  expect(JSON.parse(again.actAs?.claims as string)).toHaveProperty('access_token.polids.essential', true);
 
   // Signed in again: X continues this and every later step, and the run succeeds.
   await control(emu, 'PUT', 'settings', { identity: { interactionRequired: null } });
@@ -131,16 +146,29 @@ it('runs the dual-write steps as the admin who linked, refuses another, and asks
   expect(connection.maps.some((m) => m.state === 'Running')).toBe(true);
   // The gateway holds X as the one who linked: a map change with anyone else's token is its 401.
   const linked = run.steps.find((s) => s.kind === 'linkEnvironments')?.output?.connectionId as string;
-  for (const oid of [Y.id, OPERATOR]) {
-    const other = platformAs(await ssoToken(oid));
-    await expect(
-      other.dualWrite.runMap(linked, 'cdm_companies - Legal entities', { initialSync: false }),
-    ).rejects.toMatchObject({ status: 401, message: expect.stringContaining('Only the user who set up') });
-  }
+  const asY = platformAs(await ssoToken(Y.id));
+  await expect(
+    asY.dualWrite.runMap(linked, 'cdm_companies - Legal entities', { initialSync: false }),
+  ).rejects.toMatchObject({ status: 401, message: expect.stringContaining('Only the user who set up') });
+
+  // Every LCS and gateway call of the run went with X's token: none with the app's, none with Y's
+  // but the refused map change above (its read and its write). The verification read as X too.
+  const { callers } = (await control(emu, 'GET', 'state')).body as { callers: Record<string, CallerCounts> };
+  expect(callers.lcs).toEqual({ app: 0, users: { [X.id]: expect.any(Number) } });
+  expect(callers.gateway).toEqual({
+    app: 0,
+    users: { [X.id]: expect.any(Number), [Y.id]: expect.any(Number) },
+  });
+  expect(run.steps.find((s) => s.kind === 'verifySetup')?.actedAs).toEqual(X);
 
   // The audit says whose rights each gateway step used, and who was refused.
   const audit = await h.engine.audit(runId);
-  for (const kind of ['linkEnvironments', 'applySolution', 'enableEntityMaps'] as const) {
+  for (const kind of [
+    'checkPrerequisites',
+    'linkEnvironments',
+    'applySolution',
+    'enableEntityMaps',
+  ] as const) {
     const step = run.steps.find((s) => s.kind === kind) as StepState;
     expect(step.actedAs).toEqual(X);
     expect(

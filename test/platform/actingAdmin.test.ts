@@ -90,39 +90,20 @@ it('turns interaction_required into a sign-in-needed outcome, and goes through a
   expect((await asX.dualWrite.listMaps(connection.id)).length).toBeGreaterThan(0);
 });
 
-/** The app's own platform under AZURE_AUTH=obo, in emulator and in live mode (against the emulator). */
-const appUnderObo = (mode: 'emulator' | 'live'): Platform =>
-  mode === 'emulator'
-    ? createPlatform({ mode, emulatorUrl: emulator.url, gatewayAsAdmin: true, retry: { baseDelayMs: 10 } })
-    : createPlatform({
-        mode,
-        credential: createCredential({ kind: 'emulator' }),
-        gatewayAsAdmin: true,
-        dualWriteGatewayEnabled: true,
-        dualWriteGatewayUrl: `${emulator.url}/dualwrite`,
-        powerPlatformApiUrl: `${emulator.url}/powerplatform`,
-        bapApiUrl: `${emulator.url}/bap`,
-        trustedOrigins: [emulator.url],
-        retry: { baseDelayMs: 10 },
-      });
-
-it.each(['emulator', 'live'] as const)(
-  "%s mode, AZURE_AUTH=obo: the app's own platform reads the link through F&O, never the gateway that refuses its token",
-  async (mode) => {
-    const asX = await platformAs(X);
-    const linked = await linkContoso(asX);
-    await asX.dualWrite.applySolution(linked.id);
-    const app = appUnderObo(mode);
-    expect(app.capabilities.dualWriteGateway).toBe(true);
-    const foUrl = `${emulator.url}/fo/contoso-fo`;
-    const dvUrl = `${emulator.url}/orgs/contoso`;
-    const connection = await app.dualWrite.findConnection(foUrl, dvUrl);
-    expect(connection).toMatchObject({ legalEntities: ['USMF'], solutionApplied: true });
-    expect((await app.dualWrite.listMaps(connection!.id)).length).toBeGreaterThan(0);
-    // A change is the acting admin's, never the app's.
-    expect(await failure(app.dualWrite.runMap(connection!.id, LEGAL, { initialSync: false }))).toMatchObject({
-      code: 'not_supported',
-      message: expect.stringContaining('Continue as me'),
+it("under obo the bot's own platform sends LCS and the gateway nothing: admin_needed, with why", async () => {
+  const app = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, obo: 'app' });
+  const calls = [
+    app.lifecycle.findFinanceOps('contoso-fo'),
+    app.dualWrite.findConnection(`${emulator.url}/fo/contoso-fo`, `${emulator.url}/orgs/contoso`),
+    app.dualWrite.listMaps('any'),
+  ];
+  for (const refused of await Promise.all(calls.map(failure)))
+    expect(refused).toMatchObject({
+      code: 'admin_needed',
+      message: expect.stringContaining('not checkable until an admin acts'),
     });
-  },
-);
+  // Other services still take the app's token.
+  expect((await app.powerPlatform.findDataverse('contoso'))?.url).toBeDefined();
+  const { callers } = (await control(emulator, 'GET', 'state')).body;
+  expect(callers).toEqual({ lcs: { app: 0, users: {} }, gateway: { app: 0, users: {} } });
+});

@@ -61,10 +61,19 @@ it('gets a delegated gateway token that the delegated-only gateway accepts', asy
   expect(response.status).toBe(200);
 });
 
-it('turns interaction_required (AADSTS50079) into a sign-in-needed outcome', async () => {
+it('turns interaction_required (AADSTS50079) into a sign-in-needed outcome carrying the claims challenge', async () => {
   await control(emulator, 'PUT', 'settings', { identity: { interactionRequired: { oid: X, code: 50079 } } });
   const error = await refusal(await ssoToken());
   expect(error).toMatchObject({ code: 'sign_in_needed', reason: 'interaction_required', aadsts: 50079 });
+  // @azure/identity drops it from its error; the credential reads it off Entra's answer.
+  expect(JSON.parse(error.claims as string)).toEqual({
+    access_token: { polids: { essential: true, values: ['9ab03e19-ed42-4168-b6b7-7001fb3e933a'] } },
+  });
+});
+
+it('carries no claims challenge where Entra sent none', async () => {
+  const error = await refusal(await ssoToken(`api://${CLIENT_ID}`, -60));
+  expect(error.claims).toBeUndefined();
 });
 
 it('turns an expired assertion (AADSTS500133) into a sign-in-needed outcome', async () => {

@@ -428,4 +428,38 @@ describe('live mode wiring', () => {
     await expect(user.dualWrite.listMaps('cid:cname')).rejects.toBeDefined();
     expect(requested).toContain('https://IntegratorApp.com/.default');
   });
+
+  it("under obo: the app's platform asks no token for LCS or the gateway; the admin's asks both", async () => {
+    const requested: string[] = [];
+    const options = {
+      mode: 'live' as const,
+      credential: {
+        getToken: async (scopes: string | string[]) => {
+          requested.push(...[scopes].flat());
+          return { token: 'x', expiresOnTimestamp: Date.now() + 60_000 };
+        },
+      },
+      powerPlatformApiUrl: 'https://api.powerplatform.com',
+      bapApiUrl: 'https://api.bap.microsoft.com',
+      dualWriteGatewayEnabled: true,
+      // Nothing listens here: the app's refusals come before any call.
+      dualWriteGatewayUrl: 'http://127.0.0.1:9',
+      lcsApiUrl: 'http://127.0.0.1:9',
+      lcsProjectId: '1',
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 5 },
+    };
+    const app = createPlatform({ ...options, obo: 'app' });
+    // The gateway's steps are planned automatic: they run on the admin's platform.
+    expect(app.capabilities).toMatchObject({ dualWriteGateway: true, linkDualWrite: false });
+    for (const call of [app.lifecycle.findFinanceOps('fo'), app.dualWrite.listMaps('cid:cname')])
+      await expect(call).rejects.toMatchObject({ code: 'admin_needed' });
+    expect(requested).toEqual([]);
+    const admin = createPlatform({ ...options, obo: 'admin' });
+    await expect(admin.lifecycle.findFinanceOps('fo')).rejects.toBeDefined();
+    await expect(admin.dualWrite.listMaps('cid:cname')).rejects.toBeDefined();
+    expect(requested).toEqual([
+      'https://lcsapi.lcs.dynamics.com/.default',
+      'https://IntegratorApp.com/.default',
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DataverseSettings } from '../dataverse/dataverseSettings';
 import type { DataverseStats } from '../dataverse/dataverseRouter';
 import type { GatewayService } from '../dualWrite/gatewayService';
+import type { CallerLog } from '../entra/callerLog';
 import type { LifecycleService } from '../lcs/lifecycleService';
 import type { PowerPlatformService } from '../powerPlatform/powerPlatformService';
 import { DOCUMENTED_FAILURES, type DocumentedFailureName } from '../microsoft/documentedFailures';
@@ -24,6 +25,8 @@ export interface ControlDeps {
   faults: FaultCounters;
   dataverseSettings: DataverseSettings;
   dataverseStats: DataverseStats;
+  /** Who called LCS and the gateway (entra/callerLog.ts). */
+  callers: CallerLog;
   tick(): void;
   reset(): void;
 }
@@ -168,5 +171,6 @@ export function snapshot(deps: ControlDeps): Record<string, unknown> {
     effects: ctx.effects.counts(),
     faults: deps.faults,
     dataverseStats: deps.dataverseStats,
+    callers: deps.callers.snapshot(),
   };
 }

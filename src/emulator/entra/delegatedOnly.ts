@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { sendJsonError } from '../shell/httpShell';
 import type { EmulatorSettings } from '../settings';
+import type { CallerLog, DelegatedService } from './callerLog';
 import { callerOf } from './entraTokens';
 
 /**
@@ -11,15 +12,21 @@ import { callerOf } from './entraTokens';
  * (docs/dynamics-apis.md). With `identity.delegatedOnly` on, an app-only token gets 401 here; the status
  * and wording are [inferred]. Off by default, so the emulator's app credential keeps its old reach.
  */
-export function delegatedOnly(settings: EmulatorSettings, service: string): RequestHandler {
+export function delegatedOnly(
+  settings: EmulatorSettings,
+  service: DelegatedService,
+  callers: CallerLog,
+): RequestHandler {
+  const name = service === 'lcs' ? 'Lifecycle Services' : 'The dual-write gateway';
   return (req, res, next) => {
-    if (!settings.identity.delegatedOnly || callerOf(req.header('authorization')).kind === 'user')
-      return next();
+    const caller = callerOf(req.header('authorization'));
+    callers.record(service, caller);
+    if (!settings.identity.delegatedOnly || caller.kind === 'user') return next();
     sendJsonError(
       res,
       401,
       'Unauthorized',
-      `${service} accepts delegated (user) tokens only; an application token was sent.`,
+      `${name} accepts delegated (user) tokens only; an application token was sent.`,
     );
   };
 }

@@ -5,6 +5,7 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import { PlatformError } from '../platformError';
+import { claimsChallengeCapture } from './claimsChallenge';
 import { emulatorAuthorityOptions } from './emulatorAuthority';
 
 /**
@@ -39,6 +40,11 @@ export class SignInNeededError extends PlatformError {
     readonly scope: string,
     /** The AADSTS code Entra answered (50076, 50079, 500133, 50013, 65001). */
     readonly aadsts?: number,
+    /**
+     * Entra's claims challenge (a JSON string) with `interaction_required`: the new sign-in passes it
+     * on so the token it gives satisfies the policy (claimsChallenge.ts).
+     */
+    readonly claims?: string,
   ) {
     super('sign_in_needed', message, 401, aadsts ? `AADSTS${aadsts}` : undefined);
     this.name = 'SignInNeededError';
@@ -46,12 +52,18 @@ export class SignInNeededError extends PlatformError {
 }
 
 export function onBehalfOfCredential(settings: OnBehalfOfSettings, userAssertion: string): TokenCredential {
+  const challenge = claimsChallengeCapture();
+  const emulator = settings.emulatorOrigin ? emulatorAuthorityOptions(settings.emulatorOrigin) : undefined;
   const inner = new OnBehalfOfCredential({
     tenantId: settings.tenantId,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     userAssertionToken: userAssertion,
-    ...(settings.emulatorOrigin ? emulatorAuthorityOptions(settings.emulatorOrigin) : {}),
+    ...emulator,
+    additionalPolicies: [
+      ...(emulator?.additionalPolicies ?? []),
+      { policy: challenge.policy, position: 'perCall' as const },
+    ],
   });
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
@@ -60,14 +72,14 @@ export function onBehalfOfCredential(settings: OnBehalfOfSettings, userAssertion
         if (!token) throw new PlatformError('unauthorized', 'Microsoft Entra ID gave no token.');
         return token;
       } catch (error) {
-        throw signInNeededOr(error, Array.isArray(scopes) ? scopes.join(' ') : scopes);
+        throw signInNeededOr(error, Array.isArray(scopes) ? scopes.join(' ') : scopes, challenge.take());
       }
     },
   };
 }
 
 /** Reads Entra's answer out of the credential's error: its message carries the error and AADSTS code. */
-export function signInNeededOr(error: unknown, scope: string): unknown {
+export function signInNeededOr(error: unknown, scope: string, claims?: string): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const aadsts = Number(/AADSTS(\d+)/.exec(message)?.[1]) || undefined;
   const say = (what: string) => `${what} (${scope}${aadsts ? `, AADSTS${aadsts}` : ''}).`;
@@ -79,6 +91,7 @@ export function signInNeededOr(error: unknown, scope: string): unknown {
       ),
       scope,
       aadsts,
+      claims,
     );
   if (aadsts === 500133)
     return new SignInNeededError(
