@@ -1,6 +1,8 @@
 import { renderCard } from '../../src/bot/cards/renderCard';
 import { confirmCardData } from '../../src/bot/views/confirmView';
+import { runDoctorChecks } from '../../src/doctor/doctorChecks';
 import type { RunningEmulator } from '../../src/emulator';
+import { knownErrorById, matchKnownError } from '../../src/engine/knownErrors/knownErrorCatalog';
 import { systemClock } from '../../src/engine/systemClock';
 import { api, startTestEmulator, testPlatform } from '../emulator/emulatorTestKit';
 import { alice, createHarness, reviewed, type Harness } from './engineHarness';
@@ -74,5 +76,31 @@ describe('the run checks first', () => {
     expect(card).toContain(JSON.stringify(`⛔ ${blocker!.message} ${blocker!.advice}`).slice(1, -1));
     const started = await h.engine.start(await input(), alice, token);
     expect(started).toMatchObject({ ok: false, message: expect.stringMatching(/cdm_company/) });
+  });
+});
+
+describe('one check, one place', () => {
+  it('an F&O below platform update 33: the plan card and the doctor give the same verdict, worded as the health check', async () => {
+    await h.close();
+    await emulator.close();
+    emulator = await startTestEmulator({ seed: { existingFinanceOps: { platformVersion: '10.0.8' } } });
+    h = createHarness(testPlatform(emulator.url), systemClock, { pollIntervalMs: 20 });
+    const preview = await h.engine.preview(await input());
+    expect(preview.canStart).toBe(false);
+    const blocker = preview.findings.find((f) => f.code === 'platform_version');
+    const fix = knownErrorById('health-check-app-version')!.fix;
+    expect(blocker).toMatchObject({ severity: 'blocking', advice: fix });
+    // The failure card of a step that fails with this text names the same catalogued error.
+    expect(matchKnownError(blocker!.message)?.id).toBe('health-check-app-version');
+    const doctor = await runDoctorChecks(testPlatform(emulator.url), {
+      financeOps: 'contoso-fo',
+      dataverse: 'contoso',
+    });
+    expect(doctor.find((c) => c.name === 'financeOps.version')).toMatchObject({
+      state: 'blocker',
+      detail: blocker!.message,
+      fix,
+      knownErrors: ['health-check-app-version'],
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { KNOWN_ERRORS, knownErrorById } from '../knownErrors/knownErrorCatalog';
 import type { StepKind } from '../model';
-import type { Platform } from '../ports';
+import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from '../ports';
 
 // What the checks of one environment pair share: the doctor (src/doctor) runs them on their own, the
 // pre-flight (src/engine/preflight) at the head of every plan. One verdict per check, in one of four
@@ -48,6 +48,10 @@ export interface PairFacts {
   dataverseUrl?: string;
   /** The Dataverse environment's id in the Power Platform admin API (for its package list). */
   dataverseEnvironmentId?: string;
+  /** The F&O environment as Lifecycle Services lists it (release, tenant), when it does. */
+  financeOpsEnvironment?: FinanceOpsEnvironment | null;
+  /** The Dataverse environment as the Power Platform admin API lists it (tenant), when it does. */
+  dataverseEnvironment?: DataverseEnvironment | null;
   /** The legal entities the setup links, when the caller knows them (a plan); else F&O's own. */
   legalEntitiesToLink?: readonly string[];
   /** The legal entities of the plan's initial sync (a plan only). */
