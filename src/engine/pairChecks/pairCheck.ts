@@ -1,6 +1,6 @@
 import { KNOWN_ERRORS, knownErrorById } from '../knownErrors/knownErrorCatalog';
 import type { StepKind } from '../model';
-import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from '../ports';
+import type { DataverseEnvironment, DualWriteConnection, FinanceOpsEnvironment, Platform } from '../ports';
 
 // What the checks of one environment pair share: the doctor (src/doctor) runs them on their own, the
 // pre-flight (src/engine/preflight) at the head of every plan. One verdict per check, in one of four
@@ -65,6 +65,8 @@ export interface PairFacts {
 export interface PairReads {
   solutions(): Promise<Map<string, string>>;
   legalEntities(): Promise<string[]>;
+  /** The pair's dual-write link, or null when there is none yet. */
+  connection(): Promise<DualWriteConnection | null>;
 }
 
 /** One named check of the pair: it reads, never writes, never throws. */
@@ -96,6 +98,7 @@ export function pairReads(
 ): PairReads {
   let solutions: Promise<Map<string, string>> | undefined;
   let legalEntities: Promise<string[]> | undefined;
+  let connection: Promise<DualWriteConnection | null> | undefined;
   return {
     solutions: () =>
       (solutions ??= platform
@@ -107,5 +110,7 @@ export function pairReads(
         .financeOps(urls.financeOpsUrl!)
         .listLegalEntities()
         .then((rows) => rows.map((e) => e.id.toUpperCase()))),
+    connection: () =>
+      (connection ??= platform.dualWrite.findConnection(urls.financeOpsUrl!, urls.dataverseUrl!)),
   };
 }

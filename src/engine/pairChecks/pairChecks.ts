@@ -1,6 +1,7 @@
 import { companyNamesCheck, legalEntityLimitsCheck } from './companyChecks';
 import { integrationEnvironmentCheck } from './integrationCheck';
 import { financeOpsVersionCheck, sameTenantCheck } from './linkHealthChecks';
+import { publishedMapsCheck } from './mapChecks';
 import {
   errorText,
   pairReads,
@@ -38,8 +39,8 @@ export const DATAVERSE_PAIR_CHECKS: readonly PairCheck[] = [
   integrationEnvironmentCheck,
 ];
 
-/** The F&O side. */
-export const FINANCE_OPS_PAIR_CHECKS: readonly PairCheck[] = [legalEntityLimitsCheck];
+/** The F&O side (the link's maps need both URLs). */
+export const FINANCE_OPS_PAIR_CHECKS: readonly PairCheck[] = [legalEntityLimitsCheck, publishedMapsCheck];
 
 /**
  * What the run's checkPrerequisites step checks again right before linking: what the link's health
