@@ -90,3 +90,27 @@ describe('live-sync failures by name', () => {
     expect((await write('contacts', { firstname: 'Ada' })).status).toBe(204);
   });
 });
+
+describe('a map-stop failure by name', () => {
+  it('fails the stop request with the documented text and leaves the map running', async () => {
+    const own = await startTestEmulator();
+    try {
+      const dw = testPlatform(own.url).dualWrite;
+      const connection = await linkContoso(testPlatform(own.url));
+      await dw.applySolution(connection.id);
+      const key = 'msdyn_exchangeratetypes - Exchange rate type';
+      const stateOf = async () =>
+        (await dw.listMaps(connection.id)).find((m) => `${m.table} - ${m.name}` === key)?.state;
+      await dw.runMap(connection.id, key, { initialSync: false });
+      await pollUntil(stateOf, (state) => state === 'Running');
+      await control(own, 'PUT', 'failures/user-not-allowed-connection', { on: true });
+      // An initial sync stops the running map first, as Microsoft's tool does.
+      await expect(dw.runMap(connection.id, key, { initialSync: true })).rejects.toThrow(
+        /Error from token exchange: User is not allowed to access connection dynamicscrmonline\//,
+      );
+      expect(await stateOf()).toBe('Running');
+    } finally {
+      await own.close();
+    }
+  });
+});

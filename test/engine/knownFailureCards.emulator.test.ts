@@ -100,6 +100,8 @@ const CASES: Case[] = [
   { id: 'dipv1018', step: 'enableEntityMaps', arrange: 'dipv1018' },
   { id: 'dipv1020', step: 'enableEntityMaps', arrange: 'dipv1020' },
   { id: 'dipv1031', step: 'enableEntityMaps', arrange: 'dipv1031' },
+  // The initial sync stops the running map before its Refresh and start, as the tool does.
+  { id: 'user-not-allowed-connection', step: 'initialSync', arrange: 'user-not-allowed-connection' },
   { id: 'ax-export-error', step: 'initialSync', arrange: 'ax-export-error' },
   { id: 'initial-sync-403', step: 'initialSync', arrange: 'initial-sync-403' },
   { id: 'too-many-lookups', step: 'initialSync', arrange: 'too-many-lookups' },
@@ -108,6 +110,8 @@ const CASES: Case[] = [
   { id: 'unable-to-write-entity', step: 'bootstrapCompanyData', arrange: 'unable-to-write-entity' },
   { id: '0x80072560', step: 'bootstrapCompanyData', arrange: '0x80072560' },
   { id: 'secureconfig-mismatch', step: 'bootstrapCompanyData', arrange: 'secureconfig-mismatch' },
+  // The payload limit of a Dataverse to Finance and Operations transaction (sync-limits.md).
+  { id: 'transaction-limits', step: 'bootstrapCompanyData', arrange: 'transaction-limits' },
   {
     id: 'guid-resolve',
     step: 'initialSync',
