@@ -12,7 +12,7 @@ import {
 /**
  * The failures Microsoft documents, as the emulator answers them once switched on by name
  * (`PUT /_emulator/failures/{name}`): where the service answers (the link, a map's start or stop, its
- * initial sync, a Dataverse write to a mapped table), with which status, and the text the page prints. The texts are quoted from the page named in
+ * initial sync, a Dataverse write to a table whose map runs), with which status, and the text the page prints. The texts are quoted from the page named in
  * `source`; `inferred` says what the page leaves open. Failures whose cause is plain data (company
  * names, legal entity counts, application users) are not here: the emulator reaches them from its
  * data (dualWrite/gatewayChecks.ts).
@@ -171,7 +171,7 @@ export const DOCUMENTED_FAILURES = [
     text: 'Cannot save the changes to the database. Unit of Work can not commit transaction. Unable to write data to entity uoms. Writes to UnitOfMeasureEntity failed with error message Unable to sync with entity uoms.',
     source: TROUBLESHOOT_LIVE_SYNC,
     inferred:
-      'the page quotes it on a save in Finance and Operations; the emulator answers it on a Dataverse write, whose plug-in writes to Finance and Operations, whatever the table',
+      'the page quotes it on a save in Finance and Operations; the emulator answers it on a Dataverse write of any table whose map runs, whose plug-in writes to Finance and Operations',
   },
   {
     name: '0x80072560',
@@ -200,7 +200,7 @@ export const DOCUMENTED_FAILURES = [
     text: 'Error Code: -2147220970 Error Message: Message size exceeded when sending context to Sandbox. Message size: 117 MB',
     source: SYNC_LIMITS,
     inferred:
-      'the page quotes the text for a Dataverse to Finance and Operations transaction over 116.85 MB; the emulator answers it on any Dataverse write of a mapped table, with status 400, the code in hex and 117 for the "###" of the size',
+      'the page quotes the text for a Dataverse to Finance and Operations transaction over 116.85 MB; the emulator answers it on any Dataverse write of a table whose map runs, with status 400, the code in hex and 117 for the "###" of the size',
   },
 ] as const satisfies readonly DocumentedFailure[];
 
