@@ -13,7 +13,7 @@ export type { DoctorCheck, DoctorTarget } from './doctorCheck';
 
 export async function runDoctorChecks(platform: Platform, target: DoctorTarget): Promise<DoctorCheck[]> {
   const report = new DoctorReport();
-  const foUrl = await financeOpsDoctor(platform, target, report);
+  const { foUrl, foEnv } = await financeOpsDoctor(platform, target, report);
   const { dvUrl, dvEnv } = await dataverseDoctor(platform, target, report);
 
   let foReachable = false;
@@ -42,6 +42,8 @@ export async function runDoctorChecks(platform: Platform, target: DoctorTarget):
       financeOpsUrl: foReachable ? foUrl : undefined,
       dataverseUrl: dvUrl || undefined,
       dataverseEnvironmentId: dvEnv?.id,
+      financeOpsEnvironment: foEnv,
+      dataverseEnvironment: dvEnv,
       // Linked: its companies; not yet: every one F&O has (the doctor does not know which the setup links).
       legalEntitiesToLink: link?.legalEntities.length ? link.legalEntities : undefined,
     }),

@@ -1,5 +1,3 @@
-import { compareVersions, MIN_PLATFORM_VERSION } from '../engine/catalog/solutions';
-import { catalogFix } from '../engine/pairChecks/pairCheck';
 import type {
   DataverseEnvironment,
   FinanceOpsEnvironment,
@@ -24,11 +22,12 @@ export interface FoundPair {
 const notConfigured = (error: unknown) =>
   ['not_supported', 'admin_needed'].includes((error as { code?: unknown }).code as string);
 
+/** The F&O URL ('' when unknown) and its Lifecycle Services record (the pair checks read its release). */
 export async function financeOpsDoctor(
   platform: Platform,
   target: DoctorTarget,
   report: DoctorReport,
-): Promise<string> {
+): Promise<{ foUrl: string; foEnv: FinanceOpsEnvironment | null }> {
   let foUrl = isUrl(target.financeOps) ? target.financeOps : '';
   let foEnv: FinanceOpsEnvironment | null = null;
   let lcsError: unknown;
@@ -43,21 +42,8 @@ export async function financeOpsDoctor(
   if (foEnv) {
     foUrl ||= foEnv.url;
     report.add('lcs.environment', 'ok', `${foEnv.name}: ${foEnv.state} at ${foEnv.url}.`);
-    if (compareVersions(foEnv.platformVersion, MIN_PLATFORM_VERSION) < 0)
-      report.add(
-        'financeOps.version',
-        'blocker',
-        `F&O is at ${foEnv.platformVersion}.`,
-        catalogFix('health-check-app-version'),
-      );
-    else
-      report.add(
-        'financeOps.version',
-        'ok',
-        `F&O ${foEnv.platformVersion} (dual-write needs ${MIN_PLATFORM_VERSION} or later).`,
-      );
     report.add('financeOps.home', 'ok', 'Lifecycle Services (an LCS project environment).');
-    return foUrl;
+    return { foUrl, foEnv };
   }
   if (unified) {
     foUrl ||= unified.financeOpsUrl;
@@ -71,7 +57,7 @@ export async function financeOpsDoctor(
       'ok',
       `Unified environment "${unified.name}" in the Power Platform admin center (no LCS): F&O ${unified.financeOpsUrl || 'not provisioned yet'}, Dataverse ${unified.dataverseUrl}.`,
     );
-    return foUrl;
+    return { foUrl, foEnv: null };
   }
   if (lcsError && notConfigured(lcsError))
     report.add('lcs.environment', 'not-checkable', `Not checkable: ${message(lcsError)}`);
@@ -101,7 +87,7 @@ export async function financeOpsDoctor(
       `Neither LCS nor the Power Platform knows an F&O environment ${target.financeOps}.`,
       'Check the name (the LCS environment name, or the unified environment name in the Power Platform admin center), or pass the F&O URL.',
     );
-  return foUrl;
+  return { foUrl, foEnv: null };
 }
 
 export async function dataverseDoctor(

@@ -1,11 +1,11 @@
-import { ENTITY_MAP_CATALOG, type EntityMapDefinition } from '../engine/catalog/entityMapCatalog';
-import { keyOf } from '../engine/catalog/mapIdentity';
+import { ENTITY_MAP_CATALOG } from '../engine/catalog/entityMapCatalog';
 import type { DualWriteConnection, Platform } from '../engine/ports';
 import { message, type DoctorReport } from './doctorCheck';
 
 // The dual-write link of the pair as F&O (or the gateway) shows it: linked or not, the companies'
-// cdm_company rows, the published maps against the catalog's, and the rows per company for initial
-// sync (docs/dynamics-apis.md). What the setup does itself (link, apply, run maps) is "the setup will do it".
+// cdm_company rows and the rows per company for initial sync (docs/dynamics-apis.md). The published
+// maps against the catalog's are a pair check (src/engine/pairChecks/mapChecks.ts). What the setup does
+// itself (link, apply, run maps) is "the setup will do it".
 
 /** Initial sync limits (docs/dynamics-apis.md): per table per legal entity, and the single-threaded rule. */
 export const INITIAL_SYNC_ROW_LIMIT = 500_000;
@@ -43,12 +43,6 @@ export async function linkDoctor(
       'Not linked yet (no published maps for this Dataverse environment).',
       'The setup links them (in live mode: Data management > Dual-write, the bot verifies).',
     );
-    report.add(
-      'dualWrite.maps',
-      'setup-will-do',
-      'No maps published yet: compared with the catalog once Apply Solution publishes them.',
-      'The setup applies the solutions.',
-    );
     return null;
   }
   report.add(
@@ -57,7 +51,6 @@ export async function linkDoctor(
     `Linked for ${link.legalEntities.join(', ') || 'no companies'}; solution ${link.solutionApplied ? 'applied' : 'not applied'}.`,
   );
   await companyRows(platform, dvUrl, link, report);
-  await mapNames(platform, link, report);
   await volumes(platform, foUrl, link, report);
   return link;
 }
@@ -82,54 +75,6 @@ async function companyRows(
     else report.add('dataverse.companies', 'ok', 'Every linked company has its cdm_company row.');
   } catch (error) {
     report.add('dataverse.companies', 'not-checkable', `Could not read cdm_company: ${message(error)}.`);
-  }
-}
-
-/** The run names maps as the catalog does: a catalog map the link does not publish cannot run. */
-async function mapNames(platform: Platform, link: DualWriteConnection, report: DoctorReport) {
-  if (!link.solutionApplied) {
-    report.add(
-      'dualWrite.maps',
-      'setup-will-do',
-      'The solutions are not applied yet: no maps to compare.',
-      'The setup applies them.',
-    );
-    return;
-  }
-  try {
-    const published = new Set(
-      (await platform.dualWrite.listMaps(link.id)).map((map) => keyOf(map).toLowerCase()),
-    );
-    const isPublished = (map: EntityMapDefinition) => published.has(map.key.toLowerCase());
-    const missing = ENTITY_MAP_CATALOG.filter((map) => !isPublished(map));
-    // A package none of whose maps is published is not applied yet; one with some maps missing differs.
-    const appliedPackages = new Set(ENTITY_MAP_CATALOG.filter(isPublished).map((map) => map.package));
-    const differing = missing.filter((map) => appliedPackages.has(map.package)).map((map) => map.key);
-    const notApplied = [
-      ...new Set(missing.filter((map) => !appliedPackages.has(map.package)).map((map) => map.package)),
-    ];
-    if (differing.length)
-      report.add(
-        'dualWrite.maps',
-        'blocker',
-        `The link publishes no map ${differing.join(', ')}, though their package is applied.`,
-        "Apply the package's solution again (Data management > Dual-write > Apply solution), then Refresh tables; a map renamed by a package update needs the bot's catalog updated.",
-      );
-    else if (notApplied.length)
-      report.add(
-        'dualWrite.maps',
-        'setup-will-do',
-        `Published maps match the catalog; not applied yet: ${notApplied.join(', ')}.`,
-        'The setup applies them.',
-      );
-    else
-      report.add(
-        'dualWrite.maps',
-        'ok',
-        `Every map of the catalog (${ENTITY_MAP_CATALOG.length}) is published.`,
-      );
-  } catch (error) {
-    report.add('dualWrite.maps', 'not-checkable', `Could not read the maps: ${message(error)}.`);
   }
 }
 

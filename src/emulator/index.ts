@@ -200,7 +200,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     dataverseRouter(dataverseStore, dataverseSettings, {
       stats: dataverseStats,
       functions: { RetrieveFinanceAndOperationsIntegrationDetails: (org) => integration.details(org) },
-      liveWriteRefusal: (_org, entitySet) => liveWriteRefusal(ctx, entitySet),
+      liveWriteRefusal: (org, entitySet) => liveWriteRefusal(ctx, org, entitySet),
     }),
   );
   // Entra last: its `/{tenant}/...` paths would match any first segment.

@@ -1,4 +1,4 @@
-import type { RunningEmulator } from '../../src/emulator';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator';
 import { runDoctorChecks, type DoctorCheck } from '../../src/doctor/doctorChecks';
 import { doctorJson, doctorTable, parseDoctorArgs, runDoctor } from '../../src/doctor/runDoctor';
 import { loadConfig } from '../../src/config';
@@ -83,6 +83,13 @@ beforeEach(async () => {
   emulator = await startTestEmulator();
   platform = testPlatform(emulator.url);
 });
+
+/** A fresh emulator set up otherwise (a state no public API reaches: docs/fidelity.md). */
+async function restartWith(seed: NonNullable<EmulatorOptions['seed']>): Promise<void> {
+  await emulator.close();
+  emulator = await startTestEmulator({ seed });
+  platform = testPlatform(emulator.url);
+}
 afterEach(async () => {
   await emulator?.close();
 });
@@ -163,6 +170,31 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
       detail: expect.stringMatching(/more than once in cdm_company: DAT\..*blank code or name: USMF/),
       fix: fixOf('same-key-company-names'),
       knownErrors: ['same-key-company-names'],
+    });
+  });
+
+  it("a dual-write package the environment's package list does not offer (the tenant has no entitlement)", async () => {
+    await restartWith({ packagesWithoutEntitlement: ['msdyn_Dynamics365HCMAnchor'] });
+    const checks = await runDoctorChecks(platform, pair);
+    expect(check(checks, 'powerPlatform.packageNames')).toMatchObject({
+      state: 'blocker',
+      ok: false,
+      detail: "The environment's package list has no msdyn_Dynamics365HCMAnchor.",
+      fix: expect.stringMatching(/entitled to.*Dynamics 365 apps/),
+    });
+  });
+
+  it('an applied package whose maps are missing', async () => {
+    await restartWith({ mapsMissingFromSolutions: ['msdyn_exchangeratetypes - Exchange rate type'] });
+    const link = await linkContoso(platform);
+    await platform.dualWrite.applySolution(link.id);
+    const checks = await runDoctorChecks(platform, pair);
+    expect(check(checks, 'dualWrite.maps')).toMatchObject({
+      state: 'blocker',
+      ok: false,
+      detail:
+        'The link publishes no map msdyn_exchangeratetypes - Exchange rate type, though their package is applied.',
+      fix: expect.stringMatching(/Apply solution\), then Refresh tables/),
     });
   });
 

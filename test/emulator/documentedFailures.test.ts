@@ -62,8 +62,8 @@ describe('documented failures by name', () => {
 });
 
 describe('live-sync failures by name', () => {
-  const write = async (entitySet: string, body: object) => {
-    const response = await fetch(`${emulator.url}/orgs/contoso/api/data/v9.2/${entitySet}`, {
+  const write = async (emu: RunningEmulator, entitySet: string, body: object) => {
+    const response = await fetch(`${emu.url}/orgs/contoso/api/data/v9.2/${entitySet}`, {
       method: 'POST',
       headers: { Authorization: 'Bearer emulator.test', 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
@@ -71,10 +71,23 @@ describe('live-sync failures by name', () => {
     return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
   };
 
-  it('fails a Dataverse write of a mapped table as the plug-in does, and leaves other tables alone', async () => {
-    await control(emulator, 'PUT', 'failures/secureconfig-mismatch', { on: true });
+  it('fails a Dataverse write of a table whose map runs, as the plug-in does, and leaves other tables alone', async () => {
+    const own = await startTestEmulator();
     try {
-      expect(await write('contacts', { firstname: 'Ada' })).toEqual({
+      await control(own, 'PUT', 'failures/secureconfig-mismatch', { on: true });
+      const rate = { msdyn_name: 'Average' };
+      // No link, no running map: no live sync to fail.
+      expect((await write(own, 'msdyn_exchangeratetypes', rate)).status).toBe(204);
+      const dw = testPlatform(own.url).dualWrite;
+      const connection = await linkContoso(testPlatform(own.url));
+      await dw.applySolution(connection.id);
+      const key = 'msdyn_exchangeratetypes - Exchange rate type';
+      await dw.runMap(connection.id, key, { initialSync: false });
+      await pollUntil(
+        async () => (await dw.listMaps(connection.id)).find((m) => `${m.table} - ${m.name}` === key)?.state,
+        (state) => state === 'Running',
+      );
+      expect(await write(own, 'msdyn_exchangeratetypes', rate)).toEqual({
         status: 400,
         body: {
           error: {
@@ -83,10 +96,37 @@ describe('live-sync failures by name', () => {
           },
         },
       });
-      expect((await write('pluginassemblies', { name: 'Not mapped' })).status).toBe(204);
+      // A mapped table whose map does not run, and a table without a map.
+      expect((await write(own, 'contacts', { firstname: 'Ada' })).status).toBe(204);
+      expect((await write(own, 'pluginassemblies', { name: 'Not mapped' })).status).toBe(204);
+      await control(own, 'PUT', 'failures/secureconfig-mismatch', { on: false });
+      expect((await write(own, 'msdyn_exchangeratetypes', rate)).status).toBe(204);
     } finally {
-      await control(emulator, 'PUT', 'failures/secureconfig-mismatch', { on: false });
+      await own.close();
     }
-    expect((await write('contacts', { firstname: 'Ada' })).status).toBe(204);
+  });
+});
+
+describe('a map-stop failure by name', () => {
+  it('fails the stop request with the documented text and leaves the map running', async () => {
+    const own = await startTestEmulator();
+    try {
+      const dw = testPlatform(own.url).dualWrite;
+      const connection = await linkContoso(testPlatform(own.url));
+      await dw.applySolution(connection.id);
+      const key = 'msdyn_exchangeratetypes - Exchange rate type';
+      const stateOf = async () =>
+        (await dw.listMaps(connection.id)).find((m) => `${m.table} - ${m.name}` === key)?.state;
+      await dw.runMap(connection.id, key, { initialSync: false });
+      await pollUntil(stateOf, (state) => state === 'Running');
+      await control(own, 'PUT', 'failures/user-not-allowed-connection', { on: true });
+      // An initial sync stops the running map first, as Microsoft's tool does.
+      await expect(dw.runMap(connection.id, key, { initialSync: true })).rejects.toThrow(
+        /Error from token exchange: User is not allowed to access connection dynamicscrmonline\//,
+      );
+      expect(await stateOf()).toBe('Running');
+    } finally {
+      await own.close();
+    }
   });
 });

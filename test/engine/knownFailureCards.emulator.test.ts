@@ -20,6 +20,8 @@ interface Case {
   step: StepKind;
   /** Makes the emulator fail: a documented failure's name, or a change of its data. */
   arrange: string | ((emu: RunningEmulator) => Promise<void>);
+  /** A plan without an initial sync: every map runs before the bootstrap, so each stamp is a live write. */
+  liveOnly?: boolean;
 }
 
 const DV = (emu: RunningEmulator) => `${emu.url}/orgs/contoso`;
@@ -100,14 +102,16 @@ const CASES: Case[] = [
   { id: 'dipv1018', step: 'enableEntityMaps', arrange: 'dipv1018' },
   { id: 'dipv1020', step: 'enableEntityMaps', arrange: 'dipv1020' },
   { id: 'dipv1031', step: 'enableEntityMaps', arrange: 'dipv1031' },
+  // The initial sync stops the running map before its Refresh and start, as the tool does.
+  { id: 'user-not-allowed-connection', step: 'initialSync', arrange: 'user-not-allowed-connection' },
   { id: 'ax-export-error', step: 'initialSync', arrange: 'ax-export-error' },
   { id: 'initial-sync-403', step: 'initialSync', arrange: 'initial-sync-403' },
   { id: 'too-many-lookups', step: 'initialSync', arrange: 'too-many-lookups' },
-  // Live sync: the bootstrap stamps Dataverse rows of mapped tables while the maps run, and the
-  // dual-write plug-in fails each such write with the live-sync error.
-  { id: 'unable-to-write-entity', step: 'bootstrapCompanyData', arrange: 'unable-to-write-entity' },
-  { id: '0x80072560', step: 'bootstrapCompanyData', arrange: '0x80072560' },
-  { id: 'secureconfig-mismatch', step: 'bootstrapCompanyData', arrange: 'secureconfig-mismatch' },
+  // Live sync: the bootstrap stamps Dataverse rows of tables whose maps run, and the dual-write
+  // plug-in fails each such write with the live-sync error.
+  ...['unable-to-write-entity', '0x80072560', 'secureconfig-mismatch', 'transaction-limits'].map(
+    (id): Case => ({ id, step: 'bootstrapCompanyData', arrange: id, liveOnly: true }),
+  ),
   {
     id: 'guid-resolve',
     step: 'initialSync',
@@ -168,16 +172,17 @@ describe('failure cards of documented errors', () => {
 
   it.each(CASES.map((c) => [`${c.id} (${typeof c.arrange === 'string' ? c.arrange : 'data'})`, c] as const))(
     '%s: the run card names the cause, the fix and the source',
-    async (_label, { id, step, arrange }) => {
+    async (_label, { id, step, arrange, liveOnly }) => {
       let token: string | undefined;
+      const setup = liveOnly ? { ...input(), initialSyncEntities: [] } : input();
       if (typeof arrange === 'string') await put(emu, `failures/${arrange}`, { on: true });
       else {
         // A cause made of data is one the pre-flight's pair checks refuse at Start: here it appears
         // after the Review (Start reuses that plan), so the step meets it.
-        token = await reviewed(h.engine, input());
+        token = await reviewed(h.engine, setup);
         await arrange(emu);
       }
-      const run = await runUntilFinished(token);
+      const run = await runUntilFinished(token, setup);
       expect(run.status).toBe('failed');
       const failed = run.steps.find((s) => s.status === 'failed');
       expect(failed?.kind).toBe(step);

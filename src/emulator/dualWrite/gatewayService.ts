@@ -183,7 +183,9 @@ export class GatewayService {
       } else {
         this.ctx.db.prepare('UPDATE gw_connections SET solution_applied = 1 WHERE id = ?').run(connectionId);
         if (!this.ctx.settings.failures.blankMapList) {
-          for (const map of MAP_FACTS.filter((fact) => fact.package === pkg.key)) {
+          const absent = new Set(this.ctx.seed.mapsMissingFromSolutions.map((key) => key.toLowerCase()));
+          const carried = MAP_FACTS.filter((f) => f.package === pkg.key && !absent.has(f.key.toLowerCase()));
+          for (const map of carried) {
             // A map published again has changed: its project needs a refresh before an initial sync.
             this.ctx.db
               .prepare(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LEGAL_ENTITIES_KEY, findMapFact, type MapFact } from '../microsoft/entityMaps';
 import { dueAt, type EmulatorContext } from '../shell/emulatorContext';
-import { initialSyncRefusal, mapStartRefusal } from './gatewayChecks';
+import { initialSyncRefusal, mapStartRefusal, switchedOn } from './gatewayChecks';
+import { failureText } from '../microsoft/documentedFailures';
 import { initialSyncStartRefusal } from './mapProjects';
 import type { EntitySync, SyncTarget } from './entitySync';
 import {
@@ -150,10 +151,18 @@ export class MapActions {
           );
         break;
       }
-      case ACTIONS.stop:
+      case ACTIONS.stop: {
+        // The documented failure of a stop: the request fails, the map keeps its state.
+        const refused = switchedOn(this.ctx, 'mapStop');
+        if (refused) {
+          job.status = 'Failed';
+          job.error = failureText(refused, { dataverseUrl: conn.dv_url });
+          break;
+        }
         this.gateway.setState(map, 'Stopped', null);
         this.ctx.effects.record('gw.map.stop', `${connectionId}/${definition.key}`);
         break;
+      }
       case ACTIONS.pause:
         if (map.state !== 'Running')
           throw new GatewayError(

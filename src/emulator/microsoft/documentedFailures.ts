@@ -2,6 +2,7 @@ import {
   DUAL_WRITE_ERROR_CODES,
   LCS_SETUP,
   REQUIREMENTS,
+  SYNC_LIMITS,
   TROUBLESHOOT_INITIAL_SETUP,
   TROUBLESHOOT_INITIAL_SYNC,
   TROUBLESHOOT_LIVE_SYNC,
@@ -10,13 +11,13 @@ import {
 
 /**
  * The failures Microsoft documents, as the emulator answers them once switched on by name
- * (`PUT /_emulator/failures/{name}`): where the service answers (the link, a map's start, its initial
- * sync, a Dataverse write to a mapped table), with which status, and the text the page prints. The texts are quoted from the page named in
+ * (`PUT /_emulator/failures/{name}`): where the service answers (the link, a map's start or stop, its
+ * initial sync, a Dataverse write to a table whose map runs), with which status, and the text the page prints. The texts are quoted from the page named in
  * `source`; `inferred` says what the page leaves open. Failures whose cause is plain data (company
  * names, legal entity counts, application users) are not here: the emulator reaches them from its
  * data (dualWrite/gatewayChecks.ts).
  */
-export type FailurePoint = 'link' | 'mapStart' | 'initialSync' | 'liveWrite';
+export type FailurePoint = 'link' | 'mapStart' | 'mapStop' | 'initialSync' | 'liveWrite';
 
 /**
  * Live sync: the dual-write plug-in runs inside the Dataverse transaction, so a failed write to
@@ -29,7 +30,7 @@ const PLUGIN_ABORTED = '0x80040265';
 export interface DocumentedFailure {
   name: string;
   at: FailurePoint;
-  /** HTTP status of the answer (the link); a map's start and initial sync fail in the request status. */
+  /** HTTP status of the answer (the link); a map's start, stop and initial sync fail in the request status. */
   status: number;
   code: string;
   /** `{financeOpsHost}` and `{dataverseUrl}` stand for the environments of the request. */
@@ -111,6 +112,16 @@ export const DOCUMENTED_FAILURES = [
     source: TROUBLESHOOT_MODULE,
     inferred: 'the same text whichever map is started',
   },
+  {
+    name: 'user-not-allowed-connection',
+    at: 'mapStop',
+    status: 403,
+    code: 'Forbidden',
+    text: '[Forbidden], [{"status":403,"source":"","message":"Error from token exchange: User is not allowed to access connection dynamicscrmonline/xxxxxx-xxxx-xxxx-xxxxxxxx"}], The remote server returned an error: (403) Forbidden.',
+    source: TROUBLESHOOT_MODULE,
+    inferred:
+      "the connection id (the page prints xxxxxx-xxxx-xxxx-xxxxxxxx); the stop's request fails with the text and the map keeps its state (the page's fix has the back end mark the maps Not running)",
+  },
   ...(
     [
       ['dipv1003', 'DIPV1003', 'Integration keys are missing'],
@@ -160,7 +171,7 @@ export const DOCUMENTED_FAILURES = [
     text: 'Cannot save the changes to the database. Unit of Work can not commit transaction. Unable to write data to entity uoms. Writes to UnitOfMeasureEntity failed with error message Unable to sync with entity uoms.',
     source: TROUBLESHOOT_LIVE_SYNC,
     inferred:
-      'the page quotes it on a save in Finance and Operations; the emulator answers it on a Dataverse write, whose plug-in writes to Finance and Operations, whatever the table',
+      'the page quotes it on a save in Finance and Operations; the emulator answers it on a Dataverse write of any table whose map runs, whose plug-in writes to Finance and Operations',
   },
   {
     name: '0x80072560',
@@ -180,6 +191,16 @@ export const DOCUMENTED_FAILURES = [
     text: 'SecureConfig Organization (???) does not match actual CRM Organization (???).',
     source: TROUBLESHOOT_LIVE_SYNC,
     inferred: 'the organization names (the page prints ???)',
+  },
+  {
+    name: 'transaction-limits',
+    at: 'liveWrite',
+    status: 400,
+    code: '0x80040216',
+    text: 'Error Code: -2147220970 Error Message: Message size exceeded when sending context to Sandbox. Message size: 117 MB',
+    source: SYNC_LIMITS,
+    inferred:
+      'the page quotes the text for a Dataverse to Finance and Operations transaction over 116.85 MB; the emulator answers it on any Dataverse write of a table whose map runs, with status 400, the code in hex and 117 for the "###" of the size',
   },
 ] as const satisfies readonly DocumentedFailure[];
 

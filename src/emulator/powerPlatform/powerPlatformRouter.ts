@@ -9,11 +9,7 @@ import {
   type UnifiedEnvironments,
 } from './unifiedEnvironments';
 import { sendJsonError } from '../shell/httpShell';
-import {
-  PACKAGE_CATALOG,
-  type PowerPlatformEnvironmentRow,
-  type PowerPlatformService,
-} from './powerPlatformService';
+import { type PowerPlatformEnvironmentRow, type PowerPlatformService } from './powerPlatformService';
 import {
   LIFECYCLE_OPERATIONS,
   packageId,
@@ -176,7 +172,7 @@ export function applicationPackagesRouter(
     const env = environment(req, res);
     if (!env) return;
     res.json({
-      value: PACKAGE_CATALOG.map((pkg) => ({
+      value: service.offeredPackages().map((pkg) => ({
         id: packageId(pkg.uniqueName),
         uniqueName: pkg.uniqueName,
         version: pkg.version,
@@ -207,7 +203,7 @@ export function applicationPackagesRouter(
   router.post(`${base}/applicationPackages/:uniqueName/install`, express.json(), (req, res) => {
     const env = environment(req, res);
     if (!env) return;
-    const pkg = PACKAGE_CATALOG.find((p) => p.uniqueName === req.params.uniqueName);
+    const pkg = service.offeredPackages().find((p) => p.uniqueName === req.params.uniqueName);
     if (!pkg)
       return sendJsonError(
         res,

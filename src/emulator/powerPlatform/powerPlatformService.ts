@@ -179,6 +179,12 @@ export class PowerPlatformService {
     return `${this.ctx.baseUrl()}/orgs/${org}`;
   }
 
+  /** The packages an environment's list offers: the catalog less those the tenant is not entitled to (seed). */
+  offeredPackages(): PackageDefinition[] {
+    const withheld = new Set(this.ctx.seed.packagesWithoutEntitlement.map((name) => name.toLowerCase()));
+    return PACKAGE_CATALOG.filter((pkg) => !withheld.has(pkg.uniqueName.toLowerCase()));
+  }
+
   /** The installed solutions of an org, by unique name. */
   installedSolutions(org: string): Set<string> {
     if (!this.ctx.dataverse.hasOrg(org)) return new Set();

@@ -12,6 +12,21 @@ export const emulatorSeedSchema = z.object({
   vendorsPerCompany: z.number().int().min(0).max(100_000).default(10),
   /** Demo companies a "with demo data" environment gets (subset of USMF, DEMF, USRT, GBSI, USSI, FRRT). */
   demoCompanies: z.array(z.string()).default(['USMF', 'DEMF', 'USRT', 'GBSI', 'USSI', 'FRRT']),
+  /**
+   * Package unique names this tenant has no entitlement to: no environment's package list offers them,
+   * and an install answers as for a name the catalog lacks (404). The Power Platform API lists the
+   * applications "of which their tenant already has entitlement" and has no uninstall
+   * (power-platform: admin/programmability-tutorial-install-application-environment.md), so a set-up
+   * option is the way to that state, not a failure switch.
+   */
+  packagesWithoutEntitlement: z.array(z.string().min(1)).default([]),
+  /**
+   * Map keys (`<table> - <name>`) the tenant's entity maps solutions do not carry: Apply Solution
+   * publishes the rest of their package. Stands for a maps solution of another version than the one
+   * the emulator's map facts follow (a map renamed or dropped) [inferred]; the gateway offers no delete
+   * of a map (microsoft/Dual-write-automations calls none), so a set-up option is the way to that state.
+   */
+  mapsMissingFromSolutions: z.array(z.string().min(1)).default([]),
   existingFinanceOps: z
     .object({
       name: z.string().default('contoso-fo'),

@@ -45,7 +45,7 @@ export const MAP_ERRORS: KnownError[] = [
     source: MODULE,
     detection: {
       failurePattern: true,
-      note: 'It shows when a map is stopped; the doctor reads the Dataverse environment itself (token.dataverse).',
+      note: 'It shows when a map is stopped (the initial sync stops a running map before its Refresh); the doctor reads the Dataverse environment itself (token.dataverse).',
     },
   },
   {

@@ -1,6 +1,6 @@
 import { KNOWN_ERRORS, knownErrorById } from '../knownErrors/knownErrorCatalog';
 import type { StepKind } from '../model';
-import type { Platform } from '../ports';
+import type { DataverseEnvironment, DualWriteConnection, FinanceOpsEnvironment, Platform } from '../ports';
 
 // What the checks of one environment pair share: the doctor (src/doctor) runs them on their own, the
 // pre-flight (src/engine/preflight) at the head of every plan. One verdict per check, in one of four
@@ -48,6 +48,10 @@ export interface PairFacts {
   dataverseUrl?: string;
   /** The Dataverse environment's id in the Power Platform admin API (for its package list). */
   dataverseEnvironmentId?: string;
+  /** The F&O environment as Lifecycle Services lists it (release, tenant), when it does. */
+  financeOpsEnvironment?: FinanceOpsEnvironment | null;
+  /** The Dataverse environment as the Power Platform admin API lists it (tenant), when it does. */
+  dataverseEnvironment?: DataverseEnvironment | null;
   /** The legal entities the setup links, when the caller knows them (a plan); else F&O's own. */
   legalEntitiesToLink?: readonly string[];
   /** The legal entities of the plan's initial sync (a plan only). */
@@ -61,6 +65,8 @@ export interface PairFacts {
 export interface PairReads {
   solutions(): Promise<Map<string, string>>;
   legalEntities(): Promise<string[]>;
+  /** The pair's dual-write link, or null when there is none yet. */
+  connection(): Promise<DualWriteConnection | null>;
 }
 
 /** One named check of the pair: it reads, never writes, never throws. */
@@ -92,6 +98,7 @@ export function pairReads(
 ): PairReads {
   let solutions: Promise<Map<string, string>> | undefined;
   let legalEntities: Promise<string[]> | undefined;
+  let connection: Promise<DualWriteConnection | null> | undefined;
   return {
     solutions: () =>
       (solutions ??= platform
@@ -103,5 +110,7 @@ export function pairReads(
         .financeOps(urls.financeOpsUrl!)
         .listLegalEntities()
         .then((rows) => rows.map((e) => e.id.toUpperCase()))),
+    connection: () =>
+      (connection ??= platform.dualWrite.findConnection(urls.financeOpsUrl!, urls.dataverseUrl!)),
   };
 }

@@ -1,5 +1,7 @@
 import { companyNamesCheck, legalEntityLimitsCheck } from './companyChecks';
 import { integrationEnvironmentCheck } from './integrationCheck';
+import { financeOpsVersionCheck, sameTenantCheck } from './linkHealthChecks';
+import { publishedMapsCheck } from './mapChecks';
 import {
   errorText,
   pairReads,
@@ -17,8 +19,13 @@ import {
   prospectToCashCheck,
 } from './solutionChecks';
 
-// The checks of one environment pair that the doctor and the pre-flight share, in the order they are
-// listed. Those of the Dataverse side need its URL and a Dataverse that answers; the F&O side's its URL.
+// The checks of one environment pair that the doctor, the pre-flight and the run's own
+// checkPrerequisites step share, in the order they are listed. Those of the environments' admin
+// records run whenever the caller has a record; the Dataverse side's need its URL and a Dataverse that
+// answers; the F&O side's its URL.
+
+/** The environments as the admin APIs list them (release, tenant). */
+export const ENVIRONMENT_PAIR_CHECKS: readonly PairCheck[] = [financeOpsVersionCheck, sameTenantCheck];
 
 /** The Dataverse side, run once its solutions could be read. */
 export const DATAVERSE_PAIR_CHECKS: readonly PairCheck[] = [
@@ -32,14 +39,40 @@ export const DATAVERSE_PAIR_CHECKS: readonly PairCheck[] = [
   integrationEnvironmentCheck,
 ];
 
-/** The F&O side. */
-export const FINANCE_OPS_PAIR_CHECKS: readonly PairCheck[] = [legalEntityLimitsCheck];
+/** The F&O side (the link's maps need both URLs). */
+export const FINANCE_OPS_PAIR_CHECKS: readonly PairCheck[] = [legalEntityLimitsCheck, publishedMapsCheck];
+
+/**
+ * What the run's checkPrerequisites step checks again right before linking: what the link's health
+ * check refuses (or DW9003) and no step of the setup changes. Needs the Dataverse URL.
+ */
+export const PREREQUISITE_CHECKS: readonly PairCheck[] = [
+  financeOpsVersionCheck,
+  sameTenantCheck,
+  prospectToCashCheck,
+  applicationUsersCheck,
+];
 
 export type PairInput = Omit<PairFacts, 'reads'>;
+
+/**
+ * The prerequisite checks, for the run's step. Dataverse's solutions are read first and a failed read
+ * throws, so the step fails as that read failed (transient or not) rather than passing unchecked.
+ */
+export async function runPrerequisiteChecks(
+  input: PairInput & { dataverseUrl: string },
+): Promise<CheckVerdict[]> {
+  const facts: PairFacts = { ...input, reads: pairReads(input.platform, input) };
+  await facts.reads.solutions();
+  const verdicts: CheckVerdict[] = [];
+  for (const check of PREREQUISITE_CHECKS) verdicts.push(...(await check.run(facts)));
+  return verdicts;
+}
 
 export async function runPairChecks(input: PairInput): Promise<CheckVerdict[]> {
   const facts: PairFacts = { ...input, reads: pairReads(input.platform, input) };
   const verdicts: CheckVerdict[] = [];
+  for (const check of ENVIRONMENT_PAIR_CHECKS) verdicts.push(...(await check.run(facts)));
   if (input.dataverseUrl) {
     let reachable = true;
     try {

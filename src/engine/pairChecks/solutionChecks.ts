@@ -108,7 +108,9 @@ export const orchestrationPackagesCheck: PairCheck = {
 
 /**
  * The unique names the setup installs, against the environment's own package list (Power Platform
- * `applicationPackages`): a name the list lacks cannot be installed there.
+ * `applicationPackages`): a name the list lacks cannot be installed there. The list holds the
+ * applications the tenant is entitled to, those the admin center shows under Dynamics 365 apps (Learn
+ * https://learn.microsoft.com/power-platform/admin/programmability-tutorial-install-application-environment).
  */
 export const packageNamesCheck: PairCheck = {
   name: 'powerPlatform.packageNames',
@@ -135,7 +137,7 @@ export const packageNamesCheck: PairCheck = {
             this.name,
             'blocker',
             `The environment's package list has no ${unknown.join(', ')}.`,
-            'Check the environment in the Power Platform admin center (Dynamics 365 apps): dual-write packages need a Dataverse environment with Dynamics 365 apps enabled, in a supported region.',
+            "The Power Platform installs only the applications the tenant is entitled to, those the Power Platform admin center shows for the environment under Resources > Dynamics 365 apps: check the tenant's Dynamics 365 licences there until this environment offers the dual-write packages, then review the setup again.",
             { code: 'package_not_listed' },
           )
         : verdict(

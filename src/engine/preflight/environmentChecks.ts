@@ -1,12 +1,12 @@
-import { compareVersions, MIN_PLATFORM_VERSION } from '../catalog/solutions';
 import { lookupDataverse, lookupFinanceOps } from '../environmentLookup';
 import type { DataverseEnvironment, FinanceOpsEnvironment, Platform } from '../ports';
 import { environmentsOf, sameUrl } from '../scenarios/environments';
 import type { SetupInput } from '../scenarios/scenarioInput';
-import type { FindingReport, FoundEnvironment, PreflightCheck } from './preflightCheck';
+import type { FindingReport, FoundEnvironment } from './preflightCheck';
 
-// The pair itself: does each environment exist (a new name already taken, an existing URL unknown),
-// and can the two be linked (version, tenant). The first two read the facts the later checks use.
+// The pair itself: does each environment exist (a new name already taken, an existing URL unknown).
+// These read the facts the later checks use; whether the two can be linked (release, tenant) is the
+// pair checks' (src/engine/pairChecks/linkHealthChecks.ts).
 
 /** The F&O environment: a new name LCS already has, or an existing one LCS does not know (unified?). */
 export async function financeOpsEnvironment(
@@ -99,34 +99,3 @@ export async function dataverseEnvironment(
     return { env: null, url: ref.kind === 'existing' ? ref.url : undefined };
   }
 }
-
-export const platformVersionCheck: PreflightCheck = {
-  name: 'F&O platform version',
-  run({ financeOps: { env } }, report) {
-    if (env && compareVersions(env.platformVersion, MIN_PLATFORM_VERSION) < 0) {
-      report.add(
-        'platform_version',
-        'blocking',
-        `Finance and Operations is at ${env.platformVersion}; dual-write needs ${MIN_PLATFORM_VERSION} (platform update 33) or later.`,
-        'Apply a newer service update to the environment in Lifecycle Services, then start again.',
-      );
-    }
-  },
-};
-
-export const sameTenantCheck: PreflightCheck = {
-  name: 'one Microsoft Entra tenant',
-  run({ financeOps, dataverse }, report) {
-    const fo = financeOps.env?.tenantId;
-    const dv = dataverse.env?.tenantId;
-    // LCS does not report the tenant (empty): compare only when both sides name one.
-    if (fo && dv && fo.toLowerCase() !== dv.toLowerCase()) {
-      report.add(
-        'tenant_mismatch',
-        'blocking',
-        'The Finance and Operations and Dataverse environments are in different Microsoft Entra tenants.',
-        'Dual-write links environments of one tenant only: pick a Dataverse environment of the F&O tenant.',
-      );
-    }
-  },
-};

@@ -38,6 +38,8 @@ export const pairChecksPreflight: PreflightCheck = {
       financeOpsUrl: facts.financeOps.url,
       dataverseUrl: facts.dataverse.url,
       dataverseEnvironmentId: facts.dataverse.env?.id,
+      financeOpsEnvironment: facts.financeOps.env,
+      dataverseEnvironment: facts.dataverse.env,
       legalEntitiesToLink: legalEntitiesToLink(facts.steps),
       initialSyncLegalEntities: facts.initialSync?.legalEntities,
       newFinanceOps: facts.steps.some((step) => step.kind === 'provisionFinanceOps'),

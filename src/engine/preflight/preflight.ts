@@ -3,12 +3,7 @@ import type { Platform } from '../ports';
 import type { SetupInput } from '../scenarios/scenarioInput';
 import { paramsOfStep } from '../stepParams';
 import { legalEntitiesCheck } from './contentChecks';
-import {
-  dataverseEnvironment,
-  financeOpsEnvironment,
-  platformVersionCheck,
-  sameTenantCheck,
-} from './environmentChecks';
+import { dataverseEnvironment, financeOpsEnvironment } from './environmentChecks';
 import { circularReferencesCheck, initialSyncVolumeCheck } from './initialSyncChecks';
 import { financeOpsLinkCheck } from './linkChecks';
 import { pairChecksPreflight } from './pairChecksPreflight';
@@ -21,8 +16,6 @@ import { findingReport, type PreflightCheck } from './preflightCheck';
 
 /** In the order their findings are listed. */
 export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
-  platformVersionCheck,
-  sameTenantCheck,
   financeOpsLinkCheck,
   legalEntitiesCheck,
   pairChecksPreflight,
