@@ -7,6 +7,7 @@ import { messageCard } from './views/messageView';
 import { handleMessage } from './handlers/commandHandlers';
 import { handleSignIn, isSignInInvoke } from './handlers/signIn';
 import { dispatch } from './verbDispatch';
+import { referenceSaver } from './referenceSaver';
 import { sendLoginRequest, takeSsoAssertion, VERBS_NEEDING_SSO } from './cardSignIn';
 
 // The teams-ai Application: a route for every card verb of the verb table (verbTable.ts), the
@@ -26,9 +27,10 @@ export function createBotApp(
     longRunningMessages: false,
   });
 
-  // Every turn refreshes the conversation reference the notifier sends through.
+  // Every turn refreshes the conversation reference the notifier sends through (when it changed).
+  const saveReference = referenceSaver(services.conversations);
   app.turn('beforeTurn', async (context) => {
-    await services.conversations.saveReference(TurnContext.getConversationReference(context.activity));
+    await saveReference(TurnContext.getConversationReference(context.activity));
     return true;
   });
 
