@@ -52,7 +52,7 @@ export interface SoakReport {
   notices_missing: number;
   notices_duplicated: number;
   restarts: number;
-  /** From SIGKILL to the restarted bot answering /healthz, mean ms. */
+  /** From SIGKILL to the restarted bot answering /readyz (its store and the emulator answer), mean ms. */
   restart_ms_avg: number;
   peak_rss_mb: number;
   faults_injected: Record<string, number>;
@@ -136,7 +136,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       { ...env, PORT: String(botPorts[k]), REPLICA_ID: `replica-${k}` },
       stderr,
     );
-    await waitForHealth(`http://127.0.0.1:${botPorts[k]}/healthz`);
+    await waitForHealth(`http://127.0.0.1:${botPorts[k]}/readyz`);
   };
   try {
     await waitForHealth(`${emulatorUrl}/_emulator/health`);
