@@ -5,17 +5,16 @@ import {
   DUAL_WRITE_APP_IDS,
   DUAL_WRITE_CORE_PACKAGE,
   DUAL_WRITE_CORE_SOLUTION,
-  DUAL_WRITE_ORCHESTRATION_PACKAGES,
 } from '../../src/engine/catalog/solutions';
 import type { Platform } from '../../src/engine/ports';
-import { createPlatform } from '../../src/platform/createPlatform';
 import { PlatformError } from '../../src/platform/platformError';
 import { api, control, pollUntil, startTestEmulator, testPlatform } from '../emulator/emulatorTestKit';
+import { PACKAGES, walkTo } from './support/newDemoNewPath';
 
 /**
- * Every operation the engine uses, through createPlatform, over real HTTP against the emulator:
- * the new-demo-new path end to end, plus throttling, transient faults and missing tokens.
- * Each case gets its own emulator; a case on the path walks it through the steps before it (walkTo).
+ * Every operation the engine uses on the new-demo-new path, through createPlatform, over real HTTP
+ * against the emulator. Each case gets its own emulator; a case on the path walks it through the
+ * steps before it (walkTo).
  */
 let emulator: RunningEmulator;
 let platform: Platform;
@@ -27,107 +26,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await emulator.close();
-});
-
-/** Where the new-demo-new path stands after a step: the URLs and ids the next steps use. */
-interface PathState {
-  foUrl: string;
-  dvUrl: string;
-  dvId: string;
-  connectionId: string;
-}
-
-const PACKAGES = [DUAL_WRITE_CORE_PACKAGE, ...DUAL_WRITE_ORCHESTRATION_PACKAGES.map((p) => p.uniqueName)];
-
-/** The steps of the path, in order, as the cases below take them (their assertions stay in the cases). */
-const PATH_STEPS = {
-  /** F&O `fo-demo` deployed with demo data. */
-  deployed: async (state: PathState) => {
-    const started = await platform.lifecycle.deployFinanceOps({ name: 'fo-demo', demoData: true });
-    const done = await pollUntil(
-      () => platform.lifecycle.getFinanceOps(started.id),
-      (env) => env.state !== 'deploying',
-    );
-    state.foUrl = done.url;
-  },
-  /** Dataverse `dv-new` ready, with the CRM prime solution. */
-  dataverse: async (state: PathState) => {
-    const started = await platform.powerPlatform.createDataverse({ name: 'dv-new', crmPrime: true });
-    const ready = await pollUntil(
-      () => platform.powerPlatform.getDataverse(started.id),
-      (env) => env.state === 'ready',
-    );
-    state.dvUrl = ready.url;
-    state.dvId = ready.id;
-  },
-  /** The dual-write packages installed in `dv-new`. */
-  packages: async (state: PathState) => {
-    for (const name of PACKAGES) {
-      const op = await platform.powerPlatform.installPackage(state.dvId, name);
-      await pollUntil(
-        () => platform.powerPlatform.getPackageOperation(state.dvId, op.id),
-        (o) => o.status !== 'running',
-      );
-    }
-  },
-  /** Linked for USMF, the solution applied (every map NotRunning). */
-  linked: async (state: PathState) => {
-    const conn = await platform.dualWrite.createConnection({
-      financeOpsUrl: state.foUrl,
-      dataverseUrl: state.dvUrl,
-      legalEntities: ['usmf'],
-    });
-    state.connectionId = conn.id;
-    await platform.dualWrite.applySolution(conn.id);
-  },
-  /** Legal entities running, DEMF added: companies USMF and DEMF in Dataverse. */
-  companies: async (state: PathState) => {
-    await platform.dualWrite.runMap(state.connectionId, 'cdm_companies - Legal entities', {
-      initialSync: false,
-    });
-    await platform.dualWrite.addLegalEntities(state.connectionId, ['DEMF']);
-  },
-  /** Customers V3 running after an F&O-master initial sync for USMF and DEMF. */
-  customers: async (state: PathState) => {
-    const prerequisites =
-      ENTITY_MAP_CATALOG.find((m) => m.key === 'accounts - Customers V3')?.dependsOn ?? [];
-    for (const name of prerequisites.filter((n) => n !== 'cdm_companies - Legal entities')) {
-      await platform.dualWrite.runMap(state.connectionId, name, { initialSync: false });
-    }
-    await platform.dualWrite.runMap(state.connectionId, 'accounts - Customers V3', {
-      initialSync: true,
-      master: 'financeOps',
-      legalEntities: ['USMF', 'DEMF'],
-    });
-    await pollUntil(
-      () => platform.dualWrite.listMaps(state.connectionId),
-      (all) => all.find((m) => m.table === 'accounts' && m.name === 'Customers V3')?.state === 'Running',
-    );
-  },
-};
-
-/** Walks this case's emulator through the path's steps up to and including `last`. */
-async function walkTo(last: keyof typeof PATH_STEPS): Promise<PathState> {
-  const state: PathState = { foUrl: '', dvUrl: '', dvId: '', connectionId: '' };
-  for (const [name, step] of Object.entries(PATH_STEPS)) {
-    await step(state);
-    if (name === last) break;
-  }
-  return state;
-}
-
-describe('without a bearer token', () => {
-  it.each([
-    '/fo/contoso-fo/data/LegalEntities',
-    '/lcs/environmentinfo/v1/detail/project/1/',
-    '/bap/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments?api-version=2020-10-01',
-    '/dualwrite/api/DualWriteManagement/1.0/Environments',
-    '/orgs/contoso/api/data/v9.2/accounts',
-  ])('GET %s answers 401 with a Bearer challenge', async (route) => {
-    const response = await fetch(`${emulator.url}${route}`);
-    expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
-  });
 });
 
 describe('the new-demo-new path through the clients', () => {
@@ -152,7 +50,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('reads legal entities in upper case and counts rows per company', async () => {
-    const { foUrl } = await walkTo('deployed');
+    const { foUrl } = await walkTo(platform, 'deployed');
     const fo = platform.financeOps(foUrl);
     const ids = (await fo.listLegalEntities()).map((entity) => entity.id);
     expect(ids).toEqual(expect.arrayContaining(['USMF', 'DEMF', 'USRT', 'GBSI']));
@@ -161,7 +59,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('creates a legal entity once; a second create is refused', async () => {
-    const { foUrl } = await walkTo('deployed');
+    const { foUrl } = await walkTo(platform, 'deployed');
     const fo = platform.financeOps(foUrl);
     await fo.createLegalEntity({ id: 'ab1', name: 'Alpine Bikes' });
     expect((await fo.listLegalEntities()).filter((entity) => entity.id === 'AB1')).toHaveLength(1);
@@ -189,7 +87,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('installs the dual-write packages and sees their solutions in Dataverse', async () => {
-    const { dvUrl, dvId } = await walkTo('dataverse');
+    const { dvUrl, dvId } = await walkTo(platform, 'dataverse');
     const before = await platform.powerPlatform.listPackages(dvId);
     expect(before.find((p) => p.uniqueName === DUAL_WRITE_CORE_PACKAGE)?.state).toBe('not_installed');
     const names = PACKAGES;
@@ -210,7 +108,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('links the environments; maps are blank until Apply Solution publishes them', async () => {
-    const { foUrl, dvUrl } = await walkTo('packages');
+    const { foUrl, dvUrl } = await walkTo(platform, 'packages');
     expect(await platform.dualWrite.findConnection(foUrl, dvUrl)).toBeNull();
     const conn = await platform.dualWrite.createConnection({
       financeOpsUrl: foUrl,
@@ -231,7 +129,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('fails an initial sync whose prerequisite maps are not running, with the lookup error', async () => {
-    const { connectionId } = await walkTo('linked');
+    const { connectionId } = await walkTo(platform, 'linked');
     await platform.dualWrite.runMap(connectionId, 'accounts - Customers V3', {
       initialSync: true,
       master: 'financeOps',
@@ -246,7 +144,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('creates companies when Legal entities runs and when a company is added, each exactly once', async () => {
-    const { connectionId, dvUrl } = await walkTo('linked');
+    const { connectionId, dvUrl } = await walkTo(platform, 'linked');
     await platform.dualWrite.runMap(connectionId, 'cdm_companies - Legal entities', { initialSync: false });
     const dataverse = platform.dataverse(dvUrl);
     expect(await dataverse.findCompany('USMF')).toMatchObject({ code: 'USMF' });
@@ -264,7 +162,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('copies F&O customers to Dataverse on an F&O-master initial sync, stamped per company', async () => {
-    const { connectionId, dvUrl } = await walkTo('companies');
+    const { connectionId, dvUrl } = await walkTo(platform, 'companies');
     const prerequisites =
       ENTITY_MAP_CATALOG.find((m) => m.key === 'accounts - Customers V3')?.dependsOn ?? [];
     for (const name of prerequisites.filter((n) => n !== 'cdm_companies - Legal entities')) {
@@ -291,7 +189,7 @@ describe('the new-demo-new path through the clients', () => {
   });
 
   it('live-syncs a Dataverse account stamped with a connected company to F&O', async () => {
-    const { foUrl, dvUrl } = await walkTo('customers');
+    const { foUrl, dvUrl } = await walkTo(platform, 'customers');
     const usmf = await platform.dataverse(dvUrl).findCompany('USMF');
     const created = await api(emulator, '/orgs/dvnew/api/data/v9.2/accounts', {
       method: 'POST',
@@ -307,7 +205,7 @@ describe('the new-demo-new path through the clients', () => {
 
   it('fails an initial sync over the legal-entity limit with the partition map error', async () => {
     // The connection holds USMF and DEMF.
-    const { connectionId } = await walkTo('companies');
+    const { connectionId } = await walkTo(platform, 'companies');
     await control(emulator, 'PUT', 'settings', { failures: { maxLegalEntitiesPerInitialSync: 1 } });
     try {
       await platform.dualWrite.runMap(connectionId, 'Vendors V2', {
@@ -320,112 +218,5 @@ describe('the new-demo-new path through the clients', () => {
     } finally {
       await control(emulator, 'PUT', 'settings', { failures: { maxLegalEntitiesPerInitialSync: 40 } });
     }
-  });
-});
-
-describe('throttling and transient faults', () => {
-  it('answers 429 with Retry-After, and the client retries it to success', async () => {
-    const before = (await control(emulator, 'GET', 'state')).body.faults.throttled;
-    await control(emulator, 'PUT', 'settings', {
-      http: { scripted: [{ pathPrefix: '/fo/', status: 429, retryAfterSeconds: 1, count: 2 }] },
-    });
-    const raw = await api(emulator, '/fo/contoso-fo/data/LegalEntities');
-    expect(raw.status).toBe(429);
-    expect(raw.headers.get('retry-after')).toBe('1');
-    const ids = (await platform.financeOps(`${emulator.url}/fo/contoso-fo`).listLegalEntities()).map(
-      (e) => e.id,
-    );
-    expect(ids).toContain('USMF');
-    expect((await control(emulator, 'GET', 'state')).body.faults.throttled).toBe(before + 2);
-  });
-
-  it('retries transient 502/503 on reads and surfaces a readable error when they persist', async () => {
-    await control(emulator, 'PUT', 'settings', {
-      http: { scripted: [{ pathPrefix: '/bap/', status: 503, count: 2 }] },
-    });
-    expect((await platform.powerPlatform.findDataverse('contoso'))?.name).toBe('contoso');
-    await control(emulator, 'PUT', 'settings', {
-      http: { scripted: [{ pathPrefix: '/lcs/', status: 502, count: 50 }] },
-    });
-    const error = await platform.lifecycle.findFinanceOps('contoso-fo').catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'unavailable', status: 502 });
-    await control(emulator, 'PUT', 'settings', { http: { scripted: [] } });
-  });
-
-  it('times out a hung request and retries it', async () => {
-    const quick = createPlatform({
-      mode: 'emulator',
-      emulatorUrl: emulator.url,
-      timeoutMs: 300,
-      retry: { baseDelayMs: 10, maxDelayMs: 20 },
-    });
-    await control(emulator, 'PUT', 'settings', {
-      http: { hangMs: 2000, scripted: [{ pathPrefix: '/lcs/', status: 'timeout', count: 1 }] },
-    });
-    expect((await quick.lifecycle.findFinanceOps('contoso-fo'))?.state).toBe('deployed');
-    expect((await control(emulator, 'GET', 'state')).body.faults.hung).toBeGreaterThanOrEqual(1);
-  });
-});
-
-describe('live mode wiring', () => {
-  it('does not offer deployment or the gateway when the flag is off', async () => {
-    const live = createPlatform({
-      mode: 'live',
-      credential: { getToken: async () => ({ token: 'x', expiresOnTimestamp: Date.now() + 60_000 }) },
-      powerPlatformApiUrl: 'https://api.powerplatform.com',
-      bapApiUrl: 'https://api.bap.microsoft.com',
-      dualWriteGatewayEnabled: false,
-    });
-    expect(live.capabilities).toEqual({
-      deployFinanceOps: false,
-      dualWriteGateway: false,
-      linkDualWrite: false,
-      createLegalEntity: false,
-    });
-    // Reads go to F&O OData (dualWriteReader.test.ts); the gateway's writes refuse.
-    await expect(live.dualWrite.runMap('x', 'Currencies', { initialSync: false })).rejects.toMatchObject({
-      code: 'not_supported',
-    });
-    await expect(live.lifecycle.deployFinanceOps({ name: 'x', demoData: false })).rejects.toMatchObject({
-      code: 'not_supported',
-    });
-  });
-
-  it('uses the gateway only with a user credential, and never to link', async () => {
-    const requested: string[] = [];
-    const options = {
-      mode: 'live' as const,
-      credential: {
-        getToken: async (scopes: string | string[]) => {
-          requested.push(...[scopes].flat());
-          return { token: 'x', expiresOnTimestamp: Date.now() + 60_000 };
-        },
-      },
-      powerPlatformApiUrl: 'https://api.powerplatform.com',
-      bapApiUrl: 'https://api.bap.microsoft.com',
-      dualWriteGatewayEnabled: true,
-      // Nothing listens here: the refusals below must come before any HTTP call.
-      dualWriteGatewayUrl: 'http://127.0.0.1:9',
-      retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    };
-    const app = createPlatform({ ...options, lcsDelegated: false });
-    expect(app.capabilities).toMatchObject({ dualWriteGateway: false, linkDualWrite: false });
-    await expect(app.dualWrite.runMap('x', 'Currencies', { initialSync: false })).rejects.toMatchObject({
-      code: 'not_supported',
-      message: expect.stringMatching(/delegated \(user\) tokens only/),
-    });
-    const user = createPlatform({ ...options, lcsDelegated: true });
-    expect(user.capabilities).toMatchObject({ dualWriteGateway: true, linkDualWrite: false });
-    await expect(
-      user.dualWrite.createConnection({
-        financeOpsUrl: 'https://fo',
-        dataverseUrl: 'https://dv',
-        legalEntities: ['USMF'],
-      }),
-    ).rejects.toMatchObject({ code: 'not_supported', message: expect.stringMatching(/no public endpoint/) });
-    expect(requested).toEqual([]);
-    // A gateway call asks the credential for the IntegratorApp resource (then finds nothing listening).
-    await expect(user.dualWrite.listMaps('cid:cname')).rejects.toBeDefined();
-    expect(requested).toContain('https://IntegratorApp.com/.default');
   });
 });
