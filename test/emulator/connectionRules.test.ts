@@ -1,14 +1,6 @@
 import type { RunningEmulator } from '../../src/emulator';
 import type { DualWriteConnection, Platform } from '../../src/engine/ports';
-import {
-  api,
-  control,
-  linkContoso,
-  pollUntil,
-  startTestEmulator,
-  testPlatform,
-  type TestBody,
-} from './emulatorTestKit';
+import { api, control, emulatorPerCase, linkContoso, pollUntil, type TestBody } from './emulatorTestKit';
 
 /**
  * What the emulated dual-write service does to a link (docs/fidelity.md, "Links, Reset and legal
@@ -19,14 +11,7 @@ import {
 let emulator: RunningEmulator;
 let platform: Platform;
 
-beforeEach(async () => {
-  emulator = await startTestEmulator();
-  platform = testPlatform(emulator.url);
-});
-
-afterEach(async () => {
-  await emulator.close();
-});
+emulatorPerCase((rig) => ({ emulator, platform } = rig));
 
 const GATEWAY = '/dualwrite';
 const cidOf = (connection: DualWriteConnection) => connection.id.split(':')[0];

@@ -112,3 +112,18 @@ export async function linkContoso(platform: Platform): Promise<DualWriteConnecti
 export function testPlatform(emulatorUrl: string): Platform {
   return createPlatform({ mode: 'emulator', emulatorUrl, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
 }
+
+/**
+ * Each case on its own test emulator, with the platform clients against it (no case depends on
+ * another's state): starts one before each case, hands it to `use`, closes it after the case.
+ */
+export function emulatorPerCase(use: (rig: { emulator: RunningEmulator; platform: Platform }) => void): void {
+  let emulator: RunningEmulator | undefined;
+  beforeEach(async () => {
+    emulator = await startTestEmulator();
+    use({ emulator, platform: testPlatform(emulator.url) });
+  });
+  afterEach(async () => {
+    await emulator?.close();
+  });
+}

@@ -8,7 +8,7 @@ import {
 } from '../../src/engine/catalog/solutions';
 import type { Platform } from '../../src/engine/ports';
 import { PlatformError } from '../../src/platform/platformError';
-import { api, control, pollUntil, startTestEmulator, testPlatform } from '../emulator/emulatorTestKit';
+import { api, control, emulatorPerCase, pollUntil } from '../emulator/emulatorTestKit';
 import { PACKAGES, walkTo } from './support/newDemoNewPath';
 
 /**
@@ -19,14 +19,7 @@ import { PACKAGES, walkTo } from './support/newDemoNewPath';
 let emulator: RunningEmulator;
 let platform: Platform;
 
-beforeEach(async () => {
-  emulator = await startTestEmulator();
-  platform = testPlatform(emulator.url);
-});
-
-afterEach(async () => {
-  await emulator.close();
-});
+emulatorPerCase((rig) => ({ emulator, platform } = rig));
 
 describe('the new-demo-new path through the clients', () => {
   it('deploys an F&O environment with demo data and polls it to deployed', async () => {

@@ -1,7 +1,7 @@
 import type { RunningEmulator } from '../../src/emulator';
 import type { Platform } from '../../src/engine/ports';
 import { createPlatform } from '../../src/platform/createPlatform';
-import { api, control, startTestEmulator, testPlatform } from '../emulator/emulatorTestKit';
+import { api, control, emulatorPerCase } from '../emulator/emulatorTestKit';
 
 /**
  * The platform clients' HTTP policy over real HTTP against the emulator: 429 with Retry-After,
@@ -11,14 +11,7 @@ import { api, control, startTestEmulator, testPlatform } from '../emulator/emula
 let emulator: RunningEmulator;
 let platform: Platform;
 
-beforeEach(async () => {
-  emulator = await startTestEmulator();
-  platform = testPlatform(emulator.url);
-});
-
-afterEach(async () => {
-  await emulator.close();
-});
+emulatorPerCase((rig) => ({ emulator, platform } = rig));
 
 describe('throttling and transient faults', () => {
   it('answers 429 with Retry-After, and the client retries it to success', async () => {
