@@ -1,6 +1,15 @@
 import type { RunningEmulator } from '../../src/emulator';
 import type { DualWriteConnection, Platform } from '../../src/engine/ports';
-import { api, control, emulatorPerCase, linkContoso, pollUntil, type TestBody } from './emulatorTestKit';
+import {
+  api,
+  control,
+  emulatorPerCase,
+  linkContoso,
+  pollUntil,
+  startTestEmulator,
+  testPlatform,
+  type TestBody,
+} from './emulatorTestKit';
 
 /**
  * What the emulated dual-write service does to a link (docs/fidelity.md, "Links, Reset and legal
