@@ -115,15 +115,23 @@ export function testPlatform(emulatorUrl: string): Platform {
 
 /**
  * Each case on its own test emulator, with the platform clients against it (no case depends on
- * another's state): starts one before each case, hands it to `use`, closes it after the case.
+ * another's state): starts one before each case, hands it to `use`, closes it after the case. The
+ * function returned replaces the case's emulator by one started with other options.
  */
-export function emulatorPerCase(use: (rig: { emulator: RunningEmulator; platform: Platform }) => void): void {
+export function emulatorPerCase(
+  use: (rig: { emulator: RunningEmulator; platform: Platform }) => void,
+): (overrides: Partial<EmulatorOptions>) => Promise<void> {
   let emulator: RunningEmulator | undefined;
-  beforeEach(async () => {
-    emulator = await startTestEmulator();
+  const start = async (overrides: Partial<EmulatorOptions> = {}) => {
+    emulator = await startTestEmulator(overrides);
     use({ emulator, platform: testPlatform(emulator.url) });
-  });
+  };
+  beforeEach(() => start());
   afterEach(async () => {
     await emulator?.close();
   });
+  return async (overrides) => {
+    await emulator?.close();
+    await start(overrides);
+  };
 }
