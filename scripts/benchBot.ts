@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const sampler = setInterval(sample, 500);
   try {
     const botUrls = ports.map((port) => `http://127.0.0.1:${port}`);
-    for (const url of botUrls) await waitFor(`${url}/healthz`);
+    for (const url of botUrls) await waitFor(`${url}/readyz`);
     const clients = botUrls.map((url) => new TeamsClient(url, connector.url));
     const client = clients[0];
     const latencies: number[] = [];

@@ -89,7 +89,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     createServer({
       adapter: bot.adapter,
       onTurn: bot.onTurn,
-      health: healthCheck(config, store, dynamics.emulatorUrl),
+      health: healthCheck(config, replicaId),
       ready: readinessCheck(config, store, dynamics.emulatorUrl),
       logger,
       authRequired: Boolean(config.BOT_ID),

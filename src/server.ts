@@ -17,11 +17,12 @@ import {
  * The HTTP surface: `POST /api/messages` for Bot Framework activities, `GET /healthz` (liveness) and
  * `GET /readyz` (readiness, for the load balancer: docs/operations.md).
  */
+/** Liveness: the process serves HTTP (it checks nothing else: that is readiness). */
 export interface HealthReport {
-  status: 'ok' | 'degraded';
+  status: 'ok';
   version: string;
-  store: { ok: boolean };
-  dynamics: { mode: string; reachable: boolean; url?: string };
+  replica: string;
+  mode: string;
 }
 
 /** Whether this replica can serve: its store answers and the Dynamics 365 endpoints resolve. */
@@ -34,7 +35,7 @@ export interface ReadinessReport {
 export interface ServerOptions {
   adapter: CloudAdapter;
   onTurn: (context: TurnContext) => Promise<void>;
-  health: () => Promise<HealthReport>;
+  health: () => HealthReport;
   ready: () => Promise<ReadinessReport>;
   logger: Logger;
   /** BOT_ID is set: every activity must carry a Bot Framework token (see activityGate.ts). */
@@ -102,12 +103,12 @@ export function createServer(options: ServerOptions): express.Express {
     sendCaptured(res, captured, turnStarted);
   });
 
-  // Strangers learn only ok / not ok: version, mode and URLs are for the local operator (no BOT_ID,
+  // Strangers learn only the status: version, replica, mode and URLs are for the local operator (no BOT_ID,
   // asked from loopback), not for whoever can reach a production endpoint.
-  app.get('/healthz', async (req: Request, res: Response) => {
-    const report = await options.health();
+  app.get('/healthz', (req: Request, res: Response) => {
+    const report = options.health();
     const detailed = !options.authRequired && isLoopback(req.socket.remoteAddress);
-    res.status(report.status === 'ok' ? 200 : 503).json(detailed ? report : { status: report.status });
+    res.status(200).json(detailed ? report : { status: report.status });
   });
 
   app.get('/readyz', async (req: Request, res: Response) => {

@@ -209,6 +209,15 @@ describe('.env.sample', () => {
   });
 });
 
+describe("README's configuration table", () => {
+  it('names every variable of the config schema', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration\n'), readme.indexOf('## New F&O'));
+    const named = new Set([...section.matchAll(/`([A-Z][A-Z0-9_]*)[`=]/g)].map((m) => m[1]));
+    expect(Object.keys(configSchema.shape).filter((name) => !named.has(name))).toEqual([]);
+  });
+});
+
 describe('cloud-hosted development environments (customer VMs)', () => {
   const vm = 'https://contoso-dev.cloudax.dynamics.com';
   const policy = (env: Record<string, string>) =>

@@ -1,11 +1,9 @@
-import { context, metrics, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { meter, startClientCallSpan, tracer } from '../telemetry/clientCallSpan';
 
 // The Teams layer's share of the telemetry (docs/operations.md): a span per card action (the click's
 // verb, its run, how it was answered) and per proactive send to Teams, and the waits Teams' send
 // limits imposed. Only @opentelemetry/api: no-ops unless src/composition/telemetry.ts set an SDK up.
-
-const NAME = 'dualwrite-setup-bot';
-const tracer = () => trace.getTracer(NAME);
 
 /** Runs a card action inside its span; what the engine does for it (a Start's run) links to it. */
 export async function inCardActionSpan<T>(verb: string, work: (span: Span) => Promise<T>): Promise<T> {
@@ -27,17 +25,17 @@ export async function inCardActionSpan<T>(verb: string, work: (span: Span) => Pr
 export function startTeamsSendSpan(kind: 'send' | 'update'): {
   end(outcome: 'sent' | 'skipped' | 'failed', attempts: number, status?: number): void;
 } {
-  const span = tracer().startSpan(`teams ${kind}`, {
-    kind: SpanKind.CLIENT,
-    attributes: { 'teams.send.kind': kind },
-  });
+  const call = startClientCallSpan(`teams ${kind}`, { 'teams.send.kind': kind });
   return {
     end(outcome, attempts, status) {
-      span.setAttributes({ 'teams.send.outcome': outcome, 'http.request.resend_count': attempts - 1 });
-      if (status !== undefined) span.setAttribute('http.response.status_code', status);
-      if (outcome === 'failed')
-        span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status ?? '-'}` });
-      span.end();
+      call.end(
+        {
+          'teams.send.outcome': outcome,
+          'http.request.resend_count': attempts - 1,
+          ...(status !== undefined ? { 'http.response.status_code': status } : {}),
+        },
+        outcome === 'failed' ? `HTTP ${status ?? '-'}` : undefined,
+      );
     },
   };
 }
@@ -45,12 +43,11 @@ export function startTeamsSendSpan(kind: 'send' | 'update'): {
 let budgetWaits: ReturnType<typeof createBudgetInstruments> | undefined;
 
 function createBudgetInstruments() {
-  const meter = metrics.getMeter(NAME);
   return {
-    waits: meter.createCounter('dualwrite.teams.send_budget_waits', {
+    waits: meter().createCounter('dualwrite.teams.send_budget_waits', {
       description: "Sends held back by Teams' per-conversation limits",
     }),
-    waited: meter.createHistogram('dualwrite.teams.send_budget_wait', {
+    waited: meter().createHistogram('dualwrite.teams.send_budget_wait', {
       description: "Time a send waited for Teams' per-conversation limits",
       unit: 's',
     }),

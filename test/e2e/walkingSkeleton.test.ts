@@ -29,15 +29,11 @@ describe('walking skeleton: new-new from a Teams message to the completion notic
     await h?.close();
   });
 
-  it('answers /healthz with the store and the emulator reachable', async () => {
-    const health = await getJson<{
-      status: string;
-      store: { ok: boolean };
-      dynamics: { reachable: boolean; mode: string };
-    }>(`${h.bot.url}/healthz`);
-    expect(health.status).toBe('ok');
-    expect(health.store.ok).toBe(true);
-    expect(health.dynamics).toMatchObject({ mode: 'emulator', reachable: true });
+  it('answers /healthz (alive) and /readyz with the store and the emulator reachable', async () => {
+    const health = await getJson<{ status: string; mode: string }>(`${h.bot.url}/healthz`);
+    expect(health).toMatchObject({ status: 'ok', mode: 'emulator' });
+    const ready = await getJson<{ status: string; store: { ok: boolean } }>(`${h.bot.url}/readyz`);
+    expect(ready).toMatchObject({ status: 'ready', store: { ok: true } });
   });
 
   it('runs new-new through the cards and leaves both environments linked with maps running', async () => {

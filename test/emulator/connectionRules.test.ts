@@ -1,14 +1,6 @@
 import type { RunningEmulator } from '../../src/emulator';
 import type { DualWriteConnection, Platform } from '../../src/engine/ports';
-import {
-  api,
-  control,
-  linkContoso,
-  pollUntil,
-  startTestEmulator,
-  testPlatform,
-  type TestBody,
-} from './emulatorTestKit';
+import { api, control, emulatorPerCase, linkContoso, pollUntil, type TestBody } from './emulatorTestKit';
 
 /**
  * What the emulated dual-write service does to a link (docs/fidelity.md, "Links, Reset and legal
@@ -19,14 +11,7 @@ import {
 let emulator: RunningEmulator;
 let platform: Platform;
 
-beforeEach(async () => {
-  emulator = await startTestEmulator();
-  platform = testPlatform(emulator.url);
-});
-
-afterEach(async () => {
-  await emulator.close();
-});
+const replaceEmulator = emulatorPerCase((rig) => ({ emulator, platform } = rig));
 
 const GATEWAY = '/dualwrite';
 const cidOf = (connection: DualWriteConnection) => connection.id.split(':')[0];
@@ -124,9 +109,7 @@ describe('one link per environment (dual-write-faq.md, reset.md)', () => {
   });
 
   it("refuses an F&O and a Dataverse that are not each other's integration environment", async () => {
-    await emulator.close();
-    emulator = await startTestEmulator({ seed: { existingFinanceOps: { integratedWith: 'contoso' } } });
-    platform = testPlatform(emulator.url);
+    await replaceEmulator({ seed: { existingFinanceOps: { integratedWith: 'contoso' } } });
     const fo = (await platform.lifecycle.findFinanceOps('contoso-fo'))!;
     const fresh = await newDataverse('fresh');
     const toFresh = await api(emulator, `${GATEWAY}/emulator/link`, {

@@ -112,3 +112,53 @@ export async function linkContoso(platform: Platform): Promise<DualWriteConnecti
 export function testPlatform(emulatorUrl: string): Platform {
   return createPlatform({ mode: 'emulator', emulatorUrl, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
 }
+
+/**
+ * Each case on its own test emulator, with the platform clients against it (no case depends on
+ * another's state): starts one before each case, hands it to `use`, closes it after the case. The
+ * function returned replaces the case's emulator by one started with other options.
+ */
+export function emulatorPerCase(
+  use: (rig: { emulator: RunningEmulator; platform: Platform }) => void,
+): (overrides: Partial<EmulatorOptions>) => Promise<void> {
+  let emulator: RunningEmulator | undefined;
+  const start = async (overrides: Partial<EmulatorOptions> = {}) => {
+    emulator = await startTestEmulator(overrides);
+    use({ emulator, platform: testPlatform(emulator.url) });
+  };
+  beforeEach(() => start());
+  afterEach(async () => {
+    await emulator?.close();
+  });
+  return async (overrides) => {
+    await emulator?.close();
+    await start(overrides);
+  };
+}
+
+/** The bot's app registration and two users, as the Entra tests name them to the emulated Entra. */
+export const ENTRA_CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+export const USER_X = '00000000-0000-4000-8000-0000000000a1';
+export const USER_Y = '00000000-0000-4000-8000-0000000000a2';
+export const GATEWAY_SCOPE = 'https://IntegratorApp.com/.default';
+
+/** A Teams SSO token of `oid` for the bot's app (or `audience`), minted by the emulated Entra. */
+export async function ssoTokenOf(
+  emulator: RunningEmulator,
+  oid: string,
+  audience = `api://${ENTRA_CLIENT_ID}`,
+  expiresInSeconds = 3600,
+): Promise<string> {
+  const answer = await control(emulator, 'POST', 'entra/ssoToken', {
+    oid,
+    name: oid,
+    audience,
+    expiresInSeconds,
+  });
+  expect(answer.status).toBe(200);
+  return answer.body.token;
+}
+
+/** The claims of a token the emulator issued (`emulator.` and base64url JSON). */
+export const claimsOf = (token: string): TestBody =>
+  JSON.parse(Buffer.from(token.slice('emulator.'.length), 'base64url').toString());

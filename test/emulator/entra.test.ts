@@ -1,10 +1,16 @@
 import type { RunningEmulator } from '../../src/emulator';
 import { NOT_LINK_OWNER } from '../../src/emulator/dualWrite/linkOwner';
 import {
+  ENTRA_CLIENT_ID as CLIENT_ID,
+  GATEWAY_SCOPE,
+  USER_X as X,
+  USER_Y as Y,
   api,
+  claimsOf,
   control,
+  emulatorPerCase,
   installCorePackages,
-  startTestEmulator,
+  ssoTokenOf,
   testPlatform,
   type TestBody,
 } from './emulatorTestKit';
@@ -16,37 +22,10 @@ import {
  * who linked.
  */
 let emulator: RunningEmulator;
+emulatorPerCase((rig) => ({ emulator } = rig));
 
-beforeEach(async () => {
-  emulator = await startTestEmulator();
-});
-
-afterEach(async () => {
-  await emulator.close();
-});
-
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
-const X = '00000000-0000-4000-8000-0000000000a1';
-const Y = '00000000-0000-4000-8000-0000000000a2';
-const GATEWAY_SCOPE = 'https://IntegratorApp.com/.default';
-
-const claimsOf = (token: string): TestBody =>
-  JSON.parse(Buffer.from(token.slice('emulator.'.length), 'base64url').toString());
-
-async function ssoToken(
-  oid: string,
-  audience = `api://${CLIENT_ID}`,
-  expiresInSeconds = 3600,
-): Promise<string> {
-  const answer = await control(emulator, 'POST', 'entra/ssoToken', {
-    oid,
-    name: oid,
-    audience,
-    expiresInSeconds,
-  });
-  expect(answer.status).toBe(200);
-  return answer.body.token;
-}
+const ssoToken = (oid: string, audience?: string, expiresInSeconds?: number) =>
+  ssoTokenOf(emulator, oid, audience, expiresInSeconds);
 
 async function obo(assertion: string, scope = GATEWAY_SCOPE): Promise<{ status: number; body: TestBody }> {
   const response = await fetch(`${emulator.url}/contoso.onmicrosoft.com/oauth2/v2.0/token`, {

@@ -1,14 +1,6 @@
 import type { RunningEmulator } from '../../src/emulator';
 import type { DualWriteConnection, Platform } from '../../src/engine/ports';
-import {
-  api,
-  control,
-  linkContoso,
-  pollUntil,
-  startTestEmulator,
-  testPlatform,
-  type TestBody,
-} from './emulatorTestKit';
+import { api, control, emulatorPerCase, linkContoso, pollUntil, type TestBody } from './emulatorTestKit';
 
 /**
  * An initial sync as Microsoft's Dual-write-automations tool runs it (DWMapEngine.runInitialSetup,
@@ -20,14 +12,7 @@ import {
 let emulator: RunningEmulator;
 let platform: Platform;
 
-beforeEach(async () => {
-  emulator = await startTestEmulator();
-  platform = testPlatform(emulator.url);
-});
-
-afterEach(async () => {
-  await emulator.close();
-});
+emulatorPerCase((rig) => ({ emulator, platform } = rig));
 
 const DWM = '/dualwrite/api/DualWriteManagement/1.0';
 const CURRENCIES = 'transactioncurrencies - Currencies';

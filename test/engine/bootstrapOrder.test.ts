@@ -1,18 +1,17 @@
 import { FakeDynamics } from './fakes/fakePlatform';
 import { instantClock } from './fakes/manualClock';
 import { createHarness, type Harness } from './engineHarness';
-import { planScenario } from '../../src/engine/scenarios/planScenario';
 import { setupInputSchema } from '../../src/engine/scenarios/scenarioInput';
 import { LIVE_BOOTSTRAP_ROWS } from '../../src/engine/steps/bootstrapCompanyData';
 import { confirmCardData } from '../../src/bot/views/confirmView';
 import { renderCard } from '../../src/bot/cards/renderCard';
 import { ACTION_SCHEMAS } from '../../src/bot/cardActions';
+import { NEW_EXISTING_WITH_SYNC, paramsOf, planOf } from './planKit';
 
 // The two orders of bootstrap (docs/domain.md §4): the supported scenarios' (maps run, each stamp a
 // live write) and the bootstrap FAQ's "bulk order" (Legal entities only, bootstrap, then initial sync),
 // which the plan card offers once the rows needing a company pass LIVE_BOOTSTRAP_ROWS.
 
-const auto = { deployFinanceOps: true, dualWriteGateway: true, linkDualWrite: true, createLegalEntity: true };
 const LEGAL = 'cdm_companies - Legal entities';
 const newExisting = (extra: Record<string, unknown> = {}) => ({
   scenario: 'new-existing',
@@ -23,15 +22,13 @@ const newExisting = (extra: Record<string, unknown> = {}) => ({
   bootstrapTables: ['accounts'],
   ...extra,
 });
-const paramsOf = (steps: ReturnType<typeof planScenario>, kind: string) =>
-  steps.find((s) => s.kind === kind)?.params as Record<string, unknown>;
 
 describe('the bootstrap order of a plan', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
   it('live (default): every map runs before the bootstrap, each stamp a live write', () => {
-    const steps = planScenario(setupInputSchema.parse(newExisting()), auto);
+    const steps = planOf(newExisting());
     const enabled = paramsOf(steps, 'enableEntityMaps').maps as string[];
     expect(enabled).toEqual(expect.arrayContaining([LEGAL, 'accounts - Customers V3']));
     expect(steps.map((s) => s.kind)).not.toContain('initialSync');
@@ -39,20 +36,8 @@ describe('the bootstrap order of a plan', () => {
   });
 
   it('bulk: Legal entities only, bootstrap, then the bootstrapped tables with initial sync and the rest live', () => {
-    const steps = planScenario(setupInputSchema.parse(newExisting({ bootstrapOrder: 'bulk' })), auto);
-    expect(steps.map((s) => s.kind)).toEqual([
-      'provisionFinanceOps',
-      'installDualWriteSolutions',
-      'checkPrerequisites',
-      'linkEnvironments',
-      'applySolution',
-      'enableEntityMaps',
-      'createCompany',
-      'addCompanyToConnection',
-      'bootstrapCompanyData',
-      'initialSync',
-      'verifySetup',
-    ]);
+    const steps = planOf(newExisting({ bootstrapOrder: 'bulk' }));
+    expect(steps.map((s) => s.kind)).toEqual(NEW_EXISTING_WITH_SYNC);
     expect(paramsOf(steps, 'enableEntityMaps').maps).toEqual([LEGAL]);
     const sync = paramsOf(steps, 'initialSync');
     expect(sync.maps).toContain('accounts - Customers V3');

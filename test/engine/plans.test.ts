@@ -2,32 +2,16 @@ import { FakeDynamics } from './fakes/fakePlatform';
 import { instantClock } from './fakes/manualClock';
 import { createHarness, type Harness } from './engineHarness';
 import { EngineError } from '../../src/engine/engineApi';
-import { planScenario } from '../../src/engine/scenarios/planScenario';
 import { setupInputSchema } from '../../src/engine/scenarios/scenarioInput';
 import { legalEntityLimitsCheck } from '../../src/engine/pairChecks/companyChecks';
-
-const allAuto = {
-  deployFinanceOps: true,
-  dualWriteGateway: true,
-  linkDualWrite: true,
-  createLegalEntity: true,
-};
-const live = {
-  deployFinanceOps: false,
-  dualWriteGateway: false,
-  linkDualWrite: false,
-  createLegalEntity: false,
-};
+import { LIVE_WITHOUT_GATEWAY, NEW_EXISTING_WITH_SYNC, planOf } from './planKit';
 
 describe('scenario plans', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
   it('a new F&O instance begins in Lifecycle Services, an existing one in F&O', () => {
-    const newNew = planScenario(
-      setupInputSchema.parse({ scenario: 'new-new', financeOpsName: 'fo-a', dataverseName: 'dv-a' }),
-      allAuto,
-    );
+    const newNew = planOf({ scenario: 'new-new', financeOpsName: 'fo-a', dataverseName: 'dv-a' });
     expect(newNew.map((s) => s.kind)).toEqual([
       'provisionFinanceOps',
       'provisionDataverse',
@@ -40,16 +24,13 @@ describe('scenario plans', () => {
     ]);
     expect(newNew[0].where).toBe('Lifecycle Services');
     expect(newNew.find((s) => s.kind === 'linkEnvironments')?.params.legalEntities).toEqual(['DAT']);
-    const existing = planScenario(
-      setupInputSchema.parse({
-        scenario: 'existing-existing',
-        financeOpsUrl: 'https://fo.example.com',
-        dataverseUrl: 'https://org.crm.dynamics.com',
-        legalEntities: ['usmf'],
-        companyCode: 'usmf',
-      }),
-      allAuto,
-    );
+    const existing = planOf({
+      scenario: 'existing-existing',
+      financeOpsUrl: 'https://fo.example.com',
+      dataverseUrl: 'https://org.crm.dynamics.com',
+      legalEntities: ['usmf'],
+      companyCode: 'usmf',
+    });
     expect(existing[0]).toMatchObject({ kind: 'checkPrerequisites', where: 'Finance and Operations' });
     expect(existing.find((s) => s.kind === 'linkEnvironments')?.where).toBe('Finance and Operations');
     expect(existing.find((s) => s.kind === 'bootstrapCompanyData')).toMatchObject({
@@ -59,44 +40,29 @@ describe('scenario plans', () => {
   });
 
   it('new-existing follows Microsoft guidance (docs/domain.md §2): link, maps, company, add company, bootstrap (approval), initial sync', () => {
-    const steps = planScenario(
-      setupInputSchema.parse({
-        scenario: 'new-existing',
-        financeOpsName: 'fo-b',
-        dataverseUrl: 'https://org.crm.dynamics.com',
-        companyCode: 'ab1',
-        companyName: 'AB',
-        initialSyncEntities: ['Customers V3'],
-      }),
-      allAuto,
-    );
-    expect(steps.map((s) => s.kind)).toEqual([
-      'provisionFinanceOps',
-      'installDualWriteSolutions',
-      'checkPrerequisites',
-      'linkEnvironments',
-      'applySolution',
-      'enableEntityMaps',
-      'createCompany',
-      'addCompanyToConnection',
-      'bootstrapCompanyData',
-      'initialSync',
-      'verifySetup',
-    ]);
+    const steps = planOf({
+      scenario: 'new-existing',
+      financeOpsName: 'fo-b',
+      dataverseUrl: 'https://org.crm.dynamics.com',
+      companyCode: 'ab1',
+      companyName: 'AB',
+      initialSyncEntities: ['Customers V3'],
+    });
+    expect(steps.map((s) => s.kind)).toEqual(NEW_EXISTING_WITH_SYNC);
     expect(steps.filter((s) => s.needsApproval).map((s) => s.kind)).toEqual(['bootstrapCompanyData']);
     expect(steps.find((s) => s.kind === 'createCompany')?.params).toEqual({ code: 'AB1', name: 'AB' });
   });
 
   it('without API access the gateway, LCS deploy and F&O writes become manual steps with instructions', () => {
-    const steps = planScenario(
-      setupInputSchema.parse({
+    const steps = planOf(
+      {
         scenario: 'new-existing',
         financeOpsName: 'fo-b',
         dataverseUrl: 'https://org.crm.dynamics.com',
         companyCode: 'ab1',
         companyName: 'AB',
-      }),
-      live,
+      },
+      LIVE_WITHOUT_GATEWAY,
     );
     const manual = steps.filter((s) => s.mode === 'manual').map((s) => s.kind);
     expect(manual).toEqual([

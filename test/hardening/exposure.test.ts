@@ -7,7 +7,7 @@ import { newConversation } from '../support/teamsClient';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
 
 /**
- * What the bot shows and leaves lying around: `/healthz` tells strangers only ok / not ok (before:
+ * What the bot shows and leaves lying around: `/healthz` and `/readyz` tell strangers only their status (before:
  * version, mode and the emulator URL to anyone); the SQLite files are the owner's only (before:
  * world-readable, 0644); the Playground is no part of a production install.
  */
@@ -26,7 +26,7 @@ describe('exposure', () => {
 
     it('healthz gives the local operator (loopback, no BOT_ID) the details', async () => {
       const body = (await (await fetch(`${h.bot.url}/healthz`)).json()) as Record<string, unknown>;
-      expect(body).toEqual(expect.objectContaining({ status: 'ok', version: expect.any(String) }));
+      expect(body).toEqual({ status: 'ok', version: expect.any(String), replica: 'local', mode: 'emulator' });
     });
 
     it('the data folder is 0700 and every SQLite file (with -wal and -shm) 0600', async () => {
@@ -60,10 +60,13 @@ describe('exposure', () => {
       await h?.close();
     });
 
-    it('healthz tells anyone only ok / not ok', async () => {
+    it('healthz and readyz tell anyone only their status', async () => {
       const response = await fetch(`${h.bot.url}/healthz`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${h.bot.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready' });
     });
   });
 

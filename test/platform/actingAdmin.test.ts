@@ -4,7 +4,15 @@ import { createPlatform } from '../../src/platform/createPlatform';
 import { createCredential } from '../../src/platform/http/credentials';
 import { onBehalfOfCredential, SignInNeededError } from '../../src/platform/http/onBehalfOf';
 import { PlatformError } from '../../src/platform/platformError';
-import { control, linkContoso, pollUntil, startTestEmulator } from '../emulator/emulatorTestKit';
+import {
+  ENTRA_CLIENT_ID as CLIENT_ID,
+  USER_X as X,
+  USER_Y as Y,
+  control,
+  linkContoso,
+  pollUntil,
+  startTestEmulator,
+} from '../emulator/emulatorTestKit';
 
 /**
  * The platform clients as one admin (on-behalf-of tokens from the admin's SSO token) against an
@@ -23,9 +31,6 @@ afterEach(async () => {
   await emulator.close();
 });
 
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
-const X = '00000000-0000-4000-8000-0000000000a1';
-const Y = '00000000-0000-4000-8000-0000000000a2';
 const LEGAL = 'cdm_companies - Legal entities';
 
 async function platformAs(oid: string): Promise<Platform> {

@@ -1,29 +1,25 @@
 import type { RunningEmulator } from '../../src/emulator';
 import { onBehalfOfCredential, SignInNeededError } from '../../src/platform/http/onBehalfOf';
-import { control, startTestEmulator, type TestBody } from '../emulator/emulatorTestKit';
+import {
+  ENTRA_CLIENT_ID as CLIENT_ID,
+  GATEWAY_SCOPE,
+  USER_X as X,
+  claimsOf,
+  control,
+  emulatorPerCase,
+  ssoTokenOf,
+  type TestBody,
+} from '../emulator/emulatorTestKit';
 
 /**
  * @azure/identity's OnBehalfOfCredential against the emulated Entra (its authority over loopback):
  * a delegated token for the asked resource, and every refusal as a typed "sign in again" outcome.
  */
 let emulator: RunningEmulator;
+emulatorPerCase((rig) => ({ emulator } = rig));
 
-beforeEach(async () => {
-  emulator = await startTestEmulator();
-});
-
-afterEach(async () => {
-  await emulator.close();
-});
-
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
-const X = '00000000-0000-4000-8000-0000000000a1';
-const GATEWAY_SCOPE = 'https://IntegratorApp.com/.default';
-
-async function ssoToken(audience = `api://${CLIENT_ID}`, expiresInSeconds = 3600): Promise<string> {
-  return (await control(emulator, 'POST', 'entra/ssoToken', { oid: X, audience, expiresInSeconds })).body
-    .token;
-}
+const ssoToken = (audience?: string, expiresInSeconds?: number) =>
+  ssoTokenOf(emulator, X, audience, expiresInSeconds);
 
 const credentialFor = (assertion: string) =>
   onBehalfOfCredential(
@@ -50,9 +46,7 @@ async function refusal(assertion: string): Promise<SignInNeededError> {
 it('gets a delegated gateway token that the delegated-only gateway accepts', async () => {
   await control(emulator, 'PUT', 'settings', { identity: { delegatedOnly: true } });
   const token = await credentialFor(await ssoToken()).getToken(GATEWAY_SCOPE);
-  const claims: TestBody = JSON.parse(
-    Buffer.from(token!.token.slice('emulator.'.length), 'base64url').toString(),
-  );
+  const claims: TestBody = claimsOf(token!.token);
   expect(claims).toMatchObject({ oid: X, aud: 'https://IntegratorApp.com', scp: 'user_impersonation' });
   const response = await fetch(
     `${emulator.url}/dualwrite/api/DualWriteManagement/1.0/Environments?targetType=AX&identifier=contoso-fo`,

@@ -5,7 +5,10 @@ import { readinessCheck } from '../../src/composition/readiness';
 import { openStore, type Store } from '../../src/store/openStore';
 import { startLoggedHarness, type LoggedHarness } from '../hardening/support/hardeningHarness';
 
-/** `/readyz` for the load balancer: the store answers and the Dynamics 365 endpoints resolve. */
+/**
+ * `/readyz` for the load balancer: the store answers and the Dynamics 365 endpoints resolve.
+ * `/healthz` is liveness only: it stays 200 when they do not.
+ */
 describe('/readyz', () => {
   describe('a bot over the emulator', () => {
     let h: LoggedHarness;
@@ -26,11 +29,15 @@ describe('/readyz', () => {
       });
     });
 
-    it('is not ready once the emulator is gone', async () => {
+    it('is not ready once the emulator is gone, while /healthz (liveness) stays ok', async () => {
       await h.bot.emulator?.close();
       const response = await fetch(`${h.bot.url}/readyz`);
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ status: 'not_ready', store: { ok: true } });
+      // A Dynamics outage takes the replica out of the load balancer; nothing should restart it.
+      const live = await fetch(`${h.bot.url}/healthz`);
+      expect(live.status).toBe(200);
+      expect(await live.json()).toMatchObject({ status: 'ok' });
     });
   });
 

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { startTeamsSendSpan } from '../../src/bot/botTelemetry';
 import { createLogger } from '../../src/log';
 import { createHttpClient } from '../../src/platform/http/httpPolicy';
 import { startTelemetryKit, type TelemetryKit } from './telemetryKit';
@@ -108,6 +109,33 @@ describe('telemetry setup', () => {
           attributes: { 'dynamics.service': 'dataverse', 'http.retry_after': true },
           value: 1,
         }),
+      ]);
+    });
+
+    it('puts one client span on each Teams send, an error with its status when it failed', () => {
+      startTeamsSendSpan('update').end('failed', 3, 429);
+      startTeamsSendSpan('send').end('sent', 1);
+      const spans = kit.spans().filter((s) => s.kind === SpanKind.CLIENT);
+      expect(spans.map((s) => ({ name: s.name, attributes: s.attributes, status: s.status }))).toEqual([
+        {
+          name: 'teams update',
+          attributes: {
+            'teams.send.kind': 'update',
+            'teams.send.outcome': 'failed',
+            'http.request.resend_count': 2,
+            'http.response.status_code': 429,
+          },
+          status: { code: SpanStatusCode.ERROR, message: 'HTTP 429' },
+        },
+        {
+          name: 'teams send',
+          attributes: {
+            'teams.send.kind': 'send',
+            'teams.send.outcome': 'sent',
+            'http.request.resend_count': 0,
+          },
+          status: { code: SpanStatusCode.UNSET },
+        },
       ]);
     });
   });

@@ -1,4 +1,5 @@
-import { context, metrics, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { meter, startClientCallSpan } from '../../telemetry/clientCallSpan';
 
 // Telemetry of every Dynamics 365 call (docs/operations.md): one CLIENT span per call, its retries
 // included, a child of whatever is active (a step attempt, a card action's preview); and the count
@@ -13,8 +14,6 @@ import { context, metrics, SpanKind, SpanStatusCode, trace, type Span } from '@o
  */
 export const SERVICE_REQUEST_ID_HEADERS = ['x-ms-service-request-id', 'request-id', 'ms-cv'] as const;
 
-const TRACER_NAME = 'dualwrite-setup-bot';
-
 export interface HttpCallSpan {
   span: Span;
   /** Ends the call's span with the final answer (or none: a network error). */
@@ -23,25 +22,23 @@ export interface HttpCallSpan {
 
 export function startHttpCallSpan(service: string, method: string, host: string): HttpCallSpan {
   const verb = method.toUpperCase();
-  const span = trace.getTracer(TRACER_NAME).startSpan(
-    `${verb} ${service}`,
-    {
-      kind: SpanKind.CLIENT,
-      attributes: { 'http.request.method': verb, 'server.address': host, 'dynamics.service': service },
-    },
-    context.active(),
-  );
+  const call = startClientCallSpan(`${verb} ${service}`, {
+    'http.request.method': verb,
+    'server.address': host,
+    'dynamics.service': service,
+  });
   return {
-    span,
+    span: call.span,
     end(status, headers, attempts) {
-      if (status !== undefined) span.setAttribute('http.response.status_code', status);
-      span.setAttribute('http.request.resend_count', Math.max(0, attempts - 1));
       const id = headers && serviceRequestId(headers);
-      if (id)
-        span.setAttributes({ 'dynamics.request_id': id.value, 'dynamics.request_id_header': id.header });
-      if (status === undefined || status >= 400)
-        span.setStatus({ code: SpanStatusCode.ERROR, message: status ? `HTTP ${status}` : 'no answer' });
-      span.end();
+      call.end(
+        {
+          ...(status !== undefined ? { 'http.response.status_code': status } : {}),
+          'http.request.resend_count': Math.max(0, attempts - 1),
+          ...(id ? { 'dynamics.request_id': id.value, 'dynamics.request_id_header': id.header } : {}),
+        },
+        status === undefined ? 'no answer' : status >= 400 ? `HTTP ${status}` : undefined,
+      );
     },
   };
 }
@@ -60,12 +57,11 @@ export function serviceRequestId(
 let throttled: ReturnType<typeof createThrottleInstruments> | undefined;
 
 function createThrottleInstruments() {
-  const meter = metrics.getMeter(TRACER_NAME);
   return {
-    answers: meter.createCounter('dualwrite.http.throttled', {
+    answers: meter().createCounter('dualwrite.http.throttled', {
       description: 'Answers 429 Too Many Requests, by service',
     }),
-    retryAfter: meter.createHistogram('dualwrite.http.retry_after', {
+    retryAfter: meter().createHistogram('dualwrite.http.retry_after', {
       description: 'Retry-After a throttled answer asked for',
       unit: 's',
     }),

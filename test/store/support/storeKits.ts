@@ -127,3 +127,11 @@ export const STORE_KITS: Array<[string, () => Promise<StoreKit>]> = [
   ['SQLite', openSqliteKit],
   ['PostgreSQL', openPostgresKit],
 ];
+
+/** A case's own database and a second replica's handle on it, as the contract suites use them. */
+export async function openPair(
+  openKit: () => Promise<StoreKit>,
+): Promise<{ kit: StoreKit; other: StoreHandle }> {
+  const kit = await openKit();
+  return { kit, other: await kit.replica() };
+}
