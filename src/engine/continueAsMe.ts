@@ -8,7 +8,7 @@ import type { RunLeaseKeeper } from './runLeaseKeeper';
 // that took the click and never stored (actingAdmin.ts). With several replicas that replica may not
 // hold the run's lease, and the holder has no token: so an accepted click first takes the lease over
 // (a handover: the old holder's writes are fenced from then on) and the step runs where its token is
-// (docs/engine.md, "Replicas").
+// (docs/engine.md, "State machine": the obo paragraph).
 
 export interface ContinueAsMeDeps {
   commands: CommandDeps;

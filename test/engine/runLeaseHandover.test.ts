@@ -4,8 +4,9 @@ import { openDatabase, type Db } from '../../src/store/database';
 import { SqliteRunLeases } from '../../src/store/sqliteRunLeases';
 import { tempDbFile } from './engineHarness';
 
-// The keeper's side of a "Continue as me" handover (docs/engine.md, "Replicas"), on a real SQLite
-// file: the replica that took the click holds the run at once; told of it, the old holder lets go.
+// The keeper's side of a "Continue as me" handover (docs/engine.md, "State machine", the obo
+// paragraph), on a real SQLite file: the replica that took the click holds the run at once; told of
+// it, the old holder lets go.
 
 let db: Db;
 afterEach(() => db?.close());

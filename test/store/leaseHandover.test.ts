@@ -1,5 +1,5 @@
-// The lease handover of a "Continue as me" click (docs/engine.md, "Replicas"), on both stores: a real
-// SQLite file and a real PostgreSQL (the embedded server of jest's global setup).
+// The lease handover of a "Continue as me" click (docs/engine.md, "State machine", the obo
+// paragraph), on both stores: a real SQLite file and a real PostgreSQL (jest's global setup).
 import { FencedWriteError } from '../../src/engine/runLeasePort';
 import { run } from './support/runFixture';
 import { STORE_KITS, type StoreHandle, type StoreKit } from './support/storeKits';
