@@ -6,7 +6,8 @@ import type { RunLeases, RunSignals } from './runLeasePort';
 import type { RunStore } from './runStorePort';
 
 // Several replicas on one store: leases decide who drives a run (RunLeaseKeeper), and signals carry a
-// command recorded on one replica to the one holding the run (`cancel:<id>` also stops its step).
+// command recorded on one replica to the one holding the run (`cancel:<id>` also stops its step;
+// `handover:<id>` tells the old holder that the replica which took a "Continue as me" drives it now).
 
 export interface ReplicaOptions {
   leases: RunLeases;
@@ -47,9 +48,24 @@ export function notifyReplicas(signals: RunSignals, runId: string, cancel: boole
   return signals.notify(cancel ? `cancel:${runId}` : runId);
 }
 
+/** Tells the run's old holder that this replica took it over (its lease is handed over already). */
+export function notifyHandover(signals: RunSignals, runId: string): Promise<void> {
+  return signals.notify(`handover:${runId}`);
+}
+
 /** A command recorded on another replica: wake the run here, and stop its step if it was cancelled. */
-export function listenToReplicas(signals: RunSignals, keeper: RunLeaseKeeper, driver: Driver): () => void {
+export function listenToReplicas(
+  signals: RunSignals,
+  keeper: RunLeaseKeeper,
+  driver: Driver,
+  logger?: Logger,
+): () => void {
   return signals.listen((signal) => {
+    // The sender drives the run now: the old holder stops at once rather than at its next heartbeat.
+    if (signal.startsWith('handover:'))
+      return void keeper
+        .letGoIfTaken(signal.slice('handover:'.length))
+        .catch((error: unknown) => logger?.warn({ err: error }, 'could not read a handed-over lease'));
     const cancel = signal.startsWith('cancel:');
     const runId = cancel ? signal.slice('cancel:'.length) : signal;
     if (cancel && keeper.holds(runId)) driver.abortStep(runId);

@@ -119,6 +119,32 @@ export class RunLeaseKeeper {
     return { from: before.owner };
   }
 
+  /**
+   * Takes the run's lease even from a live holder: a "Continue as me" click landed here, and its token
+   * lives in this replica's memory only (actingAdmin.ts). The old holder's writes are fenced from now on.
+   */
+  async handOver(runId: string): Promise<void> {
+    const before = this.held.get(runId);
+    const lease = await this.o.leases.handOver(runId, this.o.owner, this.o.ttlMs);
+    this.held.set(runId, lease);
+    this.refused.delete(runId);
+    if (before?.epoch !== lease.epoch)
+      this.o.logger?.info({ runId, epoch: lease.epoch }, 'took the run over for a Continue-as-me click');
+  }
+
+  /** Another replica took the run (a handover): if the store no longer has our lease, let the run go. */
+  async letGoIfTaken(runId: string): Promise<void> {
+    const mine = this.held.get(runId);
+    if (!mine) return;
+    const current = await this.o.leases.current(runId);
+    if (current?.owner === mine.owner && current.epoch === mine.epoch) return;
+    if (this.held.get(runId) !== mine) return; // renewed or taken meanwhile: that answer stands
+    this.held.delete(runId);
+    this.refused.delete(runId);
+    this.o.logger?.info({ runId, epoch: mine.epoch }, 'the run was handed over to another replica');
+    this.hooks.lost(runId);
+  }
+
   /** Runs `then` once this replica holds the run (now, or after taking its lease); else nothing. */
   whenHeld(runId: string, then: () => void): void {
     if (this.holds(runId)) return then();

@@ -22,6 +22,12 @@ export interface RunLeases {
    * Null when another replica holds an unexpired lease.
    */
   acquire(runId: string, owner: string, ttlMs: number): Promise<RunLease | null>;
+  /**
+   * Takes the run's lease whoever holds it (a "Continue as me" click landed on `owner`, whose memory
+   * holds the click's token): a higher epoch unless `owner` already holds it, so every write of the
+   * previous holder is refused from then on, as after a takeover.
+   */
+  handOver(runId: string, owner: string, ttlMs: number): Promise<RunLease>;
   /** Extends the lease if `fence` still holds it (even just expired, if nobody took it over). */
   renew(runId: string, fence: LeaseFence, ttlMs: number): Promise<RunLease | null>;
   /** Gives the lease up (the run finished or the replica stops), so another may take it at once. */

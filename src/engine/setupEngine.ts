@@ -1,7 +1,8 @@
 import type { Logger } from '../log';
-import { AssertionsInHand, continueAsMeCommand, type ActAsAdmin } from './actingAdmin';
+import { AssertionsInHand, type ActAsAdmin } from './actingAdmin';
 import { adminCommands } from './adminCommands';
-import { applyCommand, type CommandDeps } from './applyCommand';
+import type { CommandDeps } from './applyCommand';
+import { continueAsMe } from './continueAsMe';
 import type { EngineApi } from './engineApi';
 import { observeApprovals } from './engineMetrics';
 import { createEngineEventHub } from './engineEvents';
@@ -10,6 +11,7 @@ import type { Clock, Platform } from './ports';
 import {
   createLeaseKeeper,
   listenToReplicas,
+  notifyHandover,
   notifyReplicas,
   type ReplicaOptions,
 } from './replicaCoordination';
@@ -103,7 +105,7 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
     notifyReplicas: replicas && ((runId, cancel) => notifyReplicas(replicas.signals, runId, cancel)),
   };
   const commands = adminCommands(commandDeps, (runId) => executor.abortStep(runId));
-  const stopListening = replicas && keeper && listenToReplicas(replicas.signals, keeper, executor);
+  const stopListening = replicas && keeper && listenToReplicas(replicas.signals, keeper, executor, logger);
   const stopObserving = observeApprovals(executorStore, () => clock.now().getTime());
 
   return {
@@ -133,15 +135,21 @@ export function createSetupEngine(options: SetupEngineOptions): SetupEngine {
       ),
 
     ...commands,
-    // The assertion is in hand before the click's change wakes the step; a refused click leaves none.
-    async continueAsMe(runId, stepId, actor, rev, ssoToken) {
-      assertions.put(runId, stepId, ssoToken, actor);
-      const result = await applyCommand(commandDeps, runId, actor, rev, (run, c) =>
-        continueAsMeCommand(run, stepId, c),
-      );
-      if (!result.ok || !result.changed) assertions.take(runId, stepId);
-      return result;
-    },
+    // On the replica that took the click, which takes the run's lease over if another holds it.
+    continueAsMe: (runId, stepId, actor, rev, ssoToken) =>
+      continueAsMe(
+        {
+          commands: commandDeps,
+          assertions,
+          keeper,
+          notifyHandover: replicas && ((id) => notifyHandover(replicas.signals, id)),
+        },
+        runId,
+        stepId,
+        actor,
+        rev,
+        ssoToken,
+      ),
     get: (runId) => store.get(runId),
     list: (filter) => store.list(filter),
     audit: (runId) => store.audit(runId),

@@ -2,7 +2,14 @@
 import type { Pool } from 'pg';
 import type { LeaseFence, RunLease, RunLeases } from '../engine/runLeasePort';
 import { migratePostgres } from './postgresDatabase';
-import { acquireLeaseSql, releaseLeaseSql, renewLeaseSql, toLease, type LeaseRow } from './runLeaseSql';
+import {
+  acquireLeaseSql,
+  handOverLeaseSql,
+  releaseLeaseSql,
+  renewLeaseSql,
+  toLease,
+  type LeaseRow,
+} from './runLeaseSql';
 import { LEASE_SCHEMA, POSTGRES_SERIAL_KEY } from './schema';
 
 const dollar = (n: number) => `$${n}`;
@@ -19,6 +26,18 @@ export class PostgresRunLeases implements RunLeases {
     const now = Date.now();
     const result = await this.pool.query<LeaseRow>(acquireLeaseSql(dollar), [runId, owner, now + ttlMs, now]);
     return result.rows[0] ? toLease(result.rows[0]) : null;
+  }
+
+  /** One statement: the row is taken whoever holds it, so nothing can come between read and write. */
+  async handOver(runId: string, owner: string, ttlMs: number): Promise<RunLease> {
+    const now = Date.now();
+    const result = await this.pool.query<LeaseRow>(handOverLeaseSql(dollar), [
+      runId,
+      owner,
+      now + ttlMs,
+      now,
+    ]);
+    return toLease(result.rows[0]);
   }
 
   async renew(runId: string, fence: LeaseFence, ttlMs: number): Promise<RunLease | null> {

@@ -4,16 +4,23 @@
 
 export type Placeholder = (n: number) => string;
 
-/** $1 run, $2 owner, $3 expires_at, $4 now. Keeps the epoch for the live holder, bumps it otherwise. */
-export const acquireLeaseSql = (p: Placeholder) => `
+/** The upsert both takes share: the epoch stays for the live holder and grows for anyone else. */
+const takeLeaseSql = (p: Placeholder, where: string) => `
 INSERT INTO run_leases (run_id, owner, epoch, expires_at) VALUES (${p(1)}, ${p(2)}, 1, ${p(3)})
 ON CONFLICT (run_id) DO UPDATE SET
   epoch = CASE WHEN run_leases.owner = excluded.owner AND run_leases.expires_at > ${p(4)}
                THEN run_leases.epoch ELSE run_leases.epoch + 1 END,
   owner = excluded.owner,
   expires_at = excluded.expires_at
-WHERE run_leases.owner = excluded.owner OR run_leases.expires_at <= ${p(4)}
+${where}
 RETURNING run_id, owner, epoch, expires_at`;
+
+/** $1 run, $2 owner, $3 expires_at, $4 now. Only when the lease is free, expired or already ours. */
+export const acquireLeaseSql = (p: Placeholder) =>
+  takeLeaseSql(p, `WHERE run_leases.owner = excluded.owner OR run_leases.expires_at <= ${p(4)}`);
+
+/** $1 run, $2 owner, $3 expires_at, $4 now. Whoever holds it: the old holder's epoch is stale at once. */
+export const handOverLeaseSql = (p: Placeholder) => takeLeaseSql(p, '');
 
 /** $1 expires_at, $2 run, $3 owner, $4 epoch. */
 export const renewLeaseSql = (p: Placeholder) => `

@@ -3,7 +3,14 @@
 // after a clean release); tests run the same lease suite against both stores.
 import type { LeaseFence, RunLease, RunLeases } from '../engine/runLeasePort';
 import { migrate, type Db } from './database';
-import { acquireLeaseSql, releaseLeaseSql, renewLeaseSql, toLease, type LeaseRow } from './runLeaseSql';
+import {
+  acquireLeaseSql,
+  handOverLeaseSql,
+  releaseLeaseSql,
+  renewLeaseSql,
+  toLease,
+  type LeaseRow,
+} from './runLeaseSql';
 import { LEASE_SCHEMA, SQLITE_SERIAL_KEY } from './schema';
 
 /** Named placeholders: `now` appears twice in the acquire statement. */
@@ -20,6 +27,13 @@ export class SqliteRunLeases implements RunLeases {
     const row = this.db.prepare(acquireLeaseSql(named)).get(args(runId, owner, now + ttlMs, now)) as
       LeaseRow | undefined;
     return row ? toLease(row) : null;
+  }
+
+  async handOver(runId: string, owner: string, ttlMs: number): Promise<RunLease> {
+    const now = Date.now();
+    return toLease(
+      this.db.prepare(handOverLeaseSql(named)).get(args(runId, owner, now + ttlMs, now)) as LeaseRow,
+    );
   }
 
   async renew(runId: string, fence: LeaseFence, ttlMs: number): Promise<RunLease | null> {
