@@ -78,7 +78,7 @@ const COMMAND_CONNECTIONS = 5;
 async function openPostgresStore(url: string, credential?: TokenCredential): Promise<Store> {
   const pool = openPostgres({ url, credential });
   // Card actions' own connections (postgresRunStore.ts): never queued behind the engine's writes.
-  const commands = openPostgres({ url, credential, max: COMMAND_CONNECTIONS });
+  const commands = openPostgres({ url, credential, max: COMMAND_CONNECTIONS, keepOpen: true });
   try {
     const runs = await PostgresRunStore.open(commands);
     const executorRuns = await PostgresRunStore.open(pool);

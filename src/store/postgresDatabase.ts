@@ -12,6 +12,11 @@ export interface PostgresOptions {
   /** When given, an Entra token of this credential is the password (the URL carries none). */
   credential?: TokenCredential;
   max?: number;
+  /**
+   * Keep every connection open once made (pg closes idle ones after 10 s by default): a click then
+   * never waits for a new connection's handshake (TLS, SCRAM or an Entra token) under load.
+   */
+  keepOpen?: boolean;
 }
 
 export function openPostgres(options: PostgresOptions): Pool {
@@ -19,6 +24,7 @@ export function openPostgres(options: PostgresOptions): Pool {
   const pool = new Pool({
     connectionString: withSessionOptions(options.url),
     max: options.max ?? 10,
+    ...(options.keepOpen ? { min: options.max ?? 10 } : {}),
     ...(credential
       ? {
           password: async () => {

@@ -16,7 +16,7 @@ import {
   type RunStore,
 } from '../engine/runStorePort';
 import { inTransaction, migratePostgres } from './postgresDatabase';
-import { limitReached, limitsOf, type LimitField } from './runLimits';
+import { CREATE_RUN_FUNCTION, createRun } from './postgresCreateRun';
 import { planReviewOf, previewText, type PlanReviewRow } from './planReviewRows';
 import { PLAN_REVIEW_PREVIEW_SCHEMA, PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
 
@@ -37,6 +37,7 @@ export class PostgresRunStore implements RunStore {
     await migratePostgres(pool, '001_runs', RUN_SCHEMA(POSTGRES_SERIAL_KEY));
     await migratePostgres(pool, '003_plan_reviews', PLAN_REVIEW_SCHEMA);
     await migratePostgres(pool, '004_plan_review_previews', PLAN_REVIEW_PREVIEW_SCHEMA);
+    await migratePostgres(pool, '005_create_run_function', CREATE_RUN_FUNCTION);
     return new PostgresRunStore(pool);
   }
 
@@ -46,47 +47,7 @@ export class PostgresRunStore implements RunStore {
     audit: Array<Omit<AuditEntry, 'runId'>>,
     limits: RunLimits = {},
   ): Promise<CreateRunResult> {
-    const limited = limitsOf(run, limits);
-    return inTransaction(this.pool, async (client): Promise<CreateRunResult> => {
-      // Starts on the same environment decide one at a time: each takes the advisory lock of each of
-      // its environments (sorted, so two starts never wait on each other crosswise; PostgreSQL
-      // evaluates a volatile function of the select list after ORDER BY), and the same request key
-      // twice meets the unique index. Starts on other environments do not wait at all.
-      const parts = [...new Set(run.lockKey.split('|'))].sort();
-      // A limited requester or tenant is locked the same way, so concurrent starts count one at a time.
-      const keys = [
-        ...parts.map((part) => `dwbot:env:${part}`),
-        ...limited.map(([field, value]) => `dwbot:${field}:${value}`),
-      ];
-      await client.query(
-        'SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest($1::text[]) AS key ORDER BY key',
-        [[...new Set(keys)]],
-      );
-      const refused = limited.length ? await limitRefusal(client, run, requestKey, parts, limits) : undefined;
-      if (refused) return refused;
-      // Then one statement (its snapshot taken after the locks): the run this key created, else the
-      // active run holding one of the environments, else the new run and its audit, inserted.
-      const found = await client.query<RunRow & { outcome: 'existing' | 'locked' | 'created' }>(
-        CREATE_RUN_SQL,
-        [
-          run.id,
-          requestKey,
-          run.lockKey,
-          holdsLock(run) ? 1 : 0,
-          run.status,
-          run.rev,
-          run.createdAt,
-          run.updatedAt,
-          JSON.stringify(run),
-          parts,
-          JSON.stringify(audit.map(auditRow)),
-        ],
-      );
-      const row = found.rows[0];
-      if (row.outcome === 'existing') return { ok: true, run: parse(row), created: false };
-      if (row.outcome === 'locked') return { ok: false, reason: 'locked', holder: parse(row) };
-      return { ok: true, run, created: true };
-    });
+    return createRun(this.pool, run, requestKey, audit, limits, holdsLock(run));
   }
 
   async recordReview(review: PlanReview, forgetBefore: string): Promise<void> {
@@ -267,67 +228,6 @@ async function appendAudit(
   }
 }
 
-/**
- * Start's check and insert in one round trip (docs/benchmarks.md: a card action's Start used to be
- * five): `existing` (the same request key), `locked` (an active run holds one of the environments,
- * `$10`), or `created` (the run and its audit entries, `$11` as JSON, were inserted).
- */
-// Only when limits apply, one round trip more: a repeated key or a held environment is answered by
-// CREATE_RUN_SQL as before (existing, then locked, then the limit), so the counts matter only without them.
-async function limitRefusal(
-  client: PoolClient,
-  run: Run,
-  requestKey: string,
-  parts: string[],
-  limits: RunLimits,
-): Promise<CreateRunResult | undefined> {
-  const found = await client.query<{ answered: boolean; requester: string; tenant: string }>(
-    `SELECT EXISTS (SELECT 1 FROM runs WHERE request_key = $1)
-         OR EXISTS (SELECT 1 FROM runs WHERE lock_held = 1 AND string_to_array(lock_key, '|') && $2::text[]) AS answered,
-       (SELECT count(*) FROM runs WHERE lock_held = 1 AND (body::jsonb -> 'requestedBy' ->> 'id') = $3) AS requester,
-       (SELECT count(*) FROM runs WHERE lock_held = 1 AND (body::jsonb -> 'scope' ->> 'tenantId') = $4) AS tenant`,
-    [requestKey, parts, run.requestedBy.id, run.scope?.tenantId ?? null],
-  );
-  const row = found.rows[0];
-  if (row.answered) return undefined;
-  return limitReached(run, limits, (field: LimitField) => Number(row[field]));
-}
-
-const CREATE_RUN_SQL = `
-WITH existing AS (SELECT body, rev FROM runs WHERE request_key = $2),
-holder AS (
-  SELECT body, rev FROM runs
-  WHERE lock_held = 1 AND NOT EXISTS (SELECT 1 FROM existing)
-    AND string_to_array(lock_key, '|') && $10::text[]
-  LIMIT 1
-),
-inserted AS (
-  INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
-  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
-  WHERE NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM holder)
-  RETURNING id
-),
-audit AS (
-  INSERT INTO run_audit (run_id, at, actor, action, step_id, detail)
-  SELECT inserted.id, entry.at, entry.actor, entry.action, entry.step_id, entry.detail
-  FROM inserted,
-    ROWS FROM (jsonb_to_recordset($11::jsonb) AS (at text, actor text, action text, step_id text, detail text))
-    WITH ORDINALITY AS entry(at, actor, action, step_id, detail, n)
-  ORDER BY entry.n
-)
-SELECT 'existing' AS outcome, body, rev FROM existing
-UNION ALL SELECT 'locked', body, rev FROM holder
-UNION ALL SELECT 'created', NULL, NULL FROM inserted`;
-
-function auditRow(entry: Omit<AuditEntry, 'runId'>) {
-  return {
-    at: entry.at,
-    actor: entry.actor ? JSON.stringify(entry.actor) : null,
-    action: entry.action,
-    step_id: entry.stepId ?? null,
-    detail: entry.detail ?? null,
-  };
-}
 
 function parse(row: RunRow): Run {
   const run = JSON.parse(row.body) as Run;
