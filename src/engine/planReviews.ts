@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PlanPreview } from './model';
 import type { Clock } from './ports';
-import type { RunStore } from './runStorePort';
+import type { RunStore, StartContext } from './runStorePort';
 import type { SetupInput } from './scenarios/scenarioInput';
 
 // Start follows a Review of the same input (docs/reliability.md, "Limits on runs"): a preview that
@@ -37,14 +37,12 @@ export async function recordReview(store: RunStore, clock: Clock, preview: PlanP
  * of the same input (the admin's own Review, or a later one that may have found a blocker) while its
  * findings still stand (absent: older, so the Start plans and checks again).
  */
-export async function reviewOfStart(
-  store: RunStore,
+export function reviewOfStart(
+  { review, latest }: Pick<StartContext, 'review' | 'latest'>,
   clock: Clock,
-  token: string,
   input: SetupInput,
-): Promise<{ refusal: string } | { refusal?: undefined; reviewed?: PlanPreview }> {
+): { refusal: string } | { refusal?: undefined; reviewed?: PlanPreview } {
   const again = 'Press Review on the details card to see the plan, then Start from that plan.';
-  const review = token ? await store.review(token) : null;
   if (!review)
     return { refusal: `A setup starts from the plan of a Review, and this Start carries none. ${again}` };
   if (clock.now().getTime() - Date.parse(review.reviewedAt) >= REVIEW_VALID_MS) {
@@ -57,7 +55,7 @@ export async function reviewOfStart(
   }
   // Recorded, but its plan could not start: its token was never on a card.
   if (review.preview && !review.preview.canStart) return { refusal: `This plan cannot start. ${again}` };
-  const latest = (await store.latestReview(review.inputKey)) ?? review;
-  const latestAge = clock.now().getTime() - Date.parse(latest.reviewedAt);
-  return latestAge < REVIEW_FINDINGS_STAND_MS && latest.preview ? { reviewed: latest.preview } : {};
+  const newest = latest ?? review;
+  const newestAge = clock.now().getTime() - Date.parse(newest.reviewedAt);
+  return newestAge < REVIEW_FINDINGS_STAND_MS && newest.preview ? { reviewed: newest.preview } : {};
 }

@@ -32,6 +32,12 @@ export interface PlanReview {
   preview?: PlanPreview;
 }
 
+export interface StartContext {
+  run: Run | null;
+  review: PlanReview | null;
+  latest: PlanReview | null;
+}
+
 /** What a mutation returns: the new run (rev is set by the store) and the audit entries to append. */
 export interface RunChange {
   run: Run;
@@ -89,8 +95,12 @@ export interface RunStore {
   recordReview(review: PlanReview, forgetBefore: string): Promise<void>;
   /** The Review of this token, if it is still kept. */
   review(token: string): Promise<PlanReview | null>;
-  /** The newest Review of this input (`inputKey`), whether or not its plan could start. */
-  latestReview(inputKey: string): Promise<PlanReview | null>;
+  /**
+   * What a Start with this Review token needs, in one read: the run the token already started (the
+   * token is the request key), the token's Review, and the newest Review of the same input (whether
+   * or not its plan could start).
+   */
+  startContext(token: string): Promise<StartContext>;
 }
 
 /** Statuses in which a run still holds the lock of its environment pair. */

@@ -39,7 +39,11 @@ export async function startRun(
   scope?: RunScope,
 ): Promise<CommandResult> {
   const { store, clock, emit, logger } = deps;
-  const existing = reviewToken ? await store.findByRequestKey(reviewToken) : null;
+  // One read: the run this token already started, its Review and the newest Review of its input.
+  const context = reviewToken
+    ? await store.startContext(reviewToken)
+    : { run: null, review: null, latest: null };
+  const existing = context.run;
   if (existing) {
     deps.kick(existing.id);
     return { ok: true, run: existing, changed: false };
@@ -48,7 +52,7 @@ export async function startRun(
   try {
     // The Review is checked before anything reads Dynamics: an unreviewed Start costs one lookup, and
     // a recent Review's findings stand, so the click does not wait on Dynamics.
-    const review = await reviewOfStart(store, clock, reviewToken, deps.parse(rawInput));
+    const review = reviewOfStart(context, clock, deps.parse(rawInput));
     if (review.refusal !== undefined) return { ok: false, code: 'not_reviewed', message: review.refusal };
     preview = await deps.plan(rawInput, review.reviewed);
   } catch (error) {

@@ -48,7 +48,10 @@ export interface ConversationStore {
   takeOverClaim(runId: string, kind: CardKind, stepId: string, replica: string): Promise<boolean>;
   /** Whether `replica` still holds the claim and it is unconfirmed: checked right before sending. */
   holdsClaim(runId: string, kind: CardKind, stepId: string, replica: string): Promise<boolean>;
-  /** Records a message that already exists (the confirmation card that became the run card). */
+  /**
+   * Records a message that already exists (the confirmation card that became the run card), unless
+   * the run already has one of this kind and step: the first binding stands.
+   */
   bindMessage(
     runId: string,
     kind: CardKind,

@@ -87,7 +87,7 @@ export class PostgresConversationStore implements ConversationStore {
     await this.commands.query(
       `INSERT INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (run_id, kind, step_id) DO UPDATE SET activity_id = excluded.activity_id`,
+       ON CONFLICT (run_id, kind, step_id) DO NOTHING`,
       [runId, kind, stepId, conversationId, activityId, new Date().toISOString()],
     );
   }

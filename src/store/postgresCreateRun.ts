@@ -108,7 +108,12 @@ export async function createRun(
   if (row.outcome === 'existing') return { ok: true, run: stored(), created: false };
   if (row.outcome === 'locked') return { ok: false, reason: 'locked', holder: stored() };
   if (row.outcome === 'limit') {
-    return { ok: false, reason: 'limit', of: row.limit_of as 'requester' | 'tenant', limit: row.limit_count as number };
+    return {
+      ok: false,
+      reason: 'limit',
+      of: row.limit_of as 'requester' | 'tenant',
+      limit: row.limit_count as number,
+    };
   }
   return { ok: true, run, created: true };
 }

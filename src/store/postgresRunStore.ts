@@ -10,6 +10,7 @@ import {
   LOCK_HOLDING_STATUSES,
   type CreateRunResult,
   type PlanReview,
+  type StartContext,
   type RunChange,
   type RunFilter,
   type RunLimits,
@@ -68,12 +69,19 @@ export class PostgresRunStore implements RunStore {
     return result.rows[0] ? planReviewOf(result.rows[0]) : null;
   }
 
-  async latestReview(inputKey: string): Promise<PlanReview | null> {
-    const result = await this.pool.query<PlanReviewRow>(
-      'SELECT token, input_key, reviewed_at, preview FROM plan_reviews WHERE input_key = $1 ORDER BY reviewed_at DESC LIMIT 1',
-      [inputKey],
-    );
-    return result.rows[0] ? planReviewOf(result.rows[0]) : null;
+  async startContext(token: string): Promise<StartContext> {
+    const result = await this.pool.query<
+      { kind: 'run' | 'review' | 'latest'; body: string | null; rev: number | null } & PlanReviewRow
+    >(START_CONTEXT_SQL, [token]);
+    const row = (kind: string) => result.rows.find((r) => r.kind === kind);
+    const run = row('run');
+    const review = row('review');
+    const latest = row('latest');
+    return {
+      run: run ? parse(run as RunRow) : null,
+      review: review ? planReviewOf(review) : null,
+      latest: latest ? planReviewOf(latest) : null,
+    };
   }
 
   async get(runId: string): Promise<Run | null> {
@@ -228,7 +236,6 @@ async function appendAudit(
   }
 }
 
-
 function parse(row: RunRow): Run {
   const run = JSON.parse(row.body) as Run;
   run.rev = Number(row.rev);
@@ -238,3 +245,14 @@ function parse(row: RunRow): Run {
 function holdsLock(run: Run): boolean {
   return LOCK_HOLDING_STATUSES.includes(run.status);
 }
+
+/** startContext in one round trip: the token's run, its Review, the newest Review of its input. */
+const START_CONTEXT_SQL = `
+SELECT 'run' AS kind, body, rev, NULL AS token, NULL AS input_key, NULL AS reviewed_at, NULL AS preview
+  FROM runs WHERE request_key = $1
+UNION ALL
+SELECT 'review', NULL, NULL, token, input_key, reviewed_at, preview FROM plan_reviews WHERE token = $1
+UNION ALL
+(SELECT 'latest', NULL, NULL, token, input_key, reviewed_at, preview FROM plan_reviews
+  WHERE input_key = (SELECT input_key FROM plan_reviews WHERE token = $1)
+  ORDER BY reviewed_at DESC LIMIT 1)`;

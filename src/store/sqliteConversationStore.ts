@@ -85,7 +85,7 @@ export class SqliteConversationStore implements ConversationStore {
       .prepare(
         `INSERT INTO run_messages (run_id, kind, step_id, conversation_id, activity_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(run_id, kind, step_id) DO UPDATE SET activity_id = excluded.activity_id`,
+         ON CONFLICT(run_id, kind, step_id) DO NOTHING`,
       )
       .run(runId, kind, stepId, conversationId, activityId, new Date().toISOString());
   }

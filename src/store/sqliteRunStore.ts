@@ -14,6 +14,7 @@ import {
   LOCK_HOLDING_STATUSES,
   type CreateRunResult,
   type PlanReview,
+  type StartContext,
   type RunChange,
   type RunFilter,
   type RunLimits,
@@ -76,14 +77,20 @@ export class SqliteRunStore implements RunStore {
     });
   }
 
-  latestReview(inputKey: string): Promise<PlanReview | null> {
+  startContext(token: string): Promise<StartContext> {
     return settled(() => {
-      const row = this.db
-        .prepare(
-          'SELECT token, input_key, reviewed_at, preview FROM plan_reviews WHERE input_key = ? ORDER BY reviewed_at DESC LIMIT 1',
-        )
-        .get(inputKey) as PlanReviewRow | undefined;
-      return row ? planReviewOf(row) : null;
+      const select = 'SELECT token, input_key, reviewed_at, preview FROM plan_reviews';
+      const review = this.db.prepare(`${select} WHERE token = ?`).get(token) as PlanReviewRow | undefined;
+      const latest =
+        review &&
+        (this.db
+          .prepare(`${select} WHERE input_key = ? ORDER BY reviewed_at DESC LIMIT 1`)
+          .get(review.input_key) as PlanReviewRow | undefined);
+      return {
+        run: this.findByRequestKeyNow(token),
+        review: review ? planReviewOf(review) : null,
+        latest: latest ? planReviewOf(latest) : null,
+      };
     });
   }
 
@@ -92,11 +99,13 @@ export class SqliteRunStore implements RunStore {
   }
 
   findByRequestKey(requestKey: string): Promise<Run | null> {
-    return settled(() => {
-      const row = this.db.prepare('SELECT body, rev FROM runs WHERE request_key = ?').get(requestKey) as
-        RunRow | undefined;
-      return row ? parse(row) : null;
-    });
+    return settled(() => this.findByRequestKeyNow(requestKey));
+  }
+
+  private findByRequestKeyNow(requestKey: string): Run | null {
+    const row = this.db.prepare('SELECT body, rev FROM runs WHERE request_key = ?').get(requestKey) as
+      RunRow | undefined;
+    return row ? parse(row) : null;
   }
 
   list(filter: RunFilter = {}): Promise<Run[]> {

@@ -24,6 +24,8 @@ describe.each(STORE_KITS)('the conversation store contract on %s', (_name, openK
       expect(await kit.conversations.getReference('nope')).toBeNull();
 
       await kit.conversations.bindMessage('run-c', 'run', '', 'c1', 'act-run');
+      // A replayed Start on another replica binds again: the first binding stands.
+      await other.conversations.bindMessage('run-c', 'run', '', 'c2', 'act-replayed');
       expect(await other.conversations.conversationOf('run-c')).toBe('c1');
       const claims = await Promise.all([
         kit.conversations.claimMessage('run-c', 'approval', 's1', 'c1'),

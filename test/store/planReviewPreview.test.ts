@@ -1,6 +1,7 @@
 // The reviewed plan travels with its Review (both stores, a second replica reading it), so a Start
 // on any replica goes on from what the admin saw (src/engine/planReviews.ts).
 import type { PlanPreview } from '../../src/engine/model';
+import { run } from './support/runFixture';
 import { STORE_KITS, type StoreHandle, type StoreKit } from './support/storeKits';
 
 const preview = {
@@ -44,7 +45,7 @@ describe.each(STORE_KITS)('a Review with its plan on %s', (_name, openKit) => {
     expect(review).not.toHaveProperty('preview');
   });
 
-  it('answers the newest Review of an input, whether or not it could start', async () => {
+  it("gives a Start its token's run, Review and the newest Review of the input, in one read", async () => {
     const blocked = { ...preview, canStart: false } as PlanPreview;
     await kit.runs.recordReview(
       { token: 'a', inputKey: 'same', reviewedAt: '2025-01-06T09:00:00.000Z', preview },
@@ -58,7 +59,17 @@ describe.each(STORE_KITS)('a Review with its plan on %s', (_name, openKit) => {
       { token: 'c', inputKey: 'other', reviewedAt: '2025-01-06T09:10:00.000Z', preview },
       '2025-01-05T09:00:00.000Z',
     );
-    expect(await kit.runs.latestReview('same')).toMatchObject({ token: 'b', preview: { canStart: false } });
-    expect(await other.runs.latestReview('none')).toBeNull();
+    expect(await kit.runs.startContext('a')).toMatchObject({
+      run: null,
+      review: { token: 'a', preview: { canStart: true } },
+      latest: { token: 'b', preview: { canStart: false } },
+    });
+    expect(await other.runs.startContext('none')).toEqual({ run: null, review: null, latest: null });
+    await kit.runs.create(run('started', 'fo=s|dv=s'), 'c', []);
+    expect(await other.runs.startContext('c')).toMatchObject({
+      run: { id: 'started', rev: 1 },
+      review: { token: 'c' },
+      latest: { token: 'c' },
+    });
   });
 });

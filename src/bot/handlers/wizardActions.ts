@@ -172,9 +172,9 @@ export async function start(
   }
   const conversationId = context.activity.conversation.id;
   const replyToId = context.activity.replyToId;
-  if (replyToId && !(await services.conversations.conversationOf(result.run.id))) {
+  // A replayed Start finds its run card bound already: the first binding stands.
+  if (replyToId)
     await services.conversations.bindMessage(result.run.id, 'run', '', conversationId, replyToId);
-  }
   // The engine's run.updated came before this binding existed: update everyone's copy once now (the
   // updates are queued sends; the click does not wait for the notifier's reads either).
   void services.notifier.runChanged(result.run).catch(() => undefined);

@@ -13,6 +13,7 @@ import type {
   RunChange,
   RunFilter,
   RunLimits,
+  StartContext,
 } from '../../../src/engine/runStorePort';
 import type { AuditEntry } from '../../../src/engine/model';
 import type { ConversationStore } from '../../../src/store/conversationStore';
@@ -40,7 +41,7 @@ export interface ContractRunStore {
   ): Awaitable<CreateRunResult>;
   recordReview(review: PlanReview, forgetBefore: string): Awaitable<void>;
   review(token: string): Awaitable<PlanReview | null>;
-  latestReview(inputKey: string): Awaitable<PlanReview | null>;
+  startContext(token: string): Awaitable<StartContext>;
   get(runId: string): Awaitable<Run | null>;
   findByRequestKey(requestKey: string): Awaitable<Run | null>;
   list(filter?: RunFilter): Awaitable<Run[]>;
