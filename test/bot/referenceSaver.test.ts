@@ -32,9 +32,9 @@ describe('the conversation reference of each turn', () => {
       channelId: 'msteams',
     }) as Partial<ConversationReference>;
 
-  it('is written once while it stays the same, and again when it changes', async () => {
-    await save(reference('19:a@thread.tacv2'));
-    await save(reference('19:a@thread.tacv2'));
+  it('is written once while it stays the same (whatever the turn), and again when it changes', async () => {
+    await save({ ...reference('19:a@thread.tacv2'), activityId: 'turn-1' });
+    await save({ ...reference('19:a@thread.tacv2'), activityId: 'turn-2' });
     expect(writes).toBe(1);
     await save(reference('19:a@thread.tacv2', 'https://smba.trafficmanager.net/emea/'));
     expect(writes).toBe(2);
