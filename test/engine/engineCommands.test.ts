@@ -1,16 +1,9 @@
 import { FakeDynamics } from './fakes/fakePlatform';
 import { ManualClock, instantClock } from './fakes/manualClock';
-import { alice, bob, createHarness, reviewed, type Harness } from './engineHarness';
+import { alice, bob, createHarness, newExistingInput, reviewed, type Harness } from './engineHarness';
 import type { Run } from '../../src/engine/model';
 
-const newExisting = {
-  scenario: 'new-existing',
-  financeOpsName: 'fo-test',
-  dataverseUrl: 'https://contoso.crm.fake',
-  companyCode: 'ctso',
-  companyName: 'Contoso',
-  initialSyncEntities: ['Customers V3'],
-};
+const newExisting = newExistingInput;
 
 function step(run: Run, kind: string) {
   const found = run.steps.find((s) => s.kind === kind);

@@ -52,6 +52,16 @@ export function createHarness(
 }
 
 export const alice = { id: 'alice', name: 'Alice' };
+
+/** A new-existing setup of the fake platform's Contoso, with one map in its initial sync. */
+export const newExistingInput = {
+  scenario: 'new-existing',
+  financeOpsName: 'fo-test',
+  dataverseUrl: 'https://contoso.crm.fake',
+  companyCode: 'ctso',
+  companyName: 'Contoso',
+  initialSyncEntities: ['Customers V3'],
+};
 export const bob = { id: 'bob', name: 'Bob' };
 
 /** A Review of `input` as the bot's Review button makes it: the token its plan card carries to Start. */

@@ -4,16 +4,9 @@
 import type { Platform } from '../../src/engine/ports';
 import { FakeDynamics } from './fakes/fakePlatform';
 import { ManualClock } from './fakes/manualClock';
-import { alice, createHarness, reviewed, tempDbFile, type Harness } from './engineHarness';
+import { alice, createHarness, newExistingInput, reviewed, tempDbFile, type Harness } from './engineHarness';
 
-const newExisting = {
-  scenario: 'new-existing',
-  financeOpsName: 'fo-test',
-  dataverseUrl: 'https://contoso.crm.fake',
-  companyCode: 'ctso',
-  companyName: 'Contoso',
-  initialSyncEntities: ['Customers V3'],
-};
+const newExisting = newExistingInput;
 
 /**
  * The platform with every call counted while `counting` is on (the factories too: a client is made

@@ -2,7 +2,7 @@ import { systemClock } from '../../src/engine/systemClock';
 import type { Run } from '../../src/engine/model';
 import { MAX_TIMER_DELAY_MS, timerDelay } from '../../src/timerDelay';
 import { FakeDynamics } from '../engine/fakes/fakePlatform';
-import { alice, createHarness, reviewed, type Harness } from '../engine/engineHarness';
+import { alice, createHarness, newExistingInput, reviewed, type Harness } from '../engine/engineHarness';
 
 // Node fires a timer above 2^31-1 ms after 1 ms (with a TimeoutOverflowWarning): a run waiting for a
 // far approval deadline would spin. Every delay passes through src/timerDelay.ts. The spy counts how
@@ -67,14 +67,7 @@ describe('timers never overflow', () => {
         approvalTimeoutMs: 2 ** 40,
         approvalReminderMs: 60_000,
       });
-      const input = {
-        scenario: 'new-existing',
-        financeOpsName: 'fo-test',
-        dataverseUrl: 'https://contoso.crm.fake',
-        companyCode: 'ctso',
-        companyName: 'Contoso',
-        initialSyncEntities: ['Customers V3'],
-      };
+      const input = newExistingInput;
       const started = await h.engine.start(input, alice, await reviewed(h.engine, input));
       if (!started.ok) throw new Error(started.message);
       await h.engine.whenIdle();

@@ -31,21 +31,7 @@ describe('live mode wiring', () => {
 
   it('uses the gateway only with a user credential, and never to link', async () => {
     const requested: string[] = [];
-    const options = {
-      mode: 'live' as const,
-      credential: {
-        getToken: async (scopes: string | string[]) => {
-          requested.push(...[scopes].flat());
-          return { token: 'x', expiresOnTimestamp: Date.now() + 60_000 };
-        },
-      },
-      powerPlatformApiUrl: 'https://api.powerplatform.com',
-      bapApiUrl: 'https://api.bap.microsoft.com',
-      dualWriteGatewayEnabled: true,
-      // Nothing listens here: the refusals below must come before any HTTP call.
-      dualWriteGatewayUrl: 'http://127.0.0.1:9',
-      retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    };
+    const options = liveWithGateway(requested);
     const app = createPlatform({ ...options, lcsDelegated: false });
     expect(app.capabilities).toMatchObject({ dualWriteGateway: false, linkDualWrite: false });
     await expect(app.dualWrite.runMap('x', 'Currencies', { initialSync: false })).rejects.toMatchObject({
@@ -69,18 +55,7 @@ describe('live mode wiring', () => {
   it("under obo: the app's platform asks no token for LCS or the gateway; the admin's asks both", async () => {
     const requested: string[] = [];
     const options = {
-      mode: 'live' as const,
-      credential: {
-        getToken: async (scopes: string | string[]) => {
-          requested.push(...[scopes].flat());
-          return { token: 'x', expiresOnTimestamp: Date.now() + 60_000 };
-        },
-      },
-      powerPlatformApiUrl: 'https://api.powerplatform.com',
-      bapApiUrl: 'https://api.bap.microsoft.com',
-      dualWriteGatewayEnabled: true,
-      // Nothing listens here: the app's refusals come before any call.
-      dualWriteGatewayUrl: 'http://127.0.0.1:9',
+      ...liveWithGateway(requested),
       lcsApiUrl: 'http://127.0.0.1:9',
       lcsProjectId: '1',
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 5 },
@@ -100,3 +75,24 @@ describe('live mode wiring', () => {
     ]);
   });
 });
+
+/**
+ * Live options with the gateway on and a credential that records the scopes asked of it. Nothing
+ * listens at the gateway's address: a refusal must come before any HTTP call.
+ */
+function liveWithGateway(requested: string[]) {
+  return {
+    mode: 'live' as const,
+    credential: {
+      getToken: async (scopes: string | string[]) => {
+        requested.push(...[scopes].flat());
+        return { token: 'x', expiresOnTimestamp: Date.now() + 60_000 };
+      },
+    },
+    powerPlatformApiUrl: 'https://api.powerplatform.com',
+    bapApiUrl: 'https://api.bap.microsoft.com',
+    dualWriteGatewayEnabled: true,
+    dualWriteGatewayUrl: 'http://127.0.0.1:9',
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  };
+}
