@@ -1,7 +1,6 @@
 import type { RunningEmulator } from '../../src/emulator';
 import type { Platform } from '../../src/engine/ports';
 import { createPlatform } from '../../src/platform/createPlatform';
-import { createCredential } from '../../src/platform/http/credentials';
 import { onBehalfOfCredential, SignInNeededError } from '../../src/platform/http/onBehalfOf';
 import { PlatformError } from '../../src/platform/platformError';
 import {
