@@ -1,11 +1,10 @@
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator';
 import { runDoctorChecks, type DoctorCheck } from '../../src/doctor/doctorChecks';
-import { doctorJson, doctorTable, parseDoctorArgs, runDoctor } from '../../src/doctor/runDoctor';
+import { doctorJson, doctorTable, runDoctor } from '../../src/doctor/runDoctor';
 import { loadConfig } from '../../src/config';
 import type { Platform } from '../../src/engine/ports';
 import { knownErrorById, KNOWN_ERRORS } from '../../src/engine/knownErrors/knownErrorCatalog';
 import { createDualWriteReader } from '../../src/platform/dualWrite/dualWriteReader';
-import { createPlatform } from '../../src/platform/createPlatform';
 import { EmulatorCredential } from '../../src/platform/http/credentials';
 import {
   api,
@@ -344,43 +343,5 @@ describe('npm run doctor finds each blocker through the ordinary APIs', () => {
       detail: expect.stringMatching(/^Linked for USMF/),
     });
     expect(check(checks, 'financeOps.integrationEnvironment')).toMatchObject({ state: 'ok' });
-  });
-});
-
-describe('doctor arguments', () => {
-  it('validates its arguments', () => {
-    expect(parseDoctorArgs(['--json'])).toEqual({
-      json: true,
-      asMe: false,
-      financeOps: 'contoso-fo',
-      dataverse: 'contoso',
-    });
-    expect(
-      parseDoctorArgs(['--fo', 'https://x.operations.dynamics.com', '--dv', 'y', '--linker', 'a@b.com']),
-    ).toMatchObject({
-      financeOps: 'https://x.operations.dynamics.com',
-      linkingUser: 'a@b.com',
-    });
-    expect(() => parseDoctorArgs(['--bogus'])).toThrow(/Unknown option --bogus/);
-    expect(() => parseDoctorArgs(['--fo', ' '])).toThrow(/--fo needs/);
-  });
-});
-
-describe('npm run doctor with AZURE_AUTH=obo', () => {
-  it('sends LCS and the gateway no app token: not checkable until an admin acts, no blocker', async () => {
-    await control(emulator, 'PUT', 'settings', { identity: { delegatedOnly: true } });
-    const app = createPlatform({ mode: 'emulator', emulatorUrl: emulator.url, obo: 'app' });
-    const checks = await runDoctorChecks(app, {
-      financeOps: `${emulator.url}/fo/contoso-fo`,
-      dataverse: `${emulator.url}/orgs/contoso`,
-    });
-    for (const name of ['lcs.environment', 'dualWrite.link'])
-      expect(check(checks, name)).toMatchObject({
-        state: 'not-checkable',
-        detail: expect.stringContaining('not checkable until an admin acts'),
-      });
-    expect(checks.filter((c) => c.state === 'blocker')).toEqual([]);
-    const { callers } = (await control(emulator, 'GET', 'state')).body;
-    expect(callers).toEqual({ lcs: { app: 0, users: {} }, gateway: { app: 0, users: {} } });
   });
 });
