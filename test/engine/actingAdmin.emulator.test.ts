@@ -8,6 +8,7 @@ import type { CallerCounts } from '../../src/emulator/entra/callerLog';
 import { control } from '../emulator/emulatorTestKit';
 import { bob, createHarness, reviewed, type Harness } from './engineHarness';
 import { emulatorState, startRigEmulator } from './emulatorRig';
+import { contosoExistingExisting, waitingForAdmin } from './actingAdminKit';
 
 /**
  * AZURE_AUTH=obo against the emulator over HTTP, its LCS and gateway taking user tokens only: the bot's
@@ -72,18 +73,8 @@ async function until(runId: string, done: (run: Run) => boolean): Promise<Run> {
   }
 }
 
-const waitingForAdmin = (run: Run): StepState | undefined =>
-  run.steps.find((s) => s.status === 'awaiting_manual' && s.actAs);
-
 it('runs the dual-write steps as the admin who linked, refuses another, and asks again on interaction_required', async () => {
-  const input = {
-    scenario: 'existing-existing',
-    financeOpsUrl: `${emu.url}/fo/contoso-fo`,
-    dataverseUrl: `${emu.url}/orgs/contoso`,
-    legalEntities: ['USMF'],
-    companyCode: 'USMF',
-    master: 'financeOps',
-  };
+  const input = contosoExistingExisting(emu.url);
   const started = await h.engine.start(input, X, await reviewed(h.engine, input));
   if (!started.ok) throw new Error(started.message);
   const runId = started.run.id;

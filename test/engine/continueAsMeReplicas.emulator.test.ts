@@ -11,6 +11,7 @@ import { control } from '../emulator/emulatorTestKit';
 import { openPostgresKit, type StoreHandle, type StoreKit } from '../store/support/storeKits';
 import { startRigEmulator } from './emulatorRig';
 import { bob, reviewed } from './engineHarness';
+import { contosoExistingExisting, waitingForAdmin } from './actingAdminKit';
 
 /**
  * AZURE_AUTH=obo on two replicas of one PostgreSQL, against the emulator over HTTP (its LCS and gateway
@@ -86,9 +87,6 @@ function replica(handle: StoreHandle, owner: string) {
   return { engine, writes };
 }
 
-const waitingForAdmin = (run: Run): StepState | undefined =>
-  run.steps.find((s) => s.status === 'awaiting_manual' && s.actAs);
-
 /** The run once `done` holds (or it finished), read from the store. */
 async function until(engine: SetupEngine, runId: string, done: (run: Run) => boolean): Promise<Run> {
   const deadline = Date.now() + 60_000;
@@ -109,14 +107,7 @@ it('a Continue-as-me click on the replica without the lease runs its step there,
   await a.engine.resume();
   await b.engine.resume();
 
-  const input = {
-    scenario: 'existing-existing',
-    financeOpsUrl: `${emu.url}/fo/contoso-fo`,
-    dataverseUrl: `${emu.url}/orgs/contoso`,
-    legalEntities: ['USMF'],
-    companyCode: 'USMF',
-    master: 'financeOps',
-  };
+  const input = contosoExistingExisting(emu.url);
   const started = await a.engine.start(input, X, await reviewed(a.engine, input));
   if (!started.ok) throw new Error(started.message);
   const runId = started.run.id;
