@@ -55,13 +55,17 @@ export function migrate(db: Db, name: string, sql: string): void {
 /**
  * Runs, audit trails, conversation references (and the emulator's data) are for this process only:
  * the folder 0700, the file 0600, created so before SQLite opens it. SQLite gives the -wal and -shm
- * files the database file's permissions; existing ones are tightened too.
+ * files the database file's permissions; existing ones are tightened too. A shared folder (sticky
+ * bit, as /tmp) keeps its mode: closing it would lock every other user and program out of it (as
+ * root the chmod succeeds), and the files' own 0600 already keep ours private.
  */
+const STICKY = 0o1000;
+
 function preparePrivateFile(file: string): void {
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
-    fs.chmodSync(dir, 0o700);
+    if ((fs.statSync(dir).mode & STICKY) === 0) fs.chmodSync(dir, 0o700);
   } catch {
     // A folder this user does not own (e.g. a shared mount): the files' own modes still hold.
   }
