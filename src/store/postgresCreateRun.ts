@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { AuditEntry, Run } from '../engine/model';
 import type { CreateRunResult, RunLimits } from '../engine/runStorePort';
 import { limitsOf } from './runLimits';
+import { auditRows } from './postgresAuditRows';
 
 // Start on PostgreSQL in one round trip: a function takes the advisory locks (each environment of
 // the pair, and the requester and tenant when they are limited), then answers the run this request
@@ -94,7 +95,7 @@ export async function createRun(
       run.updatedAt,
       JSON.stringify(run),
       [...new Set(run.lockKey.split('|'))],
-      JSON.stringify(audit.map(auditRow)),
+      auditRows(audit),
       run.requestedBy.id,
       limited.get('requester') ?? null,
       run.scope?.tenantId ?? null,
@@ -114,14 +115,4 @@ export async function createRun(
     };
   }
   return { ok: true, run, created: true };
-}
-
-function auditRow(entry: Omit<AuditEntry, 'runId'>) {
-  return {
-    at: entry.at,
-    actor: entry.actor ? JSON.stringify(entry.actor) : null,
-    action: entry.action,
-    step_id: entry.stepId ?? null,
-    detail: entry.detail ?? null,
-  };
 }

@@ -1,9 +1,9 @@
 // PostgreSQL implementation of the RunStore (production, several replicas on one database). Same
 // model as the SQLite store: a run is one row with its JSON snapshot and a rev; the lock of an
 // environment pair is taken under an advisory lock so two replicas' concurrent starts cannot both
-// win; a fenced update checks the writer's lease in the same transaction (row lock FOR SHARE, so a
-// takeover waits for the write to commit or sees it refused).
-import type { Pool, PoolClient } from 'pg';
+// win (src/store/postgresCreateRun.ts); an update is a compare-and-swap on `rev` that checks the
+// writer's lease in the same statement (src/store/postgresUpdateRun.ts).
+import type { Pool } from 'pg';
 import type { Actor, AuditEntry, Run } from '../engine/model';
 import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
 import {
@@ -16,7 +16,9 @@ import {
   type RunLimits,
   type RunStore,
 } from '../engine/runStorePort';
-import { inTransaction, migratePostgres } from './postgresDatabase';
+import { migratePostgres } from './postgresDatabase';
+import { parseRun, updateRun } from './postgresUpdateRun';
+import { AUDIT_ROWS, auditRows } from './postgresAuditRows';
 import { CREATE_RUN_FUNCTION, createRun } from './postgresCreateRun';
 import { planReviewOf, previewText, type PlanReviewRow } from './planReviewRows';
 import { PLAN_REVIEW_PREVIEW_SCHEMA, PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
@@ -52,13 +54,12 @@ export class PostgresRunStore implements RunStore {
   }
 
   async recordReview(review: PlanReview, forgetBefore: string): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
-      await client.query('DELETE FROM plan_reviews WHERE reviewed_at < $1', [forgetBefore]);
-      await client.query(
-        'INSERT INTO plan_reviews (token, input_key, reviewed_at, preview) VALUES ($1, $2, $3, $4)',
-        [review.token, review.inputKey, review.reviewedAt, previewText(review)],
-      );
-    });
+    // One statement: a Review is a click, and BEGIN/DELETE/INSERT/COMMIT were four round trips.
+    await this.pool.query(
+      `WITH forgotten AS (DELETE FROM plan_reviews WHERE reviewed_at < $5)
+       INSERT INTO plan_reviews (token, input_key, reviewed_at, preview) VALUES ($1, $2, $3, $4)`,
+      [review.token, review.inputKey, review.reviewedAt, previewText(review), forgetBefore],
+    );
   }
 
   async review(token: string): Promise<PlanReview | null> {
@@ -78,7 +79,7 @@ export class PostgresRunStore implements RunStore {
     const review = row('review');
     const latest = row('latest');
     return {
-      run: run ? parse(run as RunRow) : null,
+      run: run ? parseRun(run as RunRow) : null,
       review: review ? planReviewOf(review) : null,
       latest: latest ? planReviewOf(latest) : null,
     };
@@ -86,14 +87,14 @@ export class PostgresRunStore implements RunStore {
 
   async get(runId: string): Promise<Run | null> {
     const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
-    return result.rows[0] ? parse(result.rows[0]) : null;
+    return result.rows[0] ? parseRun(result.rows[0]) : null;
   }
 
   async findByRequestKey(requestKey: string): Promise<Run | null> {
     const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE request_key = $1', [
       requestKey,
     ]);
-    return result.rows[0] ? parse(result.rows[0]) : null;
+    return result.rows[0] ? parseRun(result.rows[0]) : null;
   }
 
   async list(filter: RunFilter = {}): Promise<Run[]> {
@@ -115,14 +116,14 @@ export class PostgresRunStore implements RunStore {
       `SELECT body, rev FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
       values,
     );
-    return result.rows.map(parse);
+    return result.rows.map(parseRun);
   }
 
   async listUnfinished(): Promise<Run[]> {
     const result = await this.pool.query<RunRow>(
       'SELECT body, rev FROM runs WHERE lock_held = 1 ORDER BY created_at',
     );
-    return result.rows.map(parse);
+    return result.rows.map(parseRun);
   }
 
   async update(
@@ -131,32 +132,7 @@ export class PostgresRunStore implements RunStore {
     fence?: LeaseFence,
   ): Promise<{ run: Run; changed: boolean } | null> {
     try {
-      return await inTransaction(this.pool, async (client) => {
-        if (fence) await checkFence(client, runId, fence);
-        const found = await client.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1 FOR UPDATE', [
-          runId,
-        ]);
-        if (!found.rows[0]) return null;
-        const current = parse(found.rows[0]);
-        const change = mutate(structuredClone(current));
-        if (!change) return { run: current, changed: false };
-        const next: Run = { ...change.run, id: current.id, rev: current.rev + 1 };
-        const written = await client.query(
-          'UPDATE runs SET status = $1, lock_held = $2, rev = $3, updated_at = $4, body = $5 WHERE id = $6 AND rev = $7',
-          [
-            next.status,
-            holdsLock(next) ? 1 : 0,
-            next.rev,
-            next.updatedAt,
-            JSON.stringify(next),
-            runId,
-            current.rev,
-          ],
-        );
-        if (written.rowCount !== 1) throw new Error(`Run ${runId} changed underneath (rev ${current.rev})`);
-        await appendAudit(client, runId, change.audit ?? []);
-        return { run: next, changed: true };
-      });
+      return await updateRun(this.pool, runId, mutate, fence);
     } catch (error) {
       if (error instanceof FencedWriteError) await this.recordFenced(error);
       throw error;
@@ -186,7 +162,12 @@ export class PostgresRunStore implements RunStore {
 
   async appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void> {
     if (entries.length === 0) return;
-    await inTransaction(this.pool, (client) => appendAudit(client, runId, entries));
+    await this.pool.query(
+      `INSERT INTO run_audit (run_id, at, actor, action, step_id, detail)
+       SELECT $1, entry.at, entry.actor, entry.action, entry.step_id, entry.detail
+         FROM ${AUDIT_ROWS('$2')} ORDER BY entry.n`,
+      [runId, auditRows(entries)],
+    );
   }
 
   /** Writes refused because the writer's lease was gone (the soak reports them). */
@@ -205,41 +186,6 @@ export class PostgresRunStore implements RunStore {
       ])
       .catch(() => undefined);
   }
-}
-
-/** The writer must hold the current, unexpired lease; FOR SHARE keeps a takeover out until commit. */
-async function checkFence(client: PoolClient, runId: string, fence: LeaseFence): Promise<void> {
-  const held = await client.query(
-    'SELECT 1 FROM run_leases WHERE run_id = $1 AND owner = $2 AND epoch = $3 AND expires_at > $4 FOR SHARE',
-    [runId, fence.owner, fence.epoch, Date.now()],
-  );
-  if (!held.rowCount) throw new FencedWriteError(runId, fence);
-}
-
-async function appendAudit(
-  client: PoolClient,
-  runId: string,
-  entries: Array<Omit<AuditEntry, 'runId'>>,
-): Promise<void> {
-  for (const entry of entries) {
-    await client.query(
-      'INSERT INTO run_audit (run_id, at, actor, action, step_id, detail) VALUES ($1, $2, $3, $4, $5, $6)',
-      [
-        runId,
-        entry.at,
-        entry.actor ? JSON.stringify(entry.actor) : null,
-        entry.action,
-        entry.stepId ?? null,
-        entry.detail ?? null,
-      ],
-    );
-  }
-}
-
-function parse(row: RunRow): Run {
-  const run = JSON.parse(row.body) as Run;
-  run.rev = Number(row.rev);
-  return run;
 }
 
 function holdsLock(run: Run): boolean {

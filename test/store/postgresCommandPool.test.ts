@@ -1,6 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { openPostgres } from '../../src/store/postgresDatabase';
 import { PostgresRunStore } from '../../src/store/postgresRunStore';
+import { PostgresRunLeases } from '../../src/store/postgresRunLeases';
+import type { Run } from '../../src/engine/model';
 import { createTestSchema, type TestSchema } from '../support/postgres/testDatabase';
 import { run } from './support/runFixture';
 
@@ -8,7 +10,7 @@ import { run } from './support/runFixture';
  * Card actions never wait behind the engine's writes: the executor's store and the commands' store
  * are two instances on two pools (openStore.ts), so with every connection of the executor's pool
  * taken (its progress writes), Start, a read and an admin's command still go through; and Start is
- * one statement, locks included.
+ * one statement, locks included; an update is a compare-and-swap.
  */
 describe('the PostgreSQL run store under engine load', () => {
   let schema: TestSchema;
@@ -45,16 +47,7 @@ describe('the PostgreSQL run store under engine load', () => {
 
   it('Start is one statement: the locks, the checks and the insert in one round trip', async () => {
     const store = await PostgresRunStore.open(commands);
-    const sent: string[] = [];
-    commands.on('acquire', (client: PoolClient & { __counted?: boolean }) => {
-      if (client.__counted) return;
-      client.__counted = true;
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        sent.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text));
-        return query(...args);
-      };
-    });
+    const sent = countStatements(commands);
     await store.create(run('one', 'fo=c|dv=d'), 'key-one', [
       { at: 'a', actor: null, action: 'run.started' },
       { at: 'b', actor: null, action: 'second' },
@@ -65,4 +58,78 @@ describe('the PostgreSQL run store under engine load', () => {
     const again = await store.create(run('two', 'fo=c|dv=e'), 'key-two', []);
     expect(again).toMatchObject({ ok: false, reason: 'locked', holder: { id: 'one' } });
   });
+
+  it('a fenced update is two statements: the read, then the write with its lease check and audit', async () => {
+    const leases = await PostgresRunLeases.open(commands);
+    const store = await PostgresRunStore.open(commands);
+    await store.create(run('cas', 'fo=g|dv=h'), 'key-cas', []);
+    const fence = (await leases.acquire('cas', 'replica-a', 60_000))!;
+    const sent = countStatements(commands);
+    const written = await store.update(
+      'cas',
+      (r) => ({
+        run: { ...r, status: 'waiting' },
+        audit: [
+          { at: 'a', actor: null, action: 'first' },
+          { at: 'b', actor: null, action: 'second' },
+        ],
+      }),
+      fence,
+    );
+    expect(written).toMatchObject({ changed: true, run: { rev: 2, status: 'waiting' } });
+    expect(sent).toEqual([
+      expect.stringContaining('SELECT body, rev'),
+      expect.stringContaining('UPDATE runs'),
+    ]);
+    expect((await store.audit('cas')).map((e) => e.action)).toEqual(['first', 'second']);
+  });
+
+  it('two writers at once both land: the one that lost the compare-and-swap applies its change again', async () => {
+    const store = await PostgresRunStore.open(commands);
+    const other = await PostgresRunStore.open(engine);
+    await store.create(run('both', 'fo=i|dv=j'), 'key-both', []);
+    const tag = (name: string) => (r: Run) => ({
+      run: { ...r, updatedAt: `${r.updatedAt}+${name}` },
+      audit: [{ at: 'now', actor: null, action: name }],
+    });
+    const writes = Array.from({ length: 8 }, (_, i) => (i % 2 ? store : other).update('both', tag(`w${i}`)));
+    await Promise.all(writes);
+    const after = (await store.get('both'))!;
+    expect(after.rev).toBe(9);
+    expect(after.updatedAt.split('+').slice(1).sort()).toEqual([
+      'w0',
+      'w1',
+      'w2',
+      'w3',
+      'w4',
+      'w5',
+      'w6',
+      'w7',
+    ]);
+    expect((await store.audit('both')).map((e) => e.action).sort()).toEqual([
+      'w0',
+      'w1',
+      'w2',
+      'w3',
+      'w4',
+      'w5',
+      'w6',
+      'w7',
+    ]);
+  });
 });
+
+/** The text of every statement the pool's clients send from now on. */
+function countStatements(pool: Pool): string[] {
+  const sent: string[] = [];
+  pool.on('acquire', (client: PoolClient & { __counted?: boolean }) => {
+    if (client.__counted) return;
+    client.__counted = true;
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      sent.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text));
+      return query(...args);
+    };
+  });
+  return sent;
+}

@@ -1,0 +1,97 @@
+import type { Pool } from 'pg';
+import type { Run } from '../engine/model';
+import { FencedWriteError, type LeaseFence } from '../engine/runLeasePort';
+import { LOCK_HOLDING_STATUSES, type RunChange } from '../engine/runStorePort';
+import { AUDIT_ROWS, auditRows } from './postgresAuditRows';
+
+// A run's update on PostgreSQL as a compare-and-swap: read the row, apply the change in memory,
+// then one statement writes it only if `rev` is still the one read and the writer still holds its
+// lease, and appends the audit in the same statement. The executor commits every progress tick,
+// checkpoint and transition this way; a transaction holding the row (BEGIN, fence check, SELECT
+// FOR UPDATE, UPDATE, one INSERT per audit line, COMMIT) was six round trips or more per write, and
+// those writes were most of the database's and the replicas' work (docs/benchmarks.md). When
+// another writer got in between (a click on the same run), the change is read and applied again:
+// `mutate` is pure (src/engine/runStorePort.ts).
+
+/**
+ * With a fence, the lease row is locked FOR SHARE for the statement's length, so a takeover waits
+ * for this write to commit, or this write sees the takeover and changes nothing (the same rule as
+ * the transaction's row lock had). Without one, the lease table is not read (a store of runs alone,
+ * as in tests, has none).
+ */
+const compareAndSwapSql = (fenced: boolean) => `
+WITH lease AS (
+  ${fenced ? 'SELECT 1 FROM run_leases WHERE run_id = $1 AND owner = $8 AND epoch = $9 AND expires_at > $10 FOR SHARE' : 'SELECT 1 WHERE false'}
+), written AS (
+  UPDATE runs SET status = $3, lock_held = $4, rev = $2 + 1, updated_at = $5, body = $6
+   WHERE id = $1 AND rev = $2${fenced ? ' AND EXISTS (SELECT 1 FROM lease)' : ''}
+  RETURNING id
+), audited AS (
+  INSERT INTO run_audit (run_id, at, actor, action, step_id, detail)
+  SELECT written.id, entry.at, entry.actor, entry.action, entry.step_id, entry.detail
+    FROM written, ${AUDIT_ROWS('$7')}
+   ORDER BY entry.n
+)
+SELECT EXISTS (SELECT 1 FROM lease) AS leased, EXISTS (SELECT 1 FROM written) AS written`;
+
+const FENCED_SQL = compareAndSwapSql(true);
+const UNFENCED_SQL = compareAndSwapSql(false);
+
+const FENCE_SQL =
+  'SELECT 1 FROM run_leases WHERE run_id = $1 AND owner = $2 AND epoch = $3 AND expires_at > $4';
+
+/** Enough for any burst of clicks on one run; more means something rewrites the run in a loop. */
+const MAX_ATTEMPTS = 20;
+
+interface RunRow {
+  body: string;
+  rev: number;
+}
+
+export async function updateRun(
+  pool: Pool,
+  runId: string,
+  mutate: (run: Run) => RunChange | null,
+  fence: LeaseFence | undefined,
+): Promise<{ run: Run; changed: boolean } | null> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const found = await pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
+    if (!found.rows[0]) return null;
+    const current = parseRun(found.rows[0]);
+    const change = mutate(structuredClone(current));
+    if (!change) {
+      if (fence) await checkFence(pool, runId, fence);
+      return { run: current, changed: false };
+    }
+    const next: Run = { ...change.run, id: current.id, rev: current.rev + 1 };
+    const row = [
+      runId,
+      current.rev,
+      next.status,
+      LOCK_HOLDING_STATUSES.includes(next.status) ? 1 : 0,
+      next.updatedAt,
+      JSON.stringify(next),
+      auditRows(change.audit ?? []),
+    ];
+    const result = await pool.query<{ leased: boolean; written: boolean }>(
+      fence ? FENCED_SQL : UNFENCED_SQL,
+      fence ? [...row, fence.owner, fence.epoch, Date.now()] : row,
+    );
+    const { leased, written } = result.rows[0];
+    if (written) return { run: next, changed: true };
+    if (fence && !leased) throw new FencedWriteError(runId, fence);
+    // Another writer moved `rev` since the read: apply the change to what it wrote.
+  }
+  throw new Error(`Run ${runId} kept changing underneath; gave up after ${MAX_ATTEMPTS} attempts`);
+}
+
+async function checkFence(pool: Pool, runId: string, fence: LeaseFence): Promise<void> {
+  const held = await pool.query(FENCE_SQL, [runId, fence.owner, fence.epoch, Date.now()]);
+  if (!held.rowCount) throw new FencedWriteError(runId, fence);
+}
+
+export function parseRun(row: RunRow): Run {
+  const run = JSON.parse(row.body) as Run;
+  run.rev = Number(row.rev);
+  return run;
+}
