@@ -3,8 +3,9 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Pool } from 'pg';
 import type { CardKind, ConversationStore, RunMessage, StatusCard } from './conversationStore';
-import { inTransaction, migratePostgres } from './postgresDatabase';
-import { budgetWaitMs, longestWindowMs, type RateWindow } from './sendBudget';
+import { migratePostgres } from './postgresDatabase';
+import { RESERVE_SEND_FUNCTION, reserveSend } from './postgresReserveSend';
+import type { RateWindow } from './sendBudget';
 import { CONVERSATION_SCHEMA, MESSAGE_CLAIMS_SCHEMA, SEND_BUDGET_SCHEMA, STATUS_CARD_SCHEMA } from './schema';
 
 /**
@@ -23,6 +24,7 @@ export class PostgresConversationStore implements ConversationStore {
     await migratePostgres(pool, 'conversations-2-status-cards', STATUS_CARD_SCHEMA);
     await migratePostgres(pool, 'conversations-3-send-budget', SEND_BUDGET_SCHEMA);
     await migratePostgres(pool, 'conversations-4-message-claims', MESSAGE_CLAIMS_SCHEMA);
+    await migratePostgres(pool, 'conversations-5-reserve-send-function', RESERVE_SEND_FUNCTION);
     return new PostgresConversationStore(pool, commands);
   }
 
@@ -155,30 +157,7 @@ export class PostgresConversationStore implements ConversationStore {
   }
 
   async reserveSend(conversationId: string, limits: readonly RateWindow[], replica: string): Promise<number> {
-    return inTransaction(this.pool, async (client) => {
-      // One decision per conversation at a time, across replicas.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dwbot:send:${conversationId}`]);
-      const now = Date.now();
-      await client.query('DELETE FROM conversation_sends WHERE conversation_id = $1 AND at_ms < $2', [
-        conversationId,
-        now - longestWindowMs(limits),
-      ]);
-      const sent = await client.query<{ at_ms: string }>(
-        'SELECT at_ms FROM conversation_sends WHERE conversation_id = $1 ORDER BY at_ms',
-        [conversationId],
-      );
-      const wait = budgetWaitMs(
-        sent.rows.map((row) => Number(row.at_ms)),
-        limits,
-        now,
-      );
-      if (wait > 0) return wait;
-      await client.query(
-        'INSERT INTO conversation_sends (conversation_id, at_ms, replica) VALUES ($1, $2, $3)',
-        [conversationId, now, replica],
-      );
-      return 0;
-    });
+    return reserveSend(this.pool, conversationId, limits, replica);
   }
 
   async claimCardUpdate(cardKey: string, version: number, replica: string): Promise<boolean> {

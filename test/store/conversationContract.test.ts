@@ -92,6 +92,26 @@ describe.each(STORE_KITS)('the conversation store contract on %s', (_name, openK
       expect(await other.conversations.reserveSend('busy', limits, 'r1')).toBe(0);
     });
 
+    it('holds every window: the short one lets sends through again, the long one then holds them', async () => {
+      const limits = [
+        { ms: 1_000, max: 3 },
+        { ms: 60_000, max: 5 },
+      ];
+      const first = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? other : kit).conversations.reserveSend('windows', limits, `r${i % 2}`),
+        ),
+      );
+      expect(first.filter((wait) => wait === 0)).toHaveLength(3);
+      await sleep(Math.max(...first));
+      expect(await kit.conversations.reserveSend('windows', limits, 'r0')).toBe(0);
+      expect(await other.conversations.reserveSend('windows', limits, 'r1')).toBe(0);
+      // Five in the last minute: the next waits for the oldest of them to be a minute old.
+      const held = await kit.conversations.reserveSend('windows', limits, 'r0');
+      expect(held).toBeGreaterThan(50_000);
+      expect(held).toBeLessThanOrEqual(60_001);
+    });
+
     it('an update of one card version is claimed by one replica only, and never after a newer one', async () => {
       const results = await Promise.all([
         kit.conversations.claimCardUpdate('run-x:run:', 3, 'a'),
