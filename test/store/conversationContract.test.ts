@@ -103,7 +103,8 @@ describe.each(STORE_KITS)('the conversation store contract on %s', (_name, openK
         ),
       );
       expect(first.filter((wait) => wait === 0)).toHaveLength(3);
-      await sleep(Math.max(...first));
+      // Past the short window for all three (they may be some ms apart): two more fit it.
+      await sleep(1_050);
       expect(await kit.conversations.reserveSend('windows', limits, 'r0')).toBe(0);
       expect(await other.conversations.reserveSend('windows', limits, 'r1')).toBe(0);
       // Five in the last minute: the next waits for the oldest of them to be a minute old.
