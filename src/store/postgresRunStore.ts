@@ -23,6 +23,9 @@ import { CREATE_RUN_FUNCTION, createRun } from './postgresCreateRun';
 import { planReviewOf, previewText, type PlanReviewRow } from './planReviewRows';
 import { PLAN_REVIEW_PREVIEW_SCHEMA, PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
 
+/** More than the runs one replica drives at once; each is a few kB. */
+const RECENT_RUNS = 500;
+
 interface RunRow {
   body: string;
   rev: number;
@@ -34,6 +37,12 @@ interface RunRow {
  * never queues behind the engine's writes for a connection (docs/benchmarks.md).
  */
 export class PostgresRunStore implements RunStore {
+  /**
+   * The runs this instance last read or wrote, newest last: an update tries its compare-and-swap on
+   * these before reading (src/store/postgresUpdateRun.ts). Never answered to a reader as stored.
+   */
+  private readonly recent = new Map<string, Run>();
+
   private constructor(private readonly pool: Pool) {}
 
   static async open(pool: Pool): Promise<PostgresRunStore> {
@@ -87,7 +96,10 @@ export class PostgresRunStore implements RunStore {
 
   async get(runId: string): Promise<Run | null> {
     const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
-    return result.rows[0] ? parseRun(result.rows[0]) : null;
+    if (!result.rows[0]) return null;
+    const run = parseRun(result.rows[0]);
+    this.remember(run);
+    return run;
   }
 
   async findByRequestKey(requestKey: string): Promise<Run | null> {
@@ -132,7 +144,10 @@ export class PostgresRunStore implements RunStore {
     fence?: LeaseFence,
   ): Promise<{ run: Run; changed: boolean } | null> {
     try {
-      return await updateRun(this.pool, runId, mutate, fence);
+      const result = await updateRun(this.pool, runId, mutate, fence, this.recent.get(runId));
+      if (result) this.remember(result.run);
+      else this.recent.delete(runId);
+      return result;
     } catch (error) {
       if (error instanceof FencedWriteError) await this.recordFenced(error);
       throw error;
@@ -174,6 +189,13 @@ export class PostgresRunStore implements RunStore {
   async fencedWrites(): Promise<number> {
     const result = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM fenced_writes');
     return Number(result.rows[0].n);
+  }
+
+  /** A copy, so a caller changing its run cannot change what the next update starts from. */
+  private remember(run: Run): void {
+    this.recent.delete(run.id);
+    this.recent.set(run.id, structuredClone(run));
+    if (this.recent.size > RECENT_RUNS) this.recent.delete(this.recent.keys().next().value as string);
   }
 
   private async recordFenced(error: FencedWriteError): Promise<void> {

@@ -32,7 +32,10 @@ WITH lease AS (
     FROM written, ${AUDIT_ROWS('$7')}
    ORDER BY entry.n
 )
-SELECT EXISTS (SELECT 1 FROM lease) AS leased, EXISTS (SELECT 1 FROM written) AS written`;
+SELECT EXISTS (SELECT 1 FROM lease) AS leased, EXISTS (SELECT 1 FROM written) AS written,
+       stored.body, stored.rev
+  FROM (SELECT 1) AS one
+  LEFT JOIN runs AS stored ON stored.id = $1 AND NOT EXISTS (SELECT 1 FROM written)`;
 
 const FENCED_SQL = compareAndSwapSql(true);
 const UNFENCED_SQL = compareAndSwapSql(false);
@@ -48,18 +51,35 @@ interface RunRow {
   rev: number;
 }
 
+/**
+ * `known` is the run as this replica last read or wrote it, tried first to save a read: the
+ * executor reads a run, acts, then commits, so it is nearly always current. If it is not, the write
+ * changes nothing and answers the stored run, and the change is applied to that. A change that
+ * comes to nothing on `known` is decided again on a fresh read, as "nothing to do" must hold for
+ * the stored run.
+ */
 export async function updateRun(
   pool: Pool,
   runId: string,
   mutate: (run: Run) => RunChange | null,
   fence: LeaseFence | undefined,
+  known?: Run,
 ): Promise<{ run: Run; changed: boolean } | null> {
+  let current = known;
+  let fresh = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const found = await pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
-    if (!found.rows[0]) return null;
-    const current = parseRun(found.rows[0]);
+    if (!current) {
+      const found = await pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
+      if (!found.rows[0]) return null;
+      current = parseRun(found.rows[0]);
+      fresh = true;
+    }
     const change = mutate(structuredClone(current));
     if (!change) {
+      if (!fresh) {
+        current = undefined;
+        continue;
+      }
       if (fence) await checkFence(pool, runId, fence);
       return { run: current, changed: false };
     }
@@ -73,14 +93,19 @@ export async function updateRun(
       JSON.stringify(next),
       auditRows(change.audit ?? []),
     ];
-    const result = await pool.query<{ leased: boolean; written: boolean }>(
-      fence ? FENCED_SQL : UNFENCED_SQL,
-      fence ? [...row, fence.owner, fence.epoch, Date.now()] : row,
-    );
-    const { leased, written } = result.rows[0];
+    const result = await pool.query<{
+      leased: boolean;
+      written: boolean;
+      body: string | null;
+      rev: number | null;
+    }>(fence ? FENCED_SQL : UNFENCED_SQL, fence ? [...row, fence.owner, fence.epoch, Date.now()] : row);
+    const { leased, written, body, rev } = result.rows[0];
     if (written) return { run: next, changed: true };
     if (fence && !leased) throw new FencedWriteError(runId, fence);
+    if (body === null || rev === null) return null;
     // Another writer moved `rev` since the read: apply the change to what it wrote.
+    current = parseRun({ body, rev });
+    fresh = true;
   }
   throw new Error(`Run ${runId} kept changing underneath; gave up after ${MAX_ATTEMPTS} attempts`);
 }

@@ -59,7 +59,7 @@ describe('the PostgreSQL run store under engine load', () => {
     expect(again).toMatchObject({ ok: false, reason: 'locked', holder: { id: 'one' } });
   });
 
-  it('a fenced update is two statements: the read, then the write with its lease check and audit', async () => {
+  it('a fenced update of a run this replica has not read is two statements: the read, then the write with its lease check and audit', async () => {
     const leases = await PostgresRunLeases.open(commands);
     const store = await PostgresRunStore.open(commands);
     await store.create(run('cas', 'fo=g|dv=h'), 'key-cas', []);
@@ -116,6 +116,27 @@ describe('the PostgreSQL run store under engine load', () => {
       'w6',
       'w7',
     ]);
+  });
+
+  it('an update starts from the run as this replica last saw it, and never loses another replica’s write', async () => {
+    const a = await PostgresRunStore.open(commands);
+    const b = await PostgresRunStore.open(engine);
+    await a.create(run('seen', 'fo=k|dv=l'), 'key-seen', []);
+    await a.get('seen');
+    const sent = countStatements(commands);
+    await a.update('seen', (r) => ({ run: { ...r, updatedAt: `${r.updatedAt}+a1` } }));
+    expect(sent).toEqual([expect.stringContaining('UPDATE runs')]); // what it last read was current
+    await b.update('seen', (r) => ({ run: { ...r, status: 'cancelled', updatedAt: `${r.updatedAt}+b` } }));
+    // A's copy is stale: its write changes nothing, and its change is applied to B's.
+    await a.update('seen', (r) => ({ run: { ...r, updatedAt: `${r.updatedAt}+a2` } }));
+    expect(await b.get('seen')).toMatchObject({ rev: 4, status: 'cancelled' });
+    expect((await b.get('seen'))!.updatedAt.split('+').slice(1)).toEqual(['a1', 'b', 'a2']);
+    // "Nothing to do" is decided on the stored run, not on a stale copy.
+    await b.update('seen', (r) => ({ run: { ...r, status: 'failed' } }));
+    const retried = await a.update('seen', (r) =>
+      r.status === 'failed' ? { run: { ...r, status: 'running' } } : null,
+    );
+    expect(retried).toMatchObject({ changed: true, run: { rev: 6, status: 'running' } });
   });
 });
 
