@@ -10,10 +10,11 @@ import type { Harness } from '../test/support/botHarness';
 import { startEmbeddedPostgres } from '../test/support/postgres/embeddedPostgres';
 
 /**
- * `npm run bench:bot -- [--conversations 50] [--think-ms 1000] [--replicas 1] [--postgres] [--json]`: starts the emulator and the bot in processes of
+ * `npm run bench:bot -- [--conversations 50] [--rounds 3] [--think-ms 1000] [--replicas 1] [--postgres] [--json]`: starts the emulator and the bot in processes of
  * their own (the bot with its SQLite store, as `npm start` runs it, pointed at the emulator by
  * EMULATOR_URL), then N admins at once each drive a setup through the
- * cards in their own channel thread to the completion notice. Prints the latency of every card
+ * cards in their own channel thread to the completion notice, and again for each round (a p99 of
+ * one round's 50 clicks per verb would be its slowest click alone). Prints the latency of every card
  * action (adaptiveCard/action invoke, measured at the client), the proactive sends per run, the most
  * sends any conversation got in a sliding 30 s, and the bot process's peak resident memory.
  */
@@ -60,6 +61,7 @@ function peakRssMb(pid: number): number {
 
 async function main(): Promise<void> {
   const conversations = arg('conversations', 50);
+  const rounds = arg('rounds', 3);
   // A person reads a card before clicking: each action waits thinkMs x (0.5 to 1.5). 0 = a burst.
   const thinkMs = arg('think-ms', 1000);
   const pause = () => new Promise<void>((resolve) => setTimeout(resolve, thinkMs * (0.5 + Math.random())));
@@ -141,18 +143,23 @@ async function main(): Promise<void> {
     });
     connector.calls.length = 0;
     const started = Date.now();
-    const results = await Promise.allSettled(
-      Array.from({ length: conversations }, (_, i) =>
-        driveScenario(harnessOf(i), {
-          scenario: 'new-new',
-          inputs: { financeOpsName: `bench-fo-${i}`, dataverseName: `bench-dv-${i}` },
-          requester: user(`Admin ${i}`),
-          conversation: newConversation(),
-          pause: thinkMs > 0 ? pause : undefined,
-          timeoutMs: 600_000,
-        }),
-      ),
-    );
+    const results: Array<PromiseSettledResult<{ noticeText: string }>> = [];
+    for (let round = 0; round < rounds; round += 1) {
+      results.push(
+        ...(await Promise.allSettled(
+          Array.from({ length: conversations }, (_, i) =>
+            driveScenario(harnessOf(i), {
+              scenario: 'new-new',
+              inputs: { financeOpsName: `bench-fo-${round}-${i}`, dataverseName: `bench-dv-${round}-${i}` },
+              requester: user(`Admin ${i}`),
+              conversation: newConversation(),
+              pause: thinkMs > 0 ? pause : undefined,
+              timeoutMs: 600_000,
+            }),
+          ),
+        )),
+      );
+    }
     const completed = results.filter(
       (r) => r.status === 'fulfilled' && r.value.noticeText.includes('completed'),
     ).length;
@@ -179,6 +186,7 @@ async function main(): Promise<void> {
     const report = {
       replicas,
       conversations,
+      rounds,
       think_ms: thinkMs,
       completed,
       invokes: latencies.length,
@@ -194,7 +202,7 @@ async function main(): Promise<void> {
           ) * 10,
         ) / 10,
       server_p99_ms: Math.round(percentile(serverLatencies, 99) * 10) / 10,
-      sends_per_run: Math.round((connector.calls.length / conversations) * 10) / 10,
+      sends_per_run: Math.round((connector.calls.length / (conversations * rounds)) * 10) / 10,
       max_sends_per_conversation_30s: max30s,
       peak_rss_mb: peak,
       wall_s: Math.round((Date.now() - started) / 100) / 10,
@@ -213,7 +221,7 @@ async function main(): Promise<void> {
     };
     if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else console.table(report);
-    if (completed !== conversations) process.exitCode = 1;
+    if (completed !== conversations * rounds) process.exitCode = 1;
   } finally {
     clearInterval(sampler);
     bots.forEach((bot) => bot.kill('SIGINT'));
