@@ -8,14 +8,14 @@ import {
 import { FINISHED_RUN_STATUSES, type Clock, type EngineApi, type Run } from '../engine/engineApi';
 import type { CardKind, ConversationStore } from '../store/conversationStore';
 import type { Logger } from '../log';
-import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { SendQueue, type SendQueueOptions } from './sendQueue';
-import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
-import { completionCardData } from './views/completionView';
+import type { AdaptiveCard } from './cards/renderCard';
+import type { RunCardKind } from './views/cardOfMessage';
+import { NotifierCards } from './notifierCards';
 import { shortId } from './views/format';
 import type { PerspectiveReader } from './audience/perspectiveReader';
-import { messageLink } from './teamsLinks';
 import { LongStepTicker } from './longStepTicker';
+import { LatestPerKey } from './latestPerKey';
 
 // Turns engine events into proactive Teams messages through the conversation references kept in the
 // store: the run card updated in place, an approval card and a manual-step card posted once per
@@ -49,9 +49,20 @@ export class Notifier {
   private readonly replica: string;
   /** Re-renders the run card of a long step once a minute (elapsed time, the service's status). */
   readonly ticker: LongStepTicker;
+  /** The cards the notifier posts and updates, built at send time. */
+  private readonly cards: NotifierCards;
+  /** The newest change of each run waiting for its cards' refresh; `again` holds if any asked it. */
+  private readonly changes = new LatestPerKey<{ run: Run; again: boolean }>(
+    (change) => this.refreshCards(change),
+    (queued, later) => ({
+      run: later.run.rev >= queued.run.rev ? later.run : queued.run,
+      again: queued.again || later.again,
+    }),
+  );
 
   constructor(private readonly options: NotifierOptions) {
     this.replica = options.replicaId ?? 'local';
+    this.cards = new NotifierCards(options);
     this.ticker = new LongStepTicker({
       load: (runId) => options.engine.get(runId),
       rerender: (run) => void this.runChanged(run, true).catch(() => undefined),
@@ -74,13 +85,15 @@ export class Notifier {
     engine.on('approval.requested', ({ run, step }) =>
       this.settle(
         this.postOnce(run, 'approval', step.id, (context) =>
-          this.currentCard(run, 'approval', step.id, context),
+          this.cards.current(run, 'approval', step.id, context),
         ),
       ),
     );
     engine.on('manual.requested', ({ run, step }) =>
       this.settle(
-        this.postOnce(run, 'manual', step.id, (context) => this.currentCard(run, 'manual', step.id, context)),
+        this.postOnce(run, 'manual', step.id, (context) =>
+          this.cards.current(run, 'manual', step.id, context),
+        ),
       ),
     );
     engine.on('approval.reminder', ({ run, step }) =>
@@ -104,7 +117,7 @@ export class Notifier {
         (async () => {
           await this.runChanged(run);
           await this.postOnce(run, 'completion', outcomeKey(run), (context) =>
-            this.completionActivity(run, context),
+            this.cards.completion(run, context),
           );
         })(),
       ),
@@ -121,7 +134,7 @@ export class Notifier {
             run,
             'approval',
             step.id,
-            (context) => this.currentCard(run, 'approval', step.id, context),
+            (context) => this.cards.current(run, 'approval', step.id, context),
             true,
           );
         if (step.status === 'awaiting_manual')
@@ -129,7 +142,7 @@ export class Notifier {
             run,
             'manual',
             step.id,
-            (context) => this.currentCard(run, 'manual', step.id, context),
+            (context) => this.cards.current(run, 'manual', step.id, context),
             true,
           );
       }
@@ -139,14 +152,21 @@ export class Notifier {
           run,
           'completion',
           outcomeKey(run),
-          (context) => this.completionActivity(run, context),
+          (context) => this.cards.completion(run, context),
           true,
         );
     }
   }
 
-  /** Updates every message of the run that shows its state (coalesced per message). */
-  async runChanged(run: Run, again = false): Promise<void> {
+  /**
+   * Updates every message of the run that shows its state (coalesced per message; changes that come
+   * while the run's messages are being read merge into one more read, src/bot/latestPerKey.ts).
+   */
+  runChanged(run: Run, again = false): Promise<void> {
+    return this.changes.run(run.id, { run, again });
+  }
+
+  private async refreshCards({ run, again }: { run: Run; again: boolean }): Promise<void> {
     // `again`: send even a version already sent (the clicker's copy was replaced by an answer).
     const version = again ? undefined : run.rev;
     const { conversations } = this.options;
@@ -156,7 +176,7 @@ export class Notifier {
         status.conversationId,
         status.activityId,
         `${run.id}:status:${status.conversationId}`,
-        async (context) => this.sharedRunCard(run, context),
+        async (context) => this.cards.sharedRun(run, context),
         version,
       );
     }
@@ -171,7 +191,9 @@ export class Notifier {
         message.activityId,
         `${run.id}:${kind}:${message.stepId}`,
         async (context) =>
-          kind === 'run' ? this.sharedRunCard(run, context) : this.currentCard(run, kind, stepId, context),
+          kind === 'run'
+            ? this.cards.sharedRun(run, context)
+            : this.cards.current(run, kind, stepId, context),
         version,
       );
     }
@@ -269,48 +291,6 @@ export class Notifier {
     work.catch((error: unknown) =>
       this.options.logger?.error({ err: (error as Error).message }, 'notifier could not read the store'),
     );
-  }
-
-  /** A step card from the stored run (fresher than the event's snapshot by the time it is sent). */
-  private async currentCard(
-    run: Run,
-    kind: RunCardKind,
-    stepId: string | undefined,
-    context: TurnContext,
-  ): Promise<AdaptiveCard> {
-    const current = (await this.options.engine.get(run.id)) ?? run;
-    return cardOfRun(current, {
-      kind,
-      stepId,
-      // The shared copy's view: who gets a personal view through refresh (roster and roles).
-      view: await this.options.perspectives?.shared(context, current, kind),
-      nowMs: this.options.clock.now().getTime(),
-    });
-  }
-
-  /** The run card as everyone sees it. */
-  private async sharedRunCard(run: Run, context: TurnContext): Promise<AdaptiveCard> {
-    return cardOfRun(run, {
-      kind: 'run',
-      view: await this.options.perspectives?.shared(context, run, 'run'),
-      nowMs: this.options.clock.now().getTime(),
-    });
-  }
-
-  /** The one completion message: the @mention and the outcome in one card, linking to the run card. */
-  private async completionActivity(run: Run, context: TurnContext): Promise<AdaptiveCard> {
-    const current = (await this.options.engine.get(run.id)) ?? run;
-    const runMessage = (await this.options.conversations.messagesOf(run.id)).find(
-      (m) => m.kind === 'run' && m.activityId,
-    );
-    const link = runMessage?.activityId
-      ? messageLink({
-          conversationId: runMessage.conversationId,
-          activityId: runMessage.activityId,
-          tenantId: context.activity.conversation?.tenantId,
-        })
-      : undefined;
-    return renderCard('completion', completionCardData(current, link ?? ''));
   }
 
   private countSend(conversationId: string): void {
