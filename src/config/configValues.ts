@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-// How one environment variable's text becomes a value (config.ts's schema): switches, ports,
-// numbers in range, URLs, id lists, OTLP headers; empty or unset takes the default.
+// How one environment variable's text becomes a value (the settings of configSchema.ts): switches,
+// ports, numbers in range, URLs, id lists, OTLP headers; empty or unset takes the default.
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];
 
