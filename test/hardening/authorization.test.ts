@@ -1,6 +1,6 @@
 import { eventually } from '../support/eventually';
-import { findCard, getJson } from '../support/botHarness';
-import { reachConfirmation } from '../support/scenarioDriver';
+import { findCard } from '../support/botHarness';
+import { contosoUrl, reachConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
 
@@ -45,17 +45,13 @@ describe('authorization: admins start, approvers decide, every refusal is audite
       },
       'info',
     );
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
+    const dataverseUrl = await contosoUrl(h);
     const reached = await reachConfirmation(h, {
       scenario: 'new-existing',
       requester: admin,
       inputs: {
         financeOpsName: 'authz-fo',
-        dataverseUrl: contoso.url,
+        dataverseUrl,
         companyCode: 'AUTZ',
         companyName: 'Authz Ltd',
         initialSyncEntities: '',

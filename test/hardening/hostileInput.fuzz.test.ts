@@ -2,7 +2,7 @@ import { eventually } from '../support/eventually';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { findCard, getJson } from '../support/botHarness';
-import { reachConfirmation } from '../support/scenarioDriver';
+import { contosoUrl, reachConfirmation } from '../support/scenarioDriver';
 import { BOT, responseCard, textOf, user, type Conversation, type TeamsUser } from '../support/teamsClient';
 import { VERBS } from '../../src/bot/cardActions';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
@@ -161,17 +161,13 @@ describe('hostile input', () => {
       { ADMINS: `${admin.aadObjectId}`, APPROVERS: approver.aadObjectId },
       'silent',
     );
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
+    const dataverseUrl = await contosoUrl(h);
     const reached = await reachConfirmation(h, {
       scenario: 'new-existing',
       requester: admin,
       inputs: {
         financeOpsName: 'fuzz-fo',
-        dataverseUrl: contoso.url,
+        dataverseUrl,
         companyCode: 'FUZZ',
         companyName: 'Fuzz Ltd',
         initialSyncEntities: '',
