@@ -1,6 +1,6 @@
 import { eventually } from '../support/eventually';
 import { findCard } from '../support/botHarness';
-import { contosoUrl, reachConfirmation } from '../support/scenarioDriver';
+import { reachContosoConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
 
@@ -45,17 +45,10 @@ describe('authorization: admins start, approvers decide, every refusal is audite
       },
       'info',
     );
-    const dataverseUrl = await contosoUrl(h);
-    const reached = await reachConfirmation(h, {
-      scenario: 'new-existing',
-      requester: admin,
-      inputs: {
-        financeOpsName: 'authz-fo',
-        dataverseUrl,
-        companyCode: 'AUTZ',
-        companyName: 'Authz Ltd',
-        initialSyncEntities: '',
-      },
+    const reached = await reachContosoConfirmation(h, admin, {
+      financeOpsName: 'authz-fo',
+      companyCode: 'AUTZ',
+      companyName: 'Authz Ltd',
     });
     conversation = reached.conversation;
     confirm = { cardId: reached.cardId, card: reached.confirm };
