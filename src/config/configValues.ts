@@ -16,30 +16,29 @@ export const bool = (fallback: boolean) =>
     })
     .transform((value) => (value === '' ? fallback : TRUE_WORDS.includes(value)));
 
-export const port = (fallback: number) =>
+/** The variable's text as given; unset or empty: the default's text, so it meets the same checks. */
+const textOrDefault = (fallback: number) =>
   z
     .string()
     .optional()
-    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
-        .transform(Number)
-        .pipe(z.number().int().min(0, 'must be from 0 to 65535').max(65535, 'must be from 0 to 65535')),
-    );
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value));
+
+export const port = (fallback: number) =>
+  textOrDefault(fallback).pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+      .transform(Number)
+      .pipe(z.number().int().min(0, 'must be from 0 to 65535').max(65535, 'must be from 0 to 65535')),
+  );
 
 export const positiveNumber = (fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number')
-        .transform(Number),
-    );
+  textOrDefault(fallback).pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number')
+      .transform(Number),
+  );
 
 /** A whole number from `min` to `max`; empty or unset takes the default. */
 export const wholeNumber = (fallback: number, min: number, max: number) =>
