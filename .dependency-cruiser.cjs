@@ -16,7 +16,7 @@ module.exports = {
       severity: 'error',
       comment: 'The engine declares ports; it imports nothing from the Teams layer, clients, stores or the emulator.',
       from: { path: '^src/engine' },
-      to: { path: '^src/(bot|platform|store|emulator|playground|composition|doctor)/|^src/(index|config)\\.ts$' },
+      to: { path: '^src/(bot|platform|store|emulator|playground|composition|doctor|config)/|^src/(index|config)\\.ts$' },
     },
     {
       name: 'emulator-models-microsoft-not-us',

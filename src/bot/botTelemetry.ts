@@ -1,5 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { meter, startClientCallSpan, tracer } from '../telemetry/clientCallSpan';
+import { startClientCallSpan } from '../telemetry/clientCallSpan';
+import { meter, tracer } from '../telemetry/instrumentationScope';
 
 // The Teams layer's share of the telemetry (docs/operations.md): a span per card action (the click's
 // verb, its run, how it was answered) and per proactive send to Teams, and the waits Teams' send

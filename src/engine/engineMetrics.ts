@@ -1,4 +1,5 @@
-import { metrics, type Attributes } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
+import { meter } from '../telemetry/instrumentationScope';
 import type { Run, StepState } from './model';
 import type { RunStore } from './runStorePort';
 
@@ -6,10 +7,6 @@ import type { RunStore } from './runStorePort';
 // scenario and outcome, time per step kind, approvals waiting and their age, bootstrap throughput,
 // lease takeovers and fenced writes. Only @opentelemetry/api: without a MeterProvider
 // (src/composition/telemetry.ts) every instrument is a no-op.
-
-export const METER_NAME = 'dualwrite-setup-bot';
-
-const meter = () => metrics.getMeter(METER_NAME);
 
 /** Instruments are made on first use, so a MeterProvider set after import is the one they report to. */
 let instruments: ReturnType<typeof create> | undefined;

@@ -8,6 +8,7 @@ import {
   type Context,
   type SpanContext,
 } from '@opentelemetry/api';
+import { tracer } from '../telemetry/instrumentationScope';
 import { recordStepAttempt } from './engineMetrics';
 import type { Run, StepState } from './model';
 
@@ -15,10 +16,6 @@ import type { Run, StepState } from './model';
 // with the run (`Run.trace`, W3C traceparent), so every step attempt, on whatever replica drives it
 // and after any restart, is a child of the same root. Only @opentelemetry/api here: without an SDK
 // (src/composition/telemetry.ts) every span is a no-op and no context is stored.
-
-export const TRACER_NAME = 'dualwrite-setup-bot';
-
-const tracer = () => trace.getTracer(TRACER_NAME);
 
 /** https://www.w3.org/TR/trace-context/#traceparent-header-field-values */
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;

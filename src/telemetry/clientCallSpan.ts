@@ -1,21 +1,10 @@
-import {
-  context,
-  metrics,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Span,
-} from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
+import { tracer } from './instrumentationScope';
 
-// The instrumentation scope of the Teams layer and the platform clients, and the span shape they share:
-// one CLIENT span per outgoing call, its retries included (docs/operations.md). Only
-// @opentelemetry/api, so any layer may import it (.dependency-cruiser.cjs); every call is a no-op
-// unless src/composition/telemetry.ts set an SDK up.
-
-export const INSTRUMENTATION_NAME = 'dualwrite-setup-bot';
-export const tracer = () => trace.getTracer(INSTRUMENTATION_NAME);
-export const meter = () => metrics.getMeter(INSTRUMENTATION_NAME);
+// The span shape the Teams layer and the platform clients share: one CLIENT span per outgoing call,
+// its retries included (docs/operations.md), in the bot's instrumentation scope
+// (instrumentationScope.ts). Only @opentelemetry/api, so any layer may import it
+// (.dependency-cruiser.cjs); every call is a no-op unless src/composition/telemetry.ts set an SDK up.
 
 export interface ClientCallSpan {
   span: Span;

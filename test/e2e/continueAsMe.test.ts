@@ -7,6 +7,7 @@ import { openStore } from '../../src/store/openStore';
 import { startHarness, type Harness } from '../support/botHarness';
 import { sampleRun } from '../support/runFixtures';
 import { newConversation, responseCard, textOf, user } from '../support/teamsClient';
+import { teamsSsoToken } from './support/emulatorControl';
 
 /**
  * "Continue as me" through the bot over real HTTP (AZURE_AUTH=obo's button; Learn
@@ -53,15 +54,7 @@ describe('Continue as me: the card button with Teams SSO', () => {
   const run = waitingRun();
   const maps = run.steps[2];
 
-  const ssoToken = async (who: typeof X): Promise<string> => {
-    const response = await fetch(`${h.bot.emulatorUrl}/_emulator/entra/ssoToken`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ oid: who.aadObjectId, name: who.name }),
-    });
-    expect(response.ok).toBe(true);
-    return String(((await response.json()) as { token: unknown }).token);
-  };
+  const ssoToken = (who: typeof X) => teamsSsoToken(h, who);
   const click = async (who: typeof X, token?: string) =>
     h.client.invoke(
       who,

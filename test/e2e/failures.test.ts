@@ -1,6 +1,6 @@
-import { startHarness, findCard, getJson, type Harness } from '../support/botHarness';
+import { startHarness, findCard, type Harness } from '../support/botHarness';
 import { cardOf, noticeTextOf } from '../support/localConnector';
-import { reachConfirmation } from '../support/scenarioDriver';
+import { contosoUrl, reachConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
 
 /**
@@ -102,14 +102,10 @@ describe('failures and expiries', () => {
       APPROVAL_TIMEOUT_MINUTES: '0.05',
       APPROVAL_REMINDER_MINUTES: '0.03',
     });
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
+    const dataverseUrl = await contosoUrl(h);
     const { conversation, runId } = await start(
       h,
-      { financeOpsName: 'exp-fo', dataverseUrl: contoso.url, companyCode: 'EXP', companyName: 'Expiry Co' },
+      { financeOpsName: 'exp-fo', dataverseUrl, companyCode: 'EXP', companyName: 'Expiry Co' },
       'new-existing',
     );
     const approval = await h.connector.waitFor(

@@ -9,6 +9,7 @@ import { eventually } from '../support/eventually';
 import { cardOf, noticeTextOf } from '../support/localConnector';
 import { reachConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation, type TeamsUser } from '../support/teamsClient';
+import { emulatorControl, teamsSsoToken } from './support/emulatorControl';
 
 /**
  * A whole AZURE_AUTH=obo run through the bot, with real Bot Framework authentication (BOT_ID set,
@@ -39,26 +40,9 @@ interface EmulatorState {
 describe('AZURE_AUTH=obo through the bot, signed end to end', () => {
   let h: Harness;
 
-  const control = async (method: string, route: string, body: unknown) => {
-    const response = await fetch(`${h.bot.emulatorUrl}/_emulator/${route}`, {
-      method,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(response.ok).toBe(true);
-    return (await response.json()) as Record<string, unknown>;
-  };
+  const control = (method: string, route: string, body: unknown) => emulatorControl(h, method, route, body);
   /** The token Teams' client hands over for `who` (audience: the bot's SSO resource). */
-  const ssoToken = async (who: TeamsUser) =>
-    String(
-      (
-        await control('POST', 'entra/ssoToken', {
-          oid: who.aadObjectId,
-          name: who.name,
-          audience: `api://botid-${SIGNED_BOT_ID}`,
-        })
-      ).token,
-    );
+  const ssoToken = (who: TeamsUser) => teamsSsoToken(h, who, `api://botid-${SIGNED_BOT_ID}`);
 
   beforeAll(async () => {
     h = await startHarness({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startHarness, type Harness } from '../support/botHarness';
 import { newConversation, user } from '../support/teamsClient';
+import { emulatorControl, teamsSsoToken } from './support/emulatorControl';
 
 /**
  * Teams SSO through the bot over real HTTP (Learn
@@ -14,23 +15,13 @@ describe('Teams SSO: signin/tokenExchange', () => {
   let h: Harness;
   const conversation = newConversation();
 
-  const control = async (method: string, route: string, body: unknown) => {
-    const response = await fetch(`${h.bot.emulatorUrl}/_emulator/${route}`, {
-      method,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(response.ok).toBe(true);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  const ssoToken = async (): Promise<string> =>
-    String((await control('POST', 'entra/ssoToken', { oid: admin.aadObjectId, name: admin.name })).token);
+  const control = (method: string, route: string, body: unknown) => emulatorControl(h, method, route, body);
   const exchange = async (connectionName = 'DynamicsSso') => {
     const id = randomUUID();
     const answer = await h.client.signIn(admin, conversation, 'signin/tokenExchange', {
       id,
       connectionName,
-      token: await ssoToken(),
+      token: await teamsSsoToken(h, admin),
     });
     return { id, ...answer };
   };

@@ -1,14 +1,12 @@
 import type { RunningEmulator } from '../../src/emulator/index';
 import type { Actor, Run, StepState } from '../../src/engine/model';
-import type { Platform } from '../../src/engine/ports';
 import { systemClock } from '../../src/engine/systemClock';
 import { createPlatform } from '../../src/platform/createPlatform';
-import { onBehalfOfCredential } from '../../src/platform/http/onBehalfOf';
 import type { CallerCounts } from '../../src/emulator/entra/callerLog';
 import { control } from '../emulator/emulatorTestKit';
 import { bob, createHarness, reviewed, type Harness } from './engineHarness';
 import { emulatorState, startRigEmulator } from './emulatorRig';
-import { contosoExistingExisting, waitingForAdmin } from './actingAdminKit';
+import { contosoExistingExisting, platformActingAs, adminSsoToken, waitingForAdmin } from './actingAdminKit';
 
 /**
  * AZURE_AUTH=obo against the emulator over HTTP, its LCS and gateway taking user tokens only: the bot's
@@ -17,29 +15,15 @@ import { contosoExistingExisting, waitingForAdmin } from './actingAdminKit';
  * (the emulator's own linked_by check is what lets the maps through); another admin's click is
  * refused, and Entra's interaction_required becomes a new wait that the admin's next click resumes.
  */
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 const X: Actor = { id: '00000000-0000-4000-8000-0000000000a1', name: 'Xavier' };
 const Y: Actor = { id: '00000000-0000-4000-8000-0000000000a2', name: 'Yasmin' };
 
 let emu: RunningEmulator;
 let h: Harness;
 
-async function ssoToken(oid: string): Promise<string> {
-  const sso = await control(emu, 'POST', 'entra/ssoToken', { oid, audience: `api://${CLIENT_ID}` });
-  return sso.body.token as string;
-}
+const ssoToken = (oid: string) => adminSsoToken(emu, oid);
 
-function platformAs(assertion: string): Platform {
-  return createPlatform({
-    mode: 'emulator',
-    emulatorUrl: emu.url,
-    credential: onBehalfOfCredential(
-      { tenantId: 'organizations', clientId: CLIENT_ID, clientSecret: 'secret', emulatorOrigin: emu.url },
-      assertion,
-    ),
-    retry: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 200 },
-  });
-}
+const platformAs = (assertion: string) => platformActingAs(emu, assertion);
 
 beforeEach(async () => {
   emu = await startRigEmulator();

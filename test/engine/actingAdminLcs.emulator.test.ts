@@ -7,6 +7,7 @@ import { createPlatform } from '../../src/platform/createPlatform';
 import { onBehalfOfCredential } from '../../src/platform/http/onBehalfOf';
 import { control } from '../emulator/emulatorTestKit';
 import { createHarness, reviewed, type Harness } from './engineHarness';
+import { CLIENT_ID, adminSsoToken } from './actingAdminKit';
 import { startRigEmulator } from './emulatorRig';
 
 /**
@@ -15,7 +16,6 @@ import { startRigEmulator } from './emulatorRig';
  * (automatic on the emulator) and its check (manual in live mode) wait for "Continue as me" of the
  * admin who asked, and LCS sees that admin's token, never the app's.
  */
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 const X: Actor = { id: '00000000-0000-4000-8000-0000000000b1', name: 'Xavier' };
 const Y: Actor = { id: '00000000-0000-4000-8000-0000000000b2', name: 'Yasmin' };
 const RETRY = { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 200 };
@@ -23,10 +23,7 @@ const RETRY = { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 200 };
 let emu: RunningEmulator;
 let h: Harness | undefined;
 
-async function ssoToken(oid: string): Promise<string> {
-  return (await control(emu, 'POST', 'entra/ssoToken', { oid, audience: `api://${CLIENT_ID}` })).body
-    .token as string;
-}
+const ssoToken = (oid: string) => adminSsoToken(emu, oid);
 
 const oboSettings = () => ({
   tenantId: 'organizations',

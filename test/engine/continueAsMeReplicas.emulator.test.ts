@@ -1,17 +1,15 @@
 import type { RunningEmulator } from '../../src/emulator/index';
 import type { CallerCounts } from '../../src/emulator/entra/callerLog';
 import type { Actor, Run, StepState } from '../../src/engine/model';
-import type { Platform } from '../../src/engine/ports';
 import type { RunStore } from '../../src/engine/runStorePort';
 import { createSetupEngine, type SetupEngine } from '../../src/engine/setupEngine';
 import { systemClock } from '../../src/engine/systemClock';
 import { createPlatform } from '../../src/platform/createPlatform';
-import { onBehalfOfCredential } from '../../src/platform/http/onBehalfOf';
 import { control } from '../emulator/emulatorTestKit';
 import { openPostgresKit, type StoreHandle, type StoreKit } from '../store/support/storeKits';
 import { startRigEmulator } from './emulatorRig';
 import { bob, reviewed } from './engineHarness';
-import { contosoExistingExisting, waitingForAdmin } from './actingAdminKit';
+import { contosoExistingExisting, platformActingAs, adminSsoToken, waitingForAdmin } from './actingAdminKit';
 
 /**
  * AZURE_AUTH=obo on two replicas of one PostgreSQL, against the emulator over HTTP (its LCS and gateway
@@ -19,7 +17,6 @@ import { contosoExistingExisting, waitingForAdmin } from './actingAdminKit';
  * me" lands on replica B, whose memory alone holds the click's token: B takes the lease over and runs
  * the step as X, and A writes nothing from then on. The next click lands on A, which takes it back.
  */
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 const X: Actor = { id: '00000000-0000-4000-8000-0000000000a1', name: 'Xavier' };
 
 let emu: RunningEmulator;
@@ -32,22 +29,9 @@ afterEach(async () => {
   await emu?.close();
 });
 
-function platformAs(assertion: string): Platform {
-  return createPlatform({
-    mode: 'emulator',
-    emulatorUrl: emu.url,
-    credential: onBehalfOfCredential(
-      { tenantId: 'organizations', clientId: CLIENT_ID, clientSecret: 'secret', emulatorOrigin: emu.url },
-      assertion,
-    ),
-    retry: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 200 },
-  });
-}
+const platformAs = (assertion: string) => platformActingAs(emu, assertion);
 
-async function ssoToken(oid: string): Promise<string> {
-  const sso = await control(emu, 'POST', 'entra/ssoToken', { oid, audience: `api://${CLIENT_ID}` });
-  return sso.body.token as string;
-}
+const ssoToken = (oid: string) => adminSsoToken(emu, oid);
 
 const WRITES = new Set(['create', 'update', 'appendAudit']);
 

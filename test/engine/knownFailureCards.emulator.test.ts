@@ -2,10 +2,10 @@ import { renderCard } from '../../src/bot/cards/renderCard';
 import { runCardData } from '../../src/bot/views/runView';
 import type { RunningEmulator } from '../../src/emulator/index';
 import { knownErrorById } from '../../src/engine/knownErrors/knownErrorCatalog';
-import type { Run, StepKind } from '../../src/engine/model';
-import { systemClock } from '../../src/engine/systemClock';
-import { alice, bob, createHarness, type Harness, reviewed } from './engineHarness';
+import type { StepKind } from '../../src/engine/model';
+import { type Harness, reviewed } from './engineHarness';
 import { emulatorPlatform, startRigEmulator } from './emulatorRig';
+import { approvingHarness, runUntilFinished } from './emulatorRuns';
 
 /**
  * One case per catalogued error a setup step can meet: the emulator is made to fail as the service
@@ -134,14 +134,7 @@ describe('failure cards of documented errors', () => {
 
   beforeEach(async () => {
     emu = await startRigEmulator();
-    h = createHarness(emulatorPlatform(emu.url), systemClock, {
-      pollIntervalMs: 20,
-      retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
-    });
-    h.engine.on(
-      'approval.requested',
-      ({ run, step }) => void h.engine.approve(run.id, step.id, bob, run.rev),
-    );
+    h = approvingHarness(emu.url, { retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 } });
   });
   afterEach(async () => {
     await h?.close();
@@ -158,17 +151,8 @@ describe('failure cards of documented errors', () => {
     master: 'financeOps',
   });
 
-  async function runUntilFinished(token?: string, setup: Record<string, unknown> = input()): Promise<Run> {
-    const started = await h.engine.start(setup, alice, token ?? (await reviewed(h.engine, setup)));
-    if (!started.ok) throw new Error(started.message);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const run = (await h.engine.get(started.run.id)) as Run;
-      if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
-      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const runToEnd = (token?: string, setup: Record<string, unknown> = input()) =>
+    runUntilFinished(h, setup, { token });
 
   it.each(CASES.map((c) => [`${c.id} (${typeof c.arrange === 'string' ? c.arrange : 'data'})`, c] as const))(
     '%s: the run card names the cause, the fix and the source',
@@ -182,7 +166,7 @@ describe('failure cards of documented errors', () => {
         token = await reviewed(h.engine, setup);
         await arrange(emu);
       }
-      const run = await runUntilFinished(token, setup);
+      const run = await runToEnd(token, setup);
       expect(run.status).toBe('failed');
       const failed = run.steps.find((s) => s.status === 'failed');
       expect(failed?.kind).toBe(step);
@@ -199,7 +183,7 @@ describe('failure cards of documented errors', () => {
   it('health-check-app-version: a new F&O deployed below platform update 33 fails the prerequisites with the documented fix', async () => {
     // LCS deploys the new environment at the old release: nothing could tell at Review.
     await put(emu, 'settings', { failures: { versionTooOld: true } });
-    const run = await runUntilFinished(undefined, {
+    const run = await runToEnd(undefined, {
       scenario: 'new-existing',
       financeOpsName: 'fo-old',
       dataverseUrl: DV(emu),
@@ -217,7 +201,7 @@ describe('failure cards of documented errors', () => {
     await put(emu, 'settings', {
       http: { scripted: [{ pathPrefix: '/dualwrite/', method: 'POST', status: 500, count: 5 }] },
     });
-    const run = await runUntilFinished();
+    const run = await runToEnd();
     const failed = run.steps.find((s) => s.status === 'failed');
     expect(failed?.error?.knownErrorId).toBeUndefined();
     expect(failed?.error?.correlationId).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,15 +1,7 @@
 import type { RunningEmulator } from '../../src/emulator/index';
-import type { Run } from '../../src/engine/model';
-import { systemClock } from '../../src/engine/systemClock';
-import { alice, bob, createHarness, reviewed, type Harness } from './engineHarness';
-import {
-  catalogMaps,
-  dataverseRows,
-  emulatorPlatform,
-  emulatorState,
-  financeOpsRows,
-  startRigEmulator,
-} from './emulatorRig';
+import { bob, type Harness } from './engineHarness';
+import { catalogMaps, dataverseRows, emulatorState, financeOpsRows, startRigEmulator } from './emulatorRig';
+import { approvingHarness, expectSucceeded, runUntilFinished } from './emulatorRuns';
 
 /**
  * Each of the five seed scenarios runs to completion against the real emulator over HTTP; the
@@ -22,35 +14,14 @@ describe('the five scenarios against the emulator', () => {
 
   beforeEach(async () => {
     emu = await startRigEmulator();
-    h = createHarness(emulatorPlatform(emu.url), systemClock, { pollIntervalMs: 20 });
-    // A second person approves every approval (four-eyes is on).
-    h.engine.on(
-      'approval.requested',
-      ({ run, step }) => void h.engine.approve(run.id, step.id, bob, run.rev),
-    );
+    h = approvingHarness(emu.url);
   });
   afterEach(async () => {
     await h?.close();
     await emu?.close();
   });
 
-  async function runToEnd(input: Record<string, unknown>, key: string): Promise<Run> {
-    const started = await h.engine.start(input, alice, await reviewed(h.engine, input));
-    if (!started.ok) throw new Error(`${key}: ${started.message}`);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const run = (await h.engine.get(started.run.id)) as Run;
-      if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
-      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  function expectSucceeded(run: Run) {
-    const failed = run.steps.find((s) => s.status === 'failed');
-    expect(failed?.error).toBeUndefined();
-    expect(run.status).toBe('succeeded');
-  }
+  const runToEnd = (input: Record<string, unknown>, key: string) => runUntilFinished(h, input, { key });
 
   function connectionOf(state: Awaited<ReturnType<typeof emulatorState>>, foName: string) {
     const fo = state.financeOps.find((e) => e.name === foName);

@@ -1,7 +1,6 @@
 import type { RunningEmulator } from '../../src/emulator/index';
 import type { Run } from '../../src/engine/model';
-import { systemClock } from '../../src/engine/systemClock';
-import { alice, bob, createHarness, reviewed, type Harness } from './engineHarness';
+import { alice, type Harness } from './engineHarness';
 import {
   catalogMaps,
   emulatorPlatform,
@@ -9,6 +8,7 @@ import {
   financeOpsRows,
   startRigEmulator,
 } from './emulatorRig';
+import { approvingHarness, expectSucceeded, runUntilFinished } from './emulatorRuns';
 
 // The unified variants of the four new-F&O scenarios, each to completion against the emulator over
 // HTTP: F&O comes from the Power Platform (an ERP template, or the provisioning app into an existing
@@ -20,34 +20,15 @@ describe('unified environments (F&O in the Power Platform admin center)', () => 
 
   beforeAll(async () => {
     emu = await startRigEmulator();
-    h = createHarness(emulatorPlatform(emu.url), systemClock, { pollIntervalMs: 20 });
-    h.engine.on(
-      'approval.requested',
-      ({ run, step }) => void h.engine.approve(run.id, step.id, bob, run.rev),
-    );
+    h = approvingHarness(emu.url);
   });
   afterAll(async () => {
     await h?.close();
     await emu?.close();
   });
 
-  async function runToEnd(input: Record<string, unknown>, key: string): Promise<Run> {
-    const started = await h.engine.start(input, alice, await reviewed(h.engine, input));
-    if (!started.ok) throw new Error(`${key}: ${started.message}`);
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const run = (await h.engine.get(started.run.id)) as Run;
-      if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
-      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  function expectSucceeded(run: Run) {
-    const failed = run.steps.find((s) => s.status === 'failed');
-    expect(failed?.error).toBeUndefined();
-    expect(run.status).toBe('succeeded');
-  }
+  const runToEnd = (input: Record<string, unknown>, key: string) =>
+    runUntilFinished(h, input, { key, timeoutMs: 90_000 });
 
   function firstStep(run: Run) {
     return run.steps[0];

@@ -1,6 +1,6 @@
 import { eventually } from '../support/eventually';
-import { findCard, getJson } from '../support/botHarness';
-import { reachConfirmation } from '../support/scenarioDriver';
+import { findCard } from '../support/botHarness';
+import { reachContosoConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, user, type Conversation } from '../support/teamsClient';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
 
@@ -45,21 +45,10 @@ describe('authorization: admins start, approvers decide, every refusal is audite
       },
       'info',
     );
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
-    const reached = await reachConfirmation(h, {
-      scenario: 'new-existing',
-      requester: admin,
-      inputs: {
-        financeOpsName: 'authz-fo',
-        dataverseUrl: contoso.url,
-        companyCode: 'AUTZ',
-        companyName: 'Authz Ltd',
-        initialSyncEntities: '',
-      },
+    const reached = await reachContosoConfirmation(h, admin, {
+      financeOpsName: 'authz-fo',
+      companyCode: 'AUTZ',
+      companyName: 'Authz Ltd',
     });
     conversation = reached.conversation;
     confirm = { cardId: reached.cardId, card: reached.confirm };

@@ -1,9 +1,8 @@
-import { eventually } from '../support/eventually';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { findCard, getJson } from '../support/botHarness';
-import { reachConfirmation } from '../support/scenarioDriver';
-import { BOT, responseCard, textOf, user, type Conversation, type TeamsUser } from '../support/teamsClient';
+import { getJson } from '../support/botHarness';
+import { startRunAtApproval } from '../support/scenarioDriver';
+import { BOT, textOf, user, type Conversation, type TeamsUser } from '../support/teamsClient';
 import { VERBS } from '../../src/bot/cardActions';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
 
@@ -161,44 +160,14 @@ describe('hostile input', () => {
       { ADMINS: `${admin.aadObjectId}`, APPROVERS: approver.aadObjectId },
       'silent',
     );
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
-    const reached = await reachConfirmation(h, {
-      scenario: 'new-existing',
-      requester: admin,
-      inputs: {
-        financeOpsName: 'fuzz-fo',
-        dataverseUrl: contoso.url,
-        companyCode: 'FUZZ',
-        companyName: 'Fuzz Ltd',
-        initialSyncEntities: '',
-      },
+    // Stands still at its approval (startRunAtApproval): any change below could only come from a payload.
+    const started = await startRunAtApproval(h, admin, {
+      financeOpsName: 'fuzz-fo',
+      companyCode: 'FUZZ',
+      companyName: 'Fuzz Ltd',
     });
-    conversation = reached.conversation;
-    cardId = reached.cardId;
-    const started = responseCard(
-      await h.client.click(admin, conversation, reached.confirm, reached.cardId, 'setup.start'),
-    );
-    runId = String(/"runId":"([0-9a-f-]{36})"/.exec(textOf(started))?.[1]);
-    const approval = await h.connector.waitFor(
-      (m) => findCard(m, conversation.id, 'Approval needed'),
-      60_000,
-      'the approval card',
-    );
-    stepId = String(/"stepId":"([^"]+)"/.exec(textOf(approval.card))?.[1]);
-    // The approval is asked at Start while the other steps work: wait until the run stands still at
-    // it (nothing running), so that any change below could only come from a payload.
-    await eventually(
-      async () => {
-        const run = await h.bot.engine.get(runId);
-        return run?.status === 'waiting' && !run.steps.some((s) => s.status === 'running');
-      },
-      60_000,
-      'the run to wait for the approval alone',
-    );
+    ({ conversation, cardId, runId } = started);
+    stepId = String(/"stepId":"([^"]+)"/.exec(textOf(started.approval.card))?.[1]);
     // Let the notifier settle, so the baseline is quiet.
     await new Promise((resolve) => setTimeout(resolve, 300));
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Run } from '../../src/engine/model';
-import { getJson } from '../support/botHarness';
+import { contosoUrl } from '../support/scenarioDriver';
 import { BOT, newConversation, user, type TeamsUser } from '../support/teamsClient';
 import { LocalBotFrameworkKeys, OfflineBotCredentials } from './support/botFrameworkKeys';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
@@ -99,15 +99,11 @@ describe('identity: Teams users of allowed tenants only, channel tokens only', (
       },
     );
     // The run the attacker wants approved: a new-existing setup waiting for its bootstrap approval.
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
+    const dataverseUrl = await contosoUrl(h);
     const input = {
       scenario: 'new-existing',
       financeOpsName: 'identity-fo',
-      dataverseUrl: contoso.url,
+      dataverseUrl,
       companyCode: 'IDNT',
       companyName: 'Identity Ltd',
       initialSyncEntities: [],

@@ -1,5 +1,5 @@
 import { startHarness, type Harness } from '../support/botHarness';
-import { contosoUrl, reachConfirmation, startRunAtApproval } from '../support/scenarioDriver';
+import { reachContosoConfirmation, startRunAtApproval } from '../support/scenarioDriver';
 import { newConversation, responseCard, textOf, user } from '../support/teamsClient';
 
 /**
@@ -22,17 +22,11 @@ describe('the environment-lock refusal across tenants', () => {
   it('tells another tenant nothing about the run that holds the lock', async () => {
     const { runId } = await startRunAtApproval(h, adminA, { financeOpsName: 'lock-fo', companyCode: 'LCKA' });
     const elsewhere = { ...newConversation(), tenantId: 'tenant-fabrikam' };
-    const { confirm, cardId } = await reachConfirmation(h, {
-      scenario: 'new-existing',
-      requester: adminB,
+    const { confirm, cardId } = await reachContosoConfirmation(h, adminB, {
+      financeOpsName: 'lock-fo',
+      companyCode: 'LCKB',
+      companyName: 'Fabrikam',
       conversation: elsewhere,
-      inputs: {
-        financeOpsName: 'lock-fo',
-        dataverseUrl: await contosoUrl(h),
-        companyCode: 'LCKB',
-        companyName: 'Fabrikam',
-        initialSyncEntities: '',
-      },
     });
     const answer = textOf(
       responseCard(await h.client.click(adminB, elsewhere, confirm, cardId, 'setup.start')),

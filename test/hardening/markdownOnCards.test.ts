@@ -1,5 +1,5 @@
 import { startHarness, findCard, type Harness } from '../support/botHarness';
-import { contosoUrl, reachConfirmation, startRunAtApproval } from '../support/scenarioDriver';
+import { reachContosoConfirmation, startRunAtApproval } from '../support/scenarioDriver';
 import { newConversation, responseCard, user } from '../support/teamsClient';
 
 /**
@@ -56,16 +56,10 @@ describe('markdown typed by people stays text on the cards', () => {
   });
 
   it('a company name on the plan', async () => {
-    const { confirm } = await reachConfirmation(h, {
-      scenario: 'new-existing',
-      requester,
-      inputs: {
-        financeOpsName: 'md-fo',
-        dataverseUrl: await contosoUrl(h),
-        companyCode: 'MDCO',
-        companyName: LINK,
-        initialSyncEntities: '',
-      },
+    const { confirm } = await reachContosoConfirmation(h, requester, {
+      financeOpsName: 'md-fo',
+      companyCode: 'MDCO',
+      companyName: LINK,
     });
     expectEscaped(confirm);
   });

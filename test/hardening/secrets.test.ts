@@ -1,5 +1,5 @@
 import { getJson } from '../support/botHarness';
-import { driveScenario } from '../support/scenarioDriver';
+import { contosoUrl, driveScenario } from '../support/scenarioDriver';
 import { TeamsClient, user } from '../support/teamsClient';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
 
@@ -61,11 +61,7 @@ describe('secrets stay out of logs, cards and replies', () => {
   });
 
   it('a whole setup under faults writes no secret anywhere', async () => {
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
+    const dataverseUrl = await contosoUrl(h);
     const put = await fetch(`${h.bot.emulatorUrl}/_emulator/settings`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
@@ -88,7 +84,7 @@ describe('secrets stay out of logs, cards and replies', () => {
       scenario: 'new-existing',
       inputs: {
         financeOpsName: 'secret-fo',
-        dataverseUrl: contoso.url,
+        dataverseUrl,
         companyCode: 'SCRT',
         companyName: 'Secret Ltd',
         bootstrapTables: 'accounts,contacts',

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { getJson } from '../support/botHarness';
 import { cardOf } from '../support/localConnector';
-import { driveScenario } from '../support/scenarioDriver';
+import { contosoUrl, driveScenario } from '../support/scenarioDriver';
 import { newConversation, textOf, user, type Conversation, type TeamsUser } from '../support/teamsClient';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
 
@@ -52,11 +51,7 @@ describe('tenancy: a run is seen and touched only in its conversation or by its 
       },
       'info',
     );
-    const contoso = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!;
+    const dataverseUrl = await contosoUrl(h);
     home = inTenant(CONTOSO);
     // Started, run to its approval, approved by Contoso's approver, finished: every update it makes
     // after the attacks below must stay in Contoso.
@@ -67,7 +62,7 @@ describe('tenancy: a run is seen and touched only in its conversation or by its 
       conversation: home,
       inputs: {
         financeOpsName: 'tenancy-fo',
-        dataverseUrl: contoso.url,
+        dataverseUrl,
         companyCode: 'TNCY',
         companyName: 'Tenancy Ltd',
         initialSyncEntities: '',

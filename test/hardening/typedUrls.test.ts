@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getJson } from '../support/botHarness';
-import { openScenarioCard } from '../support/scenarioDriver';
+import { contosoUrl, openScenarioCard } from '../support/scenarioDriver';
 import { newConversation, responseCard, textOf, user } from '../support/teamsClient';
 import { startLoggedHarness, type LoggedHarness } from './support/hardeningHarness';
 
@@ -33,11 +32,7 @@ describe('URLs typed in a card', () => {
       close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
     h = await startLoggedHarness({ ADMINS: admin.aadObjectId }, 'silent');
-    emulatorOrg = (
-      await getJson<{ dataverse: Array<{ org: string; url: string }> }>(
-        `${h.bot.emulatorUrl}/_emulator/state`,
-      )
-    ).dataverse.find((e) => e.org === 'contoso')!.url;
+    emulatorOrg = await contosoUrl(h);
   });
   afterAll(async () => {
     await h?.close();

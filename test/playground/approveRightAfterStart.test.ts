@@ -4,7 +4,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
 import { findCard, startHarness, type Harness } from '../support/botHarness';
-import { contosoUrl, reachConfirmation } from '../support/scenarioDriver';
+import { reachContosoConfirmation } from '../support/scenarioDriver';
 import { responseCard, textOf, type Conversation, type TeamsUser } from '../support/teamsClient';
 import { APPROVER, OTHER_PEOPLE, REQUESTER } from '../../src/playground/playgroundPeople';
 import { writePlaygroundState } from '../../src/playground/playgroundState';
@@ -94,16 +94,10 @@ function npmRunApprove(dataDir: string): Promise<{ code: number | null; stdout: 
 
 it('decides the approval asked at Start while its step still waits for its needs, and says which', async () => {
   const alex = teamsUser(REQUESTER.id);
-  const reached = await reachConfirmation(h, {
-    scenario: 'new-existing',
-    requester: alex,
-    inputs: {
-      financeOpsName: 'early-fo',
-      dataverseUrl: await contosoUrl(h),
-      companyCode: 'ERLY',
-      companyName: 'Early Ltd',
-      initialSyncEntities: '',
-    },
+  const reached = await reachContosoConfirmation(h, alex, {
+    financeOpsName: 'early-fo',
+    companyCode: 'ERLY',
+    companyName: 'Early Ltd',
   });
   conversation = reached.conversation;
   const started = responseCard(

@@ -157,6 +157,34 @@ export async function contosoUrl(h: Harness): Promise<string> {
   return state.dataverse.find((e) => e.org === 'contoso')!.url;
 }
 
+/** A new-existing setup on `contoso`: its new F&O, its company (default name Contoso Ltd). */
+export interface ContosoSetup {
+  financeOpsName: string;
+  companyCode: string;
+  companyName?: string;
+  conversation?: Conversation;
+}
+
+/** Takes a new-existing setup on `contoso`, without an initial sync, through the cards to its plan. */
+export async function reachContosoConfirmation(
+  h: Harness,
+  requester: TeamsUser,
+  setup: ContosoSetup,
+): ReturnType<typeof reachConfirmation> {
+  return reachConfirmation(h, {
+    scenario: 'new-existing',
+    requester,
+    conversation: setup.conversation,
+    inputs: {
+      financeOpsName: setup.financeOpsName,
+      dataverseUrl: await contosoUrl(h),
+      companyCode: setup.companyCode,
+      companyName: setup.companyName ?? 'Contoso Ltd',
+      initialSyncEntities: '',
+    },
+  });
+}
+
 /**
  * Starts a new-existing setup on `contoso` through the cards and returns once its approval card is
  * posted and the run stands still at it (nothing running): the approval is asked at Start while the
@@ -165,23 +193,15 @@ export async function contosoUrl(h: Harness): Promise<string> {
 export async function startRunAtApproval(
   h: Harness,
   requester: TeamsUser,
-  names: { financeOpsName: string; companyCode: string },
+  setup: ContosoSetup,
 ): Promise<{
   conversation: Conversation;
+  /** The card the setup was started from. */
+  cardId: string;
   runId: string;
   approval: { id: string; card: Record<string, unknown> };
 }> {
-  const reached = await reachConfirmation(h, {
-    scenario: 'new-existing',
-    requester,
-    inputs: {
-      financeOpsName: names.financeOpsName,
-      dataverseUrl: await contosoUrl(h),
-      companyCode: names.companyCode,
-      companyName: 'Contoso Ltd',
-      initialSyncEntities: '',
-    },
-  });
+  const reached = await reachContosoConfirmation(h, requester, setup);
   const { conversation } = reached;
   const started = responseCard(
     await h.client.click(requester, conversation, reached.confirm, reached.cardId, 'setup.start'),
@@ -200,5 +220,5 @@ export async function startRunAtApproval(
     60_000,
     'the run to wait for the approval alone',
   );
-  return { conversation, runId, approval };
+  return { conversation, cardId: reached.cardId, runId, approval };
 }

@@ -1,3 +1,4 @@
+import { legalEntityPresence, missingLegalEntitiesText } from '../legalEntityPresence';
 import { errorMessage, type PreflightCheck } from './preflightCheck';
 
 // What is inside an F&O that exists already: the legal entities it is to link (docs/domain.md §3).
@@ -8,16 +9,13 @@ export const legalEntitiesCheck: PreflightCheck = {
   async run({ input, platform, financeOps: { url } }, report) {
     if (input.scenario !== 'existing-existing' || !url) return;
     try {
-      const present = new Set(
-        (await platform.financeOps(url).listLegalEntities()).map((e) => e.id.toUpperCase()),
-      );
-      const missing = input.legalEntities.filter((code) => !present.has(code));
+      const { missing, present } = await legalEntityPresence(platform.financeOps(url), input.legalEntities);
       if (missing.length) {
         report.add(
           'legal_entity_missing',
           'blocking',
-          `Finance and Operations has no legal entity ${missing.join(', ')}.`,
-          `Pick from: ${[...present].sort().join(', ') || 'none found'}.`,
+          missingLegalEntitiesText(missing),
+          `Pick from: ${present.join(', ') || 'none found'}.`,
         );
       }
     } catch (error) {

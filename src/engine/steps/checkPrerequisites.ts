@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { legalEntityPresence, missingLegalEntitiesText } from '../legalEntityPresence';
 import { runPrerequisiteChecks } from '../pairChecks/pairChecks';
-import { environmentsOf } from '../scenarios/environments';
 import { dataverseEnvironment, dataverseUrl, financeOpsEnvironment, financeOpsUrl } from './runEnvironments';
 import {
   BEFORE_VERIFICATION,
@@ -57,12 +57,10 @@ async function check(ctx: KindContext<unknown>): Promise<VerificationResult> {
     .filter((v) => v.state === 'blocker')
     .map((v) => (v.knownErrors?.length ? v.detail : `${v.detail} ${v.fix}`));
   const input = ctx.run.input;
-  if (input.scenario === 'existing-existing' && environmentsOf(input).financeOps.kind === 'existing') {
-    const present = new Set(
-      (await ctx.platform.financeOps(foUrl).listLegalEntities()).map((e) => e.id.toUpperCase()),
-    );
-    const missing = input.legalEntities.filter((code) => !present.has(code));
-    if (missing.length) problems.push(`Finance and Operations has no legal entity ${missing.join(', ')}.`);
+  // An existing-existing F&O always exists (scenarios/environments.ts).
+  if (input.scenario === 'existing-existing') {
+    const { missing } = await legalEntityPresence(ctx.platform.financeOps(foUrl), input.legalEntities);
+    if (missing.length) problems.push(missingLegalEntitiesText(missing));
   }
   if (problems.length) return { ok: false, message: problems.join(' ') };
   return {

@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
-import { meter, startClientCallSpan } from '../../telemetry/clientCallSpan';
+import { startClientCallSpan } from '../../telemetry/clientCallSpan';
+import { meter } from '../../telemetry/instrumentationScope';
 
 // Telemetry of every Dynamics 365 call (docs/operations.md): one CLIENT span per call, its retries
 // included, a child of whatever is active (a step attempt, a card action's preview); and the count

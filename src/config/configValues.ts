@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-// How one environment variable's text becomes a value (config.ts's schema): switches, ports,
-// numbers in range, URLs, id lists, OTLP headers; empty or unset takes the default.
+// How one environment variable's text becomes a value (the settings of configSchema.ts): switches,
+// ports, numbers in range, URLs, id lists, OTLP headers; empty or unset takes the default.
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];
 
@@ -16,30 +16,29 @@ export const bool = (fallback: boolean) =>
     })
     .transform((value) => (value === '' ? fallback : TRUE_WORDS.includes(value)));
 
-export const port = (fallback: number) =>
+/** The variable's text as given; unset or empty: the default's text, so it meets the same checks. */
+const textOrDefault = (fallback: number) =>
   z
     .string()
     .optional()
-    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
-        .transform(Number)
-        .pipe(z.number().int().min(0, 'must be from 0 to 65535').max(65535, 'must be from 0 to 65535')),
-    );
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value));
+
+export const port = (fallback: number) =>
+  textOrDefault(fallback).pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+      .transform(Number)
+      .pipe(z.number().int().min(0, 'must be from 0 to 65535').max(65535, 'must be from 0 to 65535')),
+  );
 
 export const positiveNumber = (fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number')
-        .transform(Number),
-    );
+  textOrDefault(fallback).pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number')
+      .transform(Number),
+  );
 
 /** A whole number from `min` to `max`; empty or unset takes the default. */
 export const wholeNumber = (fallback: number, min: number, max: number) =>
