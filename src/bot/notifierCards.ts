@@ -1,10 +1,11 @@
 import type { TurnContext } from 'botbuilder';
-import type { Run } from '../engine/engineApi';
+import type { Clock, EngineApi, Run } from '../engine/engineApi';
+import type { ConversationStore } from '../store/conversationStore';
+import type { PerspectiveReader } from './audience/perspectiveReader';
 import { renderCard, type AdaptiveCard } from './cards/renderCard';
 import { cardOfRun, type RunCardKind } from './views/cardOfMessage';
 import { completionCardData } from './views/completionView';
 import { messageLink } from './teamsLinks';
-import type { NotifierOptions } from './notifier';
 
 // The cards the notifier sends, built inside the proactive turn that sends them: the shared view
 // reads the roster through that turn, and a step card reads the stored run, fresher by then than
@@ -12,7 +13,12 @@ import type { NotifierOptions } from './notifier';
 
 export class NotifierCards {
   constructor(
-    private readonly o: Pick<NotifierOptions, 'engine' | 'conversations' | 'perspectives' | 'clock'>,
+    private readonly o: {
+      engine: EngineApi;
+      conversations: ConversationStore;
+      perspectives?: PerspectiveReader;
+      clock: Clock;
+    },
   ) {}
 
   /** A step card from the stored run (fresher than the event's snapshot by the time it is sent). */
