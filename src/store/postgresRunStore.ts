@@ -17,7 +17,7 @@ import {
   type RunStore,
 } from '../engine/runStorePort';
 import { migratePostgres } from './postgresDatabase';
-import { parseRun, updateRun } from './postgresUpdateRun';
+import { parseRun, updateRun, type RunRow } from './postgresUpdateRun';
 import { AUDIT_ROWS, auditRows } from './postgresAuditRows';
 import { CREATE_RUN_FUNCTION, createRun } from './postgresCreateRun';
 import { planReviewOf, previewText, type PlanReviewRow } from './planReviewRows';
@@ -25,11 +25,6 @@ import { PLAN_REVIEW_PREVIEW_SCHEMA, PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RU
 
 /** More than the runs one replica drives at once; each is a few kB. */
 const RECENT_RUNS = 500;
-
-interface RunRow {
-  body: string;
-  rev: number;
-}
 
 /**
  * One instance per pool: `openStore` gives card actions (Start, an admin's command, reads) a store on
@@ -41,7 +36,7 @@ export class PostgresRunStore implements RunStore {
    * The runs this instance last read or wrote, newest last: an update tries its compare-and-swap on
    * these before reading (src/store/postgresUpdateRun.ts). Never answered to a reader as stored.
    */
-  private readonly recent = new Map<string, Run>();
+  private readonly recent = new Map<string, RunRow>();
 
   private constructor(private readonly pool: Pool) {}
 
@@ -97,9 +92,8 @@ export class PostgresRunStore implements RunStore {
   async get(runId: string): Promise<Run | null> {
     const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
     if (!result.rows[0]) return null;
-    const run = parseRun(result.rows[0]);
-    this.remember(run);
-    return run;
+    this.remember(runId, result.rows[0]);
+    return parseRun(result.rows[0]);
   }
 
   async findByRequestKey(requestKey: string): Promise<Run | null> {
@@ -145,9 +139,12 @@ export class PostgresRunStore implements RunStore {
   ): Promise<{ run: Run; changed: boolean } | null> {
     try {
       const result = await updateRun(this.pool, runId, mutate, fence, this.recent.get(runId));
-      if (result) this.remember(result.run);
-      else this.recent.delete(runId);
-      return result;
+      if (!result) {
+        this.recent.delete(runId);
+        return null;
+      }
+      this.remember(runId, result.row);
+      return { run: result.run, changed: result.changed };
     } catch (error) {
       if (error instanceof FencedWriteError) await this.recordFenced(error);
       throw error;
@@ -191,10 +188,10 @@ export class PostgresRunStore implements RunStore {
     return Number(result.rows[0].n);
   }
 
-  /** A copy, so a caller changing its run cannot change what the next update starts from. */
-  private remember(run: Run): void {
-    this.recent.delete(run.id);
-    this.recent.set(run.id, structuredClone(run));
+  /** Kept as stored (text), so a caller changing its run cannot change what the next update starts from. */
+  private remember(runId: string, row: RunRow): void {
+    this.recent.delete(runId);
+    this.recent.set(runId, row);
     if (this.recent.size > RECENT_RUNS) this.recent.delete(this.recent.keys().next().value as string);
   }
 

@@ -46,7 +46,7 @@ const FENCE_SQL =
 /** Enough for any burst of clicks on one run; more means something rewrites the run in a loop. */
 const MAX_ATTEMPTS = 20;
 
-interface RunRow {
+export interface RunRow {
   body: string;
   rev: number;
 }
@@ -63,34 +63,37 @@ export async function updateRun(
   runId: string,
   mutate: (run: Run) => RunChange | null,
   fence: LeaseFence | undefined,
-  known?: Run,
-): Promise<{ run: Run; changed: boolean } | null> {
-  let current = known;
+  known?: RunRow,
+): Promise<{ run: Run; changed: boolean; row: RunRow } | null> {
+  let row = known;
   let fresh = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    if (!current) {
+    if (!row) {
       const found = await pool.query<RunRow>('SELECT body, rev FROM runs WHERE id = $1', [runId]);
       if (!found.rows[0]) return null;
-      current = parseRun(found.rows[0]);
+      row = found.rows[0];
       fresh = true;
     }
-    const change = mutate(structuredClone(current));
+    const current = parseRun(row);
+    // Its own copy: a change made in place must not alter `current`.
+    const change = mutate(parseRun(row));
     if (!change) {
       if (!fresh) {
-        current = undefined;
+        row = undefined;
         continue;
       }
       if (fence) await checkFence(pool, runId, fence);
-      return { run: current, changed: false };
+      return { run: current, changed: false, row };
     }
     const next: Run = { ...change.run, id: current.id, rev: current.rev + 1 };
-    const row = [
+    const body = JSON.stringify(next);
+    const values = [
       runId,
       current.rev,
       next.status,
       LOCK_HOLDING_STATUSES.includes(next.status) ? 1 : 0,
       next.updatedAt,
-      JSON.stringify(next),
+      body,
       auditRows(change.audit ?? []),
     ];
     const result = await pool.query<{
@@ -98,13 +101,13 @@ export async function updateRun(
       written: boolean;
       body: string | null;
       rev: number | null;
-    }>(fence ? FENCED_SQL : UNFENCED_SQL, fence ? [...row, fence.owner, fence.epoch, Date.now()] : row);
-    const { leased, written, body, rev } = result.rows[0];
-    if (written) return { run: next, changed: true };
-    if (fence && !leased) throw new FencedWriteError(runId, fence);
-    if (body === null || rev === null) return null;
+    }>(fence ? FENCED_SQL : UNFENCED_SQL, fence ? [...values, fence.owner, fence.epoch, Date.now()] : values);
+    const answer = result.rows[0];
+    if (answer.written) return { run: next, changed: true, row: { body, rev: next.rev } };
+    if (fence && !answer.leased) throw new FencedWriteError(runId, fence);
+    if (answer.body === null || answer.rev === null) return null;
     // Another writer moved `rev` since the read: apply the change to what it wrote.
-    current = parseRun({ body, rev });
+    row = { body: answer.body, rev: answer.rev };
     fresh = true;
   }
   throw new Error(`Run ${runId} kept changing underneath; gave up after ${MAX_ATTEMPTS} attempts`);
