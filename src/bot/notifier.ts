@@ -171,7 +171,8 @@ export class Notifier {
     const version = again ? undefined : run.rev;
     const { conversations } = this.options;
     this.ticker.rendered(run);
-    for (const status of await conversations.statusCardsOf(run.id)) {
+    const cards = await conversations.cardsOf(run.id);
+    for (const status of cards.statusCards) {
       this.updateCard(
         status.conversationId,
         status.activityId,
@@ -180,7 +181,7 @@ export class Notifier {
         version,
       );
     }
-    for (const message of await conversations.messagesOf(run.id)) {
+    for (const message of cards.messages) {
       if (!message.activityId || message.kind === 'completion') continue;
       const kind: RunCardKind = message.kind;
       // A step card whose step the run no longer has (a stale row) is left alone.

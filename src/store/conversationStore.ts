@@ -27,6 +27,11 @@ export interface StatusCard {
   activityId: string;
 }
 
+export interface RunCards {
+  messages: RunMessage[];
+  statusCards: StatusCard[];
+}
+
 export interface ConversationStore {
   saveReference(reference: Partial<ConversationReference>): Promise<void>;
   getReference(conversationId: string): Promise<Partial<ConversationReference> | null>;
@@ -67,7 +72,11 @@ export interface ConversationStore {
   conversationOf(runId: string): Promise<string | null>;
   /** The newest status card of the run in that conversation replaces the older one. */
   bindStatusCard(runId: string, conversationId: string, activityId: string): Promise<void>;
-  statusCardsOf(runId: string): Promise<StatusCard[]>;
+  /**
+   * Every card that shows the run's state, read together (the notifier reads them on every change
+   * of a run): its posted messages (as `messagesOf`) and its status cards, each oldest first.
+   */
+  cardsOf(runId: string): Promise<RunCards>;
   /**
    * Reserves one send in the conversation if it fits every window of `limits` counting the sends of
    * all replicas: 0 when reserved (recorded), otherwise the milliseconds to wait before asking again.

@@ -2,7 +2,7 @@
 // replica, so a claim, a send budget or a card-update claim holds for the bot as a whole.
 import type { ConversationReference } from 'botbuilder';
 import type { Pool } from 'pg';
-import type { CardKind, ConversationStore, RunMessage, StatusCard } from './conversationStore';
+import type { CardKind, ConversationStore, RunCards, RunMessage } from './conversationStore';
 import { migratePostgres } from './postgresDatabase';
 import { RESERVE_SEND_FUNCTION, reserveSend } from './postgresReserveSend';
 import type { RateWindow } from './sendBudget';
@@ -144,16 +144,41 @@ export class PostgresConversationStore implements ConversationStore {
     );
   }
 
-  async statusCardsOf(runId: string): Promise<StatusCard[]> {
-    const result = await this.pool.query<{ run_id: string; conversation_id: string; activity_id: string }>(
-      'SELECT run_id, conversation_id, activity_id FROM status_cards WHERE run_id = $1 ORDER BY updated_at',
+  /** One round trip for both (the notifier reads them on every change of a run). */
+  async cardsOf(runId: string): Promise<RunCards> {
+    const result = await this.pool.query<{
+      source: 'message' | 'status';
+      kind: CardKind | null;
+      step_id: string | null;
+      conversation_id: string;
+      activity_id: string | null;
+    }>(
+      `SELECT 'message' AS source, kind, step_id, conversation_id, activity_id, created_at AS at
+         FROM run_messages WHERE run_id = $1
+       UNION ALL
+       SELECT 'status', NULL, NULL, conversation_id, activity_id, updated_at FROM status_cards WHERE run_id = $1
+       ORDER BY at`,
       [runId],
     );
-    return result.rows.map((row) => ({
-      runId: row.run_id,
-      conversationId: row.conversation_id,
-      activityId: row.activity_id,
-    }));
+    const cards: RunCards = { messages: [], statusCards: [] };
+    for (const row of result.rows) {
+      if (row.source === 'message') {
+        cards.messages.push({
+          runId,
+          kind: row.kind as CardKind,
+          stepId: row.step_id as string,
+          conversationId: row.conversation_id,
+          activityId: row.activity_id,
+        });
+      } else {
+        cards.statusCards.push({
+          runId,
+          conversationId: row.conversation_id,
+          activityId: row.activity_id as string,
+        });
+      }
+    }
+    return cards;
   }
 
   async reserveSend(conversationId: string, limits: readonly RateWindow[], replica: string): Promise<number> {

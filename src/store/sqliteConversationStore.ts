@@ -2,7 +2,7 @@
 // better-sqlite3 is synchronous; the methods are async only to share the interface with PostgreSQL.
 import type { ConversationReference } from 'botbuilder';
 import { migrate, type Db } from './database';
-import type { CardKind, ConversationStore, RunMessage, StatusCard } from './conversationStore';
+import type { CardKind, ConversationStore, RunMessage, RunCards } from './conversationStore';
 import { budgetWaitMs, longestWindowMs, type RateWindow } from './sendBudget';
 import { CONVERSATION_SCHEMA, MESSAGE_CLAIMS_SCHEMA, SEND_BUDGET_SCHEMA, STATUS_CARD_SCHEMA } from './schema';
 
@@ -129,17 +129,20 @@ export class SqliteConversationStore implements ConversationStore {
       .run(runId, conversationId, activityId, new Date().toISOString());
   }
 
-  async statusCardsOf(runId: string): Promise<StatusCard[]> {
+  async cardsOf(runId: string): Promise<RunCards> {
     const rows = this.db
       .prepare(
         'SELECT run_id, conversation_id, activity_id FROM status_cards WHERE run_id = ? ORDER BY updated_at',
       )
       .all(runId) as Array<{ run_id: string; conversation_id: string; activity_id: string }>;
-    return rows.map((row) => ({
-      runId: row.run_id,
-      conversationId: row.conversation_id,
-      activityId: row.activity_id,
-    }));
+    return {
+      messages: await this.messagesOf(runId),
+      statusCards: rows.map((row) => ({
+        runId: row.run_id,
+        conversationId: row.conversation_id,
+        activityId: row.activity_id,
+      })),
+    };
   }
 
   async reserveSend(conversationId: string, limits: readonly RateWindow[], replica: string): Promise<number> {

@@ -66,12 +66,18 @@ describe.each(STORE_KITS)('the conversation store contract on %s', (_name, openK
       await other.conversations.bindStatusCard('run-s', 'c2', 'status-2');
       await sleep(5);
       await kit.conversations.bindStatusCard('run-s', 'c1', 'status-3');
-      expect(await other.conversations.statusCardsOf('run-s')).toEqual([
-        { runId: 'run-s', conversationId: 'c2', activityId: 'status-2' },
-        { runId: 'run-s', conversationId: 'c1', activityId: 'status-3' },
+      await kit.conversations.bindMessage('run-s', 'run', '', 'c1', 'card-1');
+      expect(await other.conversations.cardsOf('run-s')).toEqual({
+        messages: [{ runId: 'run-s', kind: 'run', stepId: '', conversationId: 'c1', activityId: 'card-1' }],
+        statusCards: [
+          { runId: 'run-s', conversationId: 'c2', activityId: 'status-2' },
+          { runId: 'run-s', conversationId: 'c1', activityId: 'status-3' },
+        ],
+      });
+      expect(await kit.conversations.messagesOf('run-s')).toEqual([
+        { runId: 'run-s', kind: 'run', stepId: '', conversationId: 'c1', activityId: 'card-1' },
       ]);
-      expect(await kit.conversations.messagesOf('run-s')).toEqual([]);
-      expect(await kit.conversations.conversationOf('run-s')).toBeNull();
+      expect(await kit.conversations.conversationOf('run-s')).toBe('c1');
     });
   });
 

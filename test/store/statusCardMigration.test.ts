@@ -22,7 +22,7 @@ describe('status cards of an older database', () => {
 
     const db = openDatabase(file);
     const store = new SqliteConversationStore(db);
-    expect(await store.statusCardsOf('run-1')).toEqual([
+    expect((await store.cardsOf('run-1')).statusCards).toEqual([
       { runId: 'run-1', conversationId: 'c2', activityId: 'status-2' },
     ]);
     expect((await store.messagesOf('run-1')).map((m) => `${m.kind}:${m.stepId}`)).toEqual([
