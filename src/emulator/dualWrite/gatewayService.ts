@@ -15,6 +15,7 @@ import {
   type MapRow,
   type MapStateName,
 } from './gatewayTypes';
+import { LiveSync } from './liveSync';
 import { MapActions } from './mapActions';
 import { MapProjects } from './mapProjects';
 import { DUAL_WRITE_PACKAGES, packageOfMapsSolution } from '../microsoft/packages';
@@ -33,6 +34,7 @@ export type { ConnectionRow, JobRow, MapRow, MapStateName } from './gatewayTypes
 export class GatewayService {
   readonly sync: EntitySync;
   readonly actions: MapActions;
+  readonly live: LiveSync;
   readonly edits: ConnectionEdits;
   readonly projects: MapProjects;
 
@@ -44,6 +46,7 @@ export class GatewayService {
   ) {
     this.sync = new EntitySync(ctx);
     this.actions = new MapActions(ctx, this);
+    this.live = new LiveSync(ctx, this);
     this.edits = new ConnectionEdits(ctx, this, integration);
     this.projects = new MapProjects(ctx, this);
   }
@@ -236,9 +239,12 @@ export class GatewayService {
   /** The jobs of one `Start` request (`<requestId>` and `<requestId>#<n>`). */
   requestJobs(requestId: string): JobRow[] {
     this.actions.advance();
-    return this.ctx.db
-      .prepare("SELECT * FROM gw_jobs WHERE id = ? OR substr(id, 1, length(?) + 1) = ? || '#' ORDER BY rowid")
-      .all(requestId, requestId, requestId) as JobRow[];
+    return (
+      this.ctx.db
+        // `<requestId>#...` as a key range ('$' follows '#'), so the primary key finds them.
+        .prepare("SELECT * FROM gw_jobs WHERE id = ? OR (id >= ? || '#' AND id < ? || '$') ORDER BY rowid")
+        .all(requestId, requestId, requestId) as JobRow[]
+    );
   }
 
   transaction(work: () => void): void {

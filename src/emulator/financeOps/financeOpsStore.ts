@@ -58,26 +58,36 @@ export class FinanceOpsStore {
 
   /**
    * Rows of a set in query order. `company` limits to one company (the caller's default company when
-   * the query is not cross-company); undefined means every company.
+   * the query is not cross-company); undefined means every company. `afterSeq` keeps the rows
+   * inserted after that sequence number (`lastSeq`).
    */
   query(
     env: string,
     setName: string,
-    options: { company?: string; filter?: EqualityClause[] } = {},
+    options: { company?: string; filter?: EqualityClause[]; afterSeq?: number } = {},
   ): FoRow[] {
+    const after = options.afterSeq ?? 0;
     const rows = (
       options.company !== undefined
         ? this.db
             .prepare(
-              'SELECT data FROM fo_rows WHERE env = ? AND entity_set = ? AND company IN (?, ?) ORDER BY seq',
+              'SELECT data FROM fo_rows WHERE env = ? AND entity_set = ? AND company IN (?, ?) AND seq > ? ORDER BY seq',
             )
-            .all(env, setName, options.company.toLowerCase(), '')
+            .all(env, setName, options.company.toLowerCase(), '', after)
         : this.db
-            .prepare('SELECT data FROM fo_rows WHERE env = ? AND entity_set = ? ORDER BY seq')
-            .all(env, setName)
+            .prepare('SELECT data FROM fo_rows WHERE env = ? AND entity_set = ? AND seq > ? ORDER BY seq')
+            .all(env, setName, after)
     ) as Array<{ data: string }>;
     const parsed = rows.map((row) => JSON.parse(row.data) as FoRow);
     return options.filter?.length ? parsed.filter((row) => matches(row, options.filter ?? [])) : parsed;
+  }
+
+  /** The sequence number of the set's last inserted row (0 for none); later rows get higher ones. */
+  lastSeq(env: string, setName: string): number {
+    const row = this.db
+      .prepare('SELECT MAX(seq) AS s FROM fo_rows WHERE env = ? AND entity_set = ?')
+      .get(env, setName) as { s: number | null };
+    return row.s ?? 0;
   }
 
   count(env: string, setName: string, company: string): number {
