@@ -201,7 +201,10 @@ export class MapActions {
   /** Finishes initial syncs whose time has come: copies the rows, or fails with the decided error. */
   advance(): void {
     const due = this.ctx.db
-      .prepare("SELECT * FROM gw_maps WHERE state = 'InitialSync' AND sync_due_at <= ? ORDER BY rowid")
+      // In publish order; the partial index holds only maps in InitialSync.
+      .prepare(
+        "SELECT * FROM gw_maps INDEXED BY gw_maps_due WHERE state = 'InitialSync' AND sync_due_at <= ? ORDER BY rowid",
+      )
       .all(this.ctx.now()) as MapRow[];
     for (const map of due) {
       const job = this.ctx.db

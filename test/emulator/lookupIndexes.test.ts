@@ -1,0 +1,82 @@
+import { findFoEntitySet, type FoEntitySet } from '../../src/emulator/financeOps/foEntitySets';
+import { insertLink, openGatewayRig, type GatewayRig } from './gatewayKit';
+
+// The lookups the emulator does on every gateway read and every tick search an index rather than
+// read a whole table (emulatorDatabase.ts, emulator_007_lookup_indexes): the SQL each one runs is
+// recorded and its query plan read back from SQLite.
+
+const MAP = 'accounts - Customers V3';
+
+function plansOf(rig: GatewayRig, work: () => void): Array<{ sql: string; plan: string }> {
+  const { db } = rig.ctx;
+  const prepare = db.prepare.bind(db);
+  const selects = new Set<string>();
+  db.prepare = ((sql: string) => {
+    if (/^\s*SELECT/i.test(sql)) selects.add(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
+  try {
+    work();
+  } finally {
+    db.prepare = prepare;
+  }
+  return [...selects].map((sql) => {
+    const params = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x');
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
+    return { sql, plan: rows.map((row) => row.detail).join(' | ') };
+  });
+}
+
+describe('emulator lookups', () => {
+  let rig: GatewayRig;
+
+  beforeEach(() => {
+    rig = openGatewayRig();
+    rig.dataverse.createOrg('dv1');
+    rig.dataverse.insert('dv1', 'cdm_companies', { cdm_companycode: 'USMF', cdm_name: 'USMF' });
+    rig.financeOps.insertIfAbsent('fo1', findFoEntitySet('CustomersV3') as FoEntitySet, {
+      dataAreaId: 'usmf',
+      CustomerAccount: 'US-001',
+    });
+    insertLink(rig, {
+      id: 'link-1',
+      foEnv: 'fo1',
+      dvOrg: 'dv1',
+      companies: ['USMF'],
+      maps: [MAP],
+      state: 'Running',
+    });
+  });
+
+  afterEach(() => rig.close());
+
+  it('read no whole gateway, F&O or Dataverse table for a map list, a request status or a tick', () => {
+    const plans = plansOf(rig, () => {
+      rig.gateway.maps('link-1');
+      rig.gateway.requests('link-1', MAP);
+      rig.gateway.requestJobs('00000000-0000-4000-8000-000000000001');
+      rig.gateway.actions.advance();
+      rig.gateway.live.pass();
+      rig.dataverse.insert('dv1', 'accounts', { name: 'New' });
+      rig.gateway.live.pass();
+    });
+    expect(plans.map((p) => p.sql)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('FROM gw_jobs WHERE connection_id = ? AND map = ?'),
+        expect.stringContaining('FROM gw_jobs WHERE id = ?'),
+        expect.stringContaining("WHERE state = 'InitialSync'"),
+        expect.stringContaining('FROM fo_rows'),
+        expect.stringContaining('FROM dv_records'),
+      ]),
+    );
+    // The list of links is read whole on purpose (every link's running maps).
+    expect(plans.filter((p) => /\bSCAN (gw_(?!connections)|fo_|dv_)/.test(p.plan))).toEqual([]);
+  });
+
+  it("find a map's latest requests in the order of an index, with no sort", () => {
+    const plans = plansOf(rig, () => rig.gateway.requests('link-1', MAP));
+    expect(plans).toHaveLength(1);
+    expect(plans[0].plan).toMatch(/USING INDEX gw_jobs_map/);
+    expect(plans[0].plan).not.toMatch(/TEMP B-TREE/);
+  });
+});
