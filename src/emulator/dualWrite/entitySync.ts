@@ -59,7 +59,7 @@ export interface SyncTarget {
 }
 
 /**
- * Where a live-sync pass left off: the F&O set's last row sequence and the Dataverse org's row version
+ * Where a live-sync pass left off: the F&O environment's last row sequence and the Dataverse org's row version
  * it had read up to. Rows written later have higher numbers (liveSync.ts).
  */
 export interface SyncWatermark {

@@ -1,4 +1,3 @@
-import { findFoEntitySet } from '../financeOps/foEntitySets';
 import { LEGAL_ENTITIES_KEY, findMapFact, type MapFact } from '../microsoft/entityMaps';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import type { SyncWatermark } from './entitySync';
@@ -42,12 +41,12 @@ export class LiveSync {
       const companies = this.gateway.legalEntities(conn.id);
       const link = `${companies.join(',')}#${this.gateway.sync.generation(conn.id)}`;
       const dvVersion = this.ctx.dataverse.version(conn.dv_org) ?? -1;
+      const foSeq = this.ctx.financeOps.lastSeq(conn.fo_env);
       for (const map of running) {
         const definition = findMapFact(map.name);
         if (!definition) continue;
         const key = `${conn.id}/${map.name}`;
         const previous = this.marks.get(key);
-        const foSeq = this.foSeq(conn, definition);
         if (
           previous &&
           previous.link === link &&
@@ -104,11 +103,5 @@ export class LiveSync {
       this.ctx.logger?.debug({ err: error, map: mapName }, 'live sync pass skipped a map');
       return undefined;
     }
-  }
-
-  /** The last row sequence of the map's F&O set (0 for a set the emulator does not serve). */
-  private foSeq(conn: ConnectionRow, definition: MapFact): number {
-    const set = findFoEntitySet(definition.financeOpsEntitySet);
-    return set ? this.ctx.financeOps.lastSeq(conn.fo_env, set.name) : 0;
   }
 }
