@@ -54,6 +54,7 @@ describe('emulator lookups', () => {
     const plans = plansOf(rig, () => {
       rig.gateway.maps('link-1');
       rig.gateway.requests('link-1', MAP);
+      rig.gateway.requestsByMap('link-1');
       rig.gateway.requestJobs('00000000-0000-4000-8000-000000000001');
       rig.gateway.actions.advance();
       rig.gateway.live.pass();
@@ -69,8 +70,37 @@ describe('emulator lookups', () => {
         expect.stringContaining('FROM dv_records'),
       ]),
     );
-    // The list of links is read whole on purpose (every link's running maps).
-    expect(plans.filter((p) => /\bSCAN (gw_(?!connections)|fo_|dv_)/.test(p.plan))).toEqual([]);
+    // The links and their companies are read whole on purpose: a live-sync pass covers every link.
+    const whole = /\bSCAN (gw_(?!connections\b|legal_entities\b)|fo_|dv_)/;
+    expect(plans.filter((p) => whole.test(p.plan))).toEqual([]);
+  });
+
+  it("list each map's latest requests in one query, as the lookup of one map gives them", () => {
+    const insert = rig.ctx.db.prepare(
+      "INSERT INTO gw_jobs (id, connection_id, map, action, status, error, created_at) VALUES (?, ?, ?, 1, 'Succeeded', NULL, ?)",
+    );
+    const other = 'msdyn_vendors - Vendors V2';
+    // Twelve on one map, some at the same millisecond; two on another; one on another link.
+    for (let i = 0; i < 12; i++) insert.run(`job-${i}`, 'link-1', MAP, 1000 + Math.floor(i / 3));
+    insert.run('job-b1', 'link-1', other, 5);
+    insert.run('job-b2', 'link-1', other, 4);
+    insert.run('job-c1', 'link-2', MAP, 9999);
+    const byMap = rig.gateway.requestsByMap('link-1');
+    expect([...byMap.keys()].sort()).toEqual([MAP, other].sort());
+    expect(byMap.get(MAP)).toEqual(rig.gateway.requests('link-1', MAP));
+    expect(byMap.get(MAP)?.map((job) => job.id)).toEqual([
+      'job-11',
+      'job-10',
+      'job-9',
+      'job-8',
+      'job-7',
+      'job-6',
+      'job-5',
+      'job-4',
+      'job-3',
+      'job-2',
+    ]);
+    expect(byMap.get(other)).toEqual(rig.gateway.requests('link-1', other));
   });
 
   it("find a map's latest requests in the order of an index, with no sort", () => {

@@ -70,6 +70,7 @@ export interface SyncWatermark {
 export class EntitySync {
   /** Per link, how many times crossed pairs were forgotten or replaced. */
   private readonly generations = new Map<string, number>();
+  private allGenerations = 0;
 
   constructor(private readonly ctx: EmulatorContext) {}
 
@@ -79,6 +80,11 @@ export class EntitySync {
    */
   generation(connectionId: string): number {
     return this.generations.get(connectionId) ?? 0;
+  }
+
+  /** Moves with any link's generation. */
+  get anyGeneration(): number {
+    return this.allGenerations;
   }
 
   /** The cdm_companies row id of a company code, or undefined. */
@@ -242,6 +248,7 @@ export class EntitySync {
 
   private nextGeneration(connectionId: string): void {
     this.generations.set(connectionId, this.generation(connectionId) + 1);
+    this.allGenerations++;
   }
 
   private remember(target: SyncTarget, map: string, company: string, foKey: string, dvId: string): void {

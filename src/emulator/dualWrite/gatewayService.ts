@@ -217,6 +217,28 @@ export class GatewayService {
       .all(connectionId, mapName) as JobRow[];
   }
 
+  /**
+   * The latest requests of each map of a link, newest first, as `requests` gives them one map at a
+   * time: one query for a whole map list.
+   */
+  requestsByMap(connectionId: string): Map<string, JobRow[]> {
+    const rows = this.ctx.db
+      .prepare(
+        `SELECT id, connection_id, map, action, status, error, created_at FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY map ORDER BY created_at DESC, rowid DESC) AS n
+           FROM gw_jobs WHERE connection_id = ?)
+         WHERE n <= 10 ORDER BY map, n`,
+      )
+      .all(connectionId) as JobRow[];
+    const byMap = new Map<string, JobRow[]>();
+    for (const row of rows) {
+      const requests = byMap.get(row.map);
+      if (requests) requests.push(row);
+      else byMap.set(row.map, [row]);
+    }
+    return byMap;
+  }
+
   /** The map a `Start` detail names by its template id (`tid`). */
   mapByTemplate(connectionId: string, tid: string): MapRow | undefined {
     return this.maps(connectionId).find((map) => templateId(map.name) === tid.toLowerCase());

@@ -1,7 +1,7 @@
 import { LEGAL_ENTITIES_KEY, findMapFact, type MapFact } from '../microsoft/entityMaps';
 import type { EmulatorContext } from '../shell/emulatorContext';
 import type { SyncWatermark } from './entitySync';
-import type { ConnectionRow, MapRow } from './gatewayTypes';
+import type { ConnectionRow } from './gatewayTypes';
 import type { MapActionHost } from './mapActions';
 
 // Live sync between runs (docs/emulator.md, "Live sync"): on every pass, new rows of connected
@@ -10,7 +10,7 @@ import type { MapActionHost } from './mapActions';
 // when nothing it reads has changed: which rows cross is the same as reading every row, since every
 // row a complete pass saw has crossed, or is of a company the pass did not cover (its scope).
 
-export type LiveSyncHost = Pick<MapActionHost, 'sync' | 'connections' | 'legalEntities' | 'target'>;
+export type LiveSyncHost = Pick<MapActionHost, 'sync' | 'connections' | 'target'>;
 
 /** What a map's last complete pass read up to, and what decided which rows were its to move. */
 interface PassMark extends SyncWatermark {
@@ -20,8 +20,17 @@ interface PassMark extends SyncWatermark {
   scope: string;
 }
 
+/** A link's last pass: what it read, and each map's mark (complete: every map's pass succeeded). */
+interface LinkPass {
+  read: string;
+  complete: boolean;
+  maps: Map<string, PassMark>;
+}
+
 export class LiveSync {
-  private marks = new Map<string, PassMark>();
+  private links = new Map<string, LinkPass>();
+  /** The database's write count and the generations when a pass began that every map completed. */
+  private quietSince: string | undefined;
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -30,45 +39,69 @@ export class LiveSync {
 
   /** One pass over every running map (Legal entities excepted); returns how many rows crossed. */
   pass(): number {
+    // No write since a pass that every map completed began: nothing any map reads has changed.
+    const writes = `${this.totalChanges()}#${this.gateway.sync.anyGeneration}`;
+    if (writes === this.quietSince) return 0;
     let moved = 0;
-    // Marks of maps no longer running are dropped: a map that runs again starts with a full read.
-    const marks = new Map<string, PassMark>();
+    // Marks of links and maps no longer running are dropped: a map that runs again is read whole.
+    const links = new Map<string, LinkPass>();
+    const running = this.byLink<{ connection_id: string; name: string }>(
+      "SELECT connection_id, name FROM gw_maps WHERE state = 'Running' AND name <> ? ORDER BY connection_id, name",
+      LEGAL_ENTITIES_KEY,
+    );
+    const codes = this.byLink<{ connection_id: string; code: string }>(
+      'SELECT connection_id, code FROM gw_legal_entities ORDER BY rowid',
+    );
     for (const conn of this.gateway.connections()) {
-      const running = this.ctx.db
-        .prepare("SELECT * FROM gw_maps WHERE connection_id = ? AND state = 'Running' AND name <> ?")
-        .all(conn.id, LEGAL_ENTITIES_KEY) as MapRow[];
-      if (!running.length) continue;
-      const companies = this.gateway.legalEntities(conn.id);
+      const names = running.get(conn.id)?.map((row) => row.name);
+      if (!names) continue;
+      const companies = codes.get(conn.id)?.map((row) => row.code) ?? [];
       const link = `${companies.join(',')}#${this.gateway.sync.generation(conn.id)}`;
       const dvVersion = this.ctx.dataverse.version(conn.dv_org) ?? -1;
       const foSeq = this.ctx.financeOps.lastSeq(conn.fo_env);
-      for (const map of running) {
-        const definition = findMapFact(map.name);
+      const read = JSON.stringify([names, link, foSeq, dvVersion]);
+      const previous = this.links.get(conn.id);
+      // Nothing the link's maps read has changed since a pass in which each of them succeeded.
+      if (previous?.complete && previous.read === read) {
+        links.set(conn.id, previous);
+        continue;
+      }
+      const current: LinkPass = { read, complete: true, maps: new Map() };
+      links.set(conn.id, current);
+      for (const name of names) {
+        const definition = findMapFact(name);
         if (!definition) continue;
-        const key = `${conn.id}/${map.name}`;
-        const previous = this.marks.get(key);
-        if (
-          previous &&
-          previous.link === link &&
-          previous.foSeq === foSeq &&
-          previous.dvVersion === dvVersion
-        ) {
-          marks.set(key, previous);
+        const mark = previous?.maps.get(name);
+        if (mark && mark.link === link && mark.foSeq === foSeq && mark.dvVersion === dvVersion) {
+          current.maps.set(name, mark);
           continue;
         }
-        const mark = this.syncMap(conn, map.name, definition, companies, previous, {
-          foSeq,
-          dvVersion,
-          link,
-        });
-        if (mark) {
-          marks.set(key, mark.mark);
-          moved += mark.moved;
-        }
+        const done = this.syncMap(conn, name, definition, companies, mark, { foSeq, dvVersion, link });
+        if (done) {
+          current.maps.set(name, done.mark);
+          moved += done.moved;
+        } else current.complete = false;
       }
     }
-    this.marks = marks;
+    this.links = links;
+    this.quietSince = [...links.values()].every((pass) => pass.complete) ? writes : undefined;
     return moved;
+  }
+
+  /** Rows this process has inserted, updated or deleted since it opened the database (SQLite). */
+  private totalChanges(): number {
+    return (this.ctx.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  }
+
+  /** A query's rows grouped by link, each group in the query's order. */
+  private byLink<T extends { connection_id: string }>(sql: string, ...params: string[]): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const row of this.ctx.db.prepare(sql).all(...params) as T[]) {
+      const group = groups.get(row.connection_id);
+      if (group) group.push(row);
+      else groups.set(row.connection_id, [row]);
+    }
+    return groups;
   }
 
   /** Moves one map's new rows; undefined when it failed (its next pass reads every row again). */
