@@ -1,3 +1,4 @@
+import { templateId } from '../../src/emulator/dualWrite/gatewayTypes';
 import { findFoEntitySet, type FoEntitySet } from '../../src/emulator/financeOps/foEntitySets';
 import { insertLink, openGatewayRig, type GatewayRig } from './gatewayKit';
 
@@ -101,6 +102,18 @@ describe('emulator lookups', () => {
       'job-2',
     ]);
     expect(byMap.get(other)).toEqual(rig.gateway.requests('link-1', other));
+  });
+
+  it("find a Start detail's map by its template id without listing the link's maps", () => {
+    const listed = jest.spyOn(rig.gateway, 'maps');
+    expect([
+      rig.gateway.mapByTemplate('link-1', templateId(MAP).toUpperCase())?.name,
+      rig.gateway.mapByTemplate('link-1', templateId('msdyn_vendors - Vendors V2')),
+      rig.gateway.mapByTemplate('link-1', '00000000-0000-4000-8000-000000000009'),
+    ]).toEqual([MAP, undefined, undefined]);
+    // Only the id no catalog map has lists the link's maps.
+    expect(listed).toHaveBeenCalledTimes(1);
+    expect(() => rig.gateway.mapByTemplate('link-9', templateId(MAP))).toThrow(/was not found/);
   });
 
   it("find a map's latest requests in the order of an index, with no sort", () => {

@@ -28,6 +28,9 @@ function appCoreSolutions(): readonly string[] {
   return DUAL_WRITE_PACKAGES.find((pkg) => pkg.key === 'applicationCore')?.solutions ?? [];
 }
 
+/** The catalog's map names by template id: a `Start` detail finds its map without listing them all. */
+const MAP_OF_TEMPLATE = new Map(MAP_FACTS.map((fact) => [templateId(fact.key), fact.key]));
+
 export { ACTIONS, GatewayError, MAP_STATE_CODES, REQUEST_STATES, templateId } from './gatewayTypes';
 export type { ConnectionRow, JobRow, MapRow, MapStateName } from './gatewayTypes';
 
@@ -241,7 +244,12 @@ export class GatewayService {
 
   /** The map a `Start` detail names by its template id (`tid`). */
   mapByTemplate(connectionId: string, tid: string): MapRow | undefined {
-    return this.maps(connectionId).find((map) => templateId(map.name) === tid.toLowerCase());
+    const name = MAP_OF_TEMPLATE.get(tid.toLowerCase());
+    if (name === undefined)
+      return this.maps(connectionId).find((map) => templateId(map.name) === tid.toLowerCase());
+    this.connection(connectionId);
+    this.actions.advance();
+    return this.map(connectionId, name);
   }
 
   maps(connectionId: string): MapRow[] {
