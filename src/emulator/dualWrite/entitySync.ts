@@ -59,8 +59,8 @@ export interface SyncTarget {
 }
 
 /**
- * Where a live-sync pass left off: the F&O environment's last row sequence and the Dataverse org's row version
- * it had read up to. Rows written later have higher numbers (liveSync.ts).
+ * Where a live-sync pass left off: the F&O environment's last row sequence and the Dataverse org's
+ * row version it had read up to. Rows written later have higher numbers (liveSync.ts).
  */
 export interface SyncWatermark {
   foSeq: number;
