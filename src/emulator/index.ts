@@ -116,7 +116,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     lifecycle.advance();
     powerPlatform.advance();
     gateway.advance();
-    gateway.actions.liveSyncPass();
+    gateway.live.pass();
   };
   const applySeed = () => {
     const seeded = db.prepare("SELECT value FROM emu_meta WHERE key = 'seeded'").get();

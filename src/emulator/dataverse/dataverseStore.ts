@@ -18,7 +18,7 @@ export interface StoredRecord {
   data: DataverseRecord;
 }
 
-/** A compiled `$filter`: SQL over the `id` and `data` columns of `dv_records`. */
+/** A compiled `$filter`: SQL over the `id`, `etag` and `data` columns of `dv_records`. */
 export interface SqlCondition {
   sql: string;
   params: Array<string | number | null>;
@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS dv_records (
   org TEXT NOT NULL, entity_set TEXT NOT NULL, id TEXT NOT NULL, etag INTEGER NOT NULL, data TEXT NOT NULL,
   PRIMARY KEY (org, entity_set, id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dv_records_etag ON dv_records (org, entity_set, etag);
 CREATE TABLE IF NOT EXISTS dv_stamps (
   org TEXT NOT NULL, entity_set TEXT NOT NULL, id TEXT NOT NULL, stamps INTEGER NOT NULL,
   PRIMARY KEY (org, entity_set, id)
@@ -68,6 +69,7 @@ export class DataverseStore {
     remove: Statement;
     stamp: Statement;
     hasOrg: Statement;
+    version: Statement;
   };
 
   constructor(private readonly db: Database) {
@@ -85,6 +87,7 @@ export class DataverseStore {
          ON CONFLICT (org, entity_set, id) DO UPDATE SET stamps = stamps + 1`,
       ),
       hasOrg: db.prepare('SELECT 1 FROM dv_orgs WHERE org = ?'),
+      version: db.prepare('SELECT version FROM dv_orgs WHERE org = ?'),
     };
   }
 
@@ -96,6 +99,11 @@ export class DataverseStore {
 
   hasOrg(org: string): boolean {
     return this.statements.hasOrg.get(org) !== undefined;
+  }
+
+  /** The org's last row version (every write takes the next); undefined for an unknown org. */
+  version(org: string): number | undefined {
+    return (this.statements.version.get(org) as { version: number } | undefined)?.version;
   }
 
   /** Runs `work` in one SQLite transaction: a throw rolls every write back (change sets). */
@@ -131,8 +139,15 @@ export class DataverseStore {
     return row ? { id: row.id, etag: row.etag, data: JSON.parse(row.data) as DataverseRecord } : undefined;
   }
 
-  list(org: string, entitySet: string, filter?: (r: DataverseRecord) => boolean): DataverseRecord[] {
-    const all = this.queryRecords(org, entitySet, {}).map((record) => record.data);
+  /** The records in key order; `changedAfter` keeps those written after that org version. */
+  list(
+    org: string,
+    entitySet: string,
+    filter?: (r: DataverseRecord) => boolean,
+    changedAfter?: number,
+  ): DataverseRecord[] {
+    const where = changedAfter === undefined ? undefined : { sql: 'etag > ?', params: [changedAfter] };
+    const all = this.queryRecords(org, entitySet, { where }).map((record) => record.data);
     return filter ? all.filter(filter) : all;
   }
 

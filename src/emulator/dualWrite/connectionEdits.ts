@@ -88,8 +88,9 @@ export class ConnectionEdits {
       throw new GatewayError(409, 'MapsNotStopped', CONNECTION_REFUSALS.resetWhileRunning(notStopped));
     const db = this.ctx.db;
     db.transaction(() => {
-      for (const table of ['gw_maps', 'gw_jobs', 'gw_synced', 'gw_legal_entities'])
+      for (const table of ['gw_maps', 'gw_jobs', 'gw_legal_entities'])
         db.prepare(`DELETE FROM ${table} WHERE connection_id = ?`).run(conn.id);
+      this.host.sync.forget(conn.id);
       for (const code of codes)
         db.prepare('INSERT INTO gw_legal_entities (connection_id, code) VALUES (?, ?)').run(conn.id, code);
       db.prepare('UPDATE gw_connections SET solution_applied = 0 WHERE id = ?').run(conn.id);

@@ -58,8 +58,34 @@ export interface SyncTarget {
   dvOrg: string;
 }
 
+/**
+ * Where a live-sync pass left off: the F&O environment's last row sequence and the Dataverse org's
+ * row version it had read up to. Rows written later have higher numbers (liveSync.ts).
+ */
+export interface SyncWatermark {
+  foSeq: number;
+  dvVersion: number;
+}
+
 export class EntitySync {
+  /** Per link, how many times crossed pairs were forgotten or replaced. */
+  private readonly generations = new Map<string, number>();
+  private allGenerations = 0;
+
   constructor(private readonly ctx: EmulatorContext) {}
+
+  /**
+   * Changes whenever a row of the link may have stopped counting as crossed without being written:
+   * a live-sync watermark of an older generation is void.
+   */
+  generation(connectionId: string): number {
+    return this.generations.get(connectionId) ?? 0;
+  }
+
+  /** Moves with any link's generation. */
+  get anyGeneration(): number {
+    return this.allGenerations;
+  }
 
   /** The cdm_companies row id of a company code, or undefined. */
   companyId(dvOrg: string, code: string): string | undefined {
@@ -92,9 +118,16 @@ export class EntitySync {
 
   /**
    * F&O -> Dataverse for the given companies (global maps ignore companies). `onlyNew` skips rows that
-   * crossed before (live sync); otherwise those are updated (initial sync, a full push).
+   * crossed before (live sync); otherwise those are updated (initial sync, a full push). `since`
+   * reads only the rows inserted after its `foSeq`.
    */
-  toDataverse(target: SyncTarget, map: MapFact, companies: string[], onlyNew: boolean): number {
+  toDataverse(
+    target: SyncTarget,
+    map: MapFact,
+    companies: string[],
+    onlyNew: boolean,
+    since?: SyncWatermark,
+  ): number {
     const set = findFoEntitySet(map.financeOpsEntitySet);
     if (!set) return 0;
     const pairs = fieldPairs(map);
@@ -103,11 +136,8 @@ export class EntitySync {
     for (const company of scopes) {
       const companyId = company ? this.companyId(target.dvOrg, company) : undefined;
       if (company && !companyId) throw new LookupNotFoundError(target, company);
-      const rows = company
-        ? this.ctx.financeOps
-            .query(target.foEnv, set.name)
-            .filter((row) => String(row.dataAreaId) === company)
-        : this.ctx.financeOps.query(target.foEnv, set.name);
+      const all = this.ctx.financeOps.query(target.foEnv, set.name, { afterSeq: since?.foSeq });
+      const rows = company ? all.filter((row) => String(row.dataAreaId) === company) : all;
       for (const row of rows) {
         const foKey = rowKeyOf(set, company, row);
         const known = this.synced(target, rowPair(map), company, foKey);
@@ -140,8 +170,17 @@ export class EntitySync {
     return copied;
   }
 
-  /** Dataverse -> F&O: rows stamped with one of the companies (company-specific maps only). */
-  toFinanceOps(target: SyncTarget, map: MapFact, companies: string[], onlyNew: boolean): number {
+  /**
+   * Dataverse -> F&O: rows stamped with one of the companies (company-specific maps only). `since`
+   * reads only the rows written after its `dvVersion`.
+   */
+  toFinanceOps(
+    target: SyncTarget,
+    map: MapFact,
+    companies: string[],
+    onlyNew: boolean,
+    since?: SyncWatermark,
+  ): number {
     const set = findFoEntitySet(map.financeOpsEntitySet);
     if (!set || !map.companySpecific || map.name === 'Legal entities') return 0;
     const pairs = fieldPairs(map);
@@ -156,6 +195,7 @@ export class EntitySync {
         target.dvOrg,
         map.dataverseEntitySet,
         (row) => row[COMPANY_LOOKUP] === companyId,
+        since?.dvVersion,
       );
       let batch = 0;
       for (const record of rows) {
@@ -184,7 +224,9 @@ export class EntitySync {
     return copied;
   }
 
+  /** Forgets the link's crossed pairs (Reset): its rows count as new again. */
   forget(connectionId: string): void {
+    this.nextGeneration(connectionId);
     this.ctx.db.prepare('DELETE FROM gw_synced WHERE connection_id = ?').run(connectionId);
   }
 
@@ -204,7 +246,15 @@ export class EntitySync {
     return row?.fo_key;
   }
 
+  private nextGeneration(connectionId: string): void {
+    this.generations.set(connectionId, this.generation(connectionId) + 1);
+    this.allGenerations++;
+  }
+
   private remember(target: SyncTarget, map: string, company: string, foKey: string, dvId: string): void {
+    // Two Dataverse rows with one F&O key: the other row no longer counts as crossed.
+    const replaced = this.synced(target, map, company, foKey);
+    if (replaced !== undefined && replaced !== dvId) this.nextGeneration(target.connectionId);
     this.ctx.db
       .prepare(
         'INSERT OR REPLACE INTO gw_synced (connection_id, map, company, fo_key, dv_id) VALUES (?, ?, ?, ?, ?)',

@@ -82,7 +82,11 @@ export function gatewayRouter(service: GatewayService): Router {
   const router = express.Router();
   router.use(express.json());
   const environment = (conn: ConnectionRow) => toEnvironment(conn, service.powerAppsEnvironment(conn));
-  const maps = (cid: string) => service.maps(cid).map((map) => toMap(map, service.requests(cid, map.name)));
+  const maps = (cid: string) => {
+    const published = service.maps(cid);
+    const requests = service.requestsByMap(cid);
+    return published.map((map) => toMap(map, requests.get(map.name) ?? []));
+  };
 
   // DWEnvCalls.getEnvironment: the connection of one F&O environment, as an array.
   router.get(`${DWM}/Environments`, (req, res) => {

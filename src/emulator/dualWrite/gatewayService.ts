@@ -15,6 +15,7 @@ import {
   type MapRow,
   type MapStateName,
 } from './gatewayTypes';
+import { LiveSync } from './liveSync';
 import { MapActions } from './mapActions';
 import { MapProjects } from './mapProjects';
 import { DUAL_WRITE_PACKAGES, packageOfMapsSolution } from '../microsoft/packages';
@@ -27,12 +28,16 @@ function appCoreSolutions(): readonly string[] {
   return DUAL_WRITE_PACKAGES.find((pkg) => pkg.key === 'applicationCore')?.solutions ?? [];
 }
 
+/** The catalog's map names by template id: a `Start` detail finds its map without listing them all. */
+const MAP_OF_TEMPLATE = new Map(MAP_FACTS.map((fact) => [templateId(fact.key), fact.key]));
+
 export { ACTIONS, GatewayError, MAP_STATE_CODES, REQUEST_STATES, templateId } from './gatewayTypes';
 export type { ConnectionRow, JobRow, MapRow, MapStateName } from './gatewayTypes';
 
 export class GatewayService {
   readonly sync: EntitySync;
   readonly actions: MapActions;
+  readonly live: LiveSync;
   readonly edits: ConnectionEdits;
   readonly projects: MapProjects;
 
@@ -44,6 +49,7 @@ export class GatewayService {
   ) {
     this.sync = new EntitySync(ctx);
     this.actions = new MapActions(ctx, this);
+    this.live = new LiveSync(ctx, this);
     this.edits = new ConnectionEdits(ctx, this, integration);
     this.projects = new MapProjects(ctx, this);
   }
@@ -214,9 +220,36 @@ export class GatewayService {
       .all(connectionId, mapName) as JobRow[];
   }
 
+  /**
+   * The latest requests of each map of a link, newest first, as `requests` gives them one map at a
+   * time: one query for a whole map list.
+   */
+  requestsByMap(connectionId: string): Map<string, JobRow[]> {
+    const rows = this.ctx.db
+      .prepare(
+        `SELECT id, connection_id, map, action, status, error, created_at FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY map ORDER BY created_at DESC, rowid DESC) AS n
+           FROM gw_jobs WHERE connection_id = ?)
+         WHERE n <= 10 ORDER BY map, n`,
+      )
+      .all(connectionId) as JobRow[];
+    const byMap = new Map<string, JobRow[]>();
+    for (const row of rows) {
+      const requests = byMap.get(row.map);
+      if (requests) requests.push(row);
+      else byMap.set(row.map, [row]);
+    }
+    return byMap;
+  }
+
   /** The map a `Start` detail names by its template id (`tid`). */
   mapByTemplate(connectionId: string, tid: string): MapRow | undefined {
-    return this.maps(connectionId).find((map) => templateId(map.name) === tid.toLowerCase());
+    const name = MAP_OF_TEMPLATE.get(tid.toLowerCase());
+    if (name === undefined)
+      return this.maps(connectionId).find((map) => templateId(map.name) === tid.toLowerCase());
+    this.connection(connectionId);
+    this.actions.advance();
+    return this.map(connectionId, name);
   }
 
   maps(connectionId: string): MapRow[] {
@@ -236,9 +269,12 @@ export class GatewayService {
   /** The jobs of one `Start` request (`<requestId>` and `<requestId>#<n>`). */
   requestJobs(requestId: string): JobRow[] {
     this.actions.advance();
-    return this.ctx.db
-      .prepare("SELECT * FROM gw_jobs WHERE id = ? OR substr(id, 1, length(?) + 1) = ? || '#' ORDER BY rowid")
-      .all(requestId, requestId, requestId) as JobRow[];
+    return (
+      this.ctx.db
+        // `<requestId>#...` as a key range ('$' follows '#'), so the primary key finds them.
+        .prepare("SELECT * FROM gw_jobs WHERE id = ? OR (id >= ? || '#' AND id < ? || '$') ORDER BY rowid")
+        .all(requestId, requestId, requestId) as JobRow[]
+    );
   }
 
   transaction(work: () => void): void {

@@ -74,11 +74,19 @@ export interface JobRow {
   created_at: number;
 }
 
+/** Computed once per map name (every map list and every Start detail asks; the names are the catalog's). */
+const templateIds = new Map<string, string>();
+
 /**
  * A map's template id (`detail.tid`, and `detail.template.id` of its one version here): a GUID in the
  * gateway; the emulator derives a stable one from the map's key [inferred].
  */
 export function templateId(mapName: string): string {
-  const hex = createHash('sha1').update(`dual-write template ${mapName}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  let id = templateIds.get(mapName);
+  if (id === undefined) {
+    const hex = createHash('sha1').update(`dual-write template ${mapName}`).digest('hex');
+    id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    templateIds.set(mapName, id);
+  }
+  return id;
 }

@@ -28,8 +28,8 @@ export interface MapActionHost {
 }
 
 // The actions on one map (start with or without initial sync, stop, pause, resume, create the project;
-// codes from Microsoft's Dual-write-automations tool), the initial syncs they start, and live sync
-// between runs.
+// codes from Microsoft's Dual-write-automations tool) and the initial syncs they start (live sync
+// between runs: liveSync.ts).
 
 /** An initial sync takes about a minute per map in the real world (scaled). [inferred] */
 const INITIAL_SYNC_SECONDS = 60;
@@ -201,7 +201,10 @@ export class MapActions {
   /** Finishes initial syncs whose time has come: copies the rows, or fails with the decided error. */
   advance(): void {
     const due = this.ctx.db
-      .prepare("SELECT * FROM gw_maps WHERE state = 'InitialSync' AND sync_due_at <= ?")
+      // In publish order; the partial index holds only maps in InitialSync.
+      .prepare(
+        "SELECT * FROM gw_maps INDEXED BY gw_maps_due WHERE state = 'InitialSync' AND sync_due_at <= ? ORDER BY rowid",
+      )
       .all(this.ctx.now()) as MapRow[];
     for (const map of due) {
       const job = this.ctx.db
@@ -235,32 +238,5 @@ export class MapActions {
           .prepare('UPDATE gw_jobs SET status = ?, error = ? WHERE id = ?')
           .run(error ? 'Failed' : 'Succeeded', error, job.id);
     }
-  }
-
-  /** One live-sync pass: new rows of connected companies cross to the other side for running maps. */
-  liveSyncPass(): number {
-    let moved = 0;
-    for (const conn of this.gateway.connections()) {
-      const running = this.ctx.db
-        .prepare("SELECT * FROM gw_maps WHERE connection_id = ? AND state = 'Running' AND name <> ?")
-        .all(conn.id, LEGAL_ENTITIES_KEY) as MapRow[];
-      if (!running.length) continue;
-      const target = this.gateway.target(conn);
-      const companies = this.gateway.legalEntities(conn.id);
-      for (const map of running) {
-        const definition = findMapFact(map.name);
-        if (!definition) continue;
-        try {
-          const available = companies.filter(
-            (code) => !definition.companySpecific || this.gateway.sync.companyId(conn.dv_org, code),
-          );
-          moved += this.gateway.sync.toDataverse(target, definition, available, true);
-          moved += this.gateway.sync.toFinanceOps(target, definition, available, true);
-        } catch (error) {
-          this.ctx.logger?.debug({ err: error, map: map.name }, 'live sync pass skipped a map');
-        }
-      }
-    }
-    return moved;
   }
 }

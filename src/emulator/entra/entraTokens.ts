@@ -41,11 +41,26 @@ export function userClaimsOf(token: string): UserClaims | undefined {
   }
 }
 
-/** Who sent a request, read from its `Authorization: Bearer` header (requireBearer checked the prefix). */
+/** Callers by token: a client sends the same token with every request, so each is read once. */
+const callersByToken = new Map<string, Caller>();
+const MAX_CALLERS_KEPT = 1000;
+
+/**
+ * Who sent a request, read from its `Authorization: Bearer` header (requireBearer checked the prefix).
+ * The answer is shared between requests with the same token, so it is frozen.
+ */
 export function callerOf(authorization: string | undefined): Caller {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
-  const claims = userClaimsOf(token);
-  return claims ? { kind: 'user', claims } : { kind: 'app' };
+  let caller = callersByToken.get(token);
+  if (!caller) {
+    const claims = userClaimsOf(token);
+    caller = Object.freeze(
+      claims ? { kind: 'user' as const, claims: Object.freeze(claims) } : { kind: 'app' as const },
+    );
+    if (callersByToken.size >= MAX_CALLERS_KEPT) callersByToken.clear();
+    callersByToken.set(token, caller);
+  }
+  return caller;
 }
 
 /** The audience a `scope` asks for: `https://IntegratorApp.com/.default` -> `https://IntegratorApp.com`. */

@@ -9,6 +9,8 @@ import { matches, type EqualityClause } from './odataQuery';
  */
 export class FinanceOpsStore {
   private seq = 0;
+  /** Per environment (lower case), the sequence number of its last inserted row (`lastSeq`). */
+  private readonly lastSeqs = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     const row = db.prepare('SELECT MAX(seq) AS s FROM fo_rows').get() as { s: number | null };
@@ -35,6 +37,7 @@ export class FinanceOpsStore {
         'INSERT OR IGNORE INTO fo_rows (env, entity_set, company, row_key, data, seq) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run(env, set.name, company, rowKeyOf(set, company, row), JSON.stringify(row), ++this.seq);
+    if (result.changes === 1) this.lastSeqs.set(env.toLowerCase(), this.seq);
     return result.changes === 1;
   }
 
@@ -58,26 +61,46 @@ export class FinanceOpsStore {
 
   /**
    * Rows of a set in query order. `company` limits to one company (the caller's default company when
-   * the query is not cross-company); undefined means every company.
+   * the query is not cross-company); undefined means every company. `afterSeq` keeps the rows
+   * inserted after that sequence number (`lastSeq`).
    */
   query(
     env: string,
     setName: string,
-    options: { company?: string; filter?: EqualityClause[] } = {},
+    options: { company?: string; filter?: EqualityClause[]; afterSeq?: number } = {},
   ): FoRow[] {
+    const after = options.afterSeq ?? 0;
     const rows = (
       options.company !== undefined
         ? this.db
             .prepare(
-              'SELECT data FROM fo_rows WHERE env = ? AND entity_set = ? AND company IN (?, ?) ORDER BY seq',
+              'SELECT data FROM fo_rows WHERE env = ? AND entity_set = ? AND company IN (?, ?) AND seq > ? ORDER BY seq',
             )
-            .all(env, setName, options.company.toLowerCase(), '')
+            .all(env, setName, options.company.toLowerCase(), '', after)
         : this.db
-            .prepare('SELECT data FROM fo_rows WHERE env = ? AND entity_set = ? ORDER BY seq')
-            .all(env, setName)
+            .prepare('SELECT data FROM fo_rows WHERE env = ? AND entity_set = ? AND seq > ? ORDER BY seq')
+            .all(env, setName, after)
     ) as Array<{ data: string }>;
     const parsed = rows.map((row) => JSON.parse(row.data) as FoRow);
     return options.filter?.length ? parsed.filter((row) => matches(row, options.filter ?? [])) : parsed;
+  }
+
+  /**
+   * The sequence number of the environment's last inserted row (0 for none): it grows with every
+   * insert, and rows inserted later have higher ones. Kept in memory (live sync asks on every tick);
+   * a deletion leaves it as it was.
+   */
+  lastSeq(env: string): number {
+    const key = env.toLowerCase();
+    let seq = this.lastSeqs.get(key);
+    if (seq === undefined) {
+      const row = this.db.prepare('SELECT MAX(seq) AS s FROM fo_rows WHERE env = ?').get(env) as {
+        s: number | null;
+      };
+      seq = row.s ?? 0;
+      this.lastSeqs.set(key, seq);
+    }
+    return seq;
   }
 
   count(env: string, setName: string, company: string): number {

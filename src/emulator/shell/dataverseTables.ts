@@ -8,7 +8,7 @@ import { findEntitySet } from '../dataverse/entitySets';
  */
 export type DataverseTables = Pick<
   DataverseStore,
-  'createOrg' | 'hasOrg' | 'insert' | 'list' | 'update' | 'count' | 'seedExisting'
+  'createOrg' | 'hasOrg' | 'version' | 'insert' | 'list' | 'update' | 'count' | 'seedExisting'
 >;
 
 export type { DataverseRecord } from '../dataverse/dataverseStore';

@@ -79,5 +79,18 @@ export function openEmulatorDatabase(file: string): Db {
     'emulator_006_project_refresh',
     'ALTER TABLE gw_maps ADD COLUMN refreshed INTEGER NOT NULL DEFAULT 0;',
   );
+  // The lookups done on every gateway read and every tick: a map's latest requests, the initial syncs
+  // that are due, the running maps, and F&O rows in write order (live sync reads those written since
+  // its last pass).
+  migrate(
+    db,
+    'emulator_007_lookup_indexes',
+    `
+    CREATE INDEX gw_jobs_map ON gw_jobs (connection_id, map, created_at);
+    CREATE INDEX gw_maps_due ON gw_maps (sync_due_at) WHERE state = 'InitialSync';
+    CREATE INDEX gw_maps_state ON gw_maps (state, connection_id, name);
+    CREATE INDEX fo_rows_seq ON fo_rows (env, entity_set, seq);
+    `,
+  );
   return db;
 }
