@@ -19,7 +19,7 @@ import {
 import { migratePostgres } from './postgresDatabase';
 import { parseRun, updateRun, type RunRow } from './postgresUpdateRun';
 import { AUDIT_ROWS, auditRows } from './postgresAuditRows';
-import { CREATE_RUN_FUNCTION, createRun } from './postgresCreateRun';
+import { RUN_LIMIT_COLUMNS, createRun } from './postgresCreateRun';
 import { planReviewOf, previewText, type PlanReviewRow } from './planReviewRows';
 import { PLAN_REVIEW_PREVIEW_SCHEMA, PLAN_REVIEW_SCHEMA, POSTGRES_SERIAL_KEY, RUN_SCHEMA } from './schema';
 
@@ -44,7 +44,8 @@ export class PostgresRunStore implements RunStore {
     await migratePostgres(pool, '001_runs', RUN_SCHEMA(POSTGRES_SERIAL_KEY));
     await migratePostgres(pool, '003_plan_reviews', PLAN_REVIEW_SCHEMA);
     await migratePostgres(pool, '004_plan_review_previews', PLAN_REVIEW_PREVIEW_SCHEMA);
-    await migratePostgres(pool, '005_create_run_function', CREATE_RUN_FUNCTION);
+    // 005 created dwbot_create_run's first version; 006 replaces it (postgresCreateRun.ts).
+    await migratePostgres(pool, '006_run_limit_columns', RUN_LIMIT_COLUMNS);
     return new PostgresRunStore(pool);
   }
 

@@ -3,6 +3,7 @@ import { openPostgres } from '../../src/store/postgresDatabase';
 import { PostgresRunStore } from '../../src/store/postgresRunStore';
 import { PostgresRunLeases } from '../../src/store/postgresRunLeases';
 import type { Run } from '../../src/engine/model';
+import { POSTGRES_SERIAL_KEY, RUN_SCHEMA } from '../../src/store/schema';
 import { createTestSchema, type TestSchema } from '../support/postgres/testDatabase';
 import { run } from './support/runFixture';
 
@@ -137,6 +138,43 @@ describe('the PostgreSQL run store under engine load', () => {
       r.status === 'failed' ? { run: { ...r, status: 'running' } } : null,
     );
     expect(retried).toMatchObject({ changed: true, run: { rev: 6, status: 'running' } });
+  });
+
+  it('counts the limits from the runs’ own columns, filled in for runs stored before them', async () => {
+    const pool = commands;
+    // A run stored before the columns (migrations up to 005): only its body names requester and tenant.
+    await pool.query(RUN_SCHEMA(POSTGRES_SERIAL_KEY));
+    await pool.query('CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+    await pool.query("INSERT INTO schema_migrations VALUES ('001_runs', 'then')");
+    const old = { ...run('old', 'fo=m|dv=n'), scope: { tenantId: 'tenant-a' } } as Run;
+    await pool.query(
+      `INSERT INTO runs (id, request_key, lock_key, lock_held, status, rev, created_at, updated_at, body)
+       VALUES ('old', 'key-old', 'fo=m|dv=n', 1, 'running', 1, 'then', 'then', $1)`,
+      [JSON.stringify(old)],
+    );
+    const store = await PostgresRunStore.open(pool);
+    const limits = { perRequester: 2, perTenant: 2 };
+    const second = { ...run('second', 'fo=o|dv=p'), scope: { tenantId: 'tenant-a' } } as Run;
+    expect(await store.create(second, 'key-second', [], limits)).toMatchObject({ ok: true, created: true });
+    const third = { ...run('third', 'fo=q|dv=r'), scope: { tenantId: 'tenant-a' } } as Run;
+    expect(await store.create(third, 'key-third', [], { perTenant: 2 })).toEqual({
+      ok: false,
+      reason: 'limit',
+      of: 'tenant',
+      limit: 2,
+    });
+    const elsewhere = {
+      ...run('elsewhere', 'fo=s|dv=t'),
+      requestedBy: { id: 'bob', name: 'Bob' },
+      scope: { tenantId: 'tenant-b' },
+    } as Run;
+    expect(await store.create(elsewhere, 'key-elsewhere', [], limits)).toMatchObject({ ok: true });
+    expect(await store.create(third, 'key-third', [], { perRequester: 2 })).toEqual({
+      ok: false,
+      reason: 'limit',
+      of: 'requester',
+      limit: 2,
+    });
   });
 });
 
