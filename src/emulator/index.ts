@@ -12,7 +12,6 @@ import { gatewayRouter } from './dualWrite/gatewayRouter';
 import { projectConfigurations, projectPartitionMappings } from './dualWrite/financeOpsTables';
 import { GraphDirectory } from './graph/graphDirectory';
 import { graphControlRouter, graphRouter } from './graph/graphRouter';
-import { GatewayService } from './dualWrite/gatewayService';
 import { CallerLog } from './entra/callerLog';
 import { delegatedOnly } from './entra/delegatedOnly';
 import { botConnectorControlRouter, botConnectorMetadataRouter } from './entra/botConnectorAuth';
@@ -23,14 +22,11 @@ import { financeOpsRouter } from './financeOps/financeOpsRouter';
 import { FinanceOpsStore } from './financeOps/financeOpsStore';
 import { LcsRateLimit } from './lcs/lcsRateLimit';
 import { lifecycleRouter } from './lcs/lifecycleRouter';
-import { LifecycleService } from './lcs/lifecycleService';
 import { applicationPackagesRouter, bapRouter } from './powerPlatform/powerPlatformRouter';
-import { PowerPlatformIntegration } from './powerPlatform/powerPlatformIntegration';
-import { PowerPlatformService } from './powerPlatform/powerPlatformService';
-import { UnifiedEnvironments } from './powerPlatform/unifiedEnvironments';
 import { defaultSettings, type EmulatorSettings } from './settings';
 import { EffectsLog } from './shell/effects';
 import type { EmulatorContext } from './shell/emulatorContext';
+import { createEmulatorServices } from './shell/emulatorServices';
 import { openEmulatorDatabase } from './shell/emulatorDatabase';
 import {
   CONTROL_PREFIX,
@@ -96,15 +92,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     baseUrl: () => baseUrl,
     now: () => Date.now(),
   };
-  const lifecycle = new LifecycleService(ctx);
-  const powerPlatform = new PowerPlatformService(ctx);
-  const integration = new PowerPlatformIntegration(ctx, {
-    url: (foEnv) => lifecycle.financeOpsUrl(foEnv),
-    id: (foEnv) => lifecycle.findByName(foEnv)?.id,
-  });
-  const unified = new UnifiedEnvironments(ctx, powerPlatform, lifecycle, integration);
-  powerPlatform.afterAdvance = () => unified.advance();
-  const gateway = new GatewayService(ctx, lifecycle, powerPlatform, integration);
+  const { lifecycle, powerPlatform, integration, unified, gateway } = createEmulatorServices(ctx);
   const faults: FaultCounters = { throttled: 0, transient: 0, hung: 0 };
   const dataverseStats = createDataverseStats();
   const graphDirectory = new GraphDirectory();

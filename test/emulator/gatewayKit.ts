@@ -1,11 +1,9 @@
 import { DataverseStore } from '../../src/emulator/dataverse/dataverseStore';
 import { GatewayService } from '../../src/emulator/dualWrite/gatewayService';
 import { FinanceOpsStore } from '../../src/emulator/financeOps/financeOpsStore';
-import { LifecycleService } from '../../src/emulator/lcs/lifecycleService';
-import { PowerPlatformIntegration } from '../../src/emulator/powerPlatform/powerPlatformIntegration';
-import { PowerPlatformService } from '../../src/emulator/powerPlatform/powerPlatformService';
 import { defaultSettings } from '../../src/emulator/settings';
 import { EffectsLog } from '../../src/emulator/shell/effects';
+import { createEmulatorServices } from '../../src/emulator/shell/emulatorServices';
 import type { EmulatorContext } from '../../src/emulator/shell/emulatorContext';
 import { openEmulatorDatabase } from '../../src/emulator/shell/emulatorDatabase';
 import { resolveSeed } from '../../src/emulator/shell/seed';
@@ -37,13 +35,7 @@ export function openGatewayRig(): GatewayRig {
     baseUrl: () => 'http://127.0.0.1:0',
     now: () => Date.now(),
   };
-  const lifecycle = new LifecycleService(ctx);
-  const powerPlatform = new PowerPlatformService(ctx);
-  const integration = new PowerPlatformIntegration(ctx, {
-    url: (foEnv) => lifecycle.financeOpsUrl(foEnv),
-    id: (foEnv) => lifecycle.findByName(foEnv)?.id,
-  });
-  const gateway = new GatewayService(ctx, lifecycle, powerPlatform, integration);
+  const { gateway } = createEmulatorServices(ctx);
   return { ctx, dataverse, financeOps, gateway, close: () => db.close() };
 }
 
