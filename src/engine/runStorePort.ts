@@ -65,11 +65,6 @@ export interface RunStore {
     audit: Array<Omit<AuditEntry, 'runId'>>,
     limits?: RunLimits,
   ): Promise<CreateRunResult>;
-  /**
-   * The run a Start with this `requestKey` created, or null. Asked before planning: a repeated Start
-   * answers with its run instead of checking again what the run itself may have changed.
-   */
-  findByRequestKey(requestKey: string): Promise<Run | null>;
   get(runId: string): Promise<Run | null>;
   list(filter?: RunFilter): Promise<Run[]>;
   /** Runs that are neither succeeded nor cancelled (they hold their lock). */
@@ -93,8 +88,6 @@ export interface RunStore {
   appendAudit(runId: string, entries: Array<Omit<AuditEntry, 'runId'>>): Promise<void>;
   /** Records a Review, and forgets reviews made before `forgetBefore` (ISO time). */
   recordReview(review: PlanReview, forgetBefore: string): Promise<void>;
-  /** The Review of this token, if it is still kept. */
-  review(token: string): Promise<PlanReview | null>;
   /**
    * What a Start with this Review token needs, in one read: the run the token already started (the
    * token is the request key), the token's Review, and the newest Review of the same input (whether

@@ -67,14 +67,6 @@ export class PostgresRunStore implements RunStore {
     );
   }
 
-  async review(token: string): Promise<PlanReview | null> {
-    const result = await this.pool.query<PlanReviewRow>(
-      'SELECT token, input_key, reviewed_at, preview FROM plan_reviews WHERE token = $1',
-      [token],
-    );
-    return result.rows[0] ? planReviewOf(result.rows[0]) : null;
-  }
-
   async startContext(token: string): Promise<StartContext> {
     const result = await this.pool.query<
       { kind: 'run' | 'review' | 'latest'; body: string | null; rev: number | null } & PlanReviewRow
@@ -95,13 +87,6 @@ export class PostgresRunStore implements RunStore {
     if (!result.rows[0]) return null;
     this.remember(runId, result.rows[0]);
     return parseRun(result.rows[0]);
-  }
-
-  async findByRequestKey(requestKey: string): Promise<Run | null> {
-    const result = await this.pool.query<RunRow>('SELECT body, rev FROM runs WHERE request_key = $1', [
-      requestKey,
-    ]);
-    return result.rows[0] ? parseRun(result.rows[0]) : null;
   }
 
   async list(filter: RunFilter = {}): Promise<Run[]> {

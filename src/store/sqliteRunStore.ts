@@ -68,15 +68,6 @@ export class SqliteRunStore implements RunStore {
     });
   }
 
-  review(token: string): Promise<PlanReview | null> {
-    return settled(() => {
-      const row = this.db
-        .prepare('SELECT token, input_key, reviewed_at, preview FROM plan_reviews WHERE token = ?')
-        .get(token) as PlanReviewRow | undefined;
-      return row ? planReviewOf(row) : null;
-    });
-  }
-
   startContext(token: string): Promise<StartContext> {
     return settled(() => {
       const select = 'SELECT token, input_key, reviewed_at, preview FROM plan_reviews';
@@ -96,10 +87,6 @@ export class SqliteRunStore implements RunStore {
 
   get(runId: string): Promise<Run | null> {
     return settled(() => this.getNow(runId));
-  }
-
-  findByRequestKey(requestKey: string): Promise<Run | null> {
-    return settled(() => this.findByRequestKeyNow(requestKey));
   }
 
   private findByRequestKeyNow(requestKey: string): Run | null {

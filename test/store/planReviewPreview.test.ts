@@ -27,7 +27,7 @@ describe.each(STORE_KITS)('a Review with its plan on %s', (_name, openKit) => {
       { token: 't1', inputKey: 'k1', reviewedAt: '2025-01-06T09:00:00.000Z', preview },
       '2025-01-05T09:00:00.000Z',
     );
-    expect(await other.runs.review('t1')).toEqual({
+    expect((await other.runs.startContext('t1')).review).toEqual({
       token: 't1',
       inputKey: 'k1',
       reviewedAt: '2025-01-06T09:00:00.000Z',
@@ -40,7 +40,7 @@ describe.each(STORE_KITS)('a Review with its plan on %s', (_name, openKit) => {
       { token: 't2', inputKey: 'k2', reviewedAt: '2025-01-06T09:00:00.000Z' },
       '2025-01-05T09:00:00.000Z',
     );
-    const review = await other.runs.review('t2');
+    const review = (await other.runs.startContext('t2')).review;
     expect(review).toMatchObject({ token: 't2' });
     expect(review).not.toHaveProperty('preview');
   });

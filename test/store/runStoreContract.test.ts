@@ -47,9 +47,9 @@ describe.each(STORE_KITS)('the run store contract on %s', (_name, openKit) => {
 
     it('finds the run a request key created, from any replica; an unknown key finds nothing', async () => {
       await startR1AndR4();
-      expect(await kit.runs.findByRequestKey('key-1')).toMatchObject({ id: 'r1', rev: 1 });
-      expect(await other.runs.findByRequestKey('key-4')).toMatchObject({ id: 'r4' });
-      expect(await kit.runs.findByRequestKey('key-2')).toBeNull();
+      expect((await kit.runs.startContext('key-1')).run).toMatchObject({ id: 'r1', rev: 1 });
+      expect((await other.runs.startContext('key-4')).run).toMatchObject({ id: 'r4' });
+      expect((await kit.runs.startContext('key-2')).run).toBeNull();
     });
 
     it('lists the runs of one tenant: scoped runs of that tenant only, newest first', async () => {
@@ -154,7 +154,7 @@ describe.each(STORE_KITS)('the run store contract on %s', (_name, openKit) => {
         { token: 'old', inputKey: 'k-old', reviewedAt: '2025-01-05T08:00:00.000Z' },
         '2025-01-04T09:00:00.000Z',
       );
-      expect(await other.runs.review('old')).toEqual({
+      expect((await other.runs.startContext('old')).review).toEqual({
         token: 'old',
         inputKey: 'k-old',
         reviewedAt: '2025-01-05T08:00:00.000Z',
@@ -163,9 +163,9 @@ describe.each(STORE_KITS)('the run store contract on %s', (_name, openKit) => {
         { token: 'new', inputKey: 'k-new', reviewedAt: '2025-01-06T09:00:00.000Z' },
         '2025-01-05T09:00:00.000Z',
       );
-      expect(await kit.runs.review('old')).toBeNull();
-      expect(await kit.runs.review('new')).toMatchObject({ inputKey: 'k-new' });
-      expect(await kit.runs.review('unknown')).toBeNull();
+      expect((await kit.runs.startContext('old')).review).toBeNull();
+      expect((await kit.runs.startContext('new')).review).toMatchObject({ inputKey: 'k-new' });
+      expect((await kit.runs.startContext('unknown')).review).toBeNull();
     });
 
     it('refuses a run past the limit of its requester or its tenant; finished runs do not count', async () => {

@@ -40,10 +40,8 @@ export interface ContractRunStore {
     limits?: RunLimits,
   ): Awaitable<CreateRunResult>;
   recordReview(review: PlanReview, forgetBefore: string): Awaitable<void>;
-  review(token: string): Awaitable<PlanReview | null>;
   startContext(token: string): Awaitable<StartContext>;
   get(runId: string): Awaitable<Run | null>;
-  findByRequestKey(requestKey: string): Awaitable<Run | null>;
   list(filter?: RunFilter): Awaitable<Run[]>;
   listUnfinished(): Awaitable<Run[]>;
   update(
