@@ -5,15 +5,14 @@ import {
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
-import { FINISHED_RUN_STATUSES, type Clock, type EngineApi, type Run } from '../engine/engineApi';
-import type { CardKind, ConversationStore } from '../store/conversationStore';
+import { FINISHED_RUN_STATUSES, type Run } from '../engine/engineApi';
+import type { CardKind } from '../store/conversationStore';
 import type { Logger } from '../log';
 import { SendQueue, type SendQueueOptions } from './sendQueue';
 import type { AdaptiveCard } from './cards/renderCard';
 import type { RunCardKind } from './views/cardOfMessage';
-import { NotifierCards } from './notifierCards';
+import { NotifierCards, type NotifierCardsOptions } from './notifierCards';
 import { shortId } from './views/format';
-import type { PerspectiveReader } from './audience/perspectiveReader';
 import { LongStepTicker } from './longStepTicker';
 import { LatestPerKey } from './latestPerKey';
 
@@ -21,19 +20,13 @@ import { LatestPerKey } from './latestPerKey';
 // store: the run card updated in place, an approval card and a manual-step card posted once per
 // step, a completion notice posted once per run. All sends go through the per-conversation queue.
 
-export interface NotifierOptions {
+export interface NotifierOptions extends NotifierCardsOptions {
   adapter: CloudAdapter;
   botId: string;
-  engine: EngineApi;
-  conversations: ConversationStore;
-  /** The shared view of a run's cards (who gets a personal view through refresh); none: every action shows. */
-  perspectives?: PerspectiveReader;
   logger?: Logger;
   queue?: SendQueueOptions;
   /** This replica's name in the store's send budget and card-update claims. */
   replicaId?: string;
-  /** The time cards are rendered at and sends are counted by (the engine's clock). */
-  clock: Clock;
 }
 
 export class Notifier {

@@ -11,15 +11,18 @@ import { messageLink } from './teamsLinks';
 // reads the roster through that turn, and a step card reads the stored run, fresher by then than
 // the event that asked for it.
 
+/** What the cards read: the part of the notifier's options (notifier.ts) they need. */
+export interface NotifierCardsOptions {
+  engine: EngineApi;
+  conversations: ConversationStore;
+  /** The shared view of a run's cards (who gets a personal view through refresh); none: every action shows. */
+  perspectives?: PerspectiveReader;
+  /** The time cards are rendered at and sends are counted by (the engine's clock). */
+  clock: Clock;
+}
+
 export class NotifierCards {
-  constructor(
-    private readonly o: {
-      engine: EngineApi;
-      conversations: ConversationStore;
-      perspectives?: PerspectiveReader;
-      clock: Clock;
-    },
-  ) {}
+  constructor(private readonly o: NotifierCardsOptions) {}
 
   /** A step card from the stored run (fresher than the event's snapshot by the time it is sent). */
   async current(
