@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from './log';
 import { isLoopbackUrl, loopbackHostsOnly } from './loopbackHost';
+import { asForeground } from './foreground';
 import {
   CapturedResponse,
   type GateRefusal,
@@ -51,7 +52,10 @@ export function createServer(options: ServerOptions): express.Express {
   if (!options.authRequired) app.use(loopbackHostsOnly());
   app.use(express.json({ limit: '256kb' }));
 
-  app.post('/api/messages', async (req: Request, res: Response) => {
+  // An activity is foreground work: the engine's work waits at its seams while one is in flight.
+  app.post('/api/messages', (req: Request, res: Response) => asForeground(() => answerActivity(req, res)));
+
+  async function answerActivity(req: Request, res: Response): Promise<void> {
     const started = process.hrtime.bigint();
     const refusal =
       (options.authRequired ? checkBearerShape(authorizationOf(req)) : null) ??
@@ -101,7 +105,7 @@ export function createServer(options: ServerOptions): express.Express {
         `turn;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`,
       );
     sendCaptured(res, captured, turnStarted);
-  });
+  }
 
   // Strangers learn only the status: version, replica, mode and URLs are for the local operator (no BOT_ID,
   // asked from loopback), not for whoever can reach a production endpoint.

@@ -25,6 +25,11 @@ export class LatestPerKey<T> {
     private readonly work: (value: T) => Promise<void>,
     /** The value the next pass takes when a second call comes before it starts. */
     private readonly merge: (queued: T, later: T) => T,
+    /**
+     * After a pass the key stays taken this long, so calls in that time merge into one more pass at
+     * its end; a call to a quiet key still starts its pass at once.
+     */
+    private readonly gapMs = 0,
   ) {}
 
   run(key: string, value: T): Promise<void> {
@@ -53,6 +58,7 @@ export class LatestPerKey<T> {
       } catch (error) {
         current.settle(error ?? new Error('refresh failed'));
       }
+      if (this.gapMs > 0) await new Promise((resolve) => setTimeout(resolve, this.gapMs));
       current = this.queued.get(key) ?? null;
       if (current) this.queued.set(key, null);
       else this.queued.delete(key);

@@ -15,10 +15,14 @@ import { NotifierCards, type NotifierCardsOptions } from './notifierCards';
 import { shortId } from './views/format';
 import { LongStepTicker } from './longStepTicker';
 import { LatestPerKey } from './latestPerKey';
+import { inBackground } from '../foreground';
 
 // Turns engine events into proactive Teams messages through the conversation references kept in the
 // store: the run card updated in place, an approval card and a manual-step card posted once per
 // step, a completion notice posted once per run. All sends go through the per-conversation queue.
+
+/** Least time between two refreshes of one run's cards (each reads the run's messages first). */
+export const REFRESH_GAP_MS = 250;
 
 export interface NotifierOptions extends NotifierCardsOptions {
   adapter: CloudAdapter;
@@ -45,20 +49,24 @@ export class Notifier {
   /** The cards the notifier posts and updates, built at send time. */
   private readonly cards: NotifierCards;
   /** The newest change of each run waiting for its cards' refresh; `again` holds if any asked it. */
-  private readonly changes = new LatestPerKey<{ run: Run; again: boolean }>(
-    (change) => this.refreshCards(change),
-    (queued, later) => ({
-      run: later.run.rev >= queued.run.rev ? later.run : queued.run,
-      again: queued.again || later.again,
-    }),
-  );
+  private readonly changes: LatestPerKey<{ run: Run; again: boolean }>;
 
   constructor(private readonly options: NotifierOptions) {
     this.replica = options.replicaId ?? 'local';
+    this.changes = new LatestPerKey<{ run: Run; again: boolean }>(
+      (change) => this.refreshCards(change),
+      (queued, later) => ({
+        run: later.run.rev >= queued.run.rev ? later.run : queued.run,
+        again: queued.again || later.again,
+      }),
+      // A run changes many times a second while its steps run, and Teams gets each card at most once
+      // per update interval: one refresh per REFRESH_GAP_MS is all the cards can show.
+      Math.min(REFRESH_GAP_MS, options.queue?.updateIntervalMs ?? REFRESH_GAP_MS),
+    );
     this.cards = new NotifierCards(options);
     this.ticker = new LongStepTicker({
       load: (runId) => options.engine.get(runId),
-      rerender: (run) => void this.runChanged(run, true).catch(() => undefined),
+      rerender: (run) => void inBackground(() => this.runChanged(run, true)).catch(() => undefined),
       now: () => options.clock.now().getTime(),
     });
     // Teams counts sends per bot and conversation: the budget lives in the store, shared by replicas.
@@ -74,23 +82,23 @@ export class Notifier {
   /** Subscribes to the engine; call once before `engine.resume()`. */
   attach(): void {
     const { engine } = this.options;
-    engine.on('run.updated', ({ run }) => this.settle(this.runChanged(run)));
+    engine.on('run.updated', ({ run }) => this.settle(() => this.runChanged(run)));
     engine.on('approval.requested', ({ run, step }) =>
-      this.settle(
+      this.settle(() =>
         this.postOnce(run, 'approval', step.id, (context) =>
           this.cards.current(run, 'approval', step.id, context),
         ),
       ),
     );
     engine.on('manual.requested', ({ run, step }) =>
-      this.settle(
+      this.settle(() =>
         this.postOnce(run, 'manual', step.id, (context) =>
           this.cards.current(run, 'manual', step.id, context),
         ),
       ),
     );
     engine.on('approval.reminder', ({ run, step }) =>
-      this.settle(
+      this.settle(() =>
         this.postText(
           run,
           `Reminder: the approval of "${step.title}" for run ${shortId(run.id)} expires at ${step.approval?.expiresAt ?? 'soon'}.`,
@@ -98,7 +106,7 @@ export class Notifier {
       ),
     );
     engine.on('approval.expired', ({ run, step }) =>
-      this.settle(
+      this.settle(() =>
         this.postText(
           run,
           `The approval of "${step.title}" for run ${shortId(run.id)} expired without a decision; the step did not run.`,
@@ -106,14 +114,12 @@ export class Notifier {
       ),
     );
     engine.on('run.finished', ({ run }) =>
-      this.settle(
-        (async () => {
-          await this.runChanged(run);
-          await this.postOnce(run, 'completion', outcomeKey(run), (context) =>
-            this.cards.completion(run, context),
-          );
-        })(),
-      ),
+      this.settle(async () => {
+        await this.runChanged(run);
+        await this.postOnce(run, 'completion', outcomeKey(run), (context) =>
+          this.cards.completion(run, context),
+        );
+      }),
     );
   }
 
@@ -236,7 +242,7 @@ export class Notifier {
    */
   refreshAfterAnswer(run: Run): void {
     for (const key of this.lastSent.keys()) if (key.startsWith(`${run.id}:`)) this.lastSent.delete(key);
-    void this.runChanged(run, true).catch(() => undefined);
+    void inBackground(() => this.runChanged(run, true)).catch(() => undefined);
   }
 
   private async postOnce(
@@ -280,9 +286,13 @@ export class Notifier {
     );
   }
 
-  /** Event handlers cannot await: a failed store read is logged, never an unhandled rejection. */
-  private settle(work: Promise<void>): void {
-    work.catch((error: unknown) =>
+  /**
+   * Event handlers cannot await: a failed store read is logged, never an unhandled rejection. The
+   * work is background work (src/foreground.ts): an event a click's command emits does not make its
+   * card refresh compete with the clicks.
+   */
+  private settle(work: () => Promise<void>): void {
+    inBackground(work).catch((error: unknown) =>
       this.options.logger?.error({ err: (error as Error).message }, 'notifier could not read the store'),
     );
   }

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../engine/engineApi';
 import type { Logger } from '../log';
 import { countSendBudgetWait, startTeamsSendSpan } from './botTelemetry';
 import { timerDelay } from '../timerDelay';
+import { foregroundFirst, inBackground } from '../foreground';
 
 // One queue per conversation for proactive sends. Updates of the same message coalesce (the latest
 // content wins, and a message is updated at most once per `updateIntervalMs`), new messages keep
@@ -97,7 +98,8 @@ class ConversationQueue {
   private kick(): void {
     if (this.running) return;
     this.running = true;
-    void this.drain().finally(() => {
+    // Sends are background work: each waits while a click is in flight (src/foreground.ts).
+    void inBackground(() => this.drain()).finally(() => {
       this.running = false;
       if (this.sends.length > 0 || this.updates.size > 0) this.kick();
       else this.onIdle();
@@ -112,6 +114,7 @@ class ConversationQueue {
         await delay(next.waitMs);
         continue;
       }
+      await foregroundFirst();
       await this.withRetry(next.job);
     }
   }

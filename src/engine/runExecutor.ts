@@ -8,6 +8,7 @@ import { nextActions, type StepWork } from './runStateMachine';
 import { completeRun, finalizeCancel } from './runTransitions';
 import type { RetryBudget } from './stepRetryPolicy';
 import { StepRunner } from './stepRunner';
+import { foregroundFirst, inBackground } from '../foreground';
 
 // Drives runs: one driver (an async loop) per run that has something to do. Each turn it reads the
 // run from the store and asks the state machine for every step that can move now (a plan is a graph:
@@ -75,8 +76,12 @@ export class RunExecutor {
 
   /** Starts a driver for the run, or wakes the one it has (after taking its lease, with replicas). */
   kick(runId: string): void {
-    if (this.o.leases) this.o.leases.whenHeld(runId, () => this.startOrWake(runId));
-    else this.startOrWake(runId);
+    // Taking the lease and driving the run are background work (src/foreground.ts), even when a
+    // click's Start or approval kicked them.
+    inBackground(() => {
+      if (this.o.leases) this.o.leases.whenHeld(runId, () => this.startOrWake(runId));
+      else this.startOrWake(runId);
+    });
   }
 
   private startOrWake(runId: string): void {
@@ -175,6 +180,7 @@ export class RunExecutor {
     while (!this.closed) {
       if (driver.failure) throw driver.failure;
       driver.wakeRequested = false;
+      await foregroundFirst();
       const run = await this.o.store.get(runId);
       if (!run || (this.o.leases && !this.o.leases.holds(runId))) return;
       const next = nextActions(run, this.o.clock.now().getTime(), this.o.approvalReminderMs, {
@@ -224,6 +230,7 @@ export class RunExecutor {
 
   private async act(runId: string, action: StepWork, driver: Driver): Promise<void> {
     try {
+      await foregroundFirst();
       const run = await this.o.store.get(runId);
       if (run) await this.steps.act(run, action, () => this.signalOf(driver));
     } catch (error) {

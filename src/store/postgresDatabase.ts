@@ -4,6 +4,7 @@
 // Microsoft Learn page): pg asks for the password on every new connection, so tokens never go stale.
 import { Pool, type PoolClient } from 'pg';
 import type { TokenCredential } from '@azure/identity';
+import { foregroundFirst } from '../foreground';
 
 export const POSTGRES_ENTRA_SCOPE = 'https://ossrdbms-aad.database.windows.net/.default';
 
@@ -21,7 +22,7 @@ export interface PostgresOptions {
 
 export function openPostgres(options: PostgresOptions): Pool {
   const { credential } = options;
-  const pool = new Pool({
+  const pool = new ForegroundFirstPool({
     connectionString: withSessionOptions(options.url),
     max: options.max ?? 10,
     ...(options.keepOpen ? { min: options.max ?? 10 } : {}),
@@ -39,6 +40,28 @@ export function openPostgres(options: PostgresOptions): Pool {
   // drops it and the next query opens a new one.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/**
+ * The engine's statements wait while a click is in flight (src/foreground.ts): a pool's statement or
+ * checkout asked by background work parks first. A click's own statements never park.
+ */
+class ForegroundFirstPool extends Pool {
+  // pg's overloads (callback and promise forms) pass through unchanged.
+  override query: Pool['query'] = ((...args: unknown[]) => {
+    const park = foregroundFirst();
+    const query = super.query as (...a: unknown[]) => unknown;
+    if (!park) return query.apply(this, args);
+    return park.then(() => query.apply(this, args));
+  }) as Pool['query'];
+
+  // Only a checkout of ours (a transaction): pg's own query checks out with a callback.
+  override connect: Pool['connect'] = ((...args: unknown[]) => {
+    const park = typeof args[0] === 'function' ? undefined : foregroundFirst();
+    const connect = super.connect as (...a: unknown[]) => unknown;
+    if (!park) return connect.apply(this, args);
+    return park.then(() => connect.apply(this, args));
+  }) as Pool['connect'];
 }
 
 /**

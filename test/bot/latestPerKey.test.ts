@@ -53,4 +53,29 @@ describe('LatestPerKey', () => {
     await expect(later).resolves.toBeUndefined();
     expect(seen).toEqual([-1, 5]);
   });
+
+  it('with a gap, a quiet key passes at once and calls within the gap after a pass merge into one at its end', async () => {
+    const seen: Array<{ value: number; at: number }> = [];
+    const started = Date.now();
+    const latest = new LatestPerKey<number>(
+      async (value) => {
+        seen.push({ value, at: Date.now() - started });
+      },
+      (queued, later) => Math.max(queued, later),
+      100,
+    );
+    await latest.run('run-1', 1);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].at).toBeLessThan(50);
+    // The pass is over; three changes inside its gap are one more pass, once the gap has passed.
+    const merged = [latest.run('run-1', 2), latest.run('run-1', 4), latest.run('run-1', 3)];
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(seen).toHaveLength(1);
+    await Promise.all(merged);
+    expect(seen.map((s) => s.value)).toEqual([1, 4]);
+    expect(seen[1].at).toBeGreaterThanOrEqual(95);
+    // Another key is not held by run-1's gap.
+    await latest.run('run-2', 7);
+    expect(seen.map((s) => s.value)).toEqual([1, 4, 7]);
+  });
 });

@@ -5,6 +5,7 @@ import type { Logger } from '../../log';
 import { checkRequestGuard } from '../../engine/requestGuardPort';
 import { countThrottled, startHttpCallSpan, type HttpCallSpan } from './httpTracing';
 import { timerDelay } from '../../timerDelay';
+import { foregroundFirst } from '../../foreground';
 
 /**
  * The one HTTP policy every platform client uses: bearer token from a TokenCredential, a correlation
@@ -141,6 +142,8 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
   };
 
   client.interceptors.request.use(async (config: InternalAxiosRequestConfig) => {
+    // The engine's requests wait while a click is in flight (src/foreground.ts).
+    await foregroundFirst();
     // A step's request goes out only while its replica still holds the run (requestGuardPort.ts).
     checkRequestGuard();
     config.attempt = config.attempt ?? 1;
@@ -163,7 +166,9 @@ export function createHttpClient(options: HttpPolicyOptions): AxiosInstance {
   });
 
   client.interceptors.response.use(
-    (response) => {
+    async (response) => {
+      // And so does what the engine does with an answer.
+      await foregroundFirst();
       observe(response.config, response.status, response.headers);
       response.config.callSpan?.end(
         response.status,
