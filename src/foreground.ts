@@ -10,6 +10,8 @@
 // steady stream of clicks slows the runs but never stops them. One event loop, one gate: the state is
 // the process's, like the loop it orders.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Histogram } from '@opentelemetry/api';
+import { meter } from './telemetry/instrumentationScope';
 
 /** Longest a piece of background work waits at one seam while clicks keep coming. */
 export const MAX_PARK_MS = 250;
@@ -41,10 +43,12 @@ export function inBackground<T>(work: () => T): T {
  */
 export function foregroundFirst(): Promise<void> | undefined {
   if (inFlight === 0 || background.getStore() !== true) return undefined;
+  const since = performance.now();
   return new Promise<void>((resolve) => {
     const release = () => {
+      if (!parked.delete(release)) return;
       clearTimeout(timer);
-      parked.delete(release);
+      clickWait().record((performance.now() - since) / 1000);
       resolve();
     };
     const timer = setTimeout(release, MAX_PARK_MS);
@@ -55,4 +59,20 @@ export function foregroundFirst(): Promise<void> | undefined {
 /** Clicks in flight now (the tests read it). */
 export function foregroundInFlight(): number {
   return inFlight;
+}
+
+let waited: Histogram | undefined;
+
+/** How long background work waited for clicks (docs/operations.md): runs slowed by click load. */
+function clickWait(): Histogram {
+  waited ??= meter().createHistogram('dualwrite.engine.click_wait', {
+    description: 'Time the engine or the notifier waited at a seam for card actions in flight',
+    unit: 's',
+  });
+  return waited;
+}
+
+/** Forgets the instrument (a test that installs a new MeterProvider). */
+export function resetForegroundMetrics(): void {
+  waited = undefined;
 }

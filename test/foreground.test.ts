@@ -5,6 +5,7 @@ import {
   foregroundInFlight,
   inBackground,
 } from '../src/foreground';
+import { startTelemetryKit } from './telemetry/telemetryKit';
 
 // The gate of src/foreground.ts: background work parks at its seams while a click is in flight.
 
@@ -95,5 +96,26 @@ describe('foreground first', () => {
   it('counts a click that throws as ended', async () => {
     await expect(asForeground(() => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     expect(foregroundInFlight()).toBe(0);
+  });
+
+  it('records each wait in dualwrite.engine.click_wait, and nothing for work that went on at once', async () => {
+    const kit = await startTelemetryKit();
+    try {
+      expect(inBackground(() => foregroundFirst())).toBeUndefined();
+      expect(await kit.points('dualwrite.engine.click_wait')).toEqual([]);
+      const click = holdForeground();
+      const parked = inBackground(() => foregroundFirst());
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      click.release();
+      await click.done;
+      await parked;
+      const [point] = await kit.points('dualwrite.engine.click_wait');
+      const histogram = point.value as { count: number; sum: number };
+      expect(histogram.count).toBe(1);
+      expect(histogram.sum).toBeGreaterThanOrEqual(0.025);
+      expect(histogram.sum).toBeLessThan(MAX_PARK_MS / 1000);
+    } finally {
+      await kit.close();
+    }
   });
 });

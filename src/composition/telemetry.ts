@@ -4,6 +4,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { resetBotMetrics } from '../bot/botTelemetry';
+import { resetForegroundMetrics } from '../foreground';
 import { resetEngineMetrics } from '../engine/engineMetrics';
 import { resetHttpMetrics } from '../platform/http/httpTracing';
 import { AsyncLocalContextManager } from './asyncContext';
@@ -124,6 +125,7 @@ export async function installTelemetry(options: {
   resetEngineMetrics();
   resetHttpMetrics();
   resetBotMetrics();
+  resetForegroundMetrics();
   return {
     async shutdown() {
       await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
@@ -134,6 +136,7 @@ export async function installTelemetry(options: {
       resetEngineMetrics();
       resetHttpMetrics();
       resetBotMetrics();
+      resetForegroundMetrics();
     },
   };
 }
