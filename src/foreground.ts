@@ -3,7 +3,7 @@
 // trip, say) queues behind whatever the engine has ready, so under load a click waits for engine
 // writes it has nothing to do with. An admin waits on each click; a step can wait a few milliseconds.
 //
-// So inbound activities run as foreground work (`asForeground`, src/server.ts), the executor and the
+// So card actions (invokes) run as foreground work (`asForeground`, src/server.ts), the executor and the
 // notifier run as background work (`inBackground`), and background work asks `foregroundFirst()` at
 // its seams (before each store statement, HTTP request and Teams send, after each HTTP answer, at each
 // turn of a run's driver): while a click is in flight it parks there, for at most MAX_PARK_MS, so a
@@ -20,7 +20,7 @@ const background = new AsyncLocalStorage<boolean>();
 const parked = new Set<() => void>();
 let inFlight = 0;
 
-/** Runs an inbound activity's work; background work parks at its seams until none is in flight. */
+/** Runs a card action's work; background work parks at its seams until none is in flight. */
 export async function asForeground<T>(work: () => Promise<T>): Promise<T> {
   inFlight += 1;
   try {

@@ -52,8 +52,12 @@ export function createServer(options: ServerOptions): express.Express {
   if (!options.authRequired) app.use(loopbackHostsOnly());
   app.use(express.json({ limit: '256kb' }));
 
-  // An activity is foreground work: the engine's work waits at its seams while one is in flight.
-  app.post('/api/messages', (req: Request, res: Response) => asForeground(() => answerActivity(req, res)));
+  // A card action (an invoke: Teams waits for its answer) is foreground work: the engine's work waits
+  // at its seams while one is in flight. A message turn is not: it posts its replies through the
+  // Bot Connector, and a slow connector would hold the runs back for as long.
+  app.post('/api/messages', (req: Request, res: Response) =>
+    isInvoke(req.body) ? asForeground(() => answerActivity(req, res)) : answerActivity(req, res),
+  );
 
   async function answerActivity(req: Request, res: Response): Promise<void> {
     const started = process.hrtime.bigint();
@@ -139,6 +143,10 @@ export function createServer(options: ServerOptions): express.Express {
  */
 function checkLocalServiceUrl(body: { serviceUrl: string }): GateRefusal {
   return isLoopbackUrl(body.serviceUrl) ? null : { status: 400, error: 'bad request' };
+}
+
+function isInvoke(body: unknown): boolean {
+  return (body as { type?: unknown } | null)?.type === 'invoke';
 }
 
 function isLoopback(address: string | undefined): boolean {
