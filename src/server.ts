@@ -52,14 +52,7 @@ export function createServer(options: ServerOptions): express.Express {
   if (!options.authRequired) app.use(loopbackHostsOnly());
   app.use(express.json({ limit: '256kb' }));
 
-  // A card action (an invoke: Teams waits for its answer) is foreground work: the engine's work waits
-  // at its seams while one is in flight. A message turn is not: it posts its replies through the
-  // Bot Connector, and a slow connector would hold the runs back for as long.
-  app.post('/api/messages', (req: Request, res: Response) =>
-    isInvoke(req.body) ? asForeground(() => answerActivity(req, res)) : answerActivity(req, res),
-  );
-
-  async function answerActivity(req: Request, res: Response): Promise<void> {
+  app.post('/api/messages', async (req: Request, res: Response) => {
     const started = process.hrtime.bigint();
     const refusal =
       (options.authRequired ? checkBearerShape(authorizationOf(req)) : null) ??
@@ -90,7 +83,14 @@ export function createServer(options: ServerOptions): express.Express {
             return Promise.resolve();
           }
         }
-        return options.onTurn(context);
+        // A card action (an invoke: Teams waits for its answer) is foreground work: the engine's
+        // work waits at its seams while one is in flight (src/foreground.ts). Only once the token
+        // and the user are checked, so strangers' requests never slow the runs; and not a message
+        // turn, which posts its replies through the Bot Connector: a slow connector would hold the
+        // runs back for as long.
+        return context.activity.type === 'invoke'
+          ? asForeground(() => options.onTurn(context))
+          : options.onTurn(context);
       });
     } catch (error) {
       // The adapter rejected the request outside its own error handling: never an unhandled rejection.
@@ -109,7 +109,7 @@ export function createServer(options: ServerOptions): express.Express {
         `turn;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`,
       );
     sendCaptured(res, captured, turnStarted);
-  }
+  });
 
   // Strangers learn only the status: version, replica, mode and URLs are for the local operator (no BOT_ID,
   // asked from loopback), not for whoever can reach a production endpoint.
@@ -143,10 +143,6 @@ export function createServer(options: ServerOptions): express.Express {
  */
 function checkLocalServiceUrl(body: { serviceUrl: string }): GateRefusal {
   return isLoopbackUrl(body.serviceUrl) ? null : { status: 400, error: 'bad request' };
-}
-
-function isInvoke(body: unknown): boolean {
-  return (body as { type?: unknown } | null)?.type === 'invoke';
 }
 
 function isLoopback(address: string | undefined): boolean {
