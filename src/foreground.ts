@@ -56,6 +56,12 @@ export function foregroundFirst(): Promise<void> | undefined {
   });
 }
 
+/** `call` at once, or once the clicks in flight let background work go on (its result either way). */
+export function afterClicks<T>(call: () => T): T | Promise<T> {
+  const park = foregroundFirst();
+  return park ? park.then(call) : call();
+}
+
 /** Clicks in flight now (the tests read it). */
 export function foregroundInFlight(): number {
   return inFlight;

@@ -1,5 +1,6 @@
 import {
   MAX_PARK_MS,
+  afterClicks,
   asForeground,
   foregroundFirst,
   foregroundInFlight,
@@ -117,5 +118,18 @@ describe('foreground first', () => {
     } finally {
       await kit.close();
     }
+  });
+
+  it('afterClicks calls at once with no click in flight, and after the click with one', async () => {
+    expect(inBackground(() => afterClicks(() => 'now'))).toBe('now');
+    const click = holdForeground();
+    const order: string[] = [];
+    const later = inBackground(() => afterClicks(() => order.push('call')));
+    expect(later).toBeInstanceOf(Promise);
+    order.push('click ends');
+    click.release();
+    await click.done;
+    await later;
+    expect(order).toEqual(['click ends', 'call']);
   });
 });

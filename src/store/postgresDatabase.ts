@@ -4,7 +4,7 @@
 // Microsoft Learn page): pg asks for the password on every new connection, so tokens never go stale.
 import { Pool, type PoolClient } from 'pg';
 import type { TokenCredential } from '@azure/identity';
-import { foregroundFirst } from '../foreground';
+import { afterClicks } from '../foreground';
 
 export const POSTGRES_ENTRA_SCOPE = 'https://ossrdbms-aad.database.windows.net/.default';
 
@@ -48,19 +48,13 @@ export function openPostgres(options: PostgresOptions): Pool {
  */
 class ForegroundFirstPool extends Pool {
   // pg's overloads (callback and promise forms) pass through unchanged.
-  override query: Pool['query'] = ((...args: unknown[]) => {
-    const park = foregroundFirst();
-    const query = super.query as (...a: unknown[]) => unknown;
-    if (!park) return query.apply(this, args);
-    return park.then(() => query.apply(this, args));
-  }) as Pool['query'];
+  override query: Pool['query'] = ((...args: unknown[]) =>
+    afterClicks(() => (super.query as (...a: unknown[]) => unknown).apply(this, args))) as Pool['query'];
 
   // Only a checkout of ours (a transaction): pg's own query checks out with a callback.
   override connect: Pool['connect'] = ((...args: unknown[]) => {
-    const park = typeof args[0] === 'function' ? undefined : foregroundFirst();
-    const connect = super.connect as (...a: unknown[]) => unknown;
-    if (!park) return connect.apply(this, args);
-    return park.then(() => connect.apply(this, args));
+    const connect = () => (super.connect as (...a: unknown[]) => unknown).apply(this, args);
+    return typeof args[0] === 'function' ? connect() : afterClicks(connect);
   }) as Pool['connect'];
 }
 
